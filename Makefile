@@ -1,0 +1,122 @@
+# memtop — build, run, test and install.
+#
+#   make run      install missing build packages (as root; otherwise print the
+#                 apt-get line), build, start memtop
+#   make check    the same with the test packages, then every test
+#   make          build ./memtop (expects the packages to be there)
+#   make install  PREFIX=/usr/local DESTDIR=
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/memtop
+
+CC         ?= gcc
+CFLAGS     ?= -O2 -g
+WARNINGS   := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2
+WERROR     ?=
+PKGS       := ncursesw libproc2
+PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+DEFS       := -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
+SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRCS       := $(wildcard src/*.c)
+LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
+OBJS       := $(SRCS:src/%.c=build/%.o)
+SAN_OBJS   := $(SRCS:src/%.c=build/asan/%.o)
+SAN_LIB    := $(LIB_SRCS:src/%.c=build/asan/%.o)
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c))
+
+# What each set-up step needs: kind:name:debian-package, where kind is "cmd"
+# (a command on PATH) or "pc" (a pkg-config module).
+BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev
+CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3
+
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration
+
+all: memtop
+
+memtop: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+
+build/%.o: src/%.c $(wildcard src/*.h) | build
+	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) -DXTRA_PROCPS_DEBUG $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/memtop: $(SAN_OBJS)
+	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJS) $(PKG_LIBS) -lm
+
+build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) | build/asan/tests
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
+		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
+
+build/workloads/%: tests/workloads/%.c | build/workloads
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $<
+
+build build/asan build/asan/tests build/workloads:
+	mkdir -p $@
+
+# Installs what is missing when run as root; otherwise names the apt-get line.
+define ensure_packages
+	@missing=""; \
+	for spec in $(1); do \
+	  kind=$${spec%%:*}; rest=$${spec#*:}; name=$${rest%%:*}; pkg=$${rest#*:}; \
+	  case $$kind in \
+	    cmd) command -v $$name >/dev/null 2>&1 || missing="$$missing $$pkg";; \
+	    pc) pkg-config --exists $$name 2>/dev/null || missing="$$missing $$pkg";; \
+	  esac; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "memtop: installing missing packages:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || exit 1; \
+	  else \
+	    echo "memtop: missing packages; install them with:" >&2; \
+	    echo "  sudo apt-get install$$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+deps-build:
+	$(call ensure_packages,$(BUILD_NEEDS))
+
+deps-check:
+	$(call ensure_packages,$(CHECK_NEEDS))
+
+# The sub-make reads pkg-config again, now that the packages are there.
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	./memtop $(ARGS)
+
+check: deps-check
+	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS)
+	@$(MAKE) --no-print-directory unit integration
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+integration: memtop build/asan/memtop $(WORKLOADS)
+	python3 tests/integration/run.py
+
+bench:
+	@echo "memtop: no benchmarks yet (see the performance issue)"
+
+install: memtop
+	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
+	install -D -m 0644 src/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
+	install -d $(DESTDIR)$(DATADIR)/themes
+	for f in themes/*.theme; do [ -e "$$f" ] || continue; install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/themes/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/memtop $(DESTDIR)$(MANDIR)/man1/memtop.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build memtop

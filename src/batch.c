@@ -1,0 +1,119 @@
+/* batch.c — the batch-mode loop over the shared pipeline:
+ * sampler → snapshot → proctable → output. */
+#include "batch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "output.h"
+#include "proctable.h"
+#include "sampler.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+// SIGINT/SIGTERM only set a flag; the sleep below is interrupted and the
+// loop ends after a complete tick, so no half-written line is left behind.
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+// Adds seconds to a timespec.
+static struct timespec timespec_add(struct timespec t, double seconds)
+{
+	double whole = floor(seconds);
+
+	t.tv_sec += (time_t)whole;
+	t.tv_nsec += (long)((seconds - whole) * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+static int timespec_before(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+// Sleeps until the deadline (absolute, monotonic) or a stop request. Ticks
+// that were missed (the machine was suspended, or a tick overran) are skipped
+// instead of being fired back to back.
+static void wait_next_tick(struct timespec *deadline, double interval)
+{
+	struct timespec now;
+
+	*deadline = timespec_add(*deadline, interval);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	while (timespec_before(*deadline, now))
+		*deadline = timespec_add(*deadline, interval);
+	while (!stop_requested &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline, NULL) == EINTR)
+		;
+}
+
+int batch_run(const struct options *opts)
+{
+	struct sampler_config cfg = {
+		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
+	};
+	struct proctable table = { 0 };
+	struct timespec deadline;
+	struct snapshot snap;
+	double last_mono = -1;
+	char err[256];
+	struct sampler *s = sampler_new(&cfg, err, sizeof err);
+	int status = 0;
+
+	if (!s) {
+		fprintf(stderr, "memtop: %s\n", err);
+		return 1;
+	}
+	install_signals();
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	for (unsigned long tick = 0; !stop_requested; tick++) {
+		struct output_tick out = { .snap = &snap, .table = &table,
+					   .interval_s = opts->interval_s, .index = tick };
+
+		int rc = sampler_tick(s, &snap);
+
+		if (rc == 0)
+			rc = proctable_update(&table, &snap);
+		if (rc < 0) {
+			fprintf(stderr, "memtop: cannot sample /proc: %s\n", strerror(-rc));
+			status = 1;
+			break;
+		}
+		if (tick == 0 && opts->npids && table.n == 0) {
+			fprintf(stderr, "memtop: none of the given processes exists\n");
+			status = 1;
+			break;
+		}
+		out.elapsed_s = last_mono < 0 ? -1 : snap.sys.mono_time - last_mono;
+		last_mono = snap.sys.mono_time;
+		output_write(stdout, opts->format, &out);
+		if (opts->count && tick + 1 >= (unsigned long)opts->count)
+			break;
+		wait_next_tick(&deadline, opts->interval_s);
+	}
+	proctable_free(&table);
+	sampler_free(s);
+	return status;
+}

@@ -1,0 +1,13 @@
+/* batch.h — memtop -b: sample, update the model, print, repeat.
+ *
+ * Contract: returns the process exit status (0 done, 1 nothing to watch or
+ * /proc unusable). SIGINT and SIGTERM end the run after the current tick.
+ */
+#ifndef MEMTOP_BATCH_H
+#define MEMTOP_BATCH_H
+
+#include "cli.h"
+
+int batch_run(const struct options *opts);
+
+#endif

@@ -1,0 +1,185 @@
+/* cli.c — parses memtop's command line. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_usage[] =
+	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [--format table|json|csv]\n"
+	"  -b, --batch            print samples to stdout instead of the interactive screen\n"
+	"  -d, --delay SECONDS    refresh interval, fractions allowed (min 0.1, default 1)\n"
+	"  -n, --iterations COUNT stop after COUNT samples (batch default: unlimited)\n"
+	"  -p, --pid PID[,PID...] watch only these processes\n"
+	"  -f, --format FORMAT    batch output: table (default), json (one object per line), csv\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n";
+
+// Parses the -d value: a finite decimal within the allowed range.
+static int parse_interval(const char *s, double *out, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+		snprintf(err, errlen, "invalid interval '%s': expected seconds, e.g. 1 or 0.5", s);
+		return -1;
+	}
+	if (v < CLI_MIN_INTERVAL || v > CLI_MAX_INTERVAL) {
+		snprintf(err, errlen, "interval %s out of range: %.1f to %.0f seconds", s,
+			 CLI_MIN_INTERVAL, CLI_MAX_INTERVAL);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+// Parses a positive decimal integer no larger than max; the whole string.
+static int parse_positive(const char *s, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE || v < 1 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+// Parses "PID[,PID...]" into a newly allocated array appended to opts.
+static int parse_pid_list(const char *s, struct options *opts, char *err, size_t errlen)
+{
+	char *copy = strdup(s);
+	size_t n = 1;
+
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (const char *c = s; *c; c++)
+		n += *c == ',';
+	int *pids = realloc(opts->pids, (opts->npids + n) * sizeof *pids);
+	if (!pids) {
+		free(copy);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	opts->pids = pids;
+	// strtok_r would silently skip empty items such as "1,,2": walk by hand.
+	for (char *item = copy, *next; item; item = next) {
+		long pid;
+
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		if (parse_positive(item, INT_MAX, &pid) < 0) {
+			snprintf(err, errlen, "invalid PID '%s' in '%s'", item, s);
+			free(copy);
+			return -1;
+		}
+		opts->pids[opts->npids++] = (int)pid;
+	}
+	free(copy);
+	return 0;
+}
+
+// Maps a --format name to its enum.
+static int parse_format(const char *s, enum output_format *out, char *err, size_t errlen)
+{
+	static const struct { const char *name; enum output_format fmt; } formats[] = {
+		{ "table", FORMAT_TABLE }, { "json", FORMAT_JSON }, { "csv", FORMAT_CSV },
+	};
+
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		if (strcmp(s, formats[i].name) == 0) {
+			*out = formats[i].fmt;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "unknown format '%s': expected table, json or csv", s);
+	return -1;
+}
+
+// Handles one parsed option. Returns CLI_RUN to go on.
+static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
+				 struct options *opts, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'b':
+		opts->batch = true;
+		return CLI_RUN;
+	case 'd':
+		return parse_interval(arg, &opts->interval_s, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case 'n':
+		if (parse_positive(arg, LONG_MAX, &opts->count) < 0) {
+			snprintf(err, errlen, "invalid count '%s': expected a whole number >= 1", arg);
+			return CLI_ERROR;
+		}
+		return CLI_RUN;
+	case 'p':
+		return parse_pid_list(arg, opts, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case 'f':
+		return parse_format(arg, &opts->format, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case 'h':
+		return CLI_HELP;
+	case 'V':
+		return CLI_VERSION;
+	case ':':
+		snprintf(err, errlen, "option '%s' needs a value", opt_text);
+		return CLI_ERROR;
+	default:
+		snprintf(err, errlen, "unknown option '%s'", opt_text);
+		return CLI_ERROR;
+	}
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
+{
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE };
+	err[0] = '\0';
+	opterr = 0;
+	optind = 0;                 // glibc: 0 re-initialises getopt for each call
+	while ((c = getopt_long(argc, argv, ":bd:n:p:f:hV", longopts, NULL)) != -1) {
+		char short_opt[3] = { '-', (char)optopt, '\0' };
+		const char *opt_text = (c == '?' || c == ':') && optopt ? short_opt
+				       : optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+		enum cli_result r = cli_apply(c, optarg, opt_text, opts, err, errlen);
+
+		if (r != CLI_RUN)
+			return r;
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return CLI_ERROR;
+	}
+	return CLI_RUN;
+}
+
+void cli_free(struct options *opts)
+{
+	free(opts->pids);
+	opts->pids = NULL;
+	opts->npids = 0;
+}

@@ -1,0 +1,36 @@
+/* cli.h — command-line parsing into struct options; pure apart from getopt's
+ * own state, which cli_parse resets on each call.
+ *
+ * Contract: cli_parse never prints and never exits. On error it returns
+ * CLI_ERROR with a one-line reason in err. The pid list is owned by opts and
+ * freed by cli_free.
+ */
+#ifndef MEMTOP_CLI_H
+#define MEMTOP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+
+struct options {
+	bool batch;
+	double interval_s;        // -d, >= CLI_MIN_INTERVAL
+	long count;               // -n, 0 = unlimited
+	int *pids;                // -p, NULL when not given
+	size_t npids;
+	enum output_format format;
+};
+
+enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
+
+#define CLI_MIN_INTERVAL 0.1
+#define CLI_MAX_INTERVAL 86400.0
+
+enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+void cli_free(struct options *opts);
+
+/* The usage text printed by --help and after an error. */
+extern const char cli_usage[];
+
+#endif

@@ -1,0 +1,43 @@
+/* main.c — memtop's entry point: locale, command line, then the chosen mode. */
+#include <locale.h>
+#include <stdio.h>
+
+#include "batch.h"
+#include "cli.h"
+
+#ifndef MEMTOP_VERSION
+#define MEMTOP_VERSION "0.1.0"
+#endif
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	char err[256];
+	int status;
+
+	setlocale(LC_ALL, "");
+	switch (cli_parse(argc, argv, &opts, err, sizeof err)) {
+	case CLI_HELP:
+		fputs(cli_usage, stdout);
+		cli_free(&opts);
+		return 0;
+	case CLI_VERSION:
+		printf("memtop %s\n", MEMTOP_VERSION);
+		cli_free(&opts);
+		return 0;
+	case CLI_ERROR:
+		fprintf(stderr, "memtop: %s\n%s", err, cli_usage);
+		cli_free(&opts);
+		return 2;
+	case CLI_RUN:
+		break;
+	}
+	if (!opts.batch) {
+		fputs("memtop: the interactive screen is not available yet; use -b for batch mode\n", stderr);
+		cli_free(&opts);
+		return 2;
+	}
+	status = batch_run(&opts);
+	cli_free(&opts);
+	return status;
+}

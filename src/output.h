@@ -1,0 +1,39 @@
+/* output.h — batch output formats (table, JSON Lines, CSV) of the model.
+ *
+ * Contract: each call writes one tick to f and flushes it; strings in the
+ * model are already sanitised, and these writers add only format escaping
+ * (JSON string escapes, RFC 4180 quoting). Sizes are KiB; a value memtop
+ * does not have is null in JSON and an empty field in CSV.
+ */
+#ifndef MEMTOP_OUTPUT_H
+#define MEMTOP_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "proctable.h"
+#include "snapshot.h"
+
+struct output_tick {
+	const struct snapshot *snap;
+	struct proctable *table;
+	double interval_s;            // the configured refresh interval
+	double elapsed_s;             // since the previous tick; < 0 on the first
+	unsigned long index;          // 0 for the first tick
+};
+
+void output_json(FILE *f, const struct output_tick *t);
+void output_csv(FILE *f, const struct output_tick *t);
+void output_table(FILE *f, const struct output_tick *t);
+
+/* Dispatches on the format. */
+void output_write(FILE *f, enum output_format fmt, const struct output_tick *t);
+
+/* Writes s as a JSON string literal (with quotes). */
+void output_json_string(FILE *f, const char *s);
+/* Writes s as one CSV field, quoted when it holds a comma, quote, space or
+ * line break. */
+void output_csv_field(FILE *f, const char *s);
+
+#endif

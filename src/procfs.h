@@ -1,0 +1,34 @@
+/* procfs.h — raw reads of /proc files into caller buffers; no parsing.
+ *
+ * Contract: functions return the number of bytes read (>= 0) or -errno. A
+ * process that vanished shows up as -ENOENT or -ESRCH, which callers treat as
+ * normal. Only the sampler includes this header.
+ */
+#ifndef MEMTOP_PROCFS_H
+#define MEMTOP_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A growable byte buffer for files of unknown size (maps, cmdline). */
+struct procfs_buf {
+	char *data;
+	size_t len, cap;
+};
+
+/* Reads up to cap bytes of an already open file from offset 0. */
+ssize_t procfs_pread(int fd, char *buf, size_t cap);
+
+/* Opens dirfd/path, reads up to cap bytes, closes it. */
+ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap);
+
+/* Reads the whole of dirfd/path into b, growing it as needed (up to max
+ * bytes; the rest is cut). Returns the length or -errno. */
+ssize_t procfs_read_all_at(int dirfd, const char *path, struct procfs_buf *b, size_t max);
+
+/* Opens dirfd/path read-only and close-on-exec; returns the fd or -errno. */
+int procfs_open_at(int dirfd, const char *path);
+
+void procfs_buf_free(struct procfs_buf *b);
+
+#endif

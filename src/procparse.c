@@ -1,0 +1,143 @@
+/* procparse.c — statm, maps and cgroup parsers; pure code. */
+#include "procparse.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "scan.h"
+
+int procparse_statm(const char *buf, size_t len, struct statm *out)
+{
+	uint64_t *fields[] = { &out->size, &out->resident, &out->shared, &out->text,
+			       &out->lib, &out->data, &out->dt };
+	const char *p = buf, *end = buf + len;
+
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		p = scan_skip_spaces(p, end);
+		p = scan_u64(p, end, fields[i]);
+		if (!p)
+			return -EINVAL;
+	}
+	if (p < end && *p != '\n' && *p != ' ')
+		return -EINVAL;
+	return 0;
+}
+
+// True when the maps line [p, eol) names the heap: its last field is "[heap]".
+static bool maps_line_is_heap(const char *p, const char *eol)
+{
+	static const char tag[] = "[heap]";
+	size_t tlen = sizeof tag - 1;
+
+	while (eol > p && (eol[-1] == ' ' || eol[-1] == '\r'))
+		eol--;
+	return (size_t)(eol - p) > tlen && memcmp(eol - tlen, tag, tlen) == 0 &&
+	       (eol[-(long)tlen - 1] == ' ' || eol[-(long)tlen - 1] == '\t');
+}
+
+int procparse_heap_kb(const char *buf, size_t len, uint64_t *heap_kb)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t total = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		uint64_t start, stop;
+		const char *q;
+
+		if (!nl)                     // a cut-off last line proves nothing
+			break;
+		if (maps_line_is_heap(p, nl)) {
+			q = scan_hex_u64(p, nl, &start);
+			if (!q || q >= nl || *q != '-')
+				return -EINVAL;
+			q = scan_hex_u64(q + 1, nl, &stop);
+			if (!q || stop < start)
+				return -EINVAL;
+			total += (stop - start) / 1024;
+		}
+		p = nl + 1;
+	}
+	if (len > 0 && p == buf)             // text but not one whole line
+		return -EINVAL;
+	*heap_kb = total;
+	return 0;
+}
+
+// Copies the path field (after the second ':') of one cgroup line.
+static void cgroup_copy_path(const char *path, const char *eol, char *out, size_t cap)
+{
+	size_t n = (size_t)(eol - path);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, path, n);
+	out[n] = '\0';
+}
+
+// True when a v1 controller list (comma-separated) names "memory".
+static bool controllers_have_memory(const char *p, const char *e)
+{
+	while (p < e) {
+		const char *comma = memchr(p, ',', (size_t)(e - p));
+		const char *ce = comma ? comma : e;
+
+		if (ce - p == 6 && memcmp(p, "memory", 6) == 0)
+			return true;
+		p = ce + 1;
+	}
+	return false;
+}
+
+int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap)
+{
+	const char *p = buf, *end = buf + len;
+	bool have_v2 = false;
+
+	if (cap == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *c1 = memchr(p, ':', (size_t)(eol - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+
+		if (!c2)
+			return -EINVAL;
+		if (controllers_have_memory(c1 + 1, c2)) {
+			cgroup_copy_path(c2 + 1, eol, out, cap);
+			return 0;
+		}
+		if (c1 - p == 1 && *p == '0' && c2 == c1 + 1) {
+			cgroup_copy_path(c2 + 1, eol, out, cap);
+			have_v2 = true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return have_v2 ? 0 : -EINVAL;
+}
+
+int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
+{
+	const char *end = buf + len, *p = NULL;
+
+	for (const char *q = buf; q < end; q++)   // comm may contain ')': take the last
+		if (*q == ')')
+			p = q;
+	if (!p)
+		return -EINVAL;
+	p++;
+	// Fields 3 (state) to 21 come before the start time: skip 19 of them.
+	for (int field = 3; field <= 22; field++) {
+		p = scan_skip_spaces(p, end);
+		if (p >= end)
+			return -EINVAL;
+		if (field == 22)
+			return scan_u64(p, end, start_ticks) ? 0 : -EINVAL;
+		while (p < end && *p != ' ')
+			p++;
+	}
+	return -EINVAL;
+}

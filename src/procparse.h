@@ -1,0 +1,37 @@
+/* procparse.h — pure parsers for the small per-process /proc files memtop
+ * reads itself: statm, maps (for the [heap] mapping) and cgroup.
+ *
+ * Contract: each parser takes a buffer and its length (no NUL needed), fills
+ * its output and returns 0, or -EINVAL for malformed or truncated text, in
+ * which case the output is unspecified.
+ */
+#ifndef MEMTOP_PROCPARSE_H
+#define MEMTOP_PROCPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* /proc/PID/statm, in pages. Since Linux 4.5 shared = RssFile + RssShmem, so
+ * resident - shared is exactly RssAnon. */
+struct statm {
+	uint64_t size, resident, shared, text, lib, data, dt;
+};
+
+int procparse_statm(const char *buf, size_t len, struct statm *out);
+
+/* Sums the sizes (end - start) of the [heap] mappings in /proc/PID/maps text,
+ * in KiB. A process without a [heap] mapping gets 0. A final line cut short
+ * (the reader's buffer was full) is ignored. */
+int procparse_heap_kb(const char *buf, size_t len, uint64_t *heap_kb);
+
+/* Picks the cgroup that governs memory from /proc/PID/cgroup text: the v1
+ * "memory" controller's path when there is one (hybrid layouts), else the v2
+ * "0::" path. Copies the raw path (not sanitised) into out, NUL-terminated,
+ * cut to cap - 1 bytes. */
+int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap);
+
+/* Reads the start time (field 22, clock ticks after boot) from
+ * /proc/PID/stat text; the comm field may hold spaces and parentheses. */
+int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks);
+
+#endif

@@ -1,0 +1,44 @@
+/* proctable.h — the model: every watched process keyed by (pid, start time),
+ * with its change since the previous tick. Pure: fed snapshots, does no I/O.
+ *
+ * Contract: proctable_update merges one snapshot (procs sorted by pid); a
+ * process whose pid is unchanged but whose start time differs is a new
+ * process and starts with no delta. Processes absent from the snapshot are
+ * dropped. Pointers into the table (and each entry's sample pointer) are
+ * valid until the next update. Allocation happens only when the table grows.
+ */
+#ifndef MEMTOP_PROCTABLE_H
+#define MEMTOP_PROCTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+struct proc {
+	const struct proc_sample *s;   // this tick's sample
+	int pid;
+	uint64_t start_ticks;
+	unsigned long ticks;           // samples seen of this process, >= 1
+	bool have_delta;               // false on a process's first sample
+	int64_t delta_rss_kb, delta_anon_kb;
+	uint64_t last_rss_kb, last_anon_kb;
+};
+
+enum sort_key { SORT_RSS, SORT_ANON, SORT_OOM, SORT_PID };
+
+struct proctable {
+	struct proc *v, *spare;        // entries sorted by pid; spare for merging
+	size_t n, cap;
+	struct proc **order;           // v in the last requested sort order
+};
+
+/* Returns 0, or -ENOMEM (the table is then unchanged). */
+int proctable_update(struct proctable *t, const struct snapshot *snap);
+/* Fills t->order sorted by key (ties by pid ascending). */
+void proctable_sort(struct proctable *t, enum sort_key key, bool descending);
+struct proc *proctable_find(const struct proctable *t, int pid);
+void proctable_free(struct proctable *t);
+
+#endif

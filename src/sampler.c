@@ -1,0 +1,582 @@
+/* sampler.c — reads /proc for one tick: libproc2 for what it does well
+ * (meminfo, identity, status and OOM fields of new or due processes), kept
+ * statm fds for the every-tick path. See sampler.h for the cost model. */
+#include "sampler.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libproc2/meminfo.h>
+#include <libproc2/misc.h>
+#include <libproc2/pids.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "procfs.h"
+#include "procparse.h"
+#include "text.h"
+
+#define PF_KTHREAD_FLAG 0x00200000UL   // include/linux/sched.h
+#define SELECT_BATCH 255                // libproc2 accepts at most 255 pids per select
+#define FD_RESERVE 64                   // fds left for everything but statm
+#define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept
+#define MAPS_MAX (64 * 1024 * 1024)
+
+// The libproc2 items read for a new or due process, and their positions.
+static enum pids_item detail_items[] = {
+	PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_EUSER, PIDS_TICS_BEGAN, PIDS_FLAGS,
+	PIDS_VM_RSS_FILE, PIDS_VM_RSS_SHARED, PIDS_VM_SWAP, PIDS_VM_DATA,
+	PIDS_OOM_SCORE, PIDS_OOM_ADJ,
+};
+enum detail_rel {
+	D_PID, D_PPID, D_EUSER, D_BEGAN, D_FLAGS, D_FILE, D_SHMEM, D_SWAP, D_DATA,
+	D_OOM, D_ADJ, D_COUNT
+};
+
+static enum meminfo_item mem_items[] = {
+	MEMINFO_MEM_TOTAL, MEMINFO_MEM_AVAILABLE, MEMINFO_MEM_FREE, MEMINFO_MEM_BUFFERS,
+	MEMINFO_MEM_CACHED, MEMINFO_MEM_SHARED, MEMINFO_SWAP_TOTAL, MEMINFO_SWAP_FREE,
+};
+enum mem_rel { M_TOTAL, M_AVAIL, M_FREE, M_BUFFERS, M_CACHED, M_SHMEM, M_SWAP_TOTAL, M_SWAP_FREE, M_COUNT };
+
+struct sampler {
+	struct sampler_config cfg;
+	int *listed;                         // cfg.pids, sorted, no duplicates
+	size_t nlisted;
+	int proc_fd;
+	DIR *proc_dir;
+	int psi_fd;
+	struct pids_info *pids_info;
+	struct meminfo_info *mem_info;
+	long hertz;
+	long page_kb;
+	long fd_budget, fds_kept;            // statm fds we may keep, and do
+	double now;                          // monotonic time of this tick
+
+	struct proc_sample *ents, *next;     // live processes, sorted by pid
+	size_t nents, cap;
+	int *listing;                        // pids found this tick
+	size_t nlisting, listing_cap;
+	unsigned *todo;                      // pids for the next libproc2 select
+	size_t ntodo;
+	const struct proc_sample **view;
+	struct procfs_buf buf;
+	char *scratch;                       // sanitiser output, 4x CMDLINE_MAX
+};
+
+// Monotonic clock in seconds.
+static double clock_seconds(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_sample_pid(const void *a, const void *b)
+{
+	const struct proc_sample *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+// Grows every per-process array to hold at least want entries; 0 or -ENOMEM.
+static int sampler_reserve(struct sampler *s, size_t want)
+{
+	size_t cap = s->cap ? s->cap : 256;
+	void *p;
+
+	if (want <= s->cap)
+		return 0;
+	while (cap < want)
+		cap *= 2;
+	if (!(p = realloc(s->ents, cap * sizeof *s->ents)))
+		return -ENOMEM;
+	s->ents = p;
+	if (!(p = realloc(s->next, cap * sizeof *s->next)))
+		return -ENOMEM;
+	s->next = p;
+	if (!(p = realloc(s->todo, cap * sizeof *s->todo)))
+		return -ENOMEM;
+	s->todo = p;
+	if (!(p = realloc(s->view, cap * sizeof *s->view)))
+		return -ENOMEM;
+	s->view = p;
+	s->cap = cap;
+	return 0;
+}
+
+// Raises the soft fd limit as far as allowed and returns how many statm fds
+// may be kept open; beyond that, processes fall back to open/read/close.
+static long fd_budget_init(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max == RLIM_INFINITY ? (rlim_t)1 << 20 : rl.rlim_max;
+
+		if (want > (rlim_t)1 << 20)
+			want = (rlim_t)1 << 20;
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return 1L << 20;
+	return rl.rlim_cur > FD_RESERVE ? (long)(rl.rlim_cur - FD_RESERVE) : 0;
+}
+
+// Copies, sorts and de-duplicates the requested pid list.
+static int listed_init(struct sampler *s, const int *pids, size_t n)
+{
+	size_t out = 0;
+
+	if (n == 0)
+		return 0;
+	s->listed = malloc(n * sizeof *s->listed);
+	if (!s->listed)
+		return -ENOMEM;
+	memcpy(s->listed, pids, n * sizeof *pids);
+	qsort(s->listed, n, sizeof *s->listed, cmp_int);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || s->listed[out - 1] != s->listed[i])
+			s->listed[out++] = s->listed[i];
+	s->nlisted = out;
+	return 0;
+}
+
+static bool is_listed(const struct sampler *s, int pid)
+{
+	return s->nlisted && bsearch(&pid, s->listed, s->nlisted, sizeof pid, cmp_int);
+}
+
+// Opens the PSI file; MEMTOP_PSI_PATH overrides the path for tests that
+// simulate a kernel without PSI.
+static int psi_open(void)
+{
+	const char *path = getenv("MEMTOP_PSI_PATH");
+	int fd = procfs_open_at(AT_FDCWD, path && *path ? path : "/proc/pressure/memory");
+
+	return fd < 0 ? -1 : fd;
+}
+
+struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen)
+{
+	struct sampler *s = calloc(1, sizeof *s);
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	s->proc_fd = -1;
+	s->psi_fd = -1;
+	if (listed_init(s, cfg->pids, cfg->npids) < 0 ||
+	    !(s->scratch = malloc(4 * CMDLINE_MAX + 1)) || sampler_reserve(s, 256) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->proc_fd = procfs_open_at(AT_FDCWD, "/proc");
+	if (s->proc_fd < 0 || !(s->proc_dir = opendir("/proc"))) {
+		snprintf(err, errlen, "cannot open /proc: %s", strerror(s->proc_fd < 0 ? -s->proc_fd : errno));
+		goto fail;
+	}
+	if (procps_pids_new(&s->pids_info, detail_items, D_COUNT) < 0 ||
+	    procps_meminfo_new(&s->mem_info) < 0) {
+		snprintf(err, errlen, "libproc2 could not be initialised (is /proc mounted?)");
+		goto fail;
+	}
+	s->hertz = procps_hertz_get();
+	if (s->hertz <= 0)
+		s->hertz = 100;
+	s->page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	s->psi_fd = psi_open();
+	s->fd_budget = fd_budget_init();
+	return s;
+fail:
+	sampler_free(s);
+	return NULL;
+}
+
+// Closes a process's kept fd and frees its strings.
+static void entry_release(struct sampler *s, struct proc_sample *e)
+{
+	if (e->priv.statm_fd >= 0) {
+		close(e->priv.statm_fd);
+		s->fds_kept--;
+	}
+	free(e->cmdline);
+	free(e->cgroup);
+	e->cmdline = e->cgroup = NULL;
+	e->priv.statm_fd = -1;
+}
+
+// Turns a statm reading into the every-tick fields.
+static void entry_apply_statm(const struct sampler *s, struct proc_sample *e, const struct statm *m)
+{
+	uint64_t shared = m->shared <= m->resident ? m->shared : m->resident;
+
+	e->rss_kb = m->resident * (uint64_t)s->page_kb;
+	e->shared_kb = shared * (uint64_t)s->page_kb;
+	e->anon_kb = e->rss_kb - e->shared_kb;
+}
+
+// Reads statm through the kept fd (or, without one, by path after checking
+// that the pid still belongs to the same process). Returns 0, or -1 when the
+// process is gone or is no longer the one we knew.
+static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct statm *m)
+{
+	char buf[160], path[48];
+	ssize_t n;
+
+	if (e->priv.statm_fd < 0) {
+		uint64_t began;
+
+		snprintf(path, sizeof path, "%d/stat", e->pid);
+		n = procfs_read_at(s->proc_fd, path, s->scratch, 1024);
+		if (n <= 0 || procparse_stat_start(s->scratch, (size_t)n, &began) < 0 ||
+		    began != e->start_ticks)
+			return -1;
+		snprintf(path, sizeof path, "%d/statm", e->pid);
+		n = procfs_read_at(s->proc_fd, path, buf, sizeof buf);
+	} else {
+		n = procfs_pread(e->priv.statm_fd, buf, sizeof buf);
+	}
+	if (n <= 0 || procparse_statm(buf, (size_t)n, m) < 0)
+		return -1;
+	return 0;
+}
+
+// Reads the small raw text files of a new process: comm, cmdline, cgroup.
+static int entry_read_names(struct sampler *s, struct proc_sample *e)
+{
+	char path[48], raw[256];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/comm", e->pid);
+	n = procfs_read_at(s->proc_fd, path, raw, sizeof raw);
+	if (n > 0 && raw[n - 1] == '\n')
+		n--;
+	text_sanitize(raw, n > 0 ? (size_t)n : 0, e->comm, sizeof e->comm);
+
+	snprintf(path, sizeof path, "%d/cmdline", e->pid);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX);
+	text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)n : 0, s->scratch, 4 * CMDLINE_MAX + 1);
+	e->cmdline = strdup(s->scratch);
+
+	snprintf(path, sizeof path, "%d/cgroup", e->pid);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, 64 * 1024);
+	s->scratch[0] = '\0';
+	if (n > 0) {
+		char *cg = malloc((size_t)n + 1);
+
+		if (cg && procparse_cgroup(s->buf.data, (size_t)n, cg, (size_t)n + 1) == 0)
+			text_sanitize(cg, strlen(cg), s->scratch, 4 * CMDLINE_MAX + 1);
+		free(cg);
+	}
+	e->cgroup = strdup(s->scratch);
+	return e->cmdline && e->cgroup ? 0 : -ENOMEM;
+}
+
+// When the next unforced detail read of a process is due: MAX_AGE plus a
+// per-pid spread, so that processes seen at the same tick are not all due
+// at the same later tick.
+static double detail_next_due(double now, int pid)
+{
+	return now + SAMPLER_DETAIL_MAX_AGE + (double)(pid % 30);
+}
+
+// Copies the status/OOM fields of one libproc2 result into e.
+static void entry_apply_detail(struct sampler *s, struct proc_sample *e, struct pids_stack *st)
+{
+	const char *user = PIDS_VAL(D_EUSER, str, st, s->pids_info);
+
+	e->ppid = PIDS_VAL(D_PPID, s_int, st, s->pids_info);
+	text_sanitize(user ? user : "", user ? strlen(user) : 0, e->user, sizeof e->user);
+	e->file_kb = PIDS_VAL(D_FILE, ul_int, st, s->pids_info);
+	e->shmem_kb = PIDS_VAL(D_SHMEM, ul_int, st, s->pids_info);
+	e->swap_kb = PIDS_VAL(D_SWAP, ul_int, st, s->pids_info);
+	e->data_kb = PIDS_VAL(D_DATA, ul_int, st, s->pids_info);
+	e->oom_score = PIDS_VAL(D_OOM, s_int, st, s->pids_info);
+	e->oom_score_adj = PIDS_VAL(D_ADJ, s_int, st, s->pids_info);
+	e->have_detail = true;
+	e->detail_time = s->now;
+	e->priv.detail_due = detail_next_due(s->now, e->pid);
+}
+
+// Builds the entry of a process first seen this tick from its libproc2
+// result. Returns 0, or -1 when it vanished meanwhile (nothing to free).
+static int entry_create(struct sampler *s, struct proc_sample *e, struct pids_stack *st)
+{
+	char path[48];
+	struct statm m;
+
+	memset(e, 0, sizeof *e);
+	e->priv.statm_fd = -1;
+	e->pid = PIDS_VAL(D_PID, s_int, st, s->pids_info);
+	e->start_ticks = PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info);
+	e->start_time_s = (double)e->start_ticks / (double)s->hertz;
+	e->kthread = (PIDS_VAL(D_FLAGS, ul_int, st, s->pids_info) & PF_KTHREAD_FLAG) != 0;
+	if (s->fds_kept < s->fd_budget) {
+		snprintf(path, sizeof path, "%d/statm", e->pid);
+		e->priv.statm_fd = procfs_open_at(s->proc_fd, path);
+		if (e->priv.statm_fd >= 0)
+			s->fds_kept++;
+		else
+			e->priv.statm_fd = -1;
+	}
+	if (entry_read_statm(s, e, &m) < 0 || entry_read_names(s, e) < 0) {
+		entry_release(s, e);
+		return -1;
+	}
+	entry_apply_statm(s, e, &m);
+	entry_apply_detail(s, e, st);
+	e->priv.detail_statm = m;
+	return 0;
+}
+
+// Lists the pids to look at this tick, sorted: the requested ones, or every
+// numeric entry of /proc.
+static int list_pids(struct sampler *s)
+{
+	struct dirent *d;
+	bool sorted = true;
+
+	s->nlisting = 0;
+	if (s->nlisted) {
+		s->listing = s->listed;
+		s->nlisting = s->nlisted;
+		return 0;
+	}
+	rewinddir(s->proc_dir);
+	errno = 0;
+	while ((d = readdir(s->proc_dir))) {
+		char *end;
+		long pid = strtol(d->d_name, &end, 10);
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9' || *end || pid > INT32_MAX)
+			continue;
+		if (s->nlisting == s->listing_cap) {
+			size_t cap = s->listing_cap ? 2 * s->listing_cap : 1024;
+			int *p = realloc(s->listing, cap * sizeof *p);
+
+			if (!p)
+				return -ENOMEM;
+			s->listing = p;
+			s->listing_cap = cap;
+		}
+		if (s->nlisting && s->listing[s->nlisting - 1] > (int)pid)
+			sorted = false;
+		s->listing[s->nlisting++] = (int)pid;
+	}
+	if (errno)
+		return -errno;
+	if (!sorted)
+		qsort(s->listing, s->nlisting, sizeof *s->listing, cmp_int);
+	return 0;
+}
+
+// Walks this tick's pid list against the known processes (both sorted):
+// known and alive ones move to s->next with fresh statm, the dead are freed,
+// and pids not known (or reused) are queued in s->todo. Returns the count moved.
+static size_t merge_known(struct sampler *s)
+{
+	size_t i = 0, n = 0;
+
+	s->ntodo = 0;
+	for (size_t k = 0; k < s->nlisting; k++) {
+		int pid = s->listing[k];
+		struct statm m;
+
+		while (i < s->nents && s->ents[i].pid < pid)
+			entry_release(s, &s->ents[i++]);
+		if (i < s->nents && s->ents[i].pid == pid) {
+			struct proc_sample *e = &s->ents[i++];
+
+			if (entry_read_statm(s, e, &m) == 0) {
+				entry_apply_statm(s, e, &m);
+				s->next[n++] = *e;
+				continue;
+			}
+			entry_release(s, e);   // gone, or the pid now names another process
+		}
+		s->todo[s->ntodo++] = (unsigned)pid;
+	}
+	while (i < s->nents)
+		entry_release(s, &s->ents[i++]);
+	return n;
+}
+
+// Creates entries for the queued new pids, appending them to s->next.
+static size_t add_new(struct sampler *s, size_t n)
+{
+	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
+		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
+		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
+
+		for (int j = 0; f && j < f->counts->total; j++)
+			if (entry_create(s, &s->next[n], f->stacks[j]) == 0)
+				n++;
+	}
+	return n;
+}
+
+// True when a process's status/OOM fields should be read again this tick.
+static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, bool listed)
+{
+	const struct statm *then = &e->priv.detail_statm;
+
+	if (listed && s->cfg.listed_detail)
+		return true;
+	if (s->now >= e->priv.detail_due)
+		return true;
+	// Memory moved: read again, but not more often than MIN_AGE.
+	return s->now - e->detail_time >= SAMPLER_DETAIL_MIN_AGE &&
+	       (e->rss_kb != then->resident * (uint64_t)s->page_kb ||
+		e->shared_kb != then->shared * (uint64_t)s->page_kb);
+}
+
+// Re-reads status and OOM fields of the processes that are due.
+static void refresh_details(struct sampler *s)
+{
+	s->ntodo = 0;
+	for (size_t i = 0; i < s->nents; i++)
+		if (detail_is_due(s, &s->ents[i], is_listed(s, s->ents[i].pid)))
+			s->todo[s->ntodo++] = (unsigned)s->ents[i].pid;
+	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
+		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
+		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
+
+		for (int j = 0; f && j < f->counts->total; j++) {
+			struct pids_stack *st = f->stacks[j];
+			struct proc_sample key = { .pid = PIDS_VAL(D_PID, s_int, st, s->pids_info) };
+			struct proc_sample *e = bsearch(&key, s->ents, s->nents, sizeof key, cmp_sample_pid);
+
+			if (!e || e->start_ticks != PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info))
+				continue;   // a reused pid: the next tick replaces the entry
+			entry_apply_detail(s, e, st);
+			e->priv.detail_statm.resident = e->rss_kb / (uint64_t)s->page_kb;
+			e->priv.detail_statm.shared = e->shared_kb / (uint64_t)s->page_kb;
+		}
+	}
+}
+
+// Reads the [heap] size of the listed processes from their maps.
+static void refresh_heaps(struct sampler *s)
+{
+	char path[48];
+
+	for (size_t i = 0; i < s->nents; i++) {
+		struct proc_sample *e = &s->ents[i];
+		ssize_t n;
+
+		if (!is_listed(s, e->pid) || !s->cfg.listed_detail)
+			continue;
+		snprintf(path, sizeof path, "%d/maps", e->pid);
+		n = procfs_read_all_at(s->proc_fd, path, &s->buf, MAPS_MAX);
+		e->have_heap = n >= 0 && procparse_heap_kb(s->buf.data, (size_t)n, &e->heap_kb) == 0;
+	}
+}
+
+// Fills the system-wide part of the snapshot.
+static void sample_system(struct sampler *s, struct sys_sample *sys)
+{
+	struct meminfo_stack *m = procps_meminfo_select(s->mem_info, mem_items, M_COUNT);
+	char buf[512];
+	ssize_t n;
+
+	memset(sys, 0, sizeof *sys);
+	sys->wall_time = clock_seconds(CLOCK_REALTIME);
+	sys->mono_time = s->now;
+	if (m) {
+		sys->have_meminfo = true;
+		sys->total_kb = MEMINFO_VAL(M_TOTAL, ul_int, m, s->mem_info);
+		sys->available_kb = MEMINFO_VAL(M_AVAIL, ul_int, m, s->mem_info);
+		sys->free_kb = MEMINFO_VAL(M_FREE, ul_int, m, s->mem_info);
+		sys->buffers_kb = MEMINFO_VAL(M_BUFFERS, ul_int, m, s->mem_info);
+		sys->cached_kb = MEMINFO_VAL(M_CACHED, ul_int, m, s->mem_info);
+		sys->shmem_kb = MEMINFO_VAL(M_SHMEM, ul_int, m, s->mem_info);
+		sys->swap_total_kb = MEMINFO_VAL(M_SWAP_TOTAL, ul_int, m, s->mem_info);
+		sys->swap_free_kb = MEMINFO_VAL(M_SWAP_FREE, ul_int, m, s->mem_info);
+	}
+	if (s->psi_fd >= 0) {
+		n = procfs_pread(s->psi_fd, buf, sizeof buf - 1);
+		sys->have_psi = n > 0 && psi_parse(buf, (size_t)n, &sys->psi) == 0;
+	}
+}
+
+int sampler_tick(struct sampler *s, struct snapshot *out)
+{
+	struct proc_sample *swap;
+	size_t n, nview = 0;
+	int rc;
+
+	s->now = clock_seconds(CLOCK_MONOTONIC);
+	sample_system(s, &out->sys);
+	rc = list_pids(s);
+	if (rc == 0 && sampler_reserve(s, s->nents + s->nlisting) < 0)
+		rc = -ENOMEM;
+	if (rc < 0)
+		s->nlisting = 0;        // keep going: every known process is released
+	n = merge_known(s);
+	if (s->ntodo) {
+		size_t before = n;
+
+		n = add_new(s, n);
+		if (n > before)
+			qsort(s->next, n, sizeof *s->next, cmp_sample_pid);
+	}
+	swap = s->ents;
+	s->ents = s->next;
+	s->next = swap;
+	s->nents = n;
+	refresh_details(s);
+	refresh_heaps(s);
+	for (size_t i = 0; i < s->nents; i++)
+		if (!s->ents[i].kthread || s->cfg.kernel_threads)
+			s->view[nview++] = &s->ents[i];
+	out->procs = s->view;
+	out->nprocs = nview;
+	return rc;
+}
+
+void sampler_free(struct sampler *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nents; i++)
+		entry_release(s, &s->ents[i]);
+	if (s->listing != s->listed)
+		free(s->listing);
+	free(s->listed);
+	free(s->ents);
+	free(s->next);
+	free(s->todo);
+	free(s->view);
+	free(s->scratch);
+	procfs_buf_free(&s->buf);
+	if (s->pids_info)
+		procps_pids_unref(&s->pids_info);
+	if (s->mem_info)
+		procps_meminfo_unref(&s->mem_info);
+	if (s->proc_dir)
+		closedir(s->proc_dir);
+	if (s->proc_fd >= 0)
+		close(s->proc_fd);
+	if (s->psi_fd >= 0)
+		close(s->psi_fd);
+	free(s);
+}

@@ -1,0 +1,46 @@
+/* sampler.h — the only code that reads /proc: one tick fills a snapshot.
+ *
+ * What each tick costs (see README "What memtop reads"):
+ *   every tick, every process: /proc/PID/statm through a kept fd (pread), which
+ *     gives RSS and anonymous RSS (resident - shared);
+ *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory;
+ *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
+ *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
+ *     control bytes and we want them shown escaped);
+ *   when due: status, oom_score and oom_score_adj again (libproc2) — every tick
+ *     for processes the caller asks for, otherwise when statm changed and the
+ *     last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest every
+ *     SAMPLER_DETAIL_MAX_AGE (spread over ticks);
+ *   maps (for [heap]): only for processes the caller asks heap for.
+ *
+ * Contract: sampler_new returns NULL with a message in err when libproc2 or
+ * /proc is unusable. A snapshot from sampler_tick is valid until the next
+ * tick. Processes that vanish mid-tick are dropped silently.
+ */
+#ifndef MEMTOP_SAMPLER_H
+#define MEMTOP_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "snapshot.h"
+
+#define SAMPLER_DETAIL_MIN_AGE 10.0   // seconds
+#define SAMPLER_DETAIL_MAX_AGE 60.0   // seconds, plus up to 30 s of per-pid spread
+
+struct sampler_config {
+	const int *pids;        // only these processes; NULL = all
+	size_t npids;
+	bool listed_detail;     // detail and heap every tick for the listed pids
+	bool kernel_threads;    // include kernel threads in snapshots
+};
+
+struct sampler;
+
+struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen);
+/* Samples the system and processes. Returns 0, or -errno when /proc itself
+ * could not be listed (the snapshot then holds no processes). */
+int sampler_tick(struct sampler *s, struct snapshot *out);
+void sampler_free(struct sampler *s);
+
+#endif

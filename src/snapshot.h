@@ -1,0 +1,69 @@
+/* snapshot.h — what one sampler tick saw: plain structs, no behaviour.
+ *
+ * Contract: a snapshot and every string it points to are owned by the sampler
+ * that filled it and stay valid until that sampler's next tick or its
+ * destruction. Strings are already sanitised (see text.h). Sizes are KiB.
+ */
+#ifndef MEMTOP_SNAPSHOT_H
+#define MEMTOP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "procparse.h"
+#include "psi.h"
+
+#define SNAPSHOT_USER_MAX 64
+#define SNAPSHOT_COMM_MAX 80     // a 15-byte comm escaped grows up to 4x
+
+struct sys_sample {
+	double wall_time;            // seconds since the epoch (CLOCK_REALTIME)
+	double mono_time;            // seconds (CLOCK_MONOTONIC), for intervals
+	bool have_meminfo;
+	uint64_t total_kb, available_kb, free_kb, buffers_kb, cached_kb, shmem_kb;
+	uint64_t swap_total_kb, swap_free_kb;
+	bool have_psi;               // false when the kernel has no PSI
+	struct psi psi;
+};
+
+/* The sampler's bookkeeping for one process; nobody else reads it. */
+struct sample_private {
+	int statm_fd;                // kept open and re-read with pread, or -1
+	struct statm detail_statm;   // statm when the detail fields were read
+	double detail_due;           // monotonic time the next detail read is due
+};
+
+struct proc_sample {
+	int pid, ppid;
+	uint64_t start_ticks;        // with pid, the process's identity
+	double start_time_s;         // seconds after boot
+	bool kthread;
+	char user[SNAPSHOT_USER_MAX];
+	char comm[SNAPSHOT_COMM_MAX];
+	char *cmdline;               // never NULL
+	char *cgroup;                // never NULL; "" when unknown
+
+	// Read every tick (statm).
+	uint64_t rss_kb, anon_kb, shared_kb;   // shared = file + shmem
+
+	// Read when due (status, oom_score, oom_score_adj): see sampler.h.
+	bool have_detail;
+	uint64_t file_kb, shmem_kb, swap_kb, data_kb;
+	int oom_score, oom_score_adj;
+	double detail_time;          // monotonic time of that read
+
+	// Read only for processes whose heap was asked for (maps).
+	bool have_heap;
+	uint64_t heap_kb;
+
+	struct sample_private priv;
+};
+
+struct snapshot {
+	struct sys_sample sys;
+	const struct proc_sample *const *procs;   // sorted by pid
+	size_t nprocs;
+};
+
+#endif

@@ -1,0 +1,32 @@
+/* text.h — pure text helpers: sanitising foreign strings and formatting sizes.
+ *
+ * Contract: every function here is pure (no I/O, no globals) and never writes
+ * past the capacity it is given; outputs are always NUL-terminated when the
+ * capacity is at least 1.
+ */
+#ifndef MEMTOP_TEXT_H
+#define MEMTOP_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Copies len bytes of untrusted text (a comm, an argument, a path) into out as
+ * valid, printable UTF-8: C0/C1 controls, DEL, bidi overrides and invalid
+ * UTF-8 become visible escapes (\e, \n, \t, \xNN, \u202E), and a backslash
+ * becomes "\\" so escapes cannot be forged. Returns the length written; the
+ * output is cut at a character boundary when it does not fit. */
+size_t text_sanitize(const char *in, size_t len, char *out, size_t cap);
+
+/* Sanitises a raw /proc/PID/cmdline buffer: NUL separators become spaces,
+ * trailing NULs are dropped, everything else as text_sanitize. */
+size_t text_sanitize_cmdline(const char *in, size_t len, char *out, size_t cap);
+
+/* Formats a size given in KiB with a binary unit ("812K", "1.5M", "23G"),
+ * at most 6 characters. Returns out. */
+char *text_human_kb(uint64_t kb, char *out, size_t cap);
+
+/* As text_human_kb for a signed change, with an explicit sign ("+12M", "-3K",
+ * "0"). Returns out. */
+char *text_human_delta_kb(int64_t kb, char *out, size_t cap);
+
+#endif
