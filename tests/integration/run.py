@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""Integration tests of memtop's batch mode against real processes.
+
+Runs the binaries named in MEMTOP_BINS (space-separated; default: the
+AddressSanitizer build and the release build) with workload processes from
+build/workloads, parses every output line with real parsers (json, csv) and
+prints "N passed, N failed" last. Exit status 1 when anything failed.
+"""
+import csv
+import io
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HOLD = os.path.join(ROOT, "build", "workloads", "hold")
+SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
+           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
+TIMEOUT = 30
+
+
+class Hold:
+    """A workload process with a known anonymous size (see tests/workloads/hold.c)."""
+
+    def __init__(self, anon_mib, grow_mib=0, comm_hex=None, argv0=None, extra_args=()):
+        args = [HOLD] + (["--comm", comm_hex] if comm_hex else []) + [str(anon_mib), str(grow_mib)]
+        args += list(extra_args)
+        if argv0 is not None:
+            args[0] = argv0
+        self.proc = subprocess.Popen(args, executable=HOLD, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+        line = self.readline()
+        assert line.startswith("ready "), "workload did not start: %r" % line
+        self.pid = self.proc.pid
+
+    def readline(self):
+        ready, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
+        assert ready, "workload did not answer within %d s" % TIMEOUT
+        return self.proc.stdout.readline().decode()
+
+    def grow(self):
+        os.kill(self.pid, signal.SIGUSR1)
+        line = self.readline()
+        assert line.startswith("grown "), "workload did not grow: %r" % line
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_memtop(binary, args, env=None, timeout=TIMEOUT):
+    """Runs memtop to completion; returns (exit code, stdout text, stderr text)."""
+    full_env = dict(os.environ, **SAN_ENV)
+    full_env.update(env or {})
+    p = subprocess.run([binary] + args, capture_output=True, timeout=timeout, env=full_env)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def json_ticks(text):
+    """Parses JSON Lines output; every line must be one JSON object."""
+    lines = text.splitlines()
+    assert lines, "no output"
+    ticks = [json.loads(line) for line in lines]
+    for t in ticks:
+        assert isinstance(t, dict)
+        for key in ("time", "interval", "memory", "psi", "processes"):
+            assert key in t, "missing key %s" % key
+    return ticks
+
+
+def proc_by_pid(tick, pid):
+    for p in tick["processes"]:
+        if p["pid"] == pid:
+            return p
+    return None
+
+
+def within(value, expected, tolerance=0.05):
+    return abs(value - expected) <= expected * tolerance
+
+
+# --- tests: each takes the memtop binary path --------------------------------
+
+PROCESS_KEYS = ("pid", "ppid", "user", "comm", "cmdline", "start_time", "rss_kb", "anon_kb",
+                "file_kb", "shmem_kb", "swap_kb", "data_kb", "heap_kb", "oom_score",
+                "oom_score_adj", "cgroup", "delta_rss_kb", "delta_anon_kb")
+MEMORY_KEYS = ("total_kb", "available_kb", "free_kb", "buffers_kb", "cached_kb", "shmem_kb",
+               "swap_total_kb", "swap_free_kb")
+
+
+def test_anon_64mib(memtop):
+    with Hold(64) as h:
+        rc, out, err = run_memtop(memtop, ["-b", "-n", "2", "-d", "0.2", "--format", "json",
+                                           "-p", str(h.pid)])
+    assert rc == 0, "exit %d: %s" % (rc, err)
+    ticks = json_ticks(out)
+    assert len(ticks) == 2
+    for t in ticks:
+        assert [p["pid"] for p in t["processes"]] == [h.pid]
+        p = t["processes"][0]
+        for key in PROCESS_KEYS:
+            assert key in p, "missing %s" % key
+        assert within(p["anon_kb"], 65536), "anon_kb %d not within 5%% of 65536" % p["anon_kb"]
+        assert p["rss_kb"] >= p["anon_kb"]
+        assert p["heap_kb"] is not None, "heap_kb must be filled for -p processes"
+        assert p["comm"] == "hold"
+    assert ticks[0]["processes"][0]["delta_anon_kb"] is None
+    assert ticks[1]["processes"][0]["delta_anon_kb"] is not None
+    for key in MEMORY_KEYS:
+        assert isinstance(ticks[0]["memory"][key], int)
+
+
+def test_delta_growth(memtop):
+    """A process grows by 32 MiB between ticks: the deltas add up to it."""
+    env = dict(os.environ, **SAN_ENV)
+    with Hold(16, 32) as h:
+        m = subprocess.Popen([memtop, "-b", "-d", "1", "-n", "6", "--format", "json",
+                              "-p", str(h.pid)], stdout=subprocess.PIPE, env=env)
+        try:
+            first = json.loads(m.stdout.readline())
+            h.grow()                       # returns once the growth is complete
+            grown_at = time.time()
+            later = []                     # ticks up to the first one after the growth
+            while not later or later[-1]["time"] < grown_at:
+                later.append(json.loads(m.stdout.readline()))
+        finally:
+            m.kill()
+            m.wait()
+            m.stdout.close()
+    p0 = proc_by_pid(first, h.pid)
+    deltas = [proc_by_pid(t, h.pid)["delta_anon_kb"] for t in later]
+    total = sum(deltas)
+    assert within(total, 32768), "delta_anon_kb %r does not add up to 32768" % deltas
+    assert within(proc_by_pid(later[-1], h.pid)["anon_kb"] - p0["anon_kb"], 32768)
+
+
+def hostile_comm_hex():
+    return "ESC[31m\"q\\".replace("ESC", "\x1b").encode().hex()
+
+
+HOSTILE_ARGV0 = b"evil\x1b[31mred\nnl \"q\" \\ \xff\xfe tab\t end"
+
+
+def check_clean_string(s):
+    """A string from memtop must carry no raw control character."""
+    for ch in s:
+        assert ord(ch) >= 0x20 and ord(ch) != 0x7f and not (0x80 <= ord(ch) <= 0x9f), \
+            "raw control character %r in %r" % (ch, s)
+
+
+def test_json_whole_machine_hostile(memtop):
+    with Hold(1, comm_hex=hostile_comm_hex(), argv0=HOSTILE_ARGV0) as h:
+        rc, out, err = run_memtop(memtop, ["-b", "-n", "2", "-d", "0.2", "--format", "json"])
+    assert rc == 0, "exit %d: %s" % (rc, err)
+    ticks = json_ticks(out)
+    assert len(ticks) == 2
+    for t in ticks:
+        assert len(t["processes"]) >= 2
+        for p in t["processes"]:
+            for key in PROCESS_KEYS:
+                assert key in p, "missing %s in %r" % (key, p)
+            for key in ("user", "comm", "cmdline"):
+                check_clean_string(p[key])
+            assert p["pid"] != 2, "kernel threads are skipped by default"
+        p = proc_by_pid(t, h.pid)
+        assert p is not None, "hostile process missing"
+        assert p["comm"] == "\\e[31m\"q\\\\", "comm not escaped: %r" % p["comm"]
+        assert p["cmdline"].startswith("evil\\e[31mred\\nnl \"q\" \\\\ \\xFF\\xFE tab\\t end"), \
+            "cmdline not escaped: %r" % p["cmdline"]
+        assert p["heap_kb"] is None or isinstance(p["heap_kb"], int)
+
+
+def test_csv_hostile(memtop):
+    with Hold(1, comm_hex=hostile_comm_hex(), argv0=HOSTILE_ARGV0) as h:
+        rc, out, err = run_memtop(memtop, ["-b", "-n", "2", "-d", "0.2", "--format", "csv"])
+    assert rc == 0, "exit %d: %s" % (rc, err)
+    rows = list(csv.reader(io.StringIO(out)))
+    header = rows[0]
+    assert header[:3] == ["time", "pid", "ppid"] and header[-1] == "cmdline"
+    assert rows.count(header) == 1, "header printed once"
+    body = rows[1:]
+    assert body
+    for r in body:
+        assert len(r) == len(header), "row with %d fields: %r" % (len(r), r)
+    mine = [dict(zip(header, r)) for r in body if r[1] == str(h.pid)]
+    assert len(mine) == 2
+    assert mine[0]["comm"] == "\\e[31m\"q\\\\"
+    assert mine[0]["delta_anon_kb"] == "" and mine[1]["delta_anon_kb"] != ""
+
+
+def test_table(memtop):
+    with Hold(8) as h:
+        rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "-p", str(h.pid)])
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("memtop - ")
+    assert any(line.startswith("Mem: ") for line in lines)
+    head = [line for line in lines if line.split()[:2] == ["PID", "USER"]]
+    assert len(head) == 1
+    rows = [line for line in lines if line.split() and line.split()[0] == str(h.pid)]
+    assert len(rows) == 1 and "hold" in rows[0]
+
+
+def test_listed_pid_exits(memtop):
+    """A listed process that exits disappears from later ticks; memtop goes on."""
+    env = dict(os.environ, **SAN_ENV)
+    a, b = Hold(1), Hold(1)
+    try:
+        m = subprocess.Popen([memtop, "-b", "-d", "0.2", "-n", "4", "--format", "json",
+                              "-p", "%d,%d" % (a.pid, b.pid)], stdout=subprocess.PIPE, env=env)
+        first = json.loads(m.stdout.readline())
+        a.stop()                                  # waits until it has exited
+        rest = [json.loads(line) for line in m.stdout]
+        rc = m.wait(TIMEOUT)
+        m.stdout.close()
+    finally:
+        a.stop()
+        b.stop()
+    assert rc == 0
+    assert sorted(p["pid"] for p in first["processes"]) == sorted([a.pid, b.pid])
+    assert len(rest) == 3
+    assert [p["pid"] for p in rest[-1]["processes"]] == [b.pid]
+
+
+def test_no_such_pid(memtop):
+    rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "-p", "2147483646"])
+    assert rc == 1, "exit %d" % rc
+    assert "none of the given processes exists" in err
+    assert out == ""
+
+
+def test_psi_missing(memtop):
+    rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "--format", "json", "-p", "1"],
+                              env={"MEMTOP_PSI_PATH": "/nonexistent/pressure"})
+    assert rc == 0, err
+    assert json_ticks(out)[0]["psi"] is None
+    rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "-p", "1"],
+                              env={"MEMTOP_PSI_PATH": "/nonexistent/pressure"})
+    assert "PSI n/a" in out
+
+
+def test_psi_present(memtop):
+    if not os.path.exists("/proc/pressure/memory"):
+        raise AssertionError("this machine has no /proc/pressure/memory; the test needs PSI")
+    rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "--format", "json", "-p", "1"])
+    psi = json_ticks(out)[0]["psi"]
+    for line in ("some", "full"):
+        for key in ("avg10", "avg60", "avg300"):
+            assert isinstance(psi[line][key], float)
+        assert isinstance(psi[line]["total_us"], int)
+
+
+def test_sigterm_ends_cleanly(memtop):
+    env = dict(os.environ, **SAN_ENV)
+    m = subprocess.Popen([memtop, "-b", "-d", "0.2", "--format", "json"],
+                         stdout=subprocess.PIPE, env=env)
+    json.loads(m.stdout.readline())
+    m.send_signal(signal.SIGTERM)
+    rest = m.stdout.read().decode()
+    rc = m.wait(TIMEOUT)
+    m.stdout.close()
+    assert rc == 0, "exit %d after SIGTERM" % rc
+    for line in rest.splitlines():
+        json.loads(line)
+
+
+def test_interval_fraction(memtop):
+    rc, out, err = run_memtop(memtop, ["-b", "-n", "3", "-d", "0.1", "--format", "json", "-p", "1"])
+    ticks = json_ticks(out)
+    assert len(ticks) == 3
+    assert ticks[0]["elapsed"] is None
+    for t in ticks[1:]:
+        assert 0.05 < t["elapsed"] < 1.0, t["elapsed"]
+        assert t["interval"] == 0.1
+
+
+BAD_ARGS = [
+    (["-d", "abc"], "invalid interval 'abc'"),
+    (["-d", "0"], "interval 0 out of range"),
+    (["-d", "0.05"], "out of range"),
+    (["-d", "nan"], "invalid interval"),
+    (["-n", "-1"], "invalid count '-1'"),
+    (["-n", "0"], "invalid count '0'"),
+    (["-p", "x"], "invalid PID 'x'"),
+    (["-p", "1,,2"], "invalid PID ''"),
+    (["--format", "xml"], "unknown format 'xml'"),
+    (["-x"], "unknown option '-x'"),
+    (["--bogus"], "unknown option '--bogus'"),
+    (["-d"], "needs a value"),
+    (["stray"], "unexpected argument 'stray'"),
+]
+
+
+def test_bad_arguments(memtop):
+    for args, message in BAD_ARGS:
+        rc, out, err = run_memtop(memtop, ["-b"] + args)
+        assert rc == 2, "%r: exit %d, want 2" % (args, rc)
+        lines = err.splitlines()
+        assert lines[0].startswith("memtop: ") and message in lines[0], \
+            "%r: first stderr line %r lacks %r" % (args, lines[0], message)
+        assert any(line.startswith("Usage: memtop") for line in lines), "%r: no usage" % (args,)
+        assert out == ""
+
+
+def test_help_and_version(memtop):
+    for flag in ("-h", "--help"):
+        rc, out, err = run_memtop(memtop, [flag])
+        assert rc == 0 and out.startswith("Usage: memtop") and err == ""
+    for flag in ("-V", "--version"):
+        rc, out, err = run_memtop(memtop, [flag])
+        assert rc == 0 and out.startswith("memtop ") and err == ""
+
+
+def test_no_batch_flag(memtop):
+    rc, out, err = run_memtop(memtop, [])
+    assert rc == 2 and "use -b" in err
+
+
+TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+
+
+def main():
+    default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
+    binaries = os.environ.get("MEMTOP_BINS", default).split()
+    passed = failed = 0
+    for binary in binaries:
+        for test in TESTS:
+            name = "%s [%s]" % (test.__name__, os.path.relpath(binary, ROOT))
+            start = time.monotonic()
+            try:
+                test(binary)
+            except Exception:
+                failed += 1
+                print("FAIL %s" % name)
+                traceback.print_exc()
+            else:
+                passed += 1
+                print("ok   %s (%.1f s)" % (name, time.monotonic() - start))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
