@@ -90,7 +90,8 @@ int batch_run(const struct options *opts)
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (unsigned long tick = 0; !stop_requested; tick++) {
 		struct output_tick out = { .snap = &snap, .table = &table,
-					   .interval_s = opts->interval_s, .index = tick };
+					   .interval_s = opts->interval_s, .index = tick,
+					   .sort_key = (enum sort_key)opts->sort_key };
 
 		int rc = sampler_tick(s, &snap);
 

@@ -1,6 +1,8 @@
 /* cli.c — parses memtop's command line. */
 #include "cli.h"
 
+#include "proctable.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -10,12 +12,15 @@
 #include <string.h>
 
 const char cli_usage[] =
-	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [--format table|json|csv]\n"
+	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [--format table|json|csv]\n"
 	"  -b, --batch            print samples to stdout instead of the interactive screen\n"
 	"  -d, --delay SECONDS    refresh interval, fractions allowed (min 0.1, default 1)\n"
 	"  -n, --iterations COUNT stop after COUNT samples (batch default: unlimited)\n"
 	"  -p, --pid PID[,PID...] watch only these processes\n"
+	"  -s, --sort KEY         initial sort: rss (default), anon, heap, swap, delta, oom, adj,\n"
+	"                         pid, user, command\n"
 	"  -f, --format FORMAT    batch output: table (default), json (one object per line), csv\n"
+	"      --no-color         monochrome screen (also when NO_COLOR is set)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
@@ -130,6 +135,15 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		return parse_pid_list(arg, opts, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 'f':
 		return parse_format(arg, &opts->format, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case 's':
+		if ((opts->sort_key = sort_key_parse(arg)) < 0) {
+			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, oom, adj, pid, user or command", arg);
+			return CLI_ERROR;
+		}
+		return CLI_RUN;
+	case 'C':
+		opts->no_color = true;
+		return CLI_RUN;
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -151,17 +165,19 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "no-color", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE };
+	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS };
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;                 // glibc: 0 re-initialises getopt for each call
-	while ((c = getopt_long(argc, argv, ":bd:n:p:f:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bd:n:p:f:s:hV", longopts, NULL)) != -1) {
 		char short_opt[3] = { '-', (char)optopt, '\0' };
 		const char *opt_text = (c == '?' || c == ':') && optopt ? short_opt
 				       : optind > 0 && optind <= argc ? argv[optind - 1] : "?";

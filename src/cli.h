@@ -20,6 +20,8 @@ struct options {
 	int *pids;                // -p, NULL when not given
 	size_t npids;
 	enum output_format format;
+	int sort_key;             // -s, an enum sort_key (default SORT_RSS)
+	bool no_color;            // --no-color
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };

@@ -244,7 +244,7 @@ void output_table(FILE *f, const struct output_tick *t)
 	table_header(f, t);
 	fprintf(f, "\n%7s %-10s %6s %6s %6s %6s %6s %5s %5s %s\n",
 		"PID", "USER", "RSS", "ANON", "HEAP", "SWAP", "dRSS", "OOM", "ADJ", "COMMAND");
-	proctable_sort(t->table, SORT_RSS, true);
+	proctable_sort(t->table, t->sort_key, sort_key_descending(t->sort_key));
 	for (size_t i = 0; i < t->table->n; i++) {
 		const struct proc *p = t->table->order[i];
 		const struct proc_sample *s = p->s;

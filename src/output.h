@@ -21,6 +21,7 @@ struct output_tick {
 	double interval_s;            // the configured refresh interval
 	double elapsed_s;             // since the previous tick; < 0 on the first
 	unsigned long index;          // 0 for the first tick
+	enum sort_key sort_key;       // the table's row order
 };
 
 void output_json(FILE *f, const struct output_tick *t);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 // Grows the entry and order arrays to hold want entries.
 static int proctable_reserve(struct proctable *t, size_t want)
@@ -76,16 +77,76 @@ int proctable_update(struct proctable *t, const struct snapshot *snap)
 	return 0;
 }
 
-// The value a process is ordered by, for each sort key.
+static const struct {
+	const char *name;
+	bool descending;
+} sort_keys[SORT_KEY_COUNT] = {
+	[SORT_PID] = { "pid", false },      [SORT_USER] = { "user", false },
+	[SORT_RSS] = { "rss", true },       [SORT_ANON] = { "anon", true },
+	[SORT_HEAP] = { "heap", true },     [SORT_SWAP] = { "swap", true },
+	[SORT_DELTA] = { "delta", true },   [SORT_OOM] = { "oom", true },
+	[SORT_ADJ] = { "adj", true },       [SORT_COMMAND] = { "command", false },
+};
+
+const char *sort_key_name(enum sort_key key)
+{
+	return key < SORT_KEY_COUNT ? sort_keys[key].name : "?";
+}
+
+bool sort_key_descending(enum sort_key key)
+{
+	return key < SORT_KEY_COUNT && sort_keys[key].descending;
+}
+
+int sort_key_parse(const char *name)
+{
+	for (int k = 0; k < SORT_KEY_COUNT; k++)
+		if (strcmp(name, sort_keys[k].name) == 0)
+			return k;
+	return -1;
+}
+
+// The numeric value a process is ordered by; unknown values as INT64_MIN.
 static int64_t sort_value(const struct proc *p, enum sort_key key)
 {
+	const struct proc_sample *s = p->s;
+
 	switch (key) {
-	case SORT_RSS: return (int64_t)p->s->rss_kb;
-	case SORT_ANON: return (int64_t)p->s->anon_kb;
-	case SORT_OOM: return p->s->oom_score;
 	case SORT_PID: return p->pid;
+	case SORT_RSS: return (int64_t)s->rss_kb;
+	case SORT_ANON: return (int64_t)s->anon_kb;
+	case SORT_HEAP: return s->have_heap ? (int64_t)s->heap_kb : INT64_MIN;
+	case SORT_SWAP: return s->have_detail ? (int64_t)s->swap_kb : INT64_MIN;
+	case SORT_DELTA: return p->have_delta ? p->delta_rss_kb : INT64_MIN;
+	case SORT_OOM: return s->have_detail ? s->oom_score : INT64_MIN;
+	case SORT_ADJ: return s->have_detail ? s->oom_score_adj : INT64_MIN;
+	default: return 0;
 	}
-	return 0;
+}
+
+// Orders two processes by the key's value alone: -1, 0 or 1.
+static int compare_value(const struct proc *a, const struct proc *b, enum sort_key key)
+{
+	int c = 0;
+
+	if (key == SORT_USER) {
+		c = strcmp(a->s->user, b->s->user);
+	} else if (key == SORT_COMMAND) {
+		c = strcmp(a->s->cmdline[0] ? a->s->cmdline : a->s->comm,
+			   b->s->cmdline[0] ? b->s->cmdline : b->s->comm);
+	} else {
+		int64_t va = sort_value(a, key), vb = sort_value(b, key);
+
+		c = (va > vb) - (va < vb);
+	}
+	return (c > 0) - (c < 0);
+}
+
+int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key)
+{
+	int c = compare_value(a, b, key);
+
+	return c ? c : (a->pid > b->pid) - (a->pid < b->pid);
 }
 
 struct sort_spec {
@@ -93,22 +154,26 @@ struct sort_spec {
 	int sign;              // -1 for descending
 };
 
+// Orders by the key in the requested direction, ties always by pid ascending.
 static int cmp_proc(const void *a, const void *b, void *ctx)
 {
 	const struct sort_spec *spec = ctx;
 	const struct proc *x = *(struct proc *const *)a, *y = *(struct proc *const *)b;
-	int64_t vx = sort_value(x, spec->key), vy = sort_value(y, spec->key);
+	int c = compare_value(x, y, spec->key);
 
-	if (vx != vy)
-		return vx < vy ? -spec->sign : spec->sign;
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	return c ? c * spec->sign : (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool descending)
+{
+	struct sort_spec spec = { key, descending ? -1 : 1 };
+
+	qsort_r(rows, n, sizeof *rows, cmp_proc, &spec);
 }
 
 void proctable_sort(struct proctable *t, enum sort_key key, bool descending)
 {
-	struct sort_spec spec = { key, descending ? -1 : 1 };
-
-	qsort_r(t->order, t->n, sizeof *t->order, cmp_proc, &spec);
+	proctable_sort_rows(t->order, t->n, key, descending);
 }
 
 static int cmp_find(const void *key, const void *elem)

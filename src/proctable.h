@@ -26,7 +26,11 @@ struct proc {
 	uint64_t last_rss_kb, last_anon_kb;
 };
 
-enum sort_key { SORT_RSS, SORT_ANON, SORT_OOM, SORT_PID };
+/* Sort keys, one per sortable column, in on-screen column order. */
+enum sort_key {
+	SORT_PID, SORT_USER, SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA,
+	SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
+};
 
 struct proctable {
 	struct proc *v, *spare;        // entries sorted by pid; spare for merging
@@ -38,7 +42,19 @@ struct proctable {
 int proctable_update(struct proctable *t, const struct snapshot *snap);
 /* Fills t->order sorted by key (ties by pid ascending). */
 void proctable_sort(struct proctable *t, enum sort_key key, bool descending);
+/* The same order for any array of entries (e.g. a filtered view). */
+void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool descending);
 struct proc *proctable_find(const struct proctable *t, int pid);
+
+/* Orders two processes by key, ascending (ties by pid); unknown values sort
+ * as the smallest. */
+int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key);
+/* The key's name for -s and the status line ("rss", "pid", ...). */
+const char *sort_key_name(enum sort_key key);
+/* True when the key reads best largest first (sizes, scores). */
+bool sort_key_descending(enum sort_key key);
+/* The key for a name, or -1. */
+int sort_key_parse(const char *name);
 void proctable_free(struct proctable *t);
 
 #endif

@@ -47,6 +47,8 @@ struct sampler {
 	struct sampler_config cfg;
 	int *listed;                         // cfg.pids, sorted, no duplicates
 	size_t nlisted;
+	int *wanted;                         // heap and detail every tick; sorted
+	size_t nwanted, wanted_cap;
 	int proc_fd;
 	DIR *proc_dir;
 	int psi_fd;
@@ -158,9 +160,31 @@ static int listed_init(struct sampler *s, const int *pids, size_t n)
 	return 0;
 }
 
-static bool is_listed(const struct sampler *s, int pid)
+static bool is_wanted(const struct sampler *s, int pid)
 {
-	return s->nlisted && bsearch(&pid, s->listed, s->nlisted, sizeof pid, cmp_int);
+	return s->nwanted && bsearch(&pid, s->wanted, s->nwanted, sizeof pid, cmp_int);
+}
+
+int sampler_set_wanted(struct sampler *s, const int *pids, size_t n)
+{
+	size_t out = 0;
+
+	if (n > s->wanted_cap) {
+		int *p = realloc(s->wanted, n * sizeof *p);
+
+		if (!p)
+			return -ENOMEM;
+		s->wanted = p;
+		s->wanted_cap = n;
+	}
+	if (n)
+		memcpy(s->wanted, pids, n * sizeof *pids);
+	qsort(s->wanted, n, sizeof *s->wanted, cmp_int);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || s->wanted[out - 1] != s->wanted[i])
+			s->wanted[out++] = s->wanted[i];
+	s->nwanted = out;
+	return 0;
 }
 
 // Opens the PSI file; MEMTOP_PSI_PATH overrides the path for tests that
@@ -185,6 +209,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t 
 	s->proc_fd = -1;
 	s->psi_fd = -1;
 	if (listed_init(s, cfg->pids, cfg->npids) < 0 ||
+	    (cfg->listed_detail && sampler_set_wanted(s, cfg->pids, cfg->npids) < 0) ||
 	    !(s->scratch = malloc(4 * CMDLINE_MAX + 1)) || sampler_reserve(s, 256) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -232,6 +257,7 @@ static void entry_apply_statm(const struct sampler *s, struct proc_sample *e, co
 	e->rss_kb = m->resident * (uint64_t)s->page_kb;
 	e->shared_kb = shared * (uint64_t)s->page_kb;
 	e->anon_kb = e->rss_kb - e->shared_kb;
+	e->priv.vm_pages = m->size;
 }
 
 // Reads statm through the kept fd (or, without one, by path after checking
@@ -435,11 +461,11 @@ static size_t add_new(struct sampler *s, size_t n)
 }
 
 // True when a process's status/OOM fields should be read again this tick.
-static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, bool listed)
+static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, bool wanted)
 {
 	const struct statm *then = &e->priv.detail_statm;
 
-	if (listed && s->cfg.listed_detail)
+	if (wanted)
 		return true;
 	if (s->now >= e->priv.detail_due)
 		return true;
@@ -454,7 +480,7 @@ static void refresh_details(struct sampler *s)
 {
 	s->ntodo = 0;
 	for (size_t i = 0; i < s->nents; i++)
-		if (detail_is_due(s, &s->ents[i], is_listed(s, s->ents[i].pid)))
+		if (detail_is_due(s, &s->ents[i], is_wanted(s, s->ents[i].pid)))
 			s->todo[s->ntodo++] = (unsigned)s->ents[i].pid;
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
 		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
@@ -474,7 +500,10 @@ static void refresh_details(struct sampler *s)
 	}
 }
 
-// Reads the [heap] size of the listed processes from their maps.
+// Keeps the [heap] size of the wanted processes current. The heap only moves
+// with brk, which changes the virtual size in statm, so maps is read again
+// only when that changed; for processes not wanted the value is dropped
+// instead, rather than shown stale.
 static void refresh_heaps(struct sampler *s)
 {
 	char path[48];
@@ -483,11 +512,15 @@ static void refresh_heaps(struct sampler *s)
 		struct proc_sample *e = &s->ents[i];
 		ssize_t n;
 
-		if (!is_listed(s, e->pid) || !s->cfg.listed_detail)
+		if (e->have_heap && e->priv.vm_pages == e->priv.heap_vm_pages)
+			continue;
+		e->have_heap = false;
+		if (!is_wanted(s, e->pid))
 			continue;
 		snprintf(path, sizeof path, "%d/maps", e->pid);
 		n = procfs_read_all_at(s->proc_fd, path, &s->buf, MAPS_MAX);
 		e->have_heap = n >= 0 && procparse_heap_kb(s->buf.data, (size_t)n, &e->heap_kb) == 0;
+		e->priv.heap_vm_pages = e->priv.vm_pages;
 	}
 }
 
@@ -562,6 +595,7 @@ void sampler_free(struct sampler *s)
 	if (s->listing != s->listed)
 		free(s->listing);
 	free(s->listed);
+	free(s->wanted);
 	free(s->ents);
 	free(s->next);
 	free(s->todo);

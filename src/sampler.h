@@ -8,10 +8,11 @@
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
  *     control bytes and we want them shown escaped);
  *   when due: status, oom_score and oom_score_adj again (libproc2) — every tick
- *     for processes the caller asks for, otherwise when statm changed and the
+ *     for wanted processes (sampler_set_wanted), otherwise when statm changed and the
  *     last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest every
  *     SAMPLER_DETAIL_MAX_AGE (spread over ticks);
- *   maps (for [heap]): only for processes the caller asks heap for.
+ *   maps (for [heap]): only for wanted processes, and only when their virtual
+ *     size (statm) changed since the last read.
  *
  * Contract: sampler_new returns NULL with a message in err when libproc2 or
  * /proc is unusable. A snapshot from sampler_tick is valid until the next
@@ -31,7 +32,7 @@
 struct sampler_config {
 	const int *pids;        // only these processes; NULL = all
 	size_t npids;
-	bool listed_detail;     // detail and heap every tick for the listed pids
+	bool listed_detail;     // the listed pids start out wanted (see below)
 	bool kernel_threads;    // include kernel threads in snapshots
 };
 
@@ -42,5 +43,10 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t 
  * could not be listed (the snapshot then holds no processes). */
 int sampler_tick(struct sampler *s, struct snapshot *out);
 void sampler_free(struct sampler *s);
+
+/* Sets the processes whose status/OOM fields are read every tick and whose
+ * heap size is kept (the rows on screen, or those named with -p). Others have
+ * no heap size. Returns 0 or -ENOMEM. */
+int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
 
 #endif

@@ -32,6 +32,8 @@ struct sample_private {
 	int statm_fd;                // kept open and re-read with pread, or -1
 	struct statm detail_statm;   // statm when the detail fields were read
 	double detail_due;           // monotonic time the next detail read is due
+	uint64_t vm_pages;           // statm size now
+	uint64_t heap_vm_pages;      // statm size when the heap was read
 };
 
 struct proc_sample {
