@@ -64,11 +64,14 @@ static int escape_unit(uint32_t c, bool is_byte, char esc[12])
 	return snprintf(esc, 12, "\\u%04" PRIX32, c);
 }
 
-size_t text_sanitize(const char *in, size_t len, char *out, size_t cap)
+// text_sanitize that also stores in *used how many input bytes it consumed,
+// which is less than len when the output was cut.
+static size_t sanitize_span(const char *in, size_t len, char *out, size_t cap, size_t *used)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	size_t o = 0, i = 0;
 
+	*used = 0;
 	if (cap == 0)
 		return 0;
 	while (i < len) {
@@ -96,7 +99,15 @@ size_t text_sanitize(const char *in, size_t len, char *out, size_t cap)
 		i += n;
 	}
 	out[o] = '\0';
+	*used = i;
 	return o;
+}
+
+size_t text_sanitize(const char *in, size_t len, char *out, size_t cap)
+{
+	size_t used;
+
+	return sanitize_span(in, len, out, cap, &used);
 }
 
 size_t text_sanitize_cmdline(const char *in, size_t len, char *out, size_t cap)
@@ -108,16 +119,18 @@ size_t text_sanitize_cmdline(const char *in, size_t len, char *out, size_t cap)
 	out[0] = '\0';
 	while (len > 0 && in[len - 1] == '\0')
 		len--;
+	if (len == 0)               // also keeps a NULL buffer away from memchr
+		return 0;
 	for (size_t start = 0; start <= len && o + 1 < cap;) {
 		const char *nul = memchr(in + start, '\0', len - start);
-		size_t end = nul ? (size_t)(nul - in) : len;
+		size_t end = nul ? (size_t)(nul - in) : len, used;
 
 		if (start > 0) {
 			out[o++] = ' ';
 			out[o] = '\0';
 		}
-		o += text_sanitize(in + start, end - start, out + o, cap - o);
-		if (!nul)
+		o += sanitize_span(in + start, end - start, out + o, cap - o, &used);
+		if (!nul || used < end - start)   // a cut argument ends the output
 			break;
 		start = end + 1;
 	}

@@ -1,0 +1,116 @@
+/* fixture.h — shared helpers for the unit tests: reading fixture files and
+ * capturing what a writer prints to a FILE*.
+ *
+ * Contract: fixture_read and test_bytes return malloc'd buffers of exactly
+ * the data's length, with no NUL after it, so that AddressSanitizer reports a
+ * parser that reads one byte too far; the caller frees them. Any error fails
+ * the running test. This header includes cmocka and its prerequisites.
+ */
+#ifndef MEMTOP_TEST_FIXTURE_H
+#define MEMTOP_TEST_FIXTURE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef FIXTURES
+#error "FIXTURES must name the tests/fixtures directory"
+#endif
+
+/* Copies n bytes of s into a new buffer of exactly n bytes. */
+static inline char *test_bytes(const char *s, size_t n)
+{
+	char *p = malloc(n);   // malloc(0) gives a pointer ASan guards too
+
+	if (!p && n > 0)
+		fail_msg("out of memory");
+	if (n > 0)
+		memcpy(p, s, n);
+	return p;
+}
+
+/* Reads FIXTURES/rel into a new buffer; *len gets its size. */
+static inline char *fixture_read(const char *rel, size_t *len)
+{
+	char path[4096];
+	char *buf = NULL, *exact;
+	size_t cap = 0, n = 0;
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", FIXTURES, rel) >= sizeof path)
+		fail_msg("fixture path too long: %s", rel);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open fixture %s: %s", path, strerror(errno));
+	for (;;) {
+		size_t got;
+
+		if (n + 1 >= cap) {
+			char *p;
+
+			cap = cap ? cap * 2 : 4096;
+			p = realloc(buf, cap);
+			if (!p) {
+				fclose(f);
+				free(buf);
+				fail_msg("out of memory reading %s", path);
+			}
+			buf = p;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		fail_msg("cannot read fixture %s", path);
+	}
+	fclose(f);
+	*len = n;
+	exact = test_bytes(buf, n);
+	free(buf);
+	return exact;
+}
+
+/* An in-memory FILE* whose text the test can inspect after closing it. */
+struct capture {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static inline void capture_open(struct capture *c)
+{
+	c->text = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->text, &c->len);
+	if (!c->f)
+		fail_msg("open_memstream: %s", strerror(errno));
+}
+
+/* Closes the stream; c->text then holds everything written, NUL-terminated. */
+static inline const char *capture_close(struct capture *c)
+{
+	if (fclose(c->f) != 0)
+		fail_msg("closing the memstream failed");
+	c->f = NULL;
+	return c->text;
+}
+
+static inline void capture_free(struct capture *c)
+{
+	free(c->text);
+	c->text = NULL;
+}
+
+#endif
