@@ -25,7 +25,7 @@ const char cli_usage[] =
 	"  -V, --version          show the version\n";
 
 // Parses the -d value: a finite decimal within the allowed range.
-static int parse_interval(const char *s, double *out, char *err, size_t errlen)
+int cli_parse_interval(const char *s, double *out, char *err, size_t errlen)
 {
 	char *end;
 	double v;
@@ -124,7 +124,7 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		opts->batch = true;
 		return CLI_RUN;
 	case 'd':
-		return parse_interval(arg, &opts->interval_s, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+		return cli_parse_interval(arg, &opts->interval_s, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 'n':
 		if (parse_positive(arg, LONG_MAX, &opts->count) < 0) {
 			snprintf(err, errlen, "invalid count '%s': expected a whole number >= 1", arg);

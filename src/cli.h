@@ -31,6 +31,9 @@ enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
 
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen);
 void cli_free(struct options *opts);
+/* Parses a refresh interval as -d does (also for the interactive prompt):
+ * 0, or -1 with the reason in err. */
+int cli_parse_interval(const char *s, double *out, char *err, size_t errlen);
 
 /* The usage text printed by --help and after an error. */
 extern const char cli_usage[];

@@ -2,6 +2,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "app.h"
 #include "batch.h"
 #include "cli.h"
 
@@ -32,12 +33,7 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	if (!opts.batch) {
-		fputs("memtop: the interactive screen is not available yet; use -b for batch mode\n", stderr);
-		cli_free(&opts);
-		return 2;
-	}
-	status = batch_run(&opts);
+	status = opts.batch ? batch_run(&opts) : app_run(&opts);
 	cli_free(&opts);
 	return status;
 }

@@ -51,3 +51,21 @@ int psi_parse(const char *buf, size_t len, struct psi *out)
 	}
 	return out->some.valid ? 0 : -EINVAL;
 }
+
+// The level of an avg10 against two thresholds.
+static enum psi_level psi_level_of(const struct psi_line *l, double warn, double crit)
+{
+	if (!l->valid || l->avg10 < warn)
+		return PSI_OK;
+	return l->avg10 < crit ? PSI_WARN : PSI_CRIT;
+}
+
+enum psi_level psi_level_some(const struct psi_line *l)
+{
+	return psi_level_of(l, 10.0, 40.0);
+}
+
+enum psi_level psi_level_full(const struct psi_line *l)
+{
+	return psi_level_of(l, 5.0, 10.0);
+}

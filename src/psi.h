@@ -24,4 +24,11 @@ struct psi {
 
 int psi_parse(const char *buf, size_t len, struct psi *out);
 
+/* How bad a pressure line is, from its avg10: "some" warns at 10 % (nohang's
+ * warning level) and is critical at 40 % (its SIGTERM level); "full" warns at
+ * 5 % and is critical at 10 %. */
+enum psi_level { PSI_OK, PSI_WARN, PSI_CRIT };
+enum psi_level psi_level_some(const struct psi_line *l);
+enum psi_level psi_level_full(const struct psi_line *l);
+
 #endif

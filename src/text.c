@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 // Decodes one UTF-8 sequence at s (n bytes available). Returns its length and
 // stores the code point, or returns 0 for an invalid, overlong, surrogate or
@@ -168,4 +169,42 @@ char *text_human_delta_kb(int64_t kb, char *out, size_t cap)
 	text_human_kb(m, mag, sizeof mag);
 	snprintf(out, cap, "%c%s", kb < 0 ? '-' : '+', mag);
 	return out;
+}
+
+int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, o = 0;
+	int used = 0;
+
+	if (cap == 0)
+		return 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		int w = 1;
+		bool replace = n == 0 || (cp >= 0x80 && !utf8);
+
+		if (n == 0)
+			n = 1;
+		if (!replace && cp >= 0x80) {
+			w = wcwidth((wchar_t)cp);
+			if (w < 0) {
+				replace = true;
+				w = 1;
+			}
+		}
+		if (used + w > cols || o + (replace ? 1 : n) >= cap)
+			break;
+		if (replace) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, p + i, n);
+			o += n;
+		}
+		used += w;
+		i += n;
+	}
+	out[o] = '\0';
+	return used;
 }

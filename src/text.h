@@ -7,6 +7,7 @@
 #ifndef MEMTOP_TEXT_H
 #define MEMTOP_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,5 +29,12 @@ char *text_human_kb(uint64_t kb, char *out, size_t cap);
 /* As text_human_kb for a signed change, with an explicit sign ("+12M", "-3K",
  * "0"). Returns out. */
 char *text_human_delta_kb(int64_t kb, char *out, size_t cap);
+
+/* Copies the longest prefix of s (sanitised, valid UTF-8) that fits in cols
+ * terminal columns into out. With utf8 false (a non-UTF-8 locale) every
+ * non-ASCII character becomes '?'; with utf8 true, characters without a
+ * printable width (wcwidth < 0 in the current locale) do too. Never splits
+ * a character. Returns the columns used. */
+int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap);
 
 #endif

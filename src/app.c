@@ -1,0 +1,205 @@
+/* app.c — the interactive loop: wait on keys, the refresh timer and signals
+ * together; tick = sample → model → draw. */
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "view.h"
+
+static int signal_pipe[2] = { -1, -1 };
+
+// Signals only write their number to a pipe; the loop reads it.
+static void on_signal(int sig)
+{
+	unsigned char b = (unsigned char)sig;
+	int saved = errno;
+
+	if (write(signal_pipe[1], &b, 1) < 0) {
+		// The pipe is full: the loop has plenty to wake up for already.
+	}
+	errno = saved;
+}
+
+static int signals_install(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	struct sigaction sa;
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	return 0;
+}
+
+// Arms the timer to fire every interval, first after one interval.
+static void timer_arm(int fd, double seconds)
+{
+	struct itimerspec its;
+	double whole = floor(seconds);
+
+	its.it_interval.tv_sec = (time_t)whole;
+	its.it_interval.tv_nsec = (long)((seconds - whole) * 1e9);
+	its.it_value = its.it_interval;
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+void app_set_interval(struct app *a, double seconds)
+{
+	a->interval_s = seconds;
+	timer_arm(a->timer_fd, seconds);
+}
+
+void app_relist(struct app *a)
+{
+	if (listmodel_rebuild(&a->list, &a->table) < 0)
+		ui_fatal("out of memory");
+}
+
+void app_tick(struct app *a)
+{
+	int rc;
+
+	if (a->paused)
+		return;
+	if (a->nvisible)
+		sampler_set_wanted(a->sampler, a->visible, a->nvisible);
+	rc = sampler_tick(a->sampler, &a->snap);
+	if (rc < 0)
+		snprintf(a->message, sizeof a->message, "cannot list /proc: %s", strerror(-rc));
+	if (proctable_update(&a->table, &a->snap) < 0)
+		ui_fatal("out of memory");
+	a->have_snap = true;
+	app_relist(a);
+}
+
+// Takes the terminal's new size after SIGWINCH.
+static void app_resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+// Drains the signal pipe; returns true when the screen must be re-laid out.
+static bool app_signals(struct app *a)
+{
+	unsigned char buf[64];
+	bool resized = false;
+	ssize_t n;
+
+	while ((n = read(signal_pipe[0], buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == SIGWINCH)
+				resized = true;
+			else
+				a->quit = true;
+		}
+	}
+	if (resized)
+		app_resize();
+	return resized;
+}
+
+// Handles every key ncurses has buffered.
+static void app_keys(struct app *a)
+{
+	int ch;
+
+	while (!a->quit && (ch = getch()) != ERR) {
+		if (ch == KEY_RESIZE)
+			continue;
+		view_key(a, ch);
+	}
+}
+
+// The loop: one poll on keys, timer and signals; draw after anything.
+static void app_loop(struct app *a)
+{
+	struct pollfd fds[3] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = a->timer_fd, .events = POLLIN },
+		{ .fd = signal_pipe[0], .events = POLLIN },
+	};
+
+	view_draw(a);
+	while (!a->quit) {
+		uint64_t expirations;
+
+		if (poll(fds, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			ui_fatal("poll: %s", strerror(errno));
+		}
+		if (fds[2].revents & POLLIN)
+			app_signals(a);
+		if (fds[0].revents & (POLLHUP | POLLERR))
+			a->quit = true;             // the terminal went away
+		if (fds[0].revents & POLLIN)
+			app_keys(a);
+		if ((fds[1].revents & POLLIN) &&
+		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations)
+			app_tick(a);
+		if (!a->quit)
+			view_draw(a);
+	}
+}
+
+int app_run(const struct options *opts)
+{
+	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids };
+	struct app a = { .interval_s = opts->interval_s, .timer_fd = -1 };
+	char err[256];
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("memtop: the interactive screen needs a terminal; use -b for batch output\n", stderr);
+		return 2;
+	}
+	a.sampler = sampler_new(&cfg, err, sizeof err);
+	if (!a.sampler) {
+		fprintf(stderr, "memtop: %s\n", err);
+		return 1;
+	}
+	a.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (a.timer_fd < 0 || signals_install() < 0) {
+		fprintf(stderr, "memtop: cannot set up the refresh timer: %s\n", strerror(errno));
+		sampler_free(a.sampler);
+		return 1;
+	}
+	listmodel_set_sort(&a.list, (enum sort_key)opts->sort_key);
+	app_tick(&a);
+	if (opts->npids && a.table.n == 0) {
+		fputs("memtop: none of the given processes exists\n", stderr);
+		sampler_free(a.sampler);
+		return 1;
+	}
+	if (ui_start(&a.ui, opts->no_color, err, sizeof err) < 0) {
+		fprintf(stderr, "memtop: %s\n", err);
+		sampler_free(a.sampler);
+		return 1;
+	}
+	timer_arm(a.timer_fd, a.interval_s);
+	app_loop(&a);
+	ui_stop(&a.ui);
+	listmodel_free(&a.list);
+	proctable_free(&a.table);
+	sampler_free(a.sampler);
+	free(a.visible);
+	close(a.timer_fd);
+	return 0;
+}

@@ -1,0 +1,582 @@
+/* view_list.c — the main screen: memory meters and PSI, status line, the
+ * process table, the footer; its keys (one table, which the help screen and
+ * the footer are generated from); the help screen and the sort pick list. */
+#include "view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define KEY_ESC 27
+#define KEY_CTRL(c) ((c) & 0x1f)
+
+/* ---- columns ------------------------------------------------------------ */
+
+struct column {
+	const char *title, *title_ascii;
+	int width;                 // 0: takes the remaining width
+	bool left;                 // left-aligned
+	int drop;                  // dropped first when narrow (higher = earlier); 0 never
+	enum sort_key key;
+};
+
+// In on-screen order; the growth, sparkline and leak columns of the leak
+// detector slot in here.
+static const struct column columns[] = {
+	{ "PID", "PID", 7, false, 0, SORT_PID },
+	{ "USER", "USER", 8, true, 6, SORT_USER },
+	{ "RSS", "RSS", 6, false, 0, SORT_RSS },
+	{ "ANON", "ANON", 6, false, 2, SORT_ANON },
+	{ "HEAP", "HEAP", 6, false, 8, SORT_HEAP },
+	{ "SWAP", "SWAP", 6, false, 7, SORT_SWAP },
+	{ "\u0394RSS", "dRSS", 7, false, 3, SORT_DELTA },
+	{ "OOM", "OOM", 5, false, 5, SORT_OOM },
+	{ "ADJ", "ADJ", 5, false, 9, SORT_ADJ },
+	{ "COMMAND", "COMMAND", 0, true, 0, SORT_COMMAND },
+};
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+#define COMMAND_MIN 12
+
+// Decides which columns fit in cols: drops the most droppable first until
+// the fixed columns leave COMMAND_MIN for the command.
+static void columns_layout(int cols, bool shown[NCOLUMNS])
+{
+	int need = 0;
+
+	for (size_t i = 0; i < NCOLUMNS; i++) {
+		shown[i] = true;
+		need += columns[i].width + 1;
+	}
+	while (need + COMMAND_MIN > cols) {
+		size_t victim = NCOLUMNS;
+
+		for (size_t i = 0; i < NCOLUMNS; i++)
+			if (shown[i] && columns[i].drop &&
+			    (victim == NCOLUMNS || columns[i].drop > columns[victim].drop))
+				victim = i;
+		if (victim == NCOLUMNS)
+			break;
+		shown[victim] = false;
+		need -= columns[victim].width + 1;
+	}
+}
+
+// The text of one cell; sets *role for cells with a colour of their own.
+static void column_cell(size_t c, const struct proc *p, char *buf, size_t cap, enum ui_role *role)
+{
+	const struct proc_sample *s = p->s;
+
+	*role = ROLE_NORMAL;
+	switch (columns[c].key) {
+	case SORT_PID: snprintf(buf, cap, "%d", s->pid); break;
+	case SORT_USER: snprintf(buf, cap, "%s", s->user); break;
+	case SORT_RSS: text_human_kb(s->rss_kb, buf, cap); break;
+	case SORT_ANON: text_human_kb(s->anon_kb, buf, cap); break;
+	case SORT_HEAP:
+		if (s->have_heap)
+			text_human_kb(s->heap_kb, buf, cap);
+		else
+			snprintf(buf, cap, "-");
+		break;
+	case SORT_SWAP:
+		if (s->have_detail)
+			text_human_kb(s->swap_kb, buf, cap);
+		else
+			snprintf(buf, cap, "-");
+		break;
+	case SORT_DELTA:
+		if (!p->have_delta) {
+			snprintf(buf, cap, "-");
+			break;
+		}
+		text_human_delta_kb(p->delta_rss_kb, buf, cap);
+		*role = p->delta_rss_kb > 0 ? ROLE_GROWTH_UP : p->delta_rss_kb < 0 ? ROLE_GROWTH_DOWN : ROLE_DIM;
+		break;
+	case SORT_OOM:
+		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score);
+		break;
+	case SORT_ADJ:
+		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score_adj);
+		break;
+	default:
+		snprintf(buf, cap, "%s", s->cmdline[0] ? s->cmdline : s->comm);
+		break;
+	}
+}
+
+/* ---- header ------------------------------------------------------------- */
+
+// "Mem[|||||       1.2G/7.6G]": a bar with the numbers over its right end.
+static void draw_meter(struct app *a, int y, int width, const char *label,
+		       uint64_t used, uint64_t total, enum ui_role bar_role)
+{
+	char u[16], t[16], text[40];
+	int inner = width - (int)strlen(label) - 2, bars, tlen;
+
+	if (inner < 1)
+		return;
+	snprintf(text, sizeof text, "%s/%s", text_human_kb(used, u, sizeof u),
+		 text_human_kb(total, t, sizeof t));
+	tlen = (int)strlen(text);
+	bars = total ? (int)((double)inner * (double)used / (double)total + 0.5) : 0;
+	if (bars > inner)
+		bars = inner;
+	view_put(&a->ui, y, 0, (int)strlen(label), label, ui_attr(&a->ui, ROLE_LABEL));
+	mvaddch(y, (int)strlen(label), '[');
+	attrset(ui_attr(&a->ui, bar_role));
+	for (int i = 0; i < bars; i++)
+		mvaddch(y, (int)strlen(label) + 1 + i, '|');
+	attrset(A_NORMAL);
+	if (tlen <= inner)
+		view_put(&a->ui, y, (int)strlen(label) + 1 + inner - tlen, tlen, text,
+			 ui_attr(&a->ui, ROLE_METER_TEXT));
+	mvaddch(y, (int)strlen(label) + 1 + inner, ']');
+}
+
+// One PSI line: "PSI some  1.20  0.50  0.10", coloured by its level.
+static void draw_psi_line(struct app *a, int y, int x, const char *name,
+			  const struct psi_line *l, enum psi_level level)
+{
+	static const enum ui_role roles[] = { ROLE_PSI_OK, ROLE_PSI_WARN, ROLE_PSI_CRIT };
+	char buf[64];
+
+	view_put(&a->ui, y, x, 4, "PSI", ui_attr(&a->ui, ROLE_LABEL));
+	if (!l->valid) {
+		snprintf(buf, sizeof buf, "%s n/a", name);
+		view_put(&a->ui, y, x + 4, COLS - x - 4, buf, ui_attr(&a->ui, ROLE_DIM));
+		return;
+	}
+	snprintf(buf, sizeof buf, "%s %5.2f %5.2f %5.2f", name, l->avg10, l->avg60, l->avg300);
+	view_put(&a->ui, y, x + 4, COLS - x - 4, buf, ui_attr(&a->ui, roles[level]));
+}
+
+// Lines 0 and 1: memory and swap meters, PSI beside them.
+static void draw_header(struct app *a)
+{
+	const struct sys_sample *sys = &a->snap.sys;
+	int psi_w = 28, meter_w = COLS - psi_w - 1;
+
+	if (sys->have_meminfo) {
+		draw_meter(a, 0, meter_w, "Mem", sys->total_kb - sys->available_kb, sys->total_kb,
+			   ROLE_METER_USED);
+		draw_meter(a, 1, meter_w, "Swp", sys->swap_total_kb - sys->swap_free_kb,
+			   sys->swap_total_kb, ROLE_METER_SWAP);
+	} else {
+		view_put(&a->ui, 0, 0, meter_w, "Mem n/a", ui_attr(&a->ui, ROLE_DIM));
+	}
+	if (!sys->have_psi) {
+		view_put(&a->ui, 0, meter_w + 1, psi_w, "PSI n/a", ui_attr(&a->ui, ROLE_DIM));
+		return;
+	}
+	draw_psi_line(a, 0, meter_w + 1, "some", &sys->psi.some, psi_level_some(&sys->psi.some));
+	draw_psi_line(a, 1, meter_w + 1, "full", &sys->psi.full, psi_level_full(&sys->psi.full));
+}
+
+// Line 2: counts, interval, sort, filter, pause and any message.
+static void draw_status(struct app *a)
+{
+	char buf[512];
+	int x;
+	const char *arrow = a->list.descending ? (a->ui.utf8 ? "\u25bc" : "v") : (a->ui.utf8 ? "\u25b2" : "^");
+
+	snprintf(buf, sizeof buf, "Processes: %zu  Refresh: %gs  Sort: %s %s", a->table.n,
+		 a->interval_s, sort_key_name(a->list.key), arrow);
+	x = view_put(&a->ui, 2, 0, COLS, buf, ui_attr(&a->ui, ROLE_STATUS));
+	if (a->list.filter[0]) {
+		snprintf(buf, sizeof buf, "  Filter: \"%s\" (%zu shown)", a->list.filter, a->list.nrows);
+		x += view_put(&a->ui, 2, x, COLS - x, buf, ui_attr(&a->ui, ROLE_PROMPT));
+	}
+	if (a->paused)
+		x += view_put(&a->ui, 2, x + 2, COLS - x - 2, "PAUSED", ui_attr(&a->ui, ROLE_PAUSED)) + 2;
+	if (a->message[0])
+		view_put(&a->ui, 2, x + 2, COLS - x - 2, a->message, ui_attr(&a->ui, ROLE_MESSAGE));
+}
+
+/* ---- table -------------------------------------------------------------- */
+
+// Writes one cell aligned in its column; returns the next column's x.
+static int put_cell(struct app *a, int y, int x, size_t c, const char *text, attr_t attr)
+{
+	int w = columns[c].width ? columns[c].width : COLS - x;
+	char fitted[1024];
+	int used = text_fit(text, w, a->ui.utf8, fitted, sizeof fitted);
+
+	view_put(&a->ui, y, columns[c].left ? x : x + w - used, w, fitted, attr);
+	return x + w + 1;
+}
+
+static void draw_table_header(struct app *a, const bool shown[NCOLUMNS])
+{
+	int x = 0, y = a->header_y;
+
+	attrset(ui_attr(&a->ui, ROLE_TABLE_HEADER));
+	mvhline(y, 0, ' ', COLS);
+	for (size_t c = 0; c < SORT_KEY_COUNT + 1; c++)
+		a->col_x[c] = -1;
+	for (size_t c = 0; c < NCOLUMNS; c++) {
+		bool sorted = columns[c].key == a->list.key;
+
+		if (!shown[c])
+			continue;
+		a->col_x[columns[c].key] = x;
+		x = put_cell(a, y, x, c, a->ui.utf8 ? columns[c].title : columns[c].title_ascii,
+			     ui_attr(&a->ui, sorted ? ROLE_TABLE_SORTED : ROLE_TABLE_HEADER));
+	}
+	a->col_x[SORT_KEY_COUNT] = COLS;
+	attrset(A_NORMAL);
+}
+
+// Remembers the pids on screen, so the sampler keeps their heap current.
+static void remember_visible(struct app *a, size_t first, size_t count)
+{
+	if (count > a->visible_cap) {
+		int *p = realloc(a->visible, count * sizeof *p);
+
+		if (!p)
+			return;
+		a->visible = p;
+		a->visible_cap = count;
+	}
+	for (size_t i = 0; i < count; i++)
+		a->visible[i] = a->list.rows[first + i]->pid;
+	a->nvisible = count;
+}
+
+static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
+{
+	size_t page = (size_t)(LINES - a->rows_y - 1), count;
+
+	listmodel_scroll(&a->list, page);
+	count = a->list.nrows - a->list.top < page ? a->list.nrows - a->list.top : page;
+	for (size_t i = 0; i < count; i++) {
+		const struct proc *p = a->list.rows[a->list.top + i];
+		bool selected = a->list.top + i == a->list.sel;
+		int y = a->rows_y + (int)i, x = 0;
+		attr_t sel_attr = ui_attr(&a->ui, ROLE_SELECTION);
+
+		if (selected) {
+			attrset(sel_attr);
+			mvhline(y, 0, ' ', COLS);
+		}
+		for (size_t c = 0; c < NCOLUMNS; c++) {
+			char cell[1024];
+			enum ui_role role;
+
+			if (!shown[c])
+				continue;
+			column_cell(c, p, cell, sizeof cell, &role);
+			x = put_cell(a, y, x, c, cell, selected ? sel_attr : ui_attr(&a->ui, role));
+		}
+	}
+	if (a->list.nrows == 0)
+		view_put(&a->ui, a->rows_y, 1, COLS - 1,
+			 a->list.filter[0] ? "no process matches the filter" : "no processes",
+			 ui_attr(&a->ui, ROLE_DIM));
+	remember_visible(a, a->list.top, count);
+}
+
+/* ---- keys --------------------------------------------------------------- */
+
+struct binding {
+	int keys[4];               // 0-terminated when shorter
+	const char *label, *help;
+	void (*act)(struct app *a);
+	const char *footer;        // short footer text, NULL when not in the footer
+};
+
+static size_t page_rows(void)
+{
+	return LINES > 5 ? (size_t)(LINES - 5) : 1;
+}
+
+static void act_quit(struct app *a) { a->quit = true; }
+static void act_help(struct app *a) { a->screen = SCREEN_HELP; }
+static void act_up(struct app *a) { listmodel_move(&a->list, -1); }
+static void act_down(struct app *a) { listmodel_move(&a->list, 1); }
+static void act_pgup(struct app *a) { listmodel_move(&a->list, -(long)page_rows()); }
+static void act_pgdn(struct app *a) { listmodel_move(&a->list, (long)page_rows()); }
+static void act_home(struct app *a) { listmodel_select(&a->list, 0); }
+static void act_end(struct app *a) { listmodel_select(&a->list, a->list.nrows ? a->list.nrows - 1 : 0); }
+
+static void sort_by(struct app *a, enum sort_key key)
+{
+	listmodel_set_sort(&a->list, key);
+	app_relist(a);
+}
+
+static void act_sort_rss(struct app *a) { sort_by(a, SORT_RSS); }
+static void act_sort_anon(struct app *a) { sort_by(a, SORT_ANON); }
+static void act_sort_oom(struct app *a) { sort_by(a, SORT_OOM); }
+static void act_sort_pid(struct app *a) { sort_by(a, SORT_PID); }
+
+// Steps the sort key through the columns on screen, in screen order.
+static void sort_step(struct app *a, int dir)
+{
+	int idx = 0, n = (int)NCOLUMNS;
+
+	for (int c = 0; c < n; c++)
+		if (columns[c].key == a->list.key)
+			idx = c;
+	for (int step = 1; step <= n; step++) {
+		int c = ((idx + dir * step) % n + n) % n;
+
+		if (a->col_x[columns[c].key] >= 0 || step == n) {
+			sort_by(a, columns[c].key);
+			return;
+		}
+	}
+}
+
+static void act_sort_prev(struct app *a) { sort_step(a, -1); }
+static void act_sort_next(struct app *a) { sort_step(a, 1); }
+
+static void act_sort_pick(struct app *a)
+{
+	a->sort_pick = a->list.key;
+	a->screen = SCREEN_SORT_PICK;
+}
+
+static void act_invert(struct app *a)
+{
+	a->list.descending = !a->list.descending;
+	app_relist(a);
+}
+
+static void act_filter(struct app *a)
+{
+	a->prompt.kind = PROMPT_FILTER;
+	snprintf(a->prompt.text, sizeof a->prompt.text, "%s", a->list.filter);
+	a->prompt.len = strlen(a->prompt.text);
+}
+
+static void act_delay(struct app *a)
+{
+	a->prompt.kind = PROMPT_DELAY;
+	snprintf(a->prompt.text, sizeof a->prompt.text, "%g", a->interval_s);
+	a->prompt.len = strlen(a->prompt.text);
+}
+
+static void act_pause(struct app *a)
+{
+	a->paused = !a->paused;
+}
+
+static void act_clear_filter(struct app *a)
+{
+	a->list.filter[0] = '\0';
+	app_relist(a);
+}
+
+static const struct binding bindings[] = {
+	{ { 'q', KEY_F(10) }, "q F10", "quit", act_quit, "Quit" },
+	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help" },
+	{ { KEY_UP, 'k' }, "Up k", "select the previous process", act_up, NULL },
+	{ { KEY_DOWN, 'j' }, "Down j", "select the next process", act_down, NULL },
+	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL },
+	{ { KEY_NPAGE, KEY_CTRL('f') }, "PgDn", "down one page", act_pgdn, NULL },
+	{ { KEY_HOME, 'g' }, "Home g", "first process", act_home, NULL },
+	{ { KEY_END, 'G' }, "End G", "last process", act_end, NULL },
+	{ { 'M' }, "M", "sort by resident memory (RSS)", act_sort_rss, NULL },
+	{ { 'A' }, "A", "sort by anonymous memory", act_sort_anon, NULL },
+	{ { 'O' }, "O", "sort by OOM score", act_sort_oom, NULL },
+	{ { 'N' }, "N", "sort by PID", act_sort_pid, NULL },
+	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL },
+	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL },
+	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort" },
+	{ { 'I' }, "I", "invert the sort order", act_invert, "Invert" },
+	{ { '/' }, "/", "filter by command or user (Enter keeps, Esc clears)", act_filter, "Filter" },
+	{ { KEY_ESC }, "Esc", "clear the filter", act_clear_filter, NULL },
+	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay" },
+	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause" },
+};
+#define NBINDINGS (sizeof bindings / sizeof bindings[0])
+
+// The footer: the keys that have a footer text, htop-style.
+static void draw_footer(struct app *a)
+{
+	int x = 0, y = LINES - 1;
+
+	for (size_t i = 0; i < NBINDINGS && x < COLS; i++) {
+		const char *label = bindings[i].label;
+		char key[16];
+
+		if (!bindings[i].footer)
+			continue;
+		// The footer shows the first name of the key ("q", "h", "F6").
+		snprintf(key, sizeof key, "%.*s", (int)strcspn(label, " "), label);
+		x += view_put(&a->ui, y, x, COLS - x, key, ui_attr(&a->ui, ROLE_FOOTER_KEY));
+		x += view_put(&a->ui, y, x, COLS - x, bindings[i].footer, ui_attr(&a->ui, ROLE_FOOTER_TEXT));
+		x += view_put(&a->ui, y, x, COLS - x, " ", A_NORMAL);
+	}
+}
+
+static void draw_prompt(struct app *a)
+{
+	const char *label = a->prompt.kind == PROMPT_FILTER ? "Filter: " : "Refresh interval (s): ";
+	int x = view_put(&a->ui, LINES - 1, 0, COLS, label, ui_attr(&a->ui, ROLE_PROMPT));
+	char shown[LISTMODEL_FILTER_MAX * 4 + 1];
+
+	text_sanitize(a->prompt.text, a->prompt.len, shown, sizeof shown);
+	x += view_put(&a->ui, LINES - 1, x, COLS - x - 1, shown, A_NORMAL);
+	view_put(&a->ui, LINES - 1, x, 1, "_", A_BLINK);
+}
+
+// Ends the prompt, applying (enter) or cancelling it.
+static void prompt_finish(struct app *a, bool enter)
+{
+	if (a->prompt.kind == PROMPT_FILTER) {
+		if (!enter)
+			a->list.filter[0] = '\0';
+		app_relist(a);
+	} else if (enter) {
+		double v;
+		char err[160];
+
+		if (cli_parse_interval(a->prompt.text, &v, err, sizeof err) == 0)
+			app_set_interval(a, v);
+		else
+			snprintf(a->message, sizeof a->message, "%s", err);
+	}
+	a->prompt.kind = PROMPT_NONE;
+}
+
+// Line editing in the prompt; the filter applies as it is typed.
+static void prompt_key(struct app *a, int ch)
+{
+	struct prompt *p = &a->prompt;
+
+	if (ch == KEY_ESC || ch == KEY_ENTER || ch == '\r' || ch == '\n') {
+		prompt_finish(a, ch != KEY_ESC);
+		return;
+	}
+	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && p->len > 0)
+		p->text[--p->len] = '\0';
+	else if (ch >= 0x20 && ch < 0x7f && p->len + 1 < sizeof p->text)
+		p->text[p->len++] = (char)ch, p->text[p->len] = '\0';
+	if (p->kind == PROMPT_FILTER) {
+		snprintf(a->list.filter, sizeof a->list.filter, "%s", p->text);
+		app_relist(a);
+	}
+}
+
+// A click on the header sorts by that column (again: inverts); on a row
+// selects it.
+static void mouse_key(struct app *a)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.y == a->header_y) {
+		for (size_t c = 0; c < NCOLUMNS; c++) {
+			int x0 = a->col_x[columns[c].key], x1 = COLS;
+
+			if (x0 < 0 || ev.x < x0)
+				continue;
+			for (size_t d = c + 1; d < NCOLUMNS; d++)
+				if (a->col_x[columns[d].key] >= 0) {
+					x1 = a->col_x[columns[d].key];
+					break;
+				}
+			if (ev.x < x1) {
+				if (a->list.key == columns[c].key)
+					act_invert(a);
+				else
+					sort_by(a, columns[c].key);
+				return;
+			}
+		}
+	} else if (ev.y >= a->rows_y && ev.y < LINES - 1) {
+		size_t row = a->list.top + (size_t)(ev.y - a->rows_y);
+
+		if (row < a->list.nrows)
+			listmodel_select(&a->list, row);
+	}
+}
+
+void view_list_key(struct app *a, int ch)
+{
+	a->message[0] = '\0';
+	if (a->prompt.kind != PROMPT_NONE) {
+		prompt_key(a, ch);
+		return;
+	}
+	if (ch == KEY_MOUSE) {
+		mouse_key(a);
+		return;
+	}
+	for (size_t i = 0; i < NBINDINGS; i++)
+		for (size_t k = 0; k < 4 && bindings[i].keys[k]; k++)
+			if (bindings[i].keys[k] == ch) {
+				bindings[i].act(a);
+				return;
+			}
+}
+
+void view_list_draw(struct app *a)
+{
+	bool shown[NCOLUMNS];
+
+	a->header_y = 3;
+	a->rows_y = 4;
+	columns_layout(COLS, shown);
+	if (a->have_snap)
+		draw_header(a);
+	draw_status(a);
+	draw_table_header(a, shown);
+	draw_rows(a, shown);
+	if (a->prompt.kind != PROMPT_NONE)
+		draw_prompt(a);
+	else
+		draw_footer(a);
+}
+
+/* ---- help and sort pick ------------------------------------------------- */
+
+void view_help_draw(struct app *a)
+{
+	int y = 0;
+
+	view_put(&a->ui, y++, 0, COLS, "memtop " MEMTOP_VERSION " - keys", ui_attr(&a->ui, ROLE_LABEL));
+	y++;
+	for (size_t i = 0; i < NBINDINGS && y < LINES - 2; i++) {
+		if (!bindings[i].label)
+			continue;
+		view_put(&a->ui, y, 1, 10, bindings[i].label, ui_attr(&a->ui, ROLE_FOOTER_KEY));
+		view_put(&a->ui, y++, 12, COLS - 12, bindings[i].help, A_NORMAL);
+	}
+	if (y < LINES - 2)
+		view_put(&a->ui, y++, 1, COLS - 1, "Mouse: click a row to select it, a column title to sort by it.", A_NORMAL);
+	view_put(&a->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(&a->ui, ROLE_PROMPT));
+}
+
+void view_sort_draw(struct app *a)
+{
+	int x = 2, y = a->rows_y, w = 16;
+
+	for (int k = 0; k < SORT_KEY_COUNT && y + k + 1 < LINES - 1; k++) {
+		char line[32];
+		attr_t attr = k == a->sort_pick ? ui_attr(&a->ui, ROLE_SELECTION) : ui_attr(&a->ui, ROLE_TABLE_HEADER);
+
+		snprintf(line, sizeof line, " %-*s", w - 1, sort_key_name((enum sort_key)k));
+		view_put(&a->ui, y + k + 1, x, w, line, attr);
+	}
+	view_put(&a->ui, y, x, w, " Sort by:       ", ui_attr(&a->ui, ROLE_LABEL) | A_REVERSE);
+}
+
+void view_sort_key(struct app *a, int ch)
+{
+	if (ch == KEY_UP || ch == 'k')
+		a->sort_pick = a->sort_pick > 0 ? a->sort_pick - 1 : 0;
+	else if (ch == KEY_DOWN || ch == 'j')
+		a->sort_pick = a->sort_pick + 1 < SORT_KEY_COUNT ? a->sort_pick + 1 : a->sort_pick;
+	else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+		sort_by(a, (enum sort_key)a->sort_pick);
+		a->screen = SCREEN_LIST;
+	} else if (ch == KEY_ESC || ch == 'q' || ch == KEY_F(6)) {
+		a->screen = SCREEN_LIST;
+	}
+}
