@@ -32,11 +32,16 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c))
 
 # What each set-up step needs: kind:name:debian-package, where kind is "cmd"
-# (a command on PATH) or "pc" (a pkg-config module).
+# (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
+# "file" (a path that must exist).
 BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3
+# Debian's python3 (where python3-pil installs), even when another python3
+# comes first on PATH.
+SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
+SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e screenshots
 
 all: memtop
 
@@ -70,6 +75,8 @@ define ensure_packages
 	  case $$kind in \
 	    cmd) command -v $$name >/dev/null 2>&1 || missing="$$missing $$pkg";; \
 	    pc) pkg-config --exists $$name 2>/dev/null || missing="$$missing $$pkg";; \
+	    py) $(SHOT_PY) -c "import $$name" 2>/dev/null || missing="$$missing $$pkg";; \
+	    file) [ -e $$name ] || missing="$$missing $$pkg";; \
 	  esac; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -97,13 +104,22 @@ run: deps-build
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS)
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit integration e2e
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 integration: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/integration/run.py
+
+# End-to-end tests of the real interactive screen, driven through tmux.
+e2e: memtop $(WORKLOADS)
+	python3 tests/e2e/run.py
+
+# Regenerates screenshots/*.png from real runs in tmux.
+screenshots: memtop $(WORKLOADS)
+	$(call ensure_packages,$(SHOT_NEEDS))
+	$(SHOT_PY) tests/screenshots/shoot.py
 
 bench:
 	@echo "memtop: no benchmarks yet (see the performance issue)"
