@@ -136,9 +136,10 @@ static void draw_meter(struct app *a, int y, int width, const char *label,
 	mvaddch(y, (int)strlen(label) + 1 + inner, ']');
 }
 
-// One PSI line: "PSI some  1.20  0.50  0.10", coloured by its level.
+// One PSI line: "PSI some  1.20  0.50  0.10" (avg10, avg60, avg300; on a
+// narrow screen without avg300), coloured by its level.
 static void draw_psi_line(struct app *a, int y, int x, const char *name,
-			  const struct psi_line *l, enum psi_level level)
+			  const struct psi_line *l, enum psi_level level, bool narrow)
 {
 	static const enum ui_role roles[] = { ROLE_PSI_OK, ROLE_PSI_WARN, ROLE_PSI_CRIT };
 	char buf[64];
@@ -149,7 +150,10 @@ static void draw_psi_line(struct app *a, int y, int x, const char *name,
 		view_put(&a->ui, y, x + 4, COLS - x - 4, buf, ui_attr(&a->ui, ROLE_DIM));
 		return;
 	}
-	snprintf(buf, sizeof buf, "%s %5.2f %5.2f %5.2f", name, l->avg10, l->avg60, l->avg300);
+	if (narrow)
+		snprintf(buf, sizeof buf, "%s %5.2f %5.2f", name, l->avg10, l->avg60);
+	else
+		snprintf(buf, sizeof buf, "%s %5.2f %5.2f %5.2f", name, l->avg10, l->avg60, l->avg300);
 	view_put(&a->ui, y, x + 4, COLS - x - 4, buf, ui_attr(&a->ui, roles[level]));
 }
 
@@ -157,7 +161,8 @@ static void draw_psi_line(struct app *a, int y, int x, const char *name,
 static void draw_header(struct app *a)
 {
 	const struct sys_sample *sys = &a->snap.sys;
-	int psi_w = 28, meter_w = COLS - psi_w - 1;
+	bool narrow = COLS < 70;
+	int psi_w = narrow ? 21 : 27, meter_w = COLS - psi_w - 1;
 
 	if (sys->have_meminfo) {
 		draw_meter(a, 0, meter_w, "Mem", sys->total_kb - sys->available_kb, sys->total_kb,
@@ -171,8 +176,8 @@ static void draw_header(struct app *a)
 		view_put(&a->ui, 0, meter_w + 1, psi_w, "PSI n/a", ui_attr(&a->ui, ROLE_DIM));
 		return;
 	}
-	draw_psi_line(a, 0, meter_w + 1, "some", &sys->psi.some, psi_level_some(&sys->psi.some));
-	draw_psi_line(a, 1, meter_w + 1, "full", &sys->psi.full, psi_level_full(&sys->psi.full));
+	draw_psi_line(a, 0, meter_w + 1, "some", &sys->psi.some, psi_level_some(&sys->psi.some), narrow);
+	draw_psi_line(a, 1, meter_w + 1, "full", &sys->psi.full, psi_level_full(&sys->psi.full), narrow);
 }
 
 // Line 2: counts, interval, sort, filter, pause and any message.
