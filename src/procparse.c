@@ -24,7 +24,8 @@ int procparse_statm(const char *buf, size_t len, struct statm *out)
 	return 0;
 }
 
-// True when the maps line [p, eol) names the heap: its last field is "[heap]".
+// True when the maps line [p, eol) names the heap: its path field (the
+// sixth) is exactly "[heap]".
 static bool maps_line_is_heap(const char *p, const char *eol)
 {
 	static const char tag[] = "[heap]";
@@ -32,8 +33,16 @@ static bool maps_line_is_heap(const char *p, const char *eol)
 
 	while (eol > p && (eol[-1] == ' ' || eol[-1] == '\r'))
 		eol--;
-	return (size_t)(eol - p) > tlen && memcmp(eol - tlen, tag, tlen) == 0 &&
-	       (eol[-(long)tlen - 1] == ' ' || eol[-(long)tlen - 1] == '\t');
+	if (!((size_t)(eol - p) > tlen && memcmp(eol - tlen, tag, tlen) == 0 &&
+	      (eol[-(long)tlen - 1] == ' ' || eol[-(long)tlen - 1] == '\t')))
+		return false;
+	// A file named "/tmp/x [heap]" also ends so: the path must start at the tag.
+	for (int field = 0; field < 5; field++) {
+		p = scan_skip_spaces(p, eol);
+		while (p < eol && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return scan_skip_spaces(p, eol) == eol - tlen;
 }
 
 int procparse_heap_kb(const char *buf, size_t len, uint64_t *heap_kb)
@@ -134,8 +143,12 @@ int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
 		p = scan_skip_spaces(p, end);
 		if (p >= end)
 			return -EINVAL;
-		if (field == 22)
-			return scan_u64(p, end, start_ticks) ? 0 : -EINVAL;
+		if (field == 22) {
+			// More fields always follow: a number running into the end
+			// of the buffer may have been cut.
+			p = scan_u64(p, end, start_ticks);
+			return p && p < end && (*p == ' ' || *p == '\n') ? 0 : -EINVAL;
+		}
 		while (p < end && *p != ' ')
 			p++;
 	}
