@@ -64,7 +64,7 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) | build
 build/workloads/%: tests/workloads/%.c | build/workloads
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $<
 
-build build/asan build/asan/tests build/workloads:
+build build/asan build/asan/tests build/workloads build/bench:
 	mkdir -p $@
 
 # Installs what is missing when run as root; otherwise names the apt-get line.
@@ -121,8 +121,12 @@ screenshots: memtop $(WORKLOADS)
 	$(call ensure_packages,$(SHOT_NEEDS))
 	$(SHOT_PY) tests/screenshots/shoot.py
 
-bench:
-	@echo "memtop: no benchmarks yet (see the performance issue)"
+# Benchmarks: measurements, not pass/fail tests.
+bench: build/bench/readcost
+	build/bench/readcost 20
+
+build/bench/%: tests/bench/%.c | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
 
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
