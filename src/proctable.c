@@ -168,6 +168,8 @@ void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool d
 {
 	struct sort_spec spec = { key, descending ? -1 : 1 };
 
+	if (n < 2)                 // rows may be NULL (an empty table never grew)
+		return;
 	qsort_r(rows, n, sizeof *rows, cmp_proc, &spec);
 }
 
