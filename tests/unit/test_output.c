@@ -1,0 +1,685 @@
+/* test_output.c — JSON Lines, CSV and table output of a small hand-built
+ * snapshot and proctable, written to an open_memstream FILE*. */
+#include "fixture.h"
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "output.h"
+
+/* ---- a tiny strict JSON checker and CSV reader, to judge the output ---- */
+
+static bool json_value(const char **p);
+
+static void json_ws(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+}
+
+static bool json_string(const char **p)
+{
+	if (**p != '"')
+		return false;
+	for ((*p)++; **p != '"'; (*p)++) {
+		unsigned char c = (unsigned char)**p;
+
+		if (c == '\0' || c < 0x20)
+			return false;
+		if (c == '\\') {
+			(*p)++;
+			if (**p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!strchr("0123456789abcdefABCDEF", (*p)[i]) || !(*p)[i])
+						return false;
+				*p += 4;
+			} else if (!**p || !strchr("\"\\/bfnrt", **p)) {
+				return false;
+			}
+		}
+	}
+	(*p)++;
+	return true;
+}
+
+static bool json_number(const char **p)
+{
+	const char *s = *p;
+
+	if (**p == '-')
+		(*p)++;
+	if (**p == '0')
+		(*p)++;
+	else if (**p >= '1' && **p <= '9')
+		while (**p >= '0' && **p <= '9')
+			(*p)++;
+	else
+		return false;
+	if (**p == '.') {
+		(*p)++;
+		if (**p < '0' || **p > '9')
+			return false;
+		while (**p >= '0' && **p <= '9')
+			(*p)++;
+	}
+	if (**p == 'e' || **p == 'E') {
+		(*p)++;
+		if (**p == '+' || **p == '-')
+			(*p)++;
+		if (**p < '0' || **p > '9')
+			return false;
+		while (**p >= '0' && **p <= '9')
+			(*p)++;
+	}
+	return *p > s;
+}
+
+// Parses "[...]" or "{...}"; open is '[' or '{'.
+static bool json_container(const char **p, char open)
+{
+	char close = open == '[' ? ']' : '}';
+
+	(*p)++;
+	json_ws(p);
+	if (**p == close) {
+		(*p)++;
+		return true;
+	}
+	for (;;) {
+		json_ws(p);
+		if (open == '{') {
+			if (!json_string(p))
+				return false;
+			json_ws(p);
+			if (*(*p)++ != ':')
+				return false;
+		}
+		if (!json_value(p))
+			return false;
+		json_ws(p);
+		if (**p == close) {
+			(*p)++;
+			return true;
+		}
+		if (*(*p)++ != ',')
+			return false;
+	}
+}
+
+static bool json_value(const char **p)
+{
+	json_ws(p);
+	switch (**p) {
+	case '{': case '[': return json_container(p, **p);
+	case '"': return json_string(p);
+	case 't': return strncmp(*p, "true", 4) == 0 && (*p += 4);
+	case 'f': return strncmp(*p, "false", 5) == 0 && (*p += 5);
+	case 'n': return strncmp(*p, "null", 4) == 0 && (*p += 4);
+	default: return json_number(p);
+	}
+}
+
+// Asserts that text is exactly one JSON value followed by one newline.
+static void assert_json_line(const char *text)
+{
+	const char *p = text;
+
+	if (!json_value(&p))
+		fail_msg("invalid JSON at offset %td: %s", p - text, text);
+	if (strcmp(p, "\n") != 0)
+		fail_msg("JSON line does not end in exactly one newline: %s", text);
+}
+
+#define CSV_MAX_FIELDS 32
+
+// Reads one RFC 4180 record at *p into fields (each malloc'd); returns the
+// field count and moves *p past the record's newline.
+static int csv_record(const char **p, char *fields[CSV_MAX_FIELDS])
+{
+	int n = 0;
+
+	for (;;) {
+		char buf[1024];
+		size_t o = 0;
+
+		assert_true(n < CSV_MAX_FIELDS);
+		if (**p == '"') {
+			for ((*p)++;; (*p)++) {
+				assert_true(**p != '\0');
+				if (**p == '"' && (*p)[1] == '"')
+					(*p)++;
+				else if (**p == '"')
+					break;
+				assert_true(o < sizeof buf - 1);
+				buf[o++] = **p;
+			}
+			(*p)++;
+			assert_true(**p == ',' || **p == '\n');   // nothing after a closing quote
+		} else {
+			for (; **p != ',' && **p != '\n'; (*p)++) {
+				assert_true(**p != '\0' && **p != '"');
+				assert_true(o < sizeof buf - 1);
+				buf[o++] = **p;
+			}
+		}
+		buf[o] = '\0';
+		fields[n++] = strdup(buf);
+		if (*(*p)++ == '\n')
+			return n;
+	}
+}
+
+static void csv_free(char *fields[], int n)
+{
+	for (int i = 0; i < n; i++)
+		free(fields[i]);
+}
+
+/* ---- the model under test ---- */
+
+struct world {
+	struct proc_sample s[3];
+	const struct proc_sample *p[3];
+	struct snapshot snap;
+	struct proctable table;
+	struct output_tick tick;
+};
+
+// Two or three processes: a known one with every detail, one with nothing
+// but statm and awkward names, and optionally a big one.
+static void world_init(struct world *w, bool third)
+{
+	memset(w, 0, sizeof *w);
+	w->snap.sys = (struct sys_sample){
+		.wall_time = 1700000000.25, .mono_time = 100.0, .have_meminfo = true,
+		.total_kb = 16000000, .available_kb = 8000000, .free_kb = 2000000,
+		.buffers_kb = 100000, .cached_kb = 3000000, .shmem_kb = 50000,
+		.swap_total_kb = 2000000, .swap_free_kb = 1999000, .have_psi = true,
+	};
+	w->snap.sys.psi.some = (struct psi_line){ true, 1.5, 0.75, 0.25, 123456 };
+	w->s[0] = (struct proc_sample){
+		.pid = 1, .ppid = 0, .start_ticks = 5, .start_time_s = 1.5,
+		.cmdline = (char *)"/sbin/init splash", .cgroup = (char *)"/init.scope",
+		.rss_kb = 12000, .anon_kb = 4000, .shared_kb = 8000, .have_detail = true,
+		.file_kb = 7000, .shmem_kb = 1000, .swap_kb = 0, .data_kb = 3000,
+		.oom_score = 5, .oom_score_adj = -1000, .detail_time = 95.0,
+		.have_heap = true, .heap_kb = 2048,
+	};
+	strcpy(w->s[0].user, "root");
+	strcpy(w->s[0].comm, "systemd");
+	w->s[1] = (struct proc_sample){
+		.pid = 4242, .ppid = 1, .start_ticks = 2000, .start_time_s = 20.0,
+		.cmdline = (char *)"sh -c \"echo a,b\"", .cgroup = (char *)"",
+		.rss_kb = 300, .anon_kb = 200,
+	};
+	strcpy(w->s[1].user, "alice");
+	strcpy(w->s[1].comm, "we\"ird,name");
+	w->s[2] = (struct proc_sample){
+		.pid = 77, .ppid = 1, .start_ticks = 7, .start_time_s = 3.0,
+		.cmdline = (char *)"", .cgroup = (char *)"/user.slice/a b",
+		.rss_kb = 50000, .anon_kb = 45000,
+	};
+	strcpy(w->s[2].user, "bob");
+	strcpy(w->s[2].comm, "big\\ecomm");   // what the sanitiser makes of "big\x1bcomm"
+	// pid order: 1, 77, 4242
+	w->p[0] = &w->s[0];
+	w->snap.nprocs = 1;
+	if (third)
+		w->p[w->snap.nprocs++] = &w->s[2];
+	w->p[w->snap.nprocs++] = &w->s[1];
+	w->snap.procs = w->p;
+	assert_int_equal(proctable_update(&w->table, &w->snap), 0);
+	w->tick = (struct output_tick){ .snap = &w->snap, .table = &w->table, .interval_s = 1.0,
+					.elapsed_s = -1.0, .index = 0, .sort_key = SORT_RSS };
+}
+
+// Moves the world one tick on: pid 1 grows by 1 MiB, pid 4242 shrinks.
+static void world_next(struct world *w)
+{
+	w->s[0].rss_kb += 1024;
+	w->s[0].anon_kb += 512;
+	w->s[1].rss_kb -= 50;
+	w->snap.sys.wall_time += 1.002;
+	w->snap.sys.mono_time += 1.002;
+	assert_int_equal(proctable_update(&w->table, &w->snap), 0);
+	w->tick.elapsed_s = 1.002;
+	w->tick.index = 1;
+}
+
+typedef void (*writer_fn)(FILE *, const struct output_tick *);
+
+// Runs a writer into memory; the caller frees the result.
+static char *render(writer_fn fn, const struct output_tick *t)
+{
+	struct capture c;
+
+	capture_open(&c);
+	fn(c.f, t);
+	capture_close(&c);
+	return c.text;
+}
+
+static char *render_string(void (*fn)(FILE *, const char *), const char *s)
+{
+	struct capture c;
+
+	capture_open(&c);
+	fn(c.f, s);
+	capture_close(&c);
+	return c.text;
+}
+
+/* ---- field writers ---- */
+
+static void check_json_string(const char *in, const char *want)
+{
+	char *out = render_string(output_json_string, in);
+	const char *p = out;
+
+	assert_string_equal(out, want);
+	assert_true(json_string(&p) && *p == '\0');
+	free(out);
+}
+
+static void test_json_string_escapes(void **state)
+{
+	(void)state;
+	check_json_string("", "\"\"");
+	check_json_string("plain", "\"plain\"");
+	check_json_string("a\"b", "\"a\\\"b\"");
+	check_json_string("a\\b", "\"a\\\\b\"");
+	check_json_string("l1\nl2\tx\ry", "\"l1\\nl2\\tx\\ry\"");
+	check_json_string("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"");
+	check_json_string("caf\xc3\xa9 \xe4\xb8\xad", "\"caf\xc3\xa9 \xe4\xb8\xad\"");
+	// A sanitised ESC ("\e", two characters) stays readable.
+	check_json_string("x\\e[31m", "\"x\\\\e[31m\"");
+}
+
+static void check_csv_field(const char *in, const char *want)
+{
+	char *out = render_string(output_csv_field, in);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void test_csv_field_quoting(void **state)
+{
+	(void)state;
+	check_csv_field("plain", "plain");
+	check_csv_field("", "");
+	check_csv_field("/usr/bin/x", "/usr/bin/x");
+	check_csv_field("a,b", "\"a,b\"");
+	check_csv_field("say \"hi\"", "\"say \"\"hi\"\"\"");
+	check_csv_field("\"", "\"\"\"\"");
+	check_csv_field("a b", "\"a b\"");
+	check_csv_field("a\tb", "\"a\tb\"");
+	check_csv_field("a\nb", "\"a\nb\"");
+	check_csv_field("a\rb", "\"a\rb\"");
+	check_csv_field("caf\xc3\xa9", "caf\xc3\xa9");
+}
+
+/* ---- JSON ---- */
+
+static const char json_tick0[] =
+	"{\"time\": 1700000000.250, \"interval\": 1, \"elapsed\": null, "
+	"\"memory\": {\"total_kb\": 16000000, \"available_kb\": 8000000, \"free_kb\": 2000000, "
+	"\"buffers_kb\": 100000, \"cached_kb\": 3000000, \"shmem_kb\": 50000, "
+	"\"swap_total_kb\": 2000000, \"swap_free_kb\": 1999000}, "
+	"\"psi\": {\"some\": {\"avg10\": 1.50, \"avg60\": 0.75, \"avg300\": 0.25, \"total_us\": 123456}, "
+	"\"full\": null}, "
+	"\"processes\": ["
+	"{\"pid\": 1, \"ppid\": 0, \"user\": \"root\", \"comm\": \"systemd\", "
+	"\"cmdline\": \"/sbin/init splash\", \"start_time\": 1.50, \"rss_kb\": 12000, \"anon_kb\": 4000, "
+	"\"file_kb\": 7000, \"shmem_kb\": 1000, \"swap_kb\": 0, \"data_kb\": 3000, \"heap_kb\": 2048, "
+	"\"oom_score\": 5, \"oom_score_adj\": -1000, \"cgroup\": \"/init.scope\", "
+	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": 5.0}, "
+	"{\"pid\": 4242, \"ppid\": 1, \"user\": \"alice\", \"comm\": \"we\\\"ird,name\", "
+	"\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"start_time\": 20.00, \"rss_kb\": 300, \"anon_kb\": 200, "
+	"\"file_kb\": null, \"shmem_kb\": null, \"swap_kb\": null, \"data_kb\": null, \"heap_kb\": null, "
+	"\"oom_score\": null, \"oom_score_adj\": null, \"cgroup\": null, "
+	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": null}"
+	"]}\n";
+
+static void test_json_first_tick_exact(void **state)
+{
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_string_equal(out, json_tick0);
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_json_second_tick_has_deltas(void **state)
+{
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	world_next(&w);
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_non_null(strstr(out, "\"time\": 1700000001.252, "));
+	assert_non_null(strstr(out, "\"elapsed\": 1.002, "));
+	assert_non_null(strstr(out, "\"rss_kb\": 13024, \"anon_kb\": 4512, "));
+	assert_non_null(strstr(out, "\"delta_rss_kb\": 1024, \"delta_anon_kb\": 512, \"detail_age_s\": 6.0}"));
+	assert_non_null(strstr(out, "\"delta_rss_kb\": -50, \"delta_anon_kb\": 0, \"detail_age_s\": null}"));
+	assert_null(strstr(out, "\"delta_rss_kb\": null"));
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_json_unknown_system_values_are_null(void **state)
+{
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	w.snap.sys.have_meminfo = false;
+	w.snap.sys.have_psi = false;
+	w.tick.interval_s = 0.5;
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_non_null(strstr(out, "\"interval\": 0.5, \"elapsed\": null, \"memory\": null, \"psi\": null, "));
+	assert_null(strstr(out, "total_kb"));
+	free(out);
+
+	w.snap.sys.have_psi = true;            // both PSI lines known
+	w.snap.sys.psi.full = (struct psi_line){ true, 0.1, 0.2, 0.3, 99 };
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_non_null(strstr(out, "\"full\": {\"avg10\": 0.10, \"avg60\": 0.20, \"avg300\": 0.30, \"total_us\": 99}}"));
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_json_empty_table_and_awkward_strings(void **state)
+{
+	struct world w;
+	struct snapshot none = { 0 };
+	char *out;
+
+	(void)state;
+	world_init(&w, true);
+	w.s[2].cmdline = (char *)"tab\there \x01 \"q\" back\\slash";
+	assert_int_equal(proctable_update(&w.table, &w.snap), 0);
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_non_null(strstr(out, "\"cmdline\": \"tab\\there \\u0001 \\\"q\\\" back\\\\slash\""));
+	assert_non_null(strstr(out, "\"comm\": \"big\\\\ecomm\""));
+	assert_non_null(strstr(out, "\"cgroup\": \"/user.slice/a b\""));
+	free(out);
+
+	none.sys = w.snap.sys;
+	assert_int_equal(proctable_update(&w.table, &none), 0);
+	w.tick.snap = &none;
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_non_null(strstr(out, "\"processes\": []}\n"));
+	free(out);
+	proctable_free(&w.table);
+}
+
+/* ---- CSV ---- */
+
+static const char csv_header[] =
+	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,"
+	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,cmdline\n";
+
+static void assert_fields(char *got[], int n, const char *const want[], int wn)
+{
+	assert_int_equal(n, wn);
+	for (int i = 0; i < n; i++)
+		if (strcmp(got[i], want[i]) != 0)
+			fail_msg("field %d: \"%s\", want \"%s\"", i, got[i], want[i]);
+}
+
+static void test_csv_first_tick(void **state)
+{
+	static const char *const row1[] = {
+		"1700000000.250", "1", "0", "root", "systemd", "1.50", "12000", "4000", "7000", "1000",
+		"0", "3000", "2048", "5", "-1000", "/init.scope", "", "", "/sbin/init splash",
+	};
+	static const char *const row2[] = {
+		"1700000000.250", "4242", "1", "alice", "we\"ird,name", "20.00", "300", "200", "", "",
+		"", "", "", "", "", "", "", "", "sh -c \"echo a,b\"",
+	};
+	struct world w;
+	char *out, *fields[CSV_MAX_FIELDS];
+	const char *p;
+	int n;
+
+	(void)state;
+	world_init(&w, false);
+	out = render(output_csv, &w.tick);
+	assert_int_equal(strncmp(out, csv_header, strlen(csv_header)), 0);
+	p = out + strlen(csv_header);
+	// The raw text: RFC 4180 quoting of the comma, quotes and spaces.
+	assert_non_null(strstr(p, ",root,systemd,1.50,"));
+	assert_non_null(strstr(p, ",\"we\"\"ird,name\","));
+	assert_non_null(strstr(p, ",\"/sbin/init splash\"\n"));
+	assert_non_null(strstr(p, ",\"sh -c \"\"echo a,b\"\"\"\n"));
+	n = csv_record(&p, fields);
+	assert_fields(fields, n, row1, 19);
+	csv_free(fields, n);
+	n = csv_record(&p, fields);
+	assert_fields(fields, n, row2, 19);
+	csv_free(fields, n);
+	assert_string_equal(p, "");
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_csv_header_only_on_first_tick(void **state)
+{
+	struct world w;
+	char *out, *fields[CSV_MAX_FIELDS];
+	const char *p;
+	int n;
+
+	(void)state;
+	world_init(&w, false);
+	world_next(&w);
+	out = render(output_csv, &w.tick);
+	assert_null(strstr(out, "time,pid"));
+	p = out;
+	n = csv_record(&p, fields);
+	assert_int_equal(n, 19);
+	assert_string_equal(fields[0], "1700000001.252");
+	assert_string_equal(fields[6], "13024");
+	assert_string_equal(fields[16], "1024");    // delta_rss_kb
+	assert_string_equal(fields[17], "512");
+	csv_free(fields, n);
+	n = csv_record(&p, fields);
+	assert_string_equal(fields[1], "4242");
+	assert_string_equal(fields[16], "-50");
+	assert_string_equal(fields[17], "0");
+	csv_free(fields, n);
+	assert_string_equal(p, "");
+	free(out);
+
+	w.tick.index = 7;                      // any later tick: still no header
+	out = render(output_csv, &w.tick);
+	assert_int_equal(strncmp(out, "1700000001.252,1,", 17), 0);
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_csv_cgroup_with_space_and_empty_table(void **state)
+{
+	struct world w;
+	struct snapshot none = { 0 };
+	char *out;
+
+	(void)state;
+	world_init(&w, true);
+	out = render(output_csv, &w.tick);
+	assert_non_null(strstr(out, ",\"/user.slice/a b\",,,\n"));   // empty cmdline stays empty
+	assert_non_null(strstr(out, ",bob,big\\ecomm,"));
+	free(out);
+	assert_int_equal(proctable_update(&w.table, &none), 0);
+	w.tick.snap = &none;
+	out = render(output_csv, &w.tick);
+	assert_string_equal(out, csv_header);  // header even with no rows
+	free(out);
+	proctable_free(&w.table);
+}
+
+/* ---- table ---- */
+
+// Where needle is in out; fails the test, showing out, when it is not.
+static const char *line_with(const char *out, const char *needle)
+{
+	const char *hit = strstr(out, needle);
+
+	if (!hit)
+		fail_msg("no \"%s\" in:\n%s", needle, out);
+	return hit;
+}
+
+static void test_table_first_tick(void **state)
+{
+	static const char want[] =
+		"memtop - 22:13:20, 2 processes\n"
+		"Mem: 15G total, 7.6G available, 1.9G free   Swap: 1.9G total, 1.9G free\n"
+		"PSI memory: some 1.50 0.75 0.25\n"
+		"\n"
+		"    PID USER          RSS   ANON   HEAP   SWAP   dRSS   OOM   ADJ COMMAND\n"
+		"      1 root          12M   3.9M   2.0M     0K      -     5 -1000 /sbin/init splash\n"
+		"   4242 alice        300K   200K      -      -      -     -     - sh -c \"echo a,b\"\n";
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	out = render(output_table, &w.tick);
+	assert_string_equal(out, want);
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_table_later_tick_and_sort_key(void **state)
+{
+	struct world w;
+	char *out;
+	const char *a, *b, *c;
+
+	(void)state;
+	world_init(&w, true);
+	world_next(&w);
+	out = render(output_table, &w.tick);
+	assert_int_equal(out[0], '\n');            // ticks are separated by a blank line
+	assert_non_null(strstr(out, "memtop - 22:13:21, 3 processes\n"));
+	line_with(out, "      1 root          13M   4.4M   2.0M     0K  +1.0M     5 -1000 /sbin/init splash\n");
+	line_with(out, "   4242 alice        250K   200K      -      -   -50K     -     - sh -c");
+	line_with(out, "     77 bob           49M    44M      -      -      0     -     - big\\ecomm\n");
+	// Sorted by RSS, largest first.
+	a = strstr(out, "     77 bob"), b = strstr(out, "      1 root"), c = strstr(out, "   4242 alice");
+	assert_true(a < b && b < c);
+	free(out);
+
+	w.tick.sort_key = SORT_PID;
+	out = render(output_table, &w.tick);
+	a = strstr(out, "     77 bob"), b = strstr(out, "      1 root"), c = strstr(out, "   4242 alice");
+	assert_true(a && b && c && b < a && a < c);
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_table_without_meminfo_or_psi(void **state)
+{
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	w.snap.sys.have_meminfo = false;
+	w.snap.sys.have_psi = false;
+	out = render(output_table, &w.tick);
+	assert_null(strstr(out, "Mem:"));
+	assert_non_null(strstr(out, "processes\nPSI n/a\n\n    PID"));
+	free(out);
+	w.snap.sys.have_psi = true;
+	w.snap.sys.psi.full = (struct psi_line){ true, 0.1, 0.2, 0.3, 99 };
+	out = render(output_table, &w.tick);
+	assert_non_null(strstr(out, "PSI memory: some 1.50 0.75 0.25   full 0.10 0.20 0.30\n"));
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_table_empty(void **state)
+{
+	struct proctable t = { 0 };
+	struct snapshot none = { 0 };
+	struct output_tick tick = { .snap = &none, .table = &t, .interval_s = 1, .elapsed_s = -1,
+				    .sort_key = SORT_RSS };
+	char *out;
+
+	(void)state;
+	none.sys.wall_time = 1700000000.25;
+	// A table that never held a process: nothing allocated yet.
+	out = render(output_table, &tick);
+	assert_non_null(strstr(out, "memtop - 22:13:20, 0 processes\nPSI n/a\n"));
+	assert_true(out[strlen(out) - 1] == '\n');
+	assert_non_null(strstr(out, "COMMAND\n"));
+	free(out);
+	out = render(output_json, &tick);
+	assert_json_line(out);
+	free(out);
+	proctable_free(&t);
+}
+
+static void test_write_dispatches(void **state)
+{
+	static const struct { enum output_format fmt; writer_fn fn; } cases[] = {
+		{ FORMAT_JSON, output_json }, { FORMAT_CSV, output_csv }, { FORMAT_TABLE, output_table },
+	};
+	struct world w;
+
+	(void)state;
+	world_init(&w, true);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct capture c;
+		char *direct = render(cases[i].fn, &w.tick);
+
+		capture_open(&c);
+		output_write(c.f, cases[i].fmt, &w.tick);
+		capture_close(&c);
+		assert_string_equal(c.text, direct);
+		capture_free(&c);
+		free(direct);
+	}
+	proctable_free(&w.table);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_string_escapes),
+		cmocka_unit_test(test_csv_field_quoting),
+		cmocka_unit_test(test_json_first_tick_exact),
+		cmocka_unit_test(test_json_second_tick_has_deltas),
+		cmocka_unit_test(test_json_unknown_system_values_are_null),
+		cmocka_unit_test(test_json_empty_table_and_awkward_strings),
+		cmocka_unit_test(test_csv_first_tick),
+		cmocka_unit_test(test_csv_header_only_on_first_tick),
+		cmocka_unit_test(test_csv_cgroup_with_space_and_empty_table),
+		cmocka_unit_test(test_table_first_tick),
+		cmocka_unit_test(test_table_later_tick_and_sort_key),
+		cmocka_unit_test(test_table_without_meminfo_or_psi),
+		cmocka_unit_test(test_table_empty),
+		cmocka_unit_test(test_write_dispatches),
+	};
+
+	// The table prints local time; pin it so the expected text is fixed.
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
