@@ -17,6 +17,9 @@ int main(int argc, char **argv)
 	int status;
 
 	setlocale(LC_ALL, "");
+	// Numbers are parsed (-d 0.5) and printed (JSON, CSV) with a '.' whatever
+	// the user's locale; only character handling follows it.
+	setlocale(LC_NUMERIC, "C");
 	switch (cli_parse(argc, argv, &opts, err, sizeof err)) {
 	case CLI_HELP:
 		fputs(cli_usage, stdout);

@@ -177,8 +177,11 @@ int sampler_set_wanted(struct sampler *s, const int *pids, size_t n)
 		s->wanted = p;
 		s->wanted_cap = n;
 	}
-	if (n)
-		memcpy(s->wanted, pids, n * sizeof *pids);
+	if (n == 0) {
+		s->nwanted = 0;
+		return 0;
+	}
+	memcpy(s->wanted, pids, n * sizeof *pids);
 	qsort(s->wanted, n, sizeof *s->wanted, cmp_int);
 	for (size_t i = 0; i < n; i++)
 		if (out == 0 || s->wanted[out - 1] != s->wanted[i])

@@ -144,7 +144,7 @@ char *text_human_kb(uint64_t kb, char *out, size_t cap)
 	double v = (double)kb;
 	int u = 0;
 
-	while (v >= 1000.0 && u < 5) {   // keep at most 3 integer digits
+	while (v >= 999.5 && u < 5) {    // at most 3 integer digits, after rounding
 		v /= 1024.0;
 		u++;
 	}
