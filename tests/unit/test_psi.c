@@ -182,6 +182,27 @@ static void test_every_truncation(void **state)
 	}
 }
 
+static void test_levels(void **state)
+{
+	struct psi_line l = { .valid = true };
+
+	(void)state;
+	l.avg10 = 9.99;
+	assert_int_equal(psi_level_some(&l), PSI_OK);
+	l.avg10 = 10.0;
+	assert_int_equal(psi_level_some(&l), PSI_WARN);
+	l.avg10 = 40.0;
+	assert_int_equal(psi_level_some(&l), PSI_CRIT);
+	l.avg10 = 4.99;
+	assert_int_equal(psi_level_full(&l), PSI_OK);
+	l.avg10 = 5.0;
+	assert_int_equal(psi_level_full(&l), PSI_WARN);
+	l.avg10 = 10.0;
+	assert_int_equal(psi_level_full(&l), PSI_CRIT);
+	l.valid = false;                 // a missing line is never alarming
+	assert_int_equal(psi_level_full(&l), PSI_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_fields_out_of_order_or_missing),
 		cmocka_unit_test(test_extra_spacing_and_crlf),
 		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_levels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

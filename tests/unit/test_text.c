@@ -2,6 +2,7 @@
 #include "fixture.h"
 
 #include <inttypes.h>
+#include <locale.h>
 #include <stdbool.h>
 
 #include "text.h"
@@ -490,6 +491,69 @@ static void test_human_delta_kb(void **state)
 	}
 }
 
+/* ---- text_fit: display columns, not bytes ---- */
+
+// text_fit's UTF-8 widths come from the locale; C.UTF-8 ships with glibc.
+static void use_utf8_locale(void)
+{
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		fail_msg("the C.UTF-8 locale is missing; text_fit's width tests need it");
+}
+
+static void test_fit_ascii_cuts_at_columns(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(text_fit("hello world", 5, true, out, sizeof out), 5);
+	assert_string_equal(out, "hello");
+	assert_int_equal(text_fit("hi", 10, false, out, sizeof out), 2);
+	assert_string_equal(out, "hi");
+	assert_int_equal(text_fit("abc", 0, true, out, sizeof out), 0);
+	assert_string_equal(out, "");
+}
+
+static void test_fit_wide_characters_count_two(void **state)
+{
+	char out[64];
+
+	(void)state;
+	use_utf8_locale();
+	// "中文ab": two wide characters (2 columns each), then two narrow ones.
+	assert_int_equal(text_fit("\xe4\xb8\xad\xe6\x96\x87" "ab", 5, true, out, sizeof out), 5);
+	assert_string_equal(out, "\xe4\xb8\xad\xe6\x96\x87" "a");
+	// A wide character that would straddle the edge is left out whole.
+	assert_int_equal(text_fit("a\xe4\xb8\xad", 2, true, out, sizeof out), 1);
+	assert_string_equal(out, "a");
+	// "é▼" are narrow.
+	assert_int_equal(text_fit("\xc3\xa9\xe2\x96\xbc", 2, true, out, sizeof out), 2);
+	assert_string_equal(out, "\xc3\xa9\xe2\x96\xbc");
+}
+
+static void test_fit_ascii_mode_replaces_non_ascii(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(text_fit("a\xe4\xb8\xad\xc3\xa9" "b", 10, false, out, sizeof out), 4);
+	assert_string_equal(out, "a??b");
+	// Invalid UTF-8 (not possible after text_sanitize, but never passed raw).
+	assert_int_equal(text_fit("\xff\x9b" "x", 10, true, out, sizeof out), 3);
+	assert_string_equal(out, "??x");
+}
+
+static void test_fit_respects_capacity(void **state)
+{
+	char out[4];
+
+	(void)state;
+	use_utf8_locale();
+	// Room for 3 bytes: the 2-byte é after "a" fits, the next one does not.
+	assert_int_equal(text_fit("a\xc3\xa9\xc3\xa9", 80, true, out, sizeof out), 2);
+	assert_string_equal(out, "a\xc3\xa9");
+	assert_int_equal(text_fit("abc", 80, true, out, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +584,10 @@ int main(void)
 		cmocka_unit_test(test_human_kb_width_sweep),
 		cmocka_unit_test(test_human_kb_respects_cap),
 		cmocka_unit_test(test_human_delta_kb),
+		cmocka_unit_test(test_fit_ascii_cuts_at_columns),
+		cmocka_unit_test(test_fit_wide_characters_count_two),
+		cmocka_unit_test(test_fit_ascii_mode_replaces_non_ascii),
+		cmocka_unit_test(test_fit_respects_capacity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
