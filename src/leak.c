@@ -1,0 +1,293 @@
+/* leak.c — trend statistics and the leak verdict; pure code. */
+#include "leak.h"
+
+#include <math.h>
+#include <string.h>
+
+// What each tier needs before and while it flags. Tier 0 (2 s buckets) is
+// the fast tier: strict on shape, for leaks of 256 KiB/s and more within a
+// minute. Tier 1 (15 s) catches ~16 KiB/s within minutes and a leak under a
+// sawtooth of up to a minute; tier 2 (150 s) slow leaks over an hour or two.
+static const struct tier_params {
+	unsigned envelope;         // buckets in the rolling minimum
+	unsigned n_min;            // envelope points before the first test
+	double z_min;              // corrected Mann-Kendall Z
+	double rise_min_kb;        // absolute rise over the window
+	double rel_min;            // rise relative to the window's starting level
+	double recent_min;         // last-third slope / whole slope
+	double bend_min;           // last-third slope / first-third slope
+	double step_max;           // largest jump / whole rise
+} params[HISTORY_TIERS] = {
+	{ 3, 15, 3.0, 4096, 0.05, 0.6, 0.6, 0.4 },
+	{ 4, 10, 3.0, 2048, 0.05, 0.5, 0.35, 0.5 },
+	{ 4, 10, 3.0, 4096, 0.05, 0.5, 0.35, 0.5 },
+};
+
+#define PEAK_MARGIN_KB 64.0        // a new high must beat the old by this much,
+#define PEAK_MARGIN_REL 0.005      // or by this share of it when that is more
+#define PEAK_RESET_S 720.0         // a lower level held this long resets the high
+
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+// Median of n values (n <= 2 * HISTORY_LEN); reorders v.
+static double median(double *v, unsigned n)
+{
+	// Insertion sort: n is at most a few dozen.
+	for (unsigned i = 1; i < n; i++) {
+		double x = v[i];
+		unsigned j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Robust slope of y[0..n) per step: the median of the slopes between points
+// half the span apart (Sen's estimator restricted to one lag, O(n)).
+static double robust_slope(const double *y, unsigned n)
+{
+	double s[HISTORY_LEN];
+	unsigned h = n / 2, k = 0;
+
+	if (n < 2)
+		return 0;
+	for (unsigned i = 0; i + h < n; i++)
+		s[k++] = (y[i + h] - y[i]) / h;
+	return median(s, k);
+}
+
+// Mann-Kendall Z of y[0..n) (continuity-corrected; ties make it conservative).
+static double mann_kendall_z(const double *y, unsigned n)
+{
+	double var = (double)n * (n - 1) * (2.0 * n + 5) / 18.0;
+	long s = 0;
+
+	for (unsigned i = 0; i + 1 < n; i++)
+		for (unsigned j = i + 1; j < n; j++)
+			s += (y[j] > y[i]) - (y[j] < y[i]);
+	if (s > 0)
+		return (s - 1) / sqrt(var);
+	if (s < 0)
+		return (s + 1) / sqrt(var);
+	return 0;
+}
+
+// Lag-1 autocorrelation of the residuals around the line of slope b,
+// clamped to [0, 0.95]: positive correlation inflates Mann-Kendall's Z.
+static double residual_autocorrelation(const double *y, unsigned n, double b)
+{
+	double r[HISTORY_LEN], tmp[HISTORY_LEN], a, mean = 0, num = 0, den = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		tmp[i] = y[i] - b * i;
+	a = median(tmp, n);
+	for (unsigned i = 0; i < n; i++) {
+		r[i] = y[i] - a - b * i;
+		mean += r[i];
+	}
+	mean /= n;
+	for (unsigned i = 0; i < n; i++) {
+		den += (r[i] - mean) * (r[i] - mean);
+		if (i + 1 < n)
+			num += (r[i] - mean) * (r[i + 1] - mean);
+	}
+	return den > 0 ? fmin(fmax(num / den, 0.0), 0.95) : 0.0;
+}
+
+// The median of three values at the start or end of y.
+static double median3(const double *y)
+{
+	double v[3] = { y[0], y[1], y[2] };
+
+	return median(v, 3);
+}
+
+// Fills y with the lower envelope of a tier's buckets; returns its length.
+static unsigned envelope(const struct history_ring *r, unsigned width, double *y)
+{
+	unsigned n = 0;
+
+	for (unsigned i = width - 1; i < r->count; i++) {
+		uint32_t m = UINT32_MAX;
+
+		for (unsigned k = 0; k < width; k++) {
+			uint32_t v = history_at(r, i - k)->sig;
+
+			if (v < m)
+				m = v;
+		}
+		y[n++] = m;
+	}
+	return n;
+}
+
+void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
+{
+	const struct tier_params *p = &params[tier];
+	double y[HISTORY_LEN], start, end, third_first, third_last, max_step = 0, r1;
+	unsigned n = r->count >= p->envelope ? envelope(r, p->envelope, y) : 0, t;
+
+	memset(e, 0, sizeof *e);
+	e->n = n;
+	if (n < 6)
+		return;
+	e->slope = robust_slope(y, n);
+	if (n < p->n_min)
+		return;
+	start = median3(y);
+	end = median3(y + n - 3);
+	e->rise_kb = end - start;
+	e->rel = start > 0 ? e->rise_kb / start : e->rise_kb > 0 ? 1.0 : 0.0;
+	// Cheap gates first: most processes stop here at O(n) cost.
+	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb || e->rel < p->rel_min)
+		return;
+	t = n / 3;
+	third_first = robust_slope(y, t);
+	third_last = robust_slope(y + n - t, t);
+	e->recent = third_last / e->slope;
+	e->bend = third_first > 0 ? third_last / third_first : 1.0;
+	for (unsigned i = 1; i < n; i++)
+		if (y[i] - y[i - 1] > max_step)
+			max_step = y[i] - y[i - 1];
+	e->step = max_step / e->rise_kb;
+	e->shape_known = true;
+	e->bent = e->recent < p->recent_min || e->bend < p->bend_min;
+	r1 = residual_autocorrelation(y, n, e->slope);
+	e->z = mann_kendall_z(y, n) * sqrt((1 - r1) / (1 + r1));
+	e->pass = e->z >= p->z_min && e->recent >= p->recent_min && e->bend >= p->bend_min &&
+		  e->step <= p->step_max;
+	e->hold = e->z >= p->z_min * LEAK_HOLD_FACTOR && e->recent >= p->recent_min * LEAK_HOLD_FACTOR &&
+		  e->bend >= p->bend_min * LEAK_HOLD_FACTOR && e->step <= p->step_max / LEAK_HOLD_FACTOR;
+	e->score = clamp01((e->z - 2) / 3) * clamp01(e->rel / 0.10) *
+		   clamp01(e->recent / 0.8) * clamp01((1 - e->step) / 0.6);
+	if (!e->pass && e->score >= 0.5)
+		e->score = 0.49;
+	if (e->pass && e->score < 0.5)
+		e->score = 0.5;
+}
+
+void leak_init(struct leak_state *s, double t)
+{
+	memset(s, 0, sizeof *s);
+	history_init(&s->hist);
+	s->peak_time = t;
+	s->below_since = -1;
+	s->growth_start = -1;
+	s->now = t;
+}
+
+// Keeps the envelope's high-water mark, which tells growth that goes on from
+// growth that stopped. A level held well below it for long enough (memory was
+// freed, not a sawtooth's trough) becomes the new reference.
+static void track_peak(struct leak_state *s, double t)
+{
+	const struct history_ring *r = &s->hist.tier[0];
+	uint32_t env = UINT32_MAX;
+
+	for (unsigned k = 0; k < params[0].envelope && k < r->count; k++) {
+		uint32_t v = history_at(r, r->count - 1 - k)->sig;
+
+		if (v < env)
+			env = v;
+	}
+	if (env == UINT32_MAX)
+		return;
+	if (env > s->peak + fmax(PEAK_MARGIN_KB, s->peak * PEAK_MARGIN_REL)) {
+		s->peak = env;
+		s->peak_time = t;
+	}
+	if (env + PEAK_MARGIN_KB < s->peak * 0.9) {
+		if (s->below_since < 0)
+			s->below_since = t;
+		else if (t - s->below_since >= PEAK_RESET_S)
+			s->peak = env, s->below_since = -1;
+	} else {
+		s->below_since = -1;
+	}
+}
+
+// Runs a tier's evaluation and its hysteresis.
+static void update_tier(struct leak_state *s, int k, double t)
+{
+	struct leak_tier *lt = &s->tier[k];
+	const struct history_ring *r = &s->hist.tier[k];
+	struct leak_eval e;
+
+	leak_evaluate(r, k, &e);
+	lt->have_slope = e.n >= 6;
+	lt->slope_kb_s = e.slope / history_bucket_s[k];
+	lt->score = e.score;
+	lt->bent = e.shape_known && e.bent;
+	if (e.pass) {
+		lt->fails = 0;
+		if (++lt->passes >= 2 && !lt->flagged) {
+			double span = (e.n + params[k].envelope - 1) * history_bucket_s[k];
+
+			lt->flagged = true;
+			if (s->growth_start < 0 || t - span < s->growth_start)
+				s->growth_start = t - span;
+		}
+	} else if (lt->flagged && e.hold) {
+		lt->passes = lt->fails = 0;
+	} else {
+		lt->passes = 0;
+		if (++lt->fails >= 2)
+			lt->flagged = false;
+	}
+}
+
+// Combines the tiers into the verdict.
+static void update_verdict(struct leak_state *s, double t)
+{
+	struct leak_verdict *v = &s->verdict;
+	bool flagged = false, growing = t - s->peak_time <= LEAK_RECENT_S;
+	double best = 0;
+	int rate_tier = -1;
+
+	for (int k = 0; k < HISTORY_TIERS; k++) {
+		const struct leak_tier *lt = &s->tier[k];
+		bool vetoed = false;
+
+		for (int slower = k + 1; slower < HISTORY_TIERS; slower++)
+			vetoed |= s->tier[slower].bent;
+		if (lt->flagged && growing && !vetoed) {
+			flagged = true;
+			best = fmax(best, lt->score);
+		}
+		// The rate: the longest flagged tier, else the longest with a slope.
+		if (lt->have_slope && (rate_tier < 0 || !s->tier[rate_tier].flagged || lt->flagged))
+			rate_tier = k;
+	}
+	v->suspected = flagged;
+	if (!flagged) {
+		s->growth_start = -1;
+		for (int k = 0; k < HISTORY_TIERS; k++)
+			best = fmax(best, s->tier[k].score);
+		best = fmin(best, 0.49);
+	}
+	v->score = best;
+	v->since_s = flagged && s->growth_start >= 0 ? t - s->growth_start : 0;
+	v->have_rate = rate_tier >= 0;
+	v->rate_kb_per_min = v->have_rate ? s->tier[rate_tier].slope_kb_s * 60.0 : 0;
+}
+
+void leak_push(struct leak_state *s, double t, uint64_t sig_kb, uint64_t rss_kb, uint32_t heap_kb)
+{
+	uint32_t sig = sig_kb > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)sig_kb;
+	uint32_t rss = rss_kb > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)rss_kb;
+	unsigned done = history_push(&s->hist, t, sig, rss, heap_kb);
+
+	s->now = t;
+	if (done & 1u)
+		track_peak(s, t);
+	for (int k = 0; k < HISTORY_TIERS; k++)
+		if (done & (1u << k))
+			update_tier(s, k, t);
+	if (done)
+		update_verdict(s, t);
+}
