@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -124,7 +125,12 @@ static void json_process(FILE *f, const struct proc *p, double now)
 		fprintf(f, ", \"detail_age_s\": %.1f", now - s->detail_time);
 	else
 		fputs(", \"detail_age_s\": null", f);
-	fputc('}', f);
+	if (p->verdict.have_rate)
+		fprintf(f, ", \"growth_kb_per_min\": %.1f", p->verdict.rate_kb_per_min);
+	else
+		fputs(", \"growth_kb_per_min\": null", f);
+	fprintf(f, ", \"leak\": {\"suspected\": %s, \"score\": %.2f, \"since_s\": %.0f}}",
+		p->verdict.suspected ? "true" : "false", p->verdict.score, p->verdict.since_s);
 }
 
 void output_json(FILE *f, const struct output_tick *t)
@@ -149,7 +155,8 @@ void output_json(FILE *f, const struct output_tick *t)
 
 static const char csv_header[] =
 	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,"
-	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,cmdline\n";
+	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,"
+	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline\n";
 
 // ",value" for a CSV number, or "," alone when it is unknown.
 static void csv_u64(FILE *f, bool have, uint64_t v)
@@ -193,7 +200,11 @@ void output_csv(FILE *f, const struct output_tick *t)
 		output_csv_field(f, s->cgroup);
 		csv_i64(f, p->have_delta, p->delta_rss_kb);
 		csv_i64(f, p->have_delta, p->delta_anon_kb);
-		fputc(',', f);
+		if (p->verdict.have_rate)
+			fprintf(f, ",%.1f", p->verdict.rate_kb_per_min);
+		else
+			fputc(',', f);
+		fprintf(f, ",%d,%.2f,%.0f,", p->verdict.suspected, p->verdict.score, p->verdict.since_s);
 		output_csv_field(f, s->cmdline);
 		fputc('\n', f);
 	}
@@ -242,24 +253,29 @@ void output_table(FILE *f, const struct output_tick *t)
 	if (t->index > 0)
 		fputc('\n', f);
 	table_header(f, t);
-	fprintf(f, "\n%7s %-10s %6s %6s %6s %6s %6s %5s %5s %s\n",
-		"PID", "USER", "RSS", "ANON", "HEAP", "SWAP", "dRSS", "OOM", "ADJ", "COMMAND");
+	fprintf(f, "\n%7s %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s\n",
+		"PID", "USER", "RSS", "ANON", "HEAP", "SWAP", "dRSS", "GROWTH/m", "LEAK", "OOM", "ADJ", "COMMAND");
 	proctable_sort(t->table, t->sort_key, sort_key_descending(t->sort_key));
 	for (size_t i = 0; i < t->table->n; i++) {
 		const struct proc *p = t->table->order[i];
 		const struct proc_sample *s = p->s;
 		char rss[16], anon[16], heap[16], swap[16], delta[16], oom[12] = "-", adj[12] = "-";
+		char growth[16] = "-", leak[8] = "-";
 
 		if (s->have_detail) {
 			snprintf(oom, sizeof oom, "%d", s->oom_score);
 			snprintf(adj, sizeof adj, "%d", s->oom_score_adj);
 		}
-		fprintf(f, "%7d %-10s %6s %6s %6s %6s %6s %5s %5s %s\n", s->pid, s->user,
+		if (p->verdict.have_rate)
+			text_human_delta_kb((int64_t)llround(p->verdict.rate_kb_per_min), growth, sizeof growth);
+		if (p->verdict.suspected)
+			snprintf(leak, sizeof leak, "%.0f%%", p->verdict.score * 100);
+		fprintf(f, "%7d %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s\n", s->pid, s->user,
 			text_human_kb(s->rss_kb, rss, sizeof rss), text_human_kb(s->anon_kb, anon, sizeof anon),
 			cell_kb(s->have_heap, s->heap_kb, heap, sizeof heap),
 			cell_kb(s->have_detail, s->swap_kb, swap, sizeof swap),
 			p->have_delta ? text_human_delta_kb(p->delta_rss_kb, delta, sizeof delta) : "-",
-			oom, adj, s->cmdline[0] ? s->cmdline : s->comm);
+			growth, leak, oom, adj, s->cmdline[0] ? s->cmdline : s->comm);
 	}
 	fflush(f);
 }

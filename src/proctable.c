@@ -28,12 +28,60 @@ static int proctable_reserve(struct proctable *t, size_t want)
 	return 0;
 }
 
+uint64_t proctable_signal_kb(const struct proc_sample *s)
+{
+	return s->anon_kb + (s->have_detail ? s->swap_kb : 0);
+}
+
+static uint32_t heap_of(const struct proc_sample *s)
+{
+	return s->have_heap && s->heap_kb < HISTORY_NONE ? (uint32_t)s->heap_kb : HISTORY_NONE;
+}
+
 // Starts the record of a process seen for the first time.
-static void proc_start(struct proc *p, const struct proc_sample *s)
+static void proc_start(struct proc *p, const struct proc_sample *s, double now)
 {
 	*p = (struct proc){ .s = s, .pid = s->pid, .start_ticks = s->start_ticks, .ticks = 1 };
 	p->last_rss_kb = s->rss_kb;
 	p->last_anon_kb = s->anon_kb;
+	p->flat_sig_kb = proctable_signal_kb(s);
+	p->first_seen = p->last_seen = now;
+	p->verdict.have_rate = false;
+}
+
+// Feeds the leak detector. Flat processes take the fast path: no detector,
+// no work. The first change creates one, replaying the flat stretch first.
+// Returns -ENOMEM when a detector cannot be allocated.
+static int proc_track(struct proc *p, const struct proc_sample *s, double now)
+{
+	uint64_t sig = proctable_signal_kb(s);
+
+	if (!p->leak) {
+		if (sig == p->flat_sig_kb) {
+			// Known to be flat: a rate of 0 once there is a bucket's worth.
+			p->verdict.have_rate = now - p->first_seen >= history_bucket_s[0] * 6;
+			p->verdict.rate_kb_per_min = 0;
+			p->last_seen = now;
+			return 0;
+		}
+		p->leak = malloc(sizeof *p->leak);
+		if (!p->leak)
+			return -ENOMEM;
+		leak_init(p->leak, p->first_seen);
+		leak_push(p->leak, p->first_seen, p->flat_sig_kb, p->last_rss_kb, heap_of(s));
+		leak_push(p->leak, p->last_seen, p->flat_sig_kb, p->last_rss_kb, heap_of(s));
+	}
+	leak_push(p->leak, now, sig, s->rss_kb, heap_of(s));
+	p->verdict = p->leak->verdict;
+	p->last_seen = now;
+	return 0;
+}
+
+// Frees what a dropped process owned.
+static void proc_drop(struct proc *p)
+{
+	free(p->leak);
+	p->leak = NULL;
 }
 
 // Moves a known process on by one sample.
@@ -50,8 +98,10 @@ static void proc_advance(struct proc *p, const struct proc_sample *s)
 
 int proctable_update(struct proctable *t, const struct snapshot *snap)
 {
+	double now = snap->sys.mono_time;
 	size_t i = 0, n = 0;
 	struct proc *swap;
+	int rc = 0;
 
 	if (proctable_reserve(t, snap->nprocs) < 0)
 		return -ENOMEM;
@@ -59,22 +109,28 @@ int proctable_update(struct proctable *t, const struct snapshot *snap)
 		const struct proc_sample *s = snap->procs[k];
 
 		while (i < t->n && t->v[i].pid < s->pid)
-			i++;                                    // exited: dropped
+			proc_drop(&t->v[i++]);                  // exited
 		if (i < t->n && t->v[i].pid == s->pid && t->v[i].start_ticks == s->start_ticks) {
 			t->spare[n] = t->v[i++];
 			proc_advance(&t->spare[n], s);
 		} else {
-			proc_start(&t->spare[n], s);            // new, or a reused pid
+			if (i < t->n && t->v[i].pid == s->pid)
+				proc_drop(&t->v[i++]);          // a reused pid: a new process
+			proc_start(&t->spare[n], s, now);
 		}
+		if (proc_track(&t->spare[n], s, now) < 0)
+			rc = -ENOMEM;                           // it goes on without a detector
 		n++;
 	}
+	while (i < t->n)
+		proc_drop(&t->v[i++]);
 	swap = t->v;
 	t->v = t->spare;
 	t->spare = swap;
 	t->n = n;
 	for (size_t k = 0; k < n; k++)
 		t->order[k] = &t->v[k];
-	return 0;
+	return rc;
 }
 
 static const struct {
@@ -192,6 +248,8 @@ struct proc *proctable_find(const struct proctable *t, int pid)
 
 void proctable_free(struct proctable *t)
 {
+	for (size_t i = 0; i < t->n; i++)
+		proc_drop(&t->v[i]);
 	free(t->v);
 	free(t->spare);
 	free(t->order);

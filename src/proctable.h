@@ -4,8 +4,10 @@
  * Contract: proctable_update merges one snapshot (procs sorted by pid); a
  * process whose pid is unchanged but whose start time differs is a new
  * process and starts with no delta. Processes absent from the snapshot are
- * dropped. Pointers into the table (and each entry's sample pointer) are
- * valid until the next update. Allocation happens only when the table grows.
+ * dropped and their detectors freed. Pointers into the table (and each
+ * entry's sample pointer) are valid until the next update. Allocation
+ * happens when the table grows and once per process whose memory changes
+ * (its leak detector, sizeof(struct leak_state)).
  */
 #ifndef MEMTOP_PROCTABLE_H
 #define MEMTOP_PROCTABLE_H
@@ -14,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "leak.h"
 #include "snapshot.h"
 
 struct proc {
@@ -24,6 +27,14 @@ struct proc {
 	bool have_delta;               // false on a process's first sample
 	int64_t delta_rss_kb, delta_anon_kb;
 	uint64_t last_rss_kb, last_anon_kb;
+
+	// Leak detection. A process whose memory never changed has no detector
+	// (the fast path: most processes); the first change allocates one and
+	// replays the flat stretch into it.
+	struct leak_state *leak;
+	uint64_t flat_sig_kb;          // anonymous + swap while flat
+	double first_seen, last_seen;  // monotonic seconds
+	struct leak_verdict verdict;
 };
 
 /* Sort keys, one per sortable column, in on-screen column order. */
@@ -40,6 +51,8 @@ struct proctable {
 
 /* Returns 0, or -ENOMEM (the table is then unchanged). */
 int proctable_update(struct proctable *t, const struct snapshot *snap);
+/* The leak signal of a sample: anonymous RSS plus swap, KiB. */
+uint64_t proctable_signal_kb(const struct proc_sample *s);
 /* Fills t->order sorted by key (ties by pid ascending). */
 void proctable_sort(struct proctable *t, enum sort_key key, bool descending);
 /* The same order for any array of entries (e.g. a filtered view). */

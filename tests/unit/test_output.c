@@ -333,12 +333,12 @@ static const char json_tick0[] =
 	"\"cmdline\": \"/sbin/init splash\", \"start_time\": 1.50, \"rss_kb\": 12000, \"anon_kb\": 4000, "
 	"\"file_kb\": 7000, \"shmem_kb\": 1000, \"swap_kb\": 0, \"data_kb\": 3000, \"heap_kb\": 2048, "
 	"\"oom_score\": 5, \"oom_score_adj\": -1000, \"cgroup\": \"/init.scope\", "
-	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": 5.0}, "
+	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": 5.0, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}}, "
 	"{\"pid\": 4242, \"ppid\": 1, \"user\": \"alice\", \"comm\": \"we\\\"ird,name\", "
 	"\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"start_time\": 20.00, \"rss_kb\": 300, \"anon_kb\": 200, "
 	"\"file_kb\": null, \"shmem_kb\": null, \"swap_kb\": null, \"data_kb\": null, \"heap_kb\": null, "
 	"\"oom_score\": null, \"oom_score_adj\": null, \"cgroup\": null, "
-	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": null}"
+	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": null, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}}"
 	"]}\n";
 
 static void test_json_first_tick_exact(void **state)
@@ -368,8 +368,8 @@ static void test_json_second_tick_has_deltas(void **state)
 	assert_non_null(strstr(out, "\"time\": 1700000001.252, "));
 	assert_non_null(strstr(out, "\"elapsed\": 1.002, "));
 	assert_non_null(strstr(out, "\"rss_kb\": 13024, \"anon_kb\": 4512, "));
-	assert_non_null(strstr(out, "\"delta_rss_kb\": 1024, \"delta_anon_kb\": 512, \"detail_age_s\": 6.0}"));
-	assert_non_null(strstr(out, "\"delta_rss_kb\": -50, \"delta_anon_kb\": 0, \"detail_age_s\": null}"));
+	assert_non_null(strstr(out, "\"delta_rss_kb\": 1024, \"delta_anon_kb\": 512, \"detail_age_s\": 6.0, "));
+	assert_non_null(strstr(out, "\"delta_rss_kb\": -50, \"delta_anon_kb\": 0, \"detail_age_s\": null, "));
 	assert_null(strstr(out, "\"delta_rss_kb\": null"));
 	free(out);
 	proctable_free(&w.table);
@@ -431,7 +431,8 @@ static void test_json_empty_table_and_awkward_strings(void **state)
 
 static const char csv_header[] =
 	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,"
-	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,cmdline\n";
+	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,"
+	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline\n";
 
 static void assert_fields(char *got[], int n, const char *const want[], int wn)
 {
@@ -445,11 +446,12 @@ static void test_csv_first_tick(void **state)
 {
 	static const char *const row1[] = {
 		"1700000000.250", "1", "0", "root", "systemd", "1.50", "12000", "4000", "7000", "1000",
-		"0", "3000", "2048", "5", "-1000", "/init.scope", "", "", "/sbin/init splash",
+		"0", "3000", "2048", "5", "-1000", "/init.scope", "", "", "", "0", "0.00", "0",
+		"/sbin/init splash",
 	};
 	static const char *const row2[] = {
 		"1700000000.250", "4242", "1", "alice", "we\"ird,name", "20.00", "300", "200", "", "",
-		"", "", "", "", "", "", "", "", "sh -c \"echo a,b\"",
+		"", "", "", "", "", "", "", "", "", "0", "0.00", "0", "sh -c \"echo a,b\"",
 	};
 	struct world w;
 	char *out, *fields[CSV_MAX_FIELDS];
@@ -467,10 +469,10 @@ static void test_csv_first_tick(void **state)
 	assert_non_null(strstr(p, ",\"/sbin/init splash\"\n"));
 	assert_non_null(strstr(p, ",\"sh -c \"\"echo a,b\"\"\"\n"));
 	n = csv_record(&p, fields);
-	assert_fields(fields, n, row1, 19);
+	assert_fields(fields, n, row1, 23);
 	csv_free(fields, n);
 	n = csv_record(&p, fields);
-	assert_fields(fields, n, row2, 19);
+	assert_fields(fields, n, row2, 23);
 	csv_free(fields, n);
 	assert_string_equal(p, "");
 	free(out);
@@ -491,7 +493,7 @@ static void test_csv_header_only_on_first_tick(void **state)
 	assert_null(strstr(out, "time,pid"));
 	p = out;
 	n = csv_record(&p, fields);
-	assert_int_equal(n, 19);
+	assert_int_equal(n, 23);
 	assert_string_equal(fields[0], "1700000001.252");
 	assert_string_equal(fields[6], "13024");
 	assert_string_equal(fields[16], "1024");    // delta_rss_kb
@@ -521,7 +523,7 @@ static void test_csv_cgroup_with_space_and_empty_table(void **state)
 	(void)state;
 	world_init(&w, true);
 	out = render(output_csv, &w.tick);
-	assert_non_null(strstr(out, ",\"/user.slice/a b\",,,\n"));   // empty cmdline stays empty
+	assert_non_null(strstr(out, ",\"/user.slice/a b\",,,,0,0.00,0,\n"));   // empty cmdline stays empty
 	assert_non_null(strstr(out, ",bob,big\\ecomm,"));
 	free(out);
 	assert_int_equal(proctable_update(&w.table, &none), 0);
@@ -551,9 +553,9 @@ static void test_table_first_tick(void **state)
 		"Mem: 15G total, 7.6G available, 1.9G free   Swap: 1.9G total, 1.9G free\n"
 		"PSI memory: some 1.50 0.75 0.25\n"
 		"\n"
-		"    PID USER          RSS   ANON   HEAP   SWAP   dRSS   OOM   ADJ COMMAND\n"
-		"      1 root          12M   3.9M   2.0M     0K      -     5 -1000 /sbin/init splash\n"
-		"   4242 alice        300K   200K      -      -      -     -     - sh -c \"echo a,b\"\n";
+		"    PID USER          RSS   ANON   HEAP   SWAP   dRSS GROWTH/m  LEAK   OOM   ADJ COMMAND\n"
+		"      1 root          12M   3.9M   2.0M     0K      -        -     -     5 -1000 /sbin/init splash\n"
+		"   4242 alice        300K   200K      -      -      -        -     -     -     - sh -c \"echo a,b\"\n";
 	struct world w;
 	char *out;
 
@@ -577,9 +579,9 @@ static void test_table_later_tick_and_sort_key(void **state)
 	out = render(output_table, &w.tick);
 	assert_int_equal(out[0], '\n');            // ticks are separated by a blank line
 	assert_non_null(strstr(out, "memtop - 22:13:21, 3 processes\n"));
-	line_with(out, "      1 root          13M   4.4M   2.0M     0K  +1.0M     5 -1000 /sbin/init splash\n");
-	line_with(out, "   4242 alice        250K   200K      -      -   -50K     -     - sh -c");
-	line_with(out, "     77 bob           49M    44M      -      -      0     -     - big\\ecomm\n");
+	line_with(out, "      1 root          13M   4.4M   2.0M     0K  +1.0M        -     -     5 -1000 /sbin/init splash\n");
+	line_with(out, "   4242 alice        250K   200K      -      -   -50K        -     -     -     - sh -c");
+	line_with(out, "     77 bob           49M    44M      -      -      0        -     -     -     - big\\ecomm\n");
 	// Sorted by RSS, largest first.
 	a = strstr(out, "     77 bob"), b = strstr(out, "      1 root"), c = strstr(out, "   4242 alice");
 	assert_true(a < b && b < c);
