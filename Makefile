@@ -62,7 +62,7 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) | build
 		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 
 build/workloads/%: tests/workloads/%.c | build/workloads
-	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $<
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $< -lm
 
 build build/asan build/asan/tests build/workloads build/bench:
 	mkdir -p $@

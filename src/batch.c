@@ -69,6 +69,24 @@ static void wait_next_tick(struct timespec *deadline, double interval)
 		;
 }
 
+// Names every suspected leak on stderr; returns how many there are.
+static size_t report_leaks(const struct proctable *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct proc *p = &t->v[i];
+
+		if (!p->verdict.suspected)
+			continue;
+		n++;
+		fprintf(stderr, "memtop: leak suspected: pid %d (%s) growing %+.1f KiB/min for %.0f s, "
+			"confidence %.0f%%: %s\n", p->pid, p->s->comm, p->verdict.rate_kb_per_min,
+			p->verdict.since_s, p->verdict.score * 100, p->s->cmdline);
+	}
+	return n;
+}
+
 int batch_run(const struct options *opts)
 {
 	struct sampler_config cfg = {
@@ -114,6 +132,8 @@ int batch_run(const struct options *opts)
 			break;
 		wait_next_tick(&deadline, opts->interval_s);
 	}
+	if (status == 0 && opts->fail_on_leak && report_leaks(&table))
+		status = 3;
 	proctable_free(&table);
 	sampler_free(s);
 	return status;

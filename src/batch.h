@@ -1,7 +1,8 @@
 /* batch.h — memtop -b: sample, update the model, print, repeat.
  *
  * Contract: returns the process exit status (0 done, 1 nothing to watch or
- * /proc unusable). SIGINT and SIGTERM end the run after the current tick.
+ * /proc unusable, 3 with --fail-on-leak when a watched process is a
+ * suspected leak at the end of the run). SIGINT and SIGTERM end the run after the current tick.
  */
 #ifndef MEMTOP_BATCH_H
 #define MEMTOP_BATCH_H

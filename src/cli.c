@@ -17,10 +17,12 @@ const char cli_usage[] =
 	"  -d, --delay SECONDS    refresh interval, fractions allowed (min 0.1, default 1)\n"
 	"  -n, --iterations COUNT stop after COUNT samples (batch default: unlimited)\n"
 	"  -p, --pid PID[,PID...] watch only these processes\n"
-	"  -s, --sort KEY         initial sort: rss (default), anon, heap, swap, delta, oom, adj,\n"
-	"                         pid, user, command\n"
+	"  -s, --sort KEY         initial sort: rss (default), anon, heap, swap, delta, growth,\n"
+	"                         leak, oom, adj, pid, user, command\n"
 	"  -f, --format FORMAT    batch output: table (default), json (one object per line), csv\n"
 	"      --no-color         monochrome screen (also when NO_COLOR is set)\n"
+	"      --fail-on-leak     batch: exit 3 when a watched process is a suspected leak\n"
+	"                         at the end of the run (and name it on stderr)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
@@ -137,12 +139,15 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		return parse_format(arg, &opts->format, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 's':
 		if ((opts->sort_key = sort_key_parse(arg)) < 0) {
-			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, oom, adj, pid, user or command", arg);
+			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, growth, leak, oom, adj, pid, user or command", arg);
 			return CLI_ERROR;
 		}
 		return CLI_RUN;
 	case 'C':
 		opts->no_color = true;
+		return CLI_RUN;
+	case 'F':
+		opts->fail_on_leak = true;
 		return CLI_RUN;
 	case 'h':
 		return CLI_HELP;
@@ -167,6 +172,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		{ "format", required_argument, NULL, 'f' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "fail-on-leak", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -188,6 +194,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return CLI_ERROR;
+	}
+	if (opts->fail_on_leak && !opts->batch) {
+		snprintf(err, errlen, "--fail-on-leak works in batch mode: add -b");
 		return CLI_ERROR;
 	}
 	return CLI_RUN;

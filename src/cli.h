@@ -22,6 +22,7 @@ struct options {
 	enum output_format format;
 	int sort_key;             // -s, an enum sort_key (default SORT_RSS)
 	bool no_color;            // --no-color
+	bool fail_on_leak;        // --fail-on-leak: exit 3 if a leak is suspected at the end
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };

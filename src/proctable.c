@@ -2,6 +2,7 @@
 #include "proctable.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,7 +141,8 @@ static const struct {
 	[SORT_PID] = { "pid", false },      [SORT_USER] = { "user", false },
 	[SORT_RSS] = { "rss", true },       [SORT_ANON] = { "anon", true },
 	[SORT_HEAP] = { "heap", true },     [SORT_SWAP] = { "swap", true },
-	[SORT_DELTA] = { "delta", true },   [SORT_OOM] = { "oom", true },
+	[SORT_DELTA] = { "delta", true },   [SORT_GROWTH] = { "growth", true },
+	[SORT_LEAK] = { "leak", true },     [SORT_OOM] = { "oom", true },
 	[SORT_ADJ] = { "adj", true },       [SORT_COMMAND] = { "command", false },
 };
 
@@ -174,6 +176,10 @@ static int64_t sort_value(const struct proc *p, enum sort_key key)
 	case SORT_HEAP: return s->have_heap ? (int64_t)s->heap_kb : INT64_MIN;
 	case SORT_SWAP: return s->have_detail ? (int64_t)s->swap_kb : INT64_MIN;
 	case SORT_DELTA: return p->have_delta ? p->delta_rss_kb : INT64_MIN;
+	case SORT_GROWTH:     // tenths of KiB/min keep small rates apart
+		return p->verdict.have_rate ? llround(p->verdict.rate_kb_per_min * 10) : INT64_MIN;
+	case SORT_LEAK:       // suspects first, then by confidence
+		return (p->verdict.suspected ? 1000 : 0) + llround(p->verdict.score * 100);
 	case SORT_OOM: return s->have_detail ? s->oom_score : INT64_MIN;
 	case SORT_ADJ: return s->have_detail ? s->oom_score_adj : INT64_MIN;
 	default: return 0;

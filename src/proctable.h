@@ -40,7 +40,7 @@ struct proc {
 /* Sort keys, one per sortable column, in on-screen column order. */
 enum sort_key {
 	SORT_PID, SORT_USER, SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA,
-	SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
+	SORT_GROWTH, SORT_LEAK, SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
 };
 
 struct proctable {

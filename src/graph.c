@@ -1,0 +1,40 @@
+/* graph.c — sparklines; pure code. */
+#include "graph.h"
+
+#include <string.h>
+
+static const char *const blocks[8] = {
+	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588",
+};
+static const char ascii_levels[8] = { '_', '.', ',', '-', '=', '+', '*', '#' };
+
+size_t graph_sparkline(const uint32_t *v, size_t n, int width, bool utf8, char *out, size_t cap)
+{
+	size_t first = n > (size_t)width ? n - (size_t)width : 0, o = 0;
+	size_t pad = (size_t)width > n ? (size_t)width - n : 0;
+	uint32_t lo = UINT32_MAX, hi = 0;
+
+	if (width <= 0 || cap < (size_t)width * (utf8 ? 3 : 1) + 1) {
+		if (cap)
+			out[0] = '\0';
+		return 0;
+	}
+	for (size_t i = first; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	for (size_t i = 0; i < pad; i++)
+		out[o++] = ' ';
+	for (size_t i = first; i < n; i++) {
+		unsigned level = hi > lo ? (unsigned)((uint64_t)(v[i] - lo) * 7 / (hi - lo)) : 0;
+
+		if (utf8) {
+			memcpy(out + o, blocks[level], 3);
+			o += 3;
+		} else {
+			out[o++] = ascii_levels[level];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
