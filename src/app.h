@@ -17,6 +17,8 @@
 #include "snapshot.h"
 #include "ui.h"
 
+#define VIEW_MAX_COLUMNS 16
+
 enum app_screen { SCREEN_LIST, SCREEN_HELP, SCREEN_SORT_PICK };
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };
 
@@ -43,7 +45,7 @@ struct app {
 	int *visible;                // pids on screen, handed to the sampler
 	size_t nvisible, visible_cap;
 	int header_y, rows_y;        // screen lines of the table header and first row
-	int col_x[SORT_KEY_COUNT + 1];   // header x of each shown column, -1 if hidden
+	int col_x[VIEW_MAX_COLUMNS];     // header x of each column (screen order), -1 if hidden
 };
 
 int app_run(const struct options *opts);

@@ -8,7 +8,8 @@ static const char *const blocks[8] = {
 };
 static const char ascii_levels[8] = { '_', '.', ',', '-', '=', '+', '*', '#' };
 
-size_t graph_sparkline(const uint32_t *v, size_t n, int width, bool utf8, char *out, size_t cap)
+size_t graph_sparkline(const uint32_t *v, size_t n, uint32_t min_range, int width, bool utf8,
+		       char *out, size_t cap)
 {
 	size_t first = n > (size_t)width ? n - (size_t)width : 0, o = 0;
 	size_t pad = (size_t)width > n ? (size_t)width - n : 0;
@@ -23,10 +24,14 @@ size_t graph_sparkline(const uint32_t *v, size_t n, int width, bool utf8, char *
 		lo = v[i] < lo ? v[i] : lo;
 		hi = v[i] > hi ? v[i] : hi;
 	}
+	uint64_t range = hi > lo ? hi - lo : 0;
+
+	if (range < min_range)
+		range = min_range;
 	for (size_t i = 0; i < pad; i++)
 		out[o++] = ' ';
 	for (size_t i = first; i < n; i++) {
-		unsigned level = hi > lo ? (unsigned)((uint64_t)(v[i] - lo) * 7 / (hi - lo)) : 0;
+		unsigned level = range ? (unsigned)((uint64_t)(v[i] - lo) * 7 / range) : 0;
 
 		if (utf8) {
 			memcpy(out + o, blocks[level], 3);

@@ -8,11 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Draws the last `width` of n values as one cell each, scaled between their
- * minimum and maximum (all equal: the lowest level), right-aligned with
- * spaces when there are fewer values than cells. Writes a NUL-terminated
- * string of exactly `width` cells into out; returns its length in bytes, or
- * 0 when it does not fit in cap. */
-size_t graph_sparkline(const uint32_t *v, size_t n, int width, bool utf8, char *out, size_t cap);
+/* Draws the last `width` of n values as one cell each, scaled from their
+ * minimum over max(their range, min_range) — so that small wobbles stay low
+ * instead of filling the cell — right-aligned with spaces when there are
+ * fewer values than cells. Writes a NUL-terminated string of exactly
+ * `width` cells into out; returns its length in bytes, or 0 when it does not
+ * fit in cap. */
+size_t graph_sparkline(const uint32_t *v, size_t n, uint32_t min_range, int width, bool utf8,
+		       char *out, size_t cap);
 
 #endif

@@ -212,7 +212,7 @@ static void track_peak(struct leak_state *s, double t)
 }
 
 // Runs a tier's evaluation and its hysteresis.
-static void update_tier(struct leak_state *s, int k, double t)
+static void update_tier(struct leak_state *s, int k)
 {
 	struct leak_tier *lt = &s->tier[k];
 	const struct history_ring *r = &s->hist.tier[k];
@@ -223,15 +223,11 @@ static void update_tier(struct leak_state *s, int k, double t)
 	lt->slope_kb_s = e.slope / history_bucket_s[k];
 	lt->score = e.score;
 	lt->bent = e.shape_known && e.bent;
+	lt->span_s = (e.n + params[k].envelope - 1) * history_bucket_s[k];
 	if (e.pass) {
 		lt->fails = 0;
-		if (++lt->passes >= 2 && !lt->flagged) {
-			double span = (e.n + params[k].envelope - 1) * history_bucket_s[k];
-
+		if (++lt->passes >= 2)
 			lt->flagged = true;
-			if (s->growth_start < 0 || t - span < s->growth_start)
-				s->growth_start = t - span;
-		}
 	} else if (lt->flagged && e.hold) {
 		lt->passes = lt->fails = 0;
 	} else {
@@ -257,7 +253,12 @@ static void update_verdict(struct leak_state *s, double t)
 			vetoed |= s->tier[slower].bent;
 		if (lt->flagged && growing && !vetoed) {
 			flagged = true;
-			best = fmax(best, lt->score);
+			// A held flag keeps at least the flag level of confidence.
+			best = fmax(best, fmax(lt->score, 0.5));
+			// The growth has gone on at least as long as the window that
+			// shows it.
+			if (s->growth_start < 0 || t - lt->span_s < s->growth_start)
+				s->growth_start = t - lt->span_s;
 		}
 		// The rate: the longest flagged tier, else the longest with a slope.
 		if (lt->have_slope && (rate_tier < 0 || !s->tier[rate_tier].flagged || lt->flagged))
@@ -287,7 +288,7 @@ void leak_push(struct leak_state *s, double t, uint64_t sig_kb, uint64_t rss_kb,
 		track_peak(s, t);
 	for (int k = 0; k < HISTORY_TIERS; k++)
 		if (done & (1u << k))
-			update_tier(s, k, t);
+			update_tier(s, k);
 	if (done)
 		update_verdict(s, t);
 }

@@ -41,6 +41,7 @@ struct leak_tier {
 	double score;
 	bool have_slope;
 	double slope_kb_s;
+	double span_s;             // time covered by its last evaluation
 };
 
 struct leak_state {

@@ -9,6 +9,8 @@ bool listmodel_matches(const struct listmodel *m, const struct proc *p)
 {
 	const struct proc_sample *s = p->s;
 
+	if (m->suspects_only && !p->verdict.suspected)
+		return false;
 	if (!m->filter[0])
 		return true;
 	return strcasestr(s->cmdline, m->filter) || strcasestr(s->comm, m->filter) ||

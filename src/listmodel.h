@@ -21,6 +21,7 @@ struct listmodel {
 	enum sort_key key;
 	bool descending;
 	char filter[LISTMODEL_FILTER_MAX];   // case-insensitive substring; "" = all
+	bool suspects_only;                  // only suspected leaks
 	struct proc **rows;
 	size_t nrows, cap;
 	size_t sel, top;                     // selected row, first row on screen
@@ -40,7 +41,8 @@ void listmodel_move(struct listmodel *m, long delta);
 void listmodel_select(struct listmodel *m, size_t row);
 /* Scrolls so that the selection is visible in a page of page rows. */
 void listmodel_scroll(struct listmodel *m, size_t page);
-/* True when a process matches the filter (comm, command line or user). */
+/* True when a process matches the filter (comm, command line or user) and,
+ * with suspects_only, is a suspected leak. */
 bool listmodel_matches(const struct listmodel *m, const struct proc *p);
 void listmodel_free(struct listmodel *m);
 

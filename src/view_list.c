@@ -4,10 +4,12 @@
 #include "view.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "text.h"
 
 #define KEY_ESC 27
@@ -15,29 +17,38 @@
 
 /* ---- columns ------------------------------------------------------------ */
 
+enum column_id {
+	COL_PID, COL_USER, COL_RSS, COL_ANON, COL_HEAP, COL_SWAP, COL_DELTA, COL_GROWTH,
+	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_COMMAND
+};
+
 struct column {
+	enum column_id id;
 	const char *title, *title_ascii;
 	int width;                 // 0: takes the remaining width
 	bool left;                 // left-aligned
 	int drop;                  // dropped first when narrow (higher = earlier); 0 never
-	enum sort_key key;
+	int key;                   // its enum sort_key, or -1 when it does not sort
 };
 
-// In on-screen order; the growth, sparkline and leak columns of the leak
-// detector slot in here.
+// In on-screen order.
 static const struct column columns[] = {
-	{ "PID", "PID", 7, false, 0, SORT_PID },
-	{ "USER", "USER", 8, true, 6, SORT_USER },
-	{ "RSS", "RSS", 6, false, 0, SORT_RSS },
-	{ "ANON", "ANON", 6, false, 2, SORT_ANON },
-	{ "HEAP", "HEAP", 6, false, 8, SORT_HEAP },
-	{ "SWAP", "SWAP", 6, false, 7, SORT_SWAP },
-	{ "\u0394RSS", "dRSS", 7, false, 3, SORT_DELTA },
-	{ "OOM", "OOM", 5, false, 5, SORT_OOM },
-	{ "ADJ", "ADJ", 5, false, 9, SORT_ADJ },
-	{ "COMMAND", "COMMAND", 0, true, 0, SORT_COMMAND },
+	{ COL_PID, "PID", "PID", 7, false, 0, SORT_PID },
+	{ COL_USER, "USER", "USER", 8, true, 7, SORT_USER },
+	{ COL_RSS, "RSS", "RSS", 6, false, 0, SORT_RSS },
+	{ COL_ANON, "ANON", "ANON", 6, false, 3, SORT_ANON },
+	{ COL_HEAP, "HEAP", "HEAP", 6, false, 9, SORT_HEAP },
+	{ COL_SWAP, "SWAP", "SWAP", 6, false, 8, SORT_SWAP },
+	{ COL_DELTA, "\u0394RSS", "dRSS", 7, false, 5, SORT_DELTA },
+	{ COL_GROWTH, "GROWTH", "GROWTH", 7, false, 2, SORT_GROWTH },
+	{ COL_TREND, "TREND", "TREND", 10, true, 4, -1 },
+	{ COL_LEAK, "LEAK", "LEAK", 5, true, 1, SORT_LEAK },
+	{ COL_OOM, "OOM", "OOM", 5, false, 6, SORT_OOM },
+	{ COL_ADJ, "ADJ", "ADJ", 5, false, 10, SORT_ADJ },
+	{ COL_COMMAND, "COMMAND", "COMMAND", 0, true, 0, SORT_COMMAND },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
+_Static_assert(NCOLUMNS <= VIEW_MAX_COLUMNS, "app.col_x is too small");
 #define COMMAND_MIN 12
 
 // Decides which columns fit in cols: drops the most droppable first until
@@ -64,30 +75,54 @@ static void columns_layout(int cols, bool shown[NCOLUMNS])
 	}
 }
 
+// The recent leak signal of a process as a sparkline (2 s buckets).
+static void trend_cell(const struct proc *p, int width, bool utf8, char *buf, size_t cap)
+{
+	uint32_t v[HISTORY_LEN];
+	size_t n = 0;
+
+	if (p->leak) {
+		const struct history_ring *r = &p->leak->hist.tier[0];
+
+		for (size_t i = 0; i < r->count; i++)
+			v[n++] = history_at(r, i)->sig;
+		if (r->have_open)
+			v[n++] = r->open.sig;
+	} else {
+		v[n++] = (uint32_t)p->flat_sig_kb;       // flat so far: one level
+	}
+	// Scale to at least 1 MiB or 5 % of the level: wobbles stay flat.
+	uint32_t floor_range = v[n - 1] / 20 > 1024 ? v[n - 1] / 20 : 1024;
+
+	if (!graph_sparkline(v, n, floor_range, width, utf8, buf, cap))
+		snprintf(buf, cap, "-");
+}
+
 // The text of one cell; sets *role for cells with a colour of their own.
-static void column_cell(size_t c, const struct proc *p, char *buf, size_t cap, enum ui_role *role)
+static void column_cell(const struct app *a, size_t c, const struct proc *p, char *buf, size_t cap,
+			enum ui_role *role)
 {
 	const struct proc_sample *s = p->s;
 
 	*role = ROLE_NORMAL;
-	switch (columns[c].key) {
-	case SORT_PID: snprintf(buf, cap, "%d", s->pid); break;
-	case SORT_USER: snprintf(buf, cap, "%s", s->user); break;
-	case SORT_RSS: text_human_kb(s->rss_kb, buf, cap); break;
-	case SORT_ANON: text_human_kb(s->anon_kb, buf, cap); break;
-	case SORT_HEAP:
+	switch (columns[c].id) {
+	case COL_PID: snprintf(buf, cap, "%d", s->pid); break;
+	case COL_USER: snprintf(buf, cap, "%s", s->user); break;
+	case COL_RSS: text_human_kb(s->rss_kb, buf, cap); break;
+	case COL_ANON: text_human_kb(s->anon_kb, buf, cap); break;
+	case COL_HEAP:
 		if (s->have_heap)
 			text_human_kb(s->heap_kb, buf, cap);
 		else
 			snprintf(buf, cap, "-");
 		break;
-	case SORT_SWAP:
+	case COL_SWAP:
 		if (s->have_detail)
 			text_human_kb(s->swap_kb, buf, cap);
 		else
 			snprintf(buf, cap, "-");
 		break;
-	case SORT_DELTA:
+	case COL_DELTA:
 		if (!p->have_delta) {
 			snprintf(buf, cap, "-");
 			break;
@@ -95,13 +130,33 @@ static void column_cell(size_t c, const struct proc *p, char *buf, size_t cap, e
 		text_human_delta_kb(p->delta_rss_kb, buf, cap);
 		*role = p->delta_rss_kb > 0 ? ROLE_GROWTH_UP : p->delta_rss_kb < 0 ? ROLE_GROWTH_DOWN : ROLE_DIM;
 		break;
-	case SORT_OOM:
+	case COL_GROWTH:
+		if (!p->verdict.have_rate) {
+			snprintf(buf, cap, "-");
+			break;
+		}
+		text_human_delta_kb((int64_t)llround(p->verdict.rate_kb_per_min), buf, cap);
+		*role = p->verdict.suspected ? ROLE_GROWTH_UP : ROLE_DIM;
+		break;
+	case COL_TREND:
+		trend_cell(p, columns[c].width, a->ui.utf8, buf, cap);
+		*role = ROLE_SPARK;
+		break;
+	case COL_LEAK:
+		if (p->verdict.suspected) {
+			snprintf(buf, cap, "%s%.0f%%", a->ui.utf8 ? "\u25b2" : "^", p->verdict.score * 100);
+			*role = ROLE_LEAK;
+		} else {
+			buf[0] = '\0';
+		}
+		break;
+	case COL_OOM:
 		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score);
 		break;
-	case SORT_ADJ:
+	case COL_ADJ:
 		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score_adj);
 		break;
-	default:
+	case COL_COMMAND:
 		snprintf(buf, cap, "%s", s->cmdline[0] ? s->cmdline : s->comm);
 		break;
 	}
@@ -194,10 +249,53 @@ static void draw_status(struct app *a)
 		snprintf(buf, sizeof buf, "  Filter: \"%s\" (%zu shown)", a->list.filter, a->list.nrows);
 		x += view_put(&a->ui, 2, x, COLS - x, buf, ui_attr(&a->ui, ROLE_PROMPT));
 	}
+	if (a->list.suspects_only)
+		x += view_put(&a->ui, 2, x + 2, COLS - x - 2, "Leaks only", ui_attr(&a->ui, ROLE_PROMPT)) + 2;
 	if (a->paused)
 		x += view_put(&a->ui, 2, x + 2, COLS - x - 2, "PAUSED", ui_attr(&a->ui, ROLE_PAUSED)) + 2;
 	if (a->message[0])
 		view_put(&a->ui, 2, x + 2, COLS - x - 2, a->message, ui_attr(&a->ui, ROLE_MESSAGE));
+}
+
+// Line 3: the suspected leaks, fastest first, so the answer is on screen
+// whatever the sort order.
+static void draw_suspects(struct app *a)
+{
+	const struct proc *top[3];
+	size_t n = 0, shown = 0;
+	char buf[512];
+	int x;
+
+	for (size_t i = 0; i < a->table.n; i++) {
+		const struct proc *p = &a->table.v[i];
+
+		if (!p->verdict.suspected)
+			continue;
+		n++;
+		// Keep the three fastest growers, in order (insertion).
+		size_t j = shown < 3 ? shown++ : 3;
+		while (j > 0 && top[j - 1]->verdict.rate_kb_per_min < p->verdict.rate_kb_per_min) {
+			if (j < 3)
+				top[j] = top[j - 1];
+			j--;
+		}
+		if (j < 3)
+			top[j] = p;
+	}
+	if (n == 0) {
+		view_put(&a->ui, 3, 0, COLS, "No suspected leaks", ui_attr(&a->ui, ROLE_DIM));
+		return;
+	}
+	snprintf(buf, sizeof buf, "%zu suspected leak%s:", n, n == 1 ? "" : "s");
+	x = view_put(&a->ui, 3, 0, COLS, buf, ui_attr(&a->ui, ROLE_LEAK));
+	for (size_t i = 0; i < shown && x < COLS; i++) {
+		char rate[16];
+
+		text_human_delta_kb((int64_t)llround(top[i]->verdict.rate_kb_per_min), rate, sizeof rate);
+		snprintf(buf, sizeof buf, " %d %s %s/min %.0f%%%s", top[i]->pid, top[i]->s->comm, rate,
+			 top[i]->verdict.score * 100, i + 1 < shown ? "," : n > shown ? " ..." : "");
+		x += view_put(&a->ui, 3, x, COLS - x, buf, ui_attr(&a->ui, ROLE_GROWTH_UP));
+	}
 }
 
 /* ---- table -------------------------------------------------------------- */
@@ -219,18 +317,17 @@ static void draw_table_header(struct app *a, const bool shown[NCOLUMNS])
 
 	attrset(ui_attr(&a->ui, ROLE_TABLE_HEADER));
 	mvhline(y, 0, ' ', COLS);
-	for (size_t c = 0; c < SORT_KEY_COUNT + 1; c++)
+	for (size_t c = 0; c < VIEW_MAX_COLUMNS; c++)
 		a->col_x[c] = -1;
 	for (size_t c = 0; c < NCOLUMNS; c++) {
-		bool sorted = columns[c].key == a->list.key;
+		bool sorted = columns[c].key == (int)a->list.key;
 
 		if (!shown[c])
 			continue;
-		a->col_x[columns[c].key] = x;
+		a->col_x[c] = x;
 		x = put_cell(a, y, x, c, a->ui.utf8 ? columns[c].title : columns[c].title_ascii,
 			     ui_attr(&a->ui, sorted ? ROLE_TABLE_SORTED : ROLE_TABLE_HEADER));
 	}
-	a->col_x[SORT_KEY_COUNT] = COLS;
 	attrset(A_NORMAL);
 }
 
@@ -272,12 +369,13 @@ static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
 
 			if (!shown[c])
 				continue;
-			column_cell(c, p, cell, sizeof cell, &role);
+			column_cell(a, c, p, cell, sizeof cell, &role);
 			x = put_cell(a, y, x, c, cell, selected ? sel_attr : ui_attr(&a->ui, role));
 		}
 	}
 	if (a->list.nrows == 0)
 		view_put(&a->ui, a->rows_y, 1, COLS - 1,
+			 a->list.suspects_only ? "no suspected leaks" :
 			 a->list.filter[0] ? "no process matches the filter" : "no processes",
 			 ui_attr(&a->ui, ROLE_DIM));
 	remember_visible(a, a->list.top, count);
@@ -294,7 +392,7 @@ struct binding {
 
 static size_t page_rows(void)
 {
-	return LINES > 5 ? (size_t)(LINES - 5) : 1;
+	return LINES > 6 ? (size_t)(LINES - 6) : 1;
 }
 
 static void act_quit(struct app *a) { a->quit = true; }
@@ -316,6 +414,13 @@ static void act_sort_rss(struct app *a) { sort_by(a, SORT_RSS); }
 static void act_sort_anon(struct app *a) { sort_by(a, SORT_ANON); }
 static void act_sort_oom(struct app *a) { sort_by(a, SORT_OOM); }
 static void act_sort_pid(struct app *a) { sort_by(a, SORT_PID); }
+static void act_sort_growth(struct app *a) { sort_by(a, SORT_GROWTH); }
+
+static void act_suspects(struct app *a)
+{
+	a->list.suspects_only = !a->list.suspects_only;
+	app_relist(a);
+}
 
 // Steps the sort key through the columns on screen, in screen order.
 static void sort_step(struct app *a, int dir)
@@ -323,13 +428,13 @@ static void sort_step(struct app *a, int dir)
 	int idx = 0, n = (int)NCOLUMNS;
 
 	for (int c = 0; c < n; c++)
-		if (columns[c].key == a->list.key)
+		if (columns[c].key == (int)a->list.key)
 			idx = c;
-	for (int step = 1; step <= n; step++) {
+	for (int step = 1; step < n; step++) {
 		int c = ((idx + dir * step) % n + n) % n;
 
-		if (a->col_x[columns[c].key] >= 0 || step == n) {
-			sort_by(a, columns[c].key);
+		if (a->col_x[c] >= 0 && columns[c].key >= 0) {
+			sort_by(a, (enum sort_key)columns[c].key);
 			return;
 		}
 	}
@@ -383,11 +488,13 @@ static const struct binding bindings[] = {
 	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL },
 	{ { KEY_NPAGE, KEY_CTRL('f') }, "PgDn", "down one page", act_pgdn, NULL },
 	{ { KEY_HOME, 'g' }, "Home g", "first process", act_home, NULL },
-	{ { KEY_END, 'G' }, "End G", "last process", act_end, NULL },
+	{ { KEY_END }, "End", "last process", act_end, NULL },
 	{ { 'M' }, "M", "sort by resident memory (RSS)", act_sort_rss, NULL },
 	{ { 'A' }, "A", "sort by anonymous memory", act_sort_anon, NULL },
 	{ { 'O' }, "O", "sort by OOM score", act_sort_oom, NULL },
 	{ { 'N' }, "N", "sort by PID", act_sort_pid, NULL },
+	{ { 'G' }, "G", "sort by growth rate (fastest growers first)", act_sort_growth, "Growth" },
+	{ { 'L' }, "L", "show only suspected leaks (again: everything)", act_suspects, "Leaks" },
 	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL },
 	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL },
 	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort" },
@@ -477,22 +584,24 @@ static void mouse_key(struct app *a)
 		return;
 	if (ev.y == a->header_y) {
 		for (size_t c = 0; c < NCOLUMNS; c++) {
-			int x0 = a->col_x[columns[c].key], x1 = COLS;
+			int x0 = a->col_x[c], x1 = COLS;
 
 			if (x0 < 0 || ev.x < x0)
 				continue;
 			for (size_t d = c + 1; d < NCOLUMNS; d++)
-				if (a->col_x[columns[d].key] >= 0) {
-					x1 = a->col_x[columns[d].key];
+				if (a->col_x[d] >= 0) {
+					x1 = a->col_x[d];
 					break;
 				}
-			if (ev.x < x1) {
-				if (a->list.key == columns[c].key)
-					act_invert(a);
-				else
-					sort_by(a, columns[c].key);
-				return;
-			}
+			if (ev.x >= x1)
+				continue;
+			if (columns[c].key < 0)
+				return;                     // the sparkline does not sort
+			if ((int)a->list.key == columns[c].key)
+				act_invert(a);
+			else
+				sort_by(a, (enum sort_key)columns[c].key);
+			return;
 		}
 	} else if (ev.y >= a->rows_y && ev.y < LINES - 1) {
 		size_t row = a->list.top + (size_t)(ev.y - a->rows_y);
@@ -525,12 +634,13 @@ void view_list_draw(struct app *a)
 {
 	bool shown[NCOLUMNS];
 
-	a->header_y = 3;
-	a->rows_y = 4;
+	a->header_y = 4;
+	a->rows_y = 5;
 	columns_layout(COLS, shown);
 	if (a->have_snap)
 		draw_header(a);
 	draw_status(a);
+	draw_suspects(a);
 	draw_table_header(a, shown);
 	draw_rows(a, shown);
 	if (a->prompt.kind != PROMPT_NONE)
