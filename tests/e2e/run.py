@@ -1,0 +1,842 @@
+#!/usr/bin/env python3
+"""End-to-end tests of memtop's interactive screen, driven through tmux.
+
+Each test starts the real ./memtop in its own tmux session (120x40) on a
+private tmux server (socket "memtop-e2e-PID", never the user's), sends keys
+with send-keys and reads the screen with capture-pane. Nothing waits a fixed
+time to decide anything: every check polls the screen until it holds or
+WAIT seconds pass, and a failure shows the last screen. The one check that
+something does not happen (nothing is sampled while paused) watches the
+screen for four refresh intervals.
+
+memtop runs under a small sh wrapper that, once memtop has exited, prints
+"memtop-e2e: exit N" and waits for Enter, so the terminal state memtop left
+(alternate screen, cursor, keypad and mouse modes) can be read from a live
+pane; after Enter the pane dies with memtop's status, read as
+#{pane_dead_status}.
+
+Prints "N passed, N failed" last; exit status 1 when anything failed.
+"""
+import os
+import re
+import select
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import unicodedata
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MEMTOP = os.path.join(ROOT, "memtop")
+HOLD = os.path.join(ROOT, "build", "workloads", "hold")
+WAIT = 10.0                 # seconds any expected screen may take to appear
+POLL = 0.05
+WIDTH, HEIGHT = 120, 40
+DELAY = "0.5"               # memtop's refresh interval in most tests
+EXIT_MARK = "memtop-e2e: exit "
+# Runs memtop ("$@"), reports its status on the terminal it leaves behind,
+# waits for a line, then exits with memtop's status.
+WRAPPER = '"$@"; s=$?; printf "\\n%s%d\\n" "' + EXIT_MARK + '" "$s"; read -r _; exit "$s"'
+# The columns a full-width table has (it may have more).
+TITLES = ("PID", "USER", "RSS", "ANON", "HEAP", "SWAP", "\u0394RSS", "OOM", "ADJ", "COMMAND")
+PF_KTHREAD = 0x00200000
+# Process names unique to this run, so concurrent runs do not see each other's.
+CHILD_COMM = "e2echild%d" % (os.getpid() % 100000)
+PAUSED_COMM = "e2epause%d" % (os.getpid() % 100000)
+
+
+def display_width(s):
+    """Terminal columns of s: East Asian wide and fullwidth characters take two."""
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def human_kb(kb):
+    """memtop's text_human_kb (src/text.c), to predict the meters' text."""
+    v, u = float(kb), 0
+    while v >= 1000.0 and u < 5:
+        v /= 1024.0
+        u += 1
+    if u == 0:
+        return "%dK" % kb
+    return ("%.1f%s" if v < 9.95 else "%.0f%s") % (v, "KMGTPE"[u])
+
+
+def parse_human(text):
+    """KiB from memtop's size text ("512M", "4.6M", "12K")."""
+    m = re.fullmatch(r"([0-9.]+)([KMGTPE])", text)
+    assert m, "not a size: %r" % text
+    return float(m.group(1)) * 1024 ** "KMGTPE".index(m.group(2))
+
+
+def meminfo_kb(key):
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s in /proc/meminfo" % key)
+
+
+def descendants_of(pid):
+    """PIDs below pid in the process tree, from /proc/*/stat."""
+    parent = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        parent[int(name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        kids = [k for k, v in parent.items() if v == p]
+        found += kids
+        todo += kids
+    return found
+
+
+def smallest_user_pid():
+    """The smallest PID that is not a kernel thread (memtop skips those)."""
+    best = None
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        flags = int(stat[stat.rindex(")") + 2:].split()[6])
+        if not flags & PF_KTHREAD and (best is None or int(name) < best):
+            best = int(name)
+    return best
+
+
+# --- workload processes --------------------------------------------------------
+
+CHILDREN = []               # every Hold still running, stopped at the end whatever happens
+
+
+class Hold:
+    """A workload process holding anon_mib MiB (see tests/workloads/hold.c)."""
+
+    def __init__(self, anon_mib, comm=None, argv0=None):
+        args = [HOLD] + (["--comm", comm.hex()] if comm else []) + [str(anon_mib)]
+        if argv0 is not None:
+            args[0] = argv0
+        self.proc = subprocess.Popen(args, executable=HOLD, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+        CHILDREN.append(self)
+        ready, _, _ = select.select([self.proc.stdout], [], [], WAIT)
+        line = self.proc.stdout.readline().decode() if ready else ""
+        if not line.startswith("ready "):
+            self.stop()
+            raise AssertionError("workload did not start: %r" % line)
+        self.pid = self.proc.pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        if self in CHILDREN:
+            CHILDREN.remove(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# --- tmux ----------------------------------------------------------------------
+
+def terminal_name():
+    """tmux-256color when its terminfo entry exists, else screen."""
+    for d in ("/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo"):
+        if os.path.exists(os.path.join(d, "t", "tmux-256color")):
+            return "tmux-256color"
+    return "screen"
+
+
+class Tmux:
+    """A private tmux server; one session per memtop run."""
+
+    def __init__(self):
+        self.socket = "memtop-e2e-%d" % os.getpid()
+        self.conf = tempfile.NamedTemporaryFile("w", prefix="memtop-e2e-", suffix=".conf",
+                                                delete=False)
+        # Loaded before the first session exists, so every pane gets it; the
+        # server stays up between sessions (exit-empty off).
+        self.conf.write("set -g remain-on-exit on\n"
+                        "set -g exit-empty off\n"
+                        "set -g status off\n"
+                        "set -g default-shell /bin/sh\n"
+                        "set -g default-terminal %s\n" % terminal_name())
+        self.conf.close()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+        self.env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        self.count = 0
+        self.memtops = set()     # every memtop pid seen, checked gone at the end
+
+    def run(self, *args, check=True):
+        """Runs one tmux command against the private server; returns its stdout."""
+        p = subprocess.run(["tmux", "-L", self.socket, "-f", self.conf.name] + list(args),
+                           capture_output=True, env=self.env, timeout=WAIT)
+        if check and p.returncode != 0:
+            raise AssertionError("tmux %s: %s" % (" ".join(args), p.stderr.decode().strip()))
+        return p.stdout.decode("utf-8", "replace")
+
+    def start(self, memtop_args=("-d", DELAY), env=None, command=None, width=WIDTH, height=HEIGHT):
+        """Starts memtop (under WRAPPER) or command in a new session; returns its Pane."""
+        self.count += 1
+        name = "t%d" % self.count
+        if command is None:
+            command = ["sh", "-c", WRAPPER, "memtop", MEMTOP] + list(memtop_args)
+        assigns = ["%s=%s" % kv for kv in sorted(dict(LANG="C.UTF-8", LC_ALL="C.UTF-8",
+                                                      **(env or {})).items())]
+        self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
+                 shlex.join(["env"] + assigns + command))
+        return Pane(self, name)
+
+    def kill(self):
+        """Ends the server (its panes get SIGHUP), then makes sure every memtop is gone."""
+        self.run("kill-server", check=False)
+        deadline = time.monotonic() + 5
+        for pid in self.memtops:
+            while alive(pid) and time.monotonic() < deadline:
+                time.sleep(POLL)
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        os.unlink(self.conf.name)
+
+
+def alive(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().split(") ")[-1][0] != "Z"
+    except OSError:
+        return False
+
+
+class Pane:
+    """The single pane of one session."""
+
+    def __init__(self, tmux, name):
+        self.tmux, self.target = tmux, name
+
+    def info(self, fmt):
+        return self.tmux.run("display-message", "-p", "-t", self.target, fmt).rstrip("\n")
+
+    def screen(self, escapes=False):
+        """The visible screen as a list of lines (with SGR sequences when escapes)."""
+        args = ["capture-pane", "-p", "-t", self.target] + (["-e"] if escapes else [])
+        return self.tmux.run(*args).split("\n")[:-1]
+
+    def keys(self, *keys):
+        """Sends tmux key names (M, Escape, Enter, Space, BSpace...)."""
+        self.tmux.run("send-keys", "-t", self.target, *keys)
+
+    def type(self, text):
+        self.tmux.run("send-keys", "-t", self.target, "-l", text)
+
+    def resize(self, width, height):
+        self.tmux.run("resize-window", "-t", self.target, "-x", str(width), "-y", str(height))
+
+    def wait(self, what, cond, escapes=False, timeout=WAIT):
+        """Polls the screen until cond(lines) is true; returns those lines.
+        Fails with the last screen after timeout seconds.
+
+        Only a screen captured twice in a row is judged: a capture can fall
+        between two chunks of one ncurses refresh, half old frame, half new."""
+        deadline = time.monotonic() + timeout
+        prev, problem = None, ""
+        while True:
+            lines = self.screen(escapes)
+            if lines == prev:
+                try:
+                    if cond(lines):
+                        return lines
+                    problem = ""
+                except (AssertionError, ValueError, IndexError) as e:
+                    problem = " (%s)" % e
+            prev = lines
+            if time.monotonic() > deadline:
+                raise AssertionError("%s: not seen within %.0f s%s; last screen (%s):\n%s"
+                                     % (what, timeout, problem, self.info("#{pane_width}x#{pane_height}"),
+                                        show(lines)))
+            time.sleep(POLL)
+
+    def hold(self, what, cond, seconds):
+        """Polls for the given seconds and fails as soon as cond(lines) is false
+        (on a screen captured twice in a row, as in wait)."""
+        deadline = time.monotonic() + seconds
+        prev = None
+        while time.monotonic() < deadline:
+            lines = self.screen()
+            if lines == prev and not cond(lines):
+                raise AssertionError("%s: no longer true; screen:\n%s" % (what, show(lines)))
+            prev = lines
+            time.sleep(POLL)
+
+    def wait_info(self, what, fmt, want, timeout=WAIT):
+        """Polls a tmux format until it expands to want."""
+        deadline = time.monotonic() + timeout
+        while True:
+            got = self.info(fmt)
+            if got == want:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError("%s: %s is %r, want %r; screen:\n%s"
+                                     % (what, fmt, got, want, show(self.screen())))
+            time.sleep(POLL)
+
+    def wait_dead_status(self, want):
+        """Waits until the pane is dead with exit status want (#{pane_dead_status})."""
+        deadline = time.monotonic() + WAIT
+        dead_since = None
+        while True:
+            got = self.info("#{pane_dead}:#{pane_dead_status}")
+            if got == "1:%d" % want:
+                return
+            if got == "1:" and dead_since is None:
+                dead_since = time.monotonic()
+            # tmux 3.3a now and then marks the pane dead (pty closed) but
+            # leaves its process unreaped, so the status never arrives; any
+            # other child of the server exiting makes it reap them all.
+            if dead_since is not None and time.monotonic() - dead_since > 0.5:
+                self.tmux.run("run-shell", "true")
+                dead_since = time.monotonic()
+            if time.monotonic() > deadline:
+                raise AssertionError("pane dead:status is %r, want '1:%d'; screen:\n%s"
+                                     % (got, want, show(self.screen())))
+            time.sleep(POLL)
+
+    def memtop_pid(self):
+        """The pid of memtop, below the pane's shell."""
+        shell = int(self.info("#{pane_pid}"))
+        deadline = time.monotonic() + WAIT
+        while True:
+            for pid in descendants_of(shell):
+                try:
+                    if os.readlink("/proc/%d/exe" % pid) == os.path.realpath(MEMTOP):
+                        self.tmux.memtops.add(pid)
+                        return pid
+                except OSError:
+                    pass
+            if time.monotonic() > deadline:
+                tree = []
+                for pid in [shell] + descendants_of(shell):
+                    try:
+                        with open("/proc/%d/cmdline" % pid, "rb") as f:
+                            tree.append("%d %r" % (pid, f.read()))
+                    except OSError:
+                        tree.append("%d gone" % pid)
+                raise AssertionError("no memtop process under pane %d: %s; screen:\n%s"
+                                     % (shell, tree, show(self.screen())))
+            time.sleep(POLL)
+
+    def wait_table(self):
+        """Waits for a complete first frame of the main screen; returns it."""
+        self.memtop_pid()
+        return self.wait("the main screen", lambda s: has_frame(s) and len(rows(s)) > 0)
+
+    def close(self):
+        self.tmux.run("kill-session", "-t", self.target, check=False)
+
+
+def show(lines):
+    """A screen for a failure message, with line numbers and the right margin."""
+    return "\n".join("%2d|%s|" % (i, line) for i, line in enumerate(lines))
+
+
+# --- reading the main screen -----------------------------------------------------
+#
+# Lines 0-2 are the meters and the status line; the table header is found by
+# its titles (lines may come between), rows run from below it to the footer
+# on the last line, and a cell is found under its column's title.
+
+def header_index(lines):
+    """The line of the table header, or None."""
+    for i, line in enumerate(lines):
+        words = line.split()
+        if words[:1] == ["PID"] and "COMMAND" in words:
+            return i
+    return None
+
+
+def rows(lines):
+    """The table rows under the header as (pid, words, line)."""
+    h = header_index(lines)
+    out = []
+    if h is None:
+        return out
+    for line in lines[h + 1:]:
+        words = line.split()
+        if not words or not words[0].isdigit():
+            break
+        out.append((int(words[0]), words, line))
+    return out
+
+
+def has_frame(lines):
+    return (len(lines) > 3 and lines[0].startswith("Mem[") and lines[1].startswith("Swp[")
+            and "Processes: " in lines[2] and header_index(lines) is not None)
+
+
+def page_rows(lines):
+    """How many rows the table has room for: from below the header to the footer."""
+    return len(lines) - 1 - (header_index(lines) + 1)
+
+
+def cell(lines, line, title):
+    """The text of a right-aligned column (PID, RSS, ANON, OOM...) in a row line:
+    the last word that ends at or before the end of the title in the header."""
+    m = re.search(r"(?<!\S)%s(?!\S)" % re.escape(title), lines[header_index(lines)])
+    assert m, "no column %s" % title
+    return line[:m.end()].split()[-1]
+
+
+def command(lines, line):
+    """The COMMAND text of a row line (left-aligned, the last column)."""
+    return line[lines[header_index(lines)].index("COMMAND"):].rstrip()
+
+
+def first_pid(lines):
+    r = rows(lines)
+    return r[0][0] if r else None
+
+
+def row_of(lines, pid):
+    for r in rows(lines):
+        if r[0] == pid:
+            return r
+    return None
+
+
+def status(lines):
+    return lines[2] if len(lines) > 2 else ""
+
+
+def process_count(lines):
+    m = re.search(r"Processes: (\d+)", status(lines))
+    assert m, "no process count in the status line"
+    return int(m.group(1))
+
+
+class Session:
+    """One memtop in tmux; closes its session on exit."""
+
+    def __init__(self, tmux, *args, **kw):
+        self.pane = tmux.start(*args, **kw)
+
+    def __enter__(self):
+        return self.pane
+
+    def __exit__(self, *exc):
+        self.pane.close()
+
+
+# --- tests: each takes the Tmux server -------------------------------------------------
+
+def test_header_meters_and_psi(tmux):
+    if not os.path.exists("/proc/pressure/memory"):
+        raise AssertionError("this machine has no /proc/pressure/memory; the test needs PSI")
+    mem_total = human_kb(meminfo_kb("MemTotal"))
+    swap_total = human_kb(meminfo_kb("SwapTotal"))
+    psi = r"PSI %s +\d+\.\d\d +\d+\.\d\d +\d+\.\d\d"
+    with Session(tmux) as p:
+        s = p.wait_table()
+        assert re.match(r"Mem\[\|* *\S+/%s\] +%s" % (re.escape(mem_total), psi % "some"), s[0]), \
+            "line 0 lacks the Mem meter ending in %s and PSI some: %r" % (mem_total, s[0])
+        assert re.match(r"Swp\[\|* *\S+/%s\] +%s" % (re.escape(swap_total), psi % "full"), s[1]), \
+            "line 1 lacks the Swp meter ending in %s and PSI full: %r" % (swap_total, s[1])
+        assert "PSI n/a" not in "\n".join(s)
+
+
+def test_header_psi_missing(tmux):
+    with Session(tmux, env={"MEMTOP_PSI_PATH": "/nonexistent"}) as p:
+        s = p.wait_table()
+        assert s[0].startswith("Mem[") and s[1].startswith("Swp[")
+        assert re.search(r"\] +PSI n/a *$", s[0]), "no 'PSI n/a' after the meter: %r" % s[0]
+        text = "\n".join(s)
+        assert "PSI some" not in text and "PSI full" not in text, show(s)
+
+
+def test_sort_keys(tmux):
+    with Hold(512) as big, Session(tmux) as p:
+        p.wait_table()
+        p.keys("N")
+        s = p.wait("N: sorted by PID ascending",
+                   lambda s: "Sort: pid \u25b2" in status(s) and first_pid(s) != big.pid)
+        p.keys("M")
+        # First, unless something else on the machine is bigger still.
+        rss = lambda s, line: parse_human(cell(s, line, "RSS"))
+        s = p.wait("M: the 512 MiB child first",
+                   lambda s: "Sort: rss \u25bc" in status(s) and row_of(s, big.pid) and
+                   all(rss(s, r[2]) >= rss(s, row_of(s, big.pid)[2])
+                       for r in rows(s)[:rows(s).index(row_of(s, big.pid))]))
+        line = row_of(s, big.pid)[2]
+        anon = parse_human(cell(s, line, "ANON"))
+        assert 0.95 * 512 * 1024 <= anon <= 1.05 * 512 * 1024, "ANON of hold 512: %r" % line
+        shown = command(s, line)        # cut at the screen's edge
+        assert len(shown) > 8 and (HOLD + " 512").startswith(shown), "COMMAND: %r" % line
+        assert rss(s, line) >= anon, line
+        sizes = [rss(s, r[2]) for r in rows(s)]
+        assert sizes == sorted(sizes, reverse=True), "RSS not descending:\n" + show(s)
+        p.keys("N", "Home")  # select the first row, so none is scrolled away
+        s = p.wait("N: sorted by PID again", lambda s: "Sort: pid \u25b2" in status(s)
+                   and first_pid(s) is not None and first_pid(s) < big.pid)
+        pids = [r[0] for r in rows(s)]
+        assert pids == sorted(pids) and len(set(pids)) == len(pids), "PIDs not ascending:\n" + show(s)
+        assert pids[0] == smallest_user_pid(), "first PID %d is not the smallest" % pids[0]
+
+
+def test_invert(tmux):
+    with Hold(16) as child, Session(tmux) as p:
+        memtop = p.memtop_pid()
+        p.wait_table()
+        p.keys("N", "I", "Home")
+        s = p.wait("N I: sorted by PID descending", lambda s: "Sort: pid \u25bc" in status(s))
+        pids = [r[0] for r in rows(s)]
+        assert pids == sorted(pids, reverse=True), "PIDs not descending:\n" + show(s)
+        # memtop started after the child, so both are below the first row.
+        assert pids[0] >= memtop > child.pid, "first PID %d is not the largest:\n%s" % (pids[0], show(s))
+        p.keys("I", "Home")
+        p.wait("I again: ascending", lambda s: "Sort: pid \u25b2" in status(s)
+               and first_pid(s) == smallest_user_pid())
+
+
+def test_filter(tmux):
+    # Unfiltered: every process, as many as fit (others may come and go meanwhile).
+    unfiltered = lambda s: "Filter" not in status(s) and \
+        len(rows(s)) == min(process_count(s), page_rows(s)) > 1
+    with Hold(1, comm=CHILD_COMM.encode()) as child, Session(tmux) as p:
+        p.wait_table()
+        p.wait("the whole table", unfiltered)
+        p.keys("/")
+        p.type(CHILD_COMM)
+        s = p.wait("typing the filter narrows the table to the child",
+                   lambda s: [r[0] for r in rows(s)] == [child.pid])
+        assert s[-1].startswith("Filter: %s_" % CHILD_COMM), "no prompt in the last line: %r" % s[-1]
+        assert 'Filter: "%s" (1 shown)' % CHILD_COMM in status(s), status(s)
+        p.keys("Enter")
+        s = p.wait("Enter keeps the filter and closes the prompt",
+                   lambda s: [r[0] for r in rows(s)] == [child.pid] and s[-1].startswith("qQuit"))
+        p.keys("Escape")
+        p.wait("Esc clears the filter", unfiltered)
+        p.keys("/")
+        p.type(CHILD_COMM)
+        p.wait("the filter again", lambda s: [r[0] for r in rows(s)] == [child.pid])
+        p.keys("Escape")
+        p.wait("Esc in the prompt clears the filter",
+               lambda s: unfiltered(s) and s[-1].startswith("qQuit"))
+        p.keys("/")
+        p.type("no-such-process-e2e")
+        p.wait("a filter matching nothing", lambda s: not rows(s)
+               and any("no process matches the filter" in line for line in s))
+
+
+def test_help(tmux):
+    with Session(tmux) as p:
+        p.wait_table()
+        p.keys("h")
+        s = p.wait("h: the help screen", lambda s: any("invert the sort order" in line for line in s))
+        text = "\n".join(s)
+        for want in ("keys", "quit", "sort by resident memory (RSS)", "sort by PID",
+                     "filter by command or user", "set the refresh interval",
+                     "pause / resume sampling", "Press any key to return."):
+            assert want in text, "help lacks %r:\n%s" % (want, show(s))
+        assert header_index(s) is None, "the table is still shown:\n" + show(s)
+        p.keys("q")          # any key returns, even the one that quits the table
+        p.wait("any key returns to the table", lambda s: has_frame(s) and rows(s))
+        assert p.info("#{pane_dead}") == "0" and EXIT_MARK not in "\n".join(p.screen())
+        p.keys("?")
+        p.wait("? shows help too", lambda s: any("invert the sort order" in line for line in s))
+        p.keys("x")
+        p.wait("x returns", lambda s: has_frame(s))
+
+
+def selected_lines(capture):
+    """Lines of a capture -e that are table rows in the selection colours
+    (black on cyan)."""
+    return [i for i, line in enumerate(capture)
+            if "\x1b[46m" in line and strip_sgr(line).split()[:1]
+            and strip_sgr(line).split()[0].isdigit()]
+
+
+def click(p, x, y):
+    """A left click at column x, line y, as the terminal reports it (X10 mouse
+    protocol, which memtop turns on through ncurses: ESC [ M button x+33 y+33)."""
+    assert x < 95 and y < 95, "X10 coordinates are one byte"
+    for button in (0, 3):    # press, release
+        p.type("\x1b[M%c%c%c" % (32 + button, 33 + x, 33 + y))
+
+
+def test_mouse(tmux):
+    with Session(tmux) as p:
+        s = p.wait_table()
+        h = header_index(s)
+        click(p, s[h].index("PID"), h)
+        p.wait("a click on PID sorts by it", lambda s: "Sort: pid \u25b2" in status(s))
+        click(p, s[h].index("PID"), h)
+        s = p.wait("a second click inverts", lambda s: "Sort: pid \u25bc" in status(s))
+        click(p, s[h].index("OOM"), h)
+        p.wait("a click on OOM sorts by it", lambda s: "Sort: oom \u25bc" in status(s))
+        p.keys("N")
+        s = p.wait("N", lambda s: "Sort: pid \u25b2" in status(s) and len(rows(s)) >= 3)
+        y = header_index(s) + 3
+        third = rows(s)[2][0]
+        click(p, 10, y)
+        c = p.wait("a click on the third row selects it",
+                   lambda c: selected_lines(c) == [y], escapes=True)
+        assert strip_sgr(c[y]).split()[0] == str(third), "row %d is not pid %d: %r" % (y, third, c[y])
+
+
+def check_sane(p, width, height):
+    """Waits for a whole main screen that fits width x height."""
+    def ok(s):
+        assert len(s) == height, "%d lines" % len(s)
+        long = [line for line in s if display_width(line) > width]
+        assert not long, "lines wider than %d: %r" % (width, long)
+        if not (has_frame(s) and s[-1].startswith("qQuit")):
+            return False
+        return len(rows(s)) == min(process_count(s), page_rows(s))
+    p.wait_info("pane size", "#{pane_width}x#{pane_height}", "%dx%d" % (width, height))
+    return p.wait("a sane %dx%d screen" % (width, height), ok)
+
+
+def test_resize(tmux):
+    with Session(tmux) as p:
+        p.wait_table()
+        p.resize(50, 15)
+        check_sane(p, 50, 15)
+        p.keys("End")        # the last process: scrolled into view above the footer
+        plain = lambda c: [strip_sgr(line) for line in c]
+        last = lambda s: header_index(s) + min(process_count(s), page_rows(s))
+        p.wait("End at 50x15 shows the last process on the last table line",
+               lambda c: selected_lines(c) == [last(plain(c))] and plain(c)[14].startswith("qQuit"),
+               escapes=True)
+        p.keys("Home")
+        p.wait("Home at 50x15 shows the first process on the first table line",
+               lambda c: selected_lines(c) == [header_index(plain(c)) + 1], escapes=True)
+        p.resize(30, 8)
+        p.wait_info("pane size", "#{pane_width}x#{pane_height}", "30x8")
+        s = p.wait("30x8: terminal too small", lambda s: "terminal too small" in "\n".join(s))
+        assert header_index(s) is None and not s[0].startswith("Mem["), show(s)
+        p.resize(WIDTH, HEIGHT)
+        s = check_sane(p, WIDTH, HEIGHT)
+        titles = s[header_index(s)].split()
+        assert set(TITLES) <= set(titles), "not every column is back: %r" % titles
+        assert "terminal too small" not in "\n".join(s)
+
+
+def check_restored(p, status_want=0):
+    """After memtop exited: its status, and the terminal back in normal mode."""
+    # Anywhere on a line: a terminal left in raw mode does not return the carriage.
+    mark = re.compile(re.escape(EXIT_MARK) + r"(\d+)")
+    s = p.wait("memtop exited", lambda s: any(mark.search(line) for line in s))
+    got = [int(mark.search(line).group(1)) for line in s if mark.search(line)][0]
+    assert got == status_want, "memtop exited %d, want %d" % (got, status_want)
+    modes = p.info("#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} "
+                   "#{mouse_any_flag} #{mouse_standard_flag} #{mouse_button_flag} #{mouse_all_flag}")
+    assert modes == "0 1 0 0 0 0 0 0", \
+        "terminal not restored: alternate_on cursor_flag keypad_flag keypad_cursor_flag " \
+        "mouse_any/standard/button/all = %s; screen:\n%s" % (modes, show(s))
+    assert header_index(s) is None and not s[0].startswith("Mem["), \
+        "the table is still on screen:\n" + show(s)
+    p.keys("Enter")          # lets the wrapper exit with memtop's status
+    p.wait_dead_status(status_want)
+    return s
+
+
+def test_quit(tmux):
+    with Session(tmux) as p:
+        p.wait_table()
+        p.keys("q")
+        check_restored(p)
+
+
+def check_signal(tmux, sig):
+    with Session(tmux) as p:
+        p.wait_table()
+        os.kill(p.memtop_pid(), sig)
+        check_restored(p)
+
+
+def test_sigterm(tmux):
+    check_signal(tmux, signal.SIGTERM)
+
+
+def test_sigint(tmux):
+    check_signal(tmux, signal.SIGINT)
+
+
+def test_sighup(tmux):
+    check_signal(tmux, signal.SIGHUP)
+
+
+def sgr_fg_at(line, index):
+    """The SGR foreground in effect at visible character index of a capture -e line."""
+    fg, visible, i = None, 0, 0
+    while i < len(line) and visible <= index:
+        m = re.match(r"\x1b\[([0-9;:]*)m", line[i:])
+        if m:
+            params = [int(x) if x else 0 for x in re.split("[;:]", m.group(1))]
+            j = 0
+            while j < len(params):
+                n = params[j]
+                if n == 0 or n == 39:
+                    fg = None
+                elif 30 <= n <= 37 or 90 <= n <= 97:
+                    fg = n
+                elif n in (38, 48) and j + 1 < len(params):
+                    span = 3 if params[j + 1] == 5 else 5 if params[j + 1] == 2 else 2
+                    if n == 38:
+                        fg = tuple(params[j:j + span])
+                    j += span - 1
+                j += 1
+            i += m.end()
+            continue
+        if visible == index:
+            return fg
+        visible += 1
+        i += 1
+    return fg
+
+
+def strip_sgr(line):
+    return re.sub(r"\x1b\[[0-9;:]*m", "", line)
+
+
+def test_hostile_name(tmux):
+    red = (31, 91, (38, 5, 1), (38, 5, 9))
+    with Hold(128, comm=b"\x1b[31mevil", argv0=b"\x1b[31mevil") as child, Session(tmux) as p:
+        s = p.wait("the hostile child", lambda s: row_of(s, child.pid) is not None)
+        line = row_of(s, child.pid)[2]
+        want = "\\e[31mevil --comm %s 128" % b"\x1b[31mevil".hex()
+        shown = command(s, line)        # cut at the screen's edge
+        assert shown.startswith("\\e[31mevil ") and want.startswith(shown), \
+            "COMMAND not escaped as %r: %r" % (want, line)
+        colour = p.screen(escapes=True)
+        assert "\x1b[31mevil" not in "\n".join(colour), "raw escape from the name reached the screen"
+        mine = [c for c in colour if strip_sgr(c).split()[:1] == [str(child.pid)]]
+        assert len(mine) == 1, "no row for %d in the capture -e" % child.pid
+        at = strip_sgr(mine[0]).index("\\e[31mevil")
+        for k in range(at, at + len("\\e[31mevil")):
+            assert sgr_fg_at(mine[0], k) not in red, "the name is drawn red: %r" % mine[0]
+        assert "\x1b" not in "".join(strip_sgr(c) for c in colour), \
+            "an escape that is not SGR is on screen"
+
+
+def test_delay(tmux):
+    with Session(tmux, ("-d", "1")) as p:
+        s = p.wait_table()
+        assert "Refresh: 1s" in status(s), status(s)
+        p.keys("d")
+        p.wait("the prompt holds the current interval",
+               lambda s: s[-1].startswith("Refresh interval (s): 1_"))
+        p.keys("BSpace")
+        p.type("0.5")
+        p.keys("Enter")
+        p.wait("d 0.5 Enter", lambda s: "Refresh: 0.5s" in status(s) and s[-1].startswith("qQuit"))
+        for bad, message in (("abc", "invalid interval 'abc'"), ("0.01", "out of range")):
+            p.keys("d")
+            p.wait("the prompt", lambda s: s[-1].startswith("Refresh interval (s): 0.5_"))
+            p.keys("BSpace", "BSpace", "BSpace")
+            p.type(bad)
+            p.keys("Enter")
+            s = p.wait("an error for %r" % bad, lambda s: message in status(s))
+            assert "Refresh: 0.5s" in status(s), "interval changed by %r: %r" % (bad, status(s))
+        p.keys("d", "Escape")
+        s = p.wait("Esc cancels the prompt", lambda s: s[-1].startswith("qQuit"))
+        assert "Refresh: 0.5s" in status(s), status(s)
+
+
+def test_pause(tmux):
+    interval = float(DELAY)
+    with Session(tmux) as p:
+        p.wait_table()
+        p.keys("Space")
+        p.wait("Space: PAUSED", lambda s: "PAUSED" in status(s))
+        with Hold(1, comm=PAUSED_COMM.encode()) as child:
+            # Started after the pause: sampling must not see it until resumed.
+            p.keys("/")
+            p.type(PAUSED_COMM)
+            p.keys("Enter")
+            nothing = lambda s: "PAUSED" in status(s) and not rows(s) and \
+                any("no process matches the filter" in line for line in s)
+            p.wait("paused: the new process is not sampled", nothing)
+            p.hold("paused for four intervals: still not sampled", nothing, 4 * interval)
+            p.keys("Space")
+            p.wait("Space again: resumed and sampling",
+                   lambda s: "PAUSED" not in status(s) and [r[0] for r in rows(s)] == [child.pid])
+
+
+def test_not_a_terminal(tmux):
+    with tempfile.NamedTemporaryFile(prefix="memtop-e2e-") as out:
+        p = subprocess.run([MEMTOP], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE,
+                           timeout=WAIT)
+        err = p.stderr.decode()
+        assert p.returncode == 2, "exit %d, want 2" % p.returncode
+        assert "-b" in err and "terminal" in err, "stderr: %r" % err
+        assert os.path.getsize(out.name) == 0, "memtop wrote to a stdout that is not a tty"
+        # A terminal on stdin but not on stdout: the same, and the terminal is untouched.
+        command = ["sh", "-c", WRAPPER, "memtop", "sh", "-c", 'exec "$0" -d 0.5 > "$1"',
+                   MEMTOP, out.name]
+        with Session(tmux, command=command) as pane:
+            s = check_restored(pane, 2)
+            assert any("use -b" in line for line in s), show(s)
+            assert os.path.getsize(out.name) == 0, "memtop wrote to a stdout that is not a tty"
+
+
+TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
+         test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
+         test_hostile_name, test_delay, test_pause, test_not_a_terminal]
+
+
+def main():
+    for path in (MEMTOP, HOLD):
+        if not os.access(path, os.X_OK):
+            print("%s is missing; run make memtop build/workloads/hold" % path)
+            return 1
+    passed = failed = 0
+    only = sys.argv[1:]
+    start_all = time.monotonic()
+    tmux = Tmux()
+    try:
+        for test in TESTS:
+            if only and test.__name__ not in only:
+                continue
+            start = time.monotonic()
+            try:
+                test(tmux)
+            except Exception:
+                failed += 1
+                print("FAIL %s" % test.__name__)
+                traceback.print_exc()
+            else:
+                passed += 1
+                print("ok   %s (%.1f s)" % (test.__name__, time.monotonic() - start))
+            sys.stdout.flush()
+    finally:
+        for child in list(CHILDREN):
+            child.stop()
+        tmux.kill()
+    print("e2e: %.1f s" % (time.monotonic() - start_all))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
