@@ -19,6 +19,7 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
+LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 30
@@ -63,6 +64,30 @@ class Hold:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Leaker:
+    """A process whose memory follows a shape (see tests/workloads/leaker.c)."""
+
+    def __init__(self, *args):
+        self.args = list(args)
+        self.proc = subprocess.Popen([LEAKER] + self.args, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+        ready, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
+        assert ready, "leaker did not start"
+        line = self.proc.stdout.readline().decode()
+        assert line.startswith("ready "), "leaker did not start: %r" % line
+        self.pid = self.proc.pid
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
 
 
 def run_memtop(binary, args, env=None, timeout=TIMEOUT):
@@ -305,6 +330,7 @@ BAD_ARGS = [
     (["--bogus"], "unknown option '--bogus'"),
     (["-d"], "needs a value"),
     (["stray"], "unexpected argument 'stray'"),
+    (["-s", "bogus"], "unknown sort key 'bogus'"),
 ]
 
 
@@ -333,12 +359,76 @@ def test_no_batch_flag(memtop):
     assert rc == 2 and "use -b" in err
 
 
+# Short, fast shapes so the run takes about a minute: the detector's fast
+# tier flags a steady leak in ~36 s; a sawtooth of 4 s sits inside its 6 s
+# envelope. The long shapes and rates are measured by `make bench`.
+LEAK_SHAPES = [
+    ("linear", "--rate", "1024"),
+    ("linear", "--rate", "512", "--via", "heap"),
+    ("bursty", "--amp", "2048", "--period", "4"),
+    ("sawleak", "--rate", "512", "--amp", "16384", "--period", "4"),
+]
+CLEAN_SHAPES = [
+    ("warmup", "--rate", "4096", "--period", "10"),
+    ("sawtooth", "--amp", "30720", "--period", "4"),
+    ("hold_free", "--amp", "51200", "--period", "10"),
+    ("spike", "--amp", "102400", "--period", "30"),
+    ("filegrow", "--rate", "1024"),
+    ("flat",),
+]
+
+
+def test_leak_shapes_live(memtop):
+    """Real processes beside memtop: every leak shape flagged, no other at the end."""
+    if memtop != BINARIES[0]:
+        return                            # a minute of real time: one binary is enough
+    env = dict(os.environ, **SAN_ENV)
+    leaks = [Leaker(*a) for a in LEAK_SHAPES]
+    clean = [Leaker(*a) for a in CLEAN_SHAPES]
+    try:
+        everyone = ",".join(str(w.pid) for w in leaks + clean)
+        ticks = 140                       # 70 s at 0.5 s
+        json_run = subprocess.Popen([memtop, "-b", "-d", "0.5", "-n", str(ticks), "--format", "json",
+                                     "-p", everyone], stdout=subprocess.PIPE, env=env)
+        gate_leak = subprocess.Popen([memtop, "-b", "-d", "0.5", "-n", str(ticks), "--format", "csv",
+                                      "--fail-on-leak", "-p", str(leaks[0].pid)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        gate_clean = subprocess.Popen([memtop, "-b", "-d", "0.5", "-n", str(ticks), "--format", "csv",
+                                       "--fail-on-leak", "-p", str(clean[0].pid)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        out, _ = json_run.communicate(timeout=ticks)
+        _, leak_err = gate_leak.communicate(timeout=TIMEOUT)
+        _, clean_err = gate_clean.communicate(timeout=TIMEOUT)
+    finally:
+        for w in leaks + clean:
+            w.stop()
+    assert json_run.returncode == 0
+    last = json_ticks(out.decode())[-1]
+    for w in leaks:
+        p = proc_by_pid(last, w.pid)
+        assert p is not None, "%r vanished" % (w.args,)
+        assert p["leak"]["suspected"], "leak %r not flagged: %r" % (w.args, p["leak"])
+        assert p["leak"]["score"] >= 0.5 and p["leak"]["since_s"] > 0
+        assert p["growth_kb_per_min"] > 0
+    for w in clean:
+        p = proc_by_pid(last, w.pid)
+        assert p is not None, "%r vanished" % (w.args,)
+        assert not p["leak"]["suspected"], "non-leak %r flagged: %r" % (w.args, p["leak"])
+    assert gate_leak.returncode == 3, "--fail-on-leak on a leak: exit %d" % gate_leak.returncode
+    assert ("pid %d " % leaks[0].pid) in leak_err.decode(), leak_err
+    assert "leak suspected" in leak_err.decode()
+    assert gate_clean.returncode == 0, "--fail-on-leak on a warm-up: exit %d: %s" % (
+        gate_clean.returncode, clean_err.decode())
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+BINARIES = []
 
 
 def main():
     default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
     binaries = os.environ.get("MEMTOP_BINS", default).split()
+    BINARIES.extend(binaries)
     passed = failed = 0
     for binary in binaries:
         for test in TESTS:
