@@ -1,0 +1,417 @@
+#!/usr/bin/python3
+"""Screenshots of memtop's interactive screen: screenshots/main.png and help.png.
+
+Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
+at 120x36 next to a workload holding 256 MiB that grows by 16 MiB once (so
+the ΔRSS column has something to show), captures the screen with
+`capture-pane -p -e -N` (text with SGR colour sequences) and renders it cell
+by cell with PIL and DejaVu Sans Mono. Run by `make screenshots` with
+Debian's python3 (python3-pil, fonts-dejavu-core).
+"""
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+
+from PIL import Image, ImageDraw, ImageFont
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT_DIR = os.path.join(ROOT, "screenshots")
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONT_SIZE = 16
+MARGIN = 12
+COLS, LINES = 120, 36
+WAIT = 15.0
+
+# --- colours --------------------------------------------------------------------
+
+DEFAULT_FG = (0xd8, 0xdb, 0xe0)
+DEFAULT_BG = (0x16, 0x18, 0x1d)
+# The 16 ANSI colours on a dark background: black, red, green, yellow, blue,
+# magenta, cyan, white, then their bright forms.
+PALETTE16 = [
+    (0x2e, 0x34, 0x36), (0xd2, 0x3c, 0x3c), (0x4e, 0xb3, 0x4e), (0xd7, 0xa4, 0x2a),
+    (0x42, 0x7a, 0xd8), (0xa8, 0x5c, 0xc4), (0x2a, 0xad, 0xb8), (0xc8, 0xcc, 0xd0),
+    (0x60, 0x66, 0x6c), (0xf0, 0x5a, 0x5a), (0x78, 0xdc, 0x6e), (0xf5, 0xd0, 0x5a),
+    (0x6e, 0x9e, 0xf5), (0xcf, 0x86, 0xe8), (0x5a, 0xd8, 0xe0), (0xf4, 0xf6, 0xf8),
+]
+
+
+def colour_256(n):
+    """RGB of xterm colour n: 16 ANSI, a 6x6x6 cube, then 24 greys."""
+    if n < 16:
+        return PALETTE16[n]
+    if n < 232:
+        n -= 16
+        level = lambda v: 0 if v == 0 else 55 + 40 * v
+        return (level(n // 36), level(n // 6 % 6), level(n % 6))
+    grey = 8 + 10 * (n - 232)
+    return (grey, grey, grey)
+
+
+def blend(a, b, t):
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+
+
+# --- parsing tmux's capture ---------------------------------------------------------
+
+class Style:
+    """The graphic rendition of one cell; colours are RGB tuples or None (default)."""
+    __slots__ = ("fg", "bg", "bold", "dim", "italic", "underline", "reverse", "hidden", "strike")
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.fg = self.bg = None
+        self.bold = self.dim = self.italic = self.underline = False
+        self.reverse = self.hidden = self.strike = False
+
+    def copy(self):
+        s = Style()
+        for k in self.__slots__:
+            setattr(s, k, getattr(self, k))
+        return s
+
+    def apply(self, params):
+        """Applies one SGR sequence's parameters (a list of lists: colon sub-parameters)."""
+        if not params:
+            params = [[0]]
+        i = 0
+        while i < len(params):
+            p = params[i]
+            n = p[0]
+            if n == 0:
+                self.reset()
+            elif n == 1:
+                self.bold = True
+            elif n == 2:
+                self.dim = True
+            elif n == 3:
+                self.italic = True
+            elif n == 4:
+                self.underline = len(p) < 2 or p[1] != 0       # 4:0 is "no underline"
+            elif n == 7:
+                self.reverse = True
+            elif n == 8:
+                self.hidden = True
+            elif n == 9:
+                self.strike = True
+            elif n == 21:
+                self.underline = True                            # double underline
+            elif n == 22:
+                self.bold = self.dim = False
+            elif n == 23:
+                self.italic = False
+            elif n == 24:
+                self.underline = False
+            elif n == 27:
+                self.reverse = False
+            elif n == 28:
+                self.hidden = False
+            elif n == 29:
+                self.strike = False
+            elif 30 <= n <= 37:
+                self.fg = PALETTE16[n - 30]
+            elif 40 <= n <= 47:
+                self.bg = PALETTE16[n - 40]
+            elif 90 <= n <= 97:
+                self.fg = PALETTE16[n - 90 + 8]
+            elif 100 <= n <= 107:
+                self.bg = PALETTE16[n - 100 + 8]
+            elif n == 39:
+                self.fg = None
+            elif n == 49:
+                self.bg = None
+            elif n in (38, 48, 58):
+                # Either 38;5;N / 38;2;R;G;B or the colon forms 38:5:N / 38:2::R:G:B.
+                if len(p) > 1:
+                    args = p[1:]
+                else:
+                    args = [q[0] for q in params[i + 1:i + 5]]
+                colour, used = None, 0
+                if args[:1] == [5] and len(args) >= 2:
+                    colour, used = colour_256(args[1] & 255), 2
+                elif args[:1] == [2] and len(args) >= 4:
+                    rgb = args[-3:] if len(p) > 1 else args[1:4]
+                    colour, used = tuple(v & 255 for v in rgb), 4
+                if len(p) == 1:
+                    i += used
+                if n == 38:
+                    self.fg = colour
+                elif n == 48:
+                    self.bg = colour
+            i += 1
+
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+OTHER_ESC = re.compile(r"\x1b(\[[0-9;:?]*[ -/]*[@-~]|[@-Z\\-_])")
+
+
+def char_width(ch):
+    """Columns ch takes, as wcwidth does in a UTF-8 locale."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
+def parse_capture(text, cols, lines):
+    """The cells of a `capture-pane -p -e` text: lines x cols of (char, style) or
+    None for the right half of a wide character. Attributes carry over from one
+    line to the next, as tmux writes them."""
+    grid = [[(" ", Style()) for _ in range(cols)] for _ in range(lines)]
+    style = Style()
+    for y, line in enumerate(text.split("\n")[:lines]):
+        x, i = 0, 0
+        while i < len(line):
+            m = SGR.match(line, i)
+            if m:
+                params = [[int(v) if v else 0 for v in group.split(":")]
+                          for group in m.group(1).split(";")] if m.group(1) else []
+                style.apply(params)
+                i = m.end()
+                continue
+            m = OTHER_ESC.match(line, i)
+            if m:                  # tmux writes only SGR; anything else is skipped
+                i = m.end()
+                continue
+            ch = line[i]
+            i += 1
+            w = char_width(ch)
+            if w == 0:
+                if x > 0:          # a combining mark joins the previous cell
+                    prev = grid[y][x - 1]
+                    if prev is not None:
+                        grid[y][x - 1] = (prev[0] + ch, prev[1])
+                continue
+            if x + w > cols:
+                break
+            grid[y][x] = (ch, style.copy())
+            if w == 2:
+                grid[y][x + 1] = None
+            x += w
+    return grid
+
+
+# --- rendering ---------------------------------------------------------------------
+
+class Renderer:
+    """Draws a cell grid with DejaVu Sans Mono; DejaVu Sans for missing glyphs."""
+
+    def __init__(self, size=FONT_SIZE):
+        path = lambda name: os.path.join(FONT_DIR, name)
+        self.regular = ImageFont.truetype(path("DejaVuSansMono.ttf"), size)
+        self.bold = ImageFont.truetype(path("DejaVuSansMono-Bold.ttf"), size)
+        self.fallback = ImageFont.truetype(path("DejaVuSans.ttf"), size)
+        self.fallback_bold = ImageFont.truetype(path("DejaVuSans-Bold.ttf"), size)
+        ascent, descent = self.regular.getmetrics()
+        self.ascent = ascent
+        self.cw = round(self.regular.getlength("M"))
+        self.ch = ascent + descent
+        self.notdef = {id(f): self.glyph(f, "\U0010fffd") for f in (self.regular, self.bold)}
+        self.choice = {}
+
+    def glyph(self, font, ch):
+        """The pixels of ch in font, to compare with the .notdef box."""
+        img = Image.new("L", (self.cw * 2 + 4, self.ch + 4))
+        ImageDraw.Draw(img).text((2, 2), ch, font=font, fill=255)
+        return img.tobytes()
+
+    def font_for(self, ch, bold):
+        """The monospace font, unless it lacks ch (it then draws .notdef)."""
+        font = self.bold if bold else self.regular
+        if ord(ch[0]) < 0x80:
+            return font
+        key = (ch, bold)
+        if key not in self.choice:
+            missing = self.glyph(font, ch) == self.notdef[id(font)]
+            self.choice[key] = (self.fallback_bold if bold else self.fallback) if missing else font
+        return self.choice[key]
+
+    def colours(self, st):
+        fg = st.fg or DEFAULT_FG
+        bg = st.bg or DEFAULT_BG
+        if st.reverse:
+            fg, bg = bg, fg
+        if st.dim:
+            fg = blend(fg, bg, 0.45)
+        return fg, bg
+
+    def block(self, draw, ch, x, y, w, colour):
+        """Block elements as exact rectangles, so bars and graphs have no seams."""
+        cp = ord(ch)
+        h = self.ch
+        if cp == 0x2588:                             # full block
+            box = (x, y, x + w, y + h)
+        elif 0x2581 <= cp <= 0x2587:                 # lower 1/8 .. 7/8
+            box = (x, y + h - round(h * (cp - 0x2580) / 8), x + w, y + h)
+        elif cp == 0x2580:                           # upper half
+            box = (x, y, x + w, y + h // 2)
+        elif 0x2589 <= cp <= 0x258f:                 # left 7/8 .. 1/8
+            box = (x, y, x + round(w * (0x2590 - cp) / 8), y + h)
+        elif cp == 0x2590:                           # right half
+            box = (x + w // 2, y, x + w, y + h)
+        else:
+            return False
+        draw.rectangle((box[0], box[1], box[2] - 1, box[3] - 1), fill=colour)
+        return True
+
+    def render(self, grid):
+        rows, cols = len(grid), len(grid[0])
+        img = Image.new("RGB", (cols * self.cw + 2 * MARGIN, rows * self.ch + 2 * MARGIN), DEFAULT_BG)
+        draw = ImageDraw.Draw(img)
+        for r, row in enumerate(grid):
+            y = MARGIN + r * self.ch
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                ch, st = cell
+                w = self.cw * (2 if c + 1 < cols and row[c + 1] is None else 1)
+                x = MARGIN + c * self.cw
+                fg, bg = self.colours(st)
+                if bg != DEFAULT_BG:
+                    draw.rectangle((x, y, x + w - 1, y + self.ch - 1), fill=bg)
+                if st.hidden:
+                    continue
+                if ch != " " and not self.block(draw, ch, x, y, w, fg):
+                    font = self.font_for(ch, st.bold)
+                    # Centre the glyph in its cell(s); the baseline is shared.
+                    dx = (w - font.getlength(ch)) / 2
+                    draw.text((x + dx, y + self.ascent), ch, font=font, fill=fg, anchor="ls")
+                if st.underline:
+                    draw.line((x, y + self.ch - 2, x + w - 1, y + self.ch - 2), fill=fg)
+                if st.strike:
+                    draw.line((x, y + self.ch // 2, x + w - 1, y + self.ch // 2), fill=fg)
+        return img
+
+
+# --- tmux and the workload ------------------------------------------------------------
+
+def terminal_name():
+    """tmux-256color when its terminfo entry exists, else screen."""
+    for d in ("/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo"):
+        if os.path.exists(os.path.join(d, "t", "tmux-256color")):
+            return "tmux-256color"
+    return "screen"
+
+
+class Tmux:
+    """A private tmux server (never the user's) with one session, "shot"."""
+
+    def __init__(self):
+        self.socket = "memtop-shots-%d" % os.getpid()
+        self.conf = tempfile.NamedTemporaryFile("w", prefix="memtop-shots-", suffix=".conf",
+                                                delete=False)
+        self.conf.write("set -g status off\n"
+                        "set -g exit-empty off\n"
+                        "set -g default-shell /bin/sh\n"
+                        "set -g default-terminal %s\n" % terminal_name())
+        self.conf.close()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+        self.env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+
+    def run(self, *args):
+        """Runs one tmux command; returns its stdout."""
+        p = subprocess.run(["tmux", "-L", self.socket, "-f", self.conf.name] + list(args),
+                           capture_output=True, env=self.env, timeout=WAIT)
+        if p.returncode != 0:
+            raise SystemExit("shoot: tmux %s: %s" % (args[0], p.stderr.decode().strip()))
+        return p.stdout.decode("utf-8", "replace")
+
+    def kill(self):
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        os.unlink(self.conf.name)
+
+
+def grid_text(grid):
+    """The characters of a parsed grid, one string per line, as capture-pane -p prints them."""
+    return [("".join(c[0] for c in row if c is not None)).rstrip() for row in grid]
+
+
+def wait_screen(tmux, what, cond):
+    """Polls until cond holds on a whole frame: two identical captures with
+    escapes and, between them, one without that the parsed cells must match
+    character for character. Returns the capture with escapes."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        text = tmux.run("capture-pane", "-p", "-e", "-N", "-t", "shot")
+        plain = [line.rstrip() for line in
+                 tmux.run("capture-pane", "-p", "-t", "shot").split("\n")[:LINES]]
+        again = tmux.run("capture-pane", "-p", "-e", "-N", "-t", "shot")
+        if text == again and cond(plain):
+            parsed = grid_text(parse_capture(text, COLS, LINES))
+            if parsed != plain:
+                bad = [i for i, (a, b) in enumerate(zip(parsed, plain)) if a != b]
+                raise SystemExit("shoot: parsed capture differs on line %d:\n%r\n%r"
+                                 % (bad[0], parsed[bad[0]], plain[bad[0]]))
+            return text
+        if time.monotonic() > deadline:
+            raise SystemExit("shoot: %s not seen within %.0f s; screen:\n%s"
+                             % (what, WAIT, "\n".join(plain)))
+        time.sleep(0.05)
+
+
+def row_of(lines, pid):
+    """The table line of pid, or None."""
+    for line in lines:
+        if line.split()[:1] == [str(pid)]:
+            return line
+    return None
+
+
+def delta_of(lines, pid):
+    """The ΔRSS cell of pid's row: the word ending under the end of the title."""
+    line = row_of(lines, pid)
+    header = [h for h in lines if h.split()[:1] == ["PID"]]
+    if not line or not header or "\u0394RSS" not in header[0]:
+        return ""
+    end = header[0].index("\u0394RSS") + len("\u0394RSS")
+    return line[:end].split()[-1]
+
+
+def main():
+    for path in ("memtop", "build/workloads/hold"):
+        if not os.access(os.path.join(ROOT, path), os.X_OK):
+            raise SystemExit("shoot: %s is missing; run make memtop build/workloads/hold" % path)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    renderer = Renderer()
+    hold = subprocess.Popen(["build/workloads/hold", "256", "16"], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    tmux = Tmux()
+    try:
+        ready, _, _ = select.select([hold.stdout], [], [], WAIT)
+        if not ready or not hold.stdout.readline().startswith(b"ready "):
+            raise SystemExit("shoot: the workload did not start")
+        tmux.run("new-session", "-d", "-s", "shot", "-x", str(COLS), "-y", str(LINES),
+                 "-c", ROOT, "./memtop")
+        wait_screen(tmux, "the first frame",
+                    lambda s: s[0].startswith("Mem[") and row_of(s, hold.pid))
+        os.kill(hold.pid, signal.SIGUSR1)          # grows by 16 MiB: the next sample shows it
+        ready, _, _ = select.select([hold.stdout], [], [], WAIT)
+        if not ready or not hold.stdout.readline().startswith(b"grown "):
+            raise SystemExit("shoot: the workload did not grow")
+        text = wait_screen(tmux, "the growth in ΔRSS",
+                           lambda s: delta_of(s, hold.pid).startswith("+"))
+        shots = {"main.png": text}
+        tmux.run("send-keys", "-t", "shot", "h")
+        shots["help.png"] = wait_screen(tmux, "the help screen",
+                                        lambda s: any("Press any key" in line for line in s))
+        for name, text in shots.items():
+            img = renderer.render(parse_capture(text, COLS, LINES))
+            img.save(os.path.join(OUT_DIR, name), optimize=True)
+            print("shoot: wrote screenshots/%s (%dx%d)" % (name, img.width, img.height))
+    finally:
+        tmux.kill()
+        hold.stdin.close()
+        hold.wait(5)
+        hold.stdout.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
