@@ -188,6 +188,7 @@ class Tmux:
         self.env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
         self.count = 0
         self.memtops = set()     # every memtop pid seen, checked gone at the end
+        self.socket_path = None  # tmux leaves the socket file behind; removed at the end
 
     def run(self, *args, check=True):
         """Runs one tmux command against the private server; returns its stdout."""
@@ -207,6 +208,9 @@ class Tmux:
                                                       **(env or {})).items())]
         self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
                  shlex.join(["env"] + assigns + command))
+        if self.socket_path is None:
+            self.socket_path = self.run("display-message", "-p", "-t", name,
+                                        "#{socket_path}").strip()
         return Pane(self, name)
 
     def kill(self):
@@ -219,6 +223,8 @@ class Tmux:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
         os.unlink(self.conf.name)
+        if self.socket_path and os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)
 
 
 def alive(pid):
