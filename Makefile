@@ -121,12 +121,18 @@ screenshots: memtop $(WORKLOADS)
 	$(call ensure_packages,$(SHOT_NEEDS))
 	$(SHOT_PY) tests/screenshots/shoot.py
 
-# Benchmarks: measurements, not pass/fail tests.
-bench: build/bench/readcost
+# Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
+# length of the real leak-detection run (default 15).
+bench: memtop build/bench/readcost build/bench/leakreplay $(WORKLOADS)
 	build/bench/readcost 20
+	build/bench/leakreplay 24 5
+	python3 tests/bench/leakbench.py
 
-build/bench/%: tests/bench/%.c | build/bench
+build/bench/readcost: tests/bench/readcost.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
+
+build/bench/leakreplay: tests/bench/leakreplay.c src/leak.c src/history.c src/leak.h src/history.h tests/common/shapes.h | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ tests/bench/leakreplay.c src/leak.c src/history.c -lm
 
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
