@@ -324,8 +324,15 @@ class Tmux:
         return p.stdout.decode("utf-8", "replace")
 
     def kill(self):
+        """Ends the server and removes its socket file, which tmux leaves behind."""
+        try:
+            path = self.run("display-message", "-p", "-t", "shot", "#{socket_path}").strip()
+        except SystemExit:
+            path = None
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
         os.unlink(self.conf.name)
+        if path and os.path.exists(path):
+            os.unlink(path)
 
 
 def grid_text(grid):
