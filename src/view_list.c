@@ -242,8 +242,12 @@ static void draw_status(struct app *a)
 	int x;
 	const char *arrow = a->list.descending ? (a->ui.utf8 ? "\u25bc" : "v") : (a->ui.utf8 ? "\u25b2" : "^");
 
-	snprintf(buf, sizeof buf, "Processes: %zu  Refresh: %gs  Sort: %s %s", a->table.n,
-		 a->interval_s, sort_key_name(a->list.key), arrow);
+	if (COLS >= 60)
+		snprintf(buf, sizeof buf, "Processes: %zu  Refresh: %gs  Sort: %s %s", a->table.n,
+			 a->interval_s, sort_key_name(a->list.key), arrow);
+	else
+		snprintf(buf, sizeof buf, "%zu procs  %gs  %s %s", a->table.n, a->interval_s,
+			 sort_key_name(a->list.key), arrow);
 	x = view_put(&a->ui, 2, 0, COLS, buf, ui_attr(&a->ui, ROLE_STATUS));
 	if (a->list.filter[0]) {
 		snprintf(buf, sizeof buf, "  Filter: \"%s\" (%zu shown)", a->list.filter, a->list.nrows);
@@ -564,10 +568,17 @@ static void prompt_key(struct app *a, int ch)
 		prompt_finish(a, ch != KEY_ESC);
 		return;
 	}
-	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && p->len > 0)
+	if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && p->len > 0) {
+		// Remove a whole UTF-8 character: its continuation bytes, then its lead.
+		while (p->len > 1 && ((unsigned char)p->text[p->len - 1] & 0xc0) == 0x80)
+			p->len--;
 		p->text[--p->len] = '\0';
-	else if (ch >= 0x20 && ch < 0x7f && p->len + 1 < sizeof p->text)
-		p->text[p->len++] = (char)ch, p->text[p->len] = '\0';
+	} else if (((ch >= 0x20 && ch < 0x7f) || (ch >= 0x80 && ch <= 0xff)) &&
+		   p->len + 1 < sizeof p->text) {
+		// Bytes of a multibyte character arrive one getch() at a time.
+		p->text[p->len++] = (char)ch;
+		p->text[p->len] = '\0';
+	}
 	if (p->kind == PROMPT_FILTER) {
 		snprintf(a->list.filter, sizeof a->list.filter, "%s", p->text);
 		app_relist(a);
@@ -668,18 +679,25 @@ void view_help_draw(struct app *a)
 	view_put(&a->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(&a->ui, ROLE_PROMPT));
 }
 
+// The pick list scrolls so the highlighted key is always visible.
 void view_sort_draw(struct app *a)
 {
-	int x = 2, y = a->rows_y, w = 16;
+	int x = 2, y = a->rows_y, w = 16, room = LINES - 2 - y, first = 0;
 
-	for (int k = 0; k < SORT_KEY_COUNT && y + k + 1 < LINES - 1; k++) {
+	if (room < 1)
+		room = 1;
+	if (a->sort_pick >= room)
+		first = a->sort_pick - room + 1;
+	view_put(&a->ui, y, x, w, " Sort by:       ", ui_attr(&a->ui, ROLE_LABEL) | A_REVERSE);
+	for (int k = first; k < SORT_KEY_COUNT && k - first < room; k++) {
 		char line[32];
 		attr_t attr = k == a->sort_pick ? ui_attr(&a->ui, ROLE_SELECTION) : ui_attr(&a->ui, ROLE_TABLE_HEADER);
+		const char *more = (k == first && first > 0) ? "^" :
+				   (k - first == room - 1 && k + 1 < SORT_KEY_COUNT) ? "v" : " ";
 
-		snprintf(line, sizeof line, " %-*s", w - 1, sort_key_name((enum sort_key)k));
-		view_put(&a->ui, y + k + 1, x, w, line, attr);
+		snprintf(line, sizeof line, " %-*s%s", w - 2, sort_key_name((enum sort_key)k), more);
+		view_put(&a->ui, y + 1 + k - first, x, w, line, attr);
 	}
-	view_put(&a->ui, y, x, w, " Sort by:       ", ui_attr(&a->ui, ROLE_LABEL) | A_REVERSE);
 }
 
 void view_sort_key(struct app *a, int ch)

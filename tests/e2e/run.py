@@ -32,6 +32,8 @@ import unicodedata
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
+LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
+LEAK_WAIT = 90.0            # the detector's fast tier flags a steady leak in ~40 s
 WAIT = 10.0                 # seconds any expected screen may take to appear
 POLL = 0.05
 WIDTH, HEIGHT = 120, 40
@@ -157,6 +159,21 @@ class Hold:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Leaker(Hold):
+    """A process leaking rate KiB/s of anonymous memory (tests/workloads/leaker.c)."""
+
+    def __init__(self, rate_kb):
+        self.proc = subprocess.Popen([LEAKER, "linear", "--rate", str(rate_kb), "--duration", "300"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        CHILDREN.append(self)
+        ready, _, _ = select.select([self.proc.stdout], [], [], WAIT)
+        line = self.proc.stdout.readline().decode() if ready else ""
+        if not line.startswith("ready "):
+            self.stop()
+            raise AssertionError("leaker did not start: %r" % line)
+        self.pid = self.proc.pid
 
 
 # --- tmux ----------------------------------------------------------------------
@@ -411,6 +428,20 @@ def cell(lines, line, title):
     m = re.search(r"(?<!\S)%s(?!\S)" % re.escape(title), lines[header_index(lines)])
     assert m, "no column %s" % title
     return line[:m.end()].split()[-1]
+
+
+def left_cell(lines, line, title):
+    """The text of a left-aligned column (TREND, LEAK): from its title to the
+    next title."""
+    head = lines[header_index(lines)]
+    m = re.search(r"(?<!\S)%s(?!\S)" % re.escape(title), head)
+    assert m, "no column %s" % title
+    nxt = re.search(r"\S", head[m.end():])
+    end = m.end() + nxt.start() if nxt else len(line)
+    return line[m.start():end].strip()
+
+
+SPARK = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588"
 
 
 def command(lines, line):
@@ -789,6 +820,37 @@ def test_pause(tmux):
                    lambda s: "PAUSED" not in status(s) and [r[0] for r in rows(s)] == [child.pid])
 
 
+def test_leak_marker_growth_sort_and_suspects_only(tmux):
+    """A leaking child is flagged (LEAK marker, rising sparkline), rises to the
+    top after G, and L hides every process that is not suspected."""
+    with Leaker(2048) as leaker, Session(tmux) as p:
+        p.wait_table()
+        flagged = lambda s: row_of(s, leaker.pid) is not None and \
+            left_cell(s, row_of(s, leaker.pid)[2], "LEAK").startswith("\u25b2")
+        p.keys("G")
+        s = p.wait("G: the leaker first, flagged", lambda s: "Sort: growth \u25bc" in status(s)
+                   and first_pid(s) == leaker.pid and flagged(s), timeout=LEAK_WAIT)
+        line = row_of(s, leaker.pid)[2]
+        marker = left_cell(s, line, "LEAK")
+        assert re.fullmatch("\u25b2(\\d+)%", marker) and int(marker[1:-1]) >= 50, marker
+        assert "suspected leak" in s[3] and str(leaker.pid) in s[3], "line 3: %r" % s[3]
+        growth = cell(s, line, "GROWTH")
+        assert growth.startswith("+") and parse_human(growth[1:]) > 60 * 1024, "GROWTH %r" % growth
+        trend = left_cell(s, line, "TREND")
+        levels = [SPARK.index(c) for c in trend if c in SPARK]
+        assert len(levels) >= 8 and levels == sorted(levels) and levels[-1] > levels[0], \
+            "sparkline not rising: %r" % trend
+        everyone = process_count(s)
+        p.keys("L")
+        s = p.wait("L: suspects only", lambda s: "Leaks only" in status(s) and rows(s)
+                   and len(rows(s)) < everyone and all(left_cell(s, r[2], "LEAK").startswith("\u25b2")
+                                                       for r in rows(s))
+                   and row_of(s, leaker.pid) is not None)
+        p.keys("L")
+        p.wait("L again: everything", lambda s: "Leaks only" not in status(s)
+               and len(rows(s)) == min(process_count(s), page_rows(s)))
+
+
 def test_not_a_terminal(tmux):
     with tempfile.NamedTemporaryFile(prefix="memtop-e2e-") as out:
         p = subprocess.run([MEMTOP], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE,
@@ -808,13 +870,14 @@ def test_not_a_terminal(tmux):
 
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
-         test_hostile_name, test_delay, test_pause, test_not_a_terminal]
+         test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
+         test_not_a_terminal]
 
 
 def main():
-    for path in (MEMTOP, HOLD):
+    for path in (MEMTOP, HOLD, LEAKER):
         if not os.access(path, os.X_OK):
-            print("%s is missing; run make memtop build/workloads/hold" % path)
+            print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker" % path)
             return 1
     passed = failed = 0
     only = sys.argv[1:]

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Screenshots of memtop's interactive screen: screenshots/main.png and help.png.
+"""Screenshots of memtop's interactive screen: screenshots/main.png, help.png
+and leak.png (sorted by growth, with a flagged leak).
 
 Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
 at 120x36 next to a workload holding 256 MiB that grows by 16 MiB once (so
@@ -340,16 +341,16 @@ def grid_text(grid):
     return [("".join(c[0] for c in row if c is not None)).rstrip() for row in grid]
 
 
-def wait_screen(tmux, what, cond):
+def wait_screen(tmux, what, cond, target="shot", timeout=WAIT):
     """Polls until cond holds on a whole frame: two identical captures with
     escapes and, between them, one without that the parsed cells must match
     character for character. Returns the capture with escapes."""
-    deadline = time.monotonic() + WAIT
+    deadline = time.monotonic() + timeout
     while True:
-        text = tmux.run("capture-pane", "-p", "-e", "-N", "-t", "shot")
+        text = tmux.run("capture-pane", "-p", "-e", "-N", "-t", target)
         plain = [line.rstrip() for line in
-                 tmux.run("capture-pane", "-p", "-t", "shot").split("\n")[:LINES]]
-        again = tmux.run("capture-pane", "-p", "-e", "-N", "-t", "shot")
+                 tmux.run("capture-pane", "-p", "-t", target).split("\n")[:LINES]]
+        again = tmux.run("capture-pane", "-p", "-e", "-N", "-t", target)
         if text == again and cond(plain):
             parsed = grid_text(parse_capture(text, COLS, LINES))
             if parsed != plain:
@@ -359,7 +360,7 @@ def wait_screen(tmux, what, cond):
             return text
         if time.monotonic() > deadline:
             raise SystemExit("shoot: %s not seen within %.0f s; screen:\n%s"
-                             % (what, WAIT, "\n".join(plain)))
+                             % (what, timeout, "\n".join(plain)))
         time.sleep(0.05)
 
 
@@ -382,15 +383,26 @@ def delta_of(lines, pid):
 
 
 def main():
-    for path in ("memtop", "build/workloads/hold"):
+    for path in ("memtop", "build/workloads/hold", "build/workloads/leaker"):
         if not os.access(os.path.join(ROOT, path), os.X_OK):
-            raise SystemExit("shoot: %s is missing; run make memtop build/workloads/hold" % path)
+            raise SystemExit("shoot: %s is missing; run make memtop build/workloads/hold "
+                             "build/workloads/leaker" % path)
     os.makedirs(OUT_DIR, exist_ok=True)
     renderer = Renderer()
     hold = subprocess.Popen(["build/workloads/hold", "256", "16"], cwd=ROOT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    # The leak scene: a process leaking 1 MiB/s through small heap blocks,
+    # watched from the start by a second memtop sorted by growth.
+    leaker = subprocess.Popen(["build/workloads/leaker", "linear", "--rate", "1024", "--via", "heap",
+                               "--duration", "300"], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     tmux = Tmux()
     try:
+        ready, _, _ = select.select([leaker.stdout], [], [], WAIT)
+        if not ready or not leaker.stdout.readline().startswith(b"ready "):
+            raise SystemExit("shoot: the leaker did not start")
+        tmux.run("new-session", "-d", "-s", "leak", "-x", str(COLS), "-y", str(LINES),
+                 "-c", ROOT, "./memtop -s growth")
         ready, _, _ = select.select([hold.stdout], [], [], WAIT)
         if not ready or not hold.stdout.readline().startswith(b"ready "):
             raise SystemExit("shoot: the workload did not start")
@@ -408,15 +420,20 @@ def main():
         tmux.run("send-keys", "-t", "shot", "h")
         shots["help.png"] = wait_screen(tmux, "the help screen",
                                         lambda s: any("Press any key" in line for line in s))
+        # The fast tier flags a steady leak after ~40 s of growth.
+        shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",
+                                        lambda s: "\u25b2" in (row_of(s, leaker.pid) or "")
+                                        and "suspected leak" in s[3], target="leak", timeout=90)
         for name, text in shots.items():
             img = renderer.render(parse_capture(text, COLS, LINES))
             img.save(os.path.join(OUT_DIR, name), optimize=True)
             print("shoot: wrote screenshots/%s (%dx%d)" % (name, img.width, img.height))
     finally:
         tmux.kill()
-        hold.stdin.close()
-        hold.wait(5)
-        hold.stdout.close()
+        for proc in (hold, leaker):
+            proc.stdin.close()
+            proc.wait(5)
+            proc.stdout.close()
     return 0
 
 
