@@ -141,22 +141,28 @@ static long fd_budget_init(void)
 	return rl.rlim_cur > FD_RESERVE ? (long)(rl.rlim_cur - FD_RESERVE) : 0;
 }
 
-// Copies, sorts and de-duplicates the requested pid list.
-static int listed_init(struct sampler *s, const int *pids, size_t n)
+// Copies n pids into *set (grown as needed), sorted and without duplicates.
+// Returns 0 or -ENOMEM.
+static int pid_set_assign(int **set, size_t *count, size_t *cap, const int *pids, size_t n)
 {
 	size_t out = 0;
 
-	if (n == 0)
-		return 0;
-	s->listed = malloc(n * sizeof *s->listed);
-	if (!s->listed)
-		return -ENOMEM;
-	memcpy(s->listed, pids, n * sizeof *pids);
-	qsort(s->listed, n, sizeof *s->listed, cmp_int);
+	if (n > *cap) {
+		int *p = realloc(*set, n * sizeof *p);
+
+		if (!p)
+			return -ENOMEM;
+		*set = p;
+		*cap = n;
+	}
+	if (n)
+		memcpy(*set, pids, n * sizeof *pids);
+	if (n > 1)
+		qsort(*set, n, sizeof **set, cmp_int);
 	for (size_t i = 0; i < n; i++)
-		if (out == 0 || s->listed[out - 1] != s->listed[i])
-			s->listed[out++] = s->listed[i];
-	s->nlisted = out;
+		if (out == 0 || (*set)[out - 1] != (*set)[i])
+			(*set)[out++] = (*set)[i];
+	*count = out;
 	return 0;
 }
 
@@ -167,27 +173,7 @@ static bool is_wanted(const struct sampler *s, int pid)
 
 int sampler_set_wanted(struct sampler *s, const int *pids, size_t n)
 {
-	size_t out = 0;
-
-	if (n > s->wanted_cap) {
-		int *p = realloc(s->wanted, n * sizeof *p);
-
-		if (!p)
-			return -ENOMEM;
-		s->wanted = p;
-		s->wanted_cap = n;
-	}
-	if (n == 0) {
-		s->nwanted = 0;
-		return 0;
-	}
-	memcpy(s->wanted, pids, n * sizeof *pids);
-	qsort(s->wanted, n, sizeof *s->wanted, cmp_int);
-	for (size_t i = 0; i < n; i++)
-		if (out == 0 || s->wanted[out - 1] != s->wanted[i])
-			s->wanted[out++] = s->wanted[i];
-	s->nwanted = out;
-	return 0;
+	return pid_set_assign(&s->wanted, &s->nwanted, &s->wanted_cap, pids, n);
 }
 
 // Opens the PSI file; MEMTOP_PSI_PATH overrides the path for tests that
@@ -203,6 +189,7 @@ static int psi_open(void)
 struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen)
 {
 	struct sampler *s = calloc(1, sizeof *s);
+	size_t listed_cap = 0;
 
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
@@ -211,7 +198,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t 
 	s->cfg = *cfg;
 	s->proc_fd = -1;
 	s->psi_fd = -1;
-	if (listed_init(s, cfg->pids, cfg->npids) < 0 ||
+	if (pid_set_assign(&s->listed, &s->nlisted, &listed_cap, cfg->pids, cfg->npids) < 0 ||
 	    (cfg->listed_detail && sampler_set_wanted(s, cfg->pids, cfg->npids) < 0) ||
 	    !(s->scratch = malloc(4 * CMDLINE_MAX + 1)) || sampler_reserve(s, 256) < 0) {
 		snprintf(err, errlen, "out of memory");

@@ -19,7 +19,6 @@ Prints "N passed, N failed" last; exit status 1 when anything failed.
 """
 import os
 import re
-import select
 import shlex
 import signal
 import subprocess
@@ -30,6 +29,8 @@ import traceback
 import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+import workload  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
@@ -125,55 +126,16 @@ def smallest_user_pid():
 CHILDREN = []               # every Hold still running, stopped at the end whatever happens
 
 
-class Hold:
-    """A workload process holding anon_mib MiB (see tests/workloads/hold.c)."""
-
-    def __init__(self, anon_mib, comm=None, argv0=None):
-        args = [HOLD] + (["--comm", comm.hex()] if comm else []) + [str(anon_mib)]
-        if argv0 is not None:
-            args[0] = argv0
-        self.proc = subprocess.Popen(args, executable=HOLD, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE)
-        CHILDREN.append(self)
-        ready, _, _ = select.select([self.proc.stdout], [], [], WAIT)
-        line = self.proc.stdout.readline().decode() if ready else ""
-        if not line.startswith("ready "):
-            self.stop()
-            raise AssertionError("workload did not start: %r" % line)
-        self.pid = self.proc.pid
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        if self in CHILDREN:
-            CHILDREN.remove(self)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+def Hold(anon_mib, comm=None, argv0=None):
+    """A workload holding anon_mib MiB (tests/workloads/hold.c), stopped at the
+    end of the run whatever happens."""
+    return workload.Hold(anon_mib, comm=comm, argv0=argv0, registry=CHILDREN, timeout=WAIT)
 
 
-class Leaker(Hold):
-    """A process leaking rate KiB/s of anonymous memory (tests/workloads/leaker.c)."""
-
-    def __init__(self, rate_kb):
-        self.proc = subprocess.Popen([LEAKER, "linear", "--rate", str(rate_kb), "--duration", "300"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        CHILDREN.append(self)
-        ready, _, _ = select.select([self.proc.stdout], [], [], WAIT)
-        line = self.proc.stdout.readline().decode() if ready else ""
-        if not line.startswith("ready "):
-            self.stop()
-            raise AssertionError("leaker did not start: %r" % line)
-        self.pid = self.proc.pid
+def Leaker(rate_kb):
+    """A process leaking rate_kb KiB/s of anonymous memory."""
+    return workload.Leaker("linear", "--rate", str(rate_kb), "--duration", "300",
+                           registry=CHILDREN, timeout=WAIT)
 
 
 # --- tmux ----------------------------------------------------------------------
@@ -414,7 +376,8 @@ def rows(lines):
 
 def has_frame(lines):
     return (len(lines) > 3 and lines[0].startswith("Mem[") and lines[1].startswith("Swp[")
-            and "Processes: " in lines[2] and header_index(lines) is not None)
+            and re.search(r"Processes: \d+|^\d+ procs ", lines[2]) is not None
+            and header_index(lines) is not None)
 
 
 def page_rows(lines):
@@ -466,7 +429,8 @@ def status(lines):
 
 
 def process_count(lines):
-    m = re.search(r"Processes: (\d+)", status(lines))
+    # "Processes: N", or "N procs" on a screen under 60 columns.
+    m = re.search(r"Processes: (\d+)", status(lines)) or re.match(r"(\d+) procs ", status(lines))
     assert m, "no process count in the status line"
     return int(m.group(1))
 

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -18,76 +17,11 @@ import time
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-HOLD = os.path.join(ROOT, "build", "workloads", "hold")
-LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+from workload import Hold, Leaker  # noqa: E402
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 30
-
-
-class Hold:
-    """A workload process with a known anonymous size (see tests/workloads/hold.c)."""
-
-    def __init__(self, anon_mib, grow_mib=0, comm_hex=None, argv0=None, extra_args=()):
-        args = [HOLD] + (["--comm", comm_hex] if comm_hex else []) + [str(anon_mib), str(grow_mib)]
-        args += list(extra_args)
-        if argv0 is not None:
-            args[0] = argv0
-        self.proc = subprocess.Popen(args, executable=HOLD, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE)
-        line = self.readline()
-        assert line.startswith("ready "), "workload did not start: %r" % line
-        self.pid = self.proc.pid
-
-    def readline(self):
-        ready, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
-        assert ready, "workload did not answer within %d s" % TIMEOUT
-        return self.proc.stdout.readline().decode()
-
-    def grow(self):
-        os.kill(self.pid, signal.SIGUSR1)
-        line = self.readline()
-        assert line.startswith("grown "), "workload did not grow: %r" % line
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class Leaker:
-    """A process whose memory follows a shape (see tests/workloads/leaker.c)."""
-
-    def __init__(self, *args):
-        self.args = list(args)
-        self.proc = subprocess.Popen([LEAKER] + self.args, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE)
-        ready, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
-        assert ready, "leaker did not start"
-        line = self.proc.stdout.readline().decode()
-        assert line.startswith("ready "), "leaker did not start: %r" % line
-        self.pid = self.proc.pid
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
 
 
 def run_memtop(binary, args, env=None, timeout=TIMEOUT):
@@ -176,8 +110,8 @@ def test_delta_growth(memtop):
     assert within(proc_by_pid(later[-1], h.pid)["anon_kb"] - p0["anon_kb"], 32768)
 
 
-def hostile_comm_hex():
-    return "ESC[31m\"q\\".replace("ESC", "\x1b").encode().hex()
+def hostile_comm():
+    return "ESC[31m\"q\\".replace("ESC", "\x1b").encode()
 
 
 HOSTILE_ARGV0 = b"evil\x1b[31mred\nnl \"q\" \\ \xff\xfe tab\t end"
@@ -191,7 +125,7 @@ def check_clean_string(s):
 
 
 def test_json_whole_machine_hostile(memtop):
-    with Hold(1, comm_hex=hostile_comm_hex(), argv0=HOSTILE_ARGV0) as h:
+    with Hold(1, comm=hostile_comm(), argv0=HOSTILE_ARGV0) as h:
         rc, out, err = run_memtop(memtop, ["-b", "-n", "2", "-d", "0.2", "--format", "json"])
     assert rc == 0, "exit %d: %s" % (rc, err)
     ticks = json_ticks(out)
@@ -213,7 +147,7 @@ def test_json_whole_machine_hostile(memtop):
 
 
 def test_csv_hostile(memtop):
-    with Hold(1, comm_hex=hostile_comm_hex(), argv0=HOSTILE_ARGV0) as h:
+    with Hold(1, comm=hostile_comm(), argv0=HOSTILE_ARGV0) as h:
         rc, out, err = run_memtop(memtop, ["-b", "-n", "2", "-d", "0.2", "--format", "csv"])
     assert rc == 0, "exit %d: %s" % (rc, err)
     rows = list(csv.reader(io.StringIO(out)))

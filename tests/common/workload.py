@@ -1,0 +1,81 @@
+"""Test workload processes (tests/workloads/*.c) for the Python test suites.
+
+A Workload starts a program that prints "ready PID" once its memory is in
+place and runs until its stdin closes; stop() closes stdin, waits, and kills
+it if it does not go. The tests/e2e and tests/integration suites share it.
+"""
+import os
+import select
+import signal
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HOLD = os.path.join(ROOT, "build", "workloads", "hold")
+LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
+
+
+class Workload:
+    """One workload process; a context manager that stops it on exit."""
+
+    def __init__(self, args, executable=None, registry=None, timeout=30.0):
+        self.args, self.timeout = list(args), timeout
+        self.proc = subprocess.Popen(self.args, executable=executable, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+        self.registry = registry
+        if registry is not None:
+            registry.append(self)       # stopped by the suite even if a test fails
+        try:
+            line = self.readline()
+        except AssertionError:
+            self.stop()
+            raise
+        if not line.startswith("ready "):
+            self.stop()
+            raise AssertionError("workload %r did not start: %r" % (self.args, line))
+        self.pid = self.proc.pid
+
+    def readline(self):
+        ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
+        if not ready:
+            raise AssertionError("workload %r did not answer within %.0f s" % (self.args, self.timeout))
+        return self.proc.stdout.readline().decode()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        if self.registry is not None and self in self.registry:
+            self.registry.remove(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Hold(Workload):
+    """Holds anon_mib MiB of anonymous memory; grow() adds grow_mib more."""
+
+    def __init__(self, anon_mib, grow_mib=0, comm=None, argv0=None, **kw):
+        args = [HOLD] + (["--comm", comm.hex()] if comm else []) + [str(anon_mib), str(grow_mib)]
+        if argv0 is not None:
+            args[0] = argv0
+        super().__init__(args, executable=HOLD, **kw)
+
+    def grow(self):
+        os.kill(self.pid, signal.SIGUSR1)
+        line = self.readline()
+        assert line.startswith("grown "), "workload did not grow: %r" % line
+
+
+class Leaker(Workload):
+    """Memory that follows a shape: Leaker("linear", "--rate", "1024")."""
+
+    def __init__(self, *shape_args, **kw):
+        super().__init__([LEAKER] + list(shape_args), **kw)
