@@ -123,8 +123,9 @@ screenshots: memtop $(WORKLOADS)
 
 # Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
 # length of the real leak-detection run (default 15).
-bench: memtop build/bench/readcost build/bench/leakreplay $(WORKLOADS)
+bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench $(WORKLOADS)
 	build/bench/readcost 20
+	build/bench/smapsbench tests/fixtures/smaps/large-10000.txt
 	build/bench/leakreplay 24 5
 	python3 tests/bench/leakbench.py
 
@@ -133,6 +134,9 @@ build/bench/readcost: tests/bench/readcost.c | build/bench
 
 build/bench/leakreplay: tests/bench/leakreplay.c src/leak.c src/history.c src/leak.h src/history.h tests/common/shapes.h | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ tests/bench/leakreplay.c src/leak.c src/history.c -lm
+
+build/bench/smapsbench: tests/bench/smapsbench.c src/smaps.c src/smaps.h src/scan.c src/scan.h | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ tests/bench/smapsbench.c src/smaps.c src/scan.c
 
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
