@@ -70,6 +70,60 @@ void app_relist(struct app *a)
 		ui_fatal("out of memory");
 }
 
+// Copies what the detail view shows of a process, so it outlives the process.
+static void detail_copy(struct detail *dt, const struct proc *p)
+{
+	dt->last = *p->s;
+	snprintf(dt->cmdline, sizeof dt->cmdline, "%s", p->s->cmdline);
+	snprintf(dt->cgroup, sizeof dt->cgroup, "%s", p->s->cgroup);
+	dt->last.cmdline = dt->cmdline;
+	dt->last.cgroup = dt->cgroup;
+	dt->verdict = p->verdict;
+	dt->have_hist = p->leak != NULL;
+	if (p->leak)
+		dt->hist = p->leak->hist;
+	dt->flat_sig_kb = p->flat_sig_kb;
+}
+
+void app_refresh_detail(struct app *a)
+{
+	struct detail *dt = &a->detail;
+	const struct proc *p = proctable_find(&a->table, dt->pid);
+
+	if (dt->exited)
+		return;
+	if (!p || p->start_ticks != dt->start_ticks) {
+		dt->exited = true;
+		return;
+	}
+	detail_copy(dt, p);
+	sampler_read_detail(a->sampler, dt->pid, dt->start_ticks, &dt->d);
+	if (dt->d.exited) {
+		dt->exited = true;
+		return;
+	}
+	if (dt->d.err == 0) {
+		if (!dt->have_maps && maptable_open(&dt->mt, &dt->d.maps) < 0)
+			ui_fatal("out of memory");
+		if (maptable_update(&dt->mt, &dt->d.maps) < 0)
+			ui_fatal("out of memory");
+		dt->have_maps = true;
+	}
+}
+
+void app_open_detail(struct app *a, const struct proc *p)
+{
+	struct detail *dt = &a->detail;
+
+	dt->pid = p->pid;
+	dt->start_ticks = p->start_ticks;
+	dt->exited = dt->have_maps = false;
+	dt->sel = dt->top = 0;
+	dt->mt.nbase = 0;
+	a->screen = SCREEN_DETAIL;
+	app_refresh_detail(a);
+}
+
 void app_tick(struct app *a)
 {
 	int rc;
@@ -85,6 +139,8 @@ void app_tick(struct app *a)
 		ui_fatal("out of memory");
 	a->have_snap = true;
 	app_relist(a);
+	if (a->screen == SCREEN_DETAIL)
+		app_refresh_detail(a);
 }
 
 // Takes the terminal's new size after SIGWINCH.
@@ -163,7 +219,9 @@ static void app_loop(struct app *a)
 int app_run(const struct options *opts)
 {
 	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids };
-	struct app a = { .interval_s = opts->interval_s, .timer_fd = -1 };
+	static struct app a;      // large (the detail view's copies): not on the stack
+
+	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1 };
 	char err[256];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -197,6 +255,8 @@ int app_run(const struct options *opts)
 	app_loop(&a);
 	ui_stop(&a.ui);
 	listmodel_free(&a.list);
+	maptable_free(&a.detail.mt);
+	proc_detail_free(&a.detail.d);
 	proctable_free(&a.table);
 	sampler_free(a.sampler);
 	free(a.visible);

@@ -11,7 +11,9 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "leak.h"
 #include "listmodel.h"
+#include "maptable.h"
 #include "proctable.h"
 #include "sampler.h"
 #include "snapshot.h"
@@ -19,13 +21,31 @@
 
 #define VIEW_MAX_COLUMNS 16
 
-enum app_screen { SCREEN_LIST, SCREEN_HELP, SCREEN_SORT_PICK };
+enum app_screen { SCREEN_LIST, SCREEN_HELP, SCREEN_SORT_PICK, SCREEN_DETAIL };
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };
 
 struct prompt {
 	enum prompt_kind kind;
 	char text[LISTMODEL_FILTER_MAX];
 	size_t len;
+};
+
+/* The detail view of one process: its last known sample (kept when it exits),
+ * its smaps and the mapping table. */
+struct detail {
+	int pid;
+	uint64_t start_ticks;
+	struct proc_sample last;         // strings point at the copies below
+	char cmdline[4096], cgroup[512];
+	struct leak_verdict verdict;
+	struct history hist;
+	bool have_hist;
+	uint64_t flat_sig_kb;
+	bool exited;                     // gone: the last data stays on screen
+	bool have_maps;                  // smaps was read at least once
+	struct proc_detail d;
+	struct maptable mt;
+	size_t sel, top;                 // selected mapping row, first row on screen
 };
 
 struct app {
@@ -46,6 +66,7 @@ struct app {
 	size_t nvisible, visible_cap;
 	int header_y, rows_y;        // screen lines of the table header and first row
 	int col_x[VIEW_MAX_COLUMNS];     // header x of each column (screen order), -1 if hidden
+	struct detail detail;
 };
 
 int app_run(const struct options *opts);
@@ -54,6 +75,10 @@ int app_run(const struct options *opts);
 void app_tick(struct app *a);
 /* Re-applies filter and sort to the current model, e.g. after a key. */
 void app_relist(struct app *a);
+/* Opens the detail view of a process (reads its smaps now). */
+void app_open_detail(struct app *a, const struct proc *p);
+/* Re-reads the detail view's process (each tick while it is open). */
+void app_refresh_detail(struct app *a);
 /* Changes the refresh interval (already validated) and re-arms the timer. */
 void app_set_interval(struct app *a, double seconds);
 

@@ -13,6 +13,7 @@
 
 const char cli_usage[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [--format table|json|csv]\n"
+	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
 	"  -b, --batch            print samples to stdout instead of the interactive screen\n"
 	"  -d, --delay SECONDS    refresh interval, fractions allowed (min 0.1, default 1)\n"
 	"  -n, --iterations COUNT stop after COUNT samples (batch default: unlimited)\n"
@@ -23,6 +24,8 @@ const char cli_usage[] =
 	"      --no-color         monochrome screen (also when NO_COLOR is set)\n"
 	"      --fail-on-leak     batch: exit 3 when a watched process is a suspected leak\n"
 	"                         at the end of the run (and name it on stderr)\n"
+	"      --smaps PID        print the process's mapping table (from smaps) and exit\n"
+	"      --group            with --smaps: one row per mapped file or kind of region\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
@@ -149,6 +152,19 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case 'F':
 		opts->fail_on_leak = true;
 		return CLI_RUN;
+	case 'S': {
+		long pid;
+
+		if (parse_positive(arg, INT_MAX, &pid) < 0) {
+			snprintf(err, errlen, "invalid PID '%s' for --smaps", arg);
+			return CLI_ERROR;
+		}
+		opts->smaps_pid = (int)pid;
+		return CLI_RUN;
+	}
+	case 'g':
+		opts->group = true;
+		return CLI_RUN;
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -173,6 +189,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "fail-on-leak", no_argument, NULL, 'F' },
+		{ "smaps", required_argument, NULL, 'S' },
+		{ "group", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -194,6 +212,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+		return CLI_ERROR;
+	}
+	if (opts->group && !opts->smaps_pid) {
+		snprintf(err, errlen, "--group goes with --smaps PID");
 		return CLI_ERROR;
 	}
 	if (opts->fail_on_leak && !opts->batch) {

@@ -23,6 +23,8 @@ struct options {
 	int sort_key;             // -s, an enum sort_key (default SORT_RSS)
 	bool no_color;            // --no-color
 	bool fail_on_leak;        // --fail-on-leak: exit 3 if a leak is suspected at the end
+	int smaps_pid;            // --smaps PID: dump its mapping table and exit; 0 = not
+	bool group;               // --group: with --smaps, one row per mapped name
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };

@@ -17,4 +17,12 @@
 size_t graph_sparkline(const uint32_t *v, size_t n, uint32_t min_range, int width, bool utf8,
 		       char *out, size_t cap);
 
+/* Draws the last `width` of n values as a bar chart `height` rows tall, the
+ * same scaling as graph_sparkline, top row first: rows[r] receives a
+ * NUL-terminated string of exactly `width` cells (each rows[r] has cap
+ * bytes; 3 per cell in UTF-8, 1 in ASCII, plus 1). Returns 0, or -1 when a
+ * row does not fit. */
+int graph_bars(const uint32_t *v, size_t n, uint32_t min_range, int width, int height, bool utf8,
+	       char *const rows[], size_t cap);
+
 #endif

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "batch.h"
 #include "cli.h"
+#include "smapsdump.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"
@@ -36,7 +37,10 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	status = opts.batch ? batch_run(&opts) : app_run(&opts);
+	if (opts.smaps_pid)
+		status = smapsdump_run(&opts);
+	else
+		status = opts.batch ? batch_run(&opts) : app_run(&opts);
 	cli_free(&opts);
 	return status;
 }

@@ -154,3 +154,17 @@ int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
 	}
 	return -EINVAL;
 }
+
+int procparse_stat_state(const char *buf, size_t len, char *state)
+{
+	const char *end = buf + len, *p = NULL;
+
+	for (const char *q = buf; q < end; q++)   // comm may contain ')': take the last
+		if (*q == ')')
+			p = q;
+	if (!p || end - p < 3 || p[1] != ' ' || p[2] < 'A' || p[2] > 'z' ||
+	    (end - p > 3 && p[3] != ' '))
+		return -EINVAL;
+	*state = p[2];
+	return 0;
+}

@@ -34,4 +34,8 @@ int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap);
  * /proc/PID/stat text; the comm field may hold spaces and parentheses. */
 int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks);
 
+/* Reads the state letter (field 3: R, S, D, Z, T, t, X, I...) from
+ * /proc/PID/stat text. */
+int procparse_stat_state(const char *buf, size_t len, char *state);
+
 #endif

@@ -18,6 +18,7 @@
 
 #include "procfs.h"
 #include "procparse.h"
+#include "smaps.h"
 #include "text.h"
 
 #define PF_KTHREAD_FLAG 0x00200000UL   // include/linux/sched.h
@@ -25,6 +26,7 @@
 #define FD_RESERVE 64                   // fds left for everything but statm
 #define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept
 #define MAPS_MAX (64 * 1024 * 1024)
+#define SMAPS_MAX (512 * 1024 * 1024)         // a huge process's smaps; the rest is cut
 
 // The libproc2 items read for a new or due process, and their positions.
 static enum pids_item detail_items[] = {
@@ -603,4 +605,53 @@ void sampler_free(struct sampler *s)
 	if (s->psi_fd >= 0)
 		close(s->psi_fd);
 	free(s);
+}
+
+// Reads one smaps-format file of pid into out; 0 or -errno.
+static int read_smaps_file(struct sampler *s, int pid, const char *file, struct smaps *out)
+{
+	char path[48];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/%s", pid, file);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SMAPS_MAX);
+	if (n < 0)
+		return (int)n;
+	return smaps_parse(s->buf.data ? s->buf.data : "", (size_t)n, out);
+}
+
+int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
+{
+	char path[48];
+	uint64_t began;
+	ssize_t n;
+
+	d->pid = pid;
+	d->state = '?';
+	d->exited = false;
+	d->have_rollup = false;
+	snprintf(path, sizeof path, "%d/stat", pid);
+	n = procfs_read_at(s->proc_fd, path, s->scratch, 1024);
+	if (n <= 0 || (start_ticks && (procparse_stat_start(s->scratch, (size_t)n, &began) < 0 ||
+				      began != start_ticks))) {
+		d->exited = true;
+		d->err = n < 0 ? (int)n : -ESRCH;
+		return d->err;
+	}
+	procparse_stat_state(s->scratch, (size_t)n, &d->state);
+	d->err = read_smaps_file(s, pid, "smaps", &d->maps);
+	if (d->err == -ENOENT || d->err == -ESRCH) {
+		d->exited = true;
+		return d->err;
+	}
+	if (d->err == 0)
+		d->have_rollup = read_smaps_file(s, pid, "smaps_rollup", &d->rollup) == 0 &&
+				 d->rollup.n == 1;
+	return d->err;
+}
+
+void proc_detail_free(struct proc_detail *d)
+{
+	smaps_free(&d->maps);
+	smaps_free(&d->rollup);
 }

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "smaps.h"
 #include "snapshot.h"
 
 #define SAMPLER_DETAIL_MIN_AGE 10.0   // seconds
@@ -48,5 +49,25 @@ void sampler_free(struct sampler *s);
  * heap size is kept (the rows on screen, or those named with -p). Others have
  * no heap size. Returns 0 or -ENOMEM. */
 int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
+
+/* What the detail view (and memtop --smaps) reads of one process. */
+struct proc_detail {
+	int pid;
+	int err;                 // 0, or -errno of reading smaps (-EACCES: not allowed)
+	bool exited;             // gone, or the pid now names another process
+	char state;              // from stat; '?' when unknown
+	struct smaps maps;       // its mappings (names raw, not sanitised)
+	struct smaps rollup;     // smaps_rollup: one mapping, when have_rollup
+	bool have_rollup;
+};
+
+/* Reads smaps, smaps_rollup and the state of one process. This is costly
+ * (the kernel walks the page tables), so it is only for the process in the
+ * detail view, at the refresh interval, or for memtop --smaps; the every-tick
+ * sampling never does it. start_ticks (0: do not check) guards against a
+ * reused pid. d keeps its memory between calls. Returns 0, or -errno when
+ * smaps could not be read (d->err, d->exited say why). */
+int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
+void proc_detail_free(struct proc_detail *d);
 
 #endif

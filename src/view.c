@@ -47,6 +47,7 @@ void view_draw(struct app *a)
 	case SCREEN_LIST: view_list_draw(a); break;
 	case SCREEN_HELP: view_help_draw(a); break;
 	case SCREEN_SORT_PICK: view_list_draw(a); view_sort_draw(a); break;
+	case SCREEN_DETAIL: view_detail_draw(a); break;
 	}
 	refresh();
 }
@@ -62,6 +63,9 @@ void view_key(struct app *a, int ch)
 		break;
 	case SCREEN_LIST:
 		view_list_key(a, ch);
+		break;
+	case SCREEN_DETAIL:
+		view_detail_key(a, ch);
 		break;
 	}
 }

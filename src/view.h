@@ -17,6 +17,9 @@ void view_list_draw(struct app *a);
 void view_list_key(struct app *a, int ch);
 /* The help screen, generated from the list's key table (view_list.c). */
 void view_help_draw(struct app *a);
+/* The detail view of one process (view_detail.c). */
+void view_detail_draw(struct app *a);
+void view_detail_key(struct app *a, int ch);
 /* The sort pick list (F6). */
 void view_sort_draw(struct app *a);
 void view_sort_key(struct app *a, int ch);

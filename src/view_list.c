@@ -478,6 +478,12 @@ static void act_pause(struct app *a)
 	a->paused = !a->paused;
 }
 
+static void act_detail(struct app *a)
+{
+	if (a->list.nrows)
+		app_open_detail(a, a->list.rows[a->list.sel]);
+}
+
 static void act_clear_filter(struct app *a)
 {
 	a->list.filter[0] = '\0';
@@ -505,6 +511,8 @@ static const struct binding bindings[] = {
 	{ { 'I' }, "I", "invert the sort order", act_invert, "Invert" },
 	{ { '/' }, "/", "filter by command or user (Enter keeps, Esc clears)", act_filter, "Filter" },
 	{ { KEY_ESC }, "Esc", "clear the filter", act_clear_filter, NULL },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", "details of the selected process: its mappings (smaps)",
+	  act_detail, NULL },
 	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay" },
 	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause" },
 };

@@ -1,0 +1,380 @@
+/* view_detail.c — one process in depth: identity, memory breakdown, OOM and
+ * leak verdict, history graphs, and its mappings from smaps (which one grows).
+ * Draws struct app's detail state; reads nothing itself. */
+#include "view.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "graph.h"
+#include "text.h"
+
+#define KEY_ESC 27
+
+// "S (sleeping)" for a stat state letter.
+static const char *state_name(char st)
+{
+	switch (st) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "disk sleep";
+	case 'Z': return "zombie";
+	case 'T': return "stopped";
+	case 't': return "tracing stop";
+	case 'X': return "dead";
+	case 'I': return "idle";
+	default: return "unknown";
+	}
+}
+
+// "3d 4h", "1h 02m", "5m 09s", "42s".
+static void format_age(double s, char *buf, size_t cap)
+{
+	long t = s > 0 ? (long)s : 0;
+
+	if (t >= 86400)
+		snprintf(buf, cap, "%ldd %ldh", t / 86400, t % 86400 / 3600);
+	else if (t >= 3600)
+		snprintf(buf, cap, "%ldh %02ldm", t / 3600, t % 3600 / 60);
+	else if (t >= 60)
+		snprintf(buf, cap, "%ldm %02lds", t / 60, t % 60);
+	else
+		snprintf(buf, cap, "%lds", t);
+}
+
+// Seconds since boot (CLOCK_BOOTTIME), to turn a start time into an age.
+static double uptime_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+// Line 0: who it is, its state and age.
+static int draw_identity(struct app *a, int y)
+{
+	const struct detail *dt = &a->detail;
+	const struct proc_sample *s = &dt->last;
+	char age[32], buf[512];
+	int x;
+
+	format_age(uptime_s() - s->start_time_s, age, sizeof age);
+	snprintf(buf, sizeof buf, "PID %d  %s", s->pid, s->comm);
+	x = view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_LABEL));
+	snprintf(buf, sizeof buf, "  state %c (%s)  user %s  ppid %d  age %s", dt->d.state,
+		 state_name(dt->d.state), s->user, s->ppid, age);
+	x += view_put(&a->ui, y, x, COLS - x, buf, A_NORMAL);
+	if (dt->exited)
+		view_put(&a->ui, y, x + 2, COLS - x - 2, "EXITED", ui_attr(&a->ui, ROLE_PAUSED));
+	view_put(&a->ui, y + 1, 0, 8, "cgroup ", ui_attr(&a->ui, ROLE_DIM));
+	view_put(&a->ui, y + 1, 7, COLS - 7, s->cgroup[0] ? s->cgroup : "n/a", A_NORMAL);
+	return y + 2;
+}
+
+// The command line, wrapped over at most `lines` screen lines.
+static int draw_command(struct app *a, int y, int lines)
+{
+	const char *p = a->detail.last.cmdline[0] ? a->detail.last.cmdline : a->detail.last.comm;
+	char buf[1024];
+
+	view_put(&a->ui, y, 0, 8, "command ", ui_attr(&a->ui, ROLE_DIM));
+	for (int l = 0; l < lines && *p; l++) {
+		int width = COLS - 8;
+		size_t used;
+
+		text_fit(p, width, a->ui.utf8, buf, sizeof buf);
+		used = strlen(buf);
+		if (used == 0)
+			break;
+		view_put(&a->ui, y + l, 8, width, buf, A_NORMAL);
+		p += used;
+	}
+	return y + lines;
+}
+
+// RSS, PSS, USS, anonymous, swap, heap: one line.
+static int draw_memory(struct app *a, int y)
+{
+	const struct detail *dt = &a->detail;
+	const struct proc_sample *s = &dt->last;
+	char rss[16], pss[16] = "n/a", uss[16] = "n/a", anon[16], swap[16] = "-", heap[16] = "-", buf[256];
+
+	text_human_kb(s->rss_kb, rss, sizeof rss);
+	text_human_kb(s->anon_kb, anon, sizeof anon);
+	if (s->have_detail)
+		text_human_kb(s->swap_kb, swap, sizeof swap);
+	if (s->have_heap)
+		text_human_kb(s->heap_kb, heap, sizeof heap);
+	if (dt->have_maps && dt->d.have_rollup) {
+		const struct smaps_map *r = &dt->d.rollup.maps[0];
+
+		text_human_kb(r->pss_kb, pss, sizeof pss);
+		text_human_kb(r->private_clean_kb + r->private_dirty_kb, uss, sizeof uss);
+	}
+	snprintf(buf, sizeof buf, "RSS %s  PSS %s  USS %s  anonymous %s  swap %s  heap %s", rss, pss,
+		 uss, anon, swap, heap);
+	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	return y + 1;
+}
+
+// The OOM score with what it means, in one line.
+static int draw_oom(struct app *a, int y)
+{
+	const struct proc_sample *s = &a->detail.last;
+	char buf[256];
+
+	if (!s->have_detail)
+		snprintf(buf, sizeof buf, "OOM score n/a");
+	else if (s->oom_score_adj == -1000)
+		snprintf(buf, sizeof buf, "OOM score %d, adj -1000: the OOM killer never picks it",
+			 s->oom_score);
+	else
+		// oom_score = 667 x (1 + share), share = (rss + swap + page tables) / (RAM + swap)
+		// plus adj/1000; so the share the kernel charges is 1.5 x score / 1000 - 1.
+		snprintf(buf, sizeof buf, "OOM score %d, adj %d: charged as %.0f%% of RAM+swap%s; "
+			 "the highest score is killed first", s->oom_score, s->oom_score_adj,
+			 fmax(0.0, 150.0 * s->oom_score / 1000.0 - 100.0),
+			 s->oom_score_adj ? " (adj included)" : "");
+	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	return y + 1;
+}
+
+static int draw_leak(struct app *a, int y)
+{
+	const struct leak_verdict *v = &a->detail.verdict;
+	char rate[16] = "n/a", since[32], buf[256];
+
+	if (v->have_rate)
+		text_human_delta_kb((int64_t)llround(v->rate_kb_per_min), rate, sizeof rate);
+	if (v->suspected) {
+		format_age(v->since_s, since, sizeof since);
+		snprintf(buf, sizeof buf, "LEAK SUSPECTED: growing %s/min for %s, confidence %.0f%%", rate,
+			 since, v->score * 100);
+		view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_LEAK));
+	} else {
+		snprintf(buf, sizeof buf, "No leak suspected (growth %s%s, confidence %.0f%%)", rate,
+			 v->have_rate ? "/min" : "", v->score * 100);
+		view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	}
+	return y + 1;
+}
+
+// One history graph: a label line, then `height` rows of bars.
+static int draw_graph(struct app *a, int y, int height, const char *what, bool rss)
+{
+	const struct detail *dt = &a->detail;
+	const struct history_ring *r = NULL;
+	uint32_t v[HISTORY_LEN + 1], lo = UINT32_MAX, hi = 0;
+	char rowbuf[8][3 * 512 + 1], *rows[8], label[256], a1[16], a2[16];
+	size_t n = 0;
+	int tier = 0, width = COLS - 2 < 512 ? COLS - 2 : 512;
+
+	if (dt->have_hist) {
+		// The 15 s tier once it has a few minutes, else the 2 s one.
+		tier = dt->hist.tier[1].count >= 12 ? 1 : 0;
+		r = &dt->hist.tier[tier];
+		for (size_t i = 0; i < r->count; i++)
+			v[n++] = rss ? history_at(r, i)->rss : history_at(r, i)->sig;
+	} else {
+		v[n++] = rss ? (uint32_t)dt->last.rss_kb : (uint32_t)dt->flat_sig_kb;
+	}
+	for (size_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	snprintf(label, sizeof label, "%s, last %.0f s (%.0f s a column): %s to %s%s", what,
+		 (double)n * history_bucket_s[tier], history_bucket_s[tier], text_human_kb(lo, a1, sizeof a1),
+		 text_human_kb(hi, a2, sizeof a2), dt->have_hist ? "" : " (flat since first seen)");
+	view_put(&a->ui, y, 0, COLS, label, ui_attr(&a->ui, ROLE_DIM));
+	if (height > 8)
+		height = 8;
+	for (int i = 0; i < height; i++)
+		rows[i] = rowbuf[i];
+	// Columns are 2 cells wide when few, so a short history still reads.
+	if (graph_bars(v, n, hi / 20 > 1024 ? hi / 20 : 1024, (int)n < width ? (int)n : width, height,
+		       a->ui.utf8, rows, sizeof rowbuf[0]) == 0)
+		for (int i = 0; i < height; i++)
+			view_put(&a->ui, y + 1 + i, 1, width, rows[i], ui_attr(&a->ui, ROLE_SPARK));
+	return y + 1 + height;
+}
+
+/* ---- mapping table ------------------------------------------------------ */
+
+static const char *sort_names[] = { "RSS", "size", "growth", "address" };
+
+static int draw_maps_header(struct app *a, int y)
+{
+	const struct maptable *t = &a->detail.mt;
+	char buf[256];
+
+	attrset(ui_attr(&a->ui, ROLE_TABLE_HEADER));
+	mvhline(y, 0, ' ', COLS);
+	// "   \u0394RSS" is padded by hand: %7s would count the two bytes of \u0394 as two columns.
+	snprintf(buf, sizeof buf, "%-16s %4s %7s %7s %7s %7s %7s %7s %7s %s",
+		 t->grouped ? "FIRST AT" : "ADDRESS", t->grouped ? "N" : "PERM", "SIZE", "RSS", "PSS",
+		 "DIRTY", "ANON", "SWAP", a->ui.utf8 ? "   \u0394RSS" : "dRSS", "NAME");
+	view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_TABLE_HEADER));
+	attrset(A_NORMAL);
+	return y + 1;
+}
+
+static void draw_map_row(struct app *a, int y, const struct maprow *r, attr_t attr)
+{
+	const struct maptable *t = &a->detail.mt;
+	char addr[40], perms[12], s1[16], s2[16], s3[16], s4[16], s5[16], s6[16], d[16], buf[2048];
+
+	// The start alone: SIZE gives the end, and the name gets the room.
+	snprintf(addr, sizeof addr, "%016" PRIx64, r->start);
+	if (t->grouped)
+		snprintf(perms, sizeof perms, "%u", r->count);
+	else
+		snprintf(perms, sizeof perms, "%s", r->perms);
+	snprintf(buf, sizeof buf, "%-16s %4s %7s %7s %7s %7s %7s %7s %7s %s", addr, perms,
+		 text_human_kb(r->size_kb, s1, sizeof s1), text_human_kb(r->rss_kb, s2, sizeof s2),
+		 text_human_kb(r->pss_kb, s3, sizeof s3), text_human_kb(r->private_dirty_kb, s4, sizeof s4),
+		 text_human_kb(r->anonymous_kb, s5, sizeof s5), text_human_kb(r->swap_kb, s6, sizeof s6),
+		 text_human_delta_kb(r->delta_rss_kb, d, sizeof d), maptable_name(t, r));
+	if (attr != A_NORMAL) {
+		attrset(attr);
+		mvhline(y, 0, ' ', COLS);
+	}
+	view_put(&a->ui, y, 0, COLS, buf, attr);
+}
+
+// The totals line, reconciled with the kernel's own sum (smaps_rollup).
+static void draw_totals(struct app *a, int y)
+{
+	const struct detail *dt = &a->detail;
+	const struct smaps_map *t = &dt->mt.total;
+	char s1[16], s2[16], s3[16], s4[16], s5[16], buf[512];
+
+	snprintf(buf, sizeof buf, "Total of %zu mappings: RSS %s  PSS %s  dirty %s  anonymous %s  swap %s",
+		 dt->mt.nmaps, text_human_kb(t->rss_kb, s1, sizeof s1), text_human_kb(t->pss_kb, s2, sizeof s2),
+		 text_human_kb(t->private_dirty_kb, s3, sizeof s3), text_human_kb(t->anonymous_kb, s4, sizeof s4),
+		 text_human_kb(t->swap_kb, s5, sizeof s5));
+	if (dt->d.have_rollup) {
+		const struct smaps_map *r = &dt->d.rollup.maps[0];
+		bool same = r->rss_kb == t->rss_kb && r->private_dirty_kb == t->private_dirty_kb &&
+			    r->anonymous_kb == t->anonymous_kb && r->swap_kb == t->swap_kb;
+
+		// PSS is summed from rounded per-mapping values, the rollup from
+		// exact ones: it may differ by under 1 KiB a mapping.
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "  %s",
+			 same ? "= smaps_rollup" : "(smaps_rollup read a moment later differs)");
+	}
+	view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_STATUS) | A_BOLD);
+}
+
+// Why there are no mappings to show, or "" when there are.
+static const char *maps_problem(const struct detail *dt)
+{
+	if (dt->d.err == -EACCES || dt->d.err == -EPERM)
+		return "smaps: permission denied: run as root or as the process owner";
+	if (dt->d.err && !dt->have_maps)
+		return "smaps could not be read";
+	if (dt->have_maps && dt->mt.nmaps == 0)
+		return "no mappings: a kernel thread or a zombie has no address space";
+	if (!dt->have_maps)
+		return dt->exited ? "the process exited before its mappings were read" : "reading smaps...";
+	return "";
+}
+
+static size_t maps_page(int y)
+{
+	int rows = LINES - 2 - y;
+
+	return rows > 0 ? (size_t)rows : 1;
+}
+
+static void draw_maps(struct app *a, int y)
+{
+	struct detail *dt = &a->detail;
+	const char *problem = maps_problem(dt);
+	size_t page;
+
+	y = draw_maps_header(a, y);
+	if (problem[0]) {
+		view_put(&a->ui, y, 1, COLS - 1, problem, ui_attr(&a->ui, ROLE_MESSAGE));
+		return;
+	}
+	page = maps_page(y);
+	if (dt->sel >= dt->mt.n)
+		dt->sel = dt->mt.n ? dt->mt.n - 1 : 0;
+	if (dt->sel < dt->top)
+		dt->top = dt->sel;
+	else if (dt->sel >= dt->top + page)
+		dt->top = dt->sel - page + 1;
+	for (size_t i = dt->top; i < dt->mt.n && i < dt->top + page; i++) {
+		attr_t attr = i == dt->sel ? ui_attr(&a->ui, ROLE_SELECTION)
+			      : i == dt->mt.grew_most && dt->mt.grew_most < dt->mt.n ? ui_attr(&a->ui, ROLE_GROWTH_UP) | A_REVERSE : A_NORMAL;
+
+		draw_map_row(a, y + (int)(i - dt->top), &dt->mt.rows[i], attr);
+	}
+	draw_totals(a, LINES - 2);
+}
+
+static void draw_footer(struct app *a)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof buf, "Esc/q back  M RSS  S size  D growth  N address  g %s  sorted by %s%s",
+		 a->detail.mt.grouped ? "ungroup" : "group", sort_names[a->detail.mt.sort],
+		 a->detail.have_maps && a->detail.mt.grew_most < a->detail.mt.n
+		 ? "  (highlighted: grew most since opened)" : "");
+	view_put(&a->ui, LINES - 1, 0, COLS, buf, ui_attr(&a->ui, ROLE_FOOTER_TEXT));
+}
+
+void view_detail_draw(struct app *a)
+{
+	int y = 0, graph_h = LINES >= 40 ? 4 : LINES >= 30 ? 3 : LINES >= 24 ? 2 : 0;
+
+	y = draw_identity(a, y);
+	y = draw_command(a, y, LINES >= 30 ? 2 : 1);
+	y = draw_memory(a, y);
+	y = draw_oom(a, y);
+	y = draw_leak(a, y);
+	if (graph_h) {
+		y = draw_graph(a, y, graph_h, "anonymous + swap", false);
+		y = draw_graph(a, y, graph_h > 2 ? graph_h - 1 : graph_h, "RSS", true);
+	}
+	draw_maps(a, y);
+	draw_footer(a);
+}
+
+// Re-sorts or regroups the mapping table from the last smaps read.
+static void maps_reorder(struct app *a)
+{
+	if (a->detail.have_maps && maptable_update(&a->detail.mt, &a->detail.d.maps) < 0)
+		ui_fatal("out of memory");
+}
+
+void view_detail_key(struct app *a, int ch)
+{
+	struct detail *dt = &a->detail;
+	size_t page = LINES > 20 ? (size_t)(LINES - 20) : 1;
+
+	switch (ch) {
+	case KEY_ESC: case 'q': case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT:
+		a->screen = SCREEN_LIST;
+		app_relist(a);          // the list may have moved on meanwhile
+		return;
+	case 'M': dt->mt.sort = MAPSORT_RSS; break;
+	case 'S': dt->mt.sort = MAPSORT_SIZE; break;
+	case 'D': dt->mt.sort = MAPSORT_DELTA; break;
+	case 'N': dt->mt.sort = MAPSORT_ADDR; break;
+	case 'g': dt->mt.grouped = !dt->mt.grouped; break;
+	case KEY_UP: case 'k': dt->sel = dt->sel ? dt->sel - 1 : 0; return;
+	case KEY_DOWN: case 'j': dt->sel++; return;
+	case KEY_PPAGE: dt->sel = dt->sel > page ? dt->sel - page : 0; return;
+	case KEY_NPAGE: dt->sel += page; return;
+	case KEY_HOME: dt->sel = 0; return;
+	case KEY_END: dt->sel = dt->mt.n ? dt->mt.n - 1 : 0; return;
+	default: return;
+	}
+	maps_reorder(a);
+}

@@ -1,0 +1,181 @@
+/* test_maptable.c — the detail view's mapping table from hand-made smaps
+ * text: rows, sanitised names, Δ RSS since the view opened (new mappings
+ * count whole), grouping by name, the sort keys and the row that grew most. */
+#include "fixture.h"
+
+#include "maptable.h"
+
+// Three mappings of a file, the heap and two unnamed anonymous regions.
+static const char smaps_then[] =
+	"55d0c0000000-55d0c0001000 r--p 00000000 08:01 100 /usr/bin/x\n"
+	"Size: 4 kB\nRss: 4 kB\nPss: 4 kB\nPrivate_Dirty: 0 kB\nAnonymous: 0 kB\nSwap: 0 kB\nVmFlags: rd\n"
+	"55d0c0001000-55d0c0003000 r-xp 00001000 08:01 100 /usr/bin/x\n"
+	"Size: 8 kB\nRss: 8 kB\nPss: 8 kB\nPrivate_Dirty: 0 kB\nAnonymous: 0 kB\nSwap: 0 kB\nVmFlags: rd ex\n"
+	"55d0c1000000-55d0c1100000 rw-p 00000000 00:00 0 [heap]\n"
+	"Size: 1024 kB\nRss: 100 kB\nPss: 100 kB\nPrivate_Dirty: 100 kB\nAnonymous: 100 kB\nSwap: 0 kB\nVmFlags: rd wr\n"
+	"7f0000000000-7f0000100000 rw-p 00000000 00:00 0 \n"
+	"Size: 1024 kB\nRss: 500 kB\nPss: 500 kB\nPrivate_Dirty: 500 kB\nAnonymous: 500 kB\nSwap: 8 kB\nVmFlags: rd wr\n"
+	"7f1000000000-7f1000010000 rw-p 00000000 00:00 0 \n"
+	"Size: 64 kB\nRss: 64 kB\nPss: 64 kB\nPrivate_Dirty: 64 kB\nAnonymous: 64 kB\nSwap: 0 kB\nVmFlags: rd wr\n";
+
+// Later: the heap grew by 50 KiB, the first anonymous region by 900 KiB, and
+// a new mapping with an escape sequence in its name appeared.
+static const char smaps_now[] =
+	"55d0c0000000-55d0c0001000 r--p 00000000 08:01 100 /usr/bin/x\n"
+	"Size: 4 kB\nRss: 4 kB\nPss: 4 kB\nPrivate_Dirty: 0 kB\nAnonymous: 0 kB\nSwap: 0 kB\nVmFlags: rd\n"
+	"55d0c0001000-55d0c0003000 r-xp 00001000 08:01 100 /usr/bin/x\n"
+	"Size: 8 kB\nRss: 8 kB\nPss: 8 kB\nPrivate_Dirty: 0 kB\nAnonymous: 0 kB\nSwap: 0 kB\nVmFlags: rd ex\n"
+	"55d0c1000000-55d0c1100000 rw-p 00000000 00:00 0 [heap]\n"
+	"Size: 1024 kB\nRss: 150 kB\nPss: 150 kB\nPrivate_Dirty: 150 kB\nAnonymous: 150 kB\nSwap: 0 kB\nVmFlags: rd wr\n"
+	"7f0000000000-7f0000200000 rw-p 00000000 00:00 0 \n"
+	"Size: 2048 kB\nRss: 1400 kB\nPss: 1400 kB\nPrivate_Dirty: 1400 kB\nAnonymous: 1400 kB\nSwap: 8 kB\nVmFlags: rd wr\n"
+	"7f1000000000-7f1000010000 rw-p 00000000 00:00 0 \n"
+	"Size: 64 kB\nRss: 64 kB\nPss: 64 kB\nPrivate_Dirty: 64 kB\nAnonymous: 64 kB\nSwap: 0 kB\nVmFlags: rd wr\n"
+	"7f2000000000-7f2000001000 r--s 00000000 08:01 200 /tmp/\x1b[31mevil\n"
+	"Size: 4 kB\nRss: 4 kB\nPss: 2 kB\nPrivate_Dirty: 0 kB\nAnonymous: 0 kB\nSwap: 0 kB\nVmFlags: rd sh\n";
+
+struct fixture {
+	struct smaps then, now;
+	struct maptable t;
+};
+
+static struct fixture *fixture_new(void)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char *a = test_bytes(smaps_then, sizeof smaps_then - 1), *b = test_bytes(smaps_now, sizeof smaps_now - 1);
+
+	assert_non_null(f);
+	assert_int_equal(smaps_parse(a, sizeof smaps_then - 1, &f->then), 0);
+	assert_int_equal(smaps_parse(b, sizeof smaps_now - 1, &f->now), 0);
+	assert_int_equal(f->then.n, 5);
+	assert_int_equal(f->now.n, 6);
+	free(a);
+	free(b);
+	assert_int_equal(maptable_open(&f->t, &f->then), 0);
+	return f;
+}
+
+static void fixture_free(struct fixture *f)
+{
+	smaps_free(&f->then);
+	smaps_free(&f->now);
+	maptable_free(&f->t);
+	free(f);
+}
+
+static const struct maprow *row_at(const struct maptable *t, uint64_t start)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rows[i].start == start)
+			return &t->rows[i];
+	fail_msg("no row at %llx", (unsigned long long)start);
+	return NULL;
+}
+
+static void test_rows_deltas_and_grew_most(void **state)
+{
+	struct fixture *f = fixture_new();
+	const struct maprow *r;
+
+	(void)state;
+	f->t.sort = MAPSORT_RSS;
+	assert_int_equal(maptable_update(&f->t, &f->now), 0);
+	assert_int_equal(f->t.n, 6);
+	assert_int_equal(f->t.nmaps, 6);
+	r = &f->t.rows[0];                                      // the largest RSS first
+	assert_int_equal(r->start, 0x7f0000000000ULL);
+	assert_string_equal(maptable_name(&f->t, r), "[anon]");
+	assert_int_equal(r->delta_rss_kb, 900);
+	assert_int_equal(f->t.grew_most, 0);
+	assert_int_equal(row_at(&f->t, 0x55d0c1000000ULL)->delta_rss_kb, 50);
+	assert_int_equal(row_at(&f->t, 0x55d0c0000000ULL)->delta_rss_kb, 0);
+	r = row_at(&f->t, 0x7f2000000000ULL);                   // new: counts whole
+	assert_int_equal(r->delta_rss_kb, 4);
+	assert_string_equal(maptable_name(&f->t, r), "/tmp/\\e[31mevil");   // sanitised
+	assert_string_equal(r->perms, "r--s");
+	// Totals over every mapping.
+	assert_int_equal(f->t.total.rss_kb, 4 + 8 + 150 + 1400 + 64 + 4);
+	assert_int_equal(f->t.total.swap_kb, 8);
+	fixture_free(f);
+}
+
+static void test_sort_keys(void **state)
+{
+	struct fixture *f = fixture_new();
+
+	(void)state;
+	f->t.sort = MAPSORT_ADDR;
+	maptable_update(&f->t, &f->now);
+	for (size_t i = 1; i < f->t.n; i++)
+		assert_true(f->t.rows[i - 1].start < f->t.rows[i].start);
+	f->t.sort = MAPSORT_SIZE;
+	maptable_update(&f->t, &f->now);
+	assert_int_equal(f->t.rows[0].size_kb, 2048);
+	f->t.sort = MAPSORT_DELTA;
+	maptable_update(&f->t, &f->now);
+	assert_int_equal(f->t.rows[0].delta_rss_kb, 900);
+	assert_int_equal(f->t.rows[1].delta_rss_kb, 50);
+	assert_int_equal(f->t.grew_most, 0);                    // follows the order
+	fixture_free(f);
+}
+
+static void test_grouping_by_name(void **state)
+{
+	struct fixture *f = fixture_new();
+	const struct maprow *file = NULL, *anon = NULL;
+
+	(void)state;
+	f->t.grouped = true;
+	f->t.sort = MAPSORT_RSS;
+	assert_int_equal(maptable_update(&f->t, &f->now), 0);
+	assert_int_equal(f->t.n, 4);                             // file, heap, [anon], evil
+	assert_int_equal(f->t.nmaps, 6);
+	for (size_t i = 0; i < f->t.n; i++) {
+		if (strcmp(maptable_name(&f->t, &f->t.rows[i]), "/usr/bin/x") == 0)
+			file = &f->t.rows[i];
+		if (strcmp(maptable_name(&f->t, &f->t.rows[i]), "[anon]") == 0)
+			anon = &f->t.rows[i];
+	}
+	assert_non_null(file);
+	assert_non_null(anon);
+	assert_int_equal(file->count, 2);
+	assert_int_equal(file->size_kb, 12);
+	assert_int_equal(file->start, 0x55d0c0000000ULL);         // the first mapping's address
+	assert_int_equal(anon->count, 2);
+	assert_int_equal(anon->rss_kb, 1464);
+	assert_int_equal(anon->delta_rss_kb, 900);
+	assert_string_equal(maptable_name(&f->t, &f->t.rows[f->t.grew_most]), "[anon]");
+	// Ungrouping again restores every row.
+	f->t.grouped = false;
+	maptable_update(&f->t, &f->now);
+	assert_int_equal(f->t.n, 6);
+	fixture_free(f);
+}
+
+static void test_nothing_grew_and_empty(void **state)
+{
+	struct fixture *f = fixture_new();
+	struct smaps none = { 0 };
+	struct maptable empty = { 0 };
+
+	(void)state;
+	maptable_update(&f->t, &f->then);                       // the baseline itself
+	assert_int_equal(f->t.grew_most, (size_t)-1);
+	assert_int_equal(maptable_update(&empty, &none), 0);
+	assert_int_equal(empty.n, 0);
+	assert_int_equal(empty.grew_most, (size_t)-1);
+	maptable_free(&empty);
+	fixture_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_deltas_and_grew_most),
+		cmocka_unit_test(test_sort_keys),
+		cmocka_unit_test(test_grouping_by_name),
+		cmocka_unit_test(test_nothing_grew_and_empty),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
