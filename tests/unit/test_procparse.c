@@ -508,6 +508,42 @@ static void test_stat_every_truncation(void **state)
 	free(text);
 }
 
+static void test_stat_state(void **state)
+{
+	static const struct { const char *file; char want; } cases[] = {
+		{ "stat/self_real.txt", 'R' }, { "stat/comm_parens.txt", 0 }, { "stat/kthread.txt", 0 },
+	};
+	size_t len;
+	char st = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *buf = fixture_read(cases[i].file, &len);
+
+		assert_int_equal(procparse_stat_state(buf, len, &st), 0);
+		assert_true(strchr("RSDZTtXIPKWx", st) != NULL);
+		if (cases[i].want)
+			assert_int_equal(st, cases[i].want);
+		free(buf);
+	}
+	// The state follows the last ')': a comm of "(a) S" must not fool it.
+	{
+		static const char text[] = "42 ((a) S) Z 1 2 3";
+		char *buf = test_bytes(text, sizeof text - 1);
+
+		assert_int_equal(procparse_stat_state(buf, sizeof text - 1, &st), 0);
+		assert_int_equal(st, 'Z');
+		free(buf);
+	}
+	for (size_t cut = 0; cut < 8; cut++) {      // cut before the state letter: -EINVAL
+		static const char text[] = "42 (x) S 1";
+		char *buf = test_bytes(text, cut);
+
+		assert_int_equal(procparse_stat_state(buf, cut, &st), -EINVAL);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_stat_malformed),
 		cmocka_unit_test(test_stat_cut_inside_start_time),
 		cmocka_unit_test(test_stat_every_truncation),
+		cmocka_unit_test(test_stat_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
