@@ -350,6 +350,27 @@ static void test_small_error_buffer(void **state)
 	free(err);
 }
 
+static void test_smaps_options(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "--smaps", "1234"), CLI_RUN);
+	assert_int_equal(o.smaps_pid, 1234);
+	assert_false(o.group);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--smaps=7", "--group", "--format", "json"), CLI_RUN);
+	assert_int_equal(o.smaps_pid, 7);
+	assert_true(o.group);
+	assert_int_equal(o.format, FORMAT_JSON);
+	cli_free(&o);
+	ASSERT_ERROR("invalid PID 'x' for --smaps", "--smaps", "x");
+	ASSERT_ERROR("invalid PID '0' for --smaps", "--smaps", "0");
+	ASSERT_ERROR("--group goes with --smaps", "--group");
+	ASSERT_ERROR("--fail-on-leak works in batch mode", "--fail-on-leak");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_stray_arguments),
 		cmocka_unit_test(test_parse_twice_starts_fresh),
 		cmocka_unit_test(test_small_error_buffer),
+		cmocka_unit_test(test_smaps_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
