@@ -47,6 +47,21 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+// Waits up to 100 ms for stdin; returns the seconds since t0, or a negative
+// number when the run is over (duration passed, or stdin reached its end).
+static double next_step(double t0, double duration)
+{
+	struct pollfd pfd = { .fd = 0, .events = POLLIN };
+	char buf[64];
+	double t = now_s() - t0;
+
+	if (t >= duration)
+		return -1;
+	if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof buf) <= 0)
+		return -1;
+	return now_s() - t0;
+}
+
 // Allocates and touches one 64 KiB chunk (mmap, or malloc blocks on the heap).
 static void *chunk_new(bool heap)
 {
@@ -131,18 +146,10 @@ static int run_filegrow(double rate, double duration)
 		return 1;
 	printf("ready %d\n", (int)getpid());
 	fflush(stdout);
-	for (;;) {
-		struct pollfd pfd = { .fd = 0, .events = POLLIN };
-		double t = now_s() - t0;
-		char buf[64];
-
-		if (t >= duration)
-			return 0;
+	for (double t = 0; t >= 0; t = next_step(t0, duration))
 		for (; touched < (size_t)(rate * t * 1024) && touched < len; touched += 4096)
 			p[touched] = 1;
-		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof buf) <= 0)
-			return 0;
-	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -184,15 +191,7 @@ int main(int argc, char **argv)
 	printf("ready %d\n", (int)getpid());
 	fflush(stdout);
 	t0 = now_s();
-	for (;;) {
-		struct pollfd pfd = { .fd = 0, .events = POLLIN };
-		double t = now_s() - t0;
-		char buf[64];
-
-		if (t >= duration)
-			return 0;
+	for (double t = 0; t >= 0; t = next_step(t0, duration))
 		chunks_set(&c, shape_value(&sh, t));
-		if (poll(&pfd, 1, 100) > 0 && read(0, buf, sizeof buf) <= 0)
-			return 0;
-	}
+	return 0;
 }
