@@ -12,6 +12,7 @@ import subprocess
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
+MAPPER = os.path.join(ROOT, "build", "workloads", "mapper")
 
 
 class Workload:
@@ -33,6 +34,7 @@ class Workload:
             self.stop()
             raise AssertionError("workload %r did not start: %r" % (self.args, line))
         self.pid = self.proc.pid
+        self.ready = line.split()      # "ready PID ...": what else the workload says
 
     def readline(self):
         ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
@@ -79,3 +81,32 @@ class Leaker(Workload):
 
     def __init__(self, *shape_args, **kw):
         super().__init__([LEAKER] + list(shape_args), **kw)
+
+
+class Mapper(Workload):
+    """A file of file_mib MiB mapped shared and read in (self.file_path at
+    self.file_addr) and anon_mib MiB of anonymous memory (at self.anon_addr);
+    grow() grows the anonymous mapping in place by grow_mib MiB. Addresses
+    are hex strings as in /proc/PID/smaps."""
+
+    def __init__(self, file_mib, anon_mib, grow_mib=0, **kw):
+        super().__init__([MAPPER, str(file_mib), str(anon_mib), str(grow_mib)], **kw)
+        self.file_mib, self.anon_mib, self.grow_mib = file_mib, anon_mib, grow_mib
+        self.file_addr, self.anon_addr = self.ready[2], self.ready[3]
+        self.file_path = self.mapping_name(self.file_addr)
+
+    def mapping_name(self, addr):
+        """The name /proc/PID/maps gives the mapping that starts at addr."""
+        with open("/proc/%d/maps" % self.pid) as f:
+            for line in f:
+                fields = line.split(None, 5)
+                if fields[0].split("-")[0] == addr:
+                    return fields[5].strip() if len(fields) > 5 else ""
+        raise AssertionError("no mapping at %s in /proc/%d/maps" % (addr, self.pid))
+
+    def grow(self):
+        """Sends SIGUSR1; returns the anonymous mapping's new size in MiB once grown."""
+        os.kill(self.pid, signal.SIGUSR1)
+        line = self.readline()
+        assert line.startswith("grown "), "workload did not grow: %r" % line
+        return int(line.split()[1])

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Integration tests of memtop's batch mode against real processes.
 
-Runs the binaries named in MEMTOP_BINS (space-separated; default: the
+Runs the tests named on the command line (default: all) with the binaries
+named in MEMTOP_BINS (space-separated; default: the
 AddressSanitizer build and the release build) with workload processes from
 build/workloads, parses every output line with real parsers (json, csv) and
 prints "N passed, N failed" last. Exit status 1 when anything failed.
@@ -10,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +20,7 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from workload import Hold, Leaker  # noqa: E402
+from workload import Hold, Leaker, Mapper  # noqa: E402
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 30
@@ -293,6 +295,206 @@ def test_no_batch_flag(memtop):
     assert rc == 2 and "use -b" in err
 
 
+# --- memtop --smaps PID ------------------------------------------------------
+
+SMAPS_SIZES = ("size_kb", "rss_kb", "pss_kb", "private_dirty_kb", "anonymous_kb", "swap_kb")
+SMAPS_CSV_HEADER = ["start", "end", "perms", "count"] + list(SMAPS_SIZES) + ["name"]
+MAPPER_FILE_MIB, MAPPER_ANON_MIB = 16, 32
+NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+def smaps_json(memtop, pid, *extra):
+    """memtop --smaps PID --format json [extra]: the one object it prints."""
+    rc, out, err = run_memtop(memtop, ["--smaps", str(pid), "--format", "json"] + list(extra))
+    assert rc == 0, "--smaps %d: exit %d: %s" % (pid, rc, err)
+    lines = out.splitlines()
+    assert len(lines) == 1, "want one JSON object on one line, got %d lines" % len(lines)
+    dump = json.loads(lines[0])
+    for key in ("pid", "comm", "mappings", "totals", "rollup"):
+        assert key in dump, "missing %s" % key
+    assert dump["pid"] == pid
+    return dump
+
+
+def maps_starts(pid):
+    """Start addresses of pid's mappings, from the kernel's /proc/PID/maps."""
+    with open("/proc/%d/maps" % pid) as f:
+        return [line.split("-", 1)[0] for line in f]
+
+
+def test_smaps_json_mapper(memtop):
+    """A mapped file and an anonymous region of known sizes, by address; totals
+    are the sum of the rows and agree with smaps_rollup."""
+    with Mapper(MAPPER_FILE_MIB, MAPPER_ANON_MIB) as m:
+        dump = smaps_json(memtop, m.pid)
+        kernel = maps_starts(m.pid)
+    assert dump["comm"] == "mapper" and dump["grouped"] is False
+    maps = dump["mappings"]
+    assert [x["start"] for x in maps] == kernel, "mappings differ from /proc/PID/maps"
+    for x in maps:
+        for key in SMAPS_SIZES:
+            assert isinstance(x[key], int) and x[key] >= 0, "%s: %r" % (key, x)
+        assert x["count"] == 1
+        assert x["size_kb"] * 1024 == int(x["end"], 16) - int(x["start"], 16), x
+        assert re.fullmatch(r"[r-][w-][x-][ps]", x["perms"]), x
+    by_start = {x["start"]: x for x in maps}
+    f = by_start.get(m.file_addr)
+    assert f is not None, "no mapping at the file's address %s" % m.file_addr
+    assert re.fullmatch(r"/tmp/memtop-mapper-\w{6}", m.file_path), m.file_path
+    assert f["name"] == m.file_path and f["perms"] == "r--s", f
+    assert f["size_kb"] == MAPPER_FILE_MIB * 1024, f
+    assert within(f["rss_kb"], MAPPER_FILE_MIB * 1024), "file rss_kb: %r" % f
+    assert f["anonymous_kb"] == 0, f
+    a = by_start.get(m.anon_addr)
+    assert a is not None, "no mapping at the anonymous region's address %s" % m.anon_addr
+    assert a["name"] == "[anon]" and a["perms"] == "rw-p", a
+    assert a["size_kb"] == MAPPER_ANON_MIB * 1024, a
+    for key in ("rss_kb", "anonymous_kb", "private_dirty_kb"):
+        assert within(a[key], MAPPER_ANON_MIB * 1024), "anonymous region %s: %r" % (key, a)
+    totals, rollup = dump["totals"], dump["rollup"]
+    for key in SMAPS_SIZES:
+        assert totals[key] == sum(x[key] for x in maps), "totals %s is not the sum" % key
+    assert rollup is not None, "no smaps_rollup for a live process"
+    for key in ("rss_kb", "private_dirty_kb", "anonymous_kb", "swap_kb"):
+        assert totals[key] == rollup[key], "totals %s %d != rollup %d" % (key, totals[key], rollup[key])
+    # The rollup sums exact PSS, the rows rounded ones: under 1 KiB a mapping.
+    assert abs(totals["pss_kb"] - rollup["pss_kb"]) <= len(maps), (totals, rollup)
+    assert totals["rss_kb"] >= (MAPPER_FILE_MIB + MAPPER_ANON_MIB) * 1024 * 0.95
+
+
+def test_smaps_group(memtop):
+    """--group: one row per name, whose counts and sizes add up to the rows merged."""
+    with Mapper(4, 8) as m:
+        flat = smaps_json(memtop, m.pid)
+        grouped = smaps_json(memtop, m.pid, "--group")
+    assert grouped["grouped"] is True
+    names = [g["name"] for g in grouped["mappings"]]
+    assert len(names) == len(set(names)), "a name twice: %r" % names
+    want = {}
+    for x in flat["mappings"]:
+        want.setdefault(x["name"], []).append(x)
+    assert sorted(names) == sorted(want), "grouped names %r, want %r" % (names, sorted(want))
+    assert len(names) < len(flat["mappings"]), "nothing was grouped"
+    for g in grouped["mappings"]:
+        members = want[g["name"]]
+        assert g["count"] == len(members), "%s: count %d, want %d" % (g["name"], g["count"], len(members))
+        assert g["start"] == min(members, key=lambda x: int(x["start"], 16))["start"], g
+        # PSS of shared libraries moves as other processes come and go.
+        for key in ("size_kb", "rss_kb", "private_dirty_kb", "anonymous_kb", "swap_kb"):
+            assert g[key] == sum(x[key] for x in members), "%s %s: %d" % (g["name"], key, g[key])
+    assert sum(g["count"] for g in grouped["mappings"]) == len(flat["mappings"])
+    anon = [g for g in grouped["mappings"] if g["name"] == "[anon]"][0]
+    assert anon["count"] >= 2 and within(anon["anonymous_kb"], 8 * 1024, 0.1), anon
+    files = [g for g in grouped["mappings"] if g["name"] == m.file_path]
+    assert len(files) == 1 and files[0]["count"] == 1, files
+    for key in ("size_kb", "rss_kb", "private_dirty_kb", "anonymous_kb", "swap_kb"):
+        assert grouped["totals"][key] == flat["totals"][key], key
+
+
+def test_smaps_csv(memtop):
+    with Mapper(4, 8) as m:
+        rc, out, err = run_memtop(memtop, ["--smaps", str(m.pid), "--format", "csv"])
+        kernel = maps_starts(m.pid)
+    assert rc == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == SMAPS_CSV_HEADER, "header %r" % rows[0]
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    for r, raw in zip(body, rows[1:]):
+        assert len(raw) == len(SMAPS_CSV_HEADER), "row with %d fields: %r" % (len(raw), raw)
+        for key in SMAPS_SIZES + ("count",):
+            assert r[key].isdigit(), "%s: %r" % (key, r)
+    assert [r["start"] for r in body] == kernel
+    anon = [r for r in body if r["start"] == m.anon_addr]
+    assert len(anon) == 1 and anon[0]["name"] == "[anon]" and within(int(anon[0]["rss_kb"]), 8192)
+    assert [r["name"] for r in body if r["start"] == m.file_addr] == [m.file_path]
+
+
+def test_smaps_table(memtop):
+    """The table: a title with the count, one row per mapping, a total line
+    that sums the rows and the kernel's rollup below it."""
+    with Mapper(4, 8) as m:
+        rc, out, err = run_memtop(memtop, ["--smaps", str(m.pid)])
+        kernel = maps_starts(m.pid)
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "memtop --smaps %d (mapper): %d mappings, sizes in KiB" % (
+        m.pid, len(kernel)), lines[0]
+    assert lines[1].split() == ["ADDRESS", "PERM", "SIZE", "RSS", "PSS", "DIRTY", "ANON", "SWAP",
+                                "NAME"], lines[1]
+    rows = [line.split(None, 8) for line in lines[2:2 + len(kernel)]]
+    assert [r[0].split("-")[0] for r in rows] == ["%016x" % int(k, 16) for k in kernel], out
+    anon = [r for r in rows if int(r[0].split("-")[0], 16) == int(m.anon_addr, 16)]
+    assert len(anon) == 1 and anon[0][1] == "rw-p" and anon[0][8] == "[anon]", anon
+    assert within(int(anon[0][3]), 8192), anon
+    total = [line.split() for line in lines if line.split()[:1] == ["total"]]
+    assert len(total) == 1, "want one total line:\n%s" % out
+    assert [int(v) for v in total[0][1:]] == [sum(int(r[i]) for r in rows) for i in range(2, 8)], \
+        "the total line is not the sum of the rows:\n%s" % out
+    rollup = [line.split() for line in lines if line.split()[:1] == ["smaps_rollup"]]
+    assert len(rollup) == 1 and rollup[0][1] == "-", out
+    assert rollup[0][2] == total[0][2], "RSS: total %s, rollup %s" % (total[0][2], rollup[0][2])
+    assert len(lines) == len(kernel) + 4, "extra lines:\n%s" % out
+
+
+def test_smaps_errors(memtop):
+    rc, out, err = run_memtop(memtop, ["--smaps", "2147483646"])
+    assert rc == 1 and out == "", "exit %d" % rc
+    assert err.splitlines() == ["memtop: --smaps 2147483646: no such process"], err
+    for args, message in ((["--smaps", "x"], "invalid PID 'x' for --smaps"),
+                          (["--smaps", "0"], "invalid PID '0' for --smaps"),
+                          (["--smaps"], "needs a value"),
+                          (["--group"], "--group goes with --smaps"),
+                          (["--group", "--format", "json"], "--group goes with --smaps")):
+        rc, out, err = run_memtop(memtop, args)
+        assert rc == 2 and out == "", "%r: exit %d" % (args, rc)
+        assert err.splitlines()[0].startswith("memtop: ") and message in err.splitlines()[0], \
+            "%r: %r" % (args, err)
+        assert "Usage: memtop" in err
+
+
+def test_smaps_permission_denied(memtop):
+    """Another user's process: exit 1 and say why. As root: memtop as nobody
+    against a root-owned mapper; otherwise pid 1, which is root's."""
+    if os.geteuid() == 0:
+        with Mapper(1, 1) as m:
+            p = subprocess.run(NOBODY + [memtop, "--smaps", str(m.pid), "--format", "json"],
+                               capture_output=True, timeout=TIMEOUT,
+                               env=dict(os.environ, **SAN_ENV))
+            pid = m.pid
+        rc, out, err = p.returncode, p.stdout.decode(), p.stderr.decode()
+    else:
+        pid = 1
+        rc, out, err = run_memtop(memtop, ["--smaps", "1", "--format", "json"])
+    assert rc == 1 and out == "", "exit %d, stdout %r" % (rc, out)
+    assert err.splitlines() == [
+        "memtop: --smaps %d: permission denied: run as root or as the process owner" % pid], err
+
+
+def test_smaps_kernel_thread_and_zombie(memtop):
+    """No address space: exit 0, no mappings, zero totals and no rollup."""
+    targets = []
+    with open("/proc/2/comm") as f:
+        if f.read().strip() == "kthreadd":
+            targets.append((2, "kthreadd"))
+    zombie = subprocess.Popen(["true"])
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while open("/proc/%d/stat" % zombie.pid).read().rsplit(") ", 1)[1][0] != "Z":
+            assert time.monotonic() < deadline, "the child never became a zombie"
+            time.sleep(0.01)
+        targets.append((zombie.pid, "true"))
+        for pid, comm in targets:
+            for extra in ((), ("--group",)):
+                dump = smaps_json(memtop, pid, *extra)
+                assert dump["comm"] == comm, dump
+                assert dump["mappings"] == [] and dump["rollup"] is None, dump
+                assert all(v == 0 for v in dump["totals"].values()), dump
+            rc, out, err = run_memtop(memtop, ["--smaps", str(pid)])
+            assert rc == 0 and out.startswith("memtop --smaps %d (%s): 0 mappings" % (pid, comm)), out
+    finally:
+        zombie.wait()
+
+
 # Short, fast shapes so the run takes about a minute: the detector's fast
 # tier flags a steady leak in ~36 s; a sawtooth of 4 s sits inside its 6 s
 # envelope. The long shapes and rates are measured by `make bench`.
@@ -364,8 +566,11 @@ def main():
     binaries = os.environ.get("MEMTOP_BINS", default).split()
     BINARIES.extend(binaries)
     passed = failed = 0
+    only = sys.argv[1:]                   # test names to run; default all
     for binary in binaries:
         for test in TESTS:
+            if only and test.__name__ not in only:
+                continue
             name = "%s [%s]" % (test.__name__, os.path.relpath(binary, ROOT))
             start = time.monotonic()
             try:
