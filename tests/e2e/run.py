@@ -18,6 +18,7 @@ pane; after Enter the pane dies with memtop's status, read as
 Prints "N passed, N failed" last; exit status 1 when anything failed.
 """
 import os
+import pwd
 import re
 import shlex
 import signal
@@ -34,6 +35,8 @@ import workload  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
+MAPPER = os.path.join(ROOT, "build", "workloads", "mapper")
+NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 LEAK_WAIT = 90.0            # the detector's fast tier flags a steady leak in ~40 s
 WAIT = 10.0                 # seconds any expected screen may take to appear
 POLL = 0.05
@@ -130,6 +133,13 @@ def Hold(anon_mib, comm=None, argv0=None):
     """A workload holding anon_mib MiB (tests/workloads/hold.c), stopped at the
     end of the run whatever happens."""
     return workload.Hold(anon_mib, comm=comm, argv0=argv0, registry=CHILDREN, timeout=WAIT)
+
+
+def Mapper(file_mib, anon_mib, grow_mib=0):
+    """A workload with a mapped file and an anonymous mapping that grows in
+    place (tests/workloads/mapper.c), stopped at the end of the run whatever
+    happens."""
+    return workload.Mapper(file_mib, anon_mib, grow_mib, registry=CHILDREN, timeout=WAIT)
 
 
 def Leaker(rate_kb):
@@ -832,16 +842,277 @@ def test_not_a_terminal(tmux):
             assert os.path.getsize(out.name) == 0, "memtop wrote to a stdout that is not a tty"
 
 
+# --- the detail view (Enter) -------------------------------------------------------
+#
+# Line 0 is "PID N  comm  state ...", a memory line "RSS ...  PSS ...  USS ...",
+# then graphs, the mapping table's header (ADDRESS PERM ... NAME, or FIRST AT
+# N ... NAME when grouped), one row per mapping starting with its address in
+# 16 hex digits, the "Total of N mappings" line and the footer.
+
+RED = (31, 91, (38, 5, 1), (38, 5, 9))
+
+
+def map_header_index(lines):
+    """The line of the mapping table's header, or None."""
+    for i, line in enumerate(lines):
+        words = line.split()
+        if (words[:2] == ["ADDRESS", "PERM"] or words[:3] == ["FIRST", "AT", "N"]) \
+                and words[-1] == "NAME":
+            return i
+    return None
+
+
+def map_rows(lines):
+    """The mapping rows as (start address, line)."""
+    h = map_header_index(lines)
+    out = []
+    for line in lines[h + 1:] if h is not None else []:
+        words = line.split()
+        if not words or not re.fullmatch(r"[0-9a-f]{16}", words[0]):
+            break
+        out.append((int(words[0], 16), line))
+    return out
+
+
+def map_row(lines, addr):
+    """The row of the mapping that starts at addr (hex text), or None."""
+    for start, line in map_rows(lines):
+        if start == int(addr, 16):
+            return line
+    return None
+
+
+def map_cell(lines, line, title):
+    """A right-aligned cell of a mapping row, found under its title."""
+    m = re.search(r"(?<!\S)%s(?!\S)" % re.escape(title), lines[map_header_index(lines)])
+    assert m, "no column %s" % title
+    return line[:m.end()].split()[-1]
+
+
+def map_name(lines, line):
+    return line[lines[map_header_index(lines)].index("NAME"):].rstrip()
+
+
+def totals_line(lines):
+    found = [line for line in lines if line.startswith("Total of ")]
+    return found[0] if found else ""
+
+
+def is_detail_of(lines, pid):
+    return bool(lines) and lines[0].startswith("PID %d  " % pid)
+
+
+def memory_line(lines):
+    """RSS, PSS, USS and anonymous from the detail view's memory line."""
+    found = [re.match(r"RSS (\S+)  PSS (\S+)  USS (\S+)  anonymous (\S+)", line) for line in lines]
+    found = [m for m in found if m]
+    assert len(found) == 1, "no single memory line"
+    return found[0].groups()
+
+
+def plain(capture):
+    """A capture -e without its SGR sequences."""
+    return [strip_sgr(line) for line in capture]
+
+
+def sgr_state_at(line, index):
+    """The SGR state (fg, bg, bold, reverse) in effect at visible character
+    index of a capture -e line; fg and bg as in sgr_fg_at."""
+    st = {"fg": None, "bg": None, "bold": False, "reverse": False}
+    visible, i = 0, 0
+    while i < len(line):
+        m = re.match(r"\x1b\[([0-9;:]*)m", line[i:])
+        if m:
+            params = [int(x) if x else 0 for x in re.split("[;:]", m.group(1))]
+            j = 0
+            while j < len(params):
+                n = params[j]
+                if n == 0:
+                    st = {"fg": None, "bg": None, "bold": False, "reverse": False}
+                elif n == 1:
+                    st["bold"] = True
+                elif n == 22:
+                    st["bold"] = False
+                elif n == 7:
+                    st["reverse"] = True
+                elif n == 27:
+                    st["reverse"] = False
+                elif n == 39:
+                    st["fg"] = None
+                elif n == 49:
+                    st["bg"] = None
+                elif 30 <= n <= 37 or 90 <= n <= 97:
+                    st["fg"] = n
+                elif 40 <= n <= 47 or 100 <= n <= 107:
+                    st["bg"] = n
+                elif n in (38, 48) and j + 1 < len(params):
+                    span = 3 if params[j + 1] == 5 else 5 if params[j + 1] == 2 else 2
+                    st["fg" if n == 38 else "bg"] = tuple(params[j:j + span])
+                    j += span - 1
+                j += 1
+            i += m.end()
+            continue
+        if visible == index:
+            return st
+        visible += 1
+        i += 1
+    return st
+
+
+def map_row_looks(capture, addr):
+    """How the mapping row at addr is drawn: "selected" (black on cyan),
+    "grew most" (reverse video in the growth colour, red), or "plain"; None
+    when there is no such row."""
+    text = plain(capture)
+    line = map_row(text, addr)
+    if line is None:
+        return None
+    st = sgr_state_at(capture[text.index(line)], 0)
+    if st["bg"] == 46 and not st["reverse"]:
+        return "selected"
+    if st["reverse"] and st["fg"] in RED and st["bg"] is None:
+        return "grew most"
+    return "plain"
+
+
+def near_mib(text, mib, tolerance=0.05):
+    """Whether memtop's size text (optionally signed) is within tolerance of mib MiB."""
+    return abs(parse_human(text.lstrip("+")) - mib * 1024) <= mib * 1024 * tolerance
+
+
+def test_detail_view(tmux):
+    """Enter opens the selected process's detail view with its mappings; the
+    anonymous mapping that grows shows its ΔRSS and is highlighted; g groups;
+    Esc returns to the list with the same process selected."""
+    with Hold(128) as big, Mapper(8, 32, 16) as m, \
+            Session(tmux, ("-d", DELAY, "-p", "%d,%d" % (big.pid, m.pid))) as p:
+        p.wait("both children, the bigger first",
+               lambda s: has_frame(s) and [r[0] for r in rows(s)] == [big.pid, m.pid])
+        p.keys("Down")
+        p.wait("Down selects the mapper",
+               lambda c: selected_lines(c) == [header_index(plain(c)) + 2], escapes=True)
+        p.keys("Enter")
+        opened = lambda s: is_detail_of(s, m.pid) and map_row(s, m.anon_addr) is not None \
+            and map_row(s, m.file_addr) is not None and "= smaps_rollup" in totals_line(s)
+        s = p.wait("Enter: the mapper's detail view", opened)
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        assert re.match(r"PID %d  mapper  state S \(sleeping\)  user %s  ppid %d  age \d+s"
+                        % (m.pid, re.escape(me), os.getpid()), s[0]), s[0]
+        rss, pss, uss, anon = memory_line(s)
+        assert near_mib(anon, 32) and parse_human(rss) >= 40 * 1024 * 0.95, show(s)
+        assert parse_human(pss) <= parse_human(rss) and parse_human(uss) <= parse_human(rss), show(s)
+        assert any(line.startswith("anonymous + swap, last ") for line in s), show(s)
+        head = s[map_header_index(s)].split()
+        assert head == ["ADDRESS", "PERM", "SIZE", "RSS", "PSS", "DIRTY", "ANON", "SWAP",
+                        "\u0394RSS", "NAME"], head
+        a, f = map_row(s, m.anon_addr), map_row(s, m.file_addr)
+        assert map_name(s, a) == "[anon]" and a.split()[1] == "rw-p", a
+        for title in ("SIZE", "RSS", "ANON", "DIRTY"):
+            assert near_mib(map_cell(s, a, title), 32), "%s of the anonymous mapping: %r" % (title, a)
+        assert map_name(s, f) == m.file_path and f.split()[1] == "r--s", f
+        assert near_mib(map_cell(s, f, "RSS"), 8) and map_cell(s, f, "ANON") == "0K", f
+        total = re.match(r"Total of (\d+) mappings: RSS (\S+) ", totals_line(s))
+        with open("/proc/%d/maps" % m.pid) as maps:
+            assert total and int(total.group(1)) == len(maps.readlines()), totals_line(s)
+        # Sorted by RSS: the anonymous mapping is first and selected; move the
+        # selection off it so its highlight shows.
+        assert map_rows(s)[0][0] == int(m.anon_addr, 16), show(s)
+        p.keys("j")
+        p.wait("j moves the selection off the anonymous mapping", lambda c: map_row_looks(
+            c, m.anon_addr) == "plain" and map_row_looks(c, m.file_addr) == "selected", escapes=True)
+        assert "grew most" not in p.screen()[-1], "highlighted before anything grew"
+        m.grow()
+        grown = lambda s: near_mib(map_cell(s, map_row(s, m.anon_addr), "\u0394RSS"), 16) \
+            and near_mib(map_cell(s, map_row(s, m.anon_addr), "SIZE"), 48)
+        s = p.wait("the anonymous mapping grew by 16M", grown)
+        assert map_cell(s, map_row(s, m.anon_addr), "\u0394RSS").startswith("+"), show(s)
+        assert map_cell(s, map_row(s, m.file_addr), "\u0394RSS") == "0", show(s)
+        assert "(highlighted: grew most since opened)" in s[-1], s[-1]
+        c = p.wait("the grown mapping is highlighted", lambda c: map_row_looks(
+            c, m.anon_addr) == "grew most", escapes=True)
+        looks = [map_row_looks(c, "%x" % start) for start, _ in map_rows(plain(c))]
+        assert looks.count("grew most") == 1 and looks.count("selected") == 1, looks
+        p.keys("g")
+        s = p.wait("g: grouped by name", lambda s: s[map_header_index(s)].split()[:3]
+                   == ["FIRST", "AT", "N"] and "g ungroup" in s[-1])
+        groups = {map_name(s, line): line for _, line in map_rows(s)}
+        assert len(groups) == len(map_rows(s)), "a name twice:\n" + show(s)
+        assert map_cell(s, groups[m.file_path], "N") == "1", groups[m.file_path]
+        # The guard page, the mapping and the room to grow at least.
+        anon_group = groups["[anon]"]
+        assert int(map_cell(s, anon_group, "N")) >= 3, anon_group
+        assert near_mib(map_cell(s, anon_group, "\u0394RSS"), 16), anon_group
+        assert re.match(r"Total of %s mappings" % total.group(1), totals_line(s)), totals_line(s)
+        p.keys("Escape")
+        p.wait("Esc: back on the list, the mapper still selected", lambda c: has_frame(plain(c))
+               and [r[0] for r in rows(plain(c))] == [big.pid, m.pid]
+               and selected_lines(c) == [header_index(plain(c)) + 2], escapes=True)
+
+
+def test_detail_exited(tmux):
+    """The viewed process exits: EXITED, and its last data stays on screen."""
+    with Mapper(4, 8) as m, Session(tmux, ("-d", DELAY, "-p", str(m.pid))) as p:
+        p.wait("the mapper", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [m.pid])
+        p.keys("Enter")
+        s = p.wait("its detail view", lambda s: is_detail_of(s, m.pid)
+                   and map_row(s, m.anon_addr) is not None and "= smaps_rollup" in totals_line(s))
+        assert "EXITED" not in s[0], s[0]
+        # Its own RSS and anonymous memory; PSS moves as others map libc.
+        rss, _, _, anon = memory_line(s)
+        m.stop()                          # closes its stdin and reaps it
+        still = lambda s: is_detail_of(s, m.pid) and "EXITED" in s[0] \
+            and memory_line(s)[::3] == (rss, anon) \
+            and map_row(s, m.anon_addr) is not None and map_row(s, m.file_addr) is not None \
+            and near_mib(map_cell(s, map_row(s, m.anon_addr), "RSS"), 8) \
+            and totals_line(s).startswith("Total of ")
+        p.wait("EXITED, with its last data", still)
+        p.hold("the last data stays for three intervals", still, 3 * float(DELAY))
+        p.keys("Escape")
+        p.wait("Esc: back on the list, without it", lambda s: has_frame(s) and not rows(s))
+
+
+def test_detail_permission_denied(tmux):
+    """smaps of another user's process: the view says why and still shows the
+    memory line. As root: memtop as nobody against a root-owned mapper;
+    otherwise memtop against pid 1, which is root's."""
+    if os.geteuid() == 0:
+        m = Mapper(1, 16)
+        pid, command = m.pid, ["sh", "-c", WRAPPER, "memtop"] + NOBODY + [MEMTOP, "-d", DELAY,
+                                                                           "-p", str(m.pid)]
+    else:
+        m, pid, command = None, 1, None
+    try:
+        with Session(tmux, ("-d", DELAY, "-p", str(pid)), command=command) as p:
+            p.wait_table()
+            if m is not None:
+                with open("/proc/%d/status" % p.memtop_pid()) as f:
+                    uid = [line.split()[1] for line in f if line.startswith("Uid:")]
+                assert uid == [str(pwd.getpwnam("nobody").pw_uid)], "memtop runs as uid %r" % uid
+            p.keys("Enter")
+            s = p.wait("the permission message", lambda s: is_detail_of(s, pid) and any(
+                "permission denied: run as root or as the process owner" in line for line in s))
+            rss, pss, uss, anon = memory_line(s)
+            assert parse_human(rss) > 0 and pss == uss == "n/a", show(s)
+            if m is not None:
+                assert near_mib(anon, 16), show(s)
+            assert not map_rows(s) and "EXITED" not in s[0], show(s)
+    finally:
+        if m is not None:
+            m.stop()
+
+
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
-         test_not_a_terminal]
+         test_not_a_terminal, test_detail_view, test_detail_exited,
+         test_detail_permission_denied]
 
 
 def main():
-    for path in (MEMTOP, HOLD, LEAKER):
+    for path in (MEMTOP, HOLD, LEAKER, MAPPER):
         if not os.access(path, os.X_OK):
-            print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker" % path)
+            print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker "
+                  "build/workloads/mapper" % path)
             return 1
     passed = failed = 0
     only = sys.argv[1:]
