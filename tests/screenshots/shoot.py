@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Screenshots of memtop's interactive screen: screenshots/main.png, help.png
-and leak.png (sorted by growth, with a flagged leak).
+"""Screenshots of memtop's interactive screen: screenshots/main.png, help.png,
+leak.png (sorted by growth, with a flagged leak) and detail.png (the leaking
+process's detail view, its growing heap mapping highlighted).
 
 Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
 at 120x36 next to a workload holding 256 MiB that grows by 16 MiB once (so
@@ -27,6 +28,7 @@ FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT_SIZE = 16
 MARGIN = 12
 COLS, LINES = 120, 36
+DETAIL_LINES = 40           # the detail view's graphs are four rows tall from 40 lines
 WAIT = 15.0
 
 # --- colours --------------------------------------------------------------------
@@ -341,7 +343,7 @@ def grid_text(grid):
     return [("".join(c[0] for c in row if c is not None)).rstrip() for row in grid]
 
 
-def wait_screen(tmux, what, cond, target="shot", timeout=WAIT):
+def wait_screen(tmux, what, cond, target="shot", timeout=WAIT, lines=LINES):
     """Polls until cond holds on a whole frame: two identical captures with
     escapes and, between them, one without that the parsed cells must match
     character for character. Returns the capture with escapes."""
@@ -349,10 +351,10 @@ def wait_screen(tmux, what, cond, target="shot", timeout=WAIT):
     while True:
         text = tmux.run("capture-pane", "-p", "-e", "-N", "-t", target)
         plain = [line.rstrip() for line in
-                 tmux.run("capture-pane", "-p", "-t", target).split("\n")[:LINES]]
+                 tmux.run("capture-pane", "-p", "-t", target).split("\n")[:lines]]
         again = tmux.run("capture-pane", "-p", "-e", "-N", "-t", target)
         if text == again and cond(plain):
-            parsed = grid_text(parse_capture(text, COLS, LINES))
+            parsed = grid_text(parse_capture(text, COLS, lines))
             if parsed != plain:
                 bad = [i for i, (a, b) in enumerate(zip(parsed, plain)) if a != b]
                 raise SystemExit("shoot: parsed capture differs on line %d:\n%r\n%r"
@@ -368,6 +370,15 @@ def row_of(lines, pid):
     """The table line of pid, or None."""
     for line in lines:
         if line.split()[:1] == [str(pid)]:
+            return line
+    return None
+
+
+def map_row(lines, name):
+    """The detail view's mapping row named name (the last word), or None."""
+    for line in lines:
+        words = line.split()
+        if re.fullmatch(r"[0-9a-f]{16}", words[0] if words else "") and words[-1] == name:
             return line
     return None
 
@@ -403,6 +414,18 @@ def main():
             raise SystemExit("shoot: the leaker did not start")
         tmux.run("new-session", "-d", "-s", "leak", "-x", str(COLS), "-y", str(LINES),
                  "-c", ROOT, "./memtop -s growth")
+        # The detail scene: a third memtop, watching only the leaker from its
+        # start so the graphs hold its whole history, opens its detail view at
+        # once; the heap's ΔRSS counts from then.
+        tmux.run("new-session", "-d", "-s", "detail", "-x", str(COLS), "-y", str(DETAIL_LINES),
+                 "-c", ROOT, "./memtop -p %d" % leaker.pid)
+        wait_screen(tmux, "the leaker's row", lambda s: row_of(s, leaker.pid), target="detail",
+                    lines=DETAIL_LINES)
+        tmux.run("send-keys", "-t", "detail", "Enter")
+        wait_screen(tmux, "the leaker's detail view",
+                    lambda s: s[0].startswith("PID %d " % leaker.pid) and map_row(s, "[heap]"),
+                    target="detail", lines=DETAIL_LINES)
+        tmux.run("send-keys", "-t", "detail", "j")      # the selection off the heap, first by RSS
         ready, _, _ = select.select([hold.stdout], [], [], WAIT)
         if not ready or not hold.stdout.readline().startswith(b"ready "):
             raise SystemExit("shoot: the workload did not start")
@@ -424,8 +447,14 @@ def main():
         shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",
                                         lambda s: "\u25b2" in (row_of(s, leaker.pid) or "")
                                         and "suspected leak" in s[3], target="leak", timeout=90)
+        shots["detail.png"] = wait_screen(tmux, "the flagged leak's detail view, its heap grown",
+                                          lambda s: any(line.startswith("LEAK SUSPECTED") for line in s)
+                                          and (map_row(s, "[heap]") or "-").split()[-2].startswith("+")
+                                          and "grew most" in s[-1],
+                                          target="detail", lines=DETAIL_LINES)
         for name, text in shots.items():
-            img = renderer.render(parse_capture(text, COLS, LINES))
+            lines = DETAIL_LINES if name == "detail.png" else LINES
+            img = renderer.render(parse_capture(text, COLS, lines))
             img.save(os.path.join(OUT_DIR, name), optimize=True)
             print("shoot: wrote screenshots/%s (%dx%d)" % (name, img.width, img.height))
     finally:
