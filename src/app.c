@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "view.h"
@@ -85,6 +86,16 @@ static void detail_copy(struct detail *dt, const struct proc *p)
 	dt->flat_sig_kb = p->flat_sig_kb;
 }
 
+// Marks the detail view's process gone: its last data stays on screen.
+static void detail_exited(struct detail *dt)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	dt->exited = true;
+	dt->exit_uptime = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void app_refresh_detail(struct app *a)
 {
 	struct detail *dt = &a->detail;
@@ -93,15 +104,17 @@ void app_refresh_detail(struct app *a)
 	if (dt->exited)
 		return;
 	if (!p || p->start_ticks != dt->start_ticks) {
-		dt->exited = true;
+		detail_exited(dt);
+		return;
+	}
+	sampler_read_detail(a->sampler, dt->pid, dt->start_ticks, &dt->d);
+	// A process that exited but is not reaped yet is a zombie with no
+	// memory: keep what it had rather than showing zeros.
+	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps)) {
+		detail_exited(dt);
 		return;
 	}
 	detail_copy(dt, p);
-	sampler_read_detail(a->sampler, dt->pid, dt->start_ticks, &dt->d);
-	if (dt->d.exited) {
-		dt->exited = true;
-		return;
-	}
 	if (dt->d.err == 0) {
 		if (!dt->have_maps && maptable_open(&dt->mt, &dt->d.maps) < 0)
 			ui_fatal("out of memory");
@@ -118,6 +131,7 @@ void app_open_detail(struct app *a, const struct proc *p)
 	dt->pid = p->pid;
 	dt->start_ticks = p->start_ticks;
 	dt->exited = dt->have_maps = false;
+	detail_copy(dt, p);         // shown even if the first read finds it gone
 	dt->sel = dt->top = 0;
 	dt->mt.nbase = 0;
 	a->screen = SCREEN_DETAIL;

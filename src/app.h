@@ -42,6 +42,7 @@ struct detail {
 	bool have_hist;
 	uint64_t flat_sig_kb;
 	bool exited;                     // gone: the last data stays on screen
+	double exit_uptime;              // seconds after boot when it was seen gone
 	bool have_maps;                  // smaps was read at least once
 	struct proc_detail d;
 	struct maptable mt;

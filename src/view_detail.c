@@ -63,11 +63,14 @@ static int draw_identity(struct app *a, int y)
 	char age[32], buf[512];
 	int x;
 
-	format_age(uptime_s() - s->start_time_s, age, sizeof age);
+	format_age((dt->exited ? dt->exit_uptime : uptime_s()) - s->start_time_s, age, sizeof age);
 	snprintf(buf, sizeof buf, "PID %d  %s", s->pid, s->comm);
 	x = view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_LABEL));
-	snprintf(buf, sizeof buf, "  state %c (%s)  user %s  ppid %d  age %s", dt->d.state,
-		 state_name(dt->d.state), s->user, s->ppid, age);
+	if (dt->exited)
+		snprintf(buf, sizeof buf, "  user %s  ppid %d  lived %s", s->user, s->ppid, age);
+	else
+		snprintf(buf, sizeof buf, "  state %c (%s)  user %s  ppid %d  age %s", dt->d.state,
+			 state_name(dt->d.state), s->user, s->ppid, age);
 	x += view_put(&a->ui, y, x, COLS - x, buf, A_NORMAL);
 	if (dt->exited)
 		view_put(&a->ui, y, x + 2, COLS - x - 2, "EXITED", ui_attr(&a->ui, ROLE_PAUSED));

@@ -1071,6 +1071,26 @@ def test_detail_exited(tmux):
         p.wait("Esc: back on the list, without it", lambda s: has_frame(s) and not rows(s))
 
 
+def test_detail_zombie(tmux):
+    """The viewed process exits but is not reaped yet (a zombie, with no
+    memory left): EXITED, with its last data rather than zeros."""
+    with Mapper(4, 8) as m, Session(tmux, ("-d", DELAY, "-p", str(m.pid))) as p:
+        p.wait("the mapper", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [m.pid])
+        p.keys("Enter")
+        s = p.wait("its detail view", lambda s: is_detail_of(s, m.pid)
+                   and map_row(s, m.anon_addr) is not None and "= smaps_rollup" in totals_line(s))
+        rss, _, _, anon = memory_line(s)
+        m.proc.stdin.close()              # it exits; nobody waits for it yet
+        deadline = time.monotonic() + WAIT
+        while open("/proc/%d/stat" % m.pid).read().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the mapper did not exit"
+            time.sleep(POLL)
+        still = lambda s: is_detail_of(s, m.pid) and "EXITED" in s[0] \
+            and memory_line(s)[::3] == (rss, anon) and map_row(s, m.anon_addr) is not None
+        p.wait("EXITED while a zombie, with its last data", still)
+        p.hold("the last data stays", still, 3 * float(DELAY))
+
+
 def test_detail_permission_denied(tmux):
     """smaps of another user's process: the view says why and still shows the
     memory line. As root: memtop as nobody against a root-owned mapper;
@@ -1104,7 +1124,7 @@ def test_detail_permission_denied(tmux):
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
-         test_not_a_terminal, test_detail_view, test_detail_exited,
+         test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
          test_detail_permission_denied]
 
 
