@@ -684,6 +684,9 @@ void view_help_draw(struct app *a)
 	}
 	if (y < LINES - 2)
 		view_put(&a->ui, y++, 1, COLS - 1, "Mouse: click a row to select it, a column title to sort by it.", A_NORMAL);
+	if (y < LINES - 2)
+		view_put(&a->ui, y++, 1, COLS - 1, "Detail view: M S D N sort mappings by RSS, size, growth, "
+			 "address; g groups them by name; Esc, q or Backspace return.", A_NORMAL);
 	view_put(&a->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(&a->ui, ROLE_PROMPT));
 }
 
