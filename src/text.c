@@ -173,10 +173,18 @@ char *text_human_delta_kb(int64_t kb, char *out, size_t cap)
 
 int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap)
 {
+	size_t consumed;
+
+	return text_fit_span(s, cols, utf8, out, cap, &consumed);
+}
+
+int text_fit_span(const char *s, int cols, bool utf8, char *out, size_t cap, size_t *consumed)
+{
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s), i = 0, o = 0;
 	int used = 0;
 
+	*consumed = 0;
 	if (cap == 0)
 		return 0;
 	while (i < len) {
@@ -206,5 +214,6 @@ int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap)
 		i += n;
 	}
 	out[o] = '\0';
+	*consumed = i;
 	return used;
 }

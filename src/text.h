@@ -36,5 +36,8 @@ char *text_human_delta_kb(int64_t kb, char *out, size_t cap);
  * printable width (wcwidth < 0 in the current locale) do too. Never splits
  * a character. Returns the columns used. */
 int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap);
+/* As text_fit, and stores in *consumed how many bytes of s it used (which
+ * differs from strlen(out) when characters were replaced), for wrapping. */
+int text_fit_span(const char *s, int cols, bool utf8, char *out, size_t cap, size_t *consumed);
 
 #endif

@@ -90,8 +90,7 @@ static int draw_command(struct app *a, int y, int lines)
 		int width = COLS - 8;
 		size_t used;
 
-		text_fit(p, width, a->ui.utf8, buf, sizeof buf);
-		used = strlen(buf);
+		text_fit_span(p, width, a->ui.utf8, buf, sizeof buf, &used);
 		if (used == 0)
 			break;
 		view_put(&a->ui, y + l, 8, width, buf, A_NORMAL);

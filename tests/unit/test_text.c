@@ -542,6 +542,20 @@ static void test_fit_ascii_mode_replaces_non_ascii(void **state)
 	assert_string_equal(out, "??x");
 }
 
+static void test_fit_span_reports_bytes_consumed(void **state)
+{
+	char out[64];
+	size_t used;
+
+	(void)state;
+	// ASCII mode: two 2-byte characters become "??" but consume 4 bytes.
+	assert_int_equal(text_fit_span("\xc3\xa9\xc3\xa9" "ab", 3, false, out, sizeof out, &used), 3);
+	assert_string_equal(out, "??a");
+	assert_int_equal(used, 5);
+	assert_int_equal(text_fit_span("", 3, true, out, sizeof out, &used), 0);
+	assert_int_equal(used, 0);
+}
+
 static void test_fit_respects_capacity(void **state)
 {
 	char out[4];
@@ -588,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_fit_wide_characters_count_two),
 		cmocka_unit_test(test_fit_ascii_mode_replaces_non_ascii),
 		cmocka_unit_test(test_fit_respects_capacity),
+		cmocka_unit_test(test_fit_span_reports_bytes_consumed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
