@@ -31,6 +31,7 @@ import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+import tmuxserver  # noqa: E402
 import workload  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
@@ -150,42 +151,19 @@ def Leaker(rate_kb):
 
 # --- tmux ----------------------------------------------------------------------
 
-def terminal_name():
-    """tmux-256color when its terminfo entry exists, else screen."""
-    for d in ("/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo"):
-        if os.path.exists(os.path.join(d, "t", "tmux-256color")):
-            return "tmux-256color"
-    return "screen"
-
-
-class Tmux:
-    """A private tmux server; one session per memtop run."""
+class Tmux(tmuxserver.PrivateTmux):
+    """The suite's private tmux server; one session per memtop run."""
 
     def __init__(self):
-        self.socket = "memtop-e2e-%d" % os.getpid()
-        self.conf = tempfile.NamedTemporaryFile("w", prefix="memtop-e2e-", suffix=".conf",
-                                                delete=False)
-        # Loaded before the first session exists, so every pane gets it; the
-        # server stays up between sessions (exit-empty off).
-        self.conf.write("set -g remain-on-exit on\n"
-                        "set -g exit-empty off\n"
-                        "set -g status off\n"
-                        "set -g default-shell /bin/sh\n"
-                        "set -g default-terminal %s\n" % terminal_name())
-        self.conf.close()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-        self.env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        super().__init__("memtop-e2e", extra_conf="set -g remain-on-exit on\n", timeout=WAIT)
         self.count = 0
         self.memtops = set()     # every memtop pid seen, checked gone at the end
-        self.socket_path = None  # tmux leaves the socket file behind; removed at the end
 
     def run(self, *args, check=True):
-        """Runs one tmux command against the private server; returns its stdout."""
-        p = subprocess.run(["tmux", "-L", self.socket, "-f", self.conf.name] + list(args),
-                           capture_output=True, env=self.env, timeout=WAIT)
-        if check and p.returncode != 0:
-            raise AssertionError("tmux %s: %s" % (" ".join(args), p.stderr.decode().strip()))
-        return p.stdout.decode("utf-8", "replace")
+        try:
+            return super().run(*args, check=check)
+        except tmuxserver.TmuxError as e:
+            raise AssertionError(str(e))
 
     def start(self, memtop_args=("-d", DELAY), env=None, command=None, width=WIDTH, height=HEIGHT):
         """Starts memtop (under WRAPPER) or command in a new session; returns its Pane."""
@@ -195,25 +173,18 @@ class Tmux:
             command = ["sh", "-c", WRAPPER, "memtop", MEMTOP] + list(memtop_args)
         assigns = ["%s=%s" % kv for kv in sorted(dict(LANG="C.UTF-8", LC_ALL="C.UTF-8",
                                                       **(env or {})).items())]
-        self.run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height),
-                 shlex.join(["env"] + assigns + command))
-        if self.socket_path is None:
-            self.socket_path = self.run("display-message", "-p", "-t", name,
-                                        "#{socket_path}").strip()
+        self.new_session(name, width, height, shlex.join(["env"] + assigns + command))
         return Pane(self, name)
 
     def kill(self):
-        """Ends the server (its panes get SIGHUP), then makes sure every memtop is gone."""
-        self.run("kill-server", check=False)
+        """Ends the server, then makes sure every memtop is gone."""
+        super().kill()
         deadline = time.monotonic() + 5
         for pid in self.memtops:
             while alive(pid) and time.monotonic() < deadline:
                 time.sleep(POLL)
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
-        os.unlink(self.conf.name)
-        if self.socket_path and os.path.exists(self.socket_path):
-            os.unlink(self.socket_path)
 
 
 def alive(pid):

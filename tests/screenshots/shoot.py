@@ -16,13 +16,14 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unicodedata
 
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+import tmuxserver  # noqa: E402
 OUT_DIR = os.path.join(ROOT, "screenshots")
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT_SIZE = 16
@@ -295,47 +296,17 @@ class Renderer:
 
 # --- tmux and the workload ------------------------------------------------------------
 
-def terminal_name():
-    """tmux-256color when its terminfo entry exists, else screen."""
-    for d in ("/usr/share/terminfo", "/lib/terminfo", "/etc/terminfo"):
-        if os.path.exists(os.path.join(d, "t", "tmux-256color")):
-            return "tmux-256color"
-    return "screen"
-
-
-class Tmux:
-    """A private tmux server (never the user's) with one session, "shot"."""
+class Tmux(tmuxserver.PrivateTmux):
+    """A private tmux server (never the user's) for the screenshot sessions."""
 
     def __init__(self):
-        self.socket = "memtop-shots-%d" % os.getpid()
-        self.conf = tempfile.NamedTemporaryFile("w", prefix="memtop-shots-", suffix=".conf",
-                                                delete=False)
-        self.conf.write("set -g status off\n"
-                        "set -g exit-empty off\n"
-                        "set -g default-shell /bin/sh\n"
-                        "set -g default-terminal %s\n" % terminal_name())
-        self.conf.close()
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
-        self.env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        super().__init__("memtop-shots", timeout=WAIT)
 
-    def run(self, *args):
-        """Runs one tmux command; returns its stdout."""
-        p = subprocess.run(["tmux", "-L", self.socket, "-f", self.conf.name] + list(args),
-                           capture_output=True, env=self.env, timeout=WAIT)
-        if p.returncode != 0:
-            raise SystemExit("shoot: tmux %s: %s" % (args[0], p.stderr.decode().strip()))
-        return p.stdout.decode("utf-8", "replace")
-
-    def kill(self):
-        """Ends the server and removes its socket file, which tmux leaves behind."""
+    def run(self, *args, check=True):
         try:
-            path = self.run("display-message", "-p", "-t", "shot", "#{socket_path}").strip()
-        except SystemExit:
-            path = None
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-        os.unlink(self.conf.name)
-        if path and os.path.exists(path):
-            os.unlink(path)
+            return super().run(*args, check=check)
+        except tmuxserver.TmuxError as e:
+            raise SystemExit("shoot: %s" % e)
 
 
 def grid_text(grid):
@@ -412,13 +383,11 @@ def main():
         ready, _, _ = select.select([leaker.stdout], [], [], WAIT)
         if not ready or not leaker.stdout.readline().startswith(b"ready "):
             raise SystemExit("shoot: the leaker did not start")
-        tmux.run("new-session", "-d", "-s", "leak", "-x", str(COLS), "-y", str(LINES),
-                 "-c", ROOT, "./memtop -s growth")
+        tmux.new_session("leak", COLS, LINES, cwd=ROOT, command="./memtop -s growth")
         # The detail scene: a third memtop, watching only the leaker from its
         # start so the graphs hold its whole history, opens its detail view at
         # once; the heap's ΔRSS counts from then.
-        tmux.run("new-session", "-d", "-s", "detail", "-x", str(COLS), "-y", str(DETAIL_LINES),
-                 "-c", ROOT, "./memtop -p %d" % leaker.pid)
+        tmux.new_session("detail", COLS, DETAIL_LINES, cwd=ROOT, command="./memtop -p %d" % leaker.pid)
         wait_screen(tmux, "the leaker's row", lambda s: row_of(s, leaker.pid), target="detail",
                     lines=DETAIL_LINES)
         tmux.run("send-keys", "-t", "detail", "Enter")
@@ -429,8 +398,7 @@ def main():
         ready, _, _ = select.select([hold.stdout], [], [], WAIT)
         if not ready or not hold.stdout.readline().startswith(b"ready "):
             raise SystemExit("shoot: the workload did not start")
-        tmux.run("new-session", "-d", "-s", "shot", "-x", str(COLS), "-y", str(LINES),
-                 "-c", ROOT, "./memtop")
+        tmux.new_session("shot", COLS, LINES, cwd=ROOT, command="./memtop")
         wait_screen(tmux, "the first frame",
                     lambda s: s[0].startswith("Mem[") and row_of(s, hold.pid))
         os.kill(hold.pid, signal.SIGUSR1)          # grows by 16 MiB: the next sample shows it
