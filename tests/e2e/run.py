@@ -87,9 +87,9 @@ def meminfo_kb(key):
     raise AssertionError("no %s in /proc/meminfo" % key)
 
 
-def descendants_of(pid):
-    """PIDs below pid in the process tree, from /proc/*/stat."""
-    parent = {}
+def proc_stats():
+    """(pid, fields after the comm) of every process in /proc/*/stat; fields[0]
+    is the state, fields[1] the ppid, fields[6] the flags."""
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -98,7 +98,12 @@ def descendants_of(pid):
                 stat = f.read()
         except OSError:
             continue
-        parent[int(name)] = int(stat[stat.rindex(")") + 2:].split()[1])
+        yield int(name), stat[stat.rindex(")") + 2:].split()
+
+
+def descendants_of(pid):
+    """PIDs below pid in the process tree."""
+    parent = {p: int(fields[1]) for p, fields in proc_stats()}
     found, todo = [], [pid]
     while todo:
         p = todo.pop()
@@ -110,19 +115,7 @@ def descendants_of(pid):
 
 def smallest_user_pid():
     """The smallest PID that is not a kernel thread (memtop skips those)."""
-    best = None
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % name) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        flags = int(stat[stat.rindex(")") + 2:].split()[6])
-        if not flags & PF_KTHREAD and (best is None or int(name) < best):
-            best = int(name)
-    return best
+    return min(p for p, fields in proc_stats() if not int(fields[6]) & PF_KTHREAD)
 
 
 # --- workload processes --------------------------------------------------------
