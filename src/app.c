@@ -151,6 +151,7 @@ void app_tick(struct app *a)
 		snprintf(a->message, sizeof a->message, "cannot list /proc: %s", strerror(-rc));
 	if (proctable_update(&a->table, &a->snap) < 0)
 		ui_fatal("out of memory");
+	sysmodel_update(&a->sys, &a->snap, &a->table);
 	a->have_snap = true;
 	app_relist(a);
 	if (a->screen == SCREEN_DETAIL)

@@ -17,6 +17,7 @@
 #include "proctable.h"
 #include "sampler.h"
 #include "snapshot.h"
+#include "sysmodel.h"
 #include "ui.h"
 
 #define VIEW_MAX_COLUMNS 16
@@ -53,6 +54,7 @@ struct app {
 	struct ui ui;
 	struct sampler *sampler;
 	struct proctable table;
+	struct sysmodel sys;             // available-memory trend, OOM pick
 	struct snapshot snap;
 	bool have_snap;
 	struct listmodel list;

@@ -12,6 +12,7 @@
 #include "output.h"
 #include "proctable.h"
 #include "sampler.h"
+#include "sysmodel.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -93,6 +94,7 @@ int batch_run(const struct options *opts)
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
 	};
 	struct proctable table = { 0 };
+	static struct sysmodel sys;         // zeroed: no history yet
 	struct timespec deadline;
 	struct snapshot snap;
 	double last_mono = -1;
@@ -109,12 +111,14 @@ int batch_run(const struct options *opts)
 	for (unsigned long tick = 0; !stop_requested; tick++) {
 		struct output_tick out = { .snap = &snap, .table = &table,
 					   .interval_s = opts->interval_s, .index = tick,
-					   .sort_key = (enum sort_key)opts->sort_key };
+					   .sort_key = (enum sort_key)opts->sort_key, .sys = &sys };
 
 		int rc = sampler_tick(s, &snap);
 
 		if (rc == 0)
 			rc = proctable_update(&table, &snap);
+		if (rc == 0)
+			sysmodel_update(&sys, &snap, &table);
 		if (rc < 0) {
 			fprintf(stderr, "memtop: cannot sample /proc: %s\n", strerror(-rc));
 			status = 1;

@@ -19,7 +19,7 @@ const char cli_usage[] =
 	"  -n, --iterations COUNT stop after COUNT samples (batch default: unlimited)\n"
 	"  -p, --pid PID[,PID...] watch only these processes\n"
 	"  -s, --sort KEY         initial sort: rss (default), anon, heap, swap, delta, growth,\n"
-	"                         leak, oom, adj, pid, user, command\n"
+	"                         leak, eta, oom, adj, pid, user, command\n"
 	"  -f, --format FORMAT    batch output: table (default), json (one object per line), csv\n"
 	"      --no-color         monochrome screen (also when NO_COLOR is set)\n"
 	"      --fail-on-leak     batch: exit 3 when a watched process is a suspected leak\n"
@@ -142,7 +142,7 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		return parse_format(arg, &opts->format, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 's':
 		if ((opts->sort_key = sort_key_parse(arg)) < 0) {
-			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, growth, leak, oom, adj, pid, user or command", arg);
+			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, growth, leak, eta, oom, adj, pid, user or command", arg);
 			return CLI_ERROR;
 		}
 		return CLI_RUN;

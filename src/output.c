@@ -129,8 +129,12 @@ static void json_process(FILE *f, const struct proc *p, double now)
 		fprintf(f, ", \"growth_kb_per_min\": %.1f", p->verdict.rate_kb_per_min);
 	else
 		fputs(", \"growth_kb_per_min\": null", f);
-	fprintf(f, ", \"leak\": {\"suspected\": %s, \"score\": %.2f, \"since_s\": %.0f}}",
+	fprintf(f, ", \"leak\": {\"suspected\": %s, \"score\": %.2f, \"since_s\": %.0f}",
 		p->verdict.suspected ? "true" : "false", p->verdict.score, p->verdict.since_s);
+	if (p->eta_s >= 0)
+		fprintf(f, ", \"exhaustion_eta_s\": %.0f}", p->eta_s);
+	else
+		fputs(", \"exhaustion_eta_s\": null}", f);
 }
 
 void output_json(FILE *f, const struct output_tick *t)
@@ -149,7 +153,22 @@ void output_json(FILE *f, const struct output_tick *t)
 			fputs(", ", f);
 		json_process(f, &t->table->v[i], sys->mono_time);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	if (t->sys) {
+		const struct oom_pick *o = &t->sys->oom;
+
+		fputs(", \"oom\": {", f);
+		if (o->valid)
+			fprintf(f, "\"candidate_pid\": %d, \"candidate_score\": %d, \"candidate_tied\": %u",
+				o->pid, o->score, o->tied);
+		else
+			fputs("\"candidate_pid\": null, \"candidate_score\": null, \"candidate_tied\": 0", f);
+		if (t->sys->falling)
+			fprintf(f, ", \"exhaustion_eta_s\": %.0f}", t->sys->eta_s);
+		else
+			fputs(", \"exhaustion_eta_s\": null}", f);
+	}
+	fputs("}\n", f);
 	fflush(f);
 }
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "proctable.h"
 #include "snapshot.h"
+#include "sysmodel.h"
 
 struct output_tick {
 	const struct snapshot *snap;
@@ -22,6 +23,7 @@ struct output_tick {
 	double elapsed_s;             // since the previous tick; < 0 on the first
 	unsigned long index;          // 0 for the first tick
 	enum sort_key sort_key;       // the table's row order
+	const struct sysmodel *sys;   // OOM pick and exhaustion estimate; may be NULL
 };
 
 void output_json(FILE *f, const struct output_tick *t);

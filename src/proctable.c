@@ -1,5 +1,6 @@
 /* proctable.c — per-process model keyed by (pid, start time); pure code. */
 #include "proctable.h"
+#include "sysmodel.h"
 
 #include <errno.h>
 #include <math.h>
@@ -121,6 +122,9 @@ int proctable_update(struct proctable *t, const struct snapshot *snap)
 		}
 		if (proc_track(&t->spare[n], s, now) < 0)
 			rc = -ENOMEM;                           // it goes on without a detector
+		t->spare[n].eta_s = t->spare[n].verdict.suspected && snap->sys.have_meminfo
+				    ? sysmodel_process_eta((double)snap->sys.available_kb,
+							   t->spare[n].verdict.rate_kb_per_min) : -1;
 		n++;
 	}
 	while (i < t->n)
@@ -142,7 +146,8 @@ static const struct {
 	[SORT_RSS] = { "rss", true },       [SORT_ANON] = { "anon", true },
 	[SORT_HEAP] = { "heap", true },     [SORT_SWAP] = { "swap", true },
 	[SORT_DELTA] = { "delta", true },   [SORT_GROWTH] = { "growth", true },
-	[SORT_LEAK] = { "leak", true },     [SORT_OOM] = { "oom", true },
+	[SORT_LEAK] = { "leak", true },     [SORT_ETA] = { "eta", false },
+	[SORT_OOM] = { "oom", true },
 	[SORT_ADJ] = { "adj", true },       [SORT_COMMAND] = { "command", false },
 };
 
@@ -180,6 +185,8 @@ static int64_t sort_value(const struct proc *p, enum sort_key key)
 		return p->verdict.have_rate ? llround(p->verdict.rate_kb_per_min * 10) : INT64_MIN;
 	case SORT_LEAK:       // suspects first, then by confidence
 		return (p->verdict.suspected ? 1000 : 0) + llround(p->verdict.score * 100);
+	case SORT_ETA:        // soonest first; processes that exhaust nothing last
+		return p->eta_s >= 0 ? llround(p->eta_s) : INT64_MAX;
 	case SORT_OOM: return s->have_detail ? s->oom_score : INT64_MIN;
 	case SORT_ADJ: return s->have_detail ? s->oom_score_adj : INT64_MIN;
 	default: return 0;

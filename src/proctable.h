@@ -35,12 +35,14 @@ struct proc {
 	uint64_t flat_sig_kb;          // anonymous + swap while flat
 	double first_seen, last_seen;  // monotonic seconds
 	struct leak_verdict verdict;
+	double eta_s;                  // a suspected leak: seconds until it alone would use up
+	                               // MemAvailable at its rate; < 0 otherwise
 };
 
 /* Sort keys, one per sortable column, in on-screen column order. */
 enum sort_key {
 	SORT_PID, SORT_USER, SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA,
-	SORT_GROWTH, SORT_LEAK, SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
+	SORT_GROWTH, SORT_LEAK, SORT_ETA, SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
 };
 
 struct proctable {

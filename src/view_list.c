@@ -302,6 +302,43 @@ static void draw_suspects(struct app *a)
 	}
 }
 
+// "12 min", "3 h 05 min", "2 d": a coarse duration for estimates.
+static void format_eta(double s, char *buf, size_t cap)
+{
+	if (s < 90)
+		snprintf(buf, cap, "%.0f s", s);
+	else if (s < 5400)
+		snprintf(buf, cap, "%.0f min", s / 60);
+	else if (s < 172800)
+		snprintf(buf, cap, "%.0f h %02.0f min", floor(s / 3600), fmod(s, 3600) / 60);
+	else
+		snprintf(buf, cap, "%.0f d", s / 86400);
+}
+
+// Line 4: who the OOM killer would pick now, and when memory runs out at the
+// current rate.
+static void draw_oom_line(struct app *a)
+{
+	const struct sysmodel *m = &a->sys;
+	const struct proc *p = m->oom.valid ? proctable_find(&a->table, m->oom.pid) : NULL;
+	char buf[512], rss[16], eta[32];
+	int x = 0;
+
+	if (p) {
+		snprintf(buf, sizeof buf, "OOM victim now: %d %s (score %d, RSS %s%s)  ", p->pid, p->s->comm,
+			 m->oom.score, text_human_kb(p->s->rss_kb, rss, sizeof rss),
+			 m->oom.tied ? ", the largest of a tie" : "");
+		x = view_put(&a->ui, 4, 0, COLS, buf, A_NORMAL);
+	}
+	if (m->falling) {
+		format_eta(m->eta_s, eta, sizeof eta);
+		snprintf(buf, sizeof buf, "Memory exhausted in ~%s at the current rate", eta);
+		view_put(&a->ui, 4, x, COLS - x, buf, ui_attr(&a->ui, ROLE_PSI_WARN));
+	} else {
+		view_put(&a->ui, 4, x, COLS - x, "Memory: stable", ui_attr(&a->ui, ROLE_DIM));
+	}
+}
+
 /* ---- table -------------------------------------------------------------- */
 
 // Writes one cell aligned in its column; returns the next column's x.
@@ -396,7 +433,7 @@ struct binding {
 
 static size_t page_rows(void)
 {
-	return LINES > 6 ? (size_t)(LINES - 6) : 1;
+	return LINES > 7 ? (size_t)(LINES - 7) : 1;
 }
 
 static void act_quit(struct app *a) { a->quit = true; }
@@ -419,6 +456,7 @@ static void act_sort_anon(struct app *a) { sort_by(a, SORT_ANON); }
 static void act_sort_oom(struct app *a) { sort_by(a, SORT_OOM); }
 static void act_sort_pid(struct app *a) { sort_by(a, SORT_PID); }
 static void act_sort_growth(struct app *a) { sort_by(a, SORT_GROWTH); }
+static void act_sort_eta(struct app *a) { sort_by(a, SORT_ETA); }
 
 static void act_suspects(struct app *a)
 {
@@ -505,6 +543,8 @@ static const struct binding bindings[] = {
 	{ { 'N' }, "N", "sort by PID", act_sort_pid, NULL },
 	{ { 'G' }, "G", "sort by growth rate (fastest growers first)", act_sort_growth, "Growth" },
 	{ { 'L' }, "L", "show only suspected leaks (again: everything)", act_suspects, "Leaks" },
+	{ { 'E' }, "E", "sort by time to exhaustion: the leak that fills memory soonest first",
+	  act_sort_eta, NULL },
 	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL },
 	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL },
 	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort" },
@@ -653,13 +693,14 @@ void view_list_draw(struct app *a)
 {
 	bool shown[NCOLUMNS];
 
-	a->header_y = 4;
-	a->rows_y = 5;
+	a->header_y = 5;
+	a->rows_y = 6;
 	columns_layout(COLS, shown);
 	if (a->have_snap)
 		draw_header(a);
 	draw_status(a);
 	draw_suspects(a);
+	draw_oom_line(a);
 	draw_table_header(a, shown);
 	draw_rows(a, shown);
 	if (a->prompt.kind != PROMPT_NONE)

@@ -86,6 +86,12 @@ def test_anon_64mib(memtop):
     assert ticks[1]["processes"][0]["delta_anon_kb"] is not None
     for key in MEMORY_KEYS:
         assert isinstance(ticks[0]["memory"][key], int)
+    for t in ticks:
+        oom = t["oom"]
+        assert set(oom) >= {"candidate_pid", "candidate_score", "exhaustion_eta_s"}
+        assert oom["candidate_pid"] == h.pid, "the only process listed is the OOM pick: %r" % oom
+        assert oom["exhaustion_eta_s"] is None     # a 0.2 s run has no trend
+        assert t["processes"][0]["exhaustion_eta_s"] is None
 
 
 def test_delta_growth(memtop):
@@ -546,10 +552,15 @@ def test_leak_shapes_live(memtop):
         assert p["leak"]["suspected"], "leak %r not flagged: %r" % (w.args, p["leak"])
         assert p["leak"]["score"] >= 0.5 and p["leak"]["since_s"] > 0
         assert p["growth_kb_per_min"] > 0
+        # Time until it alone fills MemAvailable: available / rate.
+        eta = p["exhaustion_eta_s"]
+        want = last["memory"]["available_kb"] / (p["growth_kb_per_min"] / 60.0)
+        assert eta is not None and abs(eta - want) <= 0.02 * want + 1, (eta, want)
     for w in clean:
         p = proc_by_pid(last, w.pid)
         assert p is not None, "%r vanished" % (w.args,)
         assert not p["leak"]["suspected"], "non-leak %r flagged: %r" % (w.args, p["leak"])
+        assert p["exhaustion_eta_s"] is None
     assert gate_leak.returncode == 3, "--fail-on-leak on a leak: exit %d" % gate_leak.returncode
     assert ("pid %d " % leaks[0].pid) in leak_err.decode(), leak_err
     assert "leak suspected" in leak_err.decode()

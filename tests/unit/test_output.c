@@ -333,12 +333,12 @@ static const char json_tick0[] =
 	"\"cmdline\": \"/sbin/init splash\", \"start_time\": 1.50, \"rss_kb\": 12000, \"anon_kb\": 4000, "
 	"\"file_kb\": 7000, \"shmem_kb\": 1000, \"swap_kb\": 0, \"data_kb\": 3000, \"heap_kb\": 2048, "
 	"\"oom_score\": 5, \"oom_score_adj\": -1000, \"cgroup\": \"/init.scope\", "
-	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": 5.0, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}}, "
+	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": 5.0, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}, \"exhaustion_eta_s\": null}, "
 	"{\"pid\": 4242, \"ppid\": 1, \"user\": \"alice\", \"comm\": \"we\\\"ird,name\", "
 	"\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"start_time\": 20.00, \"rss_kb\": 300, \"anon_kb\": 200, "
 	"\"file_kb\": null, \"shmem_kb\": null, \"swap_kb\": null, \"data_kb\": null, \"heap_kb\": null, "
 	"\"oom_score\": null, \"oom_score_adj\": null, \"cgroup\": null, "
-	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": null, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}}"
+	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": null, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}, \"exhaustion_eta_s\": null}"
 	"]}\n";
 
 static void test_json_first_tick_exact(void **state)
