@@ -187,6 +187,64 @@ static bool app_signals(struct app *a)
 	return resized;
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+// Registers the PSI trigger; where the kernel refuses the window (an
+// unprivileged user needs a multiple of 2 s), retries with 2 s and the stall
+// scaled. Says what happened in trigger_desc for the help screen.
+static void trigger_setup(struct app *a, const struct options *opts)
+{
+	unsigned stall = opts->trigger_stall_ms, window = opts->trigger_window_ms;
+	int fd;
+
+	a->trigger_fd = -1;
+	if (!window) {
+		snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger off (--psi-trigger off): "
+			 "pressure is polled at the refresh interval");
+		return;
+	}
+	fd = sampler_psi_trigger(stall * 1000, window * 1000);
+	if ((fd == -EPERM || fd == -EINVAL || fd == -EACCES) && window % 2000) {
+		stall = stall * 2000 / window ? stall * 2000 / window : 1;
+		window = 2000;
+		fd = sampler_psi_trigger(stall * 1000, window * 1000);
+	}
+	if (fd < 0) {
+		snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger unavailable (%s): "
+			 "pressure is polled at the refresh interval", strerror(-fd));
+		return;
+	}
+	a->trigger_fd = fd;
+	snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger: any stall of %u ms within %u ms "
+		 "wakes the screen at once", stall, window);
+}
+
+// A pressure event: the banner, and a sample now rather than at the tick.
+static void trigger_fired(struct app *a)
+{
+	char clock[16] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm))
+		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+	snprintf(a->alert, sizeof a->alert, "MEMORY PRESSURE at %s: tasks stalled past the trigger "
+		 "(%s)", clock, a->trigger_desc + strlen("PSI trigger: "));
+	a->alert_until = mono_now() + 10.0;
+	app_tick(a);
+}
+
+bool app_alert_active(const struct app *a)
+{
+	return a->alert[0] && mono_now() < a->alert_until;
+}
+
 // Handles every key ncurses has buffered.
 static void app_keys(struct app *a)
 {
@@ -202,17 +260,18 @@ static void app_keys(struct app *a)
 // The loop: one poll on keys, timer and signals; draw after anything.
 static void app_loop(struct app *a)
 {
-	struct pollfd fds[3] = {
+	struct pollfd fds[4] = {
 		{ .fd = STDIN_FILENO, .events = POLLIN },
 		{ .fd = a->timer_fd, .events = POLLIN },
 		{ .fd = signal_pipe[0], .events = POLLIN },
+		{ .fd = a->trigger_fd, .events = POLLPRI },    // fd -1 is ignored by poll
 	};
 
 	view_draw(a);
 	while (!a->quit) {
 		uint64_t expirations;
 
-		if (poll(fds, 3, -1) < 0) {
+		if (poll(fds, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ui_fatal("poll: %s", strerror(errno));
@@ -226,6 +285,14 @@ static void app_loop(struct app *a)
 		if ((fds[1].revents & POLLIN) &&
 		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations)
 			app_tick(a);
+		if (fds[3].revents & POLLPRI) {
+			trigger_fired(a);
+		} else if (fds[3].revents & (POLLERR | POLLNVAL)) {
+			close(a->trigger_fd);             // the source went away: poll from now on
+			a->trigger_fd = fds[3].fd = -1;
+			snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger lost: pressure is "
+				 "polled at the refresh interval");
+		}
 		if (!a->quit)
 			view_draw(a);
 	}
@@ -236,7 +303,7 @@ int app_run(const struct options *opts)
 	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids };
 	static struct app a;      // large (the detail view's copies): not on the stack
 
-	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1 };
+	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1 };
 	char err[256];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -267,7 +334,10 @@ int app_run(const struct options *opts)
 		return 1;
 	}
 	timer_arm(a.timer_fd, a.interval_s);
+	trigger_setup(&a, opts);
 	app_loop(&a);
+	if (a.trigger_fd >= 0)
+		close(a.trigger_fd);
 	ui_stop(&a.ui);
 	listmodel_free(&a.list);
 	maptable_free(&a.detail.mt);

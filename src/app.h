@@ -70,6 +70,10 @@ struct app {
 	int header_y, rows_y;        // screen lines of the table header and first row
 	int col_x[VIEW_MAX_COLUMNS];     // header x of each column (screen order), -1 if hidden
 	struct detail detail;
+	int trigger_fd;                  // PSI trigger (POLLPRI), or -1
+	char trigger_desc[160];          // what was registered, or why not (help screen)
+	double alert_until;              // monotonic time the pressure banner shows until
+	char alert[160];
 };
 
 int app_run(const struct options *opts);
@@ -78,6 +82,8 @@ int app_run(const struct options *opts);
 void app_tick(struct app *a);
 /* Re-applies filter and sort to the current model, e.g. after a key. */
 void app_relist(struct app *a);
+/* True while the memory-pressure banner should show. */
+bool app_alert_active(const struct app *a);
 /* Opens the detail view of a process (reads its smaps now). */
 void app_open_detail(struct app *a, const struct proc *p);
 /* Re-reads the detail view's process (each tick while it is open). */

@@ -26,6 +26,8 @@ const char cli_usage[] =
 	"                         at the end of the run (and name it on stderr)\n"
 	"      --smaps PID        print the process's mapping table (from smaps) and exit\n"
 	"      --group            with --smaps: one row per mapped file or kind of region\n"
+	"      --psi-trigger S/W  wake the screen at once when tasks stall S ms within W ms\n"
+	"                         of memory pressure (default 100/1000; off to disable)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
@@ -63,6 +65,33 @@ static int parse_positive(const char *s, long max, long *out)
 	if (*end != '\0' || errno == ERANGE || v < 1 || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+// Parses --psi-trigger: "STALL_MS/WINDOW_MS" (the kernel takes windows of
+// 500 ms to 10 s) or "off".
+static int parse_trigger(const char *s, struct options *opts, char *err, size_t errlen)
+{
+	char *slash = strchr(s, '/'), *end;
+	long stall, window;
+
+	if (strcmp(s, "off") == 0) {
+		opts->trigger_stall_ms = opts->trigger_window_ms = 0;
+		return 0;
+	}
+	errno = 0;
+	stall = slash ? strtol(s, &end, 10) : -1;
+	if (!slash || end != slash || errno || stall < 1) {
+		snprintf(err, errlen, "invalid --psi-trigger '%s': expected STALL_MS/WINDOW_MS, e.g. 100/1000, or off", s);
+		return -1;
+	}
+	window = strtol(slash + 1, &end, 10);
+	if (*end || slash[1] < '0' || slash[1] > '9' || window < 500 || window > 10000 || stall > window) {
+		snprintf(err, errlen, "invalid --psi-trigger '%s': the window is 500 to 10000 ms and the stall at most the window", s);
+		return -1;
+	}
+	opts->trigger_stall_ms = (unsigned)stall;
+	opts->trigger_window_ms = (unsigned)window;
 	return 0;
 }
 
@@ -165,6 +194,8 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case 'g':
 		opts->group = true;
 		return CLI_RUN;
+	case 'T':
+		return parse_trigger(arg, opts, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -191,13 +222,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		{ "fail-on-leak", no_argument, NULL, 'F' },
 		{ "smaps", required_argument, NULL, 'S' },
 		{ "group", no_argument, NULL, 'g' },
+		{ "psi-trigger", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS };
+	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS,
+				  .trigger_stall_ms = 100, .trigger_window_ms = 1000 };
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;                 // glibc: 0 re-initialises getopt for each call

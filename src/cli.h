@@ -25,6 +25,8 @@ struct options {
 	bool fail_on_leak;        // --fail-on-leak: exit 3 if a leak is suspected at the end
 	int smaps_pid;            // --smaps PID: dump its mapping table and exit; 0 = not
 	bool group;               // --group: with --smaps, one row per mapped name
+	unsigned trigger_stall_ms;   // --psi-trigger STALL/WINDOW: wake at once on pressure;
+	unsigned trigger_window_ms;  // 0/0 = off (default 100/1000)
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };

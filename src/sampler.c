@@ -178,14 +178,38 @@ int sampler_set_wanted(struct sampler *s, const int *pids, size_t n)
 	return pid_set_assign(&s->wanted, &s->nwanted, &s->wanted_cap, pids, n);
 }
 
-// Opens the PSI file; MEMTOP_PSI_PATH overrides the path for tests that
-// simulate a kernel without PSI.
-static int psi_open(void)
+// The PSI file; MEMTOP_PSI_PATH overrides it for tests that simulate a
+// kernel without PSI.
+static const char *psi_path(void)
 {
 	const char *path = getenv("MEMTOP_PSI_PATH");
-	int fd = procfs_open_at(AT_FDCWD, path && *path ? path : "/proc/pressure/memory");
+
+	return path && *path ? path : "/proc/pressure/memory";
+}
+
+static int psi_open(void)
+{
+	int fd = procfs_open_at(AT_FDCWD, psi_path());
 
 	return fd < 0 ? -1 : fd;
+}
+
+int sampler_psi_trigger(unsigned stall_us, unsigned window_us)
+{
+	char spec[64];
+	int fd = open(psi_path(), O_RDWR | O_NONBLOCK | O_CLOEXEC), len;
+
+	if (fd < 0)
+		return -errno;
+	len = snprintf(spec, sizeof spec, "some %u %u", stall_us, window_us);
+	// The kernel takes the trigger with its terminating NUL.
+	if (write(fd, spec, (size_t)len + 1) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen)

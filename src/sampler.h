@@ -50,6 +50,12 @@ void sampler_free(struct sampler *s);
  * no heap size. Returns 0 or -ENOMEM. */
 int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
 
+/* Registers a PSI trigger on the memory pressure file: the returned fd
+ * signals POLLPRI when tasks stall for stall_us within window_us. Returns
+ * the fd, or -errno (no PSI, no permission, or a window the kernel refuses:
+ * unprivileged triggers need a multiple of 2 s). */
+int sampler_psi_trigger(unsigned stall_us, unsigned window_us);
+
 /* What the detail view (and memtop --smaps) reads of one process. */
 struct proc_detail {
 	int pid;

@@ -113,10 +113,54 @@ static void pick_oom(struct sysmodel *m, const struct proctable *t)
 	m->oom = best;
 }
 
+double sysmodel_stall_pct(uint64_t total0_us, uint64_t total1_us, double t0, double t1)
+{
+	double pct;
+
+	if (t1 <= t0 || total1_us <= total0_us)
+		return 0;
+	pct = (double)(total1_us - total0_us) / ((t1 - t0) * 1e6) * 100.0;
+	return pct > 100 ? 100 : pct;
+}
+
+// Appends one value to a fixed history, dropping the oldest when full.
+static void hist_push(float *h, unsigned count, float v)
+{
+	if (count == SYSMODEL_PSI_LEN)
+		memmove(h, h + 1, (SYSMODEL_PSI_LEN - 1) * sizeof *h);
+	h[count == SYSMODEL_PSI_LEN ? count - 1 : count] = v;
+}
+
+// The stall share of the last interval from PSI's total counters.
+static void track_psi(struct sysmodel *m, const struct sys_sample *sys)
+{
+	if (!sys->have_psi || !sys->psi.some.valid) {
+		m->have_psi_now = false;
+		return;
+	}
+	if (m->have_last_psi) {
+		m->psi_some_now = sysmodel_stall_pct(m->last_some_us, sys->psi.some.total_us,
+						     m->last_psi_time, sys->mono_time);
+		m->psi_full_now = sys->psi.full.valid ?
+			sysmodel_stall_pct(m->last_full_us, sys->psi.full.total_us, m->last_psi_time,
+					   sys->mono_time) : 0;
+		hist_push(m->psi_some_hist, m->psi_count, (float)m->psi_some_now);
+		hist_push(m->psi_full_hist, m->psi_count, (float)m->psi_full_now);
+		if (m->psi_count < SYSMODEL_PSI_LEN)
+			m->psi_count++;
+		m->have_psi_now = true;
+	}
+	m->last_some_us = sys->psi.some.total_us;
+	m->last_full_us = sys->psi.full.valid ? sys->psi.full.total_us : 0;
+	m->last_psi_time = sys->mono_time;
+	m->have_last_psi = true;
+}
+
 void sysmodel_update(struct sysmodel *m, const struct snapshot *snap, const struct proctable *t)
 {
 	const struct sys_sample *sys = &snap->sys;
 
+	track_psi(m, sys);
 	if (sys->have_meminfo &&
 	    push_headroom(m, sys->mono_time, (double)sys->available_kb + (double)sys->swap_free_kb))
 		estimate(m);

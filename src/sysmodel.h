@@ -21,6 +21,7 @@
 #define SYSMODEL_BUCKET_S 5.0
 #define SYSMODEL_LEN 60              // 5 minutes
 #define SYSMODEL_MIN_BUCKETS 6
+#define SYSMODEL_PSI_LEN 64              // per-tick PSI history for the header sparkline
 
 struct oom_pick {
 	bool valid;
@@ -40,9 +41,23 @@ struct sysmodel {
 	double slope_kb_s;               // robust slope of the headroom (negative: falling)
 	double eta_s;                    // seconds to exhaustion when falling, else < 0
 	struct oom_pick oom;
+
+	// PSI at the refresh interval's resolution, from the total counters
+	// (the kernel's avg10 is an average updated every 2 s).
+	bool have_psi_now;
+	double psi_some_now, psi_full_now;   // percent of the last interval stalled
+	float psi_some_hist[SYSMODEL_PSI_LEN], psi_full_hist[SYSMODEL_PSI_LEN];
+	unsigned psi_count;                  // values in the history, newest last
+	uint64_t last_some_us, last_full_us;
+	double last_psi_time;
+	bool have_last_psi;
 };
 
 void sysmodel_update(struct sysmodel *m, const struct snapshot *snap, const struct proctable *t);
+
+/* Percent of the interval [t0, t1] stalled, from two PSI total counters
+ * (microseconds); 0 when the counter did not move or went back. */
+double sysmodel_stall_pct(uint64_t total0_us, uint64_t total1_us, double t0, double t1);
 
 /* Seconds until a process growing at rate_kb_per_min alone would use up
  * headroom_kb, or < 0 when it does not grow. */

@@ -212,12 +212,27 @@ static void draw_psi_line(struct app *a, int y, int x, const char *name,
 	view_put(&a->ui, y, x + 4, COLS - x - 4, buf, ui_attr(&a->ui, roles[level]));
 }
 
-// Lines 0 and 1: memory and swap meters, PSI beside them.
+// A sparkline of the per-interval stall share, after a PSI line: scaled to
+// at least 10 % so an idle machine's noise stays flat.
+static void draw_psi_spark(struct app *a, int y, int x, const float *hist, unsigned n, int width)
+{
+	uint32_t v[SYSMODEL_PSI_LEN];
+	char buf[3 * SYSMODEL_PSI_LEN + 1];
+
+	for (unsigned i = 0; i < n; i++)
+		v[i] = (uint32_t)(hist[i] * 100.0f);       // hundredths of a percent
+	if (n && graph_sparkline(v, n, 1000, width, a->ui.utf8, buf, sizeof buf))
+		view_put(&a->ui, y, x, width, buf, ui_attr(&a->ui, ROLE_SPARK));
+}
+
+// Lines 0 and 1: memory and swap meters, PSI beside them (with the stall
+// share of each recent interval as a sparkline on wide screens).
 static void draw_header(struct app *a)
 {
 	const struct sys_sample *sys = &a->snap.sys;
 	bool narrow = COLS < 70;
-	int psi_w = narrow ? 21 : 27, meter_w = COLS - psi_w - 1;
+	int spark_w = COLS >= 110 ? 12 : 0;
+	int psi_w = (narrow ? 21 : 27) + (spark_w ? spark_w + 1 : 0), meter_w = COLS - psi_w - 1;
 
 	if (sys->have_meminfo) {
 		draw_meter(a, 0, meter_w, "Mem", sys->total_kb - sys->available_kb, sys->total_kb,
@@ -233,6 +248,10 @@ static void draw_header(struct app *a)
 	}
 	draw_psi_line(a, 0, meter_w + 1, "some", &sys->psi.some, psi_level_some(&sys->psi.some), narrow);
 	draw_psi_line(a, 1, meter_w + 1, "full", &sys->psi.full, psi_level_full(&sys->psi.full), narrow);
+	if (spark_w) {
+		draw_psi_spark(a, 0, COLS - spark_w, a->sys.psi_some_hist, a->sys.psi_count, spark_w);
+		draw_psi_spark(a, 1, COLS - spark_w, a->sys.psi_full_hist, a->sys.psi_count, spark_w);
+	}
 }
 
 // Line 2: counts, interval, sort, filter, pause and any message.
@@ -699,7 +718,13 @@ void view_list_draw(struct app *a)
 	if (a->have_snap)
 		draw_header(a);
 	draw_status(a);
-	draw_suspects(a);
+	if (app_alert_active(a)) {
+		attrset(ui_attr(&a->ui, ROLE_PSI_CRIT));
+		mvhline(3, 0, ' ', COLS);
+		view_put(&a->ui, 3, 0, COLS, a->alert, ui_attr(&a->ui, ROLE_PSI_CRIT));
+	} else {
+		draw_suspects(a);
+	}
 	draw_oom_line(a);
 	draw_table_header(a, shown);
 	draw_rows(a, shown);
@@ -728,6 +753,8 @@ void view_help_draw(struct app *a)
 	if (y < LINES - 2)
 		view_put(&a->ui, y++, 1, COLS - 1, "Detail view: M S D N sort mappings by RSS, size, growth, "
 			 "address; g groups them by name; Esc, q or Backspace return.", A_NORMAL);
+	if (y < LINES - 2)
+		view_put(&a->ui, y++, 1, COLS - 1, a->trigger_desc, ui_attr(&a->ui, ROLE_DIM));
 	view_put(&a->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(&a->ui, ROLE_PROMPT));
 }
 

@@ -371,6 +371,30 @@ static void test_smaps_options(void **state)
 	ASSERT_ERROR("--fail-on-leak works in batch mode", "--fail-on-leak");
 }
 
+static void test_psi_trigger_option(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-b"), CLI_RUN);
+	assert_int_equal(o.trigger_stall_ms, 100);              // the default
+	assert_int_equal(o.trigger_window_ms, 1000);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--psi-trigger", "150/2000"), CLI_RUN);
+	assert_int_equal(o.trigger_stall_ms, 150);
+	assert_int_equal(o.trigger_window_ms, 2000);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--psi-trigger=off"), CLI_RUN);
+	assert_int_equal(o.trigger_window_ms, 0);
+	cli_free(&o);
+	ASSERT_ERROR("invalid --psi-trigger '100'", "--psi-trigger", "100");
+	ASSERT_ERROR("the window is 500 to 10000 ms", "--psi-trigger", "10/400");
+	ASSERT_ERROR("the window is 500 to 10000 ms", "--psi-trigger", "2000/1000");
+	ASSERT_ERROR("invalid --psi-trigger 'x/1000'", "--psi-trigger", "x/1000");
+	ASSERT_ERROR("the window is 500 to 10000 ms", "--psi-trigger", "10/1000x");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +417,7 @@ int main(void)
 		cmocka_unit_test(test_parse_twice_starts_fresh),
 		cmocka_unit_test(test_small_error_buffer),
 		cmocka_unit_test(test_smaps_options),
+		cmocka_unit_test(test_psi_trigger_option),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

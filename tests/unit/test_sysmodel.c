@@ -124,6 +124,37 @@ static void test_oom_pick(void **state)
 	proctable_free(&t);
 }
 
+static void test_stall_share_from_totals(void **state)
+{
+	static struct sysmodel m;
+	struct proctable t = { 0 };
+	struct snapshot snap = { 0 };
+
+	(void)state;
+	assert_true(fabs(sysmodel_stall_pct(1000000, 1250000, 10.0, 11.0) - 25.0) < 1e-9);
+	assert_true(sysmodel_stall_pct(5, 5, 0, 1) == 0);          // no stall
+	assert_true(sysmodel_stall_pct(9, 5, 0, 1) == 0);          // a counter that went back
+	assert_true(sysmodel_stall_pct(0, 5000000, 0, 1) == 100);  // clamped
+	assert_true(sysmodel_stall_pct(0, 5, 2, 2) == 0);          // no time passed
+	// Fed snapshots: 0.5 s of 'some' stall in each 1 s tick is 50 %.
+	snap.sys.have_psi = true;
+	snap.sys.psi.some.valid = snap.sys.psi.full.valid = true;
+	for (int i = 0; i < 5; i++) {
+		snap.sys.mono_time = i;
+		snap.sys.psi.some.total_us = (uint64_t)i * 500000;
+		snap.sys.psi.full.total_us = (uint64_t)i * 100000;
+		sysmodel_update(&m, &snap, &t);
+	}
+	assert_true(m.have_psi_now);
+	assert_int_equal(m.psi_count, 4);
+	assert_true(fabs(m.psi_some_now - 50.0) < 1e-6);
+	assert_true(fabs(m.psi_full_now - 10.0) < 1e-6);
+	assert_true(fabs(m.psi_some_hist[3] - 50.0f) < 1e-3);
+	snap.sys.have_psi = false;                                  // PSI gone: no value
+	sysmodel_update(&m, &snap, &t);
+	assert_false(m.have_psi_now);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_process_eta),
 		cmocka_unit_test(test_trend_helper),
 		cmocka_unit_test(test_oom_pick),
+		cmocka_unit_test(test_stall_share_from_totals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
