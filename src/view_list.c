@@ -19,7 +19,7 @@
 
 enum column_id {
 	COL_PID, COL_USER, COL_RSS, COL_ANON, COL_HEAP, COL_SWAP, COL_DELTA, COL_GROWTH,
-	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_COMMAND
+	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_CGROUP, COL_COMMAND
 };
 
 struct column {
@@ -45,6 +45,7 @@ static const struct column columns[] = {
 	{ COL_LEAK, "LEAK", "LEAK", 5, true, 1, SORT_LEAK },
 	{ COL_OOM, "OOM", "OOM", 5, false, 6, SORT_OOM },
 	{ COL_ADJ, "ADJ", "ADJ", 5, false, 10, SORT_ADJ },
+	{ COL_CGROUP, "CGROUP", "CGROUP", 24, true, 1, -1 },       // only with C; asked for, so kept
 	{ COL_COMMAND, "COMMAND", "COMMAND", 0, true, 0, SORT_COMMAND },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
@@ -52,14 +53,15 @@ _Static_assert(NCOLUMNS <= VIEW_MAX_COLUMNS, "app.col_x is too small");
 #define COMMAND_MIN 12
 
 // Decides which columns fit in cols: drops the most droppable first until
-// the fixed columns leave COMMAND_MIN for the command.
-static void columns_layout(int cols, bool shown[NCOLUMNS])
+// the fixed columns leave COMMAND_MIN for the command. CGROUP shows only when
+// asked for.
+static void columns_layout(int cols, bool cgroup, bool shown[NCOLUMNS])
 {
 	int need = 0;
 
 	for (size_t i = 0; i < NCOLUMNS; i++) {
-		shown[i] = true;
-		need += columns[i].width + 1;
+		shown[i] = columns[i].id != COL_CGROUP || cgroup;
+		need += shown[i] ? columns[i].width + 1 : 0;
 	}
 	while (need + COMMAND_MIN > cols) {
 		size_t victim = NCOLUMNS;
@@ -155,6 +157,9 @@ static void column_cell(const struct app *a, size_t c, const struct proc *p, cha
 		break;
 	case COL_ADJ:
 		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score_adj);
+		break;
+	case COL_CGROUP:
+		snprintf(buf, cap, "%s", s->cgroup[0] ? s->cgroup : "-");
 		break;
 	case COL_COMMAND:
 		snprintf(buf, cap, "%s", s->cmdline[0] ? s->cmdline : s->comm);
@@ -476,6 +481,7 @@ static void act_sort_oom(struct app *a) { sort_by(a, SORT_OOM); }
 static void act_sort_pid(struct app *a) { sort_by(a, SORT_PID); }
 static void act_sort_growth(struct app *a) { sort_by(a, SORT_GROWTH); }
 static void act_sort_eta(struct app *a) { sort_by(a, SORT_ETA); }
+static void act_cgroup(struct app *a) { a->show_cgroup = !a->show_cgroup; }
 
 static void act_suspects(struct app *a)
 {
@@ -564,6 +570,7 @@ static const struct binding bindings[] = {
 	{ { 'L' }, "L", "show only suspected leaks (again: everything)", act_suspects, "Leaks" },
 	{ { 'E' }, "E", "sort by time to exhaustion: the leak that fills memory soonest first",
 	  act_sort_eta, NULL },
+	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL },
 	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL },
 	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL },
 	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort" },
@@ -714,7 +721,7 @@ void view_list_draw(struct app *a)
 
 	a->header_y = 5;
 	a->rows_y = 6;
-	columns_layout(COLS, shown);
+	columns_layout(COLS, a->show_cgroup, shown);
 	if (a->have_snap)
 		draw_header(a);
 	draw_status(a);

@@ -1035,6 +1035,22 @@ def test_detail_exited(tmux):
         p.wait("Esc: back on the list, without it", lambda s: has_frame(s) and not rows(s))
 
 
+def test_cgroup_column(tmux):
+    """C shows the CGROUP column (the cgroup that governs memory) and hides it again."""
+    with Hold(1, comm=CHILD_COMM.encode()) as child, Session(tmux, ("-d", DELAY, "-p", "%d" % child.pid)) as p:
+        p.wait("the child", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [child.pid])
+        with open("/proc/%d/cgroup" % child.pid) as f:
+            lines = [line.rstrip("\n").split(":", 2) for line in f]
+        memory = [l[2] for l in lines if "memory" in l[1].split(",")]
+        want = memory[0] if memory else [l[2] for l in lines if l[0] == "0"][0]
+        p.keys("C")
+        p.wait("C: the CGROUP column with the child's cgroup",
+               lambda s: "CGROUP" in s[header_index(s)].split()
+               and left_cell(s, row_of(s, child.pid)[2], "CGROUP") == want[:24].strip())
+        p.keys("C")
+        p.wait("C again: no CGROUP column", lambda s: has_frame(s) and "CGROUP" not in s[header_index(s)])
+
+
 def test_detail_zombie(tmux):
     """The viewed process exits but is not reaped yet (a zombie, with no
     memory left): EXITED, with its last data rather than zeros."""
@@ -1088,7 +1104,7 @@ def test_detail_permission_denied(tmux):
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
-         test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
+         test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie, test_cgroup_column,
          test_detail_permission_denied]
 
 
