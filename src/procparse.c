@@ -168,3 +168,28 @@ int procparse_stat_state(const char *buf, size_t len, char *state)
 	*state = p[2];
 	return 0;
 }
+
+int procparse_cgroup_paths(const char *buf, size_t len, char *v2, size_t v2cap, char *v1mem,
+			   size_t v1cap)
+{
+	const char *p = buf, *end = buf + len;
+
+	if (v2cap == 0 || v1cap == 0)
+		return -EINVAL;
+	v2[0] = v1mem[0] = '\0';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *c1 = memchr(p, ':', (size_t)(eol - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
+
+		if (!c2)
+			return -EINVAL;
+		if (controllers_have_memory(c1 + 1, c2))
+			cgroup_copy_path(c2 + 1, eol, v1mem, v1cap);
+		else if (c1 - p == 1 && *p == '0' && c2 == c1 + 1)
+			cgroup_copy_path(c2 + 1, eol, v2, v2cap);
+		p = nl ? nl + 1 : end;
+	}
+	return v2[0] || v1mem[0] ? 0 : -EINVAL;
+}

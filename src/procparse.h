@@ -30,6 +30,11 @@ int procparse_heap_kb(const char *buf, size_t len, uint64_t *heap_kb);
  * cut to cap - 1 bytes. */
 int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap);
 
+/* Both paths from /proc/PID/cgroup text: the v2 ("0::") path and the v1
+ * "memory" controller's path; "" for one that is absent. Raw, not sanitised. */
+int procparse_cgroup_paths(const char *buf, size_t len, char *v2, size_t v2cap, char *v1mem,
+			   size_t v1cap);
+
 /* Reads the start time (field 22, clock ticks after boot) from
  * /proc/PID/stat text; the comm field may hold spaces and parentheses. */
 int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks);

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgfiles.h"
 #include "procfs.h"
 #include "procparse.h"
 #include "smaps.h"
@@ -60,6 +61,8 @@ struct sampler {
 	long page_kb;
 	long fd_budget, fds_kept;            // statm fds we may keep, and do
 	double now;                          // monotonic time of this tick
+	struct cg_mounts cg_mounts;          // where the cgroup hierarchies are
+	bool memory_on_v2;                   // the memory controller is on cgroup2
 
 	struct proc_sample *ents, *next;     // live processes, sorted by pid
 	size_t nents, cap;
@@ -212,6 +215,23 @@ int sampler_psi_trigger(unsigned stall_us, unsigned window_us)
 	return fd;
 }
 
+// Finds the cgroup mounts and whether memory is on cgroup2; without them the
+// detail view's cgroup section says n/a.
+static void cgroup_mounts_init(struct sampler *s)
+{
+	char path[300];
+	ssize_t n = procfs_read_all_at(AT_FDCWD, "/proc/self/mountinfo", &s->buf, 1 << 20);
+
+	memset(&s->cg_mounts, 0, sizeof s->cg_mounts);
+	if (n <= 0 || cgfiles_parse_mountinfo(s->buf.data, (size_t)n, &s->cg_mounts) < 0)
+		memset(&s->cg_mounts, 0, sizeof s->cg_mounts);
+	if (!s->cg_mounts.v2[0])
+		return;
+	snprintf(path, sizeof path, "%s/cgroup.controllers", s->cg_mounts.v2);
+	n = procfs_read_at(AT_FDCWD, path, s->scratch, 4096);
+	s->memory_on_v2 = n > 0 && cgfiles_controllers_have(s->scratch, (size_t)n, "memory");
+}
+
 struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen)
 {
 	struct sampler *s = calloc(1, sizeof *s);
@@ -246,6 +266,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t 
 	s->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	s->psi_fd = psi_open();
 	s->fd_budget = fd_budget_init();
+	cgroup_mounts_init(s);
 	return s;
 fail:
 	sampler_free(s);
@@ -644,6 +665,58 @@ static int read_smaps_file(struct sampler *s, int pid, const char *file, struct 
 	return smaps_parse(s->buf.data ? s->buf.data : "", (size_t)n, out);
 }
 
+// Reads one cgroup file (mount + path + name) into the scratch buffer.
+static ssize_t read_cg_file(struct sampler *s, const char *mount, const char *rel, const char *name)
+{
+	char path[1024];
+
+	if (!mount[0] || snprintf(path, sizeof path, "%s%s/%s", mount, rel, name) >= (int)sizeof path)
+		return -ENAMETOOLONG;
+	return procfs_read_at(AT_FDCWD, path, s->scratch, 4096);
+}
+
+// Fills the cgroup section of a detail read: pressure and (v2) the memory
+// files, or (v1) usage and limit; whatever the layout has.
+static void read_cgroup(struct sampler *s, int pid, struct cgroup_detail *cg)
+{
+	char path[48];
+	ssize_t n;
+
+	memset(cg, 0, sizeof *cg);
+	snprintf(path, sizeof path, "%d/cgroup", pid);
+	n = procfs_read_at(s->proc_fd, path, s->scratch, 4096);
+	if (n <= 0 || procparse_cgroup_paths(s->scratch, (size_t)n, cg->v2_path, sizeof cg->v2_path,
+					     cg->v1_path, sizeof cg->v1_path) < 0)
+		return;
+	if (cg->v2_path[0]) {
+		const char *m = s->cg_mounts.v2, *r = strcmp(cg->v2_path, "/") ? cg->v2_path : "";
+
+		n = read_cg_file(s, m, r, "memory.pressure");
+		cg->have_pressure = n > 0 && psi_parse(s->scratch, (size_t)n, &cg->pressure) == 0;
+		if (s->memory_on_v2) {
+			n = read_cg_file(s, m, r, "memory.current");
+			cg->have_current = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->current) == 0;
+			n = read_cg_file(s, m, r, "memory.max");
+			cg->have_max = n > 0 && cgfiles_parse_limit(s->scratch, (size_t)n, &cg->max_unlimited,
+								    &cg->max) == 0;
+			n = read_cg_file(s, m, r, "memory.high");
+			cg->have_high = n > 0 && cgfiles_parse_limit(s->scratch, (size_t)n, &cg->high_unlimited,
+								     &cg->high) == 0;
+			n = read_cg_file(s, m, r, "memory.swap.current");
+			cg->have_swap = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->swap_current) == 0;
+		}
+	}
+	if (!s->memory_on_v2 && cg->v1_path[0]) {
+		const char *m = s->cg_mounts.v1_memory, *r = strcmp(cg->v1_path, "/") ? cg->v1_path : "";
+
+		n = read_cg_file(s, m, r, "memory.usage_in_bytes");
+		cg->have_v1 = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->v1_usage) == 0;
+		n = read_cg_file(s, m, r, "memory.limit_in_bytes");
+		cg->have_v1 = cg->have_v1 && n > 0 &&
+			      cgfiles_parse_limit(s->scratch, (size_t)n, &cg->v1_unlimited, &cg->v1_limit) == 0;
+	}
+}
+
 int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
 {
 	char path[48];
@@ -663,6 +736,7 @@ int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct
 		return d->err;
 	}
 	procparse_stat_state(s->scratch, (size_t)n, &d->state);
+	read_cgroup(s, pid, &d->cg);
 	d->err = read_smaps_file(s, pid, "smaps", &d->maps);
 	if (d->err == -ENOENT || d->err == -ESRCH) {
 		d->exited = true;

@@ -56,6 +56,18 @@ int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
  * unprivileged triggers need a multiple of 2 s). */
 int sampler_psi_trigger(unsigned stall_us, unsigned window_us);
 
+/* A process's memory cgroup, as far as this machine's layout shows it. */
+struct cgroup_detail {
+	char v2_path[256], v1_path[256];   // raw, relative to each hierarchy's root
+	bool have_pressure;                // v2 memory.pressure
+	struct psi pressure;
+	bool have_current, have_max, max_unlimited, have_high, high_unlimited, have_swap;
+	uint64_t current, max, high, swap_current;   // bytes (v2)
+	bool have_v1;                      // v1 memory.usage_in_bytes / limit_in_bytes
+	bool v1_unlimited;
+	uint64_t v1_usage, v1_limit;       // bytes
+};
+
 /* What the detail view (and memtop --smaps) reads of one process. */
 struct proc_detail {
 	int pid;
@@ -65,6 +77,7 @@ struct proc_detail {
 	struct smaps maps;       // its mappings (names raw, not sanitised)
 	struct smaps rollup;     // smaps_rollup: one mapping, when have_rollup
 	bool have_rollup;
+	struct cgroup_detail cg;
 };
 
 /* Reads smaps, smaps_rollup and the state of one process. This is costly

@@ -7,6 +7,7 @@
 
 #include "output.h"
 #include "sampler.h"
+#include "text.h"
 
 // The size fields of a mapping, row or total as JSON members.
 static void json_sizes(FILE *f, uint64_t size, uint64_t rss, uint64_t pss, uint64_t dirty,
@@ -24,8 +25,48 @@ static void json_total(FILE *f, const struct smaps_map *m)
 	fputc('}', f);
 }
 
+// A KiB number from bytes, or null.
+static void json_kb(FILE *f, const char *key, bool have, bool unlimited, uint64_t bytes)
+{
+	if (!have)
+		fprintf(f, ", \"%s\": null", key);
+	else if (unlimited)
+		fprintf(f, ", \"%s\": \"max\"", key);
+	else
+		fprintf(f, ", \"%s\": %" PRIu64, key, bytes / 1024);
+}
+
+// The process's memory cgroup: paths, pressure and the memory files.
+static void json_cgroup(FILE *f, const struct cgroup_detail *cg)
+{
+	char v2[1024], v1[1024];
+
+	text_sanitize(cg->v2_path, strlen(cg->v2_path), v2, sizeof v2);
+	text_sanitize(cg->v1_path, strlen(cg->v1_path), v1, sizeof v1);
+	fputs("{\"v2_path\": ", f);
+	output_json_string(f, v2);
+	fputs(", \"v1_memory_path\": ", f);
+	output_json_string(f, v1);
+	fputs(", \"pressure\": ", f);
+	if (cg->have_pressure)
+		fprintf(f, "{\"some\": {\"avg10\": %.2f, \"avg60\": %.2f, \"avg300\": %.2f, \"total_us\": %"
+			PRIu64 "}, \"full\": {\"avg10\": %.2f, \"avg60\": %.2f, \"avg300\": %.2f, "
+			"\"total_us\": %" PRIu64 "}}", cg->pressure.some.avg10, cg->pressure.some.avg60,
+			cg->pressure.some.avg300, cg->pressure.some.total_us, cg->pressure.full.avg10,
+			cg->pressure.full.avg60, cg->pressure.full.avg300, cg->pressure.full.total_us);
+	else
+		fputs("null", f);
+	json_kb(f, "current_kb", cg->have_current, false, cg->current);
+	json_kb(f, "max_kb", cg->have_max, cg->max_unlimited, cg->max);
+	json_kb(f, "high_kb", cg->have_high, cg->high_unlimited, cg->high);
+	json_kb(f, "swap_current_kb", cg->have_swap, false, cg->swap_current);
+	json_kb(f, "v1_usage_kb", cg->have_v1, false, cg->v1_usage);
+	json_kb(f, "v1_limit_kb", cg->have_v1, cg->v1_unlimited, cg->v1_limit);
+	fputc('}', f);
+}
+
 void smapsdump_json(FILE *f, int pid, const char *comm, const struct maptable *t,
-		    const struct smaps_map *rollup)
+		    const struct smaps_map *rollup, const struct cgroup_detail *cg)
 {
 	fprintf(f, "{\"pid\": %d, \"comm\": ", pid);
 	output_json_string(f, comm);
@@ -47,6 +88,11 @@ void smapsdump_json(FILE *f, int pid, const char *comm, const struct maptable *t
 		fprintf(f, "{\"rss_kb\": %" PRIu64 ", \"pss_kb\": %" PRIu64 ", \"private_dirty_kb\": %"
 			PRIu64 ", \"anonymous_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64 "}", rollup->rss_kb,
 			rollup->pss_kb, rollup->private_dirty_kb, rollup->anonymous_kb, rollup->swap_kb);
+	else
+		fputs("null", f);
+	fputs(", \"cgroup\": ", f);
+	if (cg)
+		json_cgroup(f, cg);
 	else
 		fputs("null", f);
 	fputs("}\n", f);
@@ -132,7 +178,7 @@ int smapsdump_run(const struct options *opts)
 		const struct smaps_map *rollup = d.have_rollup ? &d.rollup.maps[0] : NULL;
 
 		if (opts->format == FORMAT_JSON)
-			smapsdump_json(stdout, pid, comm, &t, rollup);
+			smapsdump_json(stdout, pid, comm, &t, rollup, &d.cg);
 		else if (opts->format == FORMAT_CSV)
 			smapsdump_csv(stdout, &t);
 		else

@@ -16,8 +16,9 @@ int smapsdump_run(const struct options *opts);
 
 /* The formats, for tests: pid and comm (sanitised) head the output; rollup
  * may be NULL. */
+struct cgroup_detail;
 void smapsdump_json(FILE *f, int pid, const char *comm, const struct maptable *t,
-		    const struct smaps_map *rollup);
+		    const struct smaps_map *rollup, const struct cgroup_detail *cg);
 void smapsdump_csv(FILE *f, const struct maptable *t);
 void smapsdump_table(FILE *f, int pid, const char *comm, const struct maptable *t,
 		     const struct smaps_map *rollup);

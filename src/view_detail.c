@@ -146,6 +146,35 @@ static int draw_oom(struct app *a, int y)
 	return y + 1;
 }
 
+// The memory cgroup's pressure and usage against its limit (v2 or v1).
+static int draw_cgroup(struct app *a, int y)
+{
+	const struct cgroup_detail *cg = &a->detail.d.cg;
+	char buf[512], u[16], l[16];
+	size_t o = 0;
+
+	o += (size_t)snprintf(buf + o, sizeof buf - o, "cgroup memory: ");
+	if (cg->have_pressure)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "pressure some %.2f %.2f %.2f full %.2f %.2f %.2f",
+				      cg->pressure.some.avg10, cg->pressure.some.avg60, cg->pressure.some.avg300,
+				      cg->pressure.full.avg10, cg->pressure.full.avg60, cg->pressure.full.avg300);
+	else
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "pressure n/a");
+	if (cg->have_current && o < sizeof buf)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "; current %s of max %s",
+				      text_human_kb(cg->current / 1024, u, sizeof u),
+				      !cg->have_max ? "n/a" : cg->max_unlimited ? "unlimited"
+				      : text_human_kb(cg->max / 1024, l, sizeof l));
+	else if (cg->have_v1 && o < sizeof buf)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "; usage %s of limit %s (v1)",
+				      text_human_kb(cg->v1_usage / 1024, u, sizeof u),
+				      cg->v1_unlimited ? "unlimited" : text_human_kb(cg->v1_limit / 1024, l, sizeof l));
+	else if (o < sizeof buf)
+		snprintf(buf + o, sizeof buf - o, "; usage and limit n/a");
+	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	return y + 1;
+}
+
 static int draw_leak(struct app *a, int y)
 {
 	const struct leak_verdict *v = &a->detail.verdict;
@@ -339,6 +368,7 @@ void view_detail_draw(struct app *a)
 	y = draw_command(a, y, LINES >= 30 ? 2 : 1);
 	y = draw_memory(a, y);
 	y = draw_oom(a, y);
+	y = draw_cgroup(a, y);
 	y = draw_leak(a, y);
 	if (graph_h) {
 		y = draw_graph(a, y, graph_h, "anonymous + swap", false);

@@ -568,6 +568,32 @@ def test_leak_shapes_live(memtop):
         gate_clean.returncode, clean_err.decode())
 
 
+def test_cgroup_pressure(memtop):
+    """A process thrashing in a cgroup with a 32 MiB limit: memtop --smaps
+    reports that cgroup's own memory pressure (non-zero) and its limit."""
+    if memtop != BINARIES[0]:
+        return                            # needs root and cgroups: one binary is enough
+    import cgroup                         # tests/common/cgroup.py; raises CgroupError here
+    with cgroup.PressureCgroup(32) as cg:
+        deadline = time.monotonic() + TIMEOUT
+        while cg.pressure()["some"]["total"] == 0:
+            assert time.monotonic() < deadline, "no pressure in the test cgroup"
+            time.sleep(0.1)
+        rc, out, err = run_memtop(memtop, ["--smaps", str(cg.pid), "--format", "json"])
+        assert rc == 0, err
+        got = json.loads(out)["cgroup"]
+    assert got["v2_path"] == cg.v2_rel, (got["v2_path"], cg.v2_rel)
+    assert got["pressure"]["some"]["total_us"] > 0, got["pressure"]
+    assert got["pressure"]["full"]["total_us"] <= got["pressure"]["some"]["total_us"]
+    if cg.layout.memory_on_v2:
+        assert got["max_kb"] == 32 * 1024, got
+        assert 0 < got["current_kb"] <= 32 * 1024 + 64, got
+    else:
+        assert got["v1_memory_path"] == cg.v1_rel, (got["v1_memory_path"], cg.v1_rel)
+        assert got["v1_limit_kb"] == 32 * 1024, got
+        assert 0 < got["v1_usage_kb"] <= 32 * 1024, got
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 BINARIES = []
 
