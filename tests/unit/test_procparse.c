@@ -544,6 +544,37 @@ static void test_stat_state(void **state)
 	}
 }
 
+static void test_cgroup_both_paths(void **state)
+{
+	static const char hybrid[] = "9:name=systemd:/\n4:memory:/a/b\n1:cpu:/\n0::/c d\n";
+	static const char v2only[] = "0::/user.slice/x.scope\n";
+	static const char v1only[] = "5:cpu,memory:/m\n";
+	char v2[64], v1[64], tiny[4], *buf;
+
+	(void)state;
+	buf = test_bytes(hybrid, sizeof hybrid - 1);
+	assert_int_equal(procparse_cgroup_paths(buf, sizeof hybrid - 1, v2, sizeof v2, v1, sizeof v1), 0);
+	assert_string_equal(v2, "/c d");
+	assert_string_equal(v1, "/a/b");
+	assert_int_equal(procparse_cgroup_paths(buf, sizeof hybrid - 1, tiny, sizeof tiny, v1, sizeof v1), 0);
+	assert_string_equal(tiny, "/c ");                       // cut to the capacity
+	free(buf);
+	buf = test_bytes(v2only, sizeof v2only - 1);
+	assert_int_equal(procparse_cgroup_paths(buf, sizeof v2only - 1, v2, sizeof v2, v1, sizeof v1), 0);
+	assert_string_equal(v2, "/user.slice/x.scope");
+	assert_string_equal(v1, "");
+	free(buf);
+	buf = test_bytes(v1only, sizeof v1only - 1);
+	assert_int_equal(procparse_cgroup_paths(buf, sizeof v1only - 1, v2, sizeof v2, v1, sizeof v1), 0);
+	assert_string_equal(v2, "");
+	assert_string_equal(v1, "/m");
+	free(buf);
+	buf = test_bytes("garbage\n", 8);
+	assert_int_equal(procparse_cgroup_paths(buf, 8, v2, sizeof v2, v1, sizeof v1), -EINVAL);
+	free(buf);
+	assert_int_equal(procparse_cgroup_paths("", 0, v2, sizeof v2, v1, sizeof v1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_stat_cut_inside_start_time),
 		cmocka_unit_test(test_stat_every_truncation),
 		cmocka_unit_test(test_stat_state),
+		cmocka_unit_test(test_cgroup_both_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
