@@ -221,6 +221,8 @@ static void trigger_setup(struct app *a, const struct options *opts)
 		return;
 	}
 	a->trigger_fd = fd;
+	a->trigger_stall_ms = stall;
+	a->trigger_window_ms = window;
 	snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger: any stall of %u ms within %u ms "
 		 "wakes the screen at once", stall, window);
 }
@@ -234,8 +236,8 @@ static void trigger_fired(struct app *a)
 
 	if (localtime_r(&now, &tm))
 		strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-	snprintf(a->alert, sizeof a->alert, "MEMORY PRESSURE at %s: tasks stalled past the trigger "
-		 "(%s)", clock, a->trigger_desc + strlen("PSI trigger: "));
+	snprintf(a->alert, sizeof a->alert, "MEMORY PRESSURE at %s: tasks stalled on memory for over "
+		 "%u ms within %u ms", clock, a->trigger_stall_ms, a->trigger_window_ms);
 	a->alert_until = mono_now() + 10.0;
 	app_tick(a);
 }

@@ -72,6 +72,7 @@ struct app {
 	struct detail detail;
 	int trigger_fd;                  // PSI trigger (POLLPRI), or -1
 	char trigger_desc[160];          // what was registered, or why not (help screen)
+	unsigned trigger_stall_ms, trigger_window_ms;   // as registered
 	bool show_cgroup;                // the CGROUP column (C)
 	double alert_until;              // monotonic time the pressure banner shows until
 	char alert[160];

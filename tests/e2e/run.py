@@ -1051,6 +1051,26 @@ def test_cgroup_column(tmux):
         p.wait("C again: no CGROUP column", lambda s: has_frame(s) and "CGROUP" not in s[header_index(s)])
 
 
+def test_pressure_trigger_wakes_before_the_tick(tmux):
+    """With a 20 s refresh interval, memory pressure (a process thrashing in a
+    32 MiB cgroup) must bring the MEMORY PRESSURE banner well before the next
+    tick: the PSI trigger wakes the loop."""
+    import cgroup                         # tests/common/cgroup.py; CgroupError fails the test
+    with Session(tmux, ("-d", "20")) as p:
+        p.wait_table()
+        p.keys("h")
+        help_screen = p.wait("the help screen", lambda s: any("PSI trigger" in line for line in s))
+        line = [l for l in help_screen if "PSI trigger" in l][0]
+        assert "wakes the screen at once" in line, "no trigger registered: %r" % line
+        p.keys("q")
+        p.wait("back on the list", has_frame)
+        start = time.monotonic()
+        with cgroup.PressureCgroup(32):
+            s = p.wait("the pressure banner", lambda s: "MEMORY PRESSURE at" in s[3], timeout=15)
+        woke = time.monotonic() - start
+        assert woke < 15, "banner after %.1f s" % woke
+
+
 def test_detail_zombie(tmux):
     """The viewed process exits but is not reaped yet (a zombie, with no
     memory left): EXITED, with its last data rather than zeros."""
@@ -1105,6 +1125,7 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
          test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie, test_cgroup_column,
+         test_pressure_trigger_wakes_before_the_tick,
          test_detail_permission_denied]
 
 

@@ -420,6 +420,17 @@ def main():
                                           and (map_row(s, "[heap]") or "-").split()[-2].startswith("+")
                                           and "grew most" in s[-1],
                                           target="detail", lines=DETAIL_LINES)
+        # The pressure scene: a process thrashing its page cache in a cgroup
+        # limited to 32 MiB stalls; the PSI trigger brings the banner at once
+        # although this memtop refreshes only every 10 s.
+        import cgroup                     # tests/common/cgroup.py (needs root)
+        tmux.new_session("pressure", COLS, LINES, cwd=ROOT, command="./memtop -d 10")
+        wait_screen(tmux, "the pressure scene's first frame", lambda s: s[0].startswith("Mem["),
+                    target="pressure")
+        with cgroup.PressureCgroup(32):
+            shots["pressure.png"] = wait_screen(tmux, "the pressure banner",
+                                                lambda s: "MEMORY PRESSURE at" in s[3],
+                                                target="pressure", timeout=30)
         for name, text in shots.items():
             lines = DETAIL_LINES if name == "detail.png" else LINES
             img = renderer.render(parse_capture(text, COLS, lines))
