@@ -127,6 +127,7 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 	build/bench/readcost 20
 	build/bench/smapsbench tests/fixtures/smaps/large-10000.txt
 	build/bench/leakreplay 24 5
+	python3 tests/bench/triggerbench.py
 	python3 tests/bench/leakbench.py
 
 build/bench/readcost: tests/bench/readcost.c | build/bench
