@@ -152,6 +152,12 @@ void app_tick(struct app *a)
 	if (proctable_update(&a->table, &a->snap) < 0)
 		ui_fatal("out of memory");
 	sysmodel_update(&a->sys, &a->snap, &a->table);
+	{
+		int suspects[64];      // their cgroup headroom is read from the next tick on
+
+		sampler_set_cgroup_watch(a->sampler, suspects,
+					 proctable_suspect_pids(&a->table, suspects, 64));
+	}
 	a->have_snap = true;
 	app_relist(a);
 	if (a->screen == SCREEN_DETAIL)

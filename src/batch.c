@@ -117,8 +117,13 @@ int batch_run(const struct options *opts)
 
 		if (rc == 0)
 			rc = proctable_update(&table, &snap);
-		if (rc == 0)
+		if (rc == 0) {
+			int suspects[64];
+
 			sysmodel_update(&sys, &snap, &table);
+			// Their cgroup headroom is read from the next tick on.
+			sampler_set_cgroup_watch(s, suspects, proctable_suspect_pids(&table, suspects, 64));
+		}
 		if (rc < 0) {
 			fprintf(stderr, "memtop: cannot sample /proc: %s\n", strerror(-rc));
 			status = 1;

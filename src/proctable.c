@@ -98,6 +98,30 @@ static void proc_advance(struct proc *p, const struct proc_sample *s)
 	p->last_anon_kb = s->anon_kb;
 }
 
+// A suspected leak's time until it alone uses up what is left: MemAvailable,
+// or its memory cgroup's headroom when that is smaller.
+static double proc_eta(const struct proc *p, const struct sys_sample *sys)
+{
+	double room;
+
+	if (!p->verdict.suspected || (!sys->have_meminfo && !p->s->have_cg_headroom))
+		return -1;
+	room = sys->have_meminfo ? (double)sys->available_kb : INFINITY;
+	if (p->s->have_cg_headroom && (double)p->s->cg_headroom_kb < room)
+		room = (double)p->s->cg_headroom_kb;
+	return sysmodel_process_eta(room, p->verdict.rate_kb_per_min);
+}
+
+size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n && n < max; i++)
+		if (t->v[i].verdict.suspected)
+			pids[n++] = t->v[i].pid;
+	return n;
+}
+
 int proctable_update(struct proctable *t, const struct snapshot *snap)
 {
 	double now = snap->sys.mono_time;
@@ -122,9 +146,7 @@ int proctable_update(struct proctable *t, const struct snapshot *snap)
 		}
 		if (proc_track(&t->spare[n], s, now) < 0)
 			rc = -ENOMEM;                           // it goes on without a detector
-		t->spare[n].eta_s = t->spare[n].verdict.suspected && snap->sys.have_meminfo
-				    ? sysmodel_process_eta((double)snap->sys.available_kb,
-							   t->spare[n].verdict.rate_kb_per_min) : -1;
+		t->spare[n].eta_s = proc_eta(&t->spare[n], &snap->sys);
 		n++;
 	}
 	while (i < t->n)

@@ -36,7 +36,8 @@ struct proc {
 	double first_seen, last_seen;  // monotonic seconds
 	struct leak_verdict verdict;
 	double eta_s;                  // a suspected leak: seconds until it alone would use up
-	                               // MemAvailable at its rate; < 0 otherwise
+	                               // MemAvailable, or its cgroup's limit when that leaves
+	                               // less, at its rate; < 0 otherwise
 };
 
 /* Sort keys, one per sortable column, in on-screen column order. */
@@ -53,6 +54,8 @@ struct proctable {
 
 /* Returns 0, or -ENOMEM (the table is then unchanged). */
 int proctable_update(struct proctable *t, const struct snapshot *snap);
+/* Copies the pids of up to max suspected leaks into pids; returns how many. */
+size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max);
 /* The leak signal of a sample: anonymous RSS plus swap, KiB. */
 uint64_t proctable_signal_kb(const struct proc_sample *s);
 /* Fills t->order sorted by key (ties by pid ascending). */

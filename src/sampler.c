@@ -52,6 +52,8 @@ struct sampler {
 	size_t nlisted;
 	int *wanted;                         // heap and detail every tick; sorted
 	size_t nwanted, wanted_cap;
+	int *cg_watch;                       // cgroup headroom every tick; sorted
+	size_t ncg_watch, cg_watch_cap;
 	int proc_fd;
 	DIR *proc_dir;
 	int psi_fd;
@@ -179,6 +181,11 @@ static bool is_wanted(const struct sampler *s, int pid)
 int sampler_set_wanted(struct sampler *s, const int *pids, size_t n)
 {
 	return pid_set_assign(&s->wanted, &s->nwanted, &s->wanted_cap, pids, n);
+}
+
+int sampler_set_cgroup_watch(struct sampler *s, const int *pids, size_t n)
+{
+	return pid_set_assign(&s->cg_watch, &s->ncg_watch, &s->cg_watch_cap, pids, n);
 }
 
 // The PSI file; MEMTOP_PSI_PATH overrides it for tests that simulate a
@@ -588,6 +595,31 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	}
 }
 
+static void read_cgroup(struct sampler *s, int pid, struct cgroup_detail *cg);
+
+// What the memory cgroup of each watched process still allows (limit minus
+// usage), where it has a limit: v2 memory.max/current or v1 limit/usage.
+static void refresh_cg_headroom(struct sampler *s)
+{
+	struct cgroup_detail cg;
+
+	for (size_t i = 0; i < s->nents; i++) {
+		struct proc_sample *e = &s->ents[i];
+
+		e->have_cg_headroom = false;
+		if (!s->ncg_watch || !bsearch(&e->pid, s->cg_watch, s->ncg_watch, sizeof e->pid, cmp_int))
+			continue;
+		read_cgroup(s, e->pid, &cg);
+		if (cg.have_current && cg.have_max && !cg.max_unlimited) {
+			e->have_cg_headroom = true;
+			e->cg_headroom_kb = cg.max > cg.current ? (cg.max - cg.current) / 1024 : 0;
+		} else if (cg.have_v1 && !cg.v1_unlimited) {
+			e->have_cg_headroom = true;
+			e->cg_headroom_kb = cg.v1_limit > cg.v1_usage ? (cg.v1_limit - cg.v1_usage) / 1024 : 0;
+		}
+	}
+}
+
 int sampler_tick(struct sampler *s, struct snapshot *out)
 {
 	struct proc_sample *swap;
@@ -615,6 +647,7 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 	s->nents = n;
 	refresh_details(s);
 	refresh_heaps(s);
+	refresh_cg_headroom(s);
 	for (size_t i = 0; i < s->nents; i++)
 		if (!s->ents[i].kthread || s->cfg.kernel_threads)
 			s->view[nview++] = &s->ents[i];
@@ -633,6 +666,7 @@ void sampler_free(struct sampler *s)
 		free(s->listing);
 	free(s->listed);
 	free(s->wanted);
+	free(s->cg_watch);
 	free(s->ents);
 	free(s->next);
 	free(s->todo);

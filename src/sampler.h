@@ -50,6 +50,11 @@ void sampler_free(struct sampler *s);
  * no heap size. Returns 0 or -ENOMEM. */
 int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
 
+/* Sets the processes whose memory cgroup limit and usage are read every tick
+ * (the suspected leaks, for their time to exhaustion). Others have none.
+ * Returns 0 or -ENOMEM. */
+int sampler_set_cgroup_watch(struct sampler *s, const int *pids, size_t n);
+
 /* Registers a PSI trigger on the memory pressure file: the returned fd
  * signals POLLPRI when tasks stall for stall_us within window_us. Returns
  * the fd, or -errno (no PSI, no permission, or a window the kernel refuses:

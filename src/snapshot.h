@@ -59,6 +59,11 @@ struct proc_sample {
 	bool have_heap;
 	uint64_t heap_kb;
 
+	// Read only for processes whose cgroup limit was asked for (suspected
+	// leaks): what the memory cgroup still allows, when it has a limit.
+	bool have_cg_headroom;
+	uint64_t cg_headroom_kb;
+
 	struct sample_private priv;
 };
 

@@ -155,6 +155,45 @@ static void test_stall_share_from_totals(void **state)
 	assert_false(m.have_psi_now);
 }
 
+static void test_leak_eta_uses_the_smaller_room(void **state)
+{
+	static struct proc_sample s;
+	const struct proc_sample *p[1] = { &s };
+	struct snapshot snap = { .procs = p, .nprocs = 1 };
+	struct proctable t = { 0 };
+	int pids[4];
+
+	(void)state;
+	s = (struct proc_sample){ .pid = 42, .start_ticks = 1, .have_detail = true,
+				  .cmdline = none, .cgroup = none };
+	snap.sys.have_meminfo = true;
+	snap.sys.available_kb = 10 * 1024 * 1024;           // 10 GiB free
+	for (int i = 0; i <= 120; i++) {                    // a steady 1 MiB/s leak for 2 min
+		snap.sys.mono_time = i;
+		s.anon_kb = s.rss_kb = 100 * 1024 + (uint64_t)i * 1024;
+		assert_int_equal(proctable_update(&t, &snap), 0);
+	}
+	assert_true(t.v[0].verdict.suspected);
+	assert_int_equal(proctable_suspect_pids(&t, pids, 4), 1);
+	assert_int_equal(pids[0], 42);
+	double rate_s = t.v[0].verdict.rate_kb_per_min / 60.0;
+	assert_true(fabs(t.v[0].eta_s - 10.0 * 1024 * 1024 / rate_s) < 1);
+	// Its cgroup leaves only 60 MiB: that is what runs out first.
+	s.have_cg_headroom = true;
+	s.cg_headroom_kb = 60 * 1024;
+	snap.sys.mono_time = 121;
+	s.anon_kb = s.rss_kb += 1024;
+	assert_int_equal(proctable_update(&t, &snap), 0);
+	assert_true(fabs(t.v[0].eta_s - 60.0 * 1024 / (t.v[0].verdict.rate_kb_per_min / 60.0)) < 1);
+	// A limit with more room than the machine has changes nothing.
+	s.cg_headroom_kb = 100ULL * 1024 * 1024;
+	snap.sys.mono_time = 122;
+	s.anon_kb = s.rss_kb += 1024;
+	assert_int_equal(proctable_update(&t, &snap), 0);
+	assert_true(fabs(t.v[0].eta_s - 10.0 * 1024 * 1024 / (t.v[0].verdict.rate_kb_per_min / 60.0)) < 1);
+	proctable_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_trend_helper),
 		cmocka_unit_test(test_oom_pick),
 		cmocka_unit_test(test_stall_share_from_totals),
+		cmocka_unit_test(test_leak_eta_uses_the_smaller_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
