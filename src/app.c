@@ -80,6 +80,7 @@ static void detail_copy(struct detail *dt, const struct proc *p)
 	dt->last.cmdline = dt->cmdline;
 	dt->last.cgroup = dt->cgroup;
 	dt->verdict = p->verdict;
+	dt->eta_s = p->eta_s;
 	dt->have_hist = p->leak != NULL;
 	if (p->leak)
 		dt->hist = p->leak->hist;

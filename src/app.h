@@ -39,6 +39,7 @@ struct detail {
 	struct proc_sample last;         // strings point at the copies below
 	char cmdline[4096], cgroup[512];
 	struct leak_verdict verdict;
+	double eta_s;                    // its own time to exhaustion, < 0 when none
 	struct history hist;
 	bool have_hist;
 	uint64_t flat_sig_kb;

@@ -183,9 +183,15 @@ static int draw_leak(struct app *a, int y)
 	if (v->have_rate)
 		text_human_delta_kb((int64_t)llround(v->rate_kb_per_min), rate, sizeof rate);
 	if (v->suspected) {
+		char eta[64] = "";
+
 		format_age(v->since_s, since, sizeof since);
-		snprintf(buf, sizeof buf, "LEAK SUSPECTED: growing %s/min for %s, confidence %.0f%%", rate,
-			 since, v->score * 100);
+		if (a->detail.eta_s >= 0) {
+			strcpy(eta, "; alone it fills memory in ~");
+			format_age(a->detail.eta_s, eta + strlen(eta), sizeof eta - strlen(eta));
+		}
+		snprintf(buf, sizeof buf, "LEAK SUSPECTED: growing %s/min for %s, confidence %.0f%%%s", rate,
+			 since, v->score * 100, eta);
 		view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_LEAK));
 	} else {
 		snprintf(buf, sizeof buf, "No leak suspected (growth %s%s, confidence %.0f%%)", rate,
