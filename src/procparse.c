@@ -99,14 +99,15 @@ static bool controllers_have_memory(const char *p, const char *e)
 	return false;
 }
 
-int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap)
+// Finds, in /proc/PID/cgroup text, the v2 ("0::") line's path and the path
+// of the v1 line whose controllers include memory, as spans of buf.
+// Returns 0, or -EINVAL for a line that is not "ID:CONTROLLERS:PATH".
+static int cgroup_find(const char *buf, size_t len, const char **v2, const char **v2end,
+		       const char **v1, const char **v1end)
 {
 	const char *p = buf, *end = buf + len;
-	bool have_v2 = false;
 
-	if (cap == 0)
-		return -EINVAL;
-	out[0] = '\0';
+	*v2 = *v2end = *v1 = *v1end = NULL;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
@@ -115,17 +116,29 @@ int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap)
 
 		if (!c2)
 			return -EINVAL;
-		if (controllers_have_memory(c1 + 1, c2)) {
-			cgroup_copy_path(c2 + 1, eol, out, cap);
-			return 0;
-		}
-		if (c1 - p == 1 && *p == '0' && c2 == c1 + 1) {
-			cgroup_copy_path(c2 + 1, eol, out, cap);
-			have_v2 = true;
-		}
+		if (controllers_have_memory(c1 + 1, c2))
+			*v1 = c2 + 1, *v1end = eol;
+		else if (c1 - p == 1 && *p == '0' && c2 == c1 + 1)
+			*v2 = c2 + 1, *v2end = eol;
 		p = nl ? nl + 1 : end;
 	}
-	return have_v2 ? 0 : -EINVAL;
+	return 0;
+}
+
+int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap)
+{
+	const char *v2, *v2end, *v1, *v1end;
+
+	if (cap == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if (cgroup_find(buf, len, &v2, &v2end, &v1, &v1end) < 0 || (!v1 && !v2))
+		return -EINVAL;
+	if (v1)                      // hybrid: the v1 memory controller governs memory
+		cgroup_copy_path(v1, v1end, out, cap);
+	else
+		cgroup_copy_path(v2, v2end, out, cap);
+	return 0;
 }
 
 int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
@@ -172,24 +185,16 @@ int procparse_stat_state(const char *buf, size_t len, char *state)
 int procparse_cgroup_paths(const char *buf, size_t len, char *v2, size_t v2cap, char *v1mem,
 			   size_t v1cap)
 {
-	const char *p = buf, *end = buf + len;
+	const char *a, *aend, *b, *bend;
 
 	if (v2cap == 0 || v1cap == 0)
 		return -EINVAL;
 	v2[0] = v1mem[0] = '\0';
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		const char *c1 = memchr(p, ':', (size_t)(eol - p));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) : NULL;
-
-		if (!c2)
-			return -EINVAL;
-		if (controllers_have_memory(c1 + 1, c2))
-			cgroup_copy_path(c2 + 1, eol, v1mem, v1cap);
-		else if (c1 - p == 1 && *p == '0' && c2 == c1 + 1)
-			cgroup_copy_path(c2 + 1, eol, v2, v2cap);
-		p = nl ? nl + 1 : end;
-	}
-	return v2[0] || v1mem[0] ? 0 : -EINVAL;
+	if (cgroup_find(buf, len, &a, &aend, &b, &bend) < 0 || (!a && !b))
+		return -EINVAL;
+	if (a)
+		cgroup_copy_path(a, aend, v2, v2cap);
+	if (b)
+		cgroup_copy_path(b, bend, v1mem, v1cap);
+	return 0;
 }
