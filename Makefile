@@ -57,14 +57,21 @@ build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
 build/asan/memtop: $(SAN_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJS) $(PKG_LIBS) -lm
 
-build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) | build/asan/tests
+# Fixtures too large to keep in git are generated (deterministically).
+LARGE_SMAPS := build/generated/smaps-large-10000.txt
+
+$(LARGE_SMAPS): tests/fixtures/smaps/make-large.py | build/generated
+	python3 $< $@
+
+build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) $(LARGE_SMAPS) | build/asan/tests
 	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
+		-DLARGE_SMAPS='"$(CURDIR)/$(LARGE_SMAPS)"' \
 		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 
 build/workloads/%: tests/workloads/%.c | build/workloads
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $< -lm
 
-build build/asan build/asan/tests build/workloads build/bench:
+build build/asan build/asan/tests build/workloads build/bench build/generated:
 	mkdir -p $@
 
 # Installs what is missing when run as root; otherwise names the apt-get line.
@@ -123,9 +130,9 @@ screenshots: memtop $(WORKLOADS)
 
 # Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
 # length of the real leak-detection run (default 15).
-bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench $(WORKLOADS)
+bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench $(LARGE_SMAPS) $(WORKLOADS)
 	build/bench/readcost 20
-	build/bench/smapsbench tests/fixtures/smaps/large-10000.txt
+	build/bench/smapsbench $(LARGE_SMAPS)
 	build/bench/leakreplay 24 5
 	python3 tests/bench/triggerbench.py
 	python3 tests/bench/leakbench.py

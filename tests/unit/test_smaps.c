@@ -281,7 +281,7 @@ static void test_large(void **state)
 	struct smaps_map t;
 
 	(void)state;
-	assert_int_equal(parse_fixture("smaps/large-10000.txt", &s), 0);
+	assert_int_equal(parse_fixture(LARGE_SMAPS, &s), 0);
 	assert_int_equal(s.n, 10000);
 	assert_names_consistent(&s);
 	assert_header(&s, 0, 0x7f0000000000, 0x7f0000123000, "rw-p", 0, 0, "");
@@ -580,7 +580,7 @@ static void test_reuse(void **state)
 	size_t cap, names_cap;
 
 	(void)state;
-	assert_int_equal(parse_fixture("smaps/large-10000.txt", &s), 0);
+	assert_int_equal(parse_fixture(LARGE_SMAPS, &s), 0);
 	assert_int_equal(s.n, 10000);
 	maps = s.maps;
 	names = s.names;
@@ -603,7 +603,7 @@ static void test_reuse(void **state)
 	assert_int_equal(parse_fixture("smaps/empty.txt", &s), 0);
 	assert_int_equal(s.n, 0);
 	// Same size again: the same memory.
-	assert_int_equal(parse_fixture("smaps/large-10000.txt", &s), 0);
+	assert_int_equal(parse_fixture(LARGE_SMAPS, &s), 0);
 	assert_int_equal(s.n, 10000);
 	assert_ptr_equal(s.maps, maps);
 	assert_ptr_equal(s.names, names);
@@ -611,7 +611,7 @@ static void test_reuse(void **state)
 
 	// Growing from small to large keeps every mapping.
 	assert_int_equal(parse_fixture("smaps/handmade.txt", &s), 0);
-	assert_int_equal(parse_fixture("smaps/large-10000.txt", &s), 0);
+	assert_int_equal(parse_fixture(LARGE_SMAPS, &s), 0);
 	assert_int_equal(s.n, 10000);
 	assert_names_consistent(&s);
 	assert_kb(&s.maps[0], 1164, 1132, 1132, 0, 0, 792, 340, 1132, 0, 0);
