@@ -13,7 +13,7 @@ static int grow(void **v, size_t *cap, size_t want, size_t sz)
 	size_t c = *cap ? *cap : 64;
 	void *p;
 
-	if (want <= *cap && *v)        // never NULL: qsort(NULL, 0) is undefined
+	if (want <= *cap)
 		return 0;
 	while (c < want)
 		c *= 2;

@@ -509,8 +509,10 @@ static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, 
 {
 	const struct statm *then = &e->priv.detail_statm;
 
+	// On screen or named with -p: fresh, but no more than once a second even
+	// at a 0.1 s interval (status and the OOM files cost ~40 us a process).
 	if (wanted)
-		return true;
+		return s->now - e->detail_time >= SAMPLER_WANTED_MAX_AGE;
 	if (s->now >= e->priv.detail_due)
 		return true;
 	// Memory moved: read again, but not more often than MIN_AGE.
@@ -595,7 +597,7 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	}
 }
 
-static void read_cgroup(struct sampler *s, int pid, struct cgroup_detail *cg);
+static void read_cgroup(struct sampler *s, int pid, bool with_pressure, struct cgroup_detail *cg);
 
 // What the memory cgroup of each watched process still allows (limit minus
 // usage), where it has a limit: v2 memory.max/current or v1 limit/usage.
@@ -609,7 +611,7 @@ static void refresh_cg_headroom(struct sampler *s)
 		e->have_cg_headroom = false;
 		if (!s->ncg_watch || !bsearch(&e->pid, s->cg_watch, s->ncg_watch, sizeof e->pid, cmp_int))
 			continue;
-		read_cgroup(s, e->pid, &cg);
+		read_cgroup(s, e->pid, false, &cg);
 		if (cg.have_current && cg.have_max && !cg.max_unlimited) {
 			e->have_cg_headroom = true;
 			e->cg_headroom_kb = cg.max > cg.current ? (cg.max - cg.current) / 1024 : 0;
@@ -709,9 +711,9 @@ static ssize_t read_cg_file(struct sampler *s, const char *mount, const char *re
 	return procfs_read_at(AT_FDCWD, path, s->scratch, 4096);
 }
 
-// Fills the cgroup section of a detail read: pressure and (v2) the memory
-// files, or (v1) usage and limit; whatever the layout has.
-static void read_cgroup(struct sampler *s, int pid, struct cgroup_detail *cg)
+// Fills the cgroup section of a detail read: pressure (when asked for) and
+// (v2) the memory files, or (v1) usage and limit; whatever the layout has.
+static void read_cgroup(struct sampler *s, int pid, bool with_pressure, struct cgroup_detail *cg)
 {
 	char path[48];
 	ssize_t n;
@@ -725,8 +727,10 @@ static void read_cgroup(struct sampler *s, int pid, struct cgroup_detail *cg)
 	if (cg->v2_path[0]) {
 		const char *m = s->cg_mounts.v2, *r = strcmp(cg->v2_path, "/") ? cg->v2_path : "";
 
-		n = read_cg_file(s, m, r, "memory.pressure");
-		cg->have_pressure = n > 0 && psi_parse(s->scratch, (size_t)n, &cg->pressure) == 0;
+		if (with_pressure) {
+			n = read_cg_file(s, m, r, "memory.pressure");
+			cg->have_pressure = n > 0 && psi_parse(s->scratch, (size_t)n, &cg->pressure) == 0;
+		}
 		if (s->memory_on_v2) {
 			n = read_cg_file(s, m, r, "memory.current");
 			cg->have_current = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->current) == 0;
@@ -770,7 +774,7 @@ int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct
 		return d->err;
 	}
 	procparse_stat_state(s->scratch, (size_t)n, &d->state);
-	read_cgroup(s, pid, &d->cg);
+	read_cgroup(s, pid, true, &d->cg);
 	d->err = read_smaps_file(s, pid, "smaps", &d->maps);
 	if (d->err == -ENOENT || d->err == -ESRCH) {
 		d->exited = true;

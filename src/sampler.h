@@ -7,8 +7,8 @@
  *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
  *     control bytes and we want them shown escaped);
- *   when due: status, oom_score and oom_score_adj again (libproc2) — every tick
- *     for wanted processes (sampler_set_wanted), otherwise when statm changed and the
+ *   when due: status, oom_score and oom_score_adj again (libproc2) — at least
+ *     once a second for wanted processes (sampler_set_wanted), otherwise when statm changed and the
  *     last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest every
  *     SAMPLER_DETAIL_MAX_AGE (spread over ticks);
  *   maps (for [heap]): only for wanted processes, and only when their virtual
@@ -28,6 +28,7 @@
 #include "snapshot.h"
 
 #define SAMPLER_DETAIL_MIN_AGE 10.0   // seconds
+#define SAMPLER_WANTED_MAX_AGE 1.0    // seconds, for wanted processes
 #define SAMPLER_DETAIL_MAX_AGE 60.0   // seconds, plus up to 30 s of per-pid spread
 
 struct sampler_config {

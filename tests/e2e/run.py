@@ -661,35 +661,6 @@ def test_sighup(tmux):
     check_signal(tmux, signal.SIGHUP)
 
 
-def sgr_fg_at(line, index):
-    """The SGR foreground in effect at visible character index of a capture -e line."""
-    fg, visible, i = None, 0, 0
-    while i < len(line) and visible <= index:
-        m = re.match(r"\x1b\[([0-9;:]*)m", line[i:])
-        if m:
-            params = [int(x) if x else 0 for x in re.split("[;:]", m.group(1))]
-            j = 0
-            while j < len(params):
-                n = params[j]
-                if n == 0 or n == 39:
-                    fg = None
-                elif 30 <= n <= 37 or 90 <= n <= 97:
-                    fg = n
-                elif n in (38, 48) and j + 1 < len(params):
-                    span = 3 if params[j + 1] == 5 else 5 if params[j + 1] == 2 else 2
-                    if n == 38:
-                        fg = tuple(params[j:j + span])
-                    j += span - 1
-                j += 1
-            i += m.end()
-            continue
-        if visible == index:
-            return fg
-        visible += 1
-        i += 1
-    return fg
-
-
 def strip_sgr(line):
     return re.sub(r"\x1b\[[0-9;:]*m", "", line)
 
@@ -709,7 +680,7 @@ def test_hostile_name(tmux):
         assert len(mine) == 1, "no row for %d in the capture -e" % child.pid
         at = strip_sgr(mine[0]).index("\\e[31mevil")
         for k in range(at, at + len("\\e[31mevil")):
-            assert sgr_fg_at(mine[0], k) not in red, "the name is drawn red: %r" % mine[0]
+            assert sgr_state_at(mine[0], k)["fg"] not in red, "the name is drawn red: %r" % mine[0]
         assert "\x1b" not in "".join(strip_sgr(c) for c in colour), \
             "an escape that is not SGR is on screen"
 
@@ -881,7 +852,8 @@ def plain(capture):
 
 def sgr_state_at(line, index):
     """The SGR state (fg, bg, bold, reverse) in effect at visible character
-    index of a capture -e line; fg and bg as in sgr_fg_at."""
+    index of a capture -e line. fg and bg: None (default), a basic colour
+    code (30-37/90-97, 40-47/100-107), or the 38/48 parameters as a tuple."""
     st = {"fg": None, "bg": None, "bold": False, "reverse": False}
     visible, i = 0, 0
     while i < len(line):
