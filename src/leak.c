@@ -79,6 +79,7 @@ static double mann_kendall_z(const double *y, unsigned n)
 
 // Lag-1 autocorrelation of the residuals around the line of slope b,
 // clamped to [0, 0.95]: positive correlation inflates Mann-Kendall's Z.
+// 0 when the residuals are negligible next to the rise.
 static double residual_autocorrelation(const double *y, unsigned n, double b)
 {
 	double r[HISTORY_LEN], tmp[HISTORY_LEN], a, mean = 0, num = 0, den = 0;
@@ -96,7 +97,12 @@ static double residual_autocorrelation(const double *y, unsigned n, double b)
 		if (i + 1 < n)
 			num += (r[i] - mean) * (r[i + 1] - mean);
 	}
-	return den > 0 ? fmin(fmax(num / den, 0.0), 0.95) : 0.0;
+	// Residuals far smaller than the rise are rounding (pages, allocation
+	// chunks), not noise: their correlation says nothing about the trend
+	// and, near 1, would wrongly wipe out an almost perfect line's Z.
+	if (den <= 0 || sqrt(den / n) < 0.01 * fabs(y[n - 1] - y[0]))
+		return 0.0;
+	return fmin(fmax(num / den, 0.0), 0.95);
 }
 
 // The median of three values at the start or end of y.

@@ -216,11 +216,46 @@ static void test_evaluation_statistics(void **state)
 	assert_false(e.pass);
 }
 
+// A real heap leak (tests/workloads/leaker linear --rate 512 --via heap,
+// sampled by memtop -b -d 0.5): almost a perfect line, its residuals only
+// rounding. Their autocorrelation must not cut its trend statistic down:
+// it did, and a live test missed this leak now and then.
+static void test_real_heap_leak_keeps_its_full_trend(void **state)
+{
+	static struct leak_state st;
+	struct leak_eval e;
+	size_t len;
+	char *buf = fixture_read("leak/heap-512k-real.txt", &len), *p = buf, *end = buf + len;
+	double first = -1;
+
+	(void)state;
+	leak_init(&st, 0);
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		double t;
+		unsigned long v;
+
+		assert_non_null(nl);
+		*nl = '\0';
+		assert_int_equal(sscanf(p, "%lf %lu", &t, &v), 2);
+		leak_push(&st, t, v, v, HISTORY_NONE);
+		if (st.verdict.suspected && first < 0)
+			first = t;
+		p = nl + 1;
+	}
+	free(buf);
+	leak_evaluate(&st.hist.tier[0], 0, &e);
+	assert_true(e.z > 6);                     // 32 rising points: Z ~ 8
+	assert_true(first >= 0 && first <= 40);
+	assert_true(st.verdict.score >= 0.9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_buckets_and_gaps),
 		cmocka_unit_test(test_evaluation_statistics),
+		cmocka_unit_test(test_real_heap_leak_keeps_its_full_trend),
 		cmocka_unit_test(test_steady_fast_leaks_flagged_within_60s),
 		cmocka_unit_test(test_slow_leaks_flagged_within_targets),
 		cmocka_unit_test(test_bursty_and_sawtooth_leaks_flagged),
