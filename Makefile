@@ -24,9 +24,11 @@ SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 SRCS       := $(wildcard src/*.c)
 LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
-OBJS       := $(SRCS:src/%.c=build/%.o)
-SAN_OBJS   := $(SRCS:src/%.c=build/asan/%.o)
-SAN_LIB    := $(LIB_SRCS:src/%.c=build/asan/%.o)
+# The default and mono themes, compiled in as memtop's fallback.
+BUILTIN    := build/generated/builtin_themes.c
+OBJS       := $(SRCS:src/%.c=build/%.o) build/builtin_themes.o
+SAN_OBJS   := $(SRCS:src/%.c=build/asan/%.o) build/asan/builtin_themes.o
+SAN_LIB    := $(LIB_SRCS:src/%.c=build/asan/%.o) build/asan/builtin_themes.o
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c))
@@ -54,6 +56,20 @@ build/%.o: src/%.c $(wildcard src/*.h) | build
 build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
 	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) -DXTRA_PROCPS_DEBUG $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
+$(BUILTIN): themes/default.theme themes/mono.theme | build/generated
+	{ echo '/* Generated from themes/default.theme and themes/mono.theme by the Makefile. */'; \
+	  for t in default mono; do \
+	    echo "const char builtin_theme_$$t[] ="; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' themes/$$t.theme; \
+	    echo ';'; \
+	  done; } > $@.tmp && mv $@.tmp $@
+
+build/builtin_themes.o: $(BUILTIN) | build
+	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) -c -o $@ $<
+
+build/asan/builtin_themes.o: $(BUILTIN) | build/asan
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) -c -o $@ $<
+
 build/asan/memtop: $(SAN_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJS) $(PKG_LIBS) -lm
 
@@ -65,7 +81,7 @@ $(LARGE_SMAPS): tests/fixtures/smaps/make-large.py | build/generated
 
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) $(LARGE_SMAPS) | build/asan/tests
 	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
-		-DLARGE_SMAPS='"$(CURDIR)/$(LARGE_SMAPS)"' \
+		-DLARGE_SMAPS='"$(CURDIR)/$(LARGE_SMAPS)"' -DTHEMES='"$(CURDIR)/themes"' \
 		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 
 build/workloads/%: tests/workloads/%.c | build/workloads
@@ -150,7 +166,7 @@ install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
 	install -D -m 0644 src/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
 	install -d $(DESTDIR)$(DATADIR)/themes
-	for f in themes/*.theme; do [ -e "$$f" ] || continue; install -m 0644 "$$f" $(DESTDIR)$(DATADIR)/themes/; done
+	install -m 0644 themes/*.theme themes/README.md $(DESTDIR)$(DATADIR)/themes/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memtop $(DESTDIR)$(MANDIR)/man1/memtop.1

@@ -307,12 +307,13 @@ static void app_loop(struct app *a)
 	}
 }
 
-int app_run(const struct options *opts)
+int app_run(const struct options *opts, const struct config_report *rc_report)
 {
 	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids };
 	static struct app a;      // large (the detail view's copies): not on the stack
 
-	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1 };
+	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
+			  .columns = opts->columns, .sensitivity = opts->sensitivity };
 	char err[256];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -331,17 +332,26 @@ int app_run(const struct options *opts)
 		return 1;
 	}
 	listmodel_set_sort(&a.list, (enum sort_key)opts->sort_key);
+	if (opts->order != ORDER_NATURAL)
+		a.list.descending = opts->order == ORDER_DESCENDING;
+	if (rc_report && rc_report->count) {
+		a.rc_problems = rc_report->count;
+		snprintf(a.rc_problem, sizeof a.rc_problem, "%s", rc_report->first);
+		snprintf(a.message, sizeof a.message, "%s", rc_report->first);
+	}
+	app_theme_load(&a, opts);
 	app_tick(&a);
 	if (opts->npids && a.table.n == 0) {
 		fputs("memtop: none of the given processes exists\n", stderr);
 		sampler_free(a.sampler);
 		return 1;
 	}
-	if (ui_start(&a.ui, opts->no_color, err, sizeof err) < 0) {
+	if (ui_start(&a.ui, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		sampler_free(a.sampler);
 		return 1;
 	}
+	app_theme_show(&a);
 	timer_arm(a.timer_fd, a.interval_s);
 	trigger_setup(&a, opts);
 	app_loop(&a);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "cli.h"
+#include "config.h"
 #include "leak.h"
 #include "listmodel.h"
 #include "maptable.h"
@@ -63,7 +64,7 @@ struct app {
 	bool paused, quit;
 	enum app_screen screen;
 	struct prompt prompt;
-	char message[160];           // one-line notice in the status line
+	char message[512];           // one-line notice in the status line
 	int sort_pick;               // highlighted entry of the sort pick list
 	int timer_fd;
 	int *visible;                // pids on screen, handed to the sampler
@@ -74,12 +75,21 @@ struct app {
 	int trigger_fd;                  // PSI trigger (POLLPRI), or -1
 	char trigger_desc[160];          // what was registered, or why not (help screen)
 	unsigned trigger_stall_ms, trigger_window_ms;   // as registered
-	bool show_cgroup;                // the CGROUP column (C)
+	unsigned columns;                // the columns wanted (COLUMN_BITs; C toggles CGROUP)
+	struct theme theme;              // the theme in use
+	char theme_name[256];            // its name or path, as given
+	char theme_saved[256];           // what W writes: theme_name, unless NO_COLOR
+	                                 // or --no-color forced mono at start-up
+	enum leak_sensitivity sensitivity;   // as set at start-up (W writes it)
+	unsigned rc_problems;            // the rc file had bad lines: W asks first
+	char rc_problem[320];            // the first, "PATH:LINE: reason"
+	double write_confirm_until;      // a second W before this overwrites it
 	double alert_until;              // monotonic time the pressure banner shows until
 	char alert[160];
 };
 
-int app_run(const struct options *opts);
+/* rc_report: what loading the rc file found (for W's warning), or NULL. */
+int app_run(const struct options *opts, const struct config_report *rc_report);
 
 /* Samples now (unless paused) and updates the model. */
 void app_tick(struct app *a);
@@ -93,5 +103,16 @@ void app_open_detail(struct app *a, const struct proc *p);
 void app_refresh_detail(struct app *a);
 /* Changes the refresh interval (already validated) and re-arms the timer. */
 void app_set_interval(struct app *a, double seconds);
+
+/* Themes and settings (app_config.c). Loads the start-up theme (problems go
+ * to stderr and the status line); call before the screen starts. */
+void app_theme_load(struct app *a, const struct options *opts);
+/* Applies the loaded theme to the screen (mono on a terminal without
+ * colours); after ui_start. */
+void app_theme_show(struct app *a);
+/* Switches to the next theme found (t). */
+void app_theme_next(struct app *a);
+/* Writes the current settings to the rc file (W). */
+void app_settings_write(struct app *a);
 
 #endif

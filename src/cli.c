@@ -1,6 +1,7 @@
 /* cli.c — parses memtop's command line. */
 #include "cli.h"
 
+#include "columns.h"
 #include "proctable.h"
 
 #include <errno.h>
@@ -12,7 +13,8 @@
 #include <string.h>
 
 const char cli_usage[] =
-	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [--format table|json|csv]\n"
+	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
+	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
 	"  -b, --batch            print samples to stdout instead of the interactive screen\n"
 	"  -d, --delay SECONDS    refresh interval, fractions allowed (min 0.1, default 1)\n"
@@ -21,7 +23,13 @@ const char cli_usage[] =
 	"  -s, --sort KEY         initial sort: rss (default), anon, heap, swap, delta, growth,\n"
 	"                         leak, eta, oom, adj, pid, user, command\n"
 	"  -f, --format FORMAT    batch output: table (default), json (one object per line), csv\n"
-	"      --no-color         monochrome screen (also when NO_COLOR is set)\n"
+	"  -t, --theme NAME|PATH  colour theme: a name from the theme folders or a file\n"
+	"                         (default, light, mono, high-contrast, dracula,\n"
+	"                         solarized-dark; t cycles them on screen)\n"
+	"      --list-themes      print the themes found, with their files, and exit\n"
+	"      --no-color         monochrome screen: the mono theme (also when NO_COLOR is set)\n"
+	"      --leak-sensitivity low|normal|high\n"
+	"                         how much evidence a leak verdict needs (default normal)\n"
 	"      --fail-on-leak     batch: exit 3 when a watched process is a suspected leak\n"
 	"                         at the end of the run (and name it on stderr)\n"
 	"      --smaps PID        print the process's mapping table (from smaps) and exit\n"
@@ -29,7 +37,10 @@ const char cli_usage[] =
 	"      --psi-trigger S/W  wake the screen at once when tasks stall S ms within W ms\n"
 	"                         of memory pressure (default 100/1000; off to disable)\n"
 	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n";
+	"  -V, --version          show the version\n"
+	"Settings (interval, sort, order, theme, columns, leak sensitivity) are read from\n"
+	"$XDG_CONFIG_HOME/memtop/memtoprc (~/.config/memtop/memtoprc); options override\n"
+	"them, and W on the screen writes them. See memtop(1).\n";
 
 // Parses the -d value: a finite decimal within the allowed range.
 int cli_parse_interval(const char *s, double *out, char *err, size_t errlen)
@@ -149,6 +160,18 @@ static int parse_format(const char *s, enum output_format *out, char *err, size_
 	return -1;
 }
 
+int cli_parse_sensitivity(const char *s)
+{
+	static const char *const names[] = {
+		[LEAK_SENS_NORMAL] = "normal", [LEAK_SENS_LOW] = "low", [LEAK_SENS_HIGH] = "high",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
 // Handles one parsed option. Returns CLI_RUN to go on.
 static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 				 struct options *opts, char *err, size_t errlen)
@@ -158,6 +181,7 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		opts->batch = true;
 		return CLI_RUN;
 	case 'd':
+		opts->given |= OPT_GIVEN_INTERVAL;
 		return cli_parse_interval(arg, &opts->interval_s, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 'n':
 		if (parse_positive(arg, LONG_MAX, &opts->count) < 0) {
@@ -170,6 +194,7 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case 'f':
 		return parse_format(arg, &opts->format, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 's':
+		opts->given |= OPT_GIVEN_SORT;
 		if ((opts->sort_key = sort_key_parse(arg)) < 0) {
 			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, growth, leak, eta, oom, adj, pid, user or command", arg);
 			return CLI_ERROR;
@@ -177,7 +202,30 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		return CLI_RUN;
 	case 'C':
 		opts->no_color = true;
+		opts->given |= OPT_GIVEN_NO_COLOR;
 		return CLI_RUN;
+	case 't':
+		if (!*arg || strlen(arg) >= sizeof opts->theme) {
+			snprintf(err, errlen, "invalid theme '%.60s': expected a name or a path", arg);
+			return CLI_ERROR;
+		}
+		snprintf(opts->theme, sizeof opts->theme, "%s", arg);
+		opts->given |= OPT_GIVEN_THEME;
+		return CLI_RUN;
+	case 'l':
+		opts->list_themes = true;
+		return CLI_RUN;
+	case 'L': {
+		int sens = cli_parse_sensitivity(arg);
+
+		if (sens < 0) {
+			snprintf(err, errlen, "unknown leak sensitivity '%s': expected low, normal or high", arg);
+			return CLI_ERROR;
+		}
+		opts->sensitivity = (enum leak_sensitivity)sens;
+		opts->given |= OPT_GIVEN_SENSITIVITY;
+		return CLI_RUN;
+	}
 	case 'F':
 		opts->fail_on_leak = true;
 		return CLI_RUN;
@@ -209,6 +257,13 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	}
 }
 
+void cli_defaults(struct options *opts)
+{
+	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS,
+				  .trigger_stall_ms = 100, .trigger_window_ms = 1000,
+				  .columns = COLUMNS_DEFAULT };
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
 	static const struct option longopts[] = {
@@ -219,6 +274,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		{ "format", required_argument, NULL, 'f' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "no-color", no_argument, NULL, 'C' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "list-themes", no_argument, NULL, 'l' },
+		{ "leak-sensitivity", required_argument, NULL, 'L' },
 		{ "fail-on-leak", no_argument, NULL, 'F' },
 		{ "smaps", required_argument, NULL, 'S' },
 		{ "group", no_argument, NULL, 'g' },
@@ -229,12 +287,11 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	};
 	int c;
 
-	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS,
-				  .trigger_stall_ms = 100, .trigger_window_ms = 1000 };
+	cli_defaults(opts);
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;                 // glibc: 0 re-initialises getopt for each call
-	while ((c = getopt_long(argc, argv, ":bd:n:p:f:s:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bd:n:p:f:s:t:hV", longopts, NULL)) != -1) {
 		char short_opt[3] = { '-', (char)optopt, '\0' };
 		const char *opt_text = (c == '?' || c == ':') && optopt ? short_opt
 				       : optind > 0 && optind <= argc ? argv[optind - 1] : "?";

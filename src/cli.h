@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "leak.h"
+
 enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+enum sort_order { ORDER_NATURAL, ORDER_DESCENDING, ORDER_ASCENDING };
 
 struct options {
 	bool batch;
@@ -27,6 +30,18 @@ struct options {
 	bool group;               // --group: with --smaps, one row per mapped name
 	unsigned trigger_stall_ms;   // --psi-trigger STALL/WINDOW: wake at once on pressure;
 	unsigned trigger_window_ms;  // 0/0 = off (default 100/1000)
+	char theme[256];          // --theme NAME|PATH; "" = the default theme
+	unsigned columns;         // visible columns, COLUMN_BITs (columns.h)
+	enum sort_order order;    // with the sort key: its natural order, or forced
+	enum leak_sensitivity sensitivity;   // --leak-sensitivity
+	bool list_themes;         // --list-themes: print the themes found and exit
+	unsigned given;           // OPT_GIVEN_* bits: what the command line set
+};
+
+/* Settings that the rc file may also set; the command line wins. */
+enum {
+	OPT_GIVEN_INTERVAL = 1, OPT_GIVEN_SORT = 2, OPT_GIVEN_THEME = 4,
+	OPT_GIVEN_SENSITIVITY = 8, OPT_GIVEN_NO_COLOR = 16,
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
@@ -39,6 +54,12 @@ void cli_free(struct options *opts);
 /* Parses a refresh interval as -d does (also for the interactive prompt):
  * 0, or -1 with the reason in err. */
 int cli_parse_interval(const char *s, double *out, char *err, size_t errlen);
+
+/* Parses a leak sensitivity name (low, normal, high); -1 when unknown. */
+int cli_parse_sensitivity(const char *s);
+
+/* Fills opts with the defaults (what cli_parse starts from). */
+void cli_defaults(struct options *opts);
 
 /* The usage text printed by --help and after an error. */
 extern const char cli_usage[];

@@ -86,3 +86,21 @@ int graph_bars(const uint32_t *v, size_t n, uint32_t min_range, int width, int h
 	}
 	return 0;
 }
+
+int graph_cell_level(const char *s, size_t *len)
+{
+	const char *hit;
+
+	*len = s[0] ? 1 : 0;
+	for (int i = 0; i < 8; i++)
+		if (strncmp(s, blocks[i], 3) == 0) {
+			*len = 3;
+			return i;
+		}
+	if (s[0] && (hit = memchr(ascii_levels, s[0], sizeof ascii_levels)))
+		return (int)(hit - ascii_levels);
+	// Skip the rest of any other UTF-8 character whole.
+	while (s[0] && (s[*len] & 0xc0) == 0x80)
+		(*len)++;
+	return -1;
+}

@@ -25,4 +25,9 @@ size_t graph_sparkline(const uint32_t *v, size_t n, uint32_t min_range, int widt
 int graph_bars(const uint32_t *v, size_t n, uint32_t min_range, int width, int height, bool utf8,
 	       char *const rows[], size_t cap);
 
+/* The level (0 lowest .. 7 highest) of the sparkline cell at s, as drawn by
+ * graph_sparkline, or -1 for a blank or any other character; *len gets the
+ * cell's length in bytes (at least 1 unless s is empty). */
+int graph_cell_level(const char *s, size_t *len);
+
 #endif

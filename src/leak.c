@@ -23,6 +23,32 @@ static const struct tier_params {
 	{ 4, 10, 3.0, 4096, 0.05, 0.5, 0.35, 0.5 },
 };
 
+// The sensitivity setting scales the evidence a tier needs: Mann-Kendall Z
+// and the minimum rise. Set once at start-up (leak_set_sensitivity).
+static struct {
+	double z, rise;
+} sensitivity = { 1.0, 1.0 };
+
+void leak_set_sensitivity(enum leak_sensitivity s)
+{
+	switch (s) {
+	case LEAK_SENS_LOW:
+		sensitivity.z = 1.25, sensitivity.rise = 2.0;
+		break;
+	case LEAK_SENS_HIGH:
+		sensitivity.z = 0.8, sensitivity.rise = 0.5;
+		break;
+	default:
+		sensitivity.z = 1.0, sensitivity.rise = 1.0;
+		break;
+	}
+}
+
+const char *leak_sensitivity_name(enum leak_sensitivity s)
+{
+	return s == LEAK_SENS_LOW ? "low" : s == LEAK_SENS_HIGH ? "high" : "normal";
+}
+
 #define PEAK_MARGIN_KB 64.0        // a new high must beat the old by this much,
 #define PEAK_MARGIN_REL 0.005      // or by this share of it when that is more
 #define PEAK_RESET_S 720.0         // a lower level held this long resets the high
@@ -135,7 +161,7 @@ static unsigned envelope(const struct history_ring *r, unsigned width, double *y
 void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
 {
 	const struct tier_params *p = &params[tier];
-	double y[HISTORY_LEN], start, end, third_first, third_last, max_step = 0, r1;
+	double y[HISTORY_LEN], start, end, third_first, third_last, max_step = 0, r1, z_min;
 	unsigned n = r->count >= p->envelope ? envelope(r, p->envelope, y) : 0, t;
 
 	memset(e, 0, sizeof *e);
@@ -150,7 +176,7 @@ void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
 	e->rise_kb = end - start;
 	e->rel = start > 0 ? e->rise_kb / start : e->rise_kb > 0 ? 1.0 : 0.0;
 	// Cheap gates first: most processes stop here at O(n) cost.
-	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb || e->rel < p->rel_min)
+	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb * sensitivity.rise || e->rel < p->rel_min)
 		return;
 	t = n / 3;
 	third_first = robust_slope(y, t);
@@ -165,9 +191,10 @@ void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
 	e->bent = e->recent < p->recent_min || e->bend < p->bend_min;
 	r1 = residual_autocorrelation(y, n, e->slope);
 	e->z = mann_kendall_z(y, n) * sqrt((1 - r1) / (1 + r1));
-	e->pass = e->z >= p->z_min && e->recent >= p->recent_min && e->bend >= p->bend_min &&
+	z_min = p->z_min * sensitivity.z;
+	e->pass = e->z >= z_min && e->recent >= p->recent_min && e->bend >= p->bend_min &&
 		  e->step <= p->step_max;
-	e->hold = e->z >= p->z_min * LEAK_HOLD_FACTOR && e->recent >= p->recent_min * LEAK_HOLD_FACTOR &&
+	e->hold = e->z >= z_min * LEAK_HOLD_FACTOR && e->recent >= p->recent_min * LEAK_HOLD_FACTOR &&
 		  e->bend >= p->bend_min * LEAK_HOLD_FACTOR && e->step <= p->step_max / LEAK_HOLD_FACTOR;
 	e->score = clamp01((e->z - 2) / 3) * clamp01(e->rel / 0.10) *
 		   clamp01(e->recent / 0.8) * clamp01((1 - e->step) / 0.6);

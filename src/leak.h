@@ -55,6 +55,13 @@ struct leak_state {
 	struct leak_verdict verdict;
 };
 
+/* How readily the detector flags: high lowers the evidence needed (Mann-
+ * Kendall Z and the minimum rise), low raises it. Set once at start-up; it
+ * applies to every detector in the process. */
+enum leak_sensitivity { LEAK_SENS_NORMAL, LEAK_SENS_LOW, LEAK_SENS_HIGH };
+void leak_set_sensitivity(enum leak_sensitivity s);
+const char *leak_sensitivity_name(enum leak_sensitivity s);
+
 /* Starts a detector at time t; the process's memory is known from then. */
 void leak_init(struct leak_state *s, double t);
 /* Feeds one sample (sizes in KiB; heap HISTORY_NONE when unknown) and

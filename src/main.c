@@ -5,11 +5,31 @@
 #include "app.h"
 #include "batch.h"
 #include "cli.h"
+#include "config.h"
+#include "leak.h"
+#include "rc.h"
 #include "smapsdump.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"
 #endif
+
+// --list-themes: each theme found and the file it comes from.
+static int list_themes(void)
+{
+	static char names[CONFIG_THEMES_MAX][64];
+	int n = config_list_themes(names);
+
+	for (int i = 0; i < n; i++) {
+		struct config_report rep = { 0 };
+		struct theme t;
+		char path[PATH_MAX];
+
+		config_load_theme(names[i], &t, path, sizeof path, &rep);
+		printf("%-16s %s%s\n", names[i], path, rep.count ? " (has problems)" : "");
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -37,10 +57,22 @@ int main(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	if (opts.list_themes) {
+		status = list_themes();
+		cli_free(&opts);
+		return status;
+	}
+	// The rc file's settings, under the command line's.
+	struct rc_settings rc;
+	struct config_report rc_report = { .echo = stderr };
+
+	config_load_rc(&rc, &rc_report);
+	rc_apply(&rc, &opts);
+	leak_set_sensitivity(opts.sensitivity);
 	if (opts.smaps_pid)
 		status = smapsdump_run(&opts);
 	else
-		status = opts.batch ? batch_run(&opts) : app_run(&opts);
+		status = opts.batch ? batch_run(&opts) : app_run(&opts, &rc_report);
 	cli_free(&opts);
 	return status;
 }

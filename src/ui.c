@@ -1,4 +1,4 @@
-/* ui.c — ncurses start/stop, colours for the screen's roles. */
+/* ui.c — ncurses start/stop, the theme's styles as colour pairs and attributes. */
 #include "ui.h"
 
 #include <langinfo.h>
@@ -9,36 +9,6 @@
 
 static bool ui_active;   // endwin() is owed; read by the atexit hook
 
-// The built-in (dark) palette: foreground, background and attributes per
-// role, and the attributes alone for monochrome screens.
-static const struct {
-	short fg, bg;
-	attr_t attr, mono;
-} palette[ROLE_COUNT] = {
-	[ROLE_NORMAL] = { -1, -1, 0, 0 },
-	[ROLE_LABEL] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
-	[ROLE_METER_USED] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
-	[ROLE_METER_SWAP] = { COLOR_RED, -1, A_BOLD, A_BOLD },
-	[ROLE_METER_TEXT] = { COLOR_WHITE, -1, 0, A_DIM },
-	[ROLE_PSI_OK] = { COLOR_GREEN, -1, 0, 0 },
-	[ROLE_PSI_WARN] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[ROLE_PSI_CRIT] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
-	[ROLE_TABLE_HEADER] = { COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE },
-	[ROLE_TABLE_SORTED] = { COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD | A_UNDERLINE },
-	[ROLE_SELECTION] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[ROLE_STATUS] = { -1, -1, 0, 0 },
-	[ROLE_PAUSED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
-	[ROLE_FOOTER_KEY] = { COLOR_WHITE, -1, A_BOLD, A_BOLD },
-	[ROLE_FOOTER_TEXT] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[ROLE_PROMPT] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[ROLE_DIM] = { -1, -1, A_DIM, A_DIM },
-	[ROLE_GROWTH_UP] = { COLOR_RED, -1, A_BOLD, A_BOLD },
-	[ROLE_GROWTH_DOWN] = { COLOR_GREEN, -1, 0, 0 },
-	[ROLE_MESSAGE] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[ROLE_LEAK] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
-	[ROLE_SPARK] = { COLOR_MAGENTA, -1, 0, 0 },
-};
-
 static void ui_atexit(void)
 {
 	if (ui_active) {
@@ -47,23 +17,60 @@ static void ui_atexit(void)
 	}
 }
 
-// Colour pairs for every role, or attributes only.
-static void ui_init_roles(struct ui *u)
+// ncurses attributes of a theme's attribute bits.
+static attr_t curses_attrs(unsigned bits)
 {
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		if (!u->color) {
-			u->attrs[r] = palette[r].mono;
-			continue;
-		}
-		init_pair((short)(r + 1), palette[r].fg, palette[r].bg);
-		u->attrs[r] = COLOR_PAIR(r + 1) | palette[r].attr;
-	}
+	static const struct { unsigned bit; attr_t attr; } map[] = {
+		{ THEME_BOLD, A_BOLD }, { THEME_DIM, A_DIM }, { THEME_UNDERLINE, A_UNDERLINE },
+		{ THEME_REVERSE, A_REVERSE }, { THEME_ITALIC, A_ITALIC }, { THEME_BLINK, A_BLINK },
+		{ THEME_STANDOUT, A_STANDOUT },
+	};
+	attr_t a = 0;
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (bits & map[i].bit)
+			a |= map[i].attr;
+	return a;
 }
 
-int ui_start(struct ui *u, bool no_color, char *err, size_t errlen)
+// A colour as the terminal can draw it: nearest palette entry, or -1 (its
+// default) where that works; else white on black.
+static short pair_color(const struct ui *u, struct theme_color c, bool fg)
+{
+	int idx = theme_color_index(c, COLORS);
+
+	if (idx < 0 && !u->default_colors)
+		idx = fg ? COLOR_WHITE : COLOR_BLACK;
+	return (short)idx;
+}
+
+void ui_apply_theme(struct ui *u, const struct theme *t)
+{
+	const struct theme_style *text = &t->role[ROLE_NORMAL];
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		const struct theme_style *s = &t->role[r];
+		struct theme_color fg = s->fg, bg = s->bg;
+
+		u->attrs[r] = curses_attrs(s->attrs);
+		if (!u->color || (!theme_style_has_color(s) && !theme_style_has_color(text)))
+			continue;
+		// A role's default colours are the text role's: the screen's own.
+		if (fg.kind == THEME_COLOR_DEFAULT)
+			fg = text->fg;
+		if (bg.kind == THEME_COLOR_DEFAULT)
+			bg = text->bg;
+		init_pair((short)(r + 1), pair_color(u, fg, true), pair_color(u, bg, false));
+		u->attrs[r] |= COLOR_PAIR(r + 1);
+	}
+	// The background of every blank cell, and of text drawn without a role.
+	bkgd((chtype)' ' | (u->attrs[ROLE_NORMAL] & A_COLOR));
+	clearok(curscr, TRUE);
+}
+
+int ui_start(struct ui *u, char *err, size_t errlen)
 {
 	static bool hooked;
-	const char *nc = getenv("NO_COLOR");
 
 	memset(u, 0, sizeof *u);
 	u->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -85,12 +92,8 @@ int ui_start(struct ui *u, bool no_color, char *err, size_t errlen)
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	mouseinterval(0);
-	u->color = !no_color && !(nc && *nc) && has_colors();
-	if (u->color) {
-		start_color();
-		use_default_colors();
-	}
-	ui_init_roles(u);
+	u->color = has_colors() && start_color() == OK && COLORS >= 8;
+	u->default_colors = u->color && use_default_colors() == OK;
 	return 0;
 }
 

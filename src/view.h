@@ -28,4 +28,8 @@ void view_sort_key(struct app *a, int ch);
  * columns used. */
 int view_put(const struct ui *u, int y, int x, int width, const char *s, attr_t attr);
 
+/* Draws a sparkline (graph_sparkline's output) at (y, x), each cell in the
+ * sparkline.low or sparkline.high role by its level. */
+void view_put_spark(const struct ui *u, int y, int x, int width, const char *s);
+
 #endif

@@ -236,7 +236,8 @@ static int draw_graph(struct app *a, int y, int height, const char *what, bool r
 	if (graph_bars(v, n, hi / 20 > 1024 ? hi / 20 : 1024, (int)n < width ? (int)n : width, height,
 		       a->ui.utf8, rows, sizeof rowbuf[0]) == 0)
 		for (int i = 0; i < height; i++)
-			view_put(&a->ui, y + 1 + i, 1, width, rows[i], ui_attr(&a->ui, ROLE_SPARK));
+			view_put(&a->ui, y + 1 + i, 1, width, rows[i],
+				 ui_attr(&a->ui, i < height / 2 ? ROLE_SPARK_HIGH : ROLE_SPARK_LOW));
 	return y + 1 + height;
 }
 

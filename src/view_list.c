@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "graph.h"
 #include "text.h"
 
@@ -16,11 +17,6 @@
 #define KEY_CTRL(c) ((c) & 0x1f)
 
 /* ---- columns ------------------------------------------------------------ */
-
-enum column_id {
-	COL_PID, COL_USER, COL_RSS, COL_ANON, COL_HEAP, COL_SWAP, COL_DELTA, COL_GROWTH,
-	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_CGROUP, COL_COMMAND
-};
 
 struct column {
 	enum column_id id;
@@ -50,17 +46,18 @@ static const struct column columns[] = {
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
 _Static_assert(NCOLUMNS <= VIEW_MAX_COLUMNS, "app.col_x is too small");
+_Static_assert(NCOLUMNS == COL_COUNT, "a column without a name in columns.c");
 #define COMMAND_MIN 12
 
-// Decides which columns fit in cols: drops the most droppable first until
-// the fixed columns leave COMMAND_MIN for the command. CGROUP shows only when
-// asked for.
-static void columns_layout(int cols, bool cgroup, bool shown[NCOLUMNS])
+// Decides which of the wanted columns (a mask of COLUMN_BITs) fit in cols:
+// drops the most droppable first until the fixed columns leave COMMAND_MIN
+// for the command.
+static void columns_layout(int cols, unsigned wanted, bool shown[NCOLUMNS])
 {
 	int need = 0;
 
 	for (size_t i = 0; i < NCOLUMNS; i++) {
-		shown[i] = columns[i].id != COL_CGROUP || cgroup;
+		shown[i] = (wanted & COLUMN_BIT(columns[i].id)) || columns[i].id == COL_COMMAND;
 		need += shown[i] ? columns[i].width + 1 : 0;
 	}
 	while (need + COMMAND_MIN > cols) {
@@ -142,7 +139,7 @@ static void column_cell(const struct app *a, size_t c, const struct proc *p, cha
 		break;
 	case COL_TREND:
 		trend_cell(p, columns[c].width, a->ui.utf8, buf, cap);
-		*role = ROLE_SPARK;
+		*role = ROLE_SPARK_LOW;
 		break;
 	case COL_LEAK:
 		if (p->verdict.suspected) {
@@ -164,36 +161,53 @@ static void column_cell(const struct app *a, size_t c, const struct proc *p, cha
 	case COL_COMMAND:
 		snprintf(buf, cap, "%s", s->cmdline[0] ? s->cmdline : s->comm);
 		break;
+	case COL_COUNT:
+		break;
 	}
 }
 
 /* ---- header ------------------------------------------------------------- */
 
-// "Mem[|||||       1.2G/7.6G]": a bar with the numbers over its right end.
-static void draw_meter(struct app *a, int y, int width, const char *label,
-		       uint64_t used, uint64_t total, enum ui_role bar_role)
+// One part of a meter's bar: a share of its total, drawn in a role.
+struct meter_part {
+	uint64_t kb;
+	enum ui_role role;
+};
+
+// "Mem[|||||::::     1.2G/7.6G]": the bar's parts in turn (bars for the
+// first, colons for the next in ASCII and Unicode alike), the numbers — the
+// first part of the total — over its right end.
+static void draw_meter(struct app *a, int y, int width, const char *label, uint64_t total,
+		       const struct meter_part *parts, int nparts)
 {
+	static const char glyphs[] = "|:  ";
 	char u[16], t[16], text[40];
-	int inner = width - (int)strlen(label) - 2, bars, tlen;
+	int lw = (int)strlen(label), inner = width - lw - 2, x = lw + 1, tlen;
+	uint64_t sum = 0;
 
 	if (inner < 1)
 		return;
-	snprintf(text, sizeof text, "%s/%s", text_human_kb(used, u, sizeof u),
+	snprintf(text, sizeof text, "%s/%s", text_human_kb(parts[0].kb, u, sizeof u),
 		 text_human_kb(total, t, sizeof t));
 	tlen = (int)strlen(text);
-	bars = total ? (int)((double)inner * (double)used / (double)total + 0.5) : 0;
-	if (bars > inner)
-		bars = inner;
-	view_put(&a->ui, y, 0, (int)strlen(label), label, ui_attr(&a->ui, ROLE_LABEL));
-	mvaddch(y, (int)strlen(label), '[');
-	attrset(ui_attr(&a->ui, bar_role));
-	for (int i = 0; i < bars; i++)
-		mvaddch(y, (int)strlen(label) + 1 + i, '|');
+	view_put(&a->ui, y, 0, lw, label, ui_attr(&a->ui, ROLE_LABEL));
+	mvaddch(y, lw, '[');
+	for (int p = 0; p < nparts; p++) {
+		// Each part ends where the running sum ends, so rounding never
+		// makes the parts overflow the bar.
+		int end;
+
+		sum += parts[p].kb;
+		end = total ? (int)((double)inner * (double)sum / (double)total + 0.5) : 0;
+		end = end > inner ? inner : end;
+		attrset(ui_attr(&a->ui, parts[p].role));
+		for (; x < lw + 1 + end; x++)
+			mvaddch(y, x, (chtype)(unsigned char)glyphs[p < 3 ? p : 3]);
+	}
 	attrset(A_NORMAL);
 	if (tlen <= inner)
-		view_put(&a->ui, y, (int)strlen(label) + 1 + inner - tlen, tlen, text,
-			 ui_attr(&a->ui, ROLE_METER_TEXT));
-	mvaddch(y, (int)strlen(label) + 1 + inner, ']');
+		view_put(&a->ui, y, lw + 1 + inner - tlen, tlen, text, ui_attr(&a->ui, ROLE_METER_TEXT));
+	mvaddch(y, lw + 1 + inner, ']');
 }
 
 // One PSI line: "PSI some  1.20  0.50  0.10" (avg10, avg60, avg300; on a
@@ -227,7 +241,7 @@ static void draw_psi_spark(struct app *a, int y, int x, const float *hist, unsig
 	for (unsigned i = 0; i < n; i++)
 		v[i] = (uint32_t)(hist[i] * 100.0f);       // hundredths of a percent
 	if (n && graph_sparkline(v, n, 1000, width, a->ui.utf8, buf, sizeof buf))
-		view_put(&a->ui, y, x, width, buf, ui_attr(&a->ui, ROLE_SPARK));
+		view_put_spark(&a->ui, y, x, width, buf);
 }
 
 // Lines 0 and 1: memory and swap meters, PSI beside them (with the stall
@@ -240,10 +254,21 @@ static void draw_header(struct app *a)
 	int psi_w = (narrow ? 21 : 27) + (spark_w ? spark_w + 1 : 0), meter_w = COLS - psi_w - 1;
 
 	if (sys->have_meminfo) {
-		draw_meter(a, 0, meter_w, "Mem", sys->total_kb - sys->available_kb, sys->total_kb,
-			   ROLE_METER_USED);
-		draw_meter(a, 1, meter_w, "Swp", sys->swap_total_kb - sys->swap_free_kb,
-			   sys->swap_total_kb, ROLE_METER_SWAP);
+		// Used is what MemAvailable does not cover; the cache part is what
+		// is available but not free (reclaimable cache), the rest is free.
+		uint64_t used = sys->total_kb - sys->available_kb;
+		uint64_t cache = sys->available_kb > sys->free_kb ? sys->available_kb - sys->free_kb : 0;
+		const struct meter_part mem[] = {
+			{ used, ROLE_METER_USED }, { cache, ROLE_METER_CACHE },
+			{ sys->total_kb - used - cache, ROLE_METER_FREE },
+		};
+		const struct meter_part swp[] = {
+			{ sys->swap_total_kb - sys->swap_free_kb, ROLE_METER_SWAP },
+			{ sys->swap_free_kb, ROLE_METER_FREE },
+		};
+
+		draw_meter(a, 0, meter_w, "Mem", sys->total_kb, mem, 3);
+		draw_meter(a, 1, meter_w, "Swp", sys->swap_total_kb, swp, 2);
 	} else {
 		view_put(&a->ui, 0, 0, meter_w, "Mem n/a", ui_attr(&a->ui, ROLE_DIM));
 	}
@@ -435,6 +460,11 @@ static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
 			if (!shown[c])
 				continue;
 			column_cell(a, c, p, cell, sizeof cell, &role);
+			if (columns[c].id == COL_TREND && !selected) {
+				view_put_spark(&a->ui, y, x, columns[c].width, cell);
+				x += columns[c].width + 1;
+				continue;
+			}
 			x = put_cell(a, y, x, c, cell, selected ? sel_attr : ui_attr(&a->ui, role));
 		}
 	}
@@ -481,7 +511,7 @@ static void act_sort_oom(struct app *a) { sort_by(a, SORT_OOM); }
 static void act_sort_pid(struct app *a) { sort_by(a, SORT_PID); }
 static void act_sort_growth(struct app *a) { sort_by(a, SORT_GROWTH); }
 static void act_sort_eta(struct app *a) { sort_by(a, SORT_ETA); }
-static void act_cgroup(struct app *a) { a->show_cgroup = !a->show_cgroup; }
+static void act_cgroup(struct app *a) { a->columns ^= COLUMN_BIT(COL_CGROUP); }
 
 static void act_suspects(struct app *a)
 {
@@ -581,6 +611,9 @@ static const struct binding bindings[] = {
 	  act_detail, NULL },
 	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay" },
 	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause" },
+	{ { 't' }, "t", "next colour theme", app_theme_next, NULL },
+	{ { 'W' }, "W", "write the settings (interval, sort, theme, columns) to memtoprc",
+	  app_settings_write, NULL },
 };
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
 
@@ -721,14 +754,14 @@ void view_list_draw(struct app *a)
 
 	a->header_y = 5;
 	a->rows_y = 6;
-	columns_layout(COLS, a->show_cgroup, shown);
+	columns_layout(COLS, a->columns, shown);
 	if (a->have_snap)
 		draw_header(a);
 	draw_status(a);
 	if (app_alert_active(a)) {
-		attrset(ui_attr(&a->ui, ROLE_PSI_CRIT));
+		attrset(ui_attr(&a->ui, ROLE_ALERT));
 		mvhline(3, 0, ' ', COLS);
-		view_put(&a->ui, 3, 0, COLS, a->alert, ui_attr(&a->ui, ROLE_PSI_CRIT));
+		view_put(&a->ui, 3, 0, COLS, a->alert, ui_attr(&a->ui, ROLE_ALERT));
 	} else {
 		draw_suspects(a);
 	}

@@ -1,0 +1,28 @@
+/* columns.h — the process table's columns by name, for the rc file's
+ * "columns =" list and the screen. Pure.
+ */
+#ifndef MEMTOP_COLUMNS_H
+#define MEMTOP_COLUMNS_H
+
+#include <stddef.h>
+
+enum column_id {
+	COL_PID, COL_USER, COL_RSS, COL_ANON, COL_HEAP, COL_SWAP, COL_DELTA, COL_GROWTH,
+	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_CGROUP, COL_COMMAND,
+	COL_COUNT
+};
+
+#define COLUMN_BIT(id) (1u << (id))
+/* Shown unless the user says otherwise: all but CGROUP. */
+#define COLUMNS_DEFAULT (((1u << COL_COUNT) - 1) & ~COLUMN_BIT(COL_CGROUP))
+
+/* The column's name in the rc file ("pid", "delta"). */
+const char *column_key(enum column_id id);
+/* Parses "pid,rss,command" into a mask of COLUMN_BITs; NULL, or the reason
+ * the list is bad. COMMAND is always added: it takes the rest of the line. */
+const char *columns_parse(const char *list, unsigned *mask);
+/* Writes the mask as a comma-separated list; returns its length, or 0 when
+ * it does not fit in cap. */
+size_t columns_format(unsigned mask, char *out, size_t cap);
+
+#endif

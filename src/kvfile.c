@@ -1,0 +1,134 @@
+/* kvfile.c — the "key = value" line format; pure code. */
+#include "kvfile.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+// Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when the
+// bytes there are not one: overlong forms, surrogates and values past
+// U+10FFFF included.
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t need;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (need > n)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return need;
+}
+
+// True when the n bytes at s are text: valid UTF-8 without NUL bytes.
+static bool is_text(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		size_t step = u[i] ? utf8_seq_len(u + i, n - i) : 0;
+
+		if (!step)
+			return false;
+		i += step;
+	}
+	return true;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+// Trims spaces, tabs and a CR from both ends of s[0..*n); returns the start.
+static const char *trim(const char *s, size_t *n)
+{
+	while (*n && is_blank(*s))
+		s++, (*n)--;
+	while (*n && is_blank(s[*n - 1]))
+		(*n)--;
+	return s;
+}
+
+// Handles one line (without its newline); returns the problems it reported.
+static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_fn on_pair,
+			   kvfile_error_fn on_error, void *ctx)
+{
+	char key[KVFILE_LINE_MAX + 1], value[KVFILE_LINE_MAX + 1];
+	const char *eq, *k, *v;
+	size_t kn, vn, content = n;
+	const char *reason;
+
+	// Comments are whole lines: a value may hold '#' ("#rrggbb").
+	s = trim(s, &content);
+	if (!content || s[0] == '#')
+		return 0;
+	eq = memchr(s, '=', content);
+	if (!eq) {
+		on_error(ctx, line, "expected 'key = value'");
+		return 1;
+	}
+	kn = (size_t)(eq - s);
+	vn = content - kn - 1;
+	k = trim(s, &kn);
+	v = trim(eq + 1, &vn);
+	if (!kn) {
+		on_error(ctx, line, "missing key before '='");
+		return 1;
+	}
+	if (!vn) {
+		on_error(ctx, line, "missing value after '='");
+		return 1;
+	}
+	memcpy(key, k, kn);
+	key[kn] = '\0';
+	memcpy(value, v, vn);
+	value[vn] = '\0';
+	reason = on_pair(ctx, line, key, value);
+	if (reason) {
+		on_error(ctx, line, reason);
+		return 1;
+	}
+	return 0;
+}
+
+unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair,
+		      kvfile_error_fn on_error, void *ctx)
+{
+	unsigned problems = 0, line = 0;
+
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		line++;
+		if (!is_text(buf + pos, n)) {
+			on_error(ctx, line, "not a text file (binary data or invalid UTF-8); "
+				 "ignoring the rest");
+			return problems + 1;
+		}
+		if (n > KVFILE_LINE_MAX) {
+			on_error(ctx, line, "line too long");
+			problems++;
+		} else {
+			problems += parse_line(buf + pos, n, line, on_pair, on_error, ctx);
+		}
+		pos += n + 1;
+	}
+	return problems;
+}

@@ -1,0 +1,41 @@
+/* rc.h — the memtoprc settings file: parsed from and written to text in the
+ * kvfile format, and applied under the command line. Pure.
+ *
+ * Contract: rc_parse fills only the settings the text names well (their
+ * RC_HAVE_* bits in have); a bad line is reported through on_error with its
+ * line number and otherwise ignored. rc_format writes text that rc_parse
+ * reads back to the same settings. rc_apply never overrides what the command
+ * line set (options.given).
+ */
+#ifndef MEMTOP_RC_H
+#define MEMTOP_RC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "kvfile.h"
+
+enum {
+	RC_HAVE_INTERVAL = 1, RC_HAVE_SORT = 2, RC_HAVE_ORDER = 4, RC_HAVE_THEME = 8,
+	RC_HAVE_COLUMNS = 16, RC_HAVE_SENSITIVITY = 32,
+};
+
+struct rc_settings {
+	unsigned have;             // RC_HAVE_* bits
+	double interval_s;
+	int sort_key;              // enum sort_key
+	bool descending;           // order = descending | ascending
+	char theme[256];
+	unsigned columns;          // COLUMN_BITs
+	enum leak_sensitivity sensitivity;
+};
+
+unsigned rc_parse(const char *buf, size_t len, struct rc_settings *out, kvfile_error_fn on_error,
+		  void *ctx);
+/* Writes every setting in s; returns the length, or 0 when cap is too small. */
+size_t rc_format(const struct rc_settings *s, char *out, size_t cap);
+/* Copies the rc's settings into opts where the command line left them. */
+void rc_apply(const struct rc_settings *s, struct options *opts);
+
+#endif
