@@ -92,7 +92,7 @@ void app_settings_write(struct app *a)
 	// may be the user's work in progress.
 	if (a->rc_problems && now >= a->write_confirm_until) {
 		a->write_confirm_until = now + WRITE_CONFIRM_S;
-		snprintf(a->message, sizeof a->message, "%s - press W again to overwrite it",
+		snprintf(a->message, sizeof a->message, "press W again to overwrite memtoprc (%s)",
 			 a->rc_problem);
 		return;
 	}

@@ -151,6 +151,8 @@ class Tmux(tmuxserver.PrivateTmux):
         super().__init__("memtop-e2e", extra_conf="set -g remain-on-exit on\n", timeout=WAIT)
         self.count = 0
         self.memtops = set()     # every memtop pid seen, checked gone at the end
+        self.config_dir = tempfile.TemporaryDirectory(prefix="memtop-e2e-config-")
+        self.config_home = self.config_dir.name
 
     def run(self, *args, check=True):
         try:
@@ -159,19 +161,23 @@ class Tmux(tmuxserver.PrivateTmux):
             raise AssertionError(str(e))
 
     def start(self, memtop_args=("-d", DELAY), env=None, command=None, width=WIDTH, height=HEIGHT):
-        """Starts memtop (under WRAPPER) or command in a new session; returns its Pane."""
+        """Starts memtop (under WRAPPER) or command in a new session; returns its Pane.
+        memtop's settings folder is an empty one of the suite's unless env names
+        another (XDG_CONFIG_HOME), so the user's memtoprc never counts."""
         self.count += 1
         name = "t%d" % self.count
         if command is None:
             command = ["sh", "-c", WRAPPER, "memtop", MEMTOP] + list(memtop_args)
-        assigns = ["%s=%s" % kv for kv in sorted(dict(LANG="C.UTF-8", LC_ALL="C.UTF-8",
-                                                      **(env or {})).items())]
+        base = dict(LANG="C.UTF-8", LC_ALL="C.UTF-8", XDG_CONFIG_HOME=self.config_home)
+        base.update(env or {})
+        assigns = ["%s=%s" % kv for kv in sorted(base.items())]
         self.new_session(name, width, height, shlex.join(["env"] + assigns + command))
         return Pane(self, name)
 
     def kill(self):
         """Ends the server, then makes sure every memtop is gone."""
         super().kill()
+        self.config_dir.cleanup()
         deadline = time.monotonic() + 5
         for pid in self.memtops:
             while alive(pid) and time.monotonic() < deadline:
@@ -1093,12 +1099,182 @@ def test_detail_permission_denied(tmux):
             m.stop()
 
 
+# --- themes and settings --------------------------------------------------------
+
+def colour_codes(capture):
+    """The SGR parameters in a capture -e that set a colour (30-38, 40-48,
+    90-97, 100-107 with their 38/48 arguments), as a set of strings."""
+    found = set()
+    for line in capture:
+        for m in re.finditer(r"\x1b\[([0-9;:]*)m", line):
+            params = [x for x in re.split("[;:]", m.group(1))]
+            j = 0
+            while j < len(params):
+                n = int(params[j] or 0)
+                if n in (38, 48) and j + 1 < len(params):
+                    span = 3 if params[j + 1] == "5" else 5 if params[j + 1] == "2" else 2
+                    found.add(";".join(params[j:j + span]))
+                    j += span
+                    continue
+                if 30 <= n <= 37 or 40 <= n <= 47 or 90 <= n <= 97 or 100 <= n <= 107:
+                    found.add(str(n))
+                j += 1
+    return found
+
+
+def attribute_codes(capture):
+    """The SGR attribute parameters (1 bold, 2 dim, 4 underline, 7 reverse) in a capture -e."""
+    found = set()
+    for line in capture:
+        for m in re.finditer(r"\x1b\[([0-9;:]*)m", line):
+            found |= {x for x in re.split("[;:]", m.group(1)) if x in ("1", "2", "4", "7")}
+    return found
+
+
+def theme_names():
+    """The themes memtop lists (memtop --list-themes), in its order."""
+    out = subprocess.run([MEMTOP, "--list-themes"], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, XDG_CONFIG_HOME=tempfile.gettempdir() + "/memtop-none"))
+    return [line.split()[0] for line in out.stdout.splitlines()]
+
+
+def test_theme_key_cycles_colours(tmux):
+    """t switches to the next theme at once: the status line names it and the
+    colour codes on screen change; cycling reaches mono, which has none."""
+    names = theme_names()
+    assert names[0] == "default" and "mono" in names and len(names) >= 6, names
+    with Session(tmux) as p:
+        p.wait_table()
+        before = colour_codes(p.screen(escapes=True))
+        assert before, "the default theme drew no colours"
+        p.keys("t")
+        after = p.wait("the next theme", lambda c: "theme %s (2 of %d)" % (names[1], len(names))
+                       in plain(c)[2] and colour_codes(c) != before, escapes=True)
+        assert colour_codes(after) - before, "no new colour after t: %s" % sorted(colour_codes(after))
+        for i in range(2, names.index("mono") + 1):
+            p.keys("t")
+            p.wait("theme %s" % names[i], lambda c, i=i: "theme %s (%d of %d)" % (names[i], i + 1, len(names))
+                   in plain(c)[2], escapes=True)
+        s = p.wait("mono's screen", lambda c: not colour_codes(c) and has_frame(plain(c)), escapes=True)
+        assert "7" in attribute_codes(s), "mono lost its reverse-video table header"
+
+
+def check_monochrome(tmux, args, env, what):
+    """memtop started with args and env draws attributes but no colour."""
+    with Session(tmux, args, env=env) as p:
+        p.wait_table()
+        # Three refreshes, so anything drawn later (sparklines, growth) counts too.
+        deadline = time.monotonic() + 3 * float(DELAY)
+        s = p.screen(escapes=True)
+        while time.monotonic() < deadline:
+            s = p.screen(escapes=True)
+            assert not colour_codes(s), "%s: colour codes %s on screen:\n%s" % (
+                what, sorted(colour_codes(s)), show(s))
+            time.sleep(POLL)
+        assert {"1", "7"} <= attribute_codes(s), "%s: no bold/reverse either" % what
+
+
+def test_theme_mono_has_no_colour(tmux):
+    check_monochrome(tmux, ("-d", DELAY, "--theme", "mono"), None, "--theme mono")
+
+
+def test_no_color_env_has_no_colour(tmux):
+    """NO_COLOR=1 means mono; a theme named on the command line still wins."""
+    check_monochrome(tmux, ("-d", DELAY), {"NO_COLOR": "1"}, "NO_COLOR=1")
+    with Session(tmux, ("-d", DELAY, "--theme", "dracula"), env={"NO_COLOR": "1"}) as p:
+        p.wait("dracula's colours", lambda c: any(code.startswith("38;5;") for code in colour_codes(c)),
+               escapes=True)
+
+
+def test_broken_theme_reports_once_and_falls_back(tmux):
+    """A theme with a bad line: "memtop: FILE:LINE: reason" once on stderr and
+    on the status line; the other roles apply, the bad one keeps the default."""
+    with tempfile.NamedTemporaryFile("w", suffix=".theme", delete=False) as f:
+        f.write("# a test theme\nselection = black on yellow\nno.such.role = red\n"
+                "table.header = purple-ish\n")
+    try:
+        with Session(tmux, ("-d", DELAY, "--theme", f.name)) as p:
+            s = p.wait("the problem on the status line",
+                       lambda c: "%s:3: unknown key 'no.such.role'" % os.path.basename(f.name)
+                       in plain(c)[2] and has_frame(plain(c)), escapes=True)
+            sel = [line for line in s if "\x1b[43m" in line]      # yellow background: the selection
+            assert sel, "the good role (selection on yellow) did not apply:\n" + show(s)
+            hdr = header_index(plain(s))
+            assert sgr_state_at(s[hdr], 1)["bg"] == 42, "table.header lost the default's green"
+            p.keys("q")
+            out = check_restored(p)
+        text = "\n".join(out)
+        for line_no, reason in ((3, "unknown key 'no.such.role'"),
+                                (4, "unknown colour or attribute 'purple-ish'")):
+            msg = "memtop: %s:%d: %s" % (f.name, line_no, reason)
+            assert text.count(msg) == 1, "want %r once on stderr:\n%s" % (msg, show(out))
+    finally:
+        os.unlink(f.name)
+
+
+def test_write_settings_then_restart_keeps_them(tmux):
+    """W writes memtoprc (sort key, order, theme); a new memtop starts with
+    them; a command-line -s still wins over the file."""
+    with tempfile.TemporaryDirectory(prefix="memtop-e2e-w-") as home:
+        env = {"XDG_CONFIG_HOME": home}
+        rc = os.path.join(home, "memtop", "memtoprc")
+        with Session(tmux, ("-d", DELAY), env=env) as p:
+            p.wait_table()
+            p.keys("G")
+            p.wait("sorted by growth", lambda s: "Sort: growth" in status(s))
+            p.keys("t")
+            p.wait("theme 2", lambda s: "(2 of" in status(s))
+            p.keys("W")
+            p.wait("written", lambda s: "settings written to %s" % rc in status(s))
+            p.keys("q")
+            check_restored(p)
+        with open(rc) as f:
+            text = f.read()
+        assert "sort = growth\n" in text and "order = descending\n" in text, text
+        assert [n for n in os.listdir(os.path.dirname(rc)) if n != "memtoprc"] == [], \
+            "temporary files left: %s" % os.listdir(os.path.dirname(rc))
+        theme = re.search(r"^theme = (\S+)$", text, re.M).group(1)
+        assert theme == theme_names()[1], text
+        with Session(tmux, ("-d", DELAY), env=env) as p:
+            p.wait("growth sort after restart", lambda s: has_frame(s) and "Sort: growth" in status(s))
+            p.keys("t")
+            p.wait("the saved theme is current", lambda s: "(3 of" in status(s))
+        with Session(tmux, ("-d", DELAY, "-s", "pid"), env=env) as p:
+            p.wait("-s wins over memtoprc", lambda s: has_frame(s) and "Sort: pid" in status(s))
+
+
+def test_write_settings_asks_before_overwriting_a_broken_file(tmux):
+    """A memtoprc with a bad line is reported (file:line) and W overwrites it
+    only when pressed a second time."""
+    with tempfile.TemporaryDirectory(prefix="memtop-e2e-w-") as home:
+        os.makedirs(os.path.join(home, "memtop"))
+        rc = os.path.join(home, "memtop", "memtoprc")
+        with open(rc, "w") as f:
+            f.write("sort = pid\ncolour = yes\n")
+        with Session(tmux, ("-d", DELAY), env={"XDG_CONFIG_HOME": home}) as p:
+            p.wait("the good line applies, the bad one is reported",
+                   lambda s: has_frame(s) and "Sort: pid" in status(s)
+                   and "%s:2: unknown setting 'colour'" % rc in status(s))
+            p.keys("W")
+            p.wait("W asks first", lambda s: "press W again to overwrite memtoprc (" in status(s))
+            with open(rc) as f:
+                assert f.read() == "sort = pid\ncolour = yes\n", "overwritten without asking"
+            p.keys("W")
+            p.wait("then writes", lambda s: "settings written to" in status(s))
+        with open(rc) as f:
+            text = f.read()
+        assert "sort = pid\n" in text and "colour" not in text, text
+
+
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
          test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie, test_cgroup_column,
          test_pressure_trigger_wakes_before_the_tick,
-         test_detail_permission_denied]
+         test_detail_permission_denied, test_theme_key_cycles_colours, test_theme_mono_has_no_colour,
+         test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,
+         test_write_settings_then_restart_keeps_them,
+         test_write_settings_asks_before_overwriting_a_broken_file]
 
 
 def main():
