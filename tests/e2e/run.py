@@ -438,8 +438,15 @@ def test_header_meters_and_psi(tmux):
     psi = r"PSI %s +\d+\.\d\d +\d+\.\d\d +\d+\.\d\d"
     with Session(tmux) as p:
         s = p.wait_table()
-        assert re.match(r"Mem\[\|* *\S+/%s\] +%s" % (re.escape(mem_total), psi % "some"), s[0]), \
-            "line 0 lacks the Mem meter ending in %s and PSI some: %r" % (mem_total, s[0])
+        m = re.match(r"Mem\[(\|*)(:*) *\S+/%s\] +%s" % (re.escape(mem_total), psi % "some"), s[0])
+        assert m, "line 0 lacks the Mem meter ending in %s and PSI some: %r" % (mem_total, s[0])
+        # Bars for used (not available), colons for reclaimable cache
+        # (available but not free), within a cell or two of /proc/meminfo now.
+        inner = s[0].index("]") - len("Mem[")
+        total, avail, free = (meminfo_kb(k) for k in ("MemTotal", "MemAvailable", "MemFree"))
+        for got, want, what in ((len(m.group(1)), (total - avail) / total * inner, "used"),
+                                (len(m.group(2)), (avail - free) / total * inner, "cache")):
+            assert abs(got - want) <= 2, "%s: %d cells, want ~%.1f: %r" % (what, got, want, s[0])
         assert re.match(r"Swp\[\|* *\S+/%s\] +%s" % (re.escape(swap_total), psi % "full"), s[1]), \
             "line 1 lacks the Swp meter ending in %s and PSI full: %r" % (swap_total, s[1])
         assert "PSI n/a" not in "\n".join(s)

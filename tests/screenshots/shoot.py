@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Screenshots of memtop's interactive screen: screenshots/main.png, help.png,
-leak.png (sorted by growth, with a flagged leak) and detail.png (the leaking
-process's detail view, its growing heap mapping highlighted).
+leak.png (sorted by growth, with a flagged leak), detail.png (the leaking
+process's detail view, its growing heap mapping highlighted), pressure.png
+(the memory-pressure banner) and theme-NAME.png (the leak scene in each
+theme but the default, switched to with t).
 
 Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
 at 120x36 next to a workload holding 256 MiB that grows by 16 MiB once (so
@@ -16,6 +18,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 
@@ -299,8 +302,10 @@ class Renderer:
 class Tmux(tmuxserver.PrivateTmux):
     """A private tmux server (never the user's) for the screenshot sessions."""
 
-    def __init__(self):
+    def __init__(self, config_home):
         super().__init__("memtop-shots", timeout=WAIT)
+        # An empty settings folder: the user's memtoprc must not change the shots.
+        self.env["XDG_CONFIG_HOME"] = config_home
 
     def run(self, *args, check=True):
         try:
@@ -378,7 +383,8 @@ def main():
     leaker = subprocess.Popen(["build/workloads/leaker", "linear", "--rate", "1024", "--via", "heap",
                                "--duration", "300"], cwd=ROOT,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    tmux = Tmux()
+    config_home = tempfile.TemporaryDirectory(prefix="memtop-shots-config-")
+    tmux = Tmux(config_home.name)
     try:
         ready, _, _ = select.select([leaker.stdout], [], [], WAIT)
         if not ready or not leaker.stdout.readline().startswith(b"ready "):
@@ -415,6 +421,16 @@ def main():
         shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",
                                         lambda s: "\u25b2" in (row_of(s, leaker.pid) or "")
                                         and "suspected leak" in s[3], target="leak", timeout=90)
+        # Every theme but the default on the same scene, one t at a time.
+        themes = subprocess.run(["./memtop", "--list-themes"], cwd=ROOT, env=tmux.env, check=True,
+                                capture_output=True, text=True).stdout.split("\n")
+        themes = [line.split()[0] for line in themes if line.strip()]
+        for i, name in enumerate(themes[1:], start=2):
+            tmux.run("send-keys", "-t", "leak", "t")
+            shots["theme-%s.png" % name] = wait_screen(
+                tmux, "the %s theme" % name,
+                lambda s, i=i, name=name: "theme %s (%d of" % (name, i) in s[2]
+                and "\u25b2" in (row_of(s, leaker.pid) or ""), target="leak")
         shots["detail.png"] = wait_screen(tmux, "the flagged leak's detail view, its heap grown",
                                           lambda s: any(line.startswith("LEAK SUSPECTED") for line in s)
                                           and (map_row(s, "[heap]") or "-").split()[-2].startswith("+")
@@ -438,6 +454,7 @@ def main():
             print("shoot: wrote screenshots/%s (%dx%d)" % (name, img.width, img.height))
     finally:
         tmux.kill()
+        config_home.cleanup()
         for proc in (hold, leaker):
             proc.stdin.close()
             proc.wait(5)
