@@ -594,11 +594,65 @@ def test_cgroup_pressure(memtop):
         assert 0 < got["v1_usage_kb"] <= 32 * 1024, got
 
 
+def write_rc(text):
+    """Writes memtoprc under the suite's XDG_CONFIG_HOME; returns its path."""
+    path = os.path.join(os.environ["XDG_CONFIG_HOME"], "memtop", "memtoprc")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def test_rc_file_under_the_command_line(memtop):
+    """memtoprc sets batch mode's interval; -d wins over it; a bad line is
+    reported once as FILE:LINE and the rest still applies."""
+    path = write_rc("interval = 0.2\nbogus = 1\nleak_sensitivity = extreme\n")
+    try:
+        for args, want in (([], 0.2), (["-d", "0.3"], 0.3)):
+            code, out, err = run_memtop(memtop, ["-b", "-n", "2", "--format", "json"] + args)
+            assert code == 0, err
+            assert [t["interval"] for t in json_ticks(out)] == [want, want], out[:200]
+            for msg in ("memtop: %s:2: unknown setting 'bogus'" % path,
+                        "memtop: %s:3: leak_sensitivity is low, normal or high" % path):
+                assert err.count(msg) == 1, "want %r once on stderr, got %r" % (msg, err)
+    finally:
+        os.unlink(path)
+
+
+def test_install_finds_its_themes(memtop):
+    """make install DESTDIR=... PREFIX=/usr installs the binary, the man page
+    and the themes, and the installed binary finds its themes there (from its
+    own location, not the source tree)."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="memtop-install-") as dest:
+        p = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "install",
+                            "DESTDIR=" + dest, "PREFIX=/usr"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        binary = os.path.join(dest, "usr/bin/memtop")
+        themes = os.path.join(dest, "usr/share/memtop/themes")
+        assert os.access(binary, os.X_OK), "no installed binary"
+        assert os.path.exists(os.path.join(dest, "usr/share/man/man1/memtop.1")), "no man page"
+        shipped = sorted(f for f in os.listdir(os.path.join(ROOT, "themes")) if f.endswith(".theme"))
+        assert sorted(f for f in os.listdir(themes) if f.endswith(".theme")) == shipped
+        out = subprocess.run([binary, "--list-themes"], capture_output=True, text=True, cwd="/",
+                             check=True).stdout
+        found = dict(line.split(None, 1) for line in out.splitlines())
+        assert sorted(found) == sorted(f[:-6] for f in shipped), out
+        for name, where in found.items():
+            assert where.strip() == os.path.join(themes, name + ".theme"), \
+                "%s found at %r, not in the installed tree" % (name, where)
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 BINARIES = []
 
 
 def main():
+    import tempfile
+    # An empty settings folder of the suite's own: a user's memtoprc must not
+    # change what the tests see.
+    config_home = tempfile.TemporaryDirectory(prefix="memtop-integration-config-")
+    os.environ["XDG_CONFIG_HOME"] = config_home.name
     default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
     binaries = os.environ.get("MEMTOP_BINS", default).split()
     BINARIES.extend(binaries)
