@@ -205,7 +205,8 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		opts->given |= OPT_GIVEN_NO_COLOR;
 		return CLI_RUN;
 	case 't':
-		if (!*arg || strlen(arg) >= sizeof opts->theme) {
+		// A control character could not be written back to memtoprc.
+		if (!*arg || strlen(arg) >= sizeof opts->theme || strpbrk(arg, "\n\r\t\x1b")) {
 			snprintf(err, errlen, "invalid theme '%.60s': expected a name or a path", arg);
 			return CLI_ERROR;
 		}

@@ -136,15 +136,18 @@ int config_load_rc(struct rc_settings *s, struct config_report *rep)
 	rc = read_file(path, &buf, &len);
 	if (rc == -ENOENT || rc == -ENOTDIR) {
 		rc_parse("", 0, s, report, rep);      // the defaults, nothing set
+		rep->path = NULL;
 		return 0;
 	}
 	if (rc < 0) {
 		report_errno(rep, rc);
 		rc_parse("", 0, s, report, rep);
+		rep->path = NULL;
 		return -1;
 	}
 	rc_parse(buf, len, s, report, rep);
 	free(buf);
+	rep->path = NULL;             // path is this function's own
 	return 1;
 }
 
@@ -372,9 +375,12 @@ int config_list_themes(char names[CONFIG_THEMES_MAX][64])
 			continue;
 		while ((e = readdir(d))) {
 			size_t len = strlen(e->d_name);
+			struct stat st;
 
-			if (len > 6 && strcmp(e->d_name + len - 6, ".theme") == 0)
-				add_name(names, &n, e->d_name, len - 6);
+			if (len <= 6 || strcmp(e->d_name + len - 6, ".theme") != 0 ||
+			    fstatat(dirfd(d), e->d_name, &st, 0) < 0 || !S_ISREG(st.st_mode))
+				continue;
+			add_name(names, &n, e->d_name, len - 6);
 		}
 		closedir(d);
 	}

@@ -116,17 +116,19 @@ unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair,
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 
+		size_t content = n && buf[pos + n - 1] == '\r' ? n - 1 : n;   // CRLF files
+
 		line++;
 		if (!is_text(buf + pos, n)) {
 			on_error(ctx, line, "not a text file (binary data or invalid UTF-8); "
 				 "ignoring the rest");
 			return problems + 1;
 		}
-		if (n > KVFILE_LINE_MAX) {
+		if (content > KVFILE_LINE_MAX) {
 			on_error(ctx, line, "line too long");
 			problems++;
 		} else {
-			problems += parse_line(buf + pos, n, line, on_pair, on_error, ctx);
+			problems += parse_line(buf + pos, content, line, on_pair, on_error, ctx);
 		}
 		pos += n + 1;
 	}

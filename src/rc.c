@@ -2,6 +2,7 @@
 #include "rc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "columns.h"
@@ -121,21 +122,26 @@ unsigned rc_parse(const char *buf, size_t len, struct rc_settings *out, kvfile_e
 
 size_t rc_format(const struct rc_settings *s, char *out, size_t cap)
 {
-	char cols[256];
+	char cols[256], interval[32];
 	int n;
 
 	if (!columns_format(s->columns, cols, sizeof cols))
 		return 0;
+	// The shortest text that reads back as the same double: %.15g unless
+	// that rounds it.
+	snprintf(interval, sizeof interval, "%.15g", s->interval_s);
+	if (strtod(interval, NULL) != s->interval_s)
+		snprintf(interval, sizeof interval, "%.17g", s->interval_s);
 	n = snprintf(out, cap,
 		     "# memtop settings, written by memtop (W on its screen); see memtop(1).\n"
 		     "# Command-line options override them.\n"
-		     "interval = %g\n"
+		     "interval = %s\n"
 		     "sort = %s\n"
 		     "order = %s\n"
 		     "theme = %s\n"
 		     "columns = %s\n"
 		     "leak_sensitivity = %s\n",
-		     s->interval_s, sort_key_name((enum sort_key)s->sort_key),
+		     interval, sort_key_name((enum sort_key)s->sort_key),
 		     s->descending ? "descending" : "ascending", s->theme[0] ? s->theme : "default",
 		     cols, leak_sensitivity_name(s->sensitivity));
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;

@@ -186,10 +186,13 @@ static const char *theme_pair(void *ctx, unsigned line, const char *key, const c
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		if (strcmp(key, role_keys[r]) != 0)
 			continue;
+		const char *bad;
+
 		if (pc->seen[r])
 			return "role given twice; the first one is kept";
-		pc->seen[r] = true;
-		return theme_parse_style(value, &pc->t->role[r]);
+		bad = theme_parse_style(value, &pc->t->role[r]);
+		pc->seen[r] = !bad;          // the first good line counts
+		return bad;
 	}
 	snprintf(why, sizeof why, "unknown key '%.40s'", key);
 	return why;
@@ -253,19 +256,40 @@ static long color_distance(uint32_t a, uint32_t b)
 	return ((512 + rm) * dr * dr >> 8) + 4 * dg * dg + ((767 - rm) * db * db >> 8);
 }
 
-// The index in [first, last] whose colour is nearest to rgb.
-static int nearest(uint32_t rgb, unsigned first, unsigned last)
+// The entry of set[0..n) whose colour is nearest to rgb.
+static int nearest(uint32_t rgb, const unsigned *set, size_t n)
 {
-	unsigned best = first;
+	unsigned best = set[0];
 	long best_d = -1;
 
-	for (unsigned i = first; i <= last; i++) {
-		long d = color_distance(rgb, theme_palette_rgb(i));
+	for (size_t i = 0; i < n; i++) {
+		long d = color_distance(rgb, theme_palette_rgb(set[i]));
 
 		if (best_d < 0 || d < best_d)
-			best = i, best_d = d;
+			best = set[i], best_d = d;
 	}
 	return (int)best;
+}
+
+// The nearest entry of a palette range [first, last].
+static int nearest_range(uint32_t rgb, unsigned first, unsigned last)
+{
+	unsigned set[256];
+	size_t n = 0;
+
+	for (unsigned i = first; i <= last; i++)
+		set[n++] = i;
+	return nearest(rgb, set, n);
+}
+
+// True for a colour without a hue: channels within a few steps of each other.
+static bool is_grey(uint32_t rgb)
+{
+	int r = rgb >> 16 & 0xff, g = rgb >> 8 & 0xff, b = rgb & 0xff;
+	int hi = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	int lo = r < g ? (r < b ? r : b) : (g < b ? g : b);
+
+	return hi - lo <= 16;
 }
 
 int theme_color_index(struct theme_color c, int ncolors)
@@ -285,6 +309,13 @@ int theme_color_index(struct theme_color c, int ncolors)
 	// grey ramp, whose values are fixed (0-15 are often redefined by the
 	// user's terminal scheme). Fewer colours: the basic 16, or 8.
 	if (ncolors >= 256)
-		return c.kind == THEME_COLOR_RGB ? nearest(rgb, 16, 255) : nearest(rgb, 0, 255);
-	return nearest(rgb, 0, ncolors >= 16 ? 15 : 7);
+		return c.kind == THEME_COLOR_RGB ? nearest_range(rgb, 16, 255) : nearest_range(rgb, 0, 255);
+	// Among the basic colours a grey must stay grey: by distance alone a
+	// mid grey is nearer to cyan than to black or white.
+	if (is_grey(rgb)) {
+		static const unsigned greys[] = { 0, 7, 8, 15 };
+
+		return nearest(rgb, greys, ncolors >= 16 ? 4 : 2);
+	}
+	return nearest_range(rgb, 0, ncolors >= 16 ? 15 : 7);
 }
