@@ -1,0 +1,495 @@
+#!/usr/bin/env python3
+"""check_manpage.py - does src/memtop.1 document what memtop has?
+
+Checks, against the sources and the built binary:
+
+  options   every option of `memtop --help` (and of the getopt tables in
+            src/cli.c) has an entry in the man page's OPTIONS section, the
+            short and long spelling in one entry, and every option the
+            OPTIONS section documents exists in --help;
+  keys      every key label of the help screen's key table (bindings[] in
+            src/view_list.c) has an entry in the "Keys" subsection, and every
+            key of the detail view (view_detail_key in src/view_detail.c) one
+            in the "Detail view" subsection;
+  columns   every column of the process table (columns[] in
+            src/view_list.c) has an entry in the "Process table" subsection;
+  memtoprc  every key of src/rc.c's keys[] has an entry under FILES, and
+            every column name (src/columns.c) and theme role (src/theme.c)
+            is documented there;
+  output    every JSON field that src/output.c emits has an entry in the
+            "JSON Lines" subsection, every CSV column of src/output.c is named
+            in the "CSV" subsection, and every field of --smaps's JSON and CSV
+            (src/smapsdump.c) in the "--smaps" subsection;
+  sort keys every sort key (src/proctable.c) is named under OPTIONS.
+
+Usage: python3 tests/docs/check_manpage.py [-v] [--memtop PATH] [--man PATH]
+from anywhere (paths are relative to the repository), after `make`.
+Exit status 0 with "manpage: N options, M keys checked", or 1 with one line
+per mismatch on stderr. Python 3 standard library only.
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MAN = os.path.join(ROOT, "src", "memtop.1")
+
+
+def src(name):
+    return os.path.join(ROOT, "src", name)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def rel(path):
+    r = os.path.relpath(path, ROOT)
+    return path if r.startswith("..") else r
+
+
+class Failure(Exception):
+    """A source the checker cannot make sense of: fails the check."""
+
+
+# ---- roff ---------------------------------------------------------------
+
+SPECIAL = {
+    "*D": "\u0394", "em": "\u2014", "en": "\u2013", "lq": '"', "rq": '"', "oq": "'",
+    "cq": "'", "aq": "'", "dq": '"', "bu": "\u2022", "mu": "\u00d7", "<=": "\u2264",
+    ">=": "\u2265", "~~": "\u2248", "->": "\u2192", "u25B2": "\u25b2", "u25BC": "\u25bc",
+}
+
+ALTERNATING = {"BR", "RB", "IR", "RI", "BI", "IB"}
+
+
+def unescape(s):
+    """Roff text to plain text: fonts dropped, the escapes memtop.1 uses
+    turned into their characters."""
+    out, i = [], 0
+    while i < len(s):
+        c = s[i]
+        if c != "\\" or i + 1 >= len(s):
+            out.append(c)
+            i += 1
+            continue
+        n = s[i + 1]
+        if n == "f":                                   # \fB \f(XX \f[...]
+            if s[i + 2:i + 3] == "(":
+                i += 5
+            elif s[i + 2:i + 3] == "[":
+                i = s.index("]", i) + 1
+            else:
+                i += 3
+        elif n == "(":                                 # \(xx
+            out.append(SPECIAL.get(s[i + 2:i + 4], ""))
+            i += 4
+        elif n == "[":                                 # \[name]
+            end = s.index("]", i)
+            out.append(SPECIAL.get(s[i + 2:end], ""))
+            i = end + 1
+        elif n == "*":                                 # \*x, \*(xx: strings
+            i += 5 if s[i + 2:i + 3] == "(" else 3
+        else:
+            out.append({"-": "-", "e": "\\", " ": " ", "~": " ", "\\": "\\"}.get(n, ""))
+            i += 2                                     # \& \| \^ \% \c: nothing
+    return "".join(out)
+
+
+def macro_args(rest):
+    """The arguments of a macro line: blank-separated, "quoted" ones may hold
+    blanks and "" stands for a quote."""
+    args, i = [], 0
+    while i < len(rest):
+        while i < len(rest) and rest[i] in " \t":
+            i += 1
+        if i >= len(rest):
+            break
+        if rest[i] == '"':
+            i += 1
+            arg = []
+            while i < len(rest):
+                if rest[i] == '"':
+                    if rest[i + 1:i + 2] == '"':
+                        arg.append('"')
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                arg.append(rest[i])
+                i += 1
+            args.append("".join(arg))
+        else:
+            j = i
+            while j < len(rest) and rest[j] not in " \t":
+                j += 1
+            args.append(rest[i:j])
+            i = j
+    return args
+
+
+def parse_line(line):
+    """(macro or None, plain text) of one roff source line."""
+    if line[:1] in (".", "'"):
+        m = re.match(r"[.'][ \t]*(\S*)[ \t]*(.*)", line)
+        name, rest = m.group(1), m.group(2)
+        args = macro_args(rest)
+        joined = "".join(args) if name in ALTERNATING else " ".join(args)
+        return name, unescape(joined)
+    return None, unescape(line)
+
+
+class ManPage:
+    def __init__(self, path):
+        self.path = path
+        # (line number, macro, text, .SH title, .SS title); comments dropped.
+        self.lines = []
+        sh = ss = None
+        for no, raw in enumerate(read(path).split("\n"), 1):
+            if re.match(r"[.'][ \t]*\\\"", raw) or raw.startswith('\\"'):
+                continue
+            name, text = parse_line(raw)
+            if name == "SH":
+                sh, ss = text.strip(), None
+            elif name == "SS":
+                ss = text.strip()
+            self.lines.append((no, name, text, sh, ss))
+
+    def section(self, title):
+        """The lines of the .SH section of that title, subsections included."""
+        got = [l for l in self.lines if l[3] == title and l[1] != "SH"]
+        if not got:
+            raise Failure("%s has no section .SH %s" % (rel(self.path), title))
+        return got
+
+    def subsection(self, match, what):
+        """The lines of the first .SS whose title satisfies match."""
+        for l in self.lines:
+            if l[1] == "SS" and match(l[4]):
+                title = l[4]
+                return [x for x in self.lines if x[4] == title and x[3] == l[3] and x[1] != "SS"]
+        raise Failure("%s has no subsection (.SS) for %s" % (rel(self.path), what))
+
+    @staticmethod
+    def tags(lines):
+        """(line number, text) of every .TP entry's tag in lines."""
+        out = []
+        for i, (no, name, text, _, _) in enumerate(lines):
+            if name == "TP" and i + 1 < len(lines):
+                out.append((lines[i + 1][0], lines[i + 1][2]))
+        return out
+
+    @staticmethod
+    def text(lines):
+        return "\n".join(l[2] for l in lines)
+
+
+def has_word(text, word):
+    return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text) is not None
+
+
+# ---- what the sources say -----------------------------------------------
+
+def c_block(text, start, path):
+    """The text of a C initialiser from the line holding start to its '};'."""
+    i = text.find(start)
+    if i < 0:
+        raise Failure("%s: cannot find %r" % (rel(path), start))
+    m = re.compile(r"\n[ \t]*\};").search(text, i)
+    j = m.start() if m else -1
+    if j < 0:
+        raise Failure("%s: cannot find the end of %r" % (rel(path), start))
+    return text[i:j]
+
+
+def help_options(memtop):
+    """[(short or None, long or None)] from the option lines of --help."""
+    if not os.access(memtop, os.X_OK):
+        raise Failure("%s is missing: run make first" % memtop)
+    run = subprocess.run([memtop, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         universal_newlines=True, timeout=30)
+    if run.returncode != 0:
+        raise Failure("memtop --help exited %d: %s" % (run.returncode, run.stderr.strip()))
+    entries = []
+    for line in run.stdout.splitlines():
+        m = re.match(r"\s+(-[A-Za-z0-9])?(?:,\s*)?(--[a-z0-9][a-z0-9-]*)?(?=\s|$)", line)
+        if m and (m.group(1) or m.group(2)):
+            entries.append((m.group(1), m.group(2)))
+    if not entries:
+        raise Failure("found no options in the output of memtop --help")
+    return entries
+
+
+def cli_options():
+    """The short and long spellings of src/cli.c's getopt tables."""
+    path = src("cli.c")
+    text = read(path)
+    longs = re.findall(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:no|required|optional)_argument\s*,',
+                       c_block(text, "longopts[] = {", path))
+    m = re.search(r'getopt_long\([^"]*"([^"]*)"', text)
+    if not longs or not m:
+        raise Failure("%s: cannot find the getopt_long tables" % rel(path))
+    shorts = ["-" + c for c in m.group(1) if c.isalnum()]
+    return shorts, ["--" + l for l in longs]
+
+
+def key_labels():
+    """The key labels of bindings[] in src/view_list.c, NULL ones left out."""
+    path = src("view_list.c")
+    block = c_block(read(path), "bindings[] = {", path)
+    labels = [m.group(2) for m in re.finditer(
+        r'\{\s*\{[^{}]*\}\s*,\s*(NULL|"((?:[^"\\]|\\.)*)")', block) if m.group(2) is not None]
+    if not labels:
+        raise Failure("%s: found no labels in bindings[]" % rel(path))
+    return labels
+
+
+KEY_NAMES = {
+    "KEY_ESC": "Esc", "KEY_BACKSPACE": "Backspace", "KEY_LEFT": "Left", "KEY_RIGHT": "Right",
+    "KEY_UP": "Up", "KEY_DOWN": "Down", "KEY_PPAGE": "PgUp", "KEY_NPAGE": "PgDn",
+    "KEY_HOME": "Home", "KEY_END": "End", "KEY_ENTER": "Enter", "127": "Backspace",
+    "8": "Backspace", "'\\r'": "Enter", "'\\n'": "Enter", "' '": "Space",
+}
+
+
+def detail_keys():
+    """The keys view_detail_key in src/view_detail.c handles, by name."""
+    path = src("view_detail.c")
+    text = read(path)
+    i = text.find("void view_detail_key(")
+    j = text.find("\n}", i)
+    if i < 0 or j < 0:
+        raise Failure("%s: cannot find view_detail_key" % rel(path))
+    names = []
+    for case in re.findall(r"case\s+([^:]+?|':')\s*:", text[i:j]):
+        if re.fullmatch(r"'[^\\']'", case):
+            name = case[1]
+        elif case in KEY_NAMES:
+            name = KEY_NAMES[case]
+        else:
+            raise Failure("%s: the detail view handles %s: give it a name in KEY_NAMES of %s"
+                          % (rel(path), case, rel(__file__)))
+        if name not in names:
+            names.append(name)
+    if not names:
+        raise Failure("%s: found no keys in view_detail_key" % rel(path))
+    return names
+
+
+def table_columns():
+    """The ASCII titles of columns[] in src/view_list.c."""
+    path = src("view_list.c")
+    cols = re.findall(r'\{\s*COL_[A-Z]+\s*,\s*"(?:[^"\\]|\\.)*"\s*,\s*"([^"]*)"',
+                      c_block(read(path), "columns[] = {", path))
+    if not cols:
+        raise Failure("%s: found no columns in columns[]" % rel(path))
+    return cols
+
+
+def designated_names(path, start, prefix):
+    """The strings of a designated initialiser: [PREFIX_X] = "name"."""
+    names = re.findall(r"\[%s[A-Z_]+\]\s*=\s*\{?\s*\"([^\"]+)\"" % prefix,
+                       c_block(read(path), start, path))
+    if not names:
+        raise Failure("%s: found no names in %r" % (rel(path), start))
+    return names
+
+
+def rc_keys():
+    path = src("rc.c")
+    keys = re.findall(r'\{\s*"([a-z_]+)"\s*,\s*RC_HAVE_', c_block(read(path), "keys[] = {", path))
+    if not keys:
+        raise Failure("%s: found no keys in keys[]" % rel(path))
+    return keys
+
+
+def json_fields(path):
+    """Every JSON member name a C file writes: \"name\": in a format string,
+    or a name passed to one of its json_* helpers."""
+    text = read(path)
+    names = re.findall(r'\\"([A-Za-z_][A-Za-z0-9_]*)\\"\s*:', text)
+    names += re.findall(r'\bjson_\w+\(\s*f\s*,\s*"([A-Za-z_][A-Za-z0-9_]*)"', text)
+    out = []
+    for n in names:
+        if n not in out:
+            out.append(n)
+    if not out:
+        raise Failure("%s: found no JSON fields" % rel(path))
+    return out
+
+
+def csv_columns(path, pattern):
+    m = re.search(pattern, read(path), re.S)
+    if not m:
+        raise Failure("%s: cannot find the CSV header" % rel(path))
+    header = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))).replace("\\n", "")
+    return [c for c in header.split(",") if c]
+
+
+# ---- the checks ---------------------------------------------------------
+
+def tokens(text, pattern):
+    return set(re.findall(pattern, text))
+
+
+def check(memtop, verbose):
+    man = ManPage(MAN)
+    errors = []
+    counts = {}
+
+    # Options: --help and cli.c against the OPTIONS section.
+    opts = man.section("OPTIONS")
+    opt_tags = [(no, tokens(t, r"(?<![\w-])--?[A-Za-z0-9][A-Za-z0-9-]*")) for no, t in man.tags(opts)]
+    entries = help_options(memtop)
+    spellings = {s for e in entries for s in e if s}
+    for no, toks in opt_tags:
+        if not toks:
+            errors.append("%s:%d: an OPTIONS entry that names no option" % (rel(MAN), no))
+        for t in sorted(toks - spellings):
+            errors.append("%s:%d: OPTIONS documents %s, which memtop --help does not list"
+                          % (rel(MAN), no, t))
+    for short, long in entries:
+        want = {s for s in (short, long) if s}
+        if not any(want <= toks for _, toks in opt_tags):
+            errors.append("option %s of memtop --help has no entry in the OPTIONS section of %s%s"
+                          % (", ".join(s for s in (short, long) if s), rel(MAN),
+                             " (with both spellings in one entry)" if len(want) > 1 else ""))
+    shorts, longs = cli_options()
+    for s in shorts + longs:
+        if s not in spellings:
+            errors.append("%s accepts %s, but memtop --help does not list it" % (rel(src("cli.c")), s))
+    counts["options"] = len(entries)
+
+    # Keys: the help screen's table and the detail view.
+    key_tags = [set(re.split(r"[\s,()]+", t)) - {""}
+                for _, t in man.tags(man.subsection(lambda t: t == "Keys", "the keys (.SS Keys)"))]
+    labels = key_labels()
+    for label in labels:
+        if not any(set(label.split()) <= toks for toks in key_tags):
+            errors.append('key "%s" of the help screen (bindings[] in %s) has no entry in the '
+                          "Keys subsection of %s" % (label, rel(src("view_list.c")), rel(MAN)))
+    counts["keys"] = len(labels)
+    detail = man.subsection(lambda t: t == "Detail view", 'the detail view (.SS "Detail view")')
+    detail_tags = set()
+    for _, t in man.tags(detail):
+        detail_tags |= set(re.split(r"[\s,()]+", t)) - {""}
+    dkeys = detail_keys()
+    for k in dkeys:
+        if k not in detail_tags:
+            errors.append("key %s of the detail view (view_detail_key in %s) has no entry in the "
+                          '"Detail view" subsection of %s' % (k, rel(src("view_detail.c")), rel(MAN)))
+    counts["detail keys"] = len(dkeys)
+
+    # The process table's columns.
+    table = man.subsection(lambda t: t == "Process table", 'the columns (.SS "Process table")')
+    col_tags = set()
+    for _, t in man.tags(table):
+        col_tags |= tokens(t, r"[A-Za-z][A-Za-z0-9/]*")
+    cols = table_columns()
+    for c in cols:
+        if c not in col_tags:
+            errors.append("column %s (columns[] in %s) has no entry in the \"Process table\" "
+                          "subsection of %s" % (c, rel(src("view_list.c")), rel(MAN)))
+    counts["columns"] = len(cols)
+
+    # memtoprc and theme files, under FILES.
+    files = man.section("FILES")
+    file_tags = set()
+    for _, t in man.tags(files):
+        file_tags |= tokens(t, r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+    files_text = man.text(files)
+    keys = rc_keys()
+    for k in keys:
+        if k not in file_tags:
+            errors.append("memtoprc key %s (keys[] in %s) has no entry under FILES in %s"
+                          % (k, rel(src("rc.c")), rel(MAN)))
+    counts["memtoprc keys"] = len(keys)
+    colnames = designated_names(src("columns.c"), "keys[COL_COUNT] = {", "COL_")
+    for c in colnames:
+        if not has_word(files_text, c):
+            errors.append("column name %s (%s) is not named under FILES (columns =) in %s"
+                          % (c, rel(src("columns.c")), rel(MAN)))
+    roles = designated_names(src("theme.c"), "role_keys[ROLE_COUNT] = {", "ROLE_")
+    for r in roles:
+        if r not in file_tags:
+            errors.append("theme role %s (%s) has no entry under FILES in %s"
+                          % (r, rel(src("theme.c")), rel(MAN)))
+    counts["column names"], counts["theme roles"] = len(colnames), len(roles)
+
+    # Batch output: JSON Lines, CSV, --smaps.
+    jl = man.subsection(lambda t: t == "JSON Lines", 'JSON Lines (.SS "JSON Lines")')
+    jl_tags = set()
+    for _, t in man.tags(jl):
+        jl_tags |= tokens(t, r"[A-Za-z_][A-Za-z0-9_]*")
+    fields = json_fields(src("output.c"))
+    for f in fields:
+        if f not in jl_tags:
+            errors.append("JSON field %s (written by %s) has no entry in the \"JSON Lines\" "
+                          "subsection of %s" % (f, rel(src("output.c")), rel(MAN)))
+    counts["JSON fields"] = len(fields)
+    csv_text = man.text(man.subsection(lambda t: t == "CSV", "CSV (.SS CSV)"))
+    csvcols = csv_columns(src("output.c"), r"csv_header\[\]\s*=(.*?);")
+    for c in csvcols:
+        if not has_word(csv_text, c):
+            errors.append("CSV column %s (csv_header in %s) is not named in the CSV subsection of %s"
+                          % (c, rel(src("output.c")), rel(MAN)))
+    counts["CSV columns"] = len(csvcols)
+    smaps = man.subsection(lambda t: "--smaps" in t, "--smaps (a .SS with --smaps in its title)")
+    smaps_tags = set()
+    for _, t in man.tags(smaps):
+        smaps_tags |= tokens(t, r"[A-Za-z_][A-Za-z0-9_]*")
+    smaps_text = man.text(smaps)
+    sfields = json_fields(src("smapsdump.c"))
+    for f in sfields:
+        if f not in smaps_tags and not has_word(smaps_text, f):
+            errors.append("--smaps JSON field %s (%s) is not documented in the --smaps subsection of %s"
+                          % (f, rel(src("smapsdump.c")), rel(MAN)))
+    scols = csv_columns(src("smapsdump.c"), r'smapsdump_csv\(.*?fputs\(("[^"]*")')
+    for c in scols:
+        if not has_word(smaps_text, c):
+            errors.append("--smaps CSV column %s (%s) is not named in the --smaps subsection of %s"
+                          % (c, rel(src("smapsdump.c")), rel(MAN)))
+    counts["--smaps fields"] = len(set(sfields) | set(scols))
+
+    # Sort keys, under OPTIONS (-s).
+    opts_text = man.text(opts)
+    sorts = designated_names(src("proctable.c"), "sort_keys[SORT_KEY_COUNT] = {", "SORT_")
+    for k in sorts:
+        if not has_word(opts_text, k):
+            errors.append("sort key %s (%s) is not named in the OPTIONS section of %s"
+                          % (k, rel(src("proctable.c")), rel(MAN)))
+    counts["sort keys"] = len(sorts)
+
+    if verbose:
+        for what, n in counts.items():
+            print("  %-15s %d" % (what, n))
+    return errors, counts
+
+
+def main(argv):
+    verbose = "-v" in argv
+    global MAN
+    memtop = os.path.join(ROOT, "memtop")
+    if "--memtop" in argv:
+        memtop = os.path.abspath(argv[argv.index("--memtop") + 1])
+    if "--man" in argv:                     # another copy of the page, to test the checker
+        MAN = os.path.abspath(argv[argv.index("--man") + 1])
+    try:
+        errors, counts = check(memtop, verbose)
+    except (Failure, OSError, subprocess.SubprocessError) as e:
+        print("check_manpage: %s" % e, file=sys.stderr)
+        return 1
+    if errors:
+        for e in errors:
+            print("check_manpage: %s" % e, file=sys.stderr)
+        print("check_manpage: %d mismatch%s between %s and memtop"
+              % (len(errors), "" if len(errors) == 1 else "es", rel(MAN)), file=sys.stderr)
+        return 1
+    print("manpage: %d options, %d keys checked" % (counts["options"], counts["keys"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
