@@ -44,13 +44,33 @@ int maptable_open(struct maptable *t, const struct smaps *s)
 	return 0;
 }
 
+// now - then as a signed change, clamped to the int64_t range. Sizes are
+// raw kernel numbers: an absurd one (2^63 KiB or more) must not overflow.
+static int64_t delta_sat(uint64_t now, uint64_t then)
+{
+	if (now >= then)
+		return now - then > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(now - then);
+	// -(then - now); 2^63 is INT64_MIN exactly, more is clamped to it
+	return then - now > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)(then - now);
+}
+
+// a + b, clamped to the int64_t range.
+static int64_t add_sat(int64_t a, int64_t b)
+{
+	int64_t sum;
+
+	if (__builtin_add_overflow(a, b, &sum))
+		return a < 0 ? INT64_MIN : INT64_MAX;
+	return sum;
+}
+
 // A mapping's RSS change since the baseline; a mapping new since then counts whole.
 static int64_t delta_of(const struct maptable *t, const struct smaps_map *m)
 {
 	struct map_base key = { m->start, 0 };
 	const struct map_base *b = t->nbase ? bsearch(&key, t->base, t->nbase, sizeof key, cmp_base) : NULL;
 
-	return (int64_t)m->rss_kb - (b ? (int64_t)b->rss_kb : 0);
+	return delta_sat(m->rss_kb, b ? b->rss_kb : 0);
 }
 
 // Appends a sanitised display name; returns its offset or (size_t)-1.
@@ -79,7 +99,7 @@ static void row_add(struct maprow *r, const struct smaps_map *m, int64_t delta)
 	r->private_dirty_kb += m->private_dirty_kb;
 	r->anonymous_kb += m->anonymous_kb;
 	r->swap_kb += m->swap_kb;
-	r->delta_rss_kb += delta;
+	r->delta_rss_kb = add_sat(r->delta_rss_kb, delta);
 }
 
 static int cmp_row_names(const void *a, const void *b, void *ctx)
@@ -112,7 +132,7 @@ static void group_rows(struct maptable *t)
 			g->private_dirty_kb += r->private_dirty_kb;
 			g->anonymous_kb += r->anonymous_kb;
 			g->swap_kb += r->swap_kb;
-			g->delta_rss_kb += r->delta_rss_kb;
+			g->delta_rss_kb = add_sat(g->delta_rss_kb, r->delta_rss_kb);
 		} else {
 			t->rows[out++] = *r;
 		}

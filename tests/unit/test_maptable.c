@@ -168,6 +168,77 @@ static void test_nothing_grew_and_empty(void **state)
 	fixture_free(f);
 }
 
+// Found with tests/fuzz/fuzz_smaps.c, which tables its input's first half as
+// the baseline and the whole as now: Rss values of 2^63 KiB and more made
+// the Δ arithmetic overflow int64_t (undefined behaviour). The deltas now
+// clamp to the int64_t range.
+static void test_absurd_rss_deltas_clamp(void **state)
+{
+	size_t len;
+	char *buf = fixture_read("smaps/fuzz-delta-overflow.txt", &len);
+	struct smaps then = { 0 }, now = { 0 };
+	struct maptable t = { 0 };
+	const struct maprow *g = NULL;
+
+	(void)state;
+	assert_int_equal(smaps_parse(buf, len / 2, &then), 0);
+	assert_int_equal(smaps_parse(buf, len, &now), 0);
+	assert_int_equal(then.n, 1);                 // Rss 2^64 - 1 at 0x400000
+	assert_int_equal(now.n, 4);
+	assert_int_equal(maptable_open(&t, &then), 0);
+	t.sort = MAPSORT_ADDR;
+	assert_int_equal(maptable_update(&t, &now), 0);
+	assert_int_equal(t.n, 4);
+	assert_int_equal(t.rows[0].delta_rss_kb, 0);           // 2^64 - 1 then and now
+	assert_true(t.rows[1].delta_rss_kb == INT64_MIN);      // 2^63 - 1 now: exactly -2^63
+	assert_true(t.rows[2].delta_rss_kb == INT64_MAX);      // new, 2^63 - 1
+	assert_true(t.rows[3].delta_rss_kb == INT64_MAX);      // new, 2^63: clamped
+	assert_int_equal(t.grew_most, 2);
+	// Grouped, the two "/g" mappings sum to more than INT64_MAX.
+	t.grouped = true;
+	assert_int_equal(maptable_update(&t, &now), 0);
+	assert_int_equal(t.n, 3);
+	for (size_t i = 0; i < t.n; i++)
+		if (strcmp(maptable_name(&t, &t.rows[i]), "/g") == 0)
+			g = &t.rows[i];
+	assert_non_null(g);
+	assert_int_equal(g->count, 2);
+	assert_true(g->delta_rss_kb == INT64_MAX);
+	maptable_free(&t);
+	smaps_free(&then);
+	smaps_free(&now);
+	free(buf);
+}
+
+// What tests/fuzz/fuzz_smaps.c found (minimised): two unnamed mappings, new
+// since the baseline (the input's first half holds no complete mapping), one
+// with Rss 2^63 - 1 KiB; grouped as "[anon]", their Δ summed past INT64_MAX.
+static void test_fuzz_group_delta_overflow(void **state)
+{
+	size_t len;
+	char *buf = fixture_read("smaps/fuzz-group-delta-overflow.txt", &len);
+	struct smaps then = { 0 }, now = { 0 };
+	struct maptable t = { 0 };
+
+	(void)state;
+	assert_int_equal(smaps_parse(buf, len / 2, &then), 0);
+	assert_int_equal(smaps_parse(buf, len, &now), 0);
+	assert_int_equal(then.n, 0);
+	assert_int_equal(now.n, 2);
+	assert_int_equal(maptable_open(&t, &then), 0);
+	t.grouped = true;
+	assert_int_equal(maptable_update(&t, &now), 0);
+	assert_int_equal(t.n, 1);
+	assert_string_equal(maptable_name(&t, &t.rows[0]), "[anon]");
+	assert_int_equal(t.rows[0].count, 2);
+	assert_true(t.rows[0].delta_rss_kb == INT64_MAX);
+	assert_int_equal(t.grew_most, 0);
+	maptable_free(&t);
+	smaps_free(&then);
+	smaps_free(&now);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_sort_keys),
 		cmocka_unit_test(test_grouping_by_name),
 		cmocka_unit_test(test_nothing_grew_and_empty),
+		cmocka_unit_test(test_absurd_rss_deltas_clamp),
+		cmocka_unit_test(test_fuzz_group_delta_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
