@@ -43,7 +43,7 @@ CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e screenshots
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e docs screenshots
 
 all: memtop
 
@@ -127,7 +127,7 @@ run: deps-build
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS)
-	@$(MAKE) --no-print-directory unit integration e2e
+	@$(MAKE) --no-print-directory unit integration e2e docs
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -138,6 +138,10 @@ integration: memtop build/asan/memtop $(WORKLOADS)
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)
 	python3 tests/e2e/run.py
+
+# The man page documents every option, key, setting and JSON field there is.
+docs: memtop
+	python3 tests/docs/check_manpage.py
 
 # Regenerates screenshots/*.png from real runs in tmux.
 screenshots: memtop $(WORKLOADS)

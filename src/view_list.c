@@ -41,7 +41,7 @@ static const struct column columns[] = {
 	{ COL_LEAK, "LEAK", "LEAK", 5, true, 1, SORT_LEAK },
 	{ COL_OOM, "OOM", "OOM", 5, false, 6, SORT_OOM },
 	{ COL_ADJ, "ADJ", "ADJ", 5, false, 10, SORT_ADJ },
-	{ COL_CGROUP, "CGROUP", "CGROUP", 24, true, 1, -1 },       // only with C; asked for, so kept
+	{ COL_CGROUP, "CGROUP", "CGROUP", 24, true, 1, -1 },       // only with C; dropped last
 	{ COL_COMMAND, "COMMAND", "COMMAND", 0, true, 0, SORT_COMMAND },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
@@ -172,15 +172,15 @@ static void column_cell(const struct app *a, size_t c, const struct proc *p, cha
 struct meter_part {
 	uint64_t kb;
 	enum ui_role role;
+	char glyph;
 };
 
-// "Mem[|||||::::     1.2G/7.6G]": the bar's parts in turn (bars for the
-// first, colons for the next in ASCII and Unicode alike), the numbers — the
-// first part of the total — over its right end.
+// "Mem[|||||::::     1.2G/7.6G]": the bar's parts in turn, each in its
+// glyph and role, the numbers — the first part of the total — over its
+// right end.
 static void draw_meter(struct app *a, int y, int width, const char *label, uint64_t total,
 		       const struct meter_part *parts, int nparts)
 {
-	static const char glyphs[] = "|:  ";
 	char u[16], t[16], text[40];
 	int lw = (int)strlen(label), inner = width - lw - 2, x = lw + 1, tlen;
 	uint64_t sum = 0;
@@ -202,7 +202,7 @@ static void draw_meter(struct app *a, int y, int width, const char *label, uint6
 		end = end > inner ? inner : end;
 		attrset(ui_attr(&a->ui, parts[p].role));
 		for (; x < lw + 1 + end; x++)
-			mvaddch(y, x, (chtype)(unsigned char)glyphs[p < 3 ? p : 3]);
+			mvaddch(y, x, (chtype)(unsigned char)parts[p].glyph);
 	}
 	attrset(A_NORMAL);
 	if (tlen <= inner)
@@ -259,12 +259,12 @@ static void draw_header(struct app *a)
 		uint64_t used = sys->total_kb - sys->available_kb;
 		uint64_t cache = sys->available_kb > sys->free_kb ? sys->available_kb - sys->free_kb : 0;
 		const struct meter_part mem[] = {
-			{ used, ROLE_METER_USED }, { cache, ROLE_METER_CACHE },
-			{ sys->total_kb - used - cache, ROLE_METER_FREE },
+			{ used, ROLE_METER_USED, '|' }, { cache, ROLE_METER_CACHE, ':' },
+			{ sys->total_kb - used - cache, ROLE_METER_FREE, ' ' },
 		};
 		const struct meter_part swp[] = {
-			{ sys->swap_total_kb - sys->swap_free_kb, ROLE_METER_SWAP },
-			{ sys->swap_free_kb, ROLE_METER_FREE },
+			{ sys->swap_total_kb - sys->swap_free_kb, ROLE_METER_SWAP, '|' },
+			{ sys->swap_free_kb, ROLE_METER_FREE, ' ' },
 		};
 
 		draw_meter(a, 0, meter_w, "Mem", sys->total_kb, mem, 3);
@@ -612,7 +612,7 @@ static const struct binding bindings[] = {
 	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay" },
 	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause" },
 	{ { 't' }, "t", "next colour theme", app_theme_next, NULL },
-	{ { 'W' }, "W", "write the settings (interval, sort, theme, columns) to memtoprc",
+	{ { 'W' }, "W", "write the settings (interval, sort, theme, columns, sensitivity) to memtoprc",
 	  app_settings_write, NULL },
 };
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
