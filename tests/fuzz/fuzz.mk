@@ -1,0 +1,77 @@
+# tests/fuzz/fuzz.mk — libFuzzer targets for memtop's pure parsers.
+#
+# Included from the Makefile (which defines WARNINGS, WERROR and DEFS):
+#   make fuzz        runs every target for FUZZ_SECONDS (default 60) each
+#   make fuzz-smoke  runs every target for FUZZ_SMOKE_SECONDS (default 5)
+#                    each, and fails when one crashes (part of make check)
+# Both print one line per target: executions run and crashes found. A crash
+# leaves its input in build/fuzz/artifacts/ and the report in
+# build/fuzz/NAME.log; tests/fuzz/README.md says what to do with them.
+# Seeds are copied to build/fuzz/corpus-NAME, which libFuzzer grows.
+#
+# To add a target NAME: write tests/fuzz/fuzz_NAME.c, put seeds in
+# tests/fuzz/corpus/NAME/, add NAME to FUZZ_TARGETS and set FUZZ_SRCS_NAME
+# to the src/*.c files it links (pure code only: no ncurses, no libproc2);
+# FUZZ_OPTS_NAME may add libFuzzer options (-max_len=, -dict=) for it.
+
+FUZZ_CC            ?= clang
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+                      -fno-sanitize-recover=undefined
+
+FUZZ_TARGETS += psi smaps statm maps stat cgroup cgfiles mountinfo text scan
+
+FUZZ_SRCS_psi       := src/psi.c src/scan.c
+FUZZ_SRCS_smaps     := src/smaps.c src/scan.c src/maptable.c src/text.c
+FUZZ_SRCS_statm     := src/procparse.c src/scan.c
+FUZZ_SRCS_maps      := src/procparse.c src/scan.c
+FUZZ_SRCS_stat      := src/procparse.c src/scan.c
+FUZZ_SRCS_cgroup    := src/procparse.c src/scan.c
+FUZZ_SRCS_cgfiles   := src/cgfiles.c src/scan.c
+FUZZ_SRCS_mountinfo := src/cgfiles.c src/scan.c
+FUZZ_SRCS_text      := src/text.c
+FUZZ_SRCS_scan      := src/scan.c
+
+# Real smaps seeds are 20 KB or more, and every executed input is parsed
+# three times and tabled eight times: 8 KB inputs (a dozen mappings, each
+# truncated differently) run several times faster and reach the same code.
+# The dictionary's 2^63 and 2^64 - 1 found the mapping table's overflows in
+# seconds; without it 60 s were not enough.
+FUZZ_OPTS_smaps     := -max_len=8192 -dict=tests/fuzz/smaps.dict
+# fuzz_scan scans from every position of its input: keep inputs short.
+FUZZ_OPTS_scan      := -max_len=512
+
+# Rules defined here must not become the Makefile's default goal.
+fuzz_default_goal := $(.DEFAULT_GOAL)
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+
+# Every source and header is a prerequisite, so that targets added to
+# FUZZ_TARGETS later need no rule of their own; the link takes only
+# FUZZ_SRCS_NAME (expanded when the recipe runs).
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard src/*.c src/*.h) | build/fuzz
+	$(FUZZ_CC) $(WARNINGS) $(WERROR) $(FUZZ_FLAGS) $(DEFS) -Isrc -o $@ $< $(FUZZ_SRCS_$*)
+
+build/fuzz:
+	mkdir -p $@
+
+# Runs every target for $(1) seconds (tests/fuzz/run.sh says how), even
+# after one crashed, and fails when any did.
+define fuzz_run
+	@failed=""; \
+	$(foreach t,$(FUZZ_TARGETS),tests/fuzz/run.sh $(t) $(1) $(FUZZ_OPTS_$(t)) || failed="$$failed $(t)";) \
+	if [ -n "$$failed" ]; then \
+	  echo "fuzz: crashed:$$failed (reports in build/fuzz/NAME.log)" >&2; exit 1; \
+	fi
+endef
+
+fuzz: fuzz-build
+	$(call fuzz_run,$(FUZZ_SECONDS))
+
+fuzz-smoke: fuzz-build
+	$(call fuzz_run,$(FUZZ_SMOKE_SECONDS))
+
+.DEFAULT_GOAL := $(fuzz_default_goal)

@@ -1,0 +1,22 @@
+/* fuzz_stat.c — procparse_stat_start and procparse_stat_state (/proc/PID/stat)
+ * on arbitrary bytes. */
+#include <errno.h>
+
+#include "fuzz.h"
+#include "procparse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = fuzz_copy(data, size, false);
+	uint64_t start;
+	char state = 0;
+	int rc = procparse_stat_start(buf, size, &start);
+
+	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
+	rc = procparse_stat_state(buf, size, &state);
+	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
+	// A state is a letter (or one of the few bytes between 'Z' and 'a').
+	FUZZ_CHECK(rc != 0 || (state >= 'A' && state <= 'z'));
+	free(buf);
+	return 0;
+}
