@@ -152,6 +152,7 @@ class Tmux(tmuxserver.PrivateTmux):
         self.count = 0
         self.memtops = set()     # every memtop pid seen, checked gone at the end
         self.config_dir = tempfile.TemporaryDirectory(prefix="memtop-e2e-config-")
+        os.chmod(self.config_dir.name, 0o755)   # tests that run memtop as nobody read it too
         self.config_home = self.config_dir.name
 
     def run(self, *args, check=True):

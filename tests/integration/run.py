@@ -652,6 +652,7 @@ def main():
     # An empty settings folder of the suite's own: a user's memtoprc must not
     # change what the tests see.
     config_home = tempfile.TemporaryDirectory(prefix="memtop-integration-config-")
+    os.chmod(config_home.name, 0o755)     # tests that run memtop as nobody read it too
     os.environ["XDG_CONFIG_HOME"] = config_home.name
     default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
     binaries = os.environ.get("MEMTOP_BINS", default).split()
