@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa;
 	double wiggle = 0;
-	pid_t self = getpid(), *pids;
+	pid_t self = getpid(), parent, *pids;
 	char *end;
 	long count;
 	int opt, made = 0;
@@ -139,9 +139,10 @@ int main(int argc, char **argv)
 	if (*end || count < 0 || count > IDLERS_MAX)
 		usage();
 	// Our own parent (the benchmark) going away ends us, and so our children.
+	parent = getppid();
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() == 1)
-		return 0;
+	if (getppid() != parent)
+		return 0;                       // it went before the request took effect
 	pids = calloc((size_t)count + 1, sizeof *pids);
 	if (!pids) {
 		perror("idlers: calloc");

@@ -58,7 +58,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
 
-MEMTOP = os.path.join(ROOT, "memtop")
+MEMTOP_BUILT = os.path.join(ROOT, "memtop")
+# The binary measured: a copy taken at the start (see main), so a rebuild of
+# ./memtop during the run cannot change what is measured halfway.
+BINARY = {"memtop": MEMTOP_BUILT}
 IDLERS = os.path.join(ROOT, "build", "bench", "idlers")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WIDTH, HEIGHT = 200, 50
@@ -124,6 +127,17 @@ def machine_busy_ms():
     return busy * 1000.0 / CLK_TCK
 
 
+class MachineBusy:
+    """A context manager measuring how busy the whole machine was meanwhile (% of one core)."""
+
+    def __enter__(self):
+        self.b0, self.t0, self.pct = machine_busy_ms(), time.monotonic(), None
+        return self
+
+    def __exit__(self, *exc):
+        self.pct = (machine_busy_ms() - self.b0) / (time.monotonic() - self.t0) / 10.0
+
+
 def status_kb(pid, key):
     """A "Key:   N kB" field of /proc/PID/status, in KiB."""
     for line in read_text("/proc/%d/status" % pid).splitlines():
@@ -173,10 +187,12 @@ def first_line(argv):
 
 
 def memtop_version():
-    version = first_line([MEMTOP, "-V"])
+    version = first_line([BINARY["memtop"], "-V"])
     commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                             capture_output=True, text=True)
-    return version + (" (%s)" % commit.stdout.strip() if commit.returncode == 0 else "")
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(os.stat(MEMTOP_BUILT).st_mtime))
+    tree = "git %s, " % commit.stdout.strip() if commit.returncode == 0 else ""
+    return "%s (%sbinary built %s)" % (version, tree, built)
 
 
 VERSION_COMMANDS = {
@@ -210,11 +226,11 @@ def seconds_text(interval):
 
 
 def memtop_batch_argv(interval, home):
-    return [MEMTOP, "-b", "-d", seconds_text(interval)]
+    return [BINARY["memtop"], "-b", "-d", seconds_text(interval)]
 
 
 def memtop_screen_argv(interval, home):
-    return [MEMTOP, "-d", seconds_text(interval)]
+    return [BINARY["memtop"], "-d", seconds_text(interval)]
 
 
 def top_argv(interval, home):
@@ -495,7 +511,7 @@ def measure_run(tool, interval, ctx):
         m1 = cpu_exact_ms(tmux_pid) if tmux_pid else None
         b1 = machine_busy_ms()
         hwm = status_kb(run.pid, "VmHWM")
-        procs = (procs0 + process_count()) / 2
+        procs1 = process_count()
         if not alive(run.pid) or comm_of(run.pid) != tool.comm:
             raise RuntimeError("%s exited during the window" % tool.name)
     finally:
@@ -511,11 +527,28 @@ def measure_run(tool, interval, ctx):
     return {
         "others_cpu_pct": others,
         "window_s": t1 - t0, "cpu_ms": cpu, "cpu_schedstat_ms": exact, "cpu_stat_ms": ticks,
-        "refreshes": refreshes, "measured_period_s": period, "processes": procs,
-        "cpu_ms_per_refresh": per_refresh, "ms_per_1000_procs": per_refresh * 1000.0 / procs,
+        "refreshes": refreshes, "measured_period_s": period, "processes": (procs0 + procs1) / 2,
+        "processes_range": [min(procs0, procs1), max(procs0, procs1)],
+        "cpu_ms_per_refresh": per_refresh,
+        "ms_per_1000_procs": per_refresh * 2000.0 / (procs0 + procs1),
         "peak_rss_kb": hwm,
         "tmux_ms_per_refresh": (m1 - m0) / refreshes if tmux_pid else None,
     }
+
+
+def measure_steady(tool, interval, ctx, expected, tries=3):
+    """measure_run, repeated (up to tries) when the machine's process count was not the
+    expected one: something else started or ended many processes meanwhile."""
+    for attempt in range(tries):
+        r = measure_run(tool, interval, ctx)
+        low, high = r["processes_range"]
+        r["disturbed"] = max(abs(low - expected), abs(high - expected)) > max(50, 0.1 * expected)
+        if not r["disturbed"]:
+            break
+        log("%s at %g s: %d-%d processes instead of about %d (something else ran); %s"
+            % (tool.name, interval, low, high, expected,
+               "repeating" if attempt + 1 < tries else "kept, marked disturbed"))
+    return r
 
 
 def median_of(runs, key):
@@ -528,7 +561,10 @@ def summarise(tool, interval, n, runs):
     keys = ("cpu_ms_per_refresh", "ms_per_1000_procs", "peak_rss_kb", "processes",
             "tmux_ms_per_refresh", "measured_period_s", "others_cpu_pct")
     summary = {"tool": tool, "interval": interval, "n": n, "runs": runs}
-    summary.update({k: median_of(runs, k) for k in keys})
+    # Runs that something else disturbed count only when there is nothing else.
+    clean = [r for r in runs if not r["disturbed"]] or runs
+    summary.update({k: median_of(clean, k) for k in keys})
+    summary["runs_used"] = len(clean)
     summary["counted"] = "measured" if all(r["measured_period_s"] for r in runs) else "nominal"
     return summary
 
@@ -645,7 +681,7 @@ def press_and_wait(cc, target, key, was, want, timeout=2.0):
 def keypress_latency(ctx, presses):
     """memtop at a 60 s refresh: `I` flips the order; time until the pane shows it."""
     home = tempfile.mkdtemp(prefix="home-", dir=ctx.tmpdir)
-    cmd = shell_command([MEMTOP, "-d", "60"], tool_env(home))
+    cmd = shell_command([BINARY["memtop"], "-d", "60"], tool_env(home))
     ctx.tmux.new_session("lat", WIDTH, HEIGHT, cmd, cwd=ROOT)
     pid = int(ctx.tmux.run("display-message", "-p", "-t", "lat", "#{pane_pid}").strip())
     ctx.registry.append((pid, "memtop"))
@@ -653,47 +689,54 @@ def keypress_latency(ctx, presses):
     try:
         wait_until(lambda: has_frame(cc.screen("lat")), 20, 0.05)
         time.sleep(1)
-        states = learn_states(cc)
-        samples, floors, polls, retries = [], [], [], 0
-        cur = 0
-        while len(samples) < presses and retries < presses:
-            got = press_and_wait(cc, "lat", "I", states[cur], states[1 - cur])
-            if got is None:                  # a refresh changed the screen: learn again
-                retries += 1
-                states, cur = learn_states(cc), 0
-                continue
-            samples.append(got)
-            polls.append(got[2])
-            cur = 1 - cur
-            time.sleep(0.1 + 0.013 * (len(samples) % 7))
-        for _ in range(presses):
-            t0 = time.perf_counter()
-            cc.command("display-message -p -t lat ok")   # stands in for send-keys
-            same = cc.screen("lat") == states[cur]
-            floors.append(time.perf_counter() - t0)
-            if not same:
-                break
-        poll_times = []
-        for _ in range(presses):
-            t0 = time.perf_counter()
-            cc.screen("lat")
-            poll_times.append(time.perf_counter() - t0)
+        with MachineBusy() as busy:
+            result = time_presses(cc, presses)
     finally:
         cc.close()
         ctx.tmux.run("send-keys", "-t", "lat", "q", check=False)
         if not wait_until(lambda: not alive(pid), 5):
             kill_pid(pid, "memtop")
         ctx.tmux.run("kill-session", "-t", "lat", check=False)
+    result["machine_busy_pct"], result["processes"] = busy.pct, process_count()
+    return result
+
+
+def time_presses(cc, presses):
+    """Times presses of `I`, then the polling loop's floor with a no-op instead of the key."""
+    states = learn_states(cc)
+    samples, retries, cur = [], 0, 0
+    while len(samples) < presses and retries < presses:
+        got = press_and_wait(cc, "lat", "I", states[cur], states[1 - cur])
+        if got is None:                  # a refresh changed the screen: learn again
+            retries += 1
+            states, cur = learn_states(cc), 0
+            continue
+        samples.append(got)
+        cur = 1 - cur
+        time.sleep(0.1 + 0.013 * (len(samples) % 7))
     if not samples:
         raise RuntimeError("no keypress was seen on the screen")
+    floors, polls = [], []
+    for _ in range(presses):
+        t0 = time.perf_counter()
+        cc.command("display-message -p -t lat ok")   # stands in for send-keys
+        same = cc.screen("lat") == states[cur]
+        floors.append((time.perf_counter() - t0) * 1000)
+        if not same:
+            break
+    for _ in range(presses):
+        t0 = time.perf_counter()
+        cc.screen("lat")
+        polls.append((time.perf_counter() - t0) * 1000)
     complete = [s[1] * 1000 for s in samples]
     first = [s[0] * 1000 for s in samples]
     return {"presses": len(samples), "relearned": retries,
             "complete_ms_median": statistics.median(complete), "complete_ms_max": max(complete),
             "first_change_ms_median": statistics.median(first), "first_change_ms_max": max(first),
-            "floor_ms_median": statistics.median(floors) * 1000,
-            "poll_ms_median": statistics.median(poll_times) * 1000,
-            "polls_per_press_median": statistics.median(polls), "complete_ms": complete}
+            "floor_ms_median": statistics.median(floors),
+            "poll_ms_median": statistics.median(polls),
+            "polls_per_press_median": statistics.median(s[2] for s in samples),
+            "complete_ms": complete}
 
 
 def learn_states(cc):
@@ -716,19 +759,24 @@ def startup_latency(ctx, runs):
                                           "#{pane_pid}").strip()), "sleep"))
     cc = ControlClient(ctx.tmux, "hold")
     home = tempfile.mkdtemp(prefix="home-", dir=ctx.tmpdir)
-    memtop = shell_command([MEMTOP, "-d", "1"], tool_env(home))
+    memtop = shell_command([BINARY["memtop"], "-d", "1"], tool_env(home))
     floor = "printf '  PID COMMAND\\n    1 init\\n'; exec sleep 100000"
     try:
-        times = [one_startup(ctx, cc, "st%d" % i, memtop, "memtop") for i in range(runs)]
-        floors = [one_startup(ctx, cc, "fl%d" % i, floor, "sleep") for i in range(runs)]
+        with MachineBusy() as busy:
+            starts = [one_startup(ctx, cc, "st%d" % i, memtop, "memtop") for i in range(runs)]
+            floors = [one_startup(ctx, cc, "fl%d" % i, floor, "sleep")[0] for i in range(runs)]
     finally:
         cc.close()
         ctx.tmux.run("kill-session", "-t", "hold", check=False)
-    return {"runs": runs, "ms_median": statistics.median(times), "ms_max": max(times),
-            "ms": times, "floor_ms_median": statistics.median(floors)}
+    times = [t for t, _ in starts]
+    return {"runs": runs, "ms_median": statistics.median(times), "ms_max": max(times), "ms": times,
+            "cpu_ms_median": statistics.median(c for _, c in starts),
+            "floor_ms_median": statistics.median(floors), "machine_busy_pct": busy.pct,
+            "processes": process_count()}
 
 
 def one_startup(ctx, cc, name, command, comm):
+    """(ms from new-session to the first frame, ms of CPU the pane's process had used by then)."""
     t0 = time.perf_counter()
     cc.command("new-session -d -s %s -x %d -y %d -c %s %s"
                % (name, WIDTH, HEIGHT, tmux_quote(ROOT), tmux_quote(command)))
@@ -738,12 +786,13 @@ def one_startup(ctx, cc, name, command, comm):
             raise RuntimeError("no first frame within 20 s")
     elapsed = (time.perf_counter() - t0) * 1000
     pid = int(cc.command("display-message -p -t %s '#{pane_pid}'" % name)[0])
+    cpu = cpu_exact_ms(pid)
     ctx.registry.append((pid, comm))
     cc.command("kill-session -t %s" % name)
     if not wait_until(lambda: not alive(pid), 5):
         kill_pid(pid, comm)
     time.sleep(0.3)
-    return elapsed
+    return elapsed, cpu
 
 
 def rss_with_history(ctx, n, seconds, minutes):
@@ -783,35 +832,47 @@ def ratio(a, b):
     return None if a is None or not b else a / b
 
 
+COLUMNS = (("tool", -10), ("interval", 8), ("N", 5), ("procs", 6), ("refr/s", 6),
+           ("CPU ms/refr", 11), ("ms/1k procs", 11), ("tmux ms/refr", 12), ("peak RSS MiB", 12),
+           ("b/peer CPU", 10), ("b/peer RSS", 10), ("TUI/peer CPU", 12), ("TUI/peer RSS", 12))
+
+
+def table_line(cells):
+    return "  ".join("%*s" % (width, cell) for cell, (_, width) in zip(cells, COLUMNS))
+
+
+def table_row(s, memtops):
+    """The cells of one summary; memtops are memtop's batch and screen summaries."""
+    rss = s["peak_rss_kb"] / 1024 if s["peak_rss_kb"] else None
+    period = s["measured_period_s"] or s["interval"]
+    rate = "%.1f%s" % (1 / period, "" if s["counted"] == "measured" else "*")
+    spoilt = all(r["disturbed"] for r in s["runs"])
+    procs = fmt(s["processes"], "%.0f") + ("!" if spoilt else "")
+    cells = [s["tool"], "%g s" % s["interval"], str(s["n"]), procs, rate,
+             fmt(s["cpu_ms_per_refresh"]), fmt(s["ms_per_1000_procs"]),
+             fmt(s["tmux_ms_per_refresh"]), fmt(rss, "%.1f")]
+    for m in memtops:
+        if m is None or m is s:
+            cells += ["-", "-"]
+        else:
+            cells += [fmt(ratio(m["cpu_ms_per_refresh"], s["cpu_ms_per_refresh"])),
+                      fmt(ratio(m["peak_rss_kb"], s["peak_rss_kb"]))]
+    return cells
+
+
 def print_table(summaries):
     """One block per (N, interval); memtop's ratios against every tool."""
-    cols = ("tool", "interval", "N", "procs", "refr/s", "CPU ms/refr", "ms/1k procs", "tmux ms/refr",
-            "peak RSS MiB", "b/peer CPU", "b/peer RSS", "TUI/peer CPU", "TUI/peer RSS")
-    widths = (10, 8, 5, 6, 6, 11, 11, 12, 12, 10, 10, 12, 12)
-    line = "  ".join("%*s" % (w if i else -w, c) for i, (c, w) in enumerate(zip(cols, widths)))
-    print(line)
-    print("-" * len(line))
+    head = table_line([name for name, _ in COLUMNS])
+    print(head)
+    print("-" * len(head))
     groups = collections.OrderedDict()
     for s in summaries:
         groups.setdefault((s["n"], s["interval"]), []).append(s)
-    for (n, interval), rows in groups.items():
+    for rows in groups.values():
         by_tool = {s["tool"]: s for s in rows}
-        mb, mt = by_tool.get("memtop-b"), by_tool.get("memtop-tui")
+        memtops = (by_tool.get("memtop-b"), by_tool.get("memtop-tui"))
         for s in rows:
-            rss = s["peak_rss_kb"] / 1024 if s["peak_rss_kb"] else None
-            period = s["measured_period_s"]
-            rate = "%.1f%s" % (1 / period if period else 1 / interval,
-                               "" if s["counted"] == "measured" else "*")
-            cells = [s["tool"], "%g s" % interval, str(n), fmt(s["processes"], "%.0f"), rate,
-                     fmt(s["cpu_ms_per_refresh"]), fmt(s["ms_per_1000_procs"]),
-                     fmt(s["tmux_ms_per_refresh"]), fmt(rss, "%.1f")]
-            for m in (mb, mt):
-                if m is None or m is s:
-                    cells += ["-", "-"]
-                    continue
-                cells.append(fmt(ratio(m["cpu_ms_per_refresh"], s["cpu_ms_per_refresh"])))
-                cells.append(fmt(ratio(m["peak_rss_kb"], s["peak_rss_kb"])))
-            print("  ".join("%*s" % (w if i else -w, c) for i, (c, w) in enumerate(zip(cells, widths))))
+            print(table_line(table_row(s, memtops)))
         print()
 
 
@@ -822,11 +883,10 @@ def print_header(args, tools, versions):
     print("cpu:     %s, %d cores; %d processes now; load average %s"
           % (cpu_model(), os.cpu_count(), process_count(),
              " ".join(read_text("/proc/loadavg").split()[:3])))
-    b0, t0 = machine_busy_ms(), time.monotonic()
-    time.sleep(2)
-    busy = (machine_busy_ms() - b0) / (time.monotonic() - t0) / 10.0
+    with MachineBusy() as busy:
+        time.sleep(2)
     print("busy:    %.0f %% of one core in use before the runs%s"
-          % (busy, " -- WARNING: the machine is not idle" if busy > 15 else ""))
+          % (busy.pct, " -- WARNING: the machine is not idle" if busy.pct > 15 else ""))
     for name, v in versions.items():
         print("%-8s %s" % (name + ":", v))
     print("runs:    N = %s extra idle processes; intervals %s s; each run %g s warm-up + %g s "
@@ -839,15 +899,19 @@ def print_header(args, tools, versions):
 
 def print_latency(n, key, start, hist):
     if key:
-        print("memtop keypress -> updated screen (N=%d, `I`, memtop -d 60, %d presses): median %.1f ms, "
-              "max %.1f ms (first visible change: median %.1f ms); polling floor (no-op command + "
-              "one capture) %.1f ms; one capture-pane round trip %.2f ms"
-              % (n, key["presses"], key["complete_ms_median"], key["complete_ms_max"],
-                 key["first_change_ms_median"], key["floor_ms_median"], key["poll_ms_median"]))
+        print("memtop keypress -> updated screen (N=%d, `I`, memtop -d 60, %d presses): "
+              "median %.1f ms, max %.1f ms (first visible change: median %.1f ms); polling floor "
+              "(no-op command + one capture) %.1f ms; one capture-pane round trip %.2f ms; "
+              "machine %.0f %% busy" % (n, key["presses"], key["complete_ms_median"],
+                                        key["complete_ms_max"], key["first_change_ms_median"],
+                                        key["floor_ms_median"], key["poll_ms_median"],
+                                        key["machine_busy_pct"]))
     if start:
-        print("memtop start -> first full frame (N=%d, new tmux pane, %d runs): median %.0f ms, max %.0f ms; "
-              "floor (a pane printing a fake frame) %.1f ms"
-              % (n, start["runs"], start["ms_median"], start["ms_max"], start["floor_ms_median"]))
+        print("memtop start -> first full frame (N=%d, new tmux pane, %d runs): median %.0f ms, "
+              "max %.0f ms, of which memtop's own CPU (median) %.0f ms; floor (a pane printing a "
+              "fake frame) %.1f ms; machine %.0f %% busy"
+              % (n, start["runs"], start["ms_median"], start["ms_max"], start["cpu_ms_median"],
+                 start["floor_ms_median"], start["machine_busy_pct"]))
     if hist:
         rss = ["%ds %.1f/%.1f" % (s["t_s"], s["tui_rss_kb"] / 1024, s["batch_rss_kb"] / 1024)
                for s in hist["samples"] if s["tui_rss_kb"] and s["batch_rss_kb"]]
@@ -885,7 +949,8 @@ def parse_args(argv):
     p.add_argument("--n", type=lambda s: number_list(s, int), default=env("PEERS_N", "0,500,2000"),
                    help="extra idle processes, comma-separated (default 0,500,2000)")
     p.add_argument("--intervals", type=lambda s: number_list(s, float),
-                   default=env("PEERS_INTERVALS", "1,0.1"), help="refresh intervals in s (default 1,0.1)")
+                   default=env("PEERS_INTERVALS", "1,0.1"),
+                   help="refresh intervals in seconds (default 1,0.1)")
     p.add_argument("--seconds", type=float, default=float(env("PEERS_SECONDS", "5")),
                    help="measured window per run (default 5)")
     p.add_argument("--warmup", type=float, default=1.5,
@@ -946,6 +1011,8 @@ def run_all(ctx, tools, report):
             ctx.counter = RefreshCounter(idlers.pid)
             try:
                 check_background(ctx.counter)
+                time.sleep(1)                  # the fork storm's aftermath
+                expected = process_count()
                 for rep in range(ctx.args.repeat):
                     for interval in ctx.args.intervals:
                         for tool in tools:
@@ -953,7 +1020,7 @@ def run_all(ctx, tools, report):
                             if key in skipped:
                                 continue
                             try:
-                                r = measure_run(tool, interval, ctx)
+                                r = measure_steady(tool, interval, ctx, expected)
                             except Unsupported as e:
                                 skipped[key] = str(e)
                                 log("N=%d: %s at %g s skipped: %s" % (n, tool.name, interval, e))
@@ -972,8 +1039,9 @@ def run_all(ctx, tools, report):
                 ctx.counter = None
             for interval in ctx.args.intervals:
                 for tool in tools:
-                    if runs[(tool.name, interval)]:
-                        summaries.append(summarise(tool.name, interval, n, runs[(tool.name, interval)]))
+                    got = runs[(tool.name, interval)]
+                    if got:
+                        summaries.append(summarise(tool.name, interval, n, got))
             report["skipped"].extend({"tool": t, "interval": i, "n": n, "why": why}
                                      for (t, i), why in skipped.items())
             if n == largest and not ctx.args.no_latency:
@@ -989,31 +1057,38 @@ def run_all(ctx, tools, report):
     report["latency_n"] = largest
 
 
-def main(argv):
-    args = parse_args(argv)
-    for path in (MEMTOP, IDLERS):
-        if not os.access(path, os.X_OK):
-            raise SystemExit("peers.py: %s is missing; run `make memtop build/bench/idlers`" % path)
-    if shutil.which("tmux") is None:
-        raise SystemExit("peers.py: tmux is needed (apt-get install tmux)")
-    tools = ensure_peers(args.tools, not args.no_install)
+def start_report(args, tools):
+    """Prints the header (machine, versions, settings); returns the report skeleton."""
     names = ["memtop"] + [t.comm for t in tools if t.package] + ["tmux"]
     versions = collections.OrderedDict((k, VERSION_COMMANDS[k]()) for k in names)
     print_header(args, tools, versions)
     others = foreign_monitors({os.getpid()})
     if others:
-        print("WARNING: other monitors are running and will skew the figures: %s\n" % ", ".join(others))
+        print("WARNING: other monitors are running and will skew the figures: %s\n"
+              % ", ".join(others))
     sys.stdout.flush()
-    report = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "kernel": platform.release(),
-              "cpu": cpu_model(), "cores": os.cpu_count(), "versions": versions,
-              "settings": {"n": args.n, "intervals": args.intervals, "seconds": args.seconds,
-                           "warmup": args.warmup, "repeat": args.repeat, "size": [WIDTH, HEIGHT]},
-              "results": [], "skipped": [], "keypress": None, "startup": None, "rss_history": None}
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
-    tmux = tmuxserver.PrivateTmux("memtop-peers")
-    ctx = None
+    return {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "kernel": platform.release(),
+            "cpu": cpu_model(), "cores": os.cpu_count(), "versions": versions,
+            "settings": {"n": args.n, "intervals": args.intervals, "seconds": args.seconds,
+                         "warmup": args.warmup, "repeat": args.repeat, "size": [WIDTH, HEIGHT]},
+            "results": [], "skipped": [], "keypress": None, "startup": None, "rss_history": None}
+
+
+def main(argv):
+    args = parse_args(argv)
+    for path in (MEMTOP_BUILT, IDLERS):
+        if not os.access(path, os.X_OK):
+            raise SystemExit("peers.py: %s is missing; run `make memtop build/bench/idlers`" % path)
+    if shutil.which("tmux") is None:
+        raise SystemExit("peers.py: tmux is needed (apt-get install tmux)")
+    tools = ensure_peers(args.tools, not args.no_install)
     with tempfile.TemporaryDirectory(prefix="memtop-peers-") as tmpdir:
+        os.mkdir(os.path.join(tmpdir, "bin"))
+        BINARY["memtop"] = shutil.copy2(MEMTOP_BUILT, os.path.join(tmpdir, "bin", "memtop"))
+        report = start_report(args, tools)
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGHUP, on_signal)
+        tmux = tmuxserver.PrivateTmux("memtop-peers")
         ctx = Context(args, tmux, tmpdir)
         try:
             run_all(ctx, tools, report)
@@ -1030,13 +1105,19 @@ def main(argv):
     for s in report["skipped"]:
         if s["n"] == max(args.n):
             print("not run: %s at %g s (%s)" % (s["tool"], s["interval"], s["why"]))
+    disturbed = [r for s in report["results"] for r in s["runs"] if r["disturbed"]]
+    if disturbed:
+        print("WARNING: %d runs saw the process count move by more than 10 %% even after "
+              "repeating (disturbed in the JSON); medians leave them out where possible, "
+              "! marks figures with nothing else to go on" % len(disturbed))
     noisy = [r for s in report["results"] for r in s["runs"] if r["others_cpu_pct"] > 30]
     if noisy:
+        total = sum(len(s["runs"]) for s in report["results"])
         print("WARNING: in %d of %d runs the rest of the machine used more than 30 %% of a core "
-              "(others_cpu_pct in the JSON)" % (len(noisy), sum(len(s["runs"]) for s in report["results"])))
+              "(others_cpu_pct in the JSON)" % (len(noisy), total))
     print("refr/s: refreshes per second measured from the tools' reads of /proc (* = too few "
-          "seen, elapsed/interval used). b/peer, TUI/peer: memtop batch and memtop screen divided by "
-          "that tool (below 1: memtop uses less).")
+          "seen, elapsed/interval used).\nb/peer, TUI/peer: memtop batch and memtop screen divided "
+          "by that tool (below 1: memtop uses less).")
     print()
     print_latency(report["latency_n"], report["keypress"], report["startup"], report["rss_history"])
     if args.json:
