@@ -75,8 +75,10 @@ void app_relist(struct app *a)
 static void detail_copy(struct detail *dt, const struct proc *p)
 {
 	dt->last = *p->s;
+	snprintf(dt->comm, sizeof dt->comm, "%s", p->s->comm);
 	snprintf(dt->cmdline, sizeof dt->cmdline, "%s", p->s->cmdline);
 	snprintf(dt->cgroup, sizeof dt->cgroup, "%s", p->s->cgroup);
+	dt->last.comm = dt->comm;
 	dt->last.cmdline = dt->cmdline;
 	dt->last.cgroup = dt->cgroup;
 	dt->verdict = p->verdict;
@@ -116,6 +118,8 @@ void app_refresh_detail(struct app *a)
 		return;
 	}
 	detail_copy(dt, p);
+	history_push(&dt->rss_hist, a->snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
+									p->s->rss_kb : UINT32_MAX - 1));
 	if (dt->d.err == 0) {
 		if (!dt->have_maps && maptable_open(&dt->mt, &dt->d.maps) < 0)
 			ui_fatal("out of memory");
@@ -132,6 +136,7 @@ void app_open_detail(struct app *a, const struct proc *p)
 	dt->pid = p->pid;
 	dt->start_ticks = p->start_ticks;
 	dt->exited = dt->have_maps = false;
+	history_init(&dt->rss_hist);
 	detail_copy(dt, p);         // shown even if the first read finds it gone
 	dt->sel = dt->top = 0;
 	dt->mt.nbase = 0;

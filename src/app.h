@@ -38,11 +38,13 @@ struct detail {
 	int pid;
 	uint64_t start_ticks;
 	struct proc_sample last;         // strings point at the copies below
-	char cmdline[4096], cgroup[512];
+	char comm[SNAPSHOT_COMM_MAX], cmdline[4096], cgroup[512];   // the user name is the
+	                                 // sampler's, kept for its lifetime
 	struct leak_verdict verdict;
 	double eta_s;                    // its own time to exhaustion, < 0 when none
-	struct history hist;
+	struct history hist;             // the process's leak signal
 	bool have_hist;
+	struct history rss_hist;         // its RSS, recorded while the view is open
 	uint64_t flat_sig_kb;
 	bool exited;                     // gone: the last data stays on screen
 	double exit_uptime;              // seconds after boot when it was seen gone

@@ -3,10 +3,10 @@
  * Pure: samples in, buckets out.
  *
  * Each tier keeps HISTORY_LEN buckets of bucket_s seconds. A bucket holds the
- * smallest leak signal (anonymous + swap, KiB) seen in it — the lower
- * envelope, which ignores spikes and allocator breathing — and the last RSS
- * and heap size. A bucket with no sample (a long interval, a pause) repeats
- * the last value. Memory is fixed: sizeof(struct history), no allocation.
+ * smallest value seen in it — for the leak signal (anonymous + swap, KiB) the
+ * lower envelope, which ignores spikes and allocator breathing. A bucket with
+ * no sample (a long interval, a pause) repeats the last value. Memory is
+ * fixed: sizeof(struct history), no allocation.
  */
 #ifndef MEMTOP_HISTORY_H
 #define MEMTOP_HISTORY_H
@@ -17,21 +17,17 @@
 
 #define HISTORY_TIERS 3
 #define HISTORY_LEN 48
-#define HISTORY_NONE UINT32_MAX          // a heap size that is not known
-
-struct history_bucket {
-	uint32_t sig;                     // min of anonymous + swap, KiB
-	uint32_t rss, heap;               // last value in the bucket, KiB
-};
 
 struct history_ring {
-	struct history_bucket b[HISTORY_LEN];
-	uint16_t head, count;             // oldest bucket at b[head]
-	int64_t index;                    // floor(t / bucket_s) of the open bucket
-	struct history_bucket open;       // the bucket being filled
+	uint32_t sig[HISTORY_LEN];        // the smallest value in each bucket
+	uint16_t head, count;             // oldest bucket at [head]
 	bool have_open;
+	uint32_t open_sig;                // the bucket being filled
+	int64_t index;                    // floor(t / bucket_s) of the open bucket
 };
 
+/* 4 bytes a bucket, 648 bytes in all: this is most of a watched process's
+ * memory in memtop, so it holds the leak signal only. */
 struct history {
 	struct history_ring tier[HISTORY_TIERS];
 };
@@ -42,8 +38,10 @@ extern const double history_bucket_s[HISTORY_TIERS];
 void history_init(struct history *h);
 /* Adds a sample at monotonic time t (seconds, non-decreasing). Returns a
  * bit mask of the tiers in which a bucket was completed by this sample. */
-unsigned history_push(struct history *h, double t, uint32_t sig, uint32_t rss, uint32_t heap);
-/* The i-th completed bucket of a tier, oldest first (i < count). */
-const struct history_bucket *history_at(const struct history_ring *r, size_t i);
+unsigned history_push(struct history *h, double t, uint32_t sig);
+/* The leak signal of the i-th completed bucket of a tier, oldest first
+ * (i < count). */
+uint32_t history_sig(const struct history_ring *r, size_t i);
+
 
 #endif

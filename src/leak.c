@@ -148,7 +148,7 @@ static unsigned envelope(const struct history_ring *r, unsigned width, double *y
 		uint32_t m = UINT32_MAX;
 
 		for (unsigned k = 0; k < width; k++) {
-			uint32_t v = history_at(r, i - k)->sig;
+			uint32_t v = history_sig(r, i - k);
 
 			if (v < m)
 				m = v;
@@ -223,7 +223,7 @@ static void track_peak(struct leak_state *s, double t)
 	uint32_t env = UINT32_MAX;
 
 	for (unsigned k = 0; k < params[0].envelope && k < r->count; k++) {
-		uint32_t v = history_at(r, r->count - 1 - k)->sig;
+		uint32_t v = history_sig(r, r->count - 1 - k);
 
 		if (v < env)
 			env = v;
@@ -310,11 +310,10 @@ static void update_verdict(struct leak_state *s, double t)
 	v->rate_kb_per_min = v->have_rate ? s->tier[rate_tier].slope_kb_s * 60.0 : 0;
 }
 
-void leak_push(struct leak_state *s, double t, uint64_t sig_kb, uint64_t rss_kb, uint32_t heap_kb)
+void leak_push(struct leak_state *s, double t, uint64_t sig_kb)
 {
 	uint32_t sig = sig_kb > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)sig_kb;
-	uint32_t rss = rss_kb > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)rss_kb;
-	unsigned done = history_push(&s->hist, t, sig, rss, heap_kb);
+	unsigned done = history_push(&s->hist, t, sig);
 
 	s->now = t;
 	if (done & 1u)

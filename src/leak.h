@@ -27,21 +27,21 @@
 #define LEAK_HOLD_FACTOR 0.7
 
 struct leak_verdict {
-	bool suspected;
 	double score;              // 0..1; below 0.5 unless suspected
 	double since_s;            // how long the growth has gone on (suspected only)
-	bool have_rate;
 	double rate_kb_per_min;    // robust slope of the signal
+	bool suspected;
+	bool have_rate;
 };
 
 struct leak_tier {
+	double score;
+	double slope_kb_s;
+	double span_s;             // time covered by its last evaluation
 	int passes, fails;         // consecutive evaluations
 	bool flagged;
 	bool bent;                 // the last evaluation saw a plateau or a bend
-	double score;
 	bool have_slope;
-	double slope_kb_s;
-	double span_s;             // time covered by its last evaluation
 };
 
 struct leak_state {
@@ -64,9 +64,8 @@ const char *leak_sensitivity_name(enum leak_sensitivity s);
 
 /* Starts a detector at time t; the process's memory is known from then. */
 void leak_init(struct leak_state *s, double t);
-/* Feeds one sample (sizes in KiB; heap HISTORY_NONE when unknown) and
- * updates the verdict. */
-void leak_push(struct leak_state *s, double t, uint64_t sig_kb, uint64_t rss_kb, uint32_t heap_kb);
+/* Feeds one sample (sizes in KiB) and updates the verdict. */
+void leak_push(struct leak_state *s, double t, uint64_t sig_kb);
 
 /* The statistics of one evaluation, exposed for tests and the bench. */
 struct leak_eval {

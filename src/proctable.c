@@ -20,9 +20,6 @@ static int proctable_reserve(struct proctable *t, size_t want)
 	if (!(p = realloc(t->v, cap * sizeof *t->v)))
 		return -ENOMEM;
 	t->v = p;
-	if (!(p = realloc(t->spare, cap * sizeof *t->spare)))
-		return -ENOMEM;
-	t->spare = p;
 	if (!(p = realloc(t->order, cap * sizeof *t->order)))
 		return -ENOMEM;
 	t->order = p;
@@ -33,11 +30,6 @@ static int proctable_reserve(struct proctable *t, size_t want)
 uint64_t proctable_signal_kb(const struct proc_sample *s)
 {
 	return s->anon_kb + (s->have_detail ? s->swap_kb : 0);
-}
-
-static uint32_t heap_of(const struct proc_sample *s)
-{
-	return s->have_heap && s->heap_kb < HISTORY_NONE ? (uint32_t)s->heap_kb : HISTORY_NONE;
 }
 
 // Starts the record of a process seen for the first time.
@@ -70,10 +62,10 @@ static int proc_track(struct proc *p, const struct proc_sample *s, double now)
 		if (!p->leak)
 			return -ENOMEM;
 		leak_init(p->leak, p->first_seen);
-		leak_push(p->leak, p->first_seen, p->flat_sig_kb, p->last_rss_kb, heap_of(s));
-		leak_push(p->leak, p->last_seen, p->flat_sig_kb, p->last_rss_kb, heap_of(s));
+		leak_push(p->leak, p->first_seen, p->flat_sig_kb);
+		leak_push(p->leak, p->last_seen, p->flat_sig_kb);
 	}
-	leak_push(p->leak, now, sig, s->rss_kb, heap_of(s));
+	leak_push(p->leak, now, sig);
 	p->verdict = p->leak->verdict;
 	p->last_seen = now;
 	return 0;
@@ -122,40 +114,56 @@ size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max)
 	return n;
 }
 
+// Keeps, at the front of t->v and in pid order, the processes the snapshot
+// still has (same pid and start time); drops the others. Returns how many
+// were kept. Writes never pass reads, so no second array is needed.
+static size_t keep_survivors(struct proctable *t, const struct snapshot *snap)
+{
+	size_t m = 0, k = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		struct proc *p = &t->v[i];
+
+		while (k < snap->nprocs && snap->procs[k]->pid < p->pid)
+			k++;
+		if (k < snap->nprocs && snap->procs[k]->pid == p->pid &&
+		    snap->procs[k]->start_ticks == p->start_ticks)
+			t->v[m++] = *p;
+		else
+			proc_drop(p);          // exited, or its pid now names a new process
+	}
+	return m;
+}
+
 int proctable_update(struct proctable *t, const struct snapshot *snap)
 {
 	double now = snap->sys.mono_time;
-	size_t i = 0, n = 0;
-	struct proc *swap;
+	size_t kept, j;
 	int rc = 0;
 
 	if (proctable_reserve(t, snap->nprocs) < 0)
 		return -ENOMEM;
-	for (size_t k = 0; k < snap->nprocs; k++) {
+	kept = keep_survivors(t, snap);
+	// Then fill in from the end: every sample is a survivor moved on or a
+	// new process. The write index never falls below the read index, since
+	// the snapshot has at least as many processes as survived.
+	j = kept;
+	for (size_t k = snap->nprocs; k-- > 0;) {
 		const struct proc_sample *s = snap->procs[k];
+		struct proc *p = &t->v[k];
 
-		while (i < t->n && t->v[i].pid < s->pid)
-			proc_drop(&t->v[i++]);                  // exited
-		if (i < t->n && t->v[i].pid == s->pid && t->v[i].start_ticks == s->start_ticks) {
-			t->spare[n] = t->v[i++];
-			proc_advance(&t->spare[n], s);
+		if (j > 0 && t->v[j - 1].pid == s->pid) {
+			*p = t->v[--j];
+			proc_advance(p, s);
 		} else {
-			if (i < t->n && t->v[i].pid == s->pid)
-				proc_drop(&t->v[i++]);          // a reused pid: a new process
-			proc_start(&t->spare[n], s, now);
+			proc_start(p, s, now);
 		}
-		if (proc_track(&t->spare[n], s, now) < 0)
+		if (proc_track(p, s, now) < 0)
 			rc = -ENOMEM;                           // it goes on without a detector
-		t->spare[n].eta_s = proc_eta(&t->spare[n], &snap->sys);
-		n++;
+		p->eta_s = proc_eta(p, &snap->sys);
 	}
-	while (i < t->n)
-		proc_drop(&t->v[i++]);
-	swap = t->v;
-	t->v = t->spare;
-	t->spare = swap;
-	t->n = n;
-	for (size_t k = 0; k < n; k++)
+	t->n = snap->nprocs;
+	for (size_t k = 0; k < t->n; k++)
 		t->order[k] = &t->v[k];
 	return rc;
 }
@@ -286,7 +294,6 @@ void proctable_free(struct proctable *t)
 	for (size_t i = 0; i < t->n; i++)
 		proc_drop(&t->v[i]);
 	free(t->v);
-	free(t->spare);
 	free(t->order);
 	*t = (struct proctable){ 0 };
 }

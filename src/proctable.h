@@ -22,9 +22,9 @@
 struct proc {
 	const struct proc_sample *s;   // this tick's sample
 	int pid;
+	bool have_delta;               // false on a process's first sample
 	uint64_t start_ticks;
 	unsigned long ticks;           // samples seen of this process, >= 1
-	bool have_delta;               // false on a process's first sample
 	int64_t delta_rss_kb, delta_anon_kb;
 	uint64_t last_rss_kb, last_anon_kb;
 
@@ -47,7 +47,7 @@ enum sort_key {
 };
 
 struct proctable {
-	struct proc *v, *spare;        // entries sorted by pid; spare for merging
+	struct proc *v;                // entries sorted by pid
 	size_t n, cap;
 	struct proc **order;           // v in the last requested sort order
 };

@@ -23,9 +23,12 @@
 #include "text.h"
 
 #define PF_KTHREAD_FLAG 0x00200000UL   // include/linux/sched.h
-#define SELECT_BATCH 255                // libproc2 accepts at most 255 pids per select
+// libproc2 accepts up to 255 pids a select and keeps the last result until
+// the next; 64 keeps that memory small (~50 KiB) at a few more calls.
+#define SELECT_BATCH 64
 #define FD_RESERVE 64                   // fds left for everything but statm
 #define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept
+#define SCRATCH_HALF (4 * CMDLINE_MAX + 1) // a sanitised command line at most
 #define MAPS_MAX (64 * 1024 * 1024)
 #define SMAPS_MAX (512 * 1024 * 1024)         // a huge process's smaps; the rest is cut
 
@@ -66,15 +69,20 @@ struct sampler {
 	struct cg_mounts cg_mounts;          // where the cgroup hierarchies are
 	bool memory_on_v2;                   // the memory controller is on cgroup2
 
-	struct proc_sample *ents, *next;     // live processes, sorted by pid
+	// Live processes, sorted by pid: each sample is allocated once, when
+	// its process is first seen, and moves between the two arrays by
+	// pointer (8 bytes a tick, not the whole sample).
+	struct proc_sample **ents, **next;
 	size_t nents, cap;
+	char **users;                        // user names, each kept once
+	size_t nusers, users_cap;
 	int *listing;                        // pids found this tick
 	size_t nlisting, listing_cap;
 	unsigned *todo;                      // pids for the next libproc2 select
 	size_t ntodo;
 	const struct proc_sample **view;
 	struct procfs_buf buf;
-	char *scratch;                       // sanitiser output, 4x CMDLINE_MAX
+	char *scratch;                       // sanitiser output: 2 x SCRATCH_HALF
 };
 
 // Monotonic clock in seconds.
@@ -95,9 +103,17 @@ static int cmp_int(const void *a, const void *b)
 
 static int cmp_sample_pid(const void *a, const void *b)
 {
-	const struct proc_sample *x = a, *y = b;
+	const struct proc_sample *x = *(struct proc_sample *const *)a, *y = *(struct proc_sample *const *)b;
 
 	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+// The pid of a process sample, for bsearch by pid over s->ents.
+static int cmp_pid_sample(const void *key, const void *elem)
+{
+	int pid = *(const int *)key, other = (*(struct proc_sample *const *)elem)->pid;
+
+	return (pid > other) - (pid < other);
 }
 
 // Grows every per-process array to hold at least want entries; 0 or -ENOMEM.
@@ -253,7 +269,7 @@ struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t 
 	s->psi_fd = -1;
 	if (pid_set_assign(&s->listed, &s->nlisted, &listed_cap, cfg->pids, cfg->npids) < 0 ||
 	    (cfg->listed_detail && sampler_set_wanted(s, cfg->pids, cfg->npids) < 0) ||
-	    !(s->scratch = malloc(4 * CMDLINE_MAX + 1)) || sampler_reserve(s, 256) < 0) {
+	    !(s->scratch = malloc(2 * SCRATCH_HALF)) || sampler_reserve(s, 256) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -280,17 +296,36 @@ fail:
 	return NULL;
 }
 
-// Closes a process's kept fd and frees its strings.
-static void entry_release(struct sampler *s, struct proc_sample *e)
+// Closes a process's kept fd and frees its sample.
+static void entry_destroy(struct sampler *s, struct proc_sample *e)
 {
 	if (e->priv.statm_fd >= 0) {
 		close(e->priv.statm_fd);
 		s->fds_kept--;
 	}
-	free(e->cmdline);
-	free(e->cgroup);
-	e->cmdline = e->cgroup = NULL;
-	e->priv.statm_fd = -1;
+	free(e->comm);               // and cmdline and cgroup: one allocation
+	free(e);
+}
+
+// The stored copy of a (sanitised) user name: users are few, so each name
+// is kept once for the sampler's lifetime and shared by its processes.
+static const char *intern_user(struct sampler *s, const char *name)
+{
+	for (size_t i = 0; i < s->nusers; i++)
+		if (strcmp(s->users[i], name) == 0)
+			return s->users[i];
+	if (s->nusers == s->users_cap) {
+		size_t cap = s->users_cap ? 2 * s->users_cap : 16;
+		char **p = realloc(s->users, cap * sizeof *p);
+
+		if (!p)
+			return "?";
+		s->users = p;
+		s->users_cap = cap;
+	}
+	if (!(s->users[s->nusers] = strdup(name)))
+		return "?";
+	return s->users[s->nusers++];
 }
 
 // Turns a statm reading into the every-tick fields.
@@ -330,35 +365,42 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 	return 0;
 }
 
-// Reads the small raw text files of a new process: comm, cmdline, cgroup.
+// Reads the small raw text files of a new process: comm, cmdline, cgroup,
+// sanitised into one allocation (comm first: freeing comm frees all three).
 static int entry_read_names(struct sampler *s, struct proc_sample *e)
 {
-	char path[48], raw[256];
+	char path[48], raw[256], comm[SNAPSHOT_COMM_MAX];
+	size_t ncomm, ncmd, ncg = 0;
+	char *cmd = s->scratch, *cgroup;
 	ssize_t n;
 
 	snprintf(path, sizeof path, "%d/comm", e->pid);
 	n = procfs_read_at(s->proc_fd, path, raw, sizeof raw);
 	if (n > 0 && raw[n - 1] == '\n')
 		n--;
-	text_sanitize(raw, n > 0 ? (size_t)n : 0, e->comm, sizeof e->comm);
+	ncomm = text_sanitize(raw, n > 0 ? (size_t)n : 0, comm, sizeof comm);
 
 	snprintf(path, sizeof path, "%d/cmdline", e->pid);
 	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX);
-	text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)n : 0, s->scratch, 4 * CMDLINE_MAX + 1);
-	e->cmdline = strdup(s->scratch);
+	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)n : 0, cmd, SCRATCH_HALF);
 
+	cgroup = s->scratch + SCRATCH_HALF;
+	cgroup[0] = '\0';
 	snprintf(path, sizeof path, "%d/cgroup", e->pid);
 	n = procfs_read_all_at(s->proc_fd, path, &s->buf, 64 * 1024);
-	s->scratch[0] = '\0';
 	if (n > 0) {
 		char *cg = malloc((size_t)n + 1);
 
 		if (cg && procparse_cgroup(s->buf.data, (size_t)n, cg, (size_t)n + 1) == 0)
-			text_sanitize(cg, strlen(cg), s->scratch, 4 * CMDLINE_MAX + 1);
+			ncg = text_sanitize(cg, strlen(cg), cgroup, SCRATCH_HALF);
 		free(cg);
 	}
-	e->cgroup = strdup(s->scratch);
-	return e->cmdline && e->cgroup ? 0 : -ENOMEM;
+	if (!(e->comm = malloc(ncomm + ncmd + ncg + 3)))
+		return -ENOMEM;
+	memcpy(e->comm, comm, ncomm + 1);
+	e->cmdline = memcpy(e->comm + ncomm + 1, cmd, ncmd + 1);
+	e->cgroup = memcpy(e->cmdline + ncmd + 1, cgroup, ncg + 1);
+	return 0;
 }
 
 // When the next unforced detail read of a process is due: MAX_AGE plus a
@@ -373,9 +415,11 @@ static double detail_next_due(double now, int pid)
 static void entry_apply_detail(struct sampler *s, struct proc_sample *e, struct pids_stack *st)
 {
 	const char *user = PIDS_VAL(D_EUSER, str, st, s->pids_info);
+	char name[SNAPSHOT_USER_MAX];
 
 	e->ppid = PIDS_VAL(D_PPID, s_int, st, s->pids_info);
-	text_sanitize(user ? user : "", user ? strlen(user) : 0, e->user, sizeof e->user);
+	text_sanitize(user ? user : "", user ? strlen(user) : 0, name, sizeof name);
+	e->user = intern_user(s, name);
 	e->file_kb = PIDS_VAL(D_FILE, ul_int, st, s->pids_info);
 	e->shmem_kb = PIDS_VAL(D_SHMEM, ul_int, st, s->pids_info);
 	e->swap_kb = PIDS_VAL(D_SWAP, ul_int, st, s->pids_info);
@@ -396,6 +440,7 @@ static int entry_create(struct sampler *s, struct proc_sample *e, struct pids_st
 
 	memset(e, 0, sizeof *e);
 	e->priv.statm_fd = -1;
+	e->user = "";
 	e->pid = PIDS_VAL(D_PID, s_int, st, s->pids_info);
 	e->start_ticks = PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info);
 	e->start_time_s = (double)e->start_ticks / (double)s->hertz;
@@ -408,13 +453,12 @@ static int entry_create(struct sampler *s, struct proc_sample *e, struct pids_st
 		else
 			e->priv.statm_fd = -1;
 	}
-	if (entry_read_statm(s, e, &m) < 0 || entry_read_names(s, e) < 0) {
-		entry_release(s, e);
+	if (entry_read_statm(s, e, &m) < 0 || entry_read_names(s, e) < 0)
 		return -1;
-	}
 	entry_apply_statm(s, e, &m);
 	entry_apply_detail(s, e, st);
-	e->priv.detail_statm = m;
+	e->priv.detail_resident = m.resident;
+	e->priv.detail_shared = m.shared;
 	return 0;
 }
 
@@ -471,22 +515,23 @@ static size_t merge_known(struct sampler *s)
 		int pid = s->listing[k];
 		struct statm m;
 
-		while (i < s->nents && s->ents[i].pid < pid)
-			entry_release(s, &s->ents[i++]);
-		if (i < s->nents && s->ents[i].pid == pid) {
-			struct proc_sample *e = &s->ents[i++];
+		while (i < s->nents && s->ents[i]->pid < pid)
+			entry_destroy(s, s->ents[i++]);
+		if (i < s->nents && s->ents[i]->pid == pid) {
+			struct proc_sample *e = s->ents[i++];
 
 			if (entry_read_statm(s, e, &m) == 0) {
 				entry_apply_statm(s, e, &m);
-				s->next[n++] = *e;
+				s->next[n++] = e;
 				continue;
 			}
-			entry_release(s, e);   // gone, or the pid now names another process
+			entry_destroy(s, e);   // gone, or the pid now names another process
 		}
 		s->todo[s->ntodo++] = (unsigned)pid;
 	}
 	while (i < s->nents)
-		entry_release(s, &s->ents[i++]);
+		entry_destroy(s, s->ents[i++]);
+	s->nents = 0;
 	return n;
 }
 
@@ -497,9 +542,14 @@ static size_t add_new(struct sampler *s, size_t n)
 		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
 		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
 
-		for (int j = 0; f && j < f->counts->total; j++)
-			if (entry_create(s, &s->next[n], f->stacks[j]) == 0)
-				n++;
+		for (int j = 0; f && j < f->counts->total; j++) {
+			struct proc_sample *e = malloc(sizeof *e);
+
+			if (e && entry_create(s, e, f->stacks[j]) == 0)
+				s->next[n++] = e;
+			else if (e)
+				entry_destroy(s, e);
+		}
 	}
 	return n;
 }
@@ -507,8 +557,6 @@ static size_t add_new(struct sampler *s, size_t n)
 // True when a process's status/OOM fields should be read again this tick.
 static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, bool wanted)
 {
-	const struct statm *then = &e->priv.detail_statm;
-
 	// On screen or named with -p: fresh, but no more than once a second even
 	// at a 0.1 s interval (status and the OOM files cost ~40 us a process).
 	if (wanted)
@@ -517,8 +565,8 @@ static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, 
 		return true;
 	// Memory moved: read again, but not more often than MIN_AGE.
 	return s->now - e->detail_time >= SAMPLER_DETAIL_MIN_AGE &&
-	       (e->rss_kb != then->resident * (uint64_t)s->page_kb ||
-		e->shared_kb != then->shared * (uint64_t)s->page_kb);
+	       (e->rss_kb != e->priv.detail_resident * (uint64_t)s->page_kb ||
+		e->shared_kb != e->priv.detail_shared * (uint64_t)s->page_kb);
 }
 
 // Re-reads status and OOM fields of the processes that are due.
@@ -526,22 +574,24 @@ static void refresh_details(struct sampler *s)
 {
 	s->ntodo = 0;
 	for (size_t i = 0; i < s->nents; i++)
-		if (detail_is_due(s, &s->ents[i], is_wanted(s, s->ents[i].pid)))
-			s->todo[s->ntodo++] = (unsigned)s->ents[i].pid;
+		if (detail_is_due(s, s->ents[i], is_wanted(s, s->ents[i]->pid)))
+			s->todo[s->ntodo++] = (unsigned)s->ents[i]->pid;
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
 		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
 		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
 
 		for (int j = 0; f && j < f->counts->total; j++) {
 			struct pids_stack *st = f->stacks[j];
-			struct proc_sample key = { .pid = PIDS_VAL(D_PID, s_int, st, s->pids_info) };
-			struct proc_sample *e = bsearch(&key, s->ents, s->nents, sizeof key, cmp_sample_pid);
+			int pid = PIDS_VAL(D_PID, s_int, st, s->pids_info);
+			struct proc_sample **found = bsearch(&pid, s->ents, s->nents, sizeof *s->ents,
+							     cmp_pid_sample);
+			struct proc_sample *e = found ? *found : NULL;
 
 			if (!e || e->start_ticks != PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info))
 				continue;   // a reused pid: the next tick replaces the entry
 			entry_apply_detail(s, e, st);
-			e->priv.detail_statm.resident = e->rss_kb / (uint64_t)s->page_kb;
-			e->priv.detail_statm.shared = e->shared_kb / (uint64_t)s->page_kb;
+			e->priv.detail_resident = e->rss_kb / (uint64_t)s->page_kb;
+			e->priv.detail_shared = e->shared_kb / (uint64_t)s->page_kb;
 		}
 	}
 }
@@ -555,7 +605,7 @@ static void refresh_heaps(struct sampler *s)
 	char path[48];
 
 	for (size_t i = 0; i < s->nents; i++) {
-		struct proc_sample *e = &s->ents[i];
+		struct proc_sample *e = s->ents[i];
 		ssize_t n;
 
 		if (e->have_heap && e->priv.vm_pages == e->priv.heap_vm_pages)
@@ -606,7 +656,7 @@ static void refresh_cg_headroom(struct sampler *s)
 	struct cgroup_detail cg;
 
 	for (size_t i = 0; i < s->nents; i++) {
-		struct proc_sample *e = &s->ents[i];
+		struct proc_sample *e = s->ents[i];
 
 		e->have_cg_headroom = false;
 		if (!s->ncg_watch || !bsearch(&e->pid, s->cg_watch, s->ncg_watch, sizeof e->pid, cmp_int))
@@ -624,7 +674,7 @@ static void refresh_cg_headroom(struct sampler *s)
 
 int sampler_tick(struct sampler *s, struct snapshot *out)
 {
-	struct proc_sample *swap;
+	struct proc_sample **swap;
 	size_t n, nview = 0;
 	int rc;
 
@@ -651,8 +701,8 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 	refresh_heaps(s);
 	refresh_cg_headroom(s);
 	for (size_t i = 0; i < s->nents; i++)
-		if (!s->ents[i].kthread || s->cfg.kernel_threads)
-			s->view[nview++] = &s->ents[i];
+		if (!s->ents[i]->kthread || s->cfg.kernel_threads)
+			s->view[nview++] = s->ents[i];
 	out->procs = s->view;
 	out->nprocs = nview;
 	return rc;
@@ -663,7 +713,10 @@ void sampler_free(struct sampler *s)
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->nents; i++)
-		entry_release(s, &s->ents[i]);
+		entry_destroy(s, s->ents[i]);
+	for (size_t i = 0; i < s->nusers; i++)
+		free(s->users[i]);
+	free(s->users);
 	if (s->listing != s->listed)
 		free(s->listing);
 	free(s->listed);

@@ -30,7 +30,7 @@ struct sys_sample {
 /* The sampler's bookkeeping for one process; nobody else reads it. */
 struct sample_private {
 	int statm_fd;                // kept open and re-read with pread, or -1
-	struct statm detail_statm;   // statm when the detail fields were read
+	uint64_t detail_resident, detail_shared;   // statm pages when the detail fields were read
 	double detail_due;           // monotonic time the next detail read is due
 	uint64_t vm_pages;           // statm size now
 	uint64_t heap_vm_pages;      // statm size when the heap was read
@@ -41,8 +41,10 @@ struct proc_sample {
 	uint64_t start_ticks;        // with pid, the process's identity
 	double start_time_s;         // seconds after boot
 	bool kthread;
-	char user[SNAPSHOT_USER_MAX];
-	char comm[SNAPSHOT_COMM_MAX];
+	// (The flags are together, so the struct has no padding holes.)
+	bool have_detail, have_heap, have_cg_headroom;
+	const char *user;            // never NULL; shared by all its processes
+	char *comm;                  // never NULL; one allocation with the two below
 	char *cmdline;               // never NULL
 	char *cgroup;                // never NULL; "" when unknown
 
@@ -50,18 +52,15 @@ struct proc_sample {
 	uint64_t rss_kb, anon_kb, shared_kb;   // shared = file + shmem
 
 	// Read when due (status, oom_score, oom_score_adj): see sampler.h.
-	bool have_detail;
 	uint64_t file_kb, shmem_kb, swap_kb, data_kb;
 	int oom_score, oom_score_adj;
 	double detail_time;          // monotonic time of that read
 
 	// Read only for processes whose heap was asked for (maps).
-	bool have_heap;
 	uint64_t heap_kb;
 
 	// Read only for processes whose cgroup limit was asked for (suspected
 	// leaks): what the memory cgroup still allows, when it has a limit.
-	bool have_cg_headroom;
 	uint64_t cg_headroom_kb;
 
 	struct sample_private priv;

@@ -201,32 +201,34 @@ static int draw_leak(struct app *a, int y)
 	return y + 1;
 }
 
-// One history graph: a label line, then `height` rows of bars.
+// One history graph: a label line, then `height` rows of bars. The leak
+// signal comes from the process's own history; RSS from what the view
+// recorded since it opened (memtop keeps no RSS history per process).
 static int draw_graph(struct app *a, int y, int height, const char *what, bool rss)
 {
 	const struct detail *dt = &a->detail;
-	const struct history_ring *r = NULL;
+	const struct history *h = rss ? &dt->rss_hist : dt->have_hist ? &dt->hist : NULL;
 	uint32_t v[HISTORY_LEN + 1], lo = UINT32_MAX, hi = 0;
 	char rowbuf[8][3 * 512 + 1], *rows[8], label[256], a1[16], a2[16];
 	size_t n = 0;
 	int tier = 0, width = COLS - 2 < 512 ? COLS - 2 : 512;
 
-	if (dt->have_hist) {
+	if (h) {
 		// The 15 s tier once it has a few minutes, else the 2 s one.
-		tier = dt->hist.tier[1].count >= 12 ? 1 : 0;
-		r = &dt->hist.tier[tier];
-		for (size_t i = 0; i < r->count; i++)
-			v[n++] = rss ? history_at(r, i)->rss : history_at(r, i)->sig;
-	} else {
-		v[n++] = rss ? (uint32_t)dt->last.rss_kb : (uint32_t)dt->flat_sig_kb;
+		tier = h->tier[1].count >= 12 ? 1 : 0;
+		for (size_t i = 0; i < h->tier[tier].count; i++)
+			v[n++] = history_sig(&h->tier[tier], i);
 	}
+	if (!n)
+		v[n++] = rss ? (uint32_t)dt->last.rss_kb : (uint32_t)dt->flat_sig_kb;
 	for (size_t i = 0; i < n; i++) {
 		lo = v[i] < lo ? v[i] : lo;
 		hi = v[i] > hi ? v[i] : hi;
 	}
 	snprintf(label, sizeof label, "%s, last %.0f s (%.0f s a column): %s to %s%s", what,
 		 (double)n * history_bucket_s[tier], history_bucket_s[tier], text_human_kb(lo, a1, sizeof a1),
-		 text_human_kb(hi, a2, sizeof a2), dt->have_hist ? "" : " (flat since first seen)");
+		 text_human_kb(hi, a2, sizeof a2),
+		 rss ? " (since the view opened)" : dt->have_hist ? "" : " (flat since first seen)");
 	view_put(&a->ui, y, 0, COLS, label, ui_attr(&a->ui, ROLE_DIM));
 	if (height > 8)
 		height = 8;

@@ -84,9 +84,9 @@ static void trend_cell(const struct proc *p, int width, bool utf8, char *buf, si
 		const struct history_ring *r = &p->leak->hist.tier[0];
 
 		for (size_t i = 0; i < r->count; i++)
-			v[n++] = history_at(r, i)->sig;
+			v[n++] = history_sig(r, i);
 		if (r->have_open)
-			v[n++] = r->open.sig;
+			v[n++] = r->open_sig;
 	} else {
 		v[n++] = (uint32_t)p->flat_sig_kb;       // flat so far: one level
 	}

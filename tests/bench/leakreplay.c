@@ -31,7 +31,7 @@ static struct outcome replay(const struct shape *sh, double seconds)
 	for (double t = 0; t <= seconds; t += 1.0) {
 		uint64_t v = (uint64_t)shape_value(sh, t);
 
-		leak_push(&st, t, v, v + 2048, HISTORY_NONE);
+		leak_push(&st, t, v);
 		if (st.verdict.suspected && !was) {
 			o.episodes++;
 			if (o.first_flag < 0)
@@ -65,14 +65,14 @@ static void print_costs(void)
 
 	history_init(&h);
 	for (double t = 0; t < 200; t += 1)
-		history_push(&h, t, 100000, 0, HISTORY_NONE);
+		history_push(&h, t, 100000);
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
 		leak_evaluate(&h.tier[0], 0, &e);
 	flat = (now_s() - t0) / n * 1e6;
 	history_init(&h);
 	for (double t = 0; t < 200; t += 1)
-		history_push(&h, t, (uint32_t)(100000 + 512 * t), 0, HISTORY_NONE);
+		history_push(&h, t, (uint32_t)(100000 + 512 * t));
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
 		leak_evaluate(&h.tier[0], 0, &e);
@@ -80,7 +80,7 @@ static void print_costs(void)
 	leak_init(&st, 0);
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
-		leak_push(&st, i, 100000 + (uint64_t)(i % 7), 100000, HISTORY_NONE);
+		leak_push(&st, i, 100000 + (uint64_t)(i % 7));
 	push = (now_s() - t0) / n * 1e6;
 	printf("detector cost: %.2f us per sample at 1 s (amortised, evaluations included); "
 	       "one evaluation %.2f us flat, %.2f us growing; %zu bytes per process with history\n",

@@ -750,7 +750,9 @@ def test_leak_marker_growth_sort_and_suspects_only(tmux):
         p.wait_table()
         flagged = lambda s: row_of(s, leaker.pid) is not None and \
             left_cell(s, row_of(s, leaker.pid)[2], "LEAK").startswith("\u25b2")
-        p.keys("G")
+        # G, then Home: the selection follows its process, so the list would
+        # stay scrolled to whatever was selected before (a big process).
+        p.keys("G", "Home")
         s = p.wait("G: the leaker first, flagged", lambda s: "Sort: growth \u25bc" in status(s)
                    and first_pid(s) == leaker.pid and flagged(s), timeout=LEAK_WAIT)
         line = row_of(s, leaker.pid)[2]

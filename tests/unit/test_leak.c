@@ -35,7 +35,7 @@ static struct run replay(const struct shape *sh, double seconds)
 	for (double t = 0; t <= seconds; t += 1.0) {
 		uint64_t v = (uint64_t)shape_value(sh, t);
 
-		leak_push(&st, t, v, v + 4096, HISTORY_NONE);
+		leak_push(&st, t, v);
 		if (st.verdict.suspected && !was) {
 			r.episodes++;
 			r.last_episode_start = t;
@@ -169,27 +169,25 @@ static void test_history_buckets_and_gaps(void **state)
 
 	(void)state;
 	history_init(&h);
-	assert_int_equal(history_push(&h, 0.0, 100, 200, 5), 0);
-	assert_int_equal(history_push(&h, 1.0, 90, 210, 6), 0);       // same 2 s bucket: min 90
-	done = history_push(&h, 2.0, 95, 220, 7);                       // closes tier 0's first
+	assert_int_equal(history_push(&h, 0.0, 100), 0);
+	assert_int_equal(history_push(&h, 1.0, 90), 0);       // same 2 s bucket: min 90
+	done = history_push(&h, 2.0, 95);                       // closes tier 0's first
 	assert_int_equal(done, 1u);
 	assert_int_equal(h.tier[0].count, 1);
-	assert_int_equal(history_at(&h.tier[0], 0)->sig, 90);
-	assert_int_equal(history_at(&h.tier[0], 0)->rss, 210);
-	assert_int_equal(history_at(&h.tier[0], 0)->heap, 6);
+	assert_int_equal(history_sig(&h.tier[0], 0), 90);
 	// Nothing sampled for 10 s: the 4 skipped buckets repeat the last values.
-	done = history_push(&h, 12.5, 300, 400, HISTORY_NONE);
+	done = history_push(&h, 12.5, 300);
 	assert_true(done & 1u);
 	assert_int_equal(h.tier[0].count, 6);
 	for (size_t i = 1; i < 6; i++)
-		assert_int_equal(history_at(&h.tier[0], i)->sig, 95);
+		assert_int_equal(history_sig(&h.tier[0], i), 95);
 	// A day-long gap fills at most the ring, which stays bounded.
-	history_push(&h, 86400.0, 1, 1, 1);
-	history_push(&h, 86402.0, 1, 1, 1);
+	history_push(&h, 86400.0, 1);
+	history_push(&h, 86402.0, 1);
 	for (int k = 0; k < HISTORY_TIERS; k++)
 		assert_true(h.tier[k].count <= HISTORY_LEN);
 	assert_int_equal(h.tier[0].count, HISTORY_LEN);
-	assert_int_equal(history_at(&h.tier[0], HISTORY_LEN - 1)->sig, 1);
+	assert_int_equal(history_sig(&h.tier[0], HISTORY_LEN - 1), 1);
 }
 
 static void test_evaluation_statistics(void **state)
@@ -200,7 +198,7 @@ static void test_evaluation_statistics(void **state)
 	(void)state;
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)                   // 1 MiB per 2 s bucket
-		history_push(&h, t, (uint32_t)(100 * MIB + 512 * t), 0, HISTORY_NONE);
+		history_push(&h, t, (uint32_t)(100 * MIB + 512 * t));
 	leak_evaluate(&h.tier[0], 0, &e);
 	assert_true(e.n >= 40);
 	assert_true(fabs(e.slope - 1024) < 1);                // KiB per bucket
@@ -210,7 +208,7 @@ static void test_evaluation_statistics(void **state)
 	// A single step: one jump is all the rise.
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)
-		history_push(&h, t, (uint32_t)(t < 50 ? 100 * MIB : 200 * MIB), 0, HISTORY_NONE);
+		history_push(&h, t, (uint32_t)(t < 50 ? 100 * MIB : 200 * MIB));
 	leak_evaluate(&h.tier[0], 0, &e);
 	assert_true(e.step > 0.9);
 	assert_false(e.pass);
@@ -238,7 +236,7 @@ static void test_real_heap_leak_keeps_its_full_trend(void **state)
 		assert_non_null(nl);
 		*nl = '\0';
 		assert_int_equal(sscanf(p, "%lf %lu", &t, &v), 2);
-		leak_push(&st, t, v, v, HISTORY_NONE);
+		leak_push(&st, t, v);
 		if (st.verdict.suspected && first < 0)
 			first = t;
 		p = nl + 1;

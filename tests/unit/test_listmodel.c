@@ -8,6 +8,7 @@
 
 struct world {
 	struct proc_sample s[N];
+	char comm[N][16];
 	const struct proc_sample *p[N];
 	struct snapshot snap;
 	struct proctable table;
@@ -30,8 +31,9 @@ static struct world *world_new(void)
 	for (int i = 0; i < N; i++) {
 		w->s[i] = (struct proc_sample){ .pid = 10 * (i + 1), .start_ticks = 1, .rss_kb = rss[i],
 						.anon_kb = rss[i] / 2, .cmdline = cmds[i], .cgroup = no_cgroup };
-		snprintf(w->s[i].comm, sizeof w->s[i].comm, "comm%d", i);
-		snprintf(w->s[i].user, sizeof w->s[i].user, "%s", users[i]);
+		snprintf(w->comm[i], sizeof w->comm[i], "comm%d", i);
+		w->s[i].comm = w->comm[i];
+		w->s[i].user = users[i];
 		w->p[i] = &w->s[i];
 	}
 	w->snap.procs = w->p;

@@ -205,22 +205,22 @@ static void world_init(struct world *w, bool third)
 		.oom_score = 5, .oom_score_adj = -1000, .detail_time = 95.0,
 		.have_heap = true, .heap_kb = 2048,
 	};
-	strcpy(w->s[0].user, "root");
-	strcpy(w->s[0].comm, "systemd");
+	w->s[0].user = "root";
+	w->s[0].comm = (char *)"systemd";
 	w->s[1] = (struct proc_sample){
 		.pid = 4242, .ppid = 1, .start_ticks = 2000, .start_time_s = 20.0,
 		.cmdline = (char *)"sh -c \"echo a,b\"", .cgroup = (char *)"",
 		.rss_kb = 300, .anon_kb = 200,
 	};
-	strcpy(w->s[1].user, "alice");
-	strcpy(w->s[1].comm, "we\"ird,name");
+	w->s[1].user = "alice";
+	w->s[1].comm = (char *)"we\"ird,name";
 	w->s[2] = (struct proc_sample){
 		.pid = 77, .ppid = 1, .start_ticks = 7, .start_time_s = 3.0,
 		.cmdline = (char *)"", .cgroup = (char *)"/user.slice/a b",
 		.rss_kb = 50000, .anon_kb = 45000,
 	};
-	strcpy(w->s[2].user, "bob");
-	strcpy(w->s[2].comm, "big\\ecomm");   // what the sanitiser makes of "big\x1bcomm"
+	w->s[2].user = "bob";
+	w->s[2].comm = (char *)"big\\ecomm";   // what the sanitiser makes of "big\x1bcomm"
 	// pid order: 1, 77, 4242
 	w->p[0] = &w->s[0];
 	w->snap.nprocs = 1;

@@ -11,6 +11,7 @@
 // One hand-built tick: samples and the pid-sorted pointer array.
 struct tick {
 	struct proc_sample s[MAX_PROCS];
+	char comm[MAX_PROCS][16];
 	const struct proc_sample *p[MAX_PROCS];
 	struct snapshot snap;
 };
@@ -27,8 +28,9 @@ static struct proc_sample *add(struct tick *t, int pid, uint64_t start, uint64_t
 	assert_true(i == 0 || t->s[i - 1].pid < pid);
 	*s = (struct proc_sample){ .pid = pid, .start_ticks = start, .rss_kb = rss, .anon_kb = anon,
 				   .cmdline = empty_string, .cgroup = empty_string };
-	snprintf(s->comm, sizeof s->comm, "p%d", pid);
-	snprintf(s->user, sizeof s->user, "u");
+	snprintf(t->comm[i], sizeof t->comm[i], "p%d", pid);
+	s->comm = t->comm[i];
+	s->user = "u";
 	t->p[i] = s;
 	t->snap.procs = t->p;
 	return s;
@@ -297,21 +299,21 @@ static void sort_fixture(struct proctable *pt, struct tick *a, struct tick *b)
 	s = add(b, 3, 1, 500, 70);         // delta 0
 	s->have_detail = true, s->oom_score = 200, s->oom_score_adj = 0, s->swap_kb = 5;
 	s->have_heap = true, s->heap_kb = 64;
-	snprintf(s->user, sizeof s->user, "root");
+	s->user = "root";
 	s->cmdline = (char *)"zsh";
 	s = add(b, 4, 1, 100, 10);         // delta 0, nothing known
-	snprintf(s->user, sizeof s->user, "alice");
+	s->user = "alice";
 	s = add(b, 9, 2, 900, 90);         // a new process: no delta
 	s->have_detail = true, s->oom_score = 200, s->oom_score_adj = -500, s->swap_kb = 5;
-	snprintf(s->user, sizeof s->user, "bob");
+	s->user = "bob";
 	s = add(b, 11, 1, 300, 10);        // delta +200
 	s->have_detail = true, s->oom_score = 10, s->oom_score_adj = 100, s->swap_kb = 0;
 	s->have_heap = true, s->heap_kb = 64;
-	snprintf(s->user, sizeof s->user, "alice");
+	s->user = "alice";
 	s->cmdline = (char *)"bash -l";
 	s = add(b, 12, 1, 900, 90);        // delta 0
-	snprintf(s->user, sizeof s->user, "bob");
-	snprintf(s->comm, sizeof s->comm, "awk");
+	s->user = "bob";
+	s->comm = (char *)"awk";
 	assert_int_equal(proctable_update(pt, &b->snap), 0);
 }
 
