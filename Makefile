@@ -84,6 +84,12 @@ build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) $(LARGE
 		-DLARGE_SMAPS='"$(CURDIR)/$(LARGE_SMAPS)"' -DTHEMES='"$(CURDIR)/themes"' \
 		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 
+# Counts a program's heap calls (LD_PRELOAD): the allocation-free test.
+MALLOCCOUNT := build/malloccount.so
+
+$(MALLOCCOUNT): tests/common/malloccount.c | build
+	$(CC) $(WARNINGS) $(WERROR) -O2 -fPIC -shared -D_GNU_SOURCE -o $@ $<
+
 build/workloads/%: tests/workloads/%.c | build/workloads
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $< -lm
 
@@ -126,13 +132,13 @@ run: deps-build
 	./memtop $(ARGS)
 
 check: deps-check
-	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS)
+	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT)
 	@$(MAKE) --no-print-directory unit integration e2e docs
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: memtop build/asan/memtop $(WORKLOADS)
+integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT)
 	python3 tests/integration/run.py
 
 # End-to-end tests of the real interactive screen, driven through tmux.
@@ -149,13 +155,19 @@ screenshots: memtop $(WORKLOADS)
 	$(SHOT_PY) tests/screenshots/shoot.py
 
 # Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
-# length of the real leak-detection run (default 15).
-bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench $(LARGE_SMAPS) $(WORKLOADS)
+# length of the real leak-detection run (default 15), SELFWATCH_MINUTES that
+# of memtop watching itself (default 10; the README's figure is from 60),
+# PEERS_ARGS the options of the side-by-side run with top, htop, btop, atop.
+bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench build/bench/idlers $(LARGE_SMAPS) $(WORKLOADS)
 	build/bench/readcost 20
 	build/bench/smapsbench $(LARGE_SMAPS)
 	build/bench/leakreplay 24 5
 	python3 tests/bench/triggerbench.py
 	python3 tests/bench/leakbench.py
+	SELFWATCH_MINUTES=$${SELFWATCH_MINUTES:-10} python3 tests/bench/selfwatch.py
+	@$(MAKE) --no-print-directory bench-peers
+
+include tests/bench/bench.mk
 
 build/bench/readcost: tests/bench/readcost.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<

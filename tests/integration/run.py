@@ -643,6 +643,35 @@ def test_install_finds_its_themes(memtop):
                 "%s found at %r, not in the installed tree" % (name, where)
 
 
+def count_allocations(samples):
+    """(heap calls, processes) of the release build run for `samples` samples
+    at -d 0.1 under build/malloccount.so (tests/common/malloccount.c)."""
+    import tempfile
+    with tempfile.NamedTemporaryFile("r", prefix="malloccount-") as out:
+        env = dict(os.environ, LD_PRELOAD=os.path.join(ROOT, "build/malloccount.so"),
+                   MALLOCCOUNT_OUT=out.name)
+        p = subprocess.run([os.path.join(ROOT, "memtop"), "-b", "-d", "0.1", "-n", str(samples),
+                            "--format", "json"], capture_output=True, env=env, timeout=TIMEOUT)
+        assert p.returncode == 0, p.stderr
+        m = re.match(r"malloccount: allocs (\d+) frees (\d+)", out.read())
+        assert m, "no malloccount report"
+        return int(m.group(1)), len(json_ticks(p.stdout.decode())[-1]["processes"])
+
+
+def test_steady_state_allocates_nothing_per_process(memtop):
+    """Once its tables have grown, a sample allocates nothing per process:
+    30 more samples cost at most a few heap calls a sample (new processes
+    on the machine, libproc2's results for the few due ones), far below one
+    per process. Measured on the release build whatever the memtop argument:
+    the sanitizer build has its own allocator, which LD_PRELOAD cannot
+    replace."""
+    few, nprocs = count_allocations(5)
+    many, _ = count_allocations(35)
+    per_sample = (many - few) / 30
+    assert per_sample <= 10 + 0.05 * nprocs, \
+        "%.1f heap calls a sample with %d processes" % (per_sample, nprocs)
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 BINARIES = []
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""memtop watching itself for a long run: its RSS stays flat and it never
+flags itself as a leak.
+
+Spawns N idle processes (build/bench/idlers, default 2,000) that each dirty
+and release a page every few seconds, so memtop keeps a leak history for
+every one of them (its worst case for memory), runs `memtop -b -d 1 --format
+json` for SELFWATCH_MINUTES (default 60), samples memtop's VmRSS every 10 s
+from /proc, and reads memtop's own entry in each JSON sample. Prints the RSS
+at 1 minute, at the end and its peak, the drift, and whether memtop ever
+suspected itself. Exit status 1 when RSS grew by more than 1 MiB after the
+first minute or memtop flagged itself.
+"""
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MEMTOP = os.path.join(ROOT, "memtop")
+IDLERS = os.path.join(ROOT, "build", "bench", "idlers")
+
+
+def status_kb(pid, key):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise RuntimeError("no %s for pid %d" % (key, pid))
+
+
+def main():
+    minutes = float(os.environ.get("SELFWATCH_MINUTES", "60"))
+    count = int(os.environ.get("SELFWATCH_PROCS", "2000"))
+    idlers = subprocess.Popen([IDLERS, "-w", "5", str(count)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE)
+    memtop = None
+    try:
+        if not idlers.stdout.readline().startswith(b"ready "):
+            raise SystemExit("selfwatch: the idlers did not start")
+        memtop = subprocess.Popen([MEMTOP, "-b", "-d", "1", "-n", str(int(minutes * 60)),
+                                   "--format", "json"], stdout=subprocess.PIPE)
+        rss = []                     # (seconds since start, VmRSS KiB)
+        flags, rates, start = 0, [], time.monotonic()
+
+        def sample_rss():
+            while memtop.poll() is None:
+                try:
+                    rss.append((time.monotonic() - start, status_kb(memtop.pid, "VmRSS")))
+                except (OSError, RuntimeError):
+                    return
+                time.sleep(10)
+
+        sampler = threading.Thread(target=sample_rss, daemon=True)
+        sampler.start()
+        nprocs = 0
+        for line in memtop.stdout:
+            tick = json.loads(line)
+            nprocs = len(tick["processes"])
+            me = [p for p in tick["processes"] if p["pid"] == memtop.pid]
+            if me:
+                flags += bool(me[0]["leak"]["suspected"])
+                if me[0].get("growth_kb_per_min") is not None:
+                    rates.append(me[0]["growth_kb_per_min"])
+        memtop.wait()
+        sampler.join(15)
+        peak = max(v for _, v in rss)
+        after_1min = [v for t, v in rss if t >= 60] or [rss[-1][1]]
+        drift = after_1min[-1] - after_1min[0]
+        print("selfwatch: %.1f min, %d processes (each dirtying a page every 5 s), memtop -b -d 1"
+              % (minutes, nprocs))
+        print("  memtop RSS at 1 min %.2f MiB, at the end %.2f MiB, peak %.2f MiB, drift %+d KiB"
+              % (after_1min[0] / 1024, after_1min[-1] / 1024, peak / 1024, drift))
+        print("  memtop flagged itself in %d of its samples; its own growth rate: last %s KiB/min"
+              % (flags, rates[-1] if rates else "-"))
+        return 0 if drift <= 1024 and flags == 0 else 1
+    finally:
+        if memtop and memtop.poll() is None:
+            memtop.kill()
+            memtop.wait()
+        idlers.stdin.close()
+        idlers.wait(30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
