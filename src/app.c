@@ -129,6 +129,34 @@ void app_refresh_detail(struct app *a)
 	}
 }
 
+void app_remember_visible(struct app *a, size_t first, size_t count)
+{
+	if (count > a->visible_cap) {
+		int *p = realloc(a->visible, count * sizeof *p);
+
+		if (!p)
+			return;
+		a->visible = p;
+		a->visible_cap = count;
+	}
+	for (size_t i = 0; i < count; i++)
+		a->visible[i] = a->list.rows[first + i]->pid;
+	a->nvisible = count;
+}
+
+// The first sample lists the processes from stat and statm alone (lazy
+// start): read the names and details of the rows the first screen shows
+// before drawing it; the others follow over the next ticks.
+static void app_fill_first_page(struct app *a)
+{
+	size_t page = LINES > 7 ? (size_t)(LINES - 7) : 1;
+
+	app_remember_visible(a, 0, a->list.nrows < page ? a->list.nrows : page);
+	sampler_set_wanted(a->sampler, a->visible, a->nvisible);
+	sampler_fill_pending(a->sampler);
+	app_relist(a);
+}
+
 void app_open_detail(struct app *a, const struct proc *p)
 {
 	struct detail *dt = &a->detail;
@@ -314,7 +342,7 @@ static void app_loop(struct app *a)
 
 int app_run(const struct options *opts, const struct config_report *rc_report)
 {
-	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids };
+	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
 	static struct app a;      // large (the detail view's copies): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
@@ -357,6 +385,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		return 1;
 	}
 	app_theme_show(&a);
+	app_fill_first_page(&a);
 	timer_arm(a.timer_fd, a.interval_s);
 	trigger_setup(&a, opts);
 	app_loop(&a);

@@ -103,6 +103,9 @@ bool app_alert_active(const struct app *a);
 void app_open_detail(struct app *a, const struct proc *p);
 /* Re-reads the detail view's process (each tick while it is open). */
 void app_refresh_detail(struct app *a);
+/* Remembers the pids of count rows from first as the ones on screen (the
+ * sampler keeps their details fresh). */
+void app_remember_visible(struct app *a, size_t first, size_t count);
 /* Changes the refresh interval (already validated) and re-arms the timer. */
 void app_set_interval(struct app *a, double seconds);
 

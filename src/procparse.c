@@ -168,6 +168,41 @@ int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
 	return -EINVAL;
 }
 
+int procparse_stat_ident(const char *buf, size_t len, struct stat_ident *out)
+{
+	const char *end = buf + len, *open = memchr(buf, '(', len), *close = NULL, *p;
+	uint64_t v;
+
+	for (const char *q = buf; q < end; q++)   // comm may contain ')': take the last
+		if (*q == ')')
+			close = q;
+	if (!open || !close || close < open || procparse_stat_start(buf, len, &out->start_ticks) < 0 ||
+	    procparse_stat_state(buf, len, &out->state) < 0)
+		return -EINVAL;
+	out->comm_len = (size_t)(close - open - 1) < sizeof out->comm ? (size_t)(close - open - 1)
+								    : sizeof out->comm;
+	memcpy(out->comm, open + 1, out->comm_len);
+	// Fields 4 (ppid) and 9 (flags), after the state letter.
+	p = close + 3;
+	for (int field = 4; field <= 9; field++) {
+		p = scan_skip_spaces(p, end);
+		if (field == 4 || field == 9) {
+			if (!(p = scan_u64(p, end, &v)))
+				return -EINVAL;
+			if (field == 4)
+				out->ppid = v <= INT32_MAX ? (int)v : 0;
+			else
+				out->flags = v;
+			continue;
+		}
+		if (p < end && *p == '-')         // pgrp, session, tpgid may be -1
+			p++;
+		if (!(p = scan_u64(p, end, &v)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int procparse_stat_state(const char *buf, size_t len, char *state)
 {
 	const char *end = buf + len, *p = NULL;

@@ -39,6 +39,20 @@ int procparse_cgroup_paths(const char *buf, size_t len, char *v2, size_t v2cap, 
  * /proc/PID/stat text; the comm field may hold spaces and parentheses. */
 int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks);
 
+/* What /proc/PID/stat alone says of a process, enough to list it before
+ * its other files are read: comm (raw, not sanitised), state, ppid, flags
+ * and start time. */
+struct stat_ident {
+	char comm[64];
+	size_t comm_len;
+	char state;
+	int ppid;
+	uint64_t flags;
+	uint64_t start_ticks;
+};
+
+int procparse_stat_ident(const char *buf, size_t len, struct stat_ident *out);
+
 /* Reads the state letter (field 3: R, S, D, Z, T, t, X, I...) from
  * /proc/PID/stat text. */
 int procparse_stat_state(const char *buf, size_t len, char *state);

@@ -74,6 +74,7 @@ struct sampler {
 	// pointer (8 bytes a tick, not the whole sample).
 	struct proc_sample **ents, **next;
 	size_t nents, cap;
+	bool burst;                          // this tick listed a burst lazily
 	char **users;                        // user names, each kept once
 	size_t nusers, users_cap;
 	int *listing;                        // pids found this tick
@@ -431,11 +432,76 @@ static void entry_apply_detail(struct sampler *s, struct proc_sample *e, struct 
 	e->priv.detail_due = detail_next_due(s->now, e->pid);
 }
 
-// Builds the entry of a process first seen this tick from its libproc2
-// result. Returns 0, or -1 when it vanished meanwhile (nothing to free).
-static int entry_create(struct sampler *s, struct proc_sample *e, struct pids_stack *st)
+// Opens the statm fd kept for a new process, while the budget lasts.
+static void entry_open_statm(struct sampler *s, struct proc_sample *e)
 {
 	char path[48];
+
+	if (s->fds_kept >= s->fd_budget)
+		return;
+	snprintf(path, sizeof path, "%d/statm", e->pid);
+	e->priv.statm_fd = procfs_open_at(s->proc_fd, path);
+	if (e->priv.statm_fd >= 0)
+		s->fds_kept++;
+	else
+		e->priv.statm_fd = -1;
+}
+
+// Builds the entry of a new process from stat and statm alone (lazy_start):
+// comm from stat; command line, cgroup, user and details pending.
+static int entry_create_quick(struct sampler *s, struct proc_sample *e, int pid)
+{
+	char path[48], comm[SNAPSHOT_COMM_MAX];
+	struct stat_ident id;
+	struct statm m;
+	size_t ncomm;
+	ssize_t n;
+
+	memset(e, 0, sizeof *e);
+	e->priv.statm_fd = -1;
+	e->user = "";
+	e->pid = pid;
+	snprintf(path, sizeof path, "%d/stat", pid);
+	n = procfs_read_at(s->proc_fd, path, s->scratch, 1024);
+	if (n <= 0 || procparse_stat_ident(s->scratch, (size_t)n, &id) < 0)
+		return -1;
+	e->ppid = id.ppid;
+	e->start_ticks = id.start_ticks;
+	e->start_time_s = (double)e->start_ticks / (double)s->hertz;
+	e->kthread = (id.flags & PF_KTHREAD_FLAG) != 0;
+	entry_open_statm(s, e);
+	if (entry_read_statm(s, e, &m) < 0)
+		return -1;
+	ncomm = text_sanitize(id.comm, id.comm_len, comm, sizeof comm);
+	if (!(e->comm = calloc(1, ncomm + 3)))        // comm, then empty cmdline and cgroup
+		return -1;
+	memcpy(e->comm, comm, ncomm);
+	e->cmdline = e->comm + ncomm + 1;
+	e->cgroup = e->cmdline + 1;
+	entry_apply_statm(s, e, &m);
+	e->priv.detail_resident = m.resident;
+	e->priv.detail_shared = m.shared;
+	e->priv.pending = true;
+	return 0;
+}
+
+// Reads the names of a pending entry (keeping the old ones if that fails).
+static void entry_fill_names(struct sampler *s, struct proc_sample *e)
+{
+	char *comm = e->comm, *cmdline = e->cmdline, *cgroup = e->cgroup;
+
+	if (entry_read_names(s, e) == 0) {
+		free(comm);
+		e->priv.pending = false;
+	} else {
+		e->comm = comm, e->cmdline = cmdline, e->cgroup = cgroup;
+	}
+}
+
+// Builds the entry of a process first seen this tick from its libproc2
+// result. Returns 0, or -1 when it vanished meanwhile (the caller destroys e).
+static int entry_create(struct sampler *s, struct proc_sample *e, struct pids_stack *st)
+{
 	struct statm m;
 
 	memset(e, 0, sizeof *e);
@@ -445,14 +511,7 @@ static int entry_create(struct sampler *s, struct proc_sample *e, struct pids_st
 	e->start_ticks = PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info);
 	e->start_time_s = (double)e->start_ticks / (double)s->hertz;
 	e->kthread = (PIDS_VAL(D_FLAGS, ul_int, st, s->pids_info) & PF_KTHREAD_FLAG) != 0;
-	if (s->fds_kept < s->fd_budget) {
-		snprintf(path, sizeof path, "%d/statm", e->pid);
-		e->priv.statm_fd = procfs_open_at(s->proc_fd, path);
-		if (e->priv.statm_fd >= 0)
-			s->fds_kept++;
-		else
-			e->priv.statm_fd = -1;
-	}
+	entry_open_statm(s, e);
 	if (entry_read_statm(s, e, &m) < 0 || entry_read_names(s, e) < 0)
 		return -1;
 	entry_apply_statm(s, e, &m);
@@ -538,6 +597,20 @@ static size_t merge_known(struct sampler *s)
 // Creates entries for the queued new pids, appending them to s->next.
 static size_t add_new(struct sampler *s, size_t n)
 {
+	// A burst (memtop's own start, above all): stat and statm only, so the
+	// first screen comes at once; the rest follows (sampler_fill_pending).
+	if (s->cfg.lazy_start && s->ntodo > SELECT_BATCH) {
+		s->burst = true;
+		for (size_t i = 0; i < s->ntodo; i++) {
+			struct proc_sample *e = malloc(sizeof *e);
+
+			if (e && entry_create_quick(s, e, (int)s->todo[i]) == 0)
+				s->next[n++] = e;
+			else if (e)
+				entry_destroy(s, e);
+		}
+		return n;
+	}
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
 		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
 		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
@@ -569,13 +642,20 @@ static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, 
 		e->shared_kb != e->priv.detail_shared * (uint64_t)s->page_kb);
 }
 
-// Re-reads status and OOM fields of the processes that are due.
-static void refresh_details(struct sampler *s)
+// Re-reads status and OOM fields of the processes that are due, and reads
+// those of pending entries (with their names): the wanted ones and up to
+// pending_budget others.
+static void refresh_details(struct sampler *s, size_t pending_budget)
 {
 	s->ntodo = 0;
-	for (size_t i = 0; i < s->nents; i++)
-		if (detail_is_due(s, s->ents[i], is_wanted(s, s->ents[i]->pid)))
-			s->todo[s->ntodo++] = (unsigned)s->ents[i]->pid;
+	for (size_t i = 0; i < s->nents; i++) {
+		struct proc_sample *e = s->ents[i];
+		bool wanted = is_wanted(s, e->pid);
+
+		if (e->priv.pending ? wanted || (pending_budget && pending_budget--)
+				    : detail_is_due(s, e, wanted))
+			s->todo[s->ntodo++] = (unsigned)e->pid;
+	}
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
 		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
 		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
@@ -590,6 +670,8 @@ static void refresh_details(struct sampler *s)
 			if (!e || e->start_ticks != PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info))
 				continue;   // a reused pid: the next tick replaces the entry
 			entry_apply_detail(s, e, st);
+			if (e->priv.pending)
+				entry_fill_names(s, e);
 			e->priv.detail_resident = e->rss_kb / (uint64_t)s->page_kb;
 			e->priv.detail_shared = e->shared_kb / (uint64_t)s->page_kb;
 		}
@@ -697,7 +779,9 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 	s->ents = s->next;
 	s->next = swap;
 	s->nents = n;
-	refresh_details(s);
+	// Pending entries wait for the next tick: this one is for the screen.
+	refresh_details(s, s->burst ? 0 : SAMPLER_PENDING_PER_TICK);
+	s->burst = false;
 	refresh_heaps(s);
 	refresh_cg_headroom(s);
 	for (size_t i = 0; i < s->nents; i++)
@@ -706,6 +790,12 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 	out->procs = s->view;
 	out->nprocs = nview;
 	return rc;
+}
+
+void sampler_fill_pending(struct sampler *s)
+{
+	refresh_details(s, 0);
+	refresh_heaps(s);
 }
 
 void sampler_free(struct sampler *s)

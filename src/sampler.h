@@ -36,6 +36,8 @@ struct sampler_config {
 	size_t npids;
 	bool listed_detail;     // the listed pids start out wanted (see below)
 	bool kernel_threads;    // include kernel threads in snapshots
+	bool lazy_start;        // list a burst of new processes from stat and statm
+	                        // alone; names and details follow (see below)
 };
 
 struct sampler;
@@ -50,6 +52,14 @@ void sampler_free(struct sampler *s);
  * heap size is kept (the rows on screen, or those named with -p). Others have
  * no heap size. Returns 0 or -ENOMEM. */
 int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
+/* With lazy_start, a tick that finds more than a few new processes (memtop's
+ * own start, above all) lists them from stat (comm, ppid, start time) and
+ * statm only: their command line, cgroup, user, status and OOM fields are
+ * read over the next ticks, the wanted ones first, at most
+ * SAMPLER_PENDING_PER_TICK others a tick. This reads them now for the
+ * wanted processes (the first screen's rows). */
+void sampler_fill_pending(struct sampler *s);
+#define SAMPLER_PENDING_PER_TICK 256
 
 /* Sets the processes whose memory cgroup limit and usage are read every tick
  * (the suspected leaks, for their time to exhaustion). Others have none.

@@ -30,6 +30,7 @@ struct sys_sample {
 /* The sampler's bookkeeping for one process; nobody else reads it. */
 struct sample_private {
 	int statm_fd;                // kept open and re-read with pread, or -1
+	bool pending;                // listed from stat alone: names and details to read
 	uint64_t detail_resident, detail_shared;   // statm pages when the detail fields were read
 	double detail_due;           // monotonic time the next detail read is due
 	uint64_t vm_pages;           // statm size now

@@ -422,21 +422,6 @@ static void draw_table_header(struct app *a, const bool shown[NCOLUMNS])
 }
 
 // Remembers the pids on screen, so the sampler keeps their heap current.
-static void remember_visible(struct app *a, size_t first, size_t count)
-{
-	if (count > a->visible_cap) {
-		int *p = realloc(a->visible, count * sizeof *p);
-
-		if (!p)
-			return;
-		a->visible = p;
-		a->visible_cap = count;
-	}
-	for (size_t i = 0; i < count; i++)
-		a->visible[i] = a->list.rows[first + i]->pid;
-	a->nvisible = count;
-}
-
 static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
 {
 	size_t page = (size_t)(LINES - a->rows_y - 1), count;
@@ -473,7 +458,7 @@ static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
 			 a->list.suspects_only ? "no suspected leaks" :
 			 a->list.filter[0] ? "no process matches the filter" : "no processes",
 			 ui_attr(&a->ui, ROLE_DIM));
-	remember_visible(a, a->list.top, count);
+	app_remember_visible(a, a->list.top, count);
 }
 
 /* ---- keys --------------------------------------------------------------- */

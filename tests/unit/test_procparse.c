@@ -443,6 +443,40 @@ static void test_stat_comm_with_spaces_and_parens(void **state)
 	assert_int_equal(start, 1234);
 }
 
+// procparse_stat_ident: what a lazily listed process shows before its other
+// files are read — comm (with its parentheses), state, ppid, flags, start.
+static void test_stat_ident(void **state)
+{
+	struct stat_ident id;
+	size_t len;
+	char *buf = fixture_read("stat/kthread.txt", &len);
+
+	(void)state;
+	assert_int_equal(procparse_stat_ident(buf, len, &id), 0);
+	assert_int_equal(id.comm_len, strlen("kworker/0:1 (x)"));
+	assert_memory_equal(id.comm, "kworker/0:1 (x)", id.comm_len);
+	assert_int_equal(id.state, 'I');
+	assert_int_equal(id.ppid, 2);
+	assert_int_equal(id.flags, 69238880);          // PF_KTHREAD (0x200000) is set
+	assert_true(id.flags & 0x00200000);
+	assert_int_equal(id.start_ticks, 1234);
+	free(buf);
+	buf = fixture_read("stat/comm_parens.txt", &len);
+	assert_int_equal(procparse_stat_ident(buf, len, &id), 0);
+	assert_memory_equal(id.comm, "(a) b)", id.comm_len);
+	assert_int_equal(id.ppid, 1);
+	assert_int_equal(id.flags, 4194560);
+	assert_int_equal(id.start_ticks, 987654);
+	free(buf);
+	// Cut before the start time, or with no comm: rejected.
+	buf = fixture_read("stat/truncated_before_start.txt", &len);
+	assert_int_equal(procparse_stat_ident(buf, len, &id), -EINVAL);
+	free(buf);
+	buf = fixture_read("stat/no_paren.txt", &len);
+	assert_int_equal(procparse_stat_ident(buf, len, &id), -EINVAL);
+	free(buf);
+}
+
 static void test_stat_comm_cannot_forge_fields(void **state)
 {
 	// The comm "x) S 1 1 1 0 -1" looks like the start of the fields; the last ')' wins.
@@ -603,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_every_truncation),
 		cmocka_unit_test(test_stat_real),
 		cmocka_unit_test(test_stat_comm_with_spaces_and_parens),
+		cmocka_unit_test(test_stat_ident),
 		cmocka_unit_test(test_stat_comm_cannot_forge_fields),
 		cmocka_unit_test(test_stat_malformed),
 		cmocka_unit_test(test_stat_cut_inside_start_time),
