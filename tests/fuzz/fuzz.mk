@@ -20,7 +20,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS += psi smaps statm maps stat cgroup cgfiles mountinfo text scan
+FUZZ_TARGETS += psi smaps statm maps stat cgroup cgfiles mountinfo text scan theme rc
 
 FUZZ_SRCS_psi       := src/psi.c src/scan.c
 FUZZ_SRCS_smaps     := src/smaps.c src/scan.c src/maptable.c src/text.c
@@ -32,6 +32,9 @@ FUZZ_SRCS_cgfiles   := src/cgfiles.c src/scan.c
 FUZZ_SRCS_mountinfo := src/cgfiles.c src/scan.c
 FUZZ_SRCS_text      := src/text.c
 FUZZ_SRCS_scan      := src/scan.c
+FUZZ_SRCS_theme     := src/theme.c src/kvfile.c
+FUZZ_SRCS_rc        := src/rc.c src/kvfile.c src/cli.c src/columns.c src/proctable.c src/leak.c \
+                       src/history.c src/sysmodel.c
 
 # Real smaps seeds are 20 KB or more, and every executed input is parsed
 # three times and tabled eight times: 8 KB inputs (a dozen mappings, each

@@ -1,5 +1,5 @@
-/* fuzz_stat.c — procparse_stat_start and procparse_stat_state (/proc/PID/stat)
- * on arbitrary bytes. */
+/* fuzz_stat.c — procparse_stat_start, procparse_stat_state and
+ * procparse_stat_ident (/proc/PID/stat) on arbitrary bytes. */
 #include <errno.h>
 
 #include "fuzz.h"
@@ -17,6 +17,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == 0 || rc == -EINVAL);
 	// A state is a letter (or one of the few bytes between 'Z' and 'a').
 	FUZZ_CHECK(rc != 0 || (state >= 'A' && state <= 'z'));
+	{
+		struct stat_ident id;
+		int ident = procparse_stat_ident(buf, size, &id);
+
+		FUZZ_CHECK(ident == 0 || ident == -EINVAL);
+		// It agrees with the single-field readers, and comm fits.
+		FUZZ_CHECK(ident != 0 || (procparse_stat_start(buf, size, &start) == 0 &&
+					  id.start_ticks == start && id.state == state &&
+					  id.comm_len <= sizeof id.comm));
+	}
 	free(buf);
 	return 0;
 }
