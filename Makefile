@@ -37,7 +37,11 @@ WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/
 # (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
 # "file" (a path that must exist).
 BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev
-CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3
+# clang and its libFuzzer runtime (a package clang only recommends) for the
+# fuzz smoke run; valgrind for the leak check of the release build.
+FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
+CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
+               cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
@@ -133,7 +137,7 @@ run: deps-build
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT)
-	@$(MAKE) --no-print-directory unit integration e2e docs
+	@$(MAKE) --no-print-directory unit integration e2e docs fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -168,6 +172,7 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 	@$(MAKE) --no-print-directory bench-peers
 
 include tests/bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 build/bench/readcost: tests/bench/readcost.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<

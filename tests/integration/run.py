@@ -672,6 +672,19 @@ def test_steady_state_allocates_nothing_per_process(memtop):
         "%.1f heap calls a sample with %d processes" % (per_sample, nprocs)
 
 
+def test_valgrind_no_leaks_no_errors(memtop):
+    """valgrind --leak-check=full on 20 samples of the whole machine (the
+    release build whatever the memtop argument: the sanitizer build cannot
+    run under valgrind): no leak, no invalid access, exit 0."""
+    p = subprocess.run(["valgrind", "--leak-check=full", "--errors-for-leak-kinds=definite,possible",
+                        "--error-exitcode=1", os.path.join(ROOT, "memtop"), "-b", "-n", "20",
+                        "-d", "0.1", "--format", "json"], capture_output=True, timeout=600)
+    err = p.stderr.decode("utf-8", "replace")
+    assert p.returncode == 0, "valgrind exit %d:\n%s" % (p.returncode, err[-3000:])
+    assert "ERROR SUMMARY: 0 errors" in err, err[-3000:]
+    assert len(json_ticks(p.stdout.decode())) == 20
+
+
 TESTS = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
 BINARIES = []
 
