@@ -129,6 +129,29 @@ void app_refresh_detail(struct app *a)
 	}
 }
 
+const struct app_signal app_signal_choices[] = {
+	{ SIGTERM, "TERM" }, { SIGKILL, "KILL" }, { SIGINT, "INT" }, { SIGHUP, "HUP" },
+	{ SIGSTOP, "STOP" }, { SIGCONT, "CONT" }, { SIGUSR1, "USR1" }, { SIGUSR2, "USR2" },
+};
+const size_t app_nsignal_choices = sizeof app_signal_choices / sizeof app_signal_choices[0];
+
+void app_send_signal(struct app *a)
+{
+	const struct app_signal *sg = &app_signal_choices[a->prompt.signal];
+	int rc = sampler_send_signal(a->sampler, a->prompt.pid, a->prompt.start_ticks, sg->sig);
+
+	if (rc == 0)
+		snprintf(a->message, sizeof a->message, "sent SIG%s to %d", sg->name, a->prompt.pid);
+	else if (rc == -ESRCH)
+		snprintf(a->message, sizeof a->message, "not sent: process %d has exited "
+			 "(or its pid now names another process)", a->prompt.pid);
+	else if (rc == -EPERM)
+		snprintf(a->message, sizeof a->message, "not sent: permission denied for process %d "
+			 "(run as root or as its owner)", a->prompt.pid);
+	else
+		snprintf(a->message, sizeof a->message, "not sent to %d: %s", a->prompt.pid, strerror(-rc));
+}
+
 void app_remember_visible(struct app *a, size_t first, size_t count)
 {
 	if (count > a->visible_cap) {
@@ -346,7 +369,8 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	static struct app a;      // large (the detail view's copies): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
-			  .columns = opts->columns, .sensitivity = opts->sensitivity };
+			  .columns = opts->columns, .sensitivity = opts->sensitivity,
+			  .readonly = opts->readonly };
 	char err[256];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

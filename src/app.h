@@ -24,13 +24,26 @@
 #define VIEW_MAX_COLUMNS 16
 
 enum app_screen { SCREEN_LIST, SCREEN_HELP, SCREEN_SORT_PICK, SCREEN_DETAIL };
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY, PROMPT_SIGNAL };
 
 struct prompt {
 	enum prompt_kind kind;
 	char text[LISTMODEL_FILTER_MAX];
 	size_t len;
+	// PROMPT_SIGNAL: the process it names (pid and start time) and the
+	// signal chosen (an index into app_signal_choices).
+	int pid;
+	uint64_t start_ticks;
+	int signal;
 };
+
+/* The signals k offers, TERM first. */
+struct app_signal {
+	int sig;
+	const char *name;
+};
+extern const struct app_signal app_signal_choices[];
+extern const size_t app_nsignal_choices;
 
 /* The detail view of one process: its last known sample (kept when it exits),
  * its smaps and the mapping table. */
@@ -78,6 +91,7 @@ struct app {
 	char trigger_desc[160];          // what was registered, or why not (help screen)
 	unsigned trigger_stall_ms, trigger_window_ms;   // as registered
 	unsigned columns;                // the columns wanted (COLUMN_BITs; C toggles CGROUP)
+	bool readonly;                   // --readonly / readonly = yes: k sends nothing
 	struct theme theme;              // the theme in use
 	char theme_name[256];            // its name or path, as given
 	char theme_saved[256];           // what W writes: theme_name, unless NO_COLOR
@@ -106,6 +120,9 @@ void app_refresh_detail(struct app *a);
 /* Remembers the pids of count rows from first as the ones on screen (the
  * sampler keeps their details fresh). */
 void app_remember_visible(struct app *a, size_t first, size_t count);
+/* Sends the signal the prompt names to the process it names, after making
+ * sure the pid still belongs to it; the outcome goes to the status line. */
+void app_send_signal(struct app *a);
 /* Changes the refresh interval (already validated) and re-arms the timer. */
 void app_set_interval(struct app *a, double seconds);
 

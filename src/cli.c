@@ -28,6 +28,7 @@ const char cli_usage[] =
 	"                         solarized-dark; t cycles them on screen)\n"
 	"      --list-themes      print the themes found, with their files, and exit\n"
 	"      --no-color         monochrome screen: the mono theme (also when NO_COLOR is set)\n"
+	"      --readonly         the screen sends no signals (k and F9 are off)\n"
 	"      --leak-sensitivity low|normal|high\n"
 	"                         how much evidence a leak verdict needs (default normal)\n"
 	"      --fail-on-leak     batch: exit 3 when a watched process is a suspected leak\n"
@@ -38,7 +39,7 @@ const char cli_usage[] =
 	"                         of memory pressure (default 100/1000; off to disable)\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
-	"Settings (interval, sort, order, theme, columns, leak sensitivity) are read from\n"
+	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
 	"$XDG_CONFIG_HOME/memtop/memtoprc (~/.config/memtop/memtoprc); options override\n"
 	"them, and W on the screen writes them. See memtop(1).\n";
 
@@ -216,6 +217,10 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case 'l':
 		opts->list_themes = true;
 		return CLI_RUN;
+	case 'R':
+		opts->readonly = true;
+		opts->given |= OPT_GIVEN_READONLY;
+		return CLI_RUN;
 	case 'L': {
 		int sens = cli_parse_sensitivity(arg);
 
@@ -277,6 +282,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "theme", required_argument, NULL, 't' },
 		{ "list-themes", no_argument, NULL, 'l' },
+		{ "readonly", no_argument, NULL, 'R' },
 		{ "leak-sensitivity", required_argument, NULL, 'L' },
 		{ "fail-on-leak", no_argument, NULL, 'F' },
 		{ "smaps", required_argument, NULL, 'S' },

@@ -35,13 +35,14 @@ struct options {
 	enum sort_order order;    // with the sort key: its natural order, or forced
 	enum leak_sensitivity sensitivity;   // --leak-sensitivity
 	bool list_themes;         // --list-themes: print the themes found and exit
+	bool readonly;            // --readonly: the screen sends no signals (k)
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
 /* Settings that the rc file may also set; the command line wins. */
 enum {
 	OPT_GIVEN_INTERVAL = 1, OPT_GIVEN_SORT = 2, OPT_GIVEN_THEME = 4,
-	OPT_GIVEN_SENSITIVITY = 8, OPT_GIVEN_NO_COLOR = 16,
+	OPT_GIVEN_SENSITIVITY = 8, OPT_GIVEN_NO_COLOR = 16, OPT_GIVEN_READONLY = 32,
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };

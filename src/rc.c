@@ -74,6 +74,15 @@ static const char *rc_sensitivity(struct rc_settings *s, const char *v)
 	return NULL;
 }
 
+static const char *rc_readonly(struct rc_settings *s, const char *v)
+{
+	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+		return "readonly is yes or no";
+	s->readonly = v[0] == 'y';
+	s->have |= RC_HAVE_READONLY;
+	return NULL;
+}
+
 static const struct {
 	const char *key;
 	unsigned bit;
@@ -85,6 +94,7 @@ static const struct {
 	{ "theme", RC_HAVE_THEME, rc_theme },
 	{ "columns", RC_HAVE_COLUMNS, rc_columns },
 	{ "leak_sensitivity", RC_HAVE_SENSITIVITY, rc_sensitivity },
+	{ "readonly", RC_HAVE_READONLY, rc_readonly },
 };
 
 static const char *rc_pair(void *ctx, unsigned line, const char *key, const char *value)
@@ -140,10 +150,11 @@ size_t rc_format(const struct rc_settings *s, char *out, size_t cap)
 		     "order = %s\n"
 		     "theme = %s\n"
 		     "columns = %s\n"
-		     "leak_sensitivity = %s\n",
+		     "leak_sensitivity = %s\n"
+		     "readonly = %s\n",
 		     interval, sort_key_name((enum sort_key)s->sort_key),
 		     s->descending ? "descending" : "ascending", s->theme[0] ? s->theme : "default",
-		     cols, leak_sensitivity_name(s->sensitivity));
+		     cols, leak_sensitivity_name(s->sensitivity), s->readonly ? "yes" : "no");
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
@@ -165,4 +176,7 @@ void rc_apply(const struct rc_settings *s, struct options *opts)
 		opts->columns = s->columns;
 	if ((s->have & RC_HAVE_SENSITIVITY) && !(opts->given & OPT_GIVEN_SENSITIVITY))
 		opts->sensitivity = s->sensitivity;
+	// --readonly can only add safety: the file cannot turn it off.
+	if ((s->have & RC_HAVE_READONLY) && !(opts->given & OPT_GIVEN_READONLY))
+		opts->readonly = s->readonly;
 }

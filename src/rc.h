@@ -18,7 +18,7 @@
 
 enum {
 	RC_HAVE_INTERVAL = 1, RC_HAVE_SORT = 2, RC_HAVE_ORDER = 4, RC_HAVE_THEME = 8,
-	RC_HAVE_COLUMNS = 16, RC_HAVE_SENSITIVITY = 32,
+	RC_HAVE_COLUMNS = 16, RC_HAVE_SENSITIVITY = 32, RC_HAVE_READONLY = 64,
 };
 
 struct rc_settings {
@@ -29,6 +29,7 @@ struct rc_settings {
 	char theme[256];
 	unsigned columns;          // COLUMN_BITs
 	enum leak_sensitivity sensitivity;
+	bool readonly;             // readonly = yes: the screen sends no signals
 };
 
 unsigned rc_parse(const char *buf, size_t len, struct rc_settings *out, kvfile_error_fn on_error,

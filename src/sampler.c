@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -933,4 +935,43 @@ void proc_detail_free(struct proc_detail *d)
 {
 	smaps_free(&d->maps);
 	smaps_free(&d->rollup);
+}
+
+// The start time of pid now, from /proc/PID/stat; -errno when unreadable.
+static int read_start_ticks(struct sampler *s, int pid, uint64_t *start)
+{
+	char path[48], buf[1024];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/stat", pid);
+	n = procfs_read_at(s->proc_fd, path, buf, sizeof buf);
+	if (n < 0)
+		return (int)n == -ENOENT ? -ESRCH : (int)n;
+	return procparse_stat_start(buf, (size_t)n, start) == 0 ? 0 : -ESRCH;
+}
+
+int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig)
+{
+	uint64_t now_start;
+	int pidfd, rc;
+
+	if (pid <= 0)
+		return -ESRCH;
+	// The pidfd pins whichever process has the pid now; if the start time
+	// read after opening it matches, that process is ours, and the signal
+	// can only reach it.
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0 && errno != ENOSYS)
+		return errno == ESRCH ? -ESRCH : -errno;
+	rc = read_start_ticks(s, pid, &now_start);
+	if (rc == 0 && now_start != start_ticks)
+		rc = -ESRCH;
+	if (rc == 0) {
+		long r = pidfd >= 0 ? syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) : kill(pid, sig);
+
+		rc = r < 0 ? -errno : 0;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return rc;
 }

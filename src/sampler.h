@@ -103,6 +103,14 @@ struct proc_detail {
  * reused pid. d keeps its memory between calls. Returns 0, or -errno when
  * smaps could not be read (d->err, d->exited say why). */
 int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
+
+/* Sends sig to the process (pid, start_ticks) and to no other: through a
+ * pidfd (pidfd_open, then the start time read again, then
+ * pidfd_send_signal), so a pid reused meanwhile is refused, not signalled.
+ * Without pidfds (ENOSYS) it checks the start time and uses kill(2).
+ * Returns 0, -ESRCH when the process is gone or the pid now names another
+ * one, or another -errno (-EPERM: not allowed). */
+int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig);
 void proc_detail_free(struct proc_detail *d);
 
 #endif

@@ -562,6 +562,26 @@ static void act_detail(struct app *a)
 		app_open_detail(a, a->list.rows[a->list.sel]);
 }
 
+// k / F9: asks which signal to send to the selected process, naming it.
+static void act_signal(struct app *a)
+{
+	const struct proc *p;
+
+	if (a->readonly) {
+		snprintf(a->message, sizeof a->message, "read-only: sending signals is off (--readonly)");
+		return;
+	}
+	if (!a->list.nrows)
+		return;
+	p = a->list.rows[a->list.sel];
+	a->prompt.kind = PROMPT_SIGNAL;
+	a->prompt.pid = p->pid;
+	a->prompt.start_ticks = p->start_ticks;
+	a->prompt.signal = 0;               // TERM
+	snprintf(a->prompt.text, sizeof a->prompt.text, "%s", p->s->comm);
+	a->prompt.len = strlen(a->prompt.text);
+}
+
 static void act_clear_filter(struct app *a)
 {
 	a->list.filter[0] = '\0';
@@ -571,8 +591,8 @@ static void act_clear_filter(struct app *a)
 static const struct binding bindings[] = {
 	{ { 'q', KEY_F(10) }, "q F10", "quit", act_quit, "Quit" },
 	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help" },
-	{ { KEY_UP, 'k' }, "Up k", "select the previous process", act_up, NULL },
-	{ { KEY_DOWN, 'j' }, "Down j", "select the next process", act_down, NULL },
+	{ { KEY_UP }, "Up", "select the previous process", act_up, NULL },
+	{ { KEY_DOWN }, "Down", "select the next process", act_down, NULL },
 	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL },
 	{ { KEY_NPAGE, KEY_CTRL('f') }, "PgDn", "down one page", act_pgdn, NULL },
 	{ { KEY_HOME, 'g' }, "Home g", "first process", act_home, NULL },
@@ -596,6 +616,8 @@ static const struct binding bindings[] = {
 	  act_detail, NULL },
 	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay" },
 	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause" },
+	{ { 'k', KEY_F(9) }, "k F9", "send a signal to the selected process (asks which; TERM first)",
+	  act_signal, "Kill" },
 	{ { 't' }, "t", "next colour theme", app_theme_next, NULL },
 	{ { 'W' }, "W", "write the settings (interval, sort, theme, columns, sensitivity) to memtoprc",
 	  app_settings_write, NULL },
@@ -621,12 +643,29 @@ static void draw_footer(struct app *a)
 	}
 }
 
+// "Send SIGTERM to 1234 (bash)?  <- -> signal  Enter send  Esc cancel"
+static void draw_signal_prompt(struct app *a)
+{
+	char buf[256];
+	int x;
+
+	snprintf(buf, sizeof buf, "Send SIG%s to %d (", app_signal_choices[a->prompt.signal].name, a->prompt.pid);
+	x = view_put(&a->ui, LINES - 1, 0, COLS, buf, ui_attr(&a->ui, ROLE_PROMPT));
+	x += view_put(&a->ui, LINES - 1, x, COLS - x, a->prompt.text, A_NORMAL);   // sanitised comm
+	view_put(&a->ui, LINES - 1, x, COLS - x, ")?  Left/Right: signal  Enter: send  Esc: cancel",
+		 ui_attr(&a->ui, ROLE_PROMPT));
+}
+
 static void draw_prompt(struct app *a)
 {
 	const char *label = a->prompt.kind == PROMPT_FILTER ? "Filter: " : "Refresh interval (s): ";
 	int x = view_put(&a->ui, LINES - 1, 0, COLS, label, ui_attr(&a->ui, ROLE_PROMPT));
 	char shown[LISTMODEL_FILTER_MAX * 4 + 1];
 
+	if (a->prompt.kind == PROMPT_SIGNAL) {
+		draw_signal_prompt(a);
+		return;
+	}
 	text_sanitize(a->prompt.text, a->prompt.len, shown, sizeof shown);
 	x += view_put(&a->ui, LINES - 1, x, COLS - x - 1, shown, A_NORMAL);
 	view_put(&a->ui, LINES - 1, x, 1, "_", A_BLINK);
@@ -655,6 +694,18 @@ static void prompt_finish(struct app *a, bool enter)
 static void prompt_key(struct app *a, int ch)
 {
 	struct prompt *p = &a->prompt;
+
+	if (p->kind == PROMPT_SIGNAL) {
+		int n = (int)app_nsignal_choices;
+
+		if (ch == KEY_LEFT || ch == KEY_RIGHT)
+			p->signal = (p->signal + (ch == KEY_LEFT ? n - 1 : 1)) % n;
+		else if (ch == KEY_ENTER || ch == '\r' || ch == '\n')
+			app_send_signal(a);
+		if (ch == KEY_ESC || ch == KEY_ENTER || ch == '\r' || ch == '\n')
+			p->kind = PROMPT_NONE;
+		return;
+	}
 
 	if (ch == KEY_ESC || ch == KEY_ENTER || ch == '\r' || ch == '\n') {
 		prompt_finish(a, ch != KEY_ESC);

@@ -1276,6 +1276,55 @@ def test_write_settings_asks_before_overwriting_a_broken_file(tmux):
         assert "sort = pid\n" in text and "colour" not in text, text
 
 
+# --- signals -------------------------------------------------------------------------
+
+KILL_COMM = "e2ekill%d" % (os.getpid() % 100000)
+
+
+def filter_to(p, comm, pid):
+    """Filters the table down to the one process named comm (pid), selected."""
+    p.keys("/")
+    p.type(comm)
+    p.keys("Enter")
+    p.wait("only %s" % comm, lambda s: [r[0] for r in rows(s)] == [pid] and s[-1].startswith("qQuit"))
+
+
+def test_signal_key_names_the_process_and_sends(tmux):
+    """k asks for confirmation naming the selected process, Left/Right pick
+    the signal, Esc sends nothing, Enter sends the one shown."""
+    with Hold(1, comm=KILL_COMM.encode()) as child, Session(tmux) as p:
+        p.wait_table()
+        filter_to(p, KILL_COMM, child.pid)
+        p.keys("k")
+        ask = "Send SIG%%s to %d (%s)?" % (child.pid, KILL_COMM)
+        p.wait("the prompt names it, TERM first", lambda s: s[-1].startswith(ask % "TERM"))
+        p.keys("Right")
+        p.wait("Right: KILL", lambda s: s[-1].startswith(ask % "KILL"))
+        p.keys("Left")
+        p.wait("Left: TERM again", lambda s: s[-1].startswith(ask % "TERM"))
+        p.keys("Escape")
+        p.wait("Esc: no prompt", lambda s: s[-1].startswith("qQuit"))
+        assert child.proc.poll() is None, "Esc sent a signal"
+        p.keys("k")
+        p.wait("asked again", lambda s: s[-1].startswith(ask % "TERM"))
+        p.keys("Enter")
+        p.wait("sent", lambda s: "sent SIGTERM to %d" % child.pid in status(s))
+        assert child.proc.wait(WAIT) == -signal.SIGTERM, "the child did not die of SIGTERM"
+
+
+def test_readonly_sends_nothing(tmux):
+    """--readonly: k and F9 only say that signals are off."""
+    with Hold(1, comm=KILL_COMM.encode()) as child, \
+            Session(tmux, ("-d", DELAY, "--readonly")) as p:
+        p.wait_table()
+        filter_to(p, KILL_COMM, child.pid)
+        for key in ("k", "F9"):
+            p.keys(key)
+            p.wait("%s: read-only" % key, lambda s: "read-only: sending signals is off" in status(s)
+                   and s[-1].startswith("qQuit"))
+        assert child.proc.poll() is None, "--readonly sent a signal"
+
+
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
@@ -1284,7 +1333,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_detail_permission_denied, test_theme_key_cycles_colours, test_theme_mono_has_no_colour,
          test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,
          test_write_settings_then_restart_keeps_them,
-         test_write_settings_asks_before_overwriting_a_broken_file]
+         test_write_settings_asks_before_overwriting_a_broken_file,
+         test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing]
 
 
 def main():

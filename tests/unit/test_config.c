@@ -141,7 +141,7 @@ static bool settings_equal(const struct rc_settings *a, const struct rc_settings
 	return a->have == b->have && a->interval_s == b->interval_s &&
 	       a->sort_key == b->sort_key && a->descending == b->descending &&
 	       strcmp(a->theme, b->theme) == 0 && a->columns == b->columns &&
-	       a->sensitivity == b->sensitivity;
+	       a->sensitivity == b->sensitivity && a->readonly == b->readonly;
 }
 
 static bool style_equal(const struct theme_style *a, const struct theme_style *b)
@@ -159,7 +159,8 @@ static void assert_themes_equal(const struct theme *a, const struct theme *b, co
 
 static const struct rc_settings sample = {
 	.have = RC_HAVE_INTERVAL | RC_HAVE_SORT | RC_HAVE_ORDER | RC_HAVE_THEME |
-		RC_HAVE_COLUMNS | RC_HAVE_SENSITIVITY,
+		RC_HAVE_COLUMNS | RC_HAVE_SENSITIVITY | RC_HAVE_READONLY,
+	.readonly = true,
 	.interval_s = 2.5, .sort_key = SORT_SWAP, .descending = true,
 	.theme = "/somewhere/my theme.theme",
 	.columns = COLUMN_BIT(COL_PID) | COLUMN_BIT(COL_SWAP) | COLUMN_BIT(COL_COMMAND),

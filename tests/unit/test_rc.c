@@ -88,7 +88,7 @@ static bool settings_equal(const struct rc_settings *a, const struct rc_settings
 	return a->have == b->have && a->interval_s == b->interval_s &&
 	       a->sort_key == b->sort_key && a->descending == b->descending &&
 	       strcmp(a->theme, b->theme) == 0 && a->columns == b->columns &&
-	       a->sensitivity == b->sensitivity;
+	       a->sensitivity == b->sensitivity && a->readonly == b->readonly;
 }
 
 /* ---- rc_parse ------------------------------------------------------------ */
@@ -329,7 +329,7 @@ static void test_format_round_trip(void **state)
 {
 	static const double intervals[] = { 0.1, 0.25, 1, 1.5, 3600, 86400 };
 	struct rc_settings s = {
-		.have = RC_HAVE_ALL, .interval_s = 2.5, .sort_key = SORT_LEAK, .descending = true,
+		.have = RC_HAVE_ALL | RC_HAVE_READONLY, .interval_s = 2.5, .sort_key = SORT_LEAK, .descending = true,
 		.theme = "/home/someone/my themes/dark.theme", .columns = GOOD_COLUMNS,
 		.sensitivity = LEAK_SENS_LOW,
 	};
@@ -366,7 +366,7 @@ static void test_format_round_trip_keeps_interval_precision(void **state)
 {
 	static const char *const typed[] = { "0.1234567", "2.0000001", "123456.5", "1.3333333333" };
 	struct rc_settings s = {
-		.have = RC_HAVE_ALL, .sort_key = SORT_RSS, .theme = "default",
+		.have = RC_HAVE_ALL | RC_HAVE_READONLY, .sort_key = SORT_RSS, .theme = "default",
 		.columns = COLUMNS_DEFAULT,
 	};
 
@@ -384,7 +384,7 @@ static void test_format_round_trip_keeps_interval_precision(void **state)
 static void test_format_text(void **state)
 {
 	struct rc_settings s = {
-		.have = RC_HAVE_ALL, .interval_s = 0.5, .sort_key = SORT_GROWTH, .descending = false,
+		.have = RC_HAVE_ALL | RC_HAVE_READONLY, .interval_s = 0.5, .sort_key = SORT_GROWTH, .descending = false,
 		.theme = "light", .columns = GOOD_COLUMNS, .sensitivity = LEAK_SENS_HIGH,
 	};
 	char text[2048], tiny[64];
@@ -565,9 +565,38 @@ static void test_apply_nothing(void **state)
 	cli_free(&opts);
 }
 
+// readonly = yes|no: parsed, reported when bad; the file can turn it on
+// but a --readonly on the command line stays on whatever the file says.
+static void test_readonly_setting(void **state)
+{
+	struct rc_settings s;
+	struct errors errs;
+	struct options o;
+	char err[160];
+	char *argv[] = { "memtop", "--readonly", NULL };
+
+	(void)state;
+	assert_int_equal(parse_text("readonly = yes\n", &s, &errs), 0);
+	assert_true((s.have & RC_HAVE_READONLY) && s.readonly);
+	assert_int_equal(parse_text("readonly = no\n", &s, &errs), 0);
+	assert_true((s.have & RC_HAVE_READONLY) && !s.readonly);
+	assert_int_equal(parse_text("readonly = maybe\n", &s, &errs), 1);
+	assert_false(s.have & RC_HAVE_READONLY);
+	cli_defaults(&o);
+	assert_int_equal(parse_text("readonly = yes\n", &s, &errs), 0);
+	rc_apply(&s, &o);
+	assert_true(o.readonly);
+	assert_int_equal(cli_parse(2, argv, &o, err, sizeof err), CLI_RUN);
+	assert_int_equal(parse_text("readonly = no\n", &s, &errs), 0);
+	rc_apply(&s, &o);
+	assert_true(o.readonly);
+	cli_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readonly_setting),
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_empty),
 		cmocka_unit_test(test_parse_every_value),
