@@ -805,7 +805,7 @@ def rss_with_history(ctx, n, seconds, minutes):
                       ctx.registry)
         batch = Running(batch_tool, memtop_batch_argv(1, home), tool_env(home), ctx.tmux,
                         ctx.registry)
-        samples = []
+        samples, cpu = [], []
         try:
             start = time.monotonic()
             while time.monotonic() - start < total:
@@ -813,9 +813,15 @@ def rss_with_history(ctx, n, seconds, minutes):
                 samples.append({"t_s": round(time.monotonic() - start),
                                 "tui_rss_kb": status_kb(tui.pid, "VmRSS"),
                                 "batch_rss_kb": status_kb(batch.pid, "VmRSS")})
+                cpu.append((time.monotonic(), cpu_exact_ms(tui.pid), cpu_exact_ms(batch.pid)))
+            # CPU per refresh (-d 1: one a second) once every process has a history.
+            first, last = cpu[0], cpu[-1]
+            span = last[0] - first[0]
             result = {"seconds": total, "processes": process_count(),
                       "tui_peak_rss_kb": status_kb(tui.pid, "VmHWM"),
-                      "batch_peak_rss_kb": status_kb(batch.pid, "VmHWM"), "samples": samples}
+                      "batch_peak_rss_kb": status_kb(batch.pid, "VmHWM"), "samples": samples,
+                      "tui_cpu_ms_per_refresh": (last[1] - first[1]) / span if span else None,
+                      "batch_cpu_ms_per_refresh": (last[2] - first[2]) / span if span else None}
         finally:
             tui.stop()
             batch.stop()
@@ -920,6 +926,9 @@ def print_latency(n, key, start, hist):
               % (n, WIGGLE_SECONDS, hist["processes"], hist["seconds"],
                  hist["tui_peak_rss_kb"] / 1024, hist["batch_peak_rss_kb"] / 1024))
         print("  RSS samples (screen/batch MiB): " + ", ".join(rss))
+        if hist["tui_cpu_ms_per_refresh"] is not None:
+            print("  CPU meanwhile (from 10 s on): screen %.2f ms/refresh, batch %.2f ms/refresh"
+                  % (hist["tui_cpu_ms_per_refresh"], hist["batch_cpu_ms_per_refresh"]))
 
 
 # --- main ---------------------------------------------------------------------
@@ -1004,9 +1013,15 @@ def run_all(ctx, tools, report):
     """The CPU/RSS table for every N; the latency measurements at the largest N."""
     summaries = report["results"]
     largest = max(ctx.args.n)
+    base = process_count()
     for n in ctx.args.n:
         runs = collections.defaultdict(list)
         skipped = {}
+        now = process_count()
+        if abs(now - base) > max(50, 0.1 * base):
+            log("peers.py: WARNING: %d processes before the idlers of N=%d, %d at the start: "
+                "something else is running; the procs column has the real counts" % (now, n, base))
+        report["base_processes"][str(n)] = now
         with Idlers(n) as idlers:
             ctx.counter = RefreshCounter(idlers.pid)
             try:
@@ -1071,7 +1086,7 @@ def start_report(args, tools):
             "cpu": cpu_model(), "cores": os.cpu_count(), "versions": versions,
             "settings": {"n": args.n, "intervals": args.intervals, "seconds": args.seconds,
                          "warmup": args.warmup, "repeat": args.repeat, "size": [WIDTH, HEIGHT]},
-            "results": [], "skipped": [], "keypress": None, "startup": None, "rss_history": None}
+            "results": [], "skipped": [], "base_processes": {}, "keypress": None, "startup": None, "rss_history": None}
 
 
 def main(argv):
