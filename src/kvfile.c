@@ -67,7 +67,7 @@ static const char *trim(const char *s, size_t *n)
 
 // Handles one line (without its newline); returns the problems it reported.
 static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_fn on_pair,
-			   kvfile_error_fn on_error, void *ctx)
+			   void *pair_ctx, kvfile_error_fn on_error, void *err_ctx)
 {
 	char key[KVFILE_LINE_MAX + 1], value[KVFILE_LINE_MAX + 1];
 	const char *eq, *k, *v;
@@ -80,7 +80,7 @@ static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_f
 		return 0;
 	eq = memchr(s, '=', content);
 	if (!eq) {
-		on_error(ctx, line, "expected 'key = value'");
+		on_error(err_ctx, line, "expected 'key = value'");
 		return 1;
 	}
 	kn = (size_t)(eq - s);
@@ -88,27 +88,27 @@ static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_f
 	k = trim(s, &kn);
 	v = trim(eq + 1, &vn);
 	if (!kn) {
-		on_error(ctx, line, "missing key before '='");
+		on_error(err_ctx, line, "missing key before '='");
 		return 1;
 	}
 	if (!vn) {
-		on_error(ctx, line, "missing value after '='");
+		on_error(err_ctx, line, "missing value after '='");
 		return 1;
 	}
 	memcpy(key, k, kn);
 	key[kn] = '\0';
 	memcpy(value, v, vn);
 	value[vn] = '\0';
-	reason = on_pair(ctx, line, key, value);
+	reason = on_pair(pair_ctx, line, key, value);
 	if (reason) {
-		on_error(ctx, line, reason);
+		on_error(err_ctx, line, reason);
 		return 1;
 	}
 	return 0;
 }
 
-unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair,
-		      kvfile_error_fn on_error, void *ctx)
+unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair, void *pair_ctx,
+		      kvfile_error_fn on_error, void *err_ctx)
 {
 	unsigned problems = 0, line = 0;
 
@@ -120,15 +120,16 @@ unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair,
 
 		line++;
 		if (!is_text(buf + pos, n)) {
-			on_error(ctx, line, "not a text file (binary data or invalid UTF-8); "
+			on_error(err_ctx, line, "not a text file (binary data or invalid UTF-8); "
 				 "ignoring the rest");
 			return problems + 1;
 		}
 		if (content > KVFILE_LINE_MAX) {
-			on_error(ctx, line, "line too long");
+			on_error(err_ctx, line, "line too long");
 			problems++;
 		} else {
-			problems += parse_line(buf + pos, content, line, on_pair, on_error, ctx);
+			problems += parse_line(buf + pos, content, line, on_pair, pair_ctx, on_error,
+					       err_ctx);
 		}
 		pos += n + 1;
 	}

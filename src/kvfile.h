@@ -5,10 +5,10 @@
  * Pure: walks a buffer, calls back for each setting, no I/O.
  *
  * Contract: kvfile_parse reads exactly len bytes (no NUL needed) and calls
- * on_pair with the key and value trimmed of spaces and tabs, each a
+ * on_pair (with pair_ctx) with the key and value trimmed of spaces and tabs, each a
  * NUL-terminated copy that lives only for the call. A line without '=', with
  * an empty key, or longer than KVFILE_LINE_MAX is reported through on_error
- * and skipped. Text that is not text (a NUL byte or invalid UTF-8) is
+ * (with err_ctx) and skipped. Text that is not text (a NUL byte or invalid UTF-8) is
  * reported once, at its line, and ends the walk: the rest of a binary file
  * would only repeat the complaint. Returns the number of problems reported
  * (by kvfile and by on_pair together).
@@ -26,7 +26,7 @@ typedef const char *(*kvfile_pair_fn)(void *ctx, unsigned line, const char *key,
 /* Receives one problem: the 1-based line and the reason. */
 typedef void (*kvfile_error_fn)(void *ctx, unsigned line, const char *reason);
 
-unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair,
-		      kvfile_error_fn on_error, void *ctx);
+unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair, void *pair_ctx,
+		      kvfile_error_fn on_error, void *err_ctx);
 
 #endif

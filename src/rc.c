@@ -8,12 +8,6 @@
 #include "columns.h"
 #include "proctable.h"
 
-struct rc_ctx {
-	struct rc_settings *s;
-	kvfile_error_fn on_error;
-	void *err_ctx;
-};
-
 static const char *rc_interval(struct rc_settings *s, const char *v)
 {
 	static _Thread_local char why[160];
@@ -100,34 +94,25 @@ static const struct {
 static const char *rc_pair(void *ctx, unsigned line, const char *key, const char *value)
 {
 	static _Thread_local char why[96];
-	struct rc_ctx *rc = ctx;
+	struct rc_settings *s = ctx;
 
 	(void)line;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (strcmp(key, keys[i].key) != 0)
 			continue;
-		if (rc->s->have & keys[i].bit)
+		if (s->have & keys[i].bit)
 			return "setting given twice; the first one is kept";
-		return keys[i].set(rc->s, value);
+		return keys[i].set(s, value);
 	}
 	snprintf(why, sizeof why, "unknown setting '%.40s'", key);
 	return why;
 }
 
-static void rc_error(void *ctx, unsigned line, const char *reason)
-{
-	struct rc_ctx *rc = ctx;
-
-	rc->on_error(rc->err_ctx, line, reason);
-}
-
 unsigned rc_parse(const char *buf, size_t len, struct rc_settings *out, kvfile_error_fn on_error,
 		  void *ctx)
 {
-	struct rc_ctx rc = { .s = out, .on_error = on_error, .err_ctx = ctx };
-
 	*out = (struct rc_settings){ .sort_key = SORT_RSS, .columns = COLUMNS_DEFAULT };
-	return kvfile_parse(buf, len, rc_pair, rc_error, &rc);
+	return kvfile_parse(buf, len, rc_pair, out, on_error, ctx);
 }
 
 size_t rc_format(const struct rc_settings *s, char *out, size_t cap)

@@ -173,8 +173,6 @@ const char *theme_parse_style(const char *value, struct theme_style *out)
 struct parse_ctx {
 	struct theme *t;
 	bool seen[ROLE_COUNT];
-	kvfile_error_fn on_error;        // the caller's, with its context
-	void *err_ctx;
 };
 
 static const char *theme_pair(void *ctx, unsigned line, const char *key, const char *value)
@@ -198,19 +196,12 @@ static const char *theme_pair(void *ctx, unsigned line, const char *key, const c
 	return why;
 }
 
-static void theme_error(void *ctx, unsigned line, const char *reason)
-{
-	struct parse_ctx *pc = ctx;
-
-	pc->on_error(pc->err_ctx, line, reason);
-}
-
 unsigned theme_parse(const char *buf, size_t len, struct theme *t, kvfile_error_fn on_error,
 		     void *ctx)
 {
-	struct parse_ctx pc = { .t = t, .on_error = on_error, .err_ctx = ctx };
+	struct parse_ctx pc = { .t = t };
 
-	return kvfile_parse(buf, len, theme_pair, theme_error, &pc);
+	return kvfile_parse(buf, len, theme_pair, &pc, on_error, ctx);
 }
 
 bool theme_style_has_color(const struct theme_style *s)

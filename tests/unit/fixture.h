@@ -85,6 +85,39 @@ static inline char *fixture_read(const char *rel, size_t *len)
 	return exact;
 }
 
+/* The problems a parser reported through its error callback (kvfile's
+ * shape: line and reason), for the theme and rc tests. */
+#define TEST_ERRORS_MAX 8
+
+struct errors {
+	unsigned n;
+	struct {
+		unsigned line;
+		char reason[256];
+	} e[TEST_ERRORS_MAX];
+};
+
+/* The callback: records one problem (at most TEST_ERRORS_MAX). */
+__attribute__((unused)) static void on_error(void *ctx, unsigned line, const char *reason)
+{
+	struct errors *errs = ctx;
+
+	assert_true(errs->n < TEST_ERRORS_MAX);
+	errs->e[errs->n].line = line;
+	snprintf(errs->e[errs->n].reason, sizeof errs->e[0].reason, "%s", reason);
+	errs->n++;
+}
+
+/* Fails unless problem i was reported at line with part in its reason. */
+__attribute__((unused)) static void assert_error(const struct errors *errs, unsigned i, unsigned line,
+						  const char *part)
+{
+	assert_true(i < errs->n);
+	assert_int_equal(errs->e[i].line, line);
+	if (!strstr(errs->e[i].reason, part))
+		fail_msg("reason '%s' lacks '%s'", errs->e[i].reason, part);
+}
+
 /* An in-memory FILE* whose text the test can inspect after closing it. */
 struct capture {
 	FILE *f;

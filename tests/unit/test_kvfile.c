@@ -35,7 +35,7 @@ static const char *on_pair(void *ctx, unsigned line, const char *key, const char
 	return strcmp(key, "reject") == 0 ? "rejected by the caller" : NULL;
 }
 
-static void on_error(void *ctx, unsigned line, const char *reason)
+static void record_error(void *ctx, unsigned line, const char *reason)
 {
 	struct seen *s = ctx;
 
@@ -52,7 +52,7 @@ static unsigned parse_n(const char *text, size_t n, struct seen *s)
 	unsigned problems;
 
 	memset(s, 0, sizeof *s);
-	problems = kvfile_parse(buf, n, on_pair, on_error, s);
+	problems = kvfile_parse(buf, n, on_pair, s, record_error, s);
 	free(buf);
 	return problems;
 }
@@ -71,7 +71,7 @@ static void assert_pair(const struct seen *s, unsigned i, unsigned line, const c
 	assert_string_equal(s->pair[i].value, value);
 }
 
-static void assert_error(const struct seen *s, unsigned i, unsigned line, const char *reason_part)
+static void assert_seen_error(const struct seen *s, unsigned i, unsigned line, const char *reason_part)
 {
 	assert_true(i < s->nerrors);
 	assert_int_equal(s->error[i].line, line);
@@ -145,7 +145,7 @@ static void test_crlf(void **state)
 	assert_pair(&s, 1, 3, "b", "two");
 	assert_pair(&s, 2, 5, "c", "3");
 	assert_int_equal(s.nerrors, 1);
-	assert_error(&s, 0, 6, "expected 'key = value'");
+	assert_seen_error(&s, 0, 6, "expected 'key = value'");
 }
 
 // A line without '=' is reported at its line and skipped; the next lines still parse.
@@ -156,7 +156,7 @@ static void test_missing_equals(void **state)
 	(void)state;
 	assert_int_equal(parse("a = 1\njust words\nb = 2\n", &s), 1);
 	assert_int_equal(s.nerrors, 1);
-	assert_error(&s, 0, 2, "expected 'key = value'");
+	assert_seen_error(&s, 0, 2, "expected 'key = value'");
 	assert_int_equal(s.npairs, 2);
 	assert_pair(&s, 0, 1, "a", "1");
 	assert_pair(&s, 1, 3, "b", "2");
@@ -170,8 +170,8 @@ static void test_empty_key(void **state)
 	(void)state;
 	assert_int_equal(parse("= v\n \t= w\nk = x\n", &s), 2);
 	assert_int_equal(s.nerrors, 2);
-	assert_error(&s, 0, 1, "missing key");
-	assert_error(&s, 1, 2, "missing key");
+	assert_seen_error(&s, 0, 1, "missing key");
+	assert_seen_error(&s, 1, 2, "missing key");
 	assert_int_equal(s.npairs, 1);
 	assert_pair(&s, 0, 3, "k", "x");
 }
@@ -184,8 +184,8 @@ static void test_empty_value(void **state)
 	(void)state;
 	assert_int_equal(parse("k =\nj =  \t\r\ni = 1\n", &s), 2);
 	assert_int_equal(s.nerrors, 2);
-	assert_error(&s, 0, 1, "missing value");
-	assert_error(&s, 1, 2, "missing value");
+	assert_seen_error(&s, 0, 1, "missing value");
+	assert_seen_error(&s, 1, 2, "missing value");
 	assert_int_equal(s.npairs, 1);
 	assert_pair(&s, 0, 3, "i", "1");
 }
@@ -207,7 +207,7 @@ static void test_line_length_limit(void **state)
 	assert_pair(&s, 0, 1, "k", value);
 	assert_pair(&s, 1, 3, "m", "1");
 	assert_int_equal(s.nerrors, 1);
-	assert_error(&s, 0, 2, "line too long");
+	assert_seen_error(&s, 0, 2, "line too long");
 }
 
 // A long comment or a long run of blanks is still a long line.
@@ -221,7 +221,7 @@ static void test_long_comment_is_too_long(void **state)
 	memset(text + 1, 'c', KVFILE_LINE_MAX + 10);
 	snprintf(text + 1 + KVFILE_LINE_MAX + 10, sizeof text - KVFILE_LINE_MAX - 11, "\nk = v\n");
 	assert_int_equal(parse(text, &s), 1);
-	assert_error(&s, 0, 1, "line too long");
+	assert_seen_error(&s, 0, 1, "line too long");
 	assert_pair(&s, 0, 2, "k", "v");
 }
 
@@ -236,10 +236,10 @@ static void test_last_line_without_newline(void **state)
 	assert_pair(&s, 1, 2, "b", "2");
 
 	assert_int_equal(parse("a = 1\nb =", &s), 1);
-	assert_error(&s, 0, 2, "missing value");
+	assert_seen_error(&s, 0, 2, "missing value");
 
 	assert_int_equal(parse("a = 1\nnoeq", &s), 1);
-	assert_error(&s, 0, 2, "expected 'key = value'");
+	assert_seen_error(&s, 0, 2, "expected 'key = value'");
 
 	assert_int_equal(parse("# only a comment", &s), 0);
 	assert_int_equal(s.npairs + s.nerrors, 0);
@@ -266,18 +266,18 @@ static void test_nul_byte_stops(void **state)
 	(void)state;
 	assert_int_equal(parse_n(text, sizeof text - 1, &s), 1);
 	assert_int_equal(s.nerrors, 1);
-	assert_error(&s, 0, 2, "not a text file");
+	assert_seen_error(&s, 0, 2, "not a text file");
 	assert_int_equal(s.npairs, 1);
 	assert_pair(&s, 0, 1, "a", "1");
 
 	// On the first line, in a comment, or alone: the same.
 	assert_int_equal(parse_n("\0\0\0\0\n", 5, &s), 1);
-	assert_error(&s, 0, 1, "not a text file");
+	assert_seen_error(&s, 0, 1, "not a text file");
 	assert_int_equal(parse_n("# c\0mment\nk = v\n", 16, &s), 1);
-	assert_error(&s, 0, 1, "not a text file");
+	assert_seen_error(&s, 0, 1, "not a text file");
 	assert_int_equal(s.npairs, 0);
 	assert_int_equal(parse_n("k = v\n\0", 7, &s), 1);
-	assert_error(&s, 0, 2, "not a text file");
+	assert_seen_error(&s, 0, 2, "not a text file");
 	assert_int_equal(s.npairs, 1);
 }
 
@@ -315,7 +315,7 @@ static void test_invalid_utf8_stops(void **state)
 			fail_msg("%s: %u problems, %u errors (first at line %u), %u pairs",
 				 bad[i].what, problems, s.nerrors, s.nerrors ? s.error[0].line : 0,
 				 s.npairs);
-		assert_error(&s, 0, 3, "not a text file");
+		assert_seen_error(&s, 0, 3, "not a text file");
 		assert_pair(&s, 0, 1, "a", "1");
 	}
 }
@@ -333,7 +333,7 @@ static void test_truncated_utf8_at_end_of_buffer(void **state)
 
 		assert_int_equal(parse_n(text, (size_t)n, &s), 1);
 		assert_int_equal(s.nerrors, 1);
-		assert_error(&s, 0, 2, "not a text file");
+		assert_seen_error(&s, 0, 2, "not a text file");
 		assert_int_equal(s.npairs, 1);
 	}
 }
@@ -361,11 +361,11 @@ static void test_problem_count_and_lines(void **state)
 	(void)state;
 	assert_int_equal(parse("reject = 1\nok = 2\nnoeq\n\n = x\nreject = 3\ny =\n", &s), 5);
 	assert_int_equal(s.nerrors, 5);
-	assert_error(&s, 0, 1, "rejected by the caller");
-	assert_error(&s, 1, 3, "expected 'key = value'");
-	assert_error(&s, 2, 5, "missing key");
-	assert_error(&s, 3, 6, "rejected by the caller");
-	assert_error(&s, 4, 7, "missing value");
+	assert_seen_error(&s, 0, 1, "rejected by the caller");
+	assert_seen_error(&s, 1, 3, "expected 'key = value'");
+	assert_seen_error(&s, 2, 5, "missing key");
+	assert_seen_error(&s, 3, 6, "rejected by the caller");
+	assert_seen_error(&s, 4, 7, "missing value");
 	assert_int_equal(s.npairs, 3);
 	assert_pair(&s, 1, 2, "ok", "2");
 }
@@ -379,9 +379,9 @@ static void test_problems_before_binary(void **state)
 	(void)state;
 	assert_int_equal(parse_n(text, sizeof text - 1, &s), 3);
 	assert_int_equal(s.nerrors, 3);
-	assert_error(&s, 0, 1, "expected");
-	assert_error(&s, 1, 2, "rejected");
-	assert_error(&s, 2, 3, "not a text file");
+	assert_seen_error(&s, 0, 1, "expected");
+	assert_seen_error(&s, 1, 2, "rejected");
+	assert_seen_error(&s, 2, 3, "not a text file");
 }
 
 int main(void)

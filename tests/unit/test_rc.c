@@ -7,37 +7,10 @@
 #include "proctable.h"
 #include "rc.h"
 
-#define MAX_ERRORS 8
 #define RC_HAVE_ALL (RC_HAVE_INTERVAL | RC_HAVE_SORT | RC_HAVE_ORDER | RC_HAVE_THEME | \
 		     RC_HAVE_COLUMNS | RC_HAVE_SENSITIVITY)
 
 // The problems one parse reported.
-struct errors {
-	unsigned n;
-	struct {
-		unsigned line;
-		char reason[256];
-	} e[MAX_ERRORS];
-};
-
-static void on_error(void *ctx, unsigned line, const char *reason)
-{
-	struct errors *errs = ctx;
-
-	assert_true(errs->n < MAX_ERRORS);
-	errs->e[errs->n].line = line;
-	snprintf(errs->e[errs->n].reason, sizeof errs->e[0].reason, "%s", reason);
-	errs->n++;
-}
-
-static void assert_error(const struct errors *errs, unsigned i, unsigned line, const char *part)
-{
-	assert_true(i < errs->n);
-	assert_int_equal(errs->e[i].line, line);
-	if (!strstr(errs->e[i].reason, part))
-		fail_msg("reason '%s' lacks '%s'", errs->e[i].reason, part);
-}
-
 // Parses text from an exact-size heap copy.
 static unsigned parse_text(const char *text, struct rc_settings *s, struct errors *errs)
 {

@@ -12,35 +12,8 @@
 #error "THEMES must name the themes directory"
 #endif
 
-#define MAX_ERRORS 16
 
 // The problems one parse reported.
-struct errors {
-	unsigned n;
-	struct {
-		unsigned line;
-		char reason[256];
-	} e[MAX_ERRORS];
-};
-
-static void on_error(void *ctx, unsigned line, const char *reason)
-{
-	struct errors *errs = ctx;
-
-	assert_true(errs->n < MAX_ERRORS);
-	errs->e[errs->n].line = line;
-	snprintf(errs->e[errs->n].reason, sizeof errs->e[0].reason, "%s", reason);
-	errs->n++;
-}
-
-static void assert_error(const struct errors *errs, unsigned i, unsigned line, const char *part)
-{
-	assert_true(i < errs->n);
-	assert_int_equal(errs->e[i].line, line);
-	if (!strstr(errs->e[i].reason, part))
-		fail_msg("reason '%s' lacks '%s'", errs->e[i].reason, part);
-}
-
 static struct theme_color idx(uint32_t i)
 {
 	return (struct theme_color){ THEME_COLOR_INDEX, i };
