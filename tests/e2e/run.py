@@ -94,11 +94,12 @@ def proc_stats():
         if not name.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % name) as f:
+            # Bytes: a comm need not be UTF-8 (another suite makes such names).
+            with open("/proc/%s/stat" % name, "rb") as f:
                 stat = f.read()
         except OSError:
             continue
-        yield int(name), stat[stat.rindex(")") + 2:].split()
+        yield int(name), stat[stat.rindex(b")") + 2:].decode("ascii").split()
 
 
 def descendants_of(pid):
