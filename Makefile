@@ -47,7 +47,7 @@ CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e docs screenshots
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile docs screenshots
 
 all: memtop
 
@@ -137,7 +137,7 @@ run: deps-build
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT)
-	@$(MAKE) --no-print-directory unit integration e2e docs fuzz-smoke
+	@$(MAKE) --no-print-directory unit integration e2e hostile docs fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -148,6 +148,11 @@ integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT)
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)
 	python3 tests/e2e/run.py
+
+# Hostile names, command lines, mapping paths and cgroup names: escaped on the
+# screen and in every format.
+hostile: memtop $(WORKLOADS)
+	python3 tests/hostile/run.py
 
 # The man page documents every option, key, setting and JSON field there is.
 docs: memtop
