@@ -148,6 +148,7 @@ integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT)
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)
 	python3 tests/e2e/run.py
+	python3 tests/e2e/edge.py
 
 # Hostile names, command lines, mapping paths and cgroup names: escaped on the
 # screen and in every format.

@@ -33,7 +33,10 @@ static void on_signal(int sig)
 
 static int signals_install(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	// SIGTSTP too: installed before the screen starts, so ncurses keeps
+	// its own handler (endwin inside a signal handler) out; the loop stops
+	// memtop itself (app_suspend).
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT };
 	struct sigaction sa;
 
 	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -231,6 +234,31 @@ static void app_resize(void)
 }
 
 // Drains the signal pipe; returns true when the screen must be re-laid out.
+// After a stop (ours or anyone's SIGSTOP): the terminal may have been used
+// meanwhile, so keypad mode goes back on (arrow keys) and the next refresh
+// repaints every cell.
+static void app_resume(void)
+{
+	keypad(stdscr, TRUE);
+	clearok(curscr, TRUE);
+}
+
+// Ctrl-Z: gives the terminal back to the shell, stops, and takes it again
+// on SIGCONT (the next draw's refresh restores the screen's modes).
+static void app_suspend(void)
+{
+	struct sigaction dfl, ours;
+
+	endwin();
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &ours);
+	raise(SIGTSTP);              // stops here; returns at once in an orphaned group
+	sigaction(SIGTSTP, &ours, NULL);
+	app_resume();
+}
+
 static bool app_signals(struct app *a)
 {
 	unsigned char buf[64];
@@ -239,10 +267,14 @@ static bool app_signals(struct app *a)
 
 	while ((n = read(signal_pipe[0], buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == SIGWINCH)
-				resized = true;
+			if (buf[i] == SIGWINCH || buf[i] == SIGCONT)
+				resized = true;     // the size may have changed while stopped
+			else if (buf[i] == SIGTSTP)
+				app_suspend();
 			else
 				a->quit = true;
+			if (buf[i] == SIGCONT)
+				app_resume();
 		}
 	}
 	if (resized)

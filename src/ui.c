@@ -79,6 +79,15 @@ int ui_start(struct ui *u, char *err, size_t errlen)
 		return -1;
 	}
 	ui_active = true;
+	// A terminal that cannot move the cursor (TERM=dumb) would show garbage.
+	const char *cup = tigetstr("cup");
+
+	if (!cup || cup == (char *)-1) {
+		ui_atexit();
+		snprintf(err, errlen, "the terminal '%s' cannot move the cursor; use -b for batch output",
+			 getenv("TERM") ? getenv("TERM") : "");
+		return -1;
+	}
 	if (!hooked) {
 		atexit(ui_atexit);
 		hooked = true;
