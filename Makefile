@@ -19,7 +19,8 @@ WERROR     ?=
 PKGS       := ncursesw libproc2
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-DEFS       := -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
+# -fno-math-errno: sqrt is one instruction, not a libm call (src/mathutil.h).
+DEFS       := -fno-math-errno -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
 SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRCS       := $(wildcard src/*.c)
@@ -52,7 +53,7 @@ SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/sh
 all: memtop
 
 memtop: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
 build/%.o: src/%.c $(wildcard src/*.h) | build
 	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<

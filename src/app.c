@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "view.h"
+#include "mathutil.h"
 
 static int signal_pipe[2] = { -1, -1 };
 
@@ -54,7 +55,7 @@ static int signals_install(void)
 static void timer_arm(int fd, double seconds)
 {
 	struct itimerspec its;
-	double whole = floor(seconds);
+	double whole = (double)floor_i64(seconds);
 
 	its.it_interval.tv_sec = (time_t)whole;
 	its.it_interval.tv_nsec = (long)((seconds - whole) * 1e9);
@@ -364,14 +365,25 @@ static void app_loop(struct app *a)
 		{ .fd = a->trigger_fd, .events = POLLPRI },    // fd -1 is ignored by poll
 	};
 
+	bool filling = sampler_idle_work(a->sampler);   // names of a burst to read
+
 	view_draw(a);
 	while (!a->quit) {
 		uint64_t expirations;
+		int ready = poll(fds, 4, filling ? 0 : -1);
 
-		if (poll(fds, 4, -1) < 0) {
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			ui_fatal("poll: %s", strerror(errno));
+		}
+		if (ready == 0) {
+			// Idle: read the next few processes' names (a few ms), then
+			// look for input again; redraw once all are read.
+			filling = sampler_fill_idle(a->sampler, SAMPLER_FILL_IDLE_CHUNK);
+			if (filling)
+				continue;
+			app_relist(a);
 		}
 		if (fds[2].revents & POLLIN)
 			app_signals(a);
@@ -380,8 +392,10 @@ static void app_loop(struct app *a)
 		if (fds[0].revents & POLLIN)
 			app_keys(a);
 		if ((fds[1].revents & POLLIN) &&
-		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations)
+		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations) {
 			app_tick(a);
+			filling = sampler_idle_work(a->sampler);
+		}
 		if (fds[3].revents & POLLPRI) {
 			trigger_fired(a);
 		} else if (fds[3].revents & (POLLERR | POLLNVAL)) {

@@ -13,6 +13,7 @@
 #include "proctable.h"
 #include "sampler.h"
 #include "sysmodel.h"
+#include "mathutil.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -38,7 +39,7 @@ static void install_signals(void)
 // Adds seconds to a timespec.
 static struct timespec timespec_add(struct timespec t, double seconds)
 {
-	double whole = floor(seconds);
+	double whole = (double)floor_i64(seconds);
 
 	t.tv_sec += (time_t)whole;
 	t.tv_nsec += (long)((seconds - whole) * 1e9);

@@ -1,5 +1,6 @@
 /* history.c — bucketed ring buffers of a process's memory; pure code. */
 #include "history.h"
+#include "mathutil.h"
 
 #include <math.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static void ring_append(struct history_ring *r, uint32_t sig)
 static bool ring_push(struct history *h, int k, double t, uint32_t sig)
 {
 	struct history_ring *r = &h->tier[k];
-	int64_t index = (int64_t)floor(t / history_bucket_s[k]);
+	int64_t index = floor_i64(t / history_bucket_s[k]);
 	bool completed = false;
 
 	if (r->have_open && index > r->index) {

@@ -1,5 +1,6 @@
 /* leak.c — trend statistics and the leak verdict; pure code. */
 #include "leak.h"
+#include "mathutil.h"
 
 #include <math.h>
 #include <string.h>
@@ -128,7 +129,7 @@ static double residual_autocorrelation(const double *y, unsigned n, double b)
 	// and, near 1, would wrongly wipe out an almost perfect line's Z.
 	if (den <= 0 || sqrt(den / n) < 0.01 * fabs(y[n - 1] - y[0]))
 		return 0.0;
-	return fmin(fmax(num / den, 0.0), 0.95);
+	return dmin(dmax(num / den, 0.0), 0.95);
 }
 
 // The median of three values at the start or end of y.
@@ -230,7 +231,7 @@ static void track_peak(struct leak_state *s, double t)
 	}
 	if (env == UINT32_MAX)
 		return;
-	if (env > s->peak + fmax(PEAK_MARGIN_KB, s->peak * PEAK_MARGIN_REL)) {
+	if (env > s->peak + dmax(PEAK_MARGIN_KB, s->peak * PEAK_MARGIN_REL)) {
 		s->peak = env;
 		s->peak_time = t;
 	}
@@ -287,7 +288,7 @@ static void update_verdict(struct leak_state *s, double t)
 		if (lt->flagged && growing && !vetoed) {
 			flagged = true;
 			// A held flag keeps at least the flag level of confidence.
-			best = fmax(best, fmax(lt->score, 0.5));
+			best = dmax(best, dmax(lt->score, 0.5));
 			// The growth has gone on at least as long as the window that
 			// shows it.
 			if (s->growth_start < 0 || t - lt->span_s < s->growth_start)
@@ -301,8 +302,8 @@ static void update_verdict(struct leak_state *s, double t)
 	if (!flagged) {
 		s->growth_start = -1;
 		for (int k = 0; k < HISTORY_TIERS; k++)
-			best = fmax(best, s->tier[k].score);
-		best = fmin(best, 0.49);
+			best = dmax(best, s->tier[k].score);
+		best = dmin(best, 0.49);
 	}
 	v->score = best;
 	v->since_s = flagged && s->growth_start >= 0 ? t - s->growth_start : 0;

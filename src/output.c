@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "text.h"
+#include "mathutil.h"
 
 void output_json_string(FILE *f, const char *s)
 {
@@ -286,7 +287,7 @@ void output_table(FILE *f, const struct output_tick *t)
 			snprintf(adj, sizeof adj, "%d", s->oom_score_adj);
 		}
 		if (p->verdict.have_rate)
-			text_human_delta_kb((int64_t)llround(p->verdict.rate_kb_per_min), growth, sizeof growth);
+			text_human_delta_kb((int64_t)round_l(p->verdict.rate_kb_per_min), growth, sizeof growth);
 		if (p->verdict.suspected)
 			snprintf(leak, sizeof leak, "%.0f%%", p->verdict.score * 100);
 		fprintf(f, "%7d %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s\n", s->pid, s->user,

@@ -1,6 +1,7 @@
 /* proctable.c — per-process model keyed by (pid, start time); pure code. */
 #include "proctable.h"
 #include "sysmodel.h"
+#include "mathutil.h"
 
 #include <errno.h>
 #include <math.h>
@@ -212,11 +213,11 @@ static int64_t sort_value(const struct proc *p, enum sort_key key)
 	case SORT_SWAP: return s->have_detail ? (int64_t)s->swap_kb : INT64_MIN;
 	case SORT_DELTA: return p->have_delta ? p->delta_rss_kb : INT64_MIN;
 	case SORT_GROWTH:     // tenths of KiB/min keep small rates apart
-		return p->verdict.have_rate ? llround(p->verdict.rate_kb_per_min * 10) : INT64_MIN;
+		return p->verdict.have_rate ? round_l(p->verdict.rate_kb_per_min * 10) : INT64_MIN;
 	case SORT_LEAK:       // suspects first, then by confidence
-		return (p->verdict.suspected ? 1000 : 0) + llround(p->verdict.score * 100);
+		return (p->verdict.suspected ? 1000 : 0) + round_l(p->verdict.score * 100);
 	case SORT_ETA:        // soonest first; processes that exhaust nothing last
-		return p->eta_s >= 0 ? llround(p->eta_s) : INT64_MAX;
+		return p->eta_s >= 0 ? round_l(p->eta_s) : INT64_MAX;
 	case SORT_OOM: return s->have_detail ? s->oom_score : INT64_MIN;
 	case SORT_ADJ: return s->have_detail ? s->oom_score_adj : INT64_MIN;
 	default: return 0;

@@ -77,6 +77,8 @@ struct sampler {
 	struct proc_sample **ents, **next;
 	size_t nents, cap;
 	bool burst;                          // this tick listed a burst lazily
+	size_t idle_pos;                     // next entry sampler_fill_idle looks at
+	bool idle_fill;                      // entries may be pending since a burst
 	char **users;                        // user names, each kept once
 	size_t nusers, users_cap;
 	int *listing;                        // pids found this tick
@@ -602,7 +604,8 @@ static size_t add_new(struct sampler *s, size_t n)
 	// A burst (memtop's own start, above all): stat and statm only, so the
 	// first screen comes at once; the rest follows (sampler_fill_pending).
 	if (s->cfg.lazy_start && s->ntodo > SELECT_BATCH) {
-		s->burst = true;
+		s->burst = s->idle_fill = true;
+		s->idle_pos = 0;
 		for (size_t i = 0; i < s->ntodo; i++) {
 			struct proc_sample *e = malloc(sizeof *e);
 
@@ -629,6 +632,18 @@ static size_t add_new(struct sampler *s, size_t n)
 	return n;
 }
 
+// True when a page count moved enough since the last detail read for the
+// fields read with it (swap, file, shmem, OOM score) to have moved too: by
+// SAMPLER_DETAIL_MOVE_PAGES or an eighth. A process that only breathes (a
+// page or two up and down, as most do) is not re-read for it; a growing
+// one is.
+static bool moved_markedly(uint64_t now_pages, uint64_t then_pages)
+{
+	uint64_t delta = now_pages > then_pages ? now_pages - then_pages : then_pages - now_pages;
+
+	return delta >= SAMPLER_DETAIL_MOVE_PAGES || delta * 8 >= then_pages + 8;
+}
+
 // True when a process's status/OOM fields should be read again this tick.
 static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, bool wanted)
 {
@@ -638,11 +653,15 @@ static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, 
 		return s->now - e->detail_time >= SAMPLER_WANTED_MAX_AGE;
 	if (s->now >= e->priv.detail_due)
 		return true;
-	// Memory moved: read again, but not more often than MIN_AGE.
+	// Memory moved markedly: read again, but not more often than MIN_AGE.
 	return s->now - e->detail_time >= SAMPLER_DETAIL_MIN_AGE &&
-	       (e->rss_kb != e->priv.detail_resident * (uint64_t)s->page_kb ||
-		e->shared_kb != e->priv.detail_shared * (uint64_t)s->page_kb);
+	       (moved_markedly(e->rss_kb / (uint64_t)s->page_kb, e->priv.detail_resident) ||
+		moved_markedly(e->shared_kb / (uint64_t)s->page_kb, e->priv.detail_shared));
 }
+
+// Reads status and OOM fields (and, for pending entries, the names) of the
+// pids queued in s->todo.
+static void read_queued_details(struct sampler *s);
 
 // Re-reads status and OOM fields of the processes that are due, and reads
 // those of pending entries (with their names): the wanted ones and up to
@@ -658,6 +677,11 @@ static void refresh_details(struct sampler *s, size_t pending_budget)
 				    : detail_is_due(s, e, wanted))
 			s->todo[s->ntodo++] = (unsigned)e->pid;
 	}
+	read_queued_details(s);
+}
+
+static void read_queued_details(struct sampler *s)
+{
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
 		int batch = (int)(s->ntodo - off < SELECT_BATCH ? s->ntodo - off : SELECT_BATCH);
 		struct pids_fetch *f = procps_pids_select(s->pids_info, s->todo + off, batch, PIDS_SELECT_PID);
@@ -798,6 +822,26 @@ void sampler_fill_pending(struct sampler *s)
 {
 	refresh_details(s, 0);
 	refresh_heaps(s);
+}
+
+bool sampler_idle_work(const struct sampler *s)
+{
+	return s->idle_fill;
+}
+
+bool sampler_fill_idle(struct sampler *s, size_t max)
+{
+	if (!s->idle_fill)
+		return false;
+	s->ntodo = 0;
+	// Each entry is looked at once: one whose read fails stays pending for
+	// the per-tick budget rather than being retried here in a busy loop.
+	for (; s->idle_pos < s->nents && s->ntodo < max; s->idle_pos++)
+		if (s->ents[s->idle_pos]->priv.pending)
+			s->todo[s->ntodo++] = (unsigned)s->ents[s->idle_pos]->pid;
+	read_queued_details(s);
+	s->idle_fill = s->idle_pos < s->nents;
+	return s->idle_fill;
 }
 
 void sampler_free(struct sampler *s)

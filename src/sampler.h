@@ -8,9 +8,10 @@
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
  *     control bytes and we want them shown escaped);
  *   when due: status, oom_score and oom_score_adj again (libproc2) — at least
- *     once a second for wanted processes (sampler_set_wanted), otherwise when statm changed and the
- *     last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest every
- *     SAMPLER_DETAIL_MAX_AGE (spread over ticks);
+ *     once a second for wanted processes (sampler_set_wanted), otherwise
+ *     when statm moved markedly (SAMPLER_DETAIL_MOVE_PAGES or an eighth)
+ *     and the last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest
+ *     every SAMPLER_DETAIL_MAX_AGE (spread over ticks);
  *   maps (for [heap]): only for wanted processes, and only when their virtual
  *     size (statm) changed since the last read.
  *
@@ -30,6 +31,7 @@
 #define SAMPLER_DETAIL_MIN_AGE 10.0   // seconds
 #define SAMPLER_WANTED_MAX_AGE 1.0    // seconds, for wanted processes
 #define SAMPLER_DETAIL_MAX_AGE 60.0   // seconds, plus up to 30 s of per-pid spread
+#define SAMPLER_DETAIL_MOVE_PAGES 256 // 1 MiB of 4 KiB pages
 
 struct sampler_config {
 	const int *pids;        // only these processes; NULL = all
@@ -60,6 +62,12 @@ int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
  * wanted processes (the first screen's rows). */
 void sampler_fill_pending(struct sampler *s);
 #define SAMPLER_PENDING_PER_TICK 256
+/* Reads up to max pending entries after a burst, for the caller's idle time
+ * between ticks (so that they are complete well before the per-tick budget
+ * would get to them). Returns true while some may remain. */
+bool sampler_fill_idle(struct sampler *s, size_t max);
+bool sampler_idle_work(const struct sampler *s);   // is there any?
+#define SAMPLER_FILL_IDLE_CHUNK 64
 
 /* Sets the processes whose memory cgroup limit and usage are read every tick
  * (the suspected leaks, for their time to exhaustion). Others have none.

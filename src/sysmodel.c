@@ -1,5 +1,6 @@
 /* sysmodel.c — available-memory trend, time to exhaustion, OOM pick; pure. */
 #include "sysmodel.h"
+#include "mathutil.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ double sysmodel_process_eta(double headroom_kb, double rate_kb_per_min)
 // Adds one headroom sample to the bucket ring.
 static bool push_headroom(struct sysmodel *m, double t, double headroom)
 {
-	int64_t index = (int64_t)floor(t / SYSMODEL_BUCKET_S);
+	int64_t index = floor_i64(t / SYSMODEL_BUCKET_S);
 	bool completed = false;
 
 	if (m->have_open && index > m->index) {

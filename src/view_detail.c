@@ -12,6 +12,7 @@
 
 #include "graph.h"
 #include "text.h"
+#include "mathutil.h"
 
 #define KEY_ESC 27
 
@@ -140,7 +141,7 @@ static int draw_oom(struct app *a, int y)
 		// plus adj/1000; so the share the kernel charges is 1.5 x score / 1000 - 1.
 		snprintf(buf, sizeof buf, "OOM score %d, adj %d: charged as %.0f%% of RAM+swap%s; "
 			 "the highest score is killed first", s->oom_score, s->oom_score_adj,
-			 fmax(0.0, 150.0 * s->oom_score / 1000.0 - 100.0),
+			 dmax(0.0, 150.0 * s->oom_score / 1000.0 - 100.0),
 			 s->oom_score_adj ? " (adj included)" : "");
 	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
 	return y + 1;
@@ -181,7 +182,7 @@ static int draw_leak(struct app *a, int y)
 	char rate[16] = "n/a", since[32], buf[256];
 
 	if (v->have_rate)
-		text_human_delta_kb((int64_t)llround(v->rate_kb_per_min), rate, sizeof rate);
+		text_human_delta_kb((int64_t)round_l(v->rate_kb_per_min), rate, sizeof rate);
 	if (v->suspected) {
 		char eta[64] = "";
 

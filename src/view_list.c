@@ -12,6 +12,7 @@
 #include "columns.h"
 #include "graph.h"
 #include "text.h"
+#include "mathutil.h"
 
 #define KEY_ESC 27
 #define KEY_CTRL(c) ((c) & 0x1f)
@@ -134,7 +135,7 @@ static void column_cell(const struct app *a, size_t c, const struct proc *p, cha
 			snprintf(buf, cap, "-");
 			break;
 		}
-		text_human_delta_kb((int64_t)llround(p->verdict.rate_kb_per_min), buf, cap);
+		text_human_delta_kb((int64_t)round_l(p->verdict.rate_kb_per_min), buf, cap);
 		*role = p->verdict.suspected ? ROLE_GROWTH_UP : ROLE_DIM;
 		break;
 	case COL_TREND:
@@ -344,7 +345,7 @@ static void draw_suspects(struct app *a)
 	for (size_t i = 0; i < shown && x < COLS; i++) {
 		char rate[16];
 
-		text_human_delta_kb((int64_t)llround(top[i]->verdict.rate_kb_per_min), rate, sizeof rate);
+		text_human_delta_kb((int64_t)round_l(top[i]->verdict.rate_kb_per_min), rate, sizeof rate);
 		snprintf(buf, sizeof buf, " %d %s %s/min %.0f%%%s", top[i]->pid, top[i]->s->comm, rate,
 			 top[i]->verdict.score * 100, i + 1 < shown ? "," : n > shown ? " ..." : "");
 		x += view_put(&a->ui, 3, x, COLS - x, buf, ui_attr(&a->ui, ROLE_GROWTH_UP));
@@ -358,8 +359,11 @@ static void format_eta(double s, char *buf, size_t cap)
 		snprintf(buf, cap, "%.0f s", s);
 	else if (s < 5400)
 		snprintf(buf, cap, "%.0f min", s / 60);
-	else if (s < 172800)
-		snprintf(buf, cap, "%.0f h %02.0f min", floor(s / 3600), fmod(s, 3600) / 60);
+	else if (s < 172800) {
+		long minutes = (long)(s / 60 + 0.5);
+
+		snprintf(buf, cap, "%ld h %02ld min", minutes / 60, minutes % 60);
+	}
 	else
 		snprintf(buf, cap, "%.0f d", s / 86400);
 }

@@ -1326,6 +1326,30 @@ def test_readonly_sends_nothing(tmux):
         assert child.proc.poll() is None, "--readonly sent a signal"
 
 
+def test_burst_names_follow_without_waiting_for_a_tick(tmux):
+    """A burst of new processes at start is listed from stat and statm first;
+    their command lines are read in the idle time right after the first frame,
+    not a page per tick: with a 60 s interval, all are found by command line
+    well before the next tick."""
+    marker, count = "e2e-burst-marker", 300
+    procs = []
+    try:
+        for _ in range(count):
+            procs.append(subprocess.Popen([marker, "3600"], executable="/bin/sleep",
+                                          stdin=subprocess.DEVNULL))
+        with Session(tmux, ("-d", "60")) as p:
+            p.wait_table()
+            p.keys("/")
+            p.type(marker)
+            p.wait("every one found by its command line before the next tick",
+                   lambda s: 'Filter: "%s" (%d shown)' % (marker, count) in status(s))
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait()
+
+
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
@@ -1335,7 +1359,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,
          test_write_settings_then_restart_keeps_them,
          test_write_settings_asks_before_overwriting_a_broken_file,
-         test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing]
+         test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing,
+         test_burst_names_follow_without_waiting_for_a_tick]
 
 
 def main():
