@@ -42,13 +42,14 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
 # fuzz smoke run; valgrind for the leak check of the release build.
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
-               cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind
+               cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
+               cmd:unshare:util-linux
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile docs screenshots
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots
 
 all: memtop
 
@@ -98,7 +99,7 @@ $(MALLOCCOUNT): tests/common/malloccount.c | build
 build/workloads/%: tests/workloads/%.c | build/workloads
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $< -lm
 
-build build/asan build/asan/tests build/workloads build/bench build/generated:
+build build/asan build/asan/tests build/workloads build/bench build/stress build/generated:
 	mkdir -p $@
 
 # Installs what is missing when run as root; otherwise names the apt-get line.
@@ -137,8 +138,9 @@ run: deps-build
 	./memtop $(ARGS)
 
 check: deps-check
-	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT)
-	@$(MAKE) --no-print-directory unit integration e2e hostile docs fuzz-smoke
+	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
+		build/stress/churn
+	@$(MAKE) --no-print-directory unit integration e2e hostile stress docs fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -155,6 +157,14 @@ e2e: memtop $(WORKLOADS)
 # screen and in every format.
 hostile: memtop $(WORKLOADS)
 	python3 tests/hostile/run.py
+
+# A minute of process churn (hostile names among them) under the screen and
+# batch mode, and a PID reused in a PID namespace.
+stress: memtop $(WORKLOADS) build/stress/churn
+	python3 tests/stress/run.py
+
+build/stress/churn: tests/stress/churn.c | build/stress
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $<
 
 # The man page documents every option, key, setting and JSON field there is.
 docs: memtop

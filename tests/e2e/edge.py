@@ -37,15 +37,14 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import run as e2e  # noqa: E402
 import workload  # noqa: E402
+from suite import finish, run_tests  # noqa: E402
 from run import (DELAY, EXIT_MARK, HEIGHT, MEMTOP, NOBODY, POLL, WAIT, WIDTH,  # noqa: E402
                  WRAPPER, Session, Tmux, alive, cell, check_restored, check_sane,
                  has_frame, header_index, parse_human, plain, row_of, rows, show, status)
@@ -638,33 +637,15 @@ def main():
         if not os.access(path, os.X_OK):
             print("%s is missing; run make memtop build/workloads/hold build/workloads/mapper" % path)
             return 1
-    passed = failed = 0
-    only = sys.argv[1:]
     start_all = time.monotonic()
     tmux = Tmux()
     try:
-        for test in TESTS:
-            if only and test.__name__ not in only:
-                continue
-            start = time.monotonic()
-            try:
-                test(tmux)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % test.__name__)
-                traceback.print_exc()
-            else:
-                passed += 1
-                print("ok   %s (%.1f s)" % (test.__name__, time.monotonic() - start))
-            sys.stdout.flush()
+        passed, failed = run_tests(TESTS, lambda test: test(tmux), sys.argv[1:])
     finally:
         for child in list(CHILDREN):
             child.stop()
         tmux.kill()
-    print("edge: %.1f s" % (time.monotonic() - start_all))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
+    return finish("edge", start_all, passed, failed)
 
 if __name__ == "__main__":
     sys.exit(main())

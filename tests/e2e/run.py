@@ -26,13 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
 import workload  # noqa: E402
+from suite import finish, run_tests  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
@@ -1055,7 +1055,7 @@ def test_pressure_trigger_wakes_before_the_tick(tmux):
         p.wait("back on the list", has_frame)
         start = time.monotonic()
         with cgroup.PressureCgroup(32):
-            s = p.wait("the pressure banner", lambda s: "MEMORY PRESSURE at" in s[3], timeout=15)
+            p.wait("the pressure banner", lambda s: "MEMORY PRESSURE at" in s[3], timeout=15)
         woke = time.monotonic() - start
         assert woke < 15, "banner after %.1f s" % woke
 
@@ -1369,33 +1369,15 @@ def main():
             print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker "
                   "build/workloads/mapper" % path)
             return 1
-    passed = failed = 0
-    only = sys.argv[1:]
     start_all = time.monotonic()
     tmux = Tmux()
     try:
-        for test in TESTS:
-            if only and test.__name__ not in only:
-                continue
-            start = time.monotonic()
-            try:
-                test(tmux)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % test.__name__)
-                traceback.print_exc()
-            else:
-                passed += 1
-                print("ok   %s (%.1f s)" % (test.__name__, time.monotonic() - start))
-            sys.stdout.flush()
+        passed, failed = run_tests(TESTS, lambda test: test(tmux), sys.argv[1:])
     finally:
         for child in list(CHILDREN):
             child.stop()
         tmux.kill()
-    print("e2e: %.1f s" % (time.monotonic() - start_all))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
+    return finish("e2e", start_all, passed, failed)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -61,6 +61,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import run as e2e  # noqa: E402
 import cgroup  # noqa: E402
 import workload  # noqa: E402
+from sanitize import dangerous, sanitize, sanitize_cmdline, unclean  # noqa: E402
+from suite import finish, run_tests  # noqa: E402
 
 # HOSTILE_MEMTOP runs the tests against another build (to see them fail on a
 # memtop that does not sanitise, for instance).
@@ -102,70 +104,6 @@ sum(m[i] for i in range(0, len(m), 4096))
 print("ready %d" % os.getpid(), flush=True)
 sys.stdin.buffer.read()
 '''
-
-
-# --- what text_sanitize makes of a string (src/text.c) ---------------------------
-
-def _utf8_decode(s, i):
-    """(length, code point) of the UTF-8 sequence at s[i], or (0, None) when
-    invalid, overlong, a surrogate or cut — as utf8_decode in src/text.c."""
-    c = s[i]
-    if c < 0x80:
-        return 1, c
-    if c & 0xe0 == 0xc0:
-        need, low, c = 2, 0x80, c & 0x1f
-    elif c & 0xf0 == 0xe0:
-        need, low, c = 3, 0x800, c & 0x0f
-    elif c & 0xf8 == 0xf0:
-        need, low, c = 4, 0x10000, c & 0x07
-    else:
-        return 0, None
-    if len(s) - i < need:
-        return 0, None
-    for k in range(1, need):
-        if s[i + k] & 0xc0 != 0x80:
-            return 0, None
-        c = (c << 6) | (s[i + k] & 0x3f)
-    if c < low or c > 0x10ffff or 0xd800 <= c <= 0xdfff:
-        return 0, None
-    return need, c
-
-
-def dangerous(cp):
-    """Code points that must never reach a terminal raw (is_dangerous_cp)."""
-    return (0x80 <= cp <= 0x9f or 0x202a <= cp <= 0x202e or 0x2066 <= cp <= 0x2069
-            or cp in (0x200e, 0x200f, 0x061c, 0xfeff))
-
-
-_NAMED = {0x0a: "\\n", 0x09: "\\t", 0x0d: "\\r", 0x1b: "\\e", 0x5c: "\\\\"}
-
-
-def sanitize(raw):
-    """text_sanitize(raw) as a str."""
-    out, i = [], 0
-    while i < len(raw):
-        n, cp = _utf8_decode(raw, i)
-        if n == 0:
-            out.append(_NAMED.get(raw[i], "\\x%02X" % raw[i]))
-            n = 1
-        elif n == 1 and (cp < 0x20 or cp == 0x7f or cp == 0x5c):
-            out.append(_NAMED.get(cp, "\\x%02X" % cp))
-        elif dangerous(cp):
-            out.append("\\u%04X" % cp)
-        else:
-            out.append(chr(cp))
-        i += n
-    return "".join(out)
-
-
-def sanitize_cmdline(raw):
-    """text_sanitize_cmdline(raw): arguments sanitised, joined by spaces."""
-    return " ".join(sanitize(arg) for arg in raw.rstrip(b"\0").split(b"\0"))
-
-
-def unclean(text):
-    """The characters of a str that should never be in memtop's output text."""
-    return [ch for ch in text if ord(ch) < 0x20 or ord(ch) == 0x7f or dangerous(ord(ch))]
 
 
 def width_of(ch):
@@ -976,22 +914,9 @@ def main():
             traceback.print_exc()
             print("FAIL set-up: no test can run")
             failed += 1
-            return 1
-        tmux = e2e.Tmux()
-        for test in TESTS:
-            if only and test.__name__ not in only:
-                continue
-            start = time.monotonic()
-            try:
-                test(world, tmux)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % test.__name__)
-                traceback.print_exc()
-            else:
-                passed += 1
-                print("ok   %s (%.1f s)" % (test.__name__, time.monotonic() - start))
-            sys.stdout.flush()
+        else:
+            tmux = e2e.Tmux()
+            passed, failed = run_tests(TESTS, lambda test: test(world, tmux), only)
     except KeyboardInterrupt:
         failed += 1
         print("FAIL interrupted")
@@ -1001,9 +926,7 @@ def main():
         for problem in world.close() if world else []:
             print("FAIL clean-up: %s" % problem)
             failed += 1
-        print("hostile: %.1f s" % (time.monotonic() - start_all))
-        print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish("hostile", start_all, passed, failed)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,6 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "stress")
@@ -64,6 +63,9 @@ HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
 CHURN = os.path.join(ROOT, "build", "stress", "churn")
 INNER = os.path.join(HERE, "pidreuse_inner.py")
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+from sanitize import sanitize  # noqa: E402
+from suite import finish, run_tests  # noqa: E402
 
 
 def load_e2e():
@@ -118,60 +120,6 @@ HOSTILE = [
 def now():
     """CLOCK_BOOTTIME seconds: the churn's log and /proc start times use it."""
     return time.clock_gettime(time.CLOCK_BOOTTIME)
-
-
-# --- memtop's text_sanitize (src/text.c), to predict what it shows ------------------
-
-def utf8_decode(b, i):
-    """(length, code point) of the UTF-8 sequence at b[i], or (0, None) when
-    it is invalid, overlong, a surrogate or truncated."""
-    c = b[i]
-    if c < 0x80:
-        return 1, c
-    if c & 0xE0 == 0xC0:
-        need, low, c = 2, 0x80, c & 0x1F
-    elif c & 0xF0 == 0xE0:
-        need, low, c = 3, 0x800, c & 0x0F
-    elif c & 0xF8 == 0xF0:
-        need, low, c = 4, 0x10000, c & 0x07
-    else:
-        return 0, None
-    if len(b) - i < need:
-        return 0, None
-    for k in range(1, need):
-        if b[i + k] & 0xC0 != 0x80:
-            return 0, None
-        c = (c << 6) | (b[i + k] & 0x3F)
-    if c < low or c > 0x10FFFF or 0xD800 <= c <= 0xDFFF:
-        return 0, None
-    return need, c
-
-
-def dangerous(cp):
-    """C1 controls and the bidirectional controls memtop escapes."""
-    return (0x80 <= cp <= 0x9F or 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069
-            or cp in (0x200E, 0x200F, 0x061C, 0xFEFF))
-
-
-ESCAPES = {0x0A: "\\n", 0x09: "\\t", 0x0D: "\\r", 0x1B: "\\e", 0x5C: "\\\\"}
-
-
-def sanitize(b):
-    """What memtop's text_sanitize makes of the bytes b."""
-    out, i = [], 0
-    while i < len(b):
-        n, cp = utf8_decode(b, i)
-        if n == 0:
-            out.append(ESCAPES.get(b[i], "\\x%02X" % b[i]))
-            n = 1
-        elif n == 1 and (cp < 0x20 or cp == 0x7F or cp == 0x5C):
-            out.append(ESCAPES.get(cp, "\\x%02X" % cp))
-        elif dangerous(cp):
-            out.append("\\u%04X" % cp)
-        else:
-            out.append(b[i:i + n].decode())
-        i += n
-    return "".join(out)
 
 
 def sanitize_cmdline(b):
@@ -769,29 +717,9 @@ def main():
             print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker "
                   "build/stress/churn" % path)
             return 1
-    passed = failed = 0
-    only = sys.argv[1:]
     start_all = time.monotonic()
-    for test in TESTS:
-        if only and test.__name__ not in only:
-            continue
-        start = time.monotonic()
-        print("== %s" % test.__name__)
-        sys.stdout.flush()
-        try:
-            test()
-        except Exception:
-            failed += 1
-            print("FAIL %s (%.1f s)" % (test.__name__, time.monotonic() - start))
-            traceback.print_exc()
-        else:
-            passed += 1
-            print("ok   %s (%.1f s)" % (test.__name__, time.monotonic() - start))
-        sys.stdout.flush()
-    print("stress: %.1f s" % (time.monotonic() - start_all))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
+    passed, failed = run_tests(TESTS, lambda test: test(), sys.argv[1:])
+    return finish("stress", start_all, passed, failed)
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))     # cleanup runs on SIGTERM too
