@@ -661,25 +661,6 @@ static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, 
 
 // Reads status and OOM fields (and, for pending entries, the names) of the
 // pids queued in s->todo.
-static void read_queued_details(struct sampler *s);
-
-// Re-reads status and OOM fields of the processes that are due, and reads
-// those of pending entries (with their names): the wanted ones and up to
-// pending_budget others.
-static void refresh_details(struct sampler *s, size_t pending_budget)
-{
-	s->ntodo = 0;
-	for (size_t i = 0; i < s->nents; i++) {
-		struct proc_sample *e = s->ents[i];
-		bool wanted = is_wanted(s, e->pid);
-
-		if (e->priv.pending ? wanted || (pending_budget && pending_budget--)
-				    : detail_is_due(s, e, wanted))
-			s->todo[s->ntodo++] = (unsigned)e->pid;
-	}
-	read_queued_details(s);
-}
-
 static void read_queued_details(struct sampler *s)
 {
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
@@ -702,6 +683,23 @@ static void read_queued_details(struct sampler *s)
 			e->priv.detail_shared = e->shared_kb / (uint64_t)s->page_kb;
 		}
 	}
+}
+
+// Re-reads status and OOM fields of the processes that are due, and reads
+// those of pending entries (with their names): the wanted ones and up to
+// pending_budget others.
+static void refresh_details(struct sampler *s, size_t pending_budget)
+{
+	s->ntodo = 0;
+	for (size_t i = 0; i < s->nents; i++) {
+		struct proc_sample *e = s->ents[i];
+		bool wanted = is_wanted(s, e->pid);
+
+		if (e->priv.pending ? wanted || (pending_budget && pending_budget--)
+				    : detail_is_due(s, e, wanted))
+			s->todo[s->ntodo++] = (unsigned)e->pid;
+	}
+	read_queued_details(s);
 }
 
 // Keeps the [heap] size of the wanted processes current. The heap only moves
