@@ -372,6 +372,8 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 
 // Reads the small raw text files of a new process: comm, cmdline, cgroup,
 // sanitised into one allocation (comm first: freeing comm frees all three).
+// Returns 0, -ESRCH when the process has gone meanwhile (it is dropped, not
+// listed without a name), or -ENOMEM.
 static int entry_read_names(struct sampler *s, struct proc_sample *e)
 {
 	char path[48], raw[256], comm[SNAPSHOT_COMM_MAX];
@@ -381,9 +383,11 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 
 	snprintf(path, sizeof path, "%d/comm", e->pid);
 	n = procfs_read_at(s->proc_fd, path, raw, sizeof raw);
-	if (n > 0 && raw[n - 1] == '\n')
+	if (n <= 0)
+		return -ESRCH;     // comm is readable by anyone while the pid exists: gone
+	if (raw[n - 1] == '\n')
 		n--;
-	ncomm = text_sanitize(raw, n > 0 ? (size_t)n : 0, comm, sizeof comm);
+	ncomm = text_sanitize(raw, (size_t)n, comm, sizeof comm);
 
 	snprintf(path, sizeof path, "%d/cmdline", e->pid);
 	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX);
