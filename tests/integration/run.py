@@ -658,6 +658,14 @@ def count_allocations(samples):
         return int(m.group(1)), len(json_ticks(p.stdout.decode())[-1]["processes"])
 
 
+def release_build_only(test):
+    """Marks a test that measures the release build whatever binary it is
+    given: it runs once, not once per binary."""
+    test.release_only = True
+    return test
+
+
+@release_build_only
 def test_steady_state_allocates_nothing_per_process(memtop):
     """Once its tables have grown, a sample allocates nothing per process:
     30 more samples cost at most a few heap calls a sample (new processes
@@ -672,6 +680,7 @@ def test_steady_state_allocates_nothing_per_process(memtop):
         "%.1f heap calls a sample with %d processes" % (per_sample, nprocs)
 
 
+@release_build_only
 def test_valgrind_no_leaks_no_errors(memtop):
     """valgrind --leak-check=full on 20 samples of the whole machine (the
     release build whatever the memtop argument: the sanitizer build cannot
@@ -704,6 +713,8 @@ def main():
     for binary in binaries:
         for test in TESTS:
             if only and test.__name__ not in only:
+                continue
+            if getattr(test, "release_only", False) and binary != binaries[-1]:
                 continue
             name = "%s [%s]" % (test.__name__, os.path.relpath(binary, ROOT))
             start = time.monotonic()
