@@ -647,5 +647,6 @@ def main():
         tmux.kill()
     return finish("edge", start_all, passed, failed)
 
+
 if __name__ == "__main__":
     sys.exit(main())

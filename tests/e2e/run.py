@@ -1379,5 +1379,6 @@ def main():
         tmux.kill()
     return finish("e2e", start_all, passed, failed)
 
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -721,6 +721,7 @@ def main():
     passed, failed = run_tests(TESTS, lambda test: test(), sys.argv[1:])
     return finish("stress", start_all, passed, failed)
 
+
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))     # cleanup runs on SIGTERM too
     sys.exit(main())
