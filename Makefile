@@ -53,8 +53,10 @@ SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/sh
 
 all: memtop
 
+# libm only if something still calls it: at -O2 nothing does (src/mathutil.h,
+# sqrt inlined), so memtop does not load it; an -O0 build does call sqrt.
 memtop: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -Wl,--push-state,--as-needed -lm -Wl,--pop-state
 
 build/%.o: src/%.c $(wildcard src/*.h) | build
 	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<

@@ -2,8 +2,10 @@
  *
  * Linking libm maps all of it, and resolving its IFUNCs at start-up makes
  * ~430 KiB of it resident: a tenth of memtop's RSS, for six one-line
- * functions. sqrt is the compiler's own instruction (the Makefile builds with
- * -fno-math-errno, so no call to libm's sqrt for errno is needed).
+ * functions. sqrt is the compiler's own instruction when optimising (the
+ * Makefile builds with -fno-math-errno, so no call to libm's sqrt for errno
+ * is needed); an unoptimised build still calls it, which is why the Makefile
+ * links libm "as needed" rather than not at all.
  */
 #ifndef MEMTOP_MATHUTIL_H
 #define MEMTOP_MATHUTIL_H
