@@ -17,6 +17,18 @@ uint32_t history_sig(const struct history_ring *r, size_t i)
 	return r->sig[(r->head + i) % HISTORY_LEN];
 }
 
+size_t history_values(const struct history_ring *r, bool with_open, uint32_t *out, size_t cap)
+{
+	size_t total = r->count + (with_open && r->have_open ? 1u : 0u);
+	size_t skip = total > cap ? total - cap : 0, n = 0;
+
+	for (size_t i = skip; i < r->count; i++)
+		out[n++] = history_sig(r, i);
+	if (total > r->count && n < cap)
+		out[n++] = r->open_sig;
+	return n;
+}
+
 // Appends a completed bucket to a ring, dropping the oldest when full.
 static void ring_append(struct history_ring *r, uint32_t sig)
 {

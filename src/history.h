@@ -43,5 +43,14 @@ unsigned history_push(struct history *h, double t, uint32_t sig);
  * (i < count). */
 uint32_t history_sig(const struct history_ring *r, size_t i);
 
+/* The most values a tier can give: its completed buckets and the open one. */
+#define HISTORY_VALUES_MAX (HISTORY_LEN + 1)
+/* Copies a tier's values, oldest first, into out: the completed buckets and,
+ * when with_open, the bucket being filled as the newest. When there are more
+ * than cap, the newest cap are copied. Returns how many were copied (0 for an
+ * empty ring). Every reader of a ring goes through this, so no reader can
+ * overrun a buffer sized for HISTORY_LEN when the ring is full. */
+size_t history_values(const struct history_ring *r, bool with_open, uint32_t *out, size_t cap);
+
 
 #endif

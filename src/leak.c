@@ -143,17 +143,15 @@ static double median3(const double *y)
 // Fills y with the lower envelope of a tier's buckets; returns its length.
 static unsigned envelope(const struct history_ring *r, unsigned width, double *y)
 {
+	uint32_t v[HISTORY_VALUES_MAX];
+	size_t count = history_values(r, false, v, HISTORY_LEN);
 	unsigned n = 0;
 
-	for (unsigned i = width - 1; i < r->count; i++) {
+	for (size_t i = width - 1; i < count; i++) {
 		uint32_t m = UINT32_MAX;
 
-		for (unsigned k = 0; k < width; k++) {
-			uint32_t v = history_sig(r, i - k);
-
-			if (v < m)
-				m = v;
-		}
+		for (unsigned k = 0; k < width; k++)
+			m = v[i - k] < m ? v[i - k] : m;
 		y[n++] = m;
 	}
 	return n;
@@ -215,23 +213,25 @@ void leak_init(struct leak_state *s, double t)
 	s->now = t;
 }
 
+// How much a new high must beat the old one by.
+static double peak_margin(uint32_t peak)
+{
+	return dmax(PEAK_MARGIN_KB, peak * PEAK_MARGIN_REL);
+}
+
 // Keeps the envelope's high-water mark, which tells growth that goes on from
 // growth that stopped. A level held well below it for long enough (memory was
 // freed, not a sawtooth's trough) becomes the new reference.
 static void track_peak(struct leak_state *s, double t)
 {
-	const struct history_ring *r = &s->hist.tier[0];
-	uint32_t env = UINT32_MAX;
+	uint32_t v[HISTORY_VALUES_MAX], env = UINT32_MAX;
+	size_t count = history_values(&s->hist.tier[0], false, v, params[0].envelope);
 
-	for (unsigned k = 0; k < params[0].envelope && k < r->count; k++) {
-		uint32_t v = history_sig(r, r->count - 1 - k);
-
-		if (v < env)
-			env = v;
-	}
+	for (size_t k = 0; k < count; k++)
+		env = v[k] < env ? v[k] : env;
 	if (env == UINT32_MAX)
 		return;
-	if (env > s->peak + dmax(PEAK_MARGIN_KB, s->peak * PEAK_MARGIN_REL)) {
+	if (env > s->peak + peak_margin(s->peak)) {
 		s->peak = env;
 		s->peak_time = t;
 	}
@@ -275,9 +275,18 @@ static void update_tier(struct leak_state *s, int k)
 static void update_verdict(struct leak_state *s, double t)
 {
 	struct leak_verdict *v = &s->verdict;
-	bool flagged = false, growing = t - s->peak_time <= LEAK_RECENT_S;
-	double best = 0;
+	bool flagged = false, growing;
+	double best = 0, climb = 0;
 	int rate_tier = -1;
+
+	// Growing: a new high within LEAK_RECENT_S, or within the time the
+	// flagged rate takes to beat the old high by its margin (half again, for
+	// the buckets' granularity). A big process leaking slowly needs longer
+	// than LEAK_RECENT_S for that: 0.5 % of 235 MB at 1 MiB a minute is 70 s.
+	for (int k = 0; k < HISTORY_TIERS; k++)
+		if (s->tier[k].flagged && s->tier[k].slope_kb_s > 0)
+			climb = dmax(climb, 1.5 * peak_margin(s->peak) / s->tier[k].slope_kb_s);
+	growing = t - s->peak_time <= dmax(LEAK_RECENT_S, climb);
 
 	for (int k = 0; k < HISTORY_TIERS; k++) {
 		const struct leak_tier *lt = &s->tier[k];

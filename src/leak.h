@@ -13,7 +13,9 @@
  * that has seen the growth level off vetoes the faster tiers' flags (a long
  * warm-up looks linear over a minute). The process is suspected while some
  * tier holds an unvetoed flag and the envelope reached a new high within
- * the last LEAK_RECENT_S seconds. See README "Leak detection".
+ * the last LEAK_RECENT_S seconds, or within the time the flagged rate takes
+ * to beat the old high by its margin (a slow leak in a big process). See
+ * README "Leak detection".
  */
 #ifndef MEMTOP_LEAK_H
 #define MEMTOP_LEAK_H

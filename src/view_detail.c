@@ -12,6 +12,7 @@
 
 #include "graph.h"
 #include "text.h"
+#include "trend.h"
 #include "mathutil.h"
 
 #define KEY_ESC 27
@@ -209,26 +210,14 @@ static int draw_graph(struct app *a, int y, int height, const char *what, bool r
 {
 	const struct detail *dt = &a->detail;
 	const struct history *h = rss ? &dt->rss_hist : dt->have_hist ? &dt->hist : NULL;
-	uint32_t v[HISTORY_LEN + 1], lo = UINT32_MAX, hi = 0;
+	struct trend_series ser;
 	char rowbuf[8][3 * 512 + 1], *rows[8], label[256], a1[16], a2[16];
-	size_t n = 0;
-	int tier = 0, width = COLS - 2 < 512 ? COLS - 2 : 512;
+	int width = COLS - 2 < 512 ? COLS - 2 : 512;
 
-	if (h) {
-		// The 15 s tier once it has a few minutes, else the 2 s one.
-		tier = h->tier[1].count >= 12 ? 1 : 0;
-		for (size_t i = 0; i < h->tier[tier].count; i++)
-			v[n++] = history_sig(&h->tier[tier], i);
-	}
-	if (!n)
-		v[n++] = rss ? (uint32_t)dt->last.rss_kb : (uint32_t)dt->flat_sig_kb;
-	for (size_t i = 0; i < n; i++) {
-		lo = v[i] < lo ? v[i] : lo;
-		hi = v[i] > hi ? v[i] : hi;
-	}
+	trend_detail_series(h, rss ? dt->last.rss_kb : dt->flat_sig_kb, &ser);
 	snprintf(label, sizeof label, "%s, last %.0f s (%.0f s a column): %s to %s%s", what,
-		 (double)n * history_bucket_s[tier], history_bucket_s[tier], text_human_kb(lo, a1, sizeof a1),
-		 text_human_kb(hi, a2, sizeof a2),
+		 (double)ser.n * history_bucket_s[ser.tier], history_bucket_s[ser.tier],
+		 text_human_kb(ser.lo, a1, sizeof a1), text_human_kb(ser.hi, a2, sizeof a2),
 		 rss ? " (since the view opened)" : dt->have_hist ? "" : " (flat since first seen)");
 	view_put(&a->ui, y, 0, COLS, label, ui_attr(&a->ui, ROLE_DIM));
 	if (height > 8)
@@ -236,8 +225,8 @@ static int draw_graph(struct app *a, int y, int height, const char *what, bool r
 	for (int i = 0; i < height; i++)
 		rows[i] = rowbuf[i];
 	// Columns are 2 cells wide when few, so a short history still reads.
-	if (graph_bars(v, n, hi / 20 > 1024 ? hi / 20 : 1024, (int)n < width ? (int)n : width, height,
-		       a->ui.utf8, rows, sizeof rowbuf[0]) == 0)
+	if (graph_bars(ser.v, ser.n, trend_min_range(ser.hi), (int)ser.n < width ? (int)ser.n : width,
+		       height, a->ui.utf8, rows, sizeof rowbuf[0]) == 0)
 		for (int i = 0; i < height; i++)
 			view_put(&a->ui, y + 1 + i, 1, width, rows[i],
 				 ui_attr(&a->ui, i < height / 2 ? ROLE_SPARK_HIGH : ROLE_SPARK_LOW));

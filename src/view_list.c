@@ -12,6 +12,7 @@
 #include "columns.h"
 #include "graph.h"
 #include "text.h"
+#include "trend.h"
 #include "mathutil.h"
 
 #define KEY_ESC 27
@@ -75,29 +76,6 @@ static void columns_layout(int cols, unsigned wanted, bool shown[NCOLUMNS])
 	}
 }
 
-// The recent leak signal of a process as a sparkline (2 s buckets).
-static void trend_cell(const struct proc *p, int width, bool utf8, char *buf, size_t cap)
-{
-	uint32_t v[HISTORY_LEN];
-	size_t n = 0;
-
-	if (p->leak) {
-		const struct history_ring *r = &p->leak->hist.tier[0];
-
-		for (size_t i = 0; i < r->count; i++)
-			v[n++] = history_sig(r, i);
-		if (r->have_open)
-			v[n++] = r->open_sig;
-	} else {
-		v[n++] = (uint32_t)p->flat_sig_kb;       // flat so far: one level
-	}
-	// Scale to at least 1 MiB or 5 % of the level: wobbles stay flat.
-	uint32_t floor_range = v[n - 1] / 20 > 1024 ? v[n - 1] / 20 : 1024;
-
-	if (!graph_sparkline(v, n, floor_range, width, utf8, buf, cap))
-		snprintf(buf, cap, "-");
-}
-
 // The text of one cell; sets *role for cells with a colour of their own.
 static void column_cell(const struct app *a, size_t c, const struct proc *p, char *buf, size_t cap,
 			enum ui_role *role)
@@ -139,7 +117,9 @@ static void column_cell(const struct app *a, size_t c, const struct proc *p, cha
 		*role = p->verdict.suspected ? ROLE_GROWTH_UP : ROLE_DIM;
 		break;
 	case COL_TREND:
-		trend_cell(p, columns[c].width, a->ui.utf8, buf, cap);
+		// The recent leak signal (2 s buckets) as a sparkline.
+		trend_sparkline(p->leak ? &p->leak->hist : NULL, p->flat_sig_kb, columns[c].width,
+				a->ui.utf8, buf, cap);
 		*role = ROLE_SPARK_LOW;
 		break;
 	case COL_LEAK:
