@@ -49,7 +49,8 @@ CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots \
+	soak soak-check
 
 all: memtop
 
@@ -142,7 +143,7 @@ run: deps-build
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
 		build/stress/churn
-	@$(MAKE) --no-print-directory unit integration e2e hostile stress docs fuzz-smoke
+	@$(MAKE) --no-print-directory unit integration e2e hostile stress soak-check docs fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -164,6 +165,16 @@ hostile: memtop $(WORKLOADS)
 # batch mode, and a PID reused in a PID namespace.
 stress: memtop $(WORKLOADS) build/stress/churn
 	python3 tests/stress/run.py
+
+# The sanitizer build of the screen for minutes (SOAK_SECONDS, 185 in make
+# check, 1,800 in make soak) over growing, shrinking and churning processes,
+# one memtop on the real clock and one on a clock 60 times faster, so that
+# every history tier fills and wraps; keys visit every view and sort order.
+soak-check: build/asan/memtop $(WORKLOADS)
+	SOAK_SECONDS=$${SOAK_SECONDS:-185} python3 tests/soak/run.py
+
+soak: build/asan/memtop $(WORKLOADS)
+	SOAK_SECONDS=$${SOAK_SECONDS:-1800} python3 tests/soak/run.py
 
 build/stress/churn: tests/stress/churn.c | build/stress
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $<

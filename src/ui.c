@@ -1,20 +1,160 @@
 /* ui.c — ncurses start/stop, the theme's styles as colour pairs and attributes. */
 #include "ui.h"
 
+#include <errno.h>
 #include <langinfo.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 static bool ui_active;   // endwin() is owed; read by the atexit hook
+
+// What a fatal signal's handler needs, prepared while the program is sane:
+// the bytes that take the terminal out of the screen's modes, and its modes
+// from before the screen started. A handler may only use write(2) and
+// tcsetattr(3) (async-signal-safe), never ncurses.
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL };
+static struct {
+	volatile sig_atomic_t armed;        // the screen is up: restore it on a crash
+	char reset[256];
+	size_t reset_len;
+	bool have_termios;
+	struct termios termios;
+	struct sigaction previous[sizeof fatal_signals / sizeof fatal_signals[0]];
+} crash;
 
 static void ui_atexit(void)
 {
 	if (ui_active) {
+		crash.armed = 0;
 		endwin();
 		ui_active = false;
 	}
+}
+
+// Appends a terminfo string capability to the reset bytes, if the terminal has it.
+static void reset_append(const char *cap)
+{
+	const char *s = tigetstr(cap);
+	size_t n;
+
+	if (!s || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (crash.reset_len + n < sizeof crash.reset) {
+		memcpy(crash.reset + crash.reset_len, s, n);
+		crash.reset_len += n;
+	}
+}
+
+// The bytes a crash writes: cancel any escape sequence cut short by the
+// crash (CAN), mouse reporting off (the xterm modes ncurses turns on),
+// attributes off, cursor shown, keypad off, the normal screen back.
+static void crash_prepare(void)
+{
+	static const char cancel[] = "\030", mouse_off[] = "\033[?1006l\033[?1003l\033[?1002l\033[?1000l";
+
+	crash.reset_len = 0;
+	memcpy(crash.reset, cancel, sizeof cancel - 1);
+	crash.reset_len = sizeof cancel - 1;
+	if (tigetstr("kmous") && tigetstr("kmous") != (char *)-1) {
+		memcpy(crash.reset + crash.reset_len, mouse_off, sizeof mouse_off - 1);
+		crash.reset_len += sizeof mouse_off - 1;
+	}
+	reset_append("sgr0");
+	reset_append("cnorm");
+	reset_append("rmkx");
+	reset_append("rmcup");
+}
+
+// The name of a fatal signal, for the one-line message.
+static const char *crash_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGSEGV: return "SIGSEGV (invalid memory access)";
+	case SIGBUS: return "SIGBUS (bus error)";
+	case SIGFPE: return "SIGFPE (arithmetic error)";
+	case SIGABRT: return "SIGABRT (aborted)";
+	case SIGILL: return "SIGILL (illegal instruction)";
+	}
+	return "a fatal signal";
+}
+
+// Writes all of a buffer with write(2) alone (async-signal-safe).
+static void crash_write(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+// A fatal signal: restores the terminal, says so in one line, then lets the
+// signal do what it would have done (the handler installed before ours, such
+// as AddressSanitizer's report, or the default: die, maybe with a core).
+static void crash_handler(int sig, siginfo_t *info, void *ctx)
+{
+	static const char pre[] = "\r\nmemtop: fatal signal ", post[] = "; the terminal was restored\n";
+	const char *name = crash_signal_name(sig);
+	int saved = errno;
+
+	if (crash.armed) {
+		crash.armed = 0;
+		crash_write(STDOUT_FILENO, crash.reset, crash.reset_len);
+		if (crash.have_termios)
+			tcsetattr(STDIN_FILENO, TCSANOW, &crash.termios);
+		crash_write(STDERR_FILENO, pre, sizeof pre - 1);
+		crash_write(STDERR_FILENO, name, strlen(name));
+		crash_write(STDERR_FILENO, post, sizeof post - 1);
+	}
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
+		const struct sigaction *old = &crash.previous[i];
+
+		if (fatal_signals[i] != sig)
+			continue;
+		sigaction(sig, old, NULL);
+		if ((old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
+			old->sa_sigaction(sig, info, ctx);
+		} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+			old->sa_handler(sig);
+		} else {
+			// The default action, once this handler returns: a fault
+			// repeats on return; a sent signal is raised again.
+			signal(sig, SIG_DFL);
+			if (!info || info->si_code <= 0)
+				raise(sig);
+		}
+	}
+	errno = saved;
+}
+
+// Installs the crash handler for every fatal signal, once, on its own stack
+// (a stack overflow is a SIGSEGV too).
+static void crash_install(void)
+{
+	static char altstack[64 * 1024];
+	static bool installed;
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+	struct sigaction sa;
+
+	if (installed)
+		return;
+	installed = true;
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = crash_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		sigaction(fatal_signals[i], &sa, &crash.previous[i]);
 }
 
 // ncurses attributes of a theme's attribute bits.
@@ -74,6 +214,7 @@ int ui_start(struct ui *u, char *err, size_t errlen)
 
 	memset(u, 0, sizeof *u);
 	u->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	crash.have_termios = tcgetattr(STDIN_FILENO, &crash.termios) == 0;
 	if (!newterm(NULL, stdout, stdin)) {
 		snprintf(err, errlen, "cannot use the terminal '%s'", getenv("TERM") ? getenv("TERM") : "");
 		return -1;
@@ -103,6 +244,9 @@ int ui_start(struct ui *u, char *err, size_t errlen)
 	mouseinterval(0);
 	u->color = has_colors() && start_color() == OK && COLORS >= 8;
 	u->default_colors = u->color && use_default_colors() == OK;
+	crash_prepare();
+	crash_install();
+	crash.armed = 1;
 	return 0;
 }
 

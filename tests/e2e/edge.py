@@ -12,7 +12,8 @@ view of a root process said "permission denied".
 Terminal edge cases, in tmux: 1x1 and 20x5 terminals; a storm of 100
 resizes in a second; a paste of 10,000 keys; TERM=dumb, vt100 and a name
 without terminfo; SIGTSTP and SIGCONT, under a job-control parent (memtop
-stops and gives the terminal back) and without one (memtop keeps running).
+stops and gives the terminal back) and without one (memtop keeps running);
+a fatal signal (SEGV, BUS, FPE, ABRT) restores the terminal before memtop dies.
 
 Covered elsewhere, not repeated here: PSI missing (tests/e2e/run.py
 test_header_psi_missing on the screen, tests/integration/run.py
@@ -624,12 +625,32 @@ def test_sigtstp_without_job_control(tmux):
         check_restored(p)
 
 
+def test_fatal_signal_restores_terminal(tmux):
+    """A fatal signal (SIGSEGV, SIGBUS, SIGFPE, SIGABRT) while the screen is
+    up: memtop restores the terminal (normal screen, cursor shown, keypad and
+    mouse reporting off, echo back), says so in one line naming the signal,
+    and dies of that signal (status 128 + N), not exit 0."""
+    for sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGABRT):
+        with Session(tmux) as p:
+            pid = memtop_pid(p)
+            wait_table(p)
+            # Mouse reporting on, as the screen has it: the crash must turn it off.
+            assert p.info("#{mouse_any_flag}") == "1", "mouse reporting was not on"
+            os.kill(pid, sig)
+            check_echo(p)
+            s = check_restored(p, 128 + sig)
+            said = [line for line in s if line.startswith("memtop: fatal signal %s " % sig.name)]
+            assert len(said) == 1 and said[0].endswith("the terminal was restored"), \
+                "%s: no one-line message:\n%s" % (sig.name, show(s))
+
+
 TESTS = [test_nobody_batch_lists_roots_processes, test_nobody_screen_lists_roots_processes,
          test_hidepid_batch_sees_only_its_own, test_hidepid_screen_sees_only_its_own,
          test_list_keeps_sampling_after_permission_denied,
          test_terminal_1x1, test_terminal_20x5, test_resize_storm, test_paste_10000_keys,
          test_term_dumb, test_term_vt100, test_term_without_terminfo,
-         test_sigtstp_sigcont_job_control, test_sigtstp_without_job_control]
+         test_sigtstp_sigcont_job_control, test_sigtstp_without_job_control,
+         test_fatal_signal_restores_terminal]
 
 
 def main():

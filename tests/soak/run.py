@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Soak test of the interactive screen (issue 15): the AddressSanitizer and
+UndefinedBehaviorSanitizer build of memtop, driven in tmux for minutes over
+processes that grow, shrink and come and go, visiting every view.
+
+Two memtops run side by side for SOAK_SECONDS (default 185, `make check`;
+`make soak` runs 1,800):
+  real    the real clock, -d 0.2: the 2 s tier (96 s) fills and wraps about
+          twice in 185 s — the screen used to crash at ~100 s;
+  scaled  MEMTOP_CLOCK_SCALE=60, -d 0.2: 12 s of model time a refresh, so
+          185 s reach 3.1 hours and every tier, the 150 s one (2 hours)
+          included, fills and wraps, with gaps filled as after a pause.
+Around them: a steady leaker (heap), a leaker through mmap with a sawtooth
+(grows and shrinks), a process that warms up and stops, and a churn of
+short-lived processes (a few dozen a second, each a new pid).
+
+A round of keys goes to one memtop, then the other: every sort order (the
+sort keys, < and >, the F6 pick list, I), selection moves and pages, the
+CGROUP column, the theme, the leak filter and a typed filter, pause, the
+detail view of the leaker (every mapping sort, grouping, moves, a few
+refreshes in it), the help screen, and a terminal resize. After every step
+both memtops must be alive (pane alive, process not a zombie or stopped)
+and no sanitizer report may have been written (each memtop's stderr goes to
+a file of the test's own, where the sanitizers write; anything there fails
+the test, with its text). At the end q leaves each with status 0 and
+the terminal restored. Nothing waits a fixed time to decide anything: the
+pacing sleeps only spread the keys over the soak.
+
+Prints "N passed, N failed" last; exit status 1 when anything failed.
+"""
+import glob
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+import run as e2e  # noqa: E402
+import workload  # noqa: E402
+from suite import finish, run_tests  # noqa: E402
+from run import WRAPPER, Tmux, check_restored, has_frame, is_detail_of, rows, show  # noqa: E402
+
+ASAN_MEMTOP = os.path.join(ROOT, "build", "asan", "memtop")
+SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "185"))
+DELAY = "0.2"
+SCALE = "60"
+TAG = "soak%d" % (os.getpid() % 100000)
+CHILDREN = []
+# Every key that sorts the list, and the ones that walk the sort columns.
+SORT_KEYS = ["M", "A", "O", "N", "G", "E", ">", ">", ">", "<", "I", "I"]
+LIST_KEYS = ["Down", "Down", "NPage", "PPage", "Home", "End", "Up", "C", "C", "t"]
+DETAIL_KEYS = ["M", "S", "D", "N", "g", "g", "Down", "NPage", "End", "Home", "j", "k"]
+SIZES = [(120, 40), (80, 24), (200, 50), (60, 15), (120, 40)]
+
+
+class Memtop:
+    """One sanitizer-built memtop in its own tmux session."""
+
+    def __init__(self, tmux, name, env, report_dir):
+        self.name = name
+        # The sanitizers write their reports to stderr (UBSan ignores
+        # log_path when linked with ASan), so stderr goes to a file.
+        wrapper = WRAPPER.replace('"$@";', '"$@" 2>"$SOAK_STDERR";', 1)
+        assert wrapper != WRAPPER
+        env = dict(env, SOAK_STDERR=os.path.join(report_dir, name + ".stderr"))
+        self.pane = tmux.start(command=["sh", "-c", wrapper, "memtop", ASAN_MEMTOP, "-d", DELAY,
+                                        "--readonly"], env=env)
+        self.pid = e2e_pid(self.pane)
+        tmux.memtops.add(self.pid)
+        self.pane.wait("%s: the first frame" % name, lambda s: has_frame(s) and rows(s))
+
+
+def e2e_pid(pane):
+    """The pid of the sanitizer memtop below the pane's shell."""
+    shell = int(pane.info("#{pane_pid}"))
+    deadline = time.monotonic() + e2e.WAIT
+    while time.monotonic() < deadline:
+        parents = {}
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open("/proc/%s/stat" % entry, "rb") as f:
+                    parents[int(entry)] = int(f.read().rsplit(b") ", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+        for pid in parents:
+            up = pid
+            while up in parents and up != shell:
+                up = parents[up]
+            try:
+                if up == shell and os.readlink("/proc/%d/exe" % pid) == os.path.realpath(ASAN_MEMTOP):
+                    return pid
+            except OSError:
+                pass
+        time.sleep(e2e.POLL)
+    raise AssertionError("no memtop under pane %s:\n%s" % (pane.target, show(pane.screen())))
+
+
+def state_of(pid):
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            return f.read().rsplit(b") ", 1)[1][:1].decode()
+    except OSError:
+        return None
+
+
+class Soak:
+    def __init__(self, tmux, report_dir):
+        self.tmux, self.report_dir = tmux, report_dir
+        self.steps = 0
+
+    def check(self, memtops, where):
+        """Both memtops alive, no sanitizer report; fails with the evidence."""
+        self.steps += 1
+        self.check_reports(where)
+        for m in memtops:
+            st = state_of(m.pid)
+            if st is None or st in "ZTX" or m.pane.info("#{pane_dead}") != "0":
+                screen = show(m.pane.screen())
+                self.check_reports(where)       # a report written as it died
+                raise AssertionError("%s memtop %d is %s after %s; screen:\n%s" % (
+                    m.name, m.pid, {None: "gone"}.get(st, st), where, screen))
+
+    def check_reports(self, where):
+        reports = [r for r in sorted(glob.glob(os.path.join(self.report_dir, "*")))
+                   if os.path.getsize(r) > 0]
+        if reports:
+            text = "".join(open(r, errors="replace").read() for r in reports)
+            raise AssertionError("sanitizer report after %s:\n%s" % (where, text[:6000]))
+
+    def settle(self, memtops, where, seconds):
+        """Lets a few refreshes happen, checking all along."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.check(memtops, where)
+            time.sleep(0.1)
+
+    def round(self, memtops, m, rng, leaker_pid, n):
+        p = m.pane
+        where = "round %d on %s" % (n, m.name)
+        for key in rng.sample(SORT_KEYS, 4) + rng.sample(LIST_KEYS, 4):
+            p.keys(key)
+            self.settle(memtops, "%s, key %s" % (where, key), 0.15)
+        # The sort pick list, one entry down.
+        p.keys("F6")
+        p.wait("%s: the sort pick list" % where, lambda s: any("Sort by" in line for line in s))
+        p.keys("Down", "Enter")
+        self.settle(memtops, where + ", F6", 0.3)
+        # The leak filter, then a typed filter that finds the leaker.
+        p.keys("L")
+        self.settle(memtops, where + ", L", 0.3)
+        p.keys("L", "/")
+        p.type(TAG + "lin")
+        p.keys("Enter")
+        p.wait("%s: the filter finds the leaker" % where,
+               lambda s: has_frame(s) and [r[0] for r in rows(s)] == [leaker_pid])
+        # Its detail view: every mapping sort, grouping, moves; a few refreshes.
+        p.keys("Home", "Enter")
+        p.wait("%s: the leaker's detail view" % where, lambda s: is_detail_of(s, leaker_pid))
+        for key in rng.sample(DETAIL_KEYS, 6):
+            p.keys(key)
+            self.settle(memtops, "%s, detail key %s" % (where, key), 0.2)
+        self.settle(memtops, where + ", detail view", 1.0)
+        p.keys("Escape")
+        p.wait("%s: back to the list" % where, has_frame)
+        p.keys("Escape")           # clears the filter
+        # The help screen.
+        p.keys("h")
+        p.wait("%s: the help screen" % where, lambda s: bool(s) and s[0].startswith("memtop ") and s[0].rstrip().endswith("- keys"))
+        self.settle(memtops, where + ", help", 0.5)
+        p.keys("Escape")
+        p.wait("%s: back from help" % where, has_frame)
+        # Pause and resume; a resize.
+        p.keys("Space")
+        self.settle(memtops, where + ", paused", 0.3)
+        p.keys("Space")
+        w, h = SIZES[n % len(SIZES)]
+        self.tmux.run("resize-window", "-t", p.target, "-x", str(w), "-y", str(h))
+        self.settle(memtops, "%s, resized to %dx%d" % (where, w, h), 0.5)
+
+
+def leak(argv0, *shape_args):
+    """A leaker named argv0 (its command line starts with it)."""
+    return workload.Workload([argv0] + list(shape_args), executable=workload.LEAKER, registry=CHILDREN)
+
+
+def churn(seconds):
+    """Short-lived processes, a few dozen a second, for seconds."""
+    script = "end=$(($(date +%%s) + %d)); while [ $(date +%%s) -lt $end ]; do " \
+             "for i in 1 2 3 4 5 6 7 8; do /bin/true & done; wait; sleep 0.2; done" % int(seconds)
+    return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL)
+
+
+def test_screen_soak(tmux):
+    """Both memtops live through SOAK_SECONDS of keys over growing, shrinking
+    and churning processes with no sanitizer report, then quit cleanly."""
+    report_dir = tempfile.mkdtemp(prefix="memtop-soak-reports-")
+    log = "log_path=%s/report:" % report_dir
+    env = {"ASAN_OPTIONS": log + "detect_leaks=1:abort_on_error=0",
+           "UBSAN_OPTIONS": log + "print_stacktrace=1:halt_on_error=1"}
+    leaker = leak(TAG + "lin", "linear", "--rate", "64", "--via", "heap")
+    leak(TAG + "saw", "sawleak", "--rate", "48", "--amp", "4096", "--period", "20")
+    leak(TAG + "warm", "warmup", "--rate", "256")
+    churner = churn(SOAK_SECONDS + 60)
+    try:
+        memtops = [Memtop(tmux, "real", env, report_dir),
+                   Memtop(tmux, "scaled", dict(env, MEMTOP_CLOCK_SCALE=SCALE), report_dir)]
+        soak = Soak(tmux, report_dir)
+        rng = random.Random(15)
+        start, n = time.monotonic(), 0
+        while time.monotonic() - start < SOAK_SECONDS:
+            soak.round(memtops, memtops[n % 2], rng, leaker.pid, n)
+            n += 1
+        print("     %d rounds, %d checks in %.0f s; the scaled memtop saw %.1f hours"
+              % (n, soak.steps, time.monotonic() - start,
+                 (time.monotonic() - start) * float(SCALE) / 3600))
+        for m in memtops:
+            m.pane.keys("Escape", "q")
+            check_restored(m.pane, 0)
+        soak.check([], "quitting")
+    finally:
+        churner.kill()
+        churner.wait()
+    for r in glob.glob(os.path.join(report_dir, "*")):
+        os.unlink(r)
+    os.rmdir(report_dir)
+
+
+TESTS = [test_screen_soak]
+
+
+def main():
+    for path in (ASAN_MEMTOP, workload.LEAKER):
+        if not os.access(path, os.X_OK):
+            print("%s is missing; run make build/asan/memtop build/workloads/leaker" % path)
+            return 1
+    start_all = time.monotonic()
+    tmux = Tmux()
+    try:
+        passed, failed = run_tests(TESTS, lambda test: test(tmux), sys.argv[1:])
+    finally:
+        for child in list(CHILDREN):
+            child.stop()
+        tmux.kill()
+    return finish("soak", start_all, passed, failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
