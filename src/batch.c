@@ -137,7 +137,14 @@ int batch_run(const struct options *opts)
 		}
 		out.elapsed_s = last_mono < 0 ? -1 : snap.sys.mono_time - last_mono;
 		last_mono = snap.sys.mono_time;
-		output_write(stdout, opts->format, &out);
+		// A tick that cannot be written ends the run at once: no more
+		// sampling for output that is lost (EPIPE, ENOSPC, a closed stdout).
+		int werr = output_write(stdout, opts->format, &out);
+
+		if (werr) {
+			status = -werr;
+			break;
+		}
 		if (opts->count && tick + 1 >= (unsigned long)opts->count)
 			break;
 		wait_next_tick(&deadline, opts->interval_s);

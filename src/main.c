@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "config.h"
 #include "leak.h"
+#include "output.h"
 #include "rc.h"
 #include "smapsdump.h"
 
@@ -45,11 +46,11 @@ int main(int argc, char **argv)
 	case CLI_HELP:
 		fputs(cli_usage, stdout);
 		cli_free(&opts);
-		return 0;
+		return output_close(stdout, 0, stderr);
 	case CLI_VERSION:
 		printf("memtop %s\n", MEMTOP_VERSION);
 		cli_free(&opts);
-		return 0;
+		return output_close(stdout, 0, stderr);
 	case CLI_ERROR:
 		fprintf(stderr, "memtop: %s\n%s", err, cli_usage);
 		cli_free(&opts);
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
 	if (opts.list_themes) {
 		status = list_themes();
 		cli_free(&opts);
-		return status;
+		return output_close(stdout, status, stderr);
 	}
 	// The rc file's settings, under the command line's.
 	struct rc_settings rc;
@@ -74,5 +75,7 @@ int main(int argc, char **argv)
 	else
 		status = opts.batch ? batch_run(&opts) : app_run(&opts, &rc_report);
 	cli_free(&opts);
-	return status;
+	// Every way out that wrote to stdout ends here: a write error, found now or
+	// by a mode (status -errno), is reported once, as one line.
+	return output_close(stdout, status, stderr);
 }

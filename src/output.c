@@ -1,6 +1,7 @@
 /* output.c — batch formats: JSON Lines, CSV and a top-like table. */
 #include "output.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -300,11 +301,40 @@ void output_table(FILE *f, const struct output_tick *t)
 	fflush(f);
 }
 
-void output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
+int output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
 {
+	// Sampling leaves errno set (processes vanish); a failure must be named
+	// by this tick's write, not by that.
+	errno = 0;
 	switch (fmt) {
 	case FORMAT_JSON: output_json(f, t); break;
 	case FORMAT_CSV: output_csv(f, t); break;
 	case FORMAT_TABLE: output_table(f, t); break;
 	}
+	return output_flush(f);
+}
+
+int output_flush(FILE *f)
+{
+	if (fflush(f) != EOF && !ferror(f))
+		return 0;
+	return errno ? errno : EIO;
+}
+
+int output_close(FILE *f, int status, FILE *msgs)
+{
+	int err = status < 0 ? -status : 0;
+
+	if (!err)
+		err = output_flush(f);
+	// The flush left nothing pending, so EBADF here means that f was closed
+	// before memtop started and nothing was written to it (gnulib's
+	// close_stdout lets that pass too).
+	if (fclose(f) == EOF && !err && errno != EBADF)
+		err = errno;
+	if (!err)
+		return status;
+	if (err != EPIPE)           // the reader has gone: as quiet as SIGPIPE
+		fprintf(msgs, "memtop: write error: %s\n", strerror(err));
+	return 1;
 }

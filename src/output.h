@@ -4,6 +4,10 @@
  * model are already sanitised, and these writers add only format escaping
  * (JSON string escapes, RFC 4180 quoting). Sizes are KiB; a value memtop
  * does not have is null in JSON and an empty field in CSV.
+ *
+ * Write errors: output_write and output_flush return 0 or the errno of the
+ * failed write, and print nothing; output_close, at the end of the program,
+ * prints the one "write error" line and gives the exit status.
  */
 #ifndef MEMTOP_OUTPUT_H
 #define MEMTOP_OUTPUT_H
@@ -30,8 +34,21 @@ void output_json(FILE *f, const struct output_tick *t);
 void output_csv(FILE *f, const struct output_tick *t);
 void output_table(FILE *f, const struct output_tick *t);
 
-/* Dispatches on the format. */
-void output_write(FILE *f, enum output_format fmt, const struct output_tick *t);
+/* Dispatches on the format; returns 0, or the errno of a failed write of
+ * this tick (f's error flag stays set). */
+int output_write(FILE *f, enum output_format fmt, const struct output_tick *t);
+
+/* Flushes f; returns 0, or the errno of the write that failed (EIO when f
+ * failed earlier and that errno is gone). Clear errno before writing. */
+int output_flush(FILE *f);
+
+/* Flushes and closes f (stdout) at the end of the program and returns the
+ * exit status: status when all went well; 1 after a write error, either
+ * status = -errno from a mode that stopped on one or an error found now.
+ * A write error is one line on msgs, "memtop: write error: REASON", except
+ * EPIPE (the reader has gone), which ends quietly. A closed f with nothing
+ * written to it is not an error. */
+int output_close(FILE *f, int status, FILE *msgs);
 
 /* Writes s as a JSON string literal (with quotes). */
 void output_json_string(FILE *f, const char *s);

@@ -177,13 +177,14 @@ int smapsdump_run(const struct options *opts)
 		const char *comm = snap.procs[0]->comm;
 		const struct smaps_map *rollup = d.have_rollup ? &d.rollup.maps[0] : NULL;
 
+		errno = 0;              // a write error is named by the write's errno
 		if (opts->format == FORMAT_JSON)
 			smapsdump_json(stdout, pid, comm, &t, rollup, &d.cg);
 		else if (opts->format == FORMAT_CSV)
 			smapsdump_csv(stdout, &t);
 		else
 			smapsdump_table(stdout, pid, comm, &t, rollup);
-		status = 0;
+		status = -output_flush(stdout);
 	}
 	maptable_free(&t);
 	proc_detail_free(&d);

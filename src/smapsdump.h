@@ -2,7 +2,8 @@
  * table, JSON or CSV; the same rows the detail view shows.
  *
  * Contract: returns the exit status: 0, or 1 (with a message on stderr) when
- * the process does not exist or its smaps cannot be read.
+ * the process does not exist or its smaps cannot be read, or -errno (and no
+ * message: output_close reports it) when stdout could not be written.
  */
 #ifndef MEMTOP_SMAPSDUMP_H
 #define MEMTOP_SMAPSDUMP_H

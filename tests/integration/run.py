@@ -301,6 +301,96 @@ def test_no_batch_flag(memtop):
     assert rc == 2 and "use -b" in err
 
 
+# --- write errors on stdout -------------------------------------------------
+
+FORMATS = ("table", "json", "csv")
+ENOSPC_LINE = "memtop: write error: No space left on device"
+EBADF_LINE = "memtop: write error: Bad file descriptor"
+ENDLESS = 10      # seconds: only detects a run that never ends, not a speed check
+
+
+def run_memtop_into(binary, args, stdout):
+    """Runs memtop with stdout going to `stdout` (a file, or None for a closed
+    descriptor: `exec memtop ... >&-`); returns (exit code, stderr lines).
+    A run that is still going after ENDLESS seconds fails the test."""
+    env = dict(os.environ, LC_ALL="C.UTF-8", **SAN_ENV)     # strerror in English
+    if stdout is None:
+        cmd, out = ["sh", "-c", 'exec "$0" "$@" >&-', binary] + args, subprocess.DEVNULL
+    else:
+        cmd, out = [binary] + args, stdout
+    try:
+        p = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, timeout=ENDLESS, env=env)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("%r: still running after %d s" % (args, ENDLESS))
+    return p.returncode, p.stderr.decode("utf-8", "replace").splitlines()
+
+
+def check_write_error(binary, args, stdout, line):
+    rc, err = run_memtop_into(binary, args, stdout)
+    assert rc == 1, "%r: exit %d, want 1; stderr %r" % (args, rc, err)
+    assert err == [line], "%r: stderr %r, want exactly %r" % (args, err, line)
+
+
+def test_write_error_full_disk(memtop):
+    """Batch output to /dev/full: one line naming ENOSPC and exit 1. With -p
+    a sample fits in stdio's buffer (it fails at the flush); the whole
+    machine's does not (it fails while being written). An endless run at
+    -d 30 ends at its first sample, not at the second or never."""
+    with open("/dev/full", "w") as full:
+        for fmt in FORMATS:
+            for pids in ([], ["-p", str(os.getpid())]):
+                check_write_error(memtop, ["-b", "-n", "2", "-d", "0.1", "--format", fmt] + pids,
+                                  full, ENOSPC_LINE)
+        check_write_error(memtop, ["-b", "-d", "30", "--format", "json"], full, ENOSPC_LINE)
+
+
+def test_write_error_stdout_closed(memtop):
+    """Batch output with stdout closed (>&-): one line naming EBADF, exit 1;
+    nothing written and nothing to say is still quiet."""
+    for fmt in FORMATS:
+        check_write_error(memtop, ["-b", "-n", "2", "-d", "0.1", "--format", fmt], None, EBADF_LINE)
+    check_write_error(memtop, ["-b", "-d", "30"], None, EBADF_LINE)
+    check_write_error(memtop, ["--help"], None, EBADF_LINE)
+    rc, err = run_memtop_into(memtop, ["-b", "-n", "1", "-p", "2147483646"], None)
+    assert rc == 1 and err == ["memtop: none of the given processes exists"], (rc, err)
+
+
+def test_write_error_smaps_help_version_themes(memtop):
+    """--smaps in each format, --help, --version and --list-themes to
+    /dev/full: one line naming ENOSPC, exit 1."""
+    with open("/dev/full", "w") as full:
+        for fmt in FORMATS:
+            check_write_error(memtop, ["--smaps", str(os.getpid()), "--format", fmt], full,
+                              ENOSPC_LINE)
+        for args in (["--help"], ["--version"], ["--list-themes"]):
+            check_write_error(memtop, args, full, ENOSPC_LINE)
+
+
+def test_write_error_reader_gone(memtop):
+    """`memtop -b | head -1`, endless: the reader takes one line and leaves.
+    With SIGPIPE ignored (trap '' PIPE, as under many supervisors) memtop ends
+    with status 1 and no message (EXIT STATUS in memtop.1) instead of writing
+    into the broken pipe forever; with SIGPIPE at its default, SIGPIPE kills it."""
+    env = dict(os.environ, LC_ALL="C.UTF-8", **SAN_ENV)
+    for trap, fmt in [("trap '' PIPE; ", f) for f in FORMATS] + [("", "json")]:
+        m = subprocess.Popen(["sh", "-c", trap + 'exec "$0" -b -d 0.1 --format ' + fmt, memtop],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        m.stdout.readline()
+        m.stdout.close()
+        try:
+            rc = m.wait(ENDLESS)
+        except subprocess.TimeoutExpired:
+            m.kill()
+            m.wait()
+            raise AssertionError("%r: still running %d s after its reader left" % (trap + fmt, ENDLESS))
+        finally:
+            err = m.stderr.read().decode("utf-8", "replace")
+            m.stderr.close()
+        want = 1 if trap else -signal.SIGPIPE
+        assert rc == want, "%r: exit %d, want %d; stderr %r" % (trap + fmt, rc, want, err)
+        assert err == "", "%r: stderr %r" % (trap + fmt, err)
+
+
 # --- memtop --smaps PID ------------------------------------------------------
 
 SMAPS_SIZES = ("size_kb", "rss_kb", "pss_kb", "private_dirty_kb", "anonymous_kb", "swap_kb")

@@ -2,8 +2,10 @@
  * snapshot and proctable, written to an open_memstream FILE*. */
 #include "fixture.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "output.h"
 
@@ -661,6 +663,138 @@ static void test_write_dispatches(void **state)
 	proctable_free(&w.table);
 }
 
+/* ---- write errors ---- */
+
+// Opens /dev/full for writing: every write to it fails with ENOSPC.
+static FILE *open_full(void)
+{
+	FILE *f = fopen("/dev/full", "w");
+
+	if (!f)
+		fail_msg("cannot open /dev/full: %s", strerror(errno));
+	return f;
+}
+
+// A stream whose descriptor is closed beneath it, as stdout is after >&-.
+static FILE *open_closed(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	if (!f)
+		fail_msg("cannot open /dev/null: %s", strerror(errno));
+	close(fd);
+	return f;
+}
+
+// Runs output_close on f and returns its exit status; *msgs gets what it printed.
+static int close_into(FILE *f, int status, struct capture *msgs)
+{
+	int rc;
+
+	capture_open(msgs);
+	rc = output_close(f, status, msgs->f);
+	capture_close(msgs);
+	return rc;
+}
+
+static void test_write_returns_the_write_error(void **state)
+{
+	static const enum output_format fmts[] = { FORMAT_JSON, FORMAT_CSV, FORMAT_TABLE };
+	struct world w;
+
+	(void)state;
+	world_init(&w, true);
+	for (size_t i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+		FILE *full = open_full();
+		struct capture c;
+
+		errno = ENOENT;         // left over from sampling: must not be the answer
+		assert_int_equal(output_write(full, fmts[i], &w.tick), ENOSPC);
+		assert_true(ferror(full));
+		fclose(full);
+		capture_open(&c);
+		assert_int_equal(output_write(c.f, fmts[i], &w.tick), 0);
+		capture_close(&c);
+		capture_free(&c);
+	}
+	proctable_free(&w.table);
+}
+
+static void test_flush(void **state)
+{
+	FILE *full = open_full();
+	struct capture c;
+
+	(void)state;
+	capture_open(&c);
+	fputs("fine", c.f);
+	assert_int_equal(output_flush(c.f), 0);
+	capture_close(&c);
+	assert_string_equal(c.text, "fine");
+	capture_free(&c);
+	errno = 0;
+	fputs("lost", full);
+	assert_int_equal(output_flush(full), ENOSPC);
+	fclose(full);
+}
+
+static void test_close_reports_one_line(void **state)
+{
+	struct capture msgs;
+	FILE *f = open_full();
+
+	(void)state;
+	// Pending output that cannot be written, found at the end.
+	fputs("memtop 0.1.0\n", f);
+	assert_int_equal(close_into(f, 0, &msgs), 1);
+	assert_string_equal(msgs.text, "memtop: write error: No space left on device\n");
+	capture_free(&msgs);
+	// A mode that stopped on a write error already: reported, not looked for again.
+	f = open_full();
+	fputs("more", f);
+	assert_int_equal(close_into(f, -ENOSPC, &msgs), 1);
+	assert_string_equal(msgs.text, "memtop: write error: No space left on device\n");
+	capture_free(&msgs);
+	// stdout closed (>&-) and written to.
+	f = open_closed();
+	fputs("Usage: memtop\n", f);
+	assert_int_equal(close_into(f, 0, &msgs), 1);
+	assert_string_equal(msgs.text, "memtop: write error: Bad file descriptor\n");
+	capture_free(&msgs);
+}
+
+static void test_close_quiet_cases(void **state)
+{
+	struct capture msgs;
+	FILE *f;
+
+	(void)state;
+	// The reader of the pipe has gone: status 1, nothing said.
+	f = open_full();
+	assert_int_equal(close_into(f, -EPIPE, &msgs), 1);
+	assert_string_equal(msgs.text, "");
+	capture_free(&msgs);
+	// Everything written: the mode's status, whatever it is.
+	for (int status = 0; status <= 3; status++) {
+		f = fopen("/dev/null", "w");
+		assert_non_null(f);
+		fputs("sample\n", f);
+		assert_int_equal(close_into(f, status, &msgs), status);
+		assert_string_equal(msgs.text, "");
+		capture_free(&msgs);
+	}
+	// stdout closed but never written to (an error went to stderr instead).
+	f = open_closed();
+	assert_int_equal(close_into(f, 1, &msgs), 1);
+	assert_string_equal(msgs.text, "");
+	capture_free(&msgs);
+	f = open_closed();
+	assert_int_equal(close_into(f, 0, &msgs), 0);
+	assert_string_equal(msgs.text, "");
+	capture_free(&msgs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +812,10 @@ int main(void)
 		cmocka_unit_test(test_table_without_meminfo_or_psi),
 		cmocka_unit_test(test_table_empty),
 		cmocka_unit_test(test_write_dispatches),
+		cmocka_unit_test(test_write_returns_the_write_error),
+		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_close_reports_one_line),
+		cmocka_unit_test(test_close_quiet_cases),
 	};
 
 	// The table prints local time; pin it so the expected text is fixed.
