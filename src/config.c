@@ -15,6 +15,7 @@
 #endif
 
 #define REPORT_ECHO_MAX 10         // lines echoed per file; the rest are counted
+#define CONFIG_LINKS_MAX 40        // symbolic links W follows to the rc file, as Linux does
 
 // Generated from themes/default.theme and themes/mono.theme by the Makefile.
 extern const char builtin_theme_default[], builtin_theme_mono[];
@@ -187,19 +188,164 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+// The directory part of path (everything before its last '/'; "." for none).
+static void dir_of(const char *path, char *out, size_t cap)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, cap, ".");
+	else if (slash == path)
+		snprintf(out, cap, "/");
+	else
+		snprintf(out, cap, "%.*s", (int)(slash - path), path);
+}
+
+// Follows path through symbolic links (relative ones from their own
+// directory) to the file to replace, into target (PATH_MAX bytes): 1 when
+// it exists (its lstat in st), 0 when it does not but its directory does,
+// -1 with the reason in err.
+static int resolve_links(const char *path, char *target, struct stat *st, char *err, size_t errlen)
+{
+	char link[PATH_MAX], dir[PATH_MAX], next[2 * PATH_MAX];
+	const char *base;
+
+	snprintf(target, PATH_MAX, "%s", path);
+	for (int hops = 0;; hops++) {
+		ssize_t n;
+
+		if (lstat(target, st) < 0) {
+			if (errno != ENOENT)
+				break;
+			dir_of(target, dir, sizeof dir);
+			if (hops && (stat(dir, st) < 0 || !S_ISDIR(st->st_mode))) {
+				snprintf(err, errlen, "cannot write %s: it links to %s, in a directory "
+					 "that does not exist", path, target);
+				return -1;
+			}
+			return 0;
+		}
+		if (!S_ISLNK(st->st_mode))
+			return 1;
+		if (hops == CONFIG_LINKS_MAX) {
+			snprintf(err, errlen, "cannot write %s: %s (over %d links)", path,
+				 strerror(ELOOP), CONFIG_LINKS_MAX);
+			return -1;
+		}
+		n = readlink(target, link, sizeof link - 1);
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		dir_of(target, dir, sizeof dir);
+		if (link[0] == '/')
+			snprintf(next, sizeof next, "%s", link);
+		else
+			snprintf(next, sizeof next, "%s/%s", dir, link);
+		// Messages name the real folder, not ".../memtop/../dotfiles".
+		base = strrchr(next, '/') + 1;
+		dir_of(next, dir, sizeof dir);
+		if (realpath(dir, link) && snprintf(dir, sizeof dir, "%s/%s", strcmp(link, "/") ? link : "",
+						    base) < (int)sizeof dir)
+			memcpy(next, dir, strlen(dir) + 1);
+		n = (ssize_t)strlen(next);
+		if (n >= PATH_MAX) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		memcpy(target, next, (size_t)n + 1);
+	}
+	snprintf(err, errlen, "cannot write %s: %s", target, strerror(errno));
+	return -1;
+}
+
+// Gives the temporary file fd the old file's owner and mode, or a new
+// file's mode: 0644 under the umask. 0, or -errno with what failed in *what.
+static int keep_owner_mode(int fd, const struct stat *old, const char **what)
+{
+	struct stat now;
+	mode_t mask;
+
+	*what = "set the mode of";
+	if (!old) {
+		mask = umask(0);          // reading the umask sets it; memtop has one thread
+		umask(mask);
+		return fchmod(fd, 0644 & ~mask) < 0 ? -errno : 0;
+	}
+	if (fstat(fd, &now) < 0)
+		return -errno;
+	*what = "keep the owner of";
+	// Only root may give a file away; a user who is not in the old file's
+	// group may still write the file that is theirs, in their own group.
+	if ((now.st_uid != old->st_uid || now.st_gid != old->st_gid) &&
+	    fchown(fd, old->st_uid, old->st_gid) < 0 &&
+	    !(errno == EPERM && geteuid() != 0 && now.st_uid == old->st_uid))
+		return -errno;
+	*what = "set the mode of";
+	return fchmod(fd, old->st_mode & 07777) < 0 ? -errno : 0;
+}
+
+// Replaces target with text whole or not at all: written to a temporary file
+// in target's directory, given the old file's owner and mode (old NULL: a
+// new file), flushed, renamed over it. 0, or -1 with the reason in err, the
+// old file untouched and the temporary file removed.
+static int replace_file(const char *target, const struct stat *old, const char *text, size_t len,
+			char *err, size_t errlen)
+{
+	char tmp[PATH_MAX + 16], dir[PATH_MAX];
+	const char *what = "write";
+	int fd, rc;
+
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", target);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		dir_of(target, dir, sizeof dir);
+		snprintf(err, errlen, "cannot write in %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	rc = keep_owner_mode(fd, old, &what);
+	if (rc == 0) {
+		what = "write";
+		rc = write_all(fd, text, len);
+	}
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, target) < 0)
+		rc = -errno;
+	if (rc < 0) {
+		unlink(tmp);
+		snprintf(err, errlen, "cannot %s %s: %s", what, target, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+// Says why the old rc file could not be read; W does not replace a file it
+// could not keep the contents of.
+static void read_error(const char *target, int rc, char *err, size_t errlen)
+{
+	if (rc == -EFBIG)
+		snprintf(err, errlen, "cannot write %s: file too large (over 64 KiB)", target);
+	else if (rc == -EISDIR)
+		snprintf(err, errlen, "cannot write %s: %s", target, strerror(EISDIR));
+	else if (rc == -EINVAL)
+		snprintf(err, errlen, "cannot write %s: not a regular file", target);
+	else
+		snprintf(err, errlen, "cannot read %s: %s", target, strerror(-rc));
+}
+
 int config_write_rc(const struct rc_settings *s, char *path, size_t pathlen, char *err,
 		    size_t errlen)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 16], text[2048];
-	size_t len = rc_format(s, text, sizeof text);
-	int fd, rc;
+	char dir[PATH_MAX], target[PATH_MAX], *old = NULL, *text;
+	size_t oldlen = 0, len = 0, cap;
+	const char *why;
+	struct stat st;
+	int rc, exists;
 
 	if (config_dir(dir, sizeof dir) < 0 || config_rc_path(path, pathlen) < 0) {
 		snprintf(err, errlen, "no place for settings: set HOME or XDG_CONFIG_HOME");
-		return -1;
-	}
-	if (!len) {
-		snprintf(err, errlen, "settings too long to write");
 		return -1;
 	}
 	rc = make_dirs(dir);
@@ -207,27 +353,25 @@ int config_write_rc(const struct rc_settings *s, char *path, size_t pathlen, cha
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-rc));
 		return -1;
 	}
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write in %s: %s", dir, strerror(errno));
+	exists = resolve_links(path, target, &st, err, errlen);
+	if (exists < 0)
+		return -1;
+	if (exists && (rc = read_file(target, &old, &oldlen)) < 0) {
+		read_error(target, rc, err, errlen);
 		return -1;
 	}
-	// The new file appears whole or not at all: written and flushed under a
-	// temporary name, then renamed over the old one.
-	rc = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, text, len);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
-		return -1;
-	}
-	return 0;
+	// Room for the old text, every key appended and every value grown.
+	cap = oldlen + 4096;
+	text = malloc(cap);
+	why = !text ? strerror(ENOMEM) : rc_update(old ? old : "", oldlen, s, text, cap, &len);
+	free(old);
+	if (!why && len > CONFIG_FILE_MAX)
+		why = "it would be over 64 KiB";
+	rc = why ? -1 : replace_file(target, exists ? &st : NULL, text, len, err, errlen);
+	if (why)
+		snprintf(err, errlen, "cannot write %s: %s", target, why);
+	free(text);
+	return rc;
 }
 
 /* ---- themes ------------------------------------------------------------- */

@@ -37,8 +37,13 @@ struct config_report {
  * Returns 1 when a file was read, 0 when there is none, -1 when it could
  * not be read (reported). */
 int config_load_rc(struct rc_settings *s, struct config_report *rep);
-/* Writes s to the rc file through a temporary file and rename(2), creating
- * the directory. 0, or -1 with the reason in err. The path goes to path. */
+/* Writes s into the rc file (rc_update: its comments, unknown keys and bad
+ * lines stay), creating the directory. A symbolic link is followed (up to 40
+ * of them, a dangling one too) and its target replaced, the link kept: the
+ * text goes to a temporary file in the target's directory with the old
+ * file's mode and owner (new: 0644 under the umask), flushed, then
+ * rename(2)d over it. 0, or -1 with the reason in err and the old file as
+ * it was. The rc path (the link's, not the target's) goes to path. */
 int config_write_rc(const struct rc_settings *s, char *path, size_t pathlen, char *err,
 		    size_t errlen);
 /* The rc file's path; -1 when neither XDG_CONFIG_HOME nor HOME is set. */

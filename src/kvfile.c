@@ -35,8 +35,7 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return need;
 }
 
-// True when the n bytes at s are text: valid UTF-8 without NUL bytes.
-static bool is_text(const char *s, size_t n)
+bool kvfile_is_text(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
@@ -65,36 +64,60 @@ static const char *trim(const char *s, size_t *n)
 	return s;
 }
 
+// A line's key and value, trimmed: NULL when the line is a setting or a
+// comment or blank line (*kn == 0), else the reason it is neither.
+static const char *split_line(const char *s, size_t n, const char **k, size_t *kn,
+			      const char **v, size_t *vn)
+{
+	const char *eq;
+	size_t content = n;
+
+	*kn = *vn = 0;
+	// Comments are whole lines: a value may hold '#' ("#rrggbb").
+	s = trim(s, &content);
+	if (!content || s[0] == '#')
+		return NULL;
+	eq = memchr(s, '=', content);
+	if (!eq)
+		return "expected 'key = value'";
+	*kn = (size_t)(eq - s);
+	*vn = content - *kn - 1;
+	*k = trim(s, kn);
+	*v = trim(eq + 1, vn);
+	if (!*kn)
+		return "missing key before '='";
+	if (!*vn)
+		return "missing value after '='";
+	return NULL;
+}
+
+bool kvfile_value_span(const char *s, size_t n, size_t *off, size_t *vlen)
+{
+	const char *k, *v;
+	size_t kn, vn;
+
+	if (split_line(s, n, &k, &kn, &v, &vn) || !kn)
+		return false;
+	*off = (size_t)(v - s);
+	*vlen = vn;
+	return true;
+}
+
 // Handles one line (without its newline); returns the problems it reported.
 static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_fn on_pair,
 			   void *pair_ctx, kvfile_error_fn on_error, void *err_ctx)
 {
 	char key[KVFILE_LINE_MAX + 1], value[KVFILE_LINE_MAX + 1];
-	const char *eq, *k, *v;
-	size_t kn, vn, content = n;
-	const char *reason;
+	const char *k = NULL, *v = NULL;
+	size_t kn, vn;
+	const char *reason = split_line(s, n, &k, &kn, &v, &vn);
 
-	// Comments are whole lines: a value may hold '#' ("#rrggbb").
-	s = trim(s, &content);
-	if (!content || s[0] == '#')
+	if (reason) {
+		on_error(err_ctx, line, reason);
+		return 1;
+	}
+	if (!kn)
 		return 0;
-	eq = memchr(s, '=', content);
-	if (!eq) {
-		on_error(err_ctx, line, "expected 'key = value'");
-		return 1;
-	}
-	kn = (size_t)(eq - s);
-	vn = content - kn - 1;
-	k = trim(s, &kn);
-	v = trim(eq + 1, &vn);
-	if (!kn) {
-		on_error(err_ctx, line, "missing key before '='");
-		return 1;
-	}
-	if (!vn) {
-		on_error(err_ctx, line, "missing value after '='");
-		return 1;
-	}
 	memcpy(key, k, kn);
 	key[kn] = '\0';
 	memcpy(value, v, vn);
@@ -119,7 +142,7 @@ unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair, void 
 		size_t content = n && buf[pos + n - 1] == '\r' ? n - 1 : n;   // CRLF files
 
 		line++;
-		if (!is_text(buf + pos, n)) {
+		if (!kvfile_is_text(buf + pos, n)) {
 			on_error(err_ctx, line, "not a text file (binary data or invalid UTF-8); "
 				 "ignoring the rest");
 			return problems + 1;

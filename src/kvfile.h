@@ -11,11 +11,13 @@
  * (with err_ctx) and skipped. Text that is not text (a NUL byte or invalid UTF-8) is
  * reported once, at its line, and ends the walk: the rest of a binary file
  * would only repeat the complaint. Returns the number of problems reported
- * (by kvfile and by on_pair together).
+ * (by kvfile and by on_pair together). kvfile_value_span and kvfile_is_text
+ * expose the same rules for code that rewrites a file line by line.
  */
 #ifndef MEMTOP_KVFILE_H
 #define MEMTOP_KVFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define KVFILE_LINE_MAX 512
@@ -28,5 +30,13 @@ typedef void (*kvfile_error_fn)(void *ctx, unsigned line, const char *reason);
 
 unsigned kvfile_parse(const char *buf, size_t len, kvfile_pair_fn on_pair, void *pair_ctx,
 		      kvfile_error_fn on_error, void *err_ctx);
+/* Finds the value in one line of n bytes (without its newline): true with
+ * its offset and length when the line is a setting kvfile_parse would pass
+ * on (a comment, a blank line, a line without '=', an empty key or value:
+ * false). What lies around the value is the key, the '=' and blanks. */
+bool kvfile_value_span(const char *s, size_t n, size_t *off, size_t *vlen);
+/* True when the n bytes at s are text kvfile_parse reads on: valid UTF-8
+ * without NUL bytes. */
+bool kvfile_is_text(const char *s, size_t n);
 
 #endif

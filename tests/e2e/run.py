@@ -1255,8 +1255,8 @@ def test_write_settings_then_restart_keeps_them(tmux):
 
 
 def test_write_settings_asks_before_overwriting_a_broken_file(tmux):
-    """A memtoprc with a bad line is reported (file:line) and W overwrites it
-    only when pressed a second time."""
+    """A memtoprc with a bad line is reported (file:line) and W writes it
+    only when pressed a second time, keeping the bad line as it was."""
     with tempfile.TemporaryDirectory(prefix="memtop-e2e-w-") as home:
         os.makedirs(os.path.join(home, "memtop"))
         rc = os.path.join(home, "memtop", "memtoprc")
@@ -1274,7 +1274,34 @@ def test_write_settings_asks_before_overwriting_a_broken_file(tmux):
             p.wait("then writes", lambda s: "settings written to" in status(s))
         with open(rc) as f:
             text = f.read()
-        assert "sort = pid\n" in text and "colour" not in text, text
+        assert text.startswith("sort = pid\ncolour = yes\n") and "\ninterval = " in text, text
+
+
+def test_write_settings_through_a_symlink(tmux):
+    """W on a memtoprc that is a symbolic link (a dotfiles manager's) writes
+    its target, keeps the link, the target's comment and its mode."""
+    with tempfile.TemporaryDirectory(prefix="memtop-e2e-w-") as home:
+        os.makedirs(os.path.join(home, "memtop"))
+        os.makedirs(os.path.join(home, "dotfiles"))
+        rc = os.path.join(home, "memtop", "memtoprc")
+        target = os.path.join(home, "dotfiles", "memtoprc")
+        with open(target, "w") as f:
+            f.write("# mine\nsort = pid\n")
+        os.chmod(target, 0o600)
+        os.symlink("../dotfiles/memtoprc", rc)
+        with Session(tmux, ("-d", DELAY), env={"XDG_CONFIG_HOME": home}) as p:
+            p.wait("the linked file applies", lambda s: has_frame(s) and "Sort: pid" in status(s))
+            p.keys("G")
+            p.wait("sorted by growth", lambda s: "Sort: growth" in status(s))
+            p.keys("W")
+            p.wait("written", lambda s: "settings written to %s" % rc in status(s))
+        assert os.readlink(rc) == "../dotfiles/memtoprc", "the link was replaced"
+        with open(target) as f:
+            text = f.read()
+        assert text.startswith("# mine\nsort = growth\n"), text
+        assert os.stat(target).st_mode & 0o7777 == 0o600, oct(os.stat(target).st_mode)
+        assert sorted(os.listdir(os.path.dirname(target))) == ["memtoprc"], \
+            "temporary files left: %s" % os.listdir(os.path.dirname(target))
 
 
 # --- signals -------------------------------------------------------------------------
@@ -1359,6 +1386,7 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,
          test_write_settings_then_restart_keeps_them,
          test_write_settings_asks_before_overwriting_a_broken_file,
+         test_write_settings_through_a_symlink,
          test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing,
          test_burst_names_follow_without_waiting_for_a_tick]
 

@@ -1,13 +1,18 @@
 /* test_config.c — memtop's files on disk: the rc path, writing the rc file
- * atomically and reading it back, "PATH:LINE: reason" reports, and finding,
+ * atomically and reading it back, writing it through symbolic links with its
+ * lines, mode and owner kept, "PATH:LINE: reason" reports, and finding,
  * loading, refusing and listing theme files. Each test runs with
  * XDG_CONFIG_HOME set to a fresh temporary directory, removed afterwards. */
 #include "fixture.h"
 
 #include <dirent.h>
 #include <ftw.h>
+#include <grp.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "columns.h"
@@ -275,7 +280,7 @@ static void test_write_fails_when_dir_is_a_file(void **state)
 	assert_string_equal(names, "memtop");
 }
 
-// When the rename fails (a directory in the rc's place), the temporary file is removed.
+// A directory in the rc's place: an error naming it, and no temporary file left.
 static void test_write_fails_cleanly_on_rename(void **state)
 {
 	struct env *e = *state;
@@ -435,6 +440,463 @@ static void test_load_rc_unreadable(void **state)
 	assert_int_equal(rep.count, 0);
 	assert_int_equal(s.have, RC_HAVE_SORT);
 	assert_int_equal(s.sort_key, SORT_PID);
+	free(big);
+}
+
+/* ---- W through links, keeping the file's lines, mode and owner ------------ */
+
+#define NOBODY 65534               // the uid and gid the root-only tests give files to
+
+// The settings rc/hand_edited.written holds (test_rc.c tests the text itself).
+static const struct rc_settings edited = {
+	.have = RC_HAVE_INTERVAL | RC_HAVE_SORT | RC_HAVE_ORDER | RC_HAVE_THEME |
+		RC_HAVE_COLUMNS | RC_HAVE_SENSITIVITY | RC_HAVE_READONLY,
+	.interval_s = 2.5, .sort_key = SORT_GROWTH, .descending = true, .theme = "dracula",
+	.columns = COLUMN_BIT(COL_PID) | COLUMN_BIT(COL_RSS) | COLUMN_BIT(COL_DELTA) |
+		   COLUMN_BIT(COL_COMMAND),
+	.sensitivity = LEAK_SENS_HIGH,
+};
+
+static void make_link(const char *target, const char *link)
+{
+	if (symlink(target, link) < 0)
+		fail_msg("symlink %s -> %s: %s", link, target, strerror(errno));
+}
+
+// Copies fixture rel to path.
+static void put_fixture(const char *rel, const char *path)
+{
+	size_t len;
+	char *text = fixture_read(rel, &len);
+
+	write_file(path, text, len);
+	free(text);
+}
+
+// Fails unless the file at path holds exactly fixture rel.
+static void assert_file_is_fixture(const char *path, const char *rel)
+{
+	size_t len, wantlen;
+	char *got = fixture_read(path, &len), *want = fixture_read(rel, &wantlen);
+
+	if (len != wantlen || memcmp(got, want, len) != 0)
+		fail_msg("%s:\n%.*s\nwant %s:\n%.*s", path, (int)len, got, rel, (int)wantlen, want);
+	free(got);
+	free(want);
+}
+
+// Fails unless link is still a symbolic link holding target.
+static void assert_link(const char *link, const char *target)
+{
+	char got[PATH_MAX];
+	ssize_t n = readlink(link, got, sizeof got - 1);
+
+	if (n < 0)
+		fail_msg("%s is no longer a symbolic link: %s", link, strerror(errno));
+	got[n] = '\0';
+	assert_string_equal(got, target);
+}
+
+// Fails unless dir holds exactly names (sorted, space-separated).
+static void assert_dir(const char *dir, const char *names)
+{
+	char got[1024];
+
+	list_dir(dir, got, sizeof got);
+	if (strcmp(got, names) != 0)
+		fail_msg("%s holds '%s', want '%s'", dir, got, names);
+}
+
+// Makes $XDG_CONFIG_HOME/NAME for each name given (NULL-terminated).
+static void make_dirs_in(const struct env *e, ...)
+{
+	char dir[PATH_MAX];
+	const char *name;
+	va_list ap;
+
+	va_start(ap, e);
+	while ((name = va_arg(ap, const char *))) {
+		path_fmt(dir, "%s/%s", e->dir, name);
+		make_dir(dir);
+	}
+	va_end(ap);
+}
+
+// W with the hand-edited settings; fails unless it succeeds.
+static void write_edited(void)
+{
+	char path[PATH_MAX], err[2 * PATH_MAX] = "";
+
+	if (config_write_rc(&edited, path, sizeof path, err, sizeof err) < 0)
+		fail_msg("config_write_rc: %s", err);
+}
+
+// W rewrites a hand-edited rc in place: every comment, blank line, unknown
+// key, bad line and repeat where it was, byte for byte, the values changed
+// and the missing keys added; nothing else left in the folder.
+static void test_write_keeps_hand_edits(void **state)
+{
+	struct env *e = *state;
+	char dir[PATH_MAX], path[PATH_MAX];
+
+	make_dirs_in(e, "memtop", NULL);
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(path, "%s/memtoprc", dir);
+	put_fixture("rc/hand_edited.memtoprc", path);
+	write_edited();
+	assert_file_is_fixture(path, "rc/hand_edited.written");
+	assert_dir(dir, "memtoprc");
+	write_edited();                  // again: the same bytes
+	assert_file_is_fixture(path, "rc/hand_edited.written");
+}
+
+// Writes through the link at memtop/memtoprc to the file target (its text
+// put there first); fails unless the link is kept, the target updated and
+// neither folder left with a temporary file.
+static void check_write_through(const struct env *e, const char *link_text, const char *target,
+				const char *target_dir_names)
+{
+	char rc[PATH_MAX], dir[PATH_MAX], tdir[PATH_MAX], path[PATH_MAX], err[2 * PATH_MAX] = "";
+
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(rc, "%s/memtoprc", dir);
+	put_fixture("rc/hand_edited.memtoprc", target);
+	if (config_write_rc(&edited, path, sizeof path, err, sizeof err) < 0)
+		fail_msg("config_write_rc: %s", err);
+	assert_string_equal(path, rc);
+	assert_link(rc, link_text);
+	assert_file_is_fixture(target, "rc/hand_edited.written");
+	snprintf(tdir, sizeof tdir, "%s", target);
+	*strrchr(tdir, '/') = '\0';
+	assert_dir(tdir, target_dir_names);
+	assert_int_equal(unlink(rc), 0);
+}
+
+// A memtoprc that is a symbolic link (a dotfiles manager's) is written
+// through to its target and stays a link: relative and absolute targets, a
+// target in another folder, a chain of two links across folders.
+static void test_write_through_links(void **state)
+{
+	struct env *e = *state;
+	char rc[PATH_MAX], target[PATH_MAX], middle[PATH_MAX];
+
+	make_dirs_in(e, "memtop", "dotfiles", "links", NULL);
+	path_fmt(rc, "%s/memtop/memtoprc", e->dir);
+
+	path_fmt(target, "%s/dotfiles/relative", e->dir);
+	make_link("../dotfiles/relative", rc);
+	check_write_through(e, "../dotfiles/relative", target, "relative");
+
+	path_fmt(target, "%s/dotfiles/absolute", e->dir);
+	make_link(target, rc);
+	check_write_through(e, target, target, "absolute relative");
+
+	// In the same folder as the link.
+	path_fmt(target, "%s/memtop/memtoprc.real", e->dir);
+	make_link("memtoprc.real", rc);
+	check_write_through(e, "memtoprc.real", target, "memtoprc memtoprc.real");
+
+	// memtoprc -> ../links/middle -> ../dotfiles/chained: the second link is
+	// relative to its own folder, not to memtoprc's.
+	path_fmt(middle, "%s/links/middle", e->dir);
+	path_fmt(target, "%s/dotfiles/chained", e->dir);
+	make_link("../dotfiles/chained", middle);
+	make_link("../links/middle", rc);
+	check_write_through(e, "../links/middle", target, "absolute chained relative");
+	assert_link(middle, "../dotfiles/chained");
+}
+
+// A dangling link: its target is created when its folder exists, and the
+// link kept; when the folder does not, a clear error and nothing created.
+static void test_write_dangling_link(void **state)
+{
+	struct env *e = *state;
+	char rc[PATH_MAX], target[PATH_MAX], path[PATH_MAX], err[2 * PATH_MAX] = "", text[2048];
+	struct stat st;
+	mode_t old_mask = umask(022);
+	char *got;
+
+	make_dirs_in(e, "memtop", "dotfiles", NULL);
+	path_fmt(rc, "%s/memtop/memtoprc", e->dir);
+	path_fmt(target, "%s/dotfiles/new", e->dir);
+	make_link("../dotfiles/new", rc);
+	write_edited();
+	assert_link(rc, "../dotfiles/new");
+	assert_true(rc_format(&edited, text, sizeof text) > 0);
+	got = slurp(target);
+	assert_string_equal(got, text);
+	free(got);
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(unlink(rc), 0);
+
+	make_link("../nowhere/memtoprc", rc);
+	assert_int_equal(config_write_rc(&edited, path, sizeof path, err, sizeof err), -1);
+	if (!strstr(err, rc) || !strstr(err, "nowhere/memtoprc") || !strstr(err, "does not exist"))
+		fail_msg("unhelpful error: '%s'", err);
+	assert_link(rc, "../nowhere/memtoprc");
+	assert_dir(e->dir, "dotfiles memtop");
+	path_fmt(path, "%s/memtop", e->dir);
+	assert_dir(path, "memtoprc");
+	umask(old_mask);
+}
+
+// Links in a loop: an error saying so (ELOOP), and the links left alone.
+static void test_write_link_loop(void **state)
+{
+	struct env *e = *state;
+	char dir[PATH_MAX], rc[PATH_MAX], other[PATH_MAX], path[PATH_MAX], err[2 * PATH_MAX] = "";
+
+	make_dirs_in(e, "memtop", NULL);
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(rc, "%s/memtoprc", dir);
+	path_fmt(other, "%s/other", dir);
+	make_link("other", rc);
+	make_link("memtoprc", other);
+	assert_int_equal(config_write_rc(&edited, path, sizeof path, err, sizeof err), -1);
+	if (!strstr(err, rc) || !strstr(err, strerror(ELOOP)))
+		fail_msg("unhelpful error: '%s'", err);
+	assert_link(rc, "other");
+	assert_link(other, "memtoprc");
+	assert_dir(dir, "memtoprc other");
+
+	// A link to itself.
+	assert_int_equal(unlink(rc), 0);
+	assert_int_equal(unlink(other), 0);
+	make_link("memtoprc", rc);
+	err[0] = '\0';
+	assert_int_equal(config_write_rc(&edited, path, sizeof path, err, sizeof err), -1);
+	if (!strstr(err, strerror(ELOOP)))
+		fail_msg("unhelpful error: '%s'", err);
+	assert_link(rc, "memtoprc");
+	assert_dir(dir, "memtoprc");
+}
+
+// W keeps the rc's mode (0600, 0640), through a link too; a new rc gets
+// 0644 under the umask.
+static void test_write_keeps_mode(void **state)
+{
+	static const mode_t modes[] = { 0600, 0640, 0604 };
+	struct env *e = *state;
+	char dir[PATH_MAX], rc[PATH_MAX], target[PATH_MAX];
+	mode_t old_mask = umask(022);
+	struct stat st;
+
+	make_dirs_in(e, "memtop", "dotfiles", NULL);
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(rc, "%s/memtoprc", dir);
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		put_fixture("rc/hand_edited.memtoprc", rc);
+		assert_int_equal(chmod(rc, modes[i]), 0);
+		write_edited();
+		assert_int_equal(stat(rc, &st), 0);
+		if ((st.st_mode & 07777) != modes[i])
+			fail_msg("mode %04o became %04o", (unsigned)modes[i], (unsigned)(st.st_mode & 07777));
+		assert_file_is_fixture(rc, "rc/hand_edited.written");
+	}
+	assert_int_equal(unlink(rc), 0);
+
+	path_fmt(target, "%s/dotfiles/memtoprc", e->dir);
+	put_fixture("rc/hand_edited.memtoprc", target);
+	assert_int_equal(chmod(target, 0600), 0);
+	make_link("../dotfiles/memtoprc", rc);
+	write_edited();
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(unlink(rc), 0);
+
+	// A new file: 0644 under the umask.
+	umask(077);
+	write_edited();
+	assert_int_equal(stat(rc, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(unlink(rc), 0);
+	umask(022);
+	write_edited();
+	assert_int_equal(stat(rc, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	umask(old_mask);
+}
+
+// Runs W (the hand-edited settings) as uid and gid NOBODY in a child when
+// root, else as the caller: 0 or -1, the reason in err.
+static int write_as_nobody(char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	err[0] = '\0';
+	if (geteuid() != 0)
+		return config_write_rc(&edited, path, sizeof path, err, errlen);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int rc;
+
+		close(fds[0]);
+		if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0)
+			_exit(2);
+		rc = config_write_rc(&edited, path, sizeof path, err, errlen);
+		if (write(fds[1], err, strlen(err)) < 0)
+			_exit(3);
+		_exit(rc == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	n = read(fds[0], err, errlen - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+		fail_msg("the child as uid %d failed (status %#x)", NOBODY, (unsigned)status);
+	return WEXITSTATUS(status) ? -1 : 0;
+}
+
+// Gives path to uid and gid, failing the test when it cannot.
+static void give(const char *path, uid_t uid, gid_t gid)
+{
+	if (lchown(path, uid, gid) < 0)
+		fail_msg("chown %s: %s", path, strerror(errno));
+}
+
+// W keeps the rc's owner and group: as root, a file given to another user
+// stays theirs; that user's own W keeps a group they are not in only as far
+// as they may (the file stays theirs); a file owned by someone else is
+// refused rather than taken over.
+static void test_write_keeps_owner(void **state)
+{
+	struct env *e = *state;
+	char dir[PATH_MAX], rc[PATH_MAX], err[2 * PATH_MAX];
+	struct stat st;
+
+	if (geteuid() != 0)
+		skip();          // only root can give a file away
+	make_dirs_in(e, "memtop", NULL);
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(rc, "%s/memtoprc", dir);
+	put_fixture("rc/hand_edited.memtoprc", rc);
+	give(rc, NOBODY, NOBODY);
+	assert_int_equal(chmod(rc, 0640), 0);
+	write_edited();
+	assert_int_equal(stat(rc, &st), 0);
+	assert_int_equal(st.st_uid, NOBODY);
+	assert_int_equal(st.st_gid, NOBODY);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_file_is_fixture(rc, "rc/hand_edited.written");
+
+	// The user's own W: the folder and file are theirs, the group is not.
+	assert_int_equal(chmod(e->dir, 0755), 0);
+	give(dir, NOBODY, NOBODY);
+	put_fixture("rc/hand_edited.memtoprc", rc);
+	assert_int_equal(chmod(rc, 0644), 0);
+	give(rc, NOBODY, 0);
+	if (write_as_nobody(err, sizeof err) < 0)
+		fail_msg("W as the file's owner: %s", err);
+	assert_int_equal(stat(rc, &st), 0);
+	assert_int_equal(st.st_uid, NOBODY);
+	assert_file_is_fixture(rc, "rc/hand_edited.written");
+
+	// A file of root's in the user's folder: not taken over.
+	put_fixture("rc/hand_edited.memtoprc", rc);
+	give(rc, 0, 0);
+	assert_int_equal(write_as_nobody(err, sizeof err), -1);
+	if (!strstr(err, "owner") || !strstr(err, rc) || !strstr(err, strerror(EPERM)))
+		fail_msg("unhelpful error: '%s'", err);
+	assert_int_equal(stat(rc, &st), 0);
+	assert_int_equal(st.st_uid, 0);
+	assert_file_is_fixture(rc, "rc/hand_edited.memtoprc");
+	assert_dir(dir, "memtoprc");
+}
+
+// A folder W cannot write in (the rc's own, or a link's target's): an
+// error, the old file as it was, no temporary file; the temporary file goes
+// beside the target, never beside the link.
+static void test_write_read_only_dir(void **state)
+{
+	struct env *e = *state;
+	char dir[PATH_MAX], dots[PATH_MAX], rc[PATH_MAX], target[PATH_MAX], err[2 * PATH_MAX];
+
+	make_dirs_in(e, "memtop", "dotfiles", NULL);
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(dots, "%s/dotfiles", e->dir);
+	path_fmt(rc, "%s/memtoprc", dir);
+	path_fmt(target, "%s/memtoprc", dots);
+	put_fixture("rc/hand_edited.memtoprc", rc);
+	put_fixture("rc/hand_edited.memtoprc", target);
+	if (geteuid() == 0) {              // the write runs as NOBODY
+		assert_int_equal(chmod(e->dir, 0755), 0);
+		give(dir, NOBODY, NOBODY);
+		give(dots, NOBODY, NOBODY);
+		give(rc, NOBODY, NOBODY);
+		give(target, NOBODY, NOBODY);
+	}
+	assert_int_equal(chmod(dir, 0555), 0);
+	assert_int_equal(write_as_nobody(err, sizeof err), -1);
+	if (!strstr(err, "cannot write in") || !strstr(err, dir) || !strstr(err, strerror(EACCES)))
+		fail_msg("unhelpful error: '%s'", err);
+	assert_file_is_fixture(rc, "rc/hand_edited.memtoprc");
+	assert_dir(dir, "memtoprc");
+
+	// Through a link from a writable folder into a read-only one.
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(unlink(rc), 0);
+	make_link("../dotfiles/memtoprc", rc);
+	if (geteuid() == 0)
+		give(rc, NOBODY, NOBODY);
+	assert_int_equal(chmod(dots, 0555), 0);
+	assert_int_equal(write_as_nobody(err, sizeof err), -1);
+	if (!strstr(err, "cannot write in") || !strstr(err, dots))
+		fail_msg("unhelpful error: '%s'", err);
+	assert_link(rc, "../dotfiles/memtoprc");
+	assert_file_is_fixture(target, "rc/hand_edited.memtoprc");
+	assert_dir(dir, "memtoprc");
+	assert_dir(dots, "memtoprc");
+	assert_int_equal(chmod(dots, 0755), 0);
+}
+
+// A write that fails half-way (a full disk; here a file size limit, EFBIG):
+// the error said, the old file whole, the temporary file gone.
+static void test_write_fails_cleanly_when_full(void **state)
+{
+	struct env *e = *state;
+	char dir[PATH_MAX], rc[PATH_MAX], path[PATH_MAX], err[2 * PATH_MAX] = "", *big, *got;
+	struct rlimit old_limit, limit;
+	void (*old_handler)(int);
+	size_t len, gotlen;
+	int rc_write;
+
+	make_dirs_in(e, "memtop", NULL);
+	path_fmt(dir, "%s/memtop", e->dir);
+	path_fmt(rc, "%s/memtoprc", dir);
+	// The hand-edited file after 4 KiB of comments: more than the limit lets through.
+	big = fixture_read("rc/hand_edited.memtoprc", &len);
+	big = realloc(big, len + 4096);
+	assert_non_null(big);
+	memmove(big + 4096, big, len);
+	memset(big, '#', 4096);
+	for (size_t i = 63; i < 4096; i += 64)
+		big[i] = '\n';
+	write_file(rc, big, len + 4096);
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+	limit = old_limit;
+	limit.rlim_cur = 1024;
+	old_handler = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &limit), 0);
+	rc_write = config_write_rc(&edited, path, sizeof path, err, sizeof err);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old_limit), 0);
+	signal(SIGXFSZ, old_handler);
+
+	assert_int_equal(rc_write, -1);
+	if (!strstr(err, "cannot write") || !strstr(err, rc) || !strstr(err, strerror(EFBIG)))
+		fail_msg("unhelpful error: '%s'", err);
+	got = fixture_read(rc, &gotlen);
+	if (gotlen != len + 4096 || memcmp(got, big, gotlen) != 0)
+		fail_msg("the old file changed:\n%.*s", (int)gotlen, got);
+	free(got);
+	assert_dir(dir, "memtoprc");
 	free(big);
 }
 
@@ -724,6 +1186,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_fails_when_dir_is_a_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_fails_cleanly_on_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_without_home, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_keeps_hand_edits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_through_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_dangling_link, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_link_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_keeps_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_keeps_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_read_only_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_fails_cleanly_when_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_rc_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_rc_reports_path_and_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_rc_echo_capped, setup, teardown),

@@ -1,6 +1,7 @@
 /* test_kvfile.c — kvfile_parse: the "key = value" line format under comments,
  * blank lines, CRLF, odd spacing, malformed lines, over-long lines and text
- * that is not text (NUL bytes, invalid UTF-8). */
+ * that is not text (NUL bytes, invalid UTF-8); kvfile_value_span on the same
+ * lines. */
 #include "fixture.h"
 
 #include "kvfile.h"
@@ -384,6 +385,45 @@ static void test_problems_before_binary(void **state)
 	assert_seen_error(&s, 2, 3, "not a text file");
 }
 
+// kvfile_value_span finds the value where kvfile_parse takes it from, on
+// exactly the lines kvfile_parse passes on: the span is the value it reports.
+static void test_value_span(void **state)
+{
+	static const struct {
+		const char *line, *value;        // value NULL: not a setting
+	} cases[] = {
+		{ "key = value", "value" },
+		{ "  key\t=\tsome value  \r", "some value" },
+		{ "k=v", "v" },
+		{ "theme = #rrggbb # not a comment", "#rrggbb # not a comment" },
+		{ "a = b = c", "b = c" },
+		{ "# key = value", NULL },
+		{ "   ", NULL },
+		{ "", NULL },
+		{ "no equals", NULL },
+		{ " = value", NULL },
+		{ "key =  ", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = strlen(cases[i].line), off = 99, vlen = 99;
+		char *line = test_bytes(cases[i].line, n);
+		bool found = kvfile_value_span(line, n, &off, &vlen);
+
+		if (found != (cases[i].value != NULL))
+			fail_msg("'%s': %s", cases[i].line, found ? "a setting" : "not a setting");
+		if (found && (vlen != strlen(cases[i].value) ||
+			      memcmp(line + off, cases[i].value, vlen) != 0))
+			fail_msg("'%s': value '%.*s'", cases[i].line, (int)vlen, line + off);
+		free(line);
+	}
+	assert_true(kvfile_is_text("caf\xc3\xa9", 5));
+	assert_false(kvfile_is_text("caf\xc3", 4));
+	assert_false(kvfile_is_text("a\0b", 3));
+	assert_true(kvfile_is_text("", 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_valid_utf8_accepted),
 		cmocka_unit_test(test_problem_count_and_lines),
 		cmocka_unit_test(test_problems_before_binary),
+		cmocka_unit_test(test_value_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

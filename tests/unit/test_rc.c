@@ -1,5 +1,6 @@
 /* test_rc.c — the memtoprc settings: rc_parse on good and malformed files,
- * rc_format → rc_parse round trips, and rc_apply under the command line. */
+ * rc_format → rc_parse round trips, rc_update keeping a hand-edited file's
+ * lines, and rc_apply under the command line. */
 #include "fixture.h"
 
 #include "cli.h"
@@ -382,6 +383,178 @@ static void test_format_text(void **state)
 	assert_non_null(strstr(text, "\ntheme = default\n"));
 }
 
+/* ---- rc_update ------------------------------------------------------------ */
+
+// The settings rc/hand_edited.written holds.
+static const struct rc_settings edited = {
+	.have = RC_HAVE_ALL | RC_HAVE_READONLY, .interval_s = 2.5, .sort_key = SORT_GROWTH,
+	.descending = true, .theme = "dracula", .columns = GOOD_COLUMNS,
+	.sensitivity = LEAK_SENS_HIGH,
+};
+
+// rc_update on an exact-size copy of old; the new text (NUL-terminated) goes
+// to out, or the reason to *why.
+static size_t update_text(const char *old, size_t oldlen, const struct rc_settings *s, char *out,
+			  size_t cap, const char **why)
+{
+	char *buf = test_bytes(old, oldlen);
+	size_t len = 0;
+
+	*why = rc_update(buf, oldlen, s, out, cap, &len);
+	free(buf);
+	return len;
+}
+
+// Fails unless updating old with s gives exactly want.
+static void assert_update(const char *old, const struct rc_settings *s, const char *want)
+{
+	char out[4096];
+	const char *why;
+	size_t len = update_text(old, strlen(old), s, out, sizeof out, &why);
+
+	if (why)
+		fail_msg("rc_update: %s", why);
+	assert_int_equal(len, strlen(out));
+	assert_string_equal(out, want);
+}
+
+// A hand-edited file keeps every byte but the values W writes: comments,
+// blank lines, spacing, unknown keys, bad lines and the repeated key stay
+// where they were; missing keys are added at the end; the file reads back
+// as the settings, with the same problems as before.
+static void test_update_keeps_hand_edits(void **state)
+{
+	size_t oldlen, wantlen, len;
+	char *old = fixture_read("rc/hand_edited.memtoprc", &oldlen);
+	char *want = fixture_read("rc/hand_edited.written", &wantlen);
+	char out[4096], again[4096];
+	struct rc_settings back;
+	struct errors before, after;
+	const char *why;
+
+	(void)state;
+	len = update_text(old, oldlen, &edited, out, sizeof out, &why);
+	if (why)
+		fail_msg("rc_update: %s", why);
+	if (len != wantlen || memcmp(out, want, len) != 0)
+		fail_msg("rc/hand_edited.memtoprc updated:\n%s\nwant (hand_edited.written):\n%.*s", out,
+			 (int)wantlen, want);
+	memset(&before, 0, sizeof before);
+	rc_parse(old, oldlen, &back, on_error, &before);
+	assert_int_equal(parse_text(out, &back, &after), before.n);
+	for (unsigned i = 0; i < before.n; i++) {
+		assert_int_equal(after.e[i].line, before.e[i].line);
+		assert_string_equal(after.e[i].reason, before.e[i].reason);
+	}
+	assert_true(settings_equal(&back, &edited));
+	// Writing the same settings again changes nothing.
+	assert_int_equal(update_text(out, len, &edited, again, sizeof again, &why), len);
+	assert_null(why);
+	assert_memory_equal(again, out, len);
+	free(old);
+	free(want);
+}
+
+// A key given twice: the first good line is the one loading takes, so that
+// is the one updated; the repeat stays as it was.
+static void test_update_effective_line(void **state)
+{
+	struct rc_settings s = edited;
+
+	(void)state;
+	s.have = RC_HAVE_SORT;
+	assert_update("sort = pid\nsort = rss\n", &s,
+		      "sort = growth\nsort = rss\n"
+		      "interval = 2.5\norder = descending\ntheme = dracula\n"
+		      "columns = pid,rss,delta,command\nleak_sensitivity = high\nreadonly = no\n");
+	// A bad value is not a setting: the good line after it is updated.
+	assert_update("sort = size\nsort = rss\nsort = pid\ninterval = 1\norder = ascending\n"
+		      "theme = x\ncolumns = pid\nleak_sensitivity = low\nreadonly = yes\n", &s,
+		      "sort = size\nsort = growth\nsort = pid\ninterval = 2.5\norder = descending\n"
+		      "theme = dracula\ncolumns = pid,rss,delta,command\nleak_sensitivity = high\n"
+		      "readonly = no\n");
+}
+
+// No file yet (or an empty one): rc_format's text, its comments first.
+static void test_update_empty_is_format(void **state)
+{
+	char want[2048];
+
+	(void)state;
+	assert_true(rc_format(&edited, want, sizeof want) > 0);
+	assert_non_null(strstr(want, "# memtop settings"));
+	assert_update("", &edited, want);
+}
+
+// CRLF lines stay CRLF and added lines follow them; a last line without a
+// newline gets one before keys are added after it, and none when not.
+static void test_update_line_ends(void **state)
+{
+	static const char all[] = "interval = 1\nsort = pid\norder = ascending\ntheme = x\n"
+				  "columns = pid\nleak_sensitivity = low\nreadonly = yes";
+
+	(void)state;
+	assert_update("# dos\r\nsort = pid\r\n\r\ncolour = no\r\n", &edited,
+		      "# dos\r\nsort = growth\r\n\r\ncolour = no\r\ninterval = 2.5\r\n"
+		      "order = descending\r\ntheme = dracula\r\ncolumns = pid,rss,delta,command\r\n"
+		      "leak_sensitivity = high\r\nreadonly = no\r\n");
+	assert_update("# no newline at the end\nsort = pid", &edited,
+		      "# no newline at the end\nsort = growth\ninterval = 2.5\norder = descending\n"
+		      "theme = dracula\ncolumns = pid,rss,delta,command\nleak_sensitivity = high\n"
+		      "readonly = no\n");
+	assert_update(all, &edited,
+		      "interval = 2.5\nsort = growth\norder = descending\ntheme = dracula\n"
+		      "columns = pid,rss,delta,command\nleak_sensitivity = high\nreadonly = no");
+}
+
+// A value that would make its line too long for kvfile: that line is written
+// plainly, "key = value"; a line already too long is kept (loading skips it).
+static void test_update_long_lines(void **state)
+{
+	struct rc_settings s = edited;
+	char old[2048], want[4096], spaces[401];
+
+	(void)state;
+	memset(spaces, ' ', 400);
+	spaces[400] = '\0';
+	memset(s.theme, 't', 200);
+	s.theme[200] = '\0';
+	snprintf(old, sizeof old, "#%s%s\n%stheme = x\ninterval = 2.5\nsort = growth\n"
+		 "order = descending\ncolumns = pid,rss,delta,command\nleak_sensitivity = high\n"
+		 "readonly = no\n", spaces, spaces, spaces);
+	snprintf(want, sizeof want, "#%s%s\ntheme = %s\ninterval = 2.5\nsort = growth\n"
+		 "order = descending\ncolumns = pid,rss,delta,command\nleak_sensitivity = high\n"
+		 "readonly = no\n", spaces, spaces, s.theme);
+	assert_update(old, &s, want);
+}
+
+// What cannot be written is refused with a reason, not written wrong: a theme
+// name on two lines or with blanks at its ends, old text that is not text
+// (kvfile would stop there and never read the keys added after), too small a
+// buffer.
+static void test_update_refuses(void **state)
+{
+	static const char *const themes[] = { "two\nlines", "cr\r", " lead", "trail\t", "bad\xff" };
+	struct rc_settings s = edited;
+	char out[4096];
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++) {
+		snprintf(s.theme, sizeof s.theme, "%s", themes[i]);
+		update_text("", 0, &s, out, sizeof out, &why);
+		if (!why || !strstr(why, "theme"))
+			fail_msg("theme '%s' written (%s)", themes[i], why ? why : "no reason");
+		assert_int_equal(rc_format(&s, out, sizeof out), 0);
+	}
+	update_text("sort = pid\n\0\0\n", 14, &edited, out, sizeof out, &why);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "not a text file"));
+	update_text("sort = pid\n", 11, &edited, out, 40, &why);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "too long"));
+}
+
 /* ---- rc_apply ------------------------------------------------------------ */
 
 // Runs cli_parse on a NULL-terminated argument list (argv[0] added).
@@ -589,6 +762,12 @@ int main(void)
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_format_round_trip_keeps_interval_precision),
 		cmocka_unit_test(test_format_text),
+		cmocka_unit_test(test_update_keeps_hand_edits),
+		cmocka_unit_test(test_update_effective_line),
+		cmocka_unit_test(test_update_empty_is_format),
+		cmocka_unit_test(test_update_line_ends),
+		cmocka_unit_test(test_update_long_lines),
+		cmocka_unit_test(test_update_refuses),
 		cmocka_unit_test(test_apply_without_command_line),
 		cmocka_unit_test(test_apply_command_line_wins),
 		cmocka_unit_test(test_apply_each_option_alone),
