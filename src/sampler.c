@@ -29,7 +29,7 @@
 // the next; 64 keeps that memory small (~50 KiB) at a few more calls.
 #define SELECT_BATCH 64
 #define FD_RESERVE 64                   // fds left for everything but statm
-#define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept
+#define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept (cmdline_cut beyond)
 #define SCRATCH_HALF (4 * CMDLINE_MAX + 1) // a sanitised command line at most
 #define MAPS_MAX (64 * 1024 * 1024)
 #define SMAPS_MAX (512 * 1024 * 1024)         // a huge process's smaps; the rest is cut
@@ -370,7 +370,8 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 	return 0;
 }
 
-// Reads the small raw text files of a new process: comm, cmdline, cgroup,
+// Reads the small raw text files of a new process: comm, cmdline (its first
+// CMDLINE_MAX bytes; cmdline_cut says there were more), cgroup,
 // sanitised into one allocation (comm first: freeing comm frees all three).
 // Returns 0, -ESRCH when the process has gone meanwhile (it is dropped, not
 // listed without a name), or -ENOMEM.
@@ -380,6 +381,7 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	size_t ncomm, ncmd, ncg = 0;
 	char *cmd = s->scratch, *cgroup;
 	ssize_t n;
+	bool cut;
 
 	snprintf(path, sizeof path, "%d/comm", e->pid);
 	n = procfs_read_at(s->proc_fd, path, raw, sizeof raw);
@@ -390,8 +392,11 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	ncomm = text_sanitize(raw, (size_t)n, comm, sizeof comm);
 
 	snprintf(path, sizeof path, "%d/cmdline", e->pid);
-	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX);
-	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)n : 0, cmd, SCRATCH_HALF);
+	// One byte more than is kept, to know whether there was more.
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX + 1);
+	cut = n > CMDLINE_MAX;
+	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)(cut ? CMDLINE_MAX : n) : 0, cmd,
+				     SCRATCH_HALF);
 
 	cgroup = s->scratch + SCRATCH_HALF;
 	cgroup[0] = '\0';
@@ -409,6 +414,7 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	memcpy(e->comm, comm, ncomm + 1);
 	e->cmdline = memcpy(e->comm + ncomm + 1, cmd, ncmd + 1);
 	e->cgroup = memcpy(e->cmdline + ncmd + 1, cgroup, ncg + 1);
+	e->cmdline_cut = cut;
 	return 0;
 }
 
