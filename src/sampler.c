@@ -1002,6 +1002,38 @@ static int read_start_ticks(struct sampler *s, int pid, uint64_t *start)
 	return procparse_stat_start(buf, (size_t)n, start) == 0 ? 0 : -ESRCH;
 }
 
+int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char **out, bool *cut)
+{
+	char path[48], *text, *fitted;
+	uint64_t began;
+	size_t len, cap;
+	ssize_t n;
+	int rc;
+
+	*out = NULL;
+	*cut = false;
+	snprintf(path, sizeof path, "%d/cmdline", pid);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SAMPLER_CMDLINE_FULL_MAX + 1);
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	// The start time is checked after the read: if it still matches, the
+	// pid named our process throughout (a process never comes back).
+	rc = read_start_ticks(s, pid, &began);
+	if (rc == 0 && began != start_ticks)
+		rc = -ESRCH;
+	if (rc < 0)
+		return rc;
+	*cut = n > SAMPLER_CMDLINE_FULL_MAX;
+	len = *cut ? SAMPLER_CMDLINE_FULL_MAX : (size_t)n;
+	cap = 4 * len + 1;            // an escape is at most 4 bytes for each byte in
+	if (!(text = malloc(cap)))
+		return -ENOMEM;
+	len = text_sanitize_cmdline(s->buf.data, len, text, cap);
+	fitted = realloc(text, len + 1);
+	*out = fitted ? fitted : text;
+	return 0;
+}
+
 int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig)
 {
 	uint64_t now_start;

@@ -853,7 +853,8 @@ void view_help_draw(struct app *a)
 		view_put(&a->ui, y++, 1, COLS - 1, "Mouse: click a row to select it, a column title to sort by it.", A_NORMAL);
 	if (y < LINES - 2)
 		view_put(&a->ui, y++, 1, COLS - 1, "Detail view: M S D N sort mappings by RSS, size, growth, "
-			 "address; g groups them by name; Esc, q or Backspace return.", A_NORMAL);
+			 "address; g groups them by name; c shows the whole command line (Up, Down, PgUp, "
+			 "PgDn, Home, End scroll it); Esc, q or Backspace return.", A_NORMAL);
 	if (y < LINES - 2)
 		view_put(&a->ui, y++, 1, COLS - 1, a->trigger_desc, ui_attr(&a->ui, ROLE_DIM));
 	view_put(&a->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(&a->ui, ROLE_PROMPT));
