@@ -80,17 +80,47 @@ static void detail_copy(struct detail *dt, const struct proc *p)
 {
 	dt->last = *p->s;
 	snprintf(dt->comm, sizeof dt->comm, "%s", p->s->comm);
-	snprintf(dt->cmdline, sizeof dt->cmdline, "%s", p->s->cmdline);
 	snprintf(dt->cgroup, sizeof dt->cgroup, "%s", p->s->cgroup);
 	dt->last.comm = dt->comm;
-	dt->last.cmdline = dt->cmdline;
+	dt->last.cmdline = dt->cmdline ? dt->cmdline : "";
+	dt->last.cmdline_cut = dt->cmdline_cut;
 	dt->last.cgroup = dt->cgroup;
+	if (!dt->last.cmdline[0])
+		dt->cmd_wrap_cols = 0;       // the name shows instead: it may have changed
 	dt->verdict = p->verdict;
 	dt->eta_s = p->eta_s;
 	dt->have_hist = p->leak != NULL;
 	if (p->leak)
 		dt->hist = p->leak->hist;
 	dt->flat_sig_kb = p->flat_sig_kb;
+}
+
+// Makes text (which it takes over) the detail view's command line; an
+// unchanged one is dropped instead, so its wrapping and scrolling stay.
+static void detail_set_cmdline(struct detail *dt, char *text, bool cut)
+{
+	if (dt->cmdline && cut == dt->cmdline_cut && strcmp(text, dt->cmdline) == 0) {
+		free(text);
+		return;
+	}
+	free(dt->cmdline);
+	dt->cmdline = text;
+	dt->cmdline_cut = cut;
+	dt->last.cmdline = text;
+	dt->last.cmdline_cut = cut;
+	dt->cmd_wrap_cols = 0;
+}
+
+// Frees the detail view's command line and its wrapping.
+static void detail_release(struct detail *dt)
+{
+	free(dt->cmdline);
+	free(dt->cmd_wrap);
+	dt->cmdline = NULL;
+	dt->cmd_wrap = NULL;
+	dt->cmd_nwrap = 0;
+	dt->cmd_wrap_cols = 0;
+	dt->last.cmdline = "";
 }
 
 // Marks the detail view's process gone: its last data stays on screen.
@@ -120,6 +150,15 @@ void app_refresh_detail(struct app *a)
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps)) {
 		detail_exited(dt);
 		return;
+	}
+	// The whole command line, not the list's copy cut at 32 KiB: read at
+	// each refresh, as it changes with an exec.
+	{
+		char *text;
+		bool cut;
+
+		if (sampler_read_cmdline(a->sampler, dt->pid, dt->start_ticks, &text, &cut) == 0)
+			detail_set_cmdline(dt, text, cut);
 	}
 	detail_copy(dt, p);
 	history_push(&dt->rss_hist, a->snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
@@ -187,7 +226,14 @@ static void app_fill_first_page(struct app *a)
 void app_open_detail(struct app *a, const struct proc *p)
 {
 	struct detail *dt = &a->detail;
+	char *copy = strdup(p->s->cmdline);   // until the whole one is read
 
+	if (!copy)
+		ui_fatal("out of memory");
+	detail_release(dt);
+	detail_set_cmdline(dt, copy, p->s->cmdline_cut);
+	dt->cmd_expanded = false;
+	dt->cmd_top = 0;
 	dt->pid = p->pid;
 	dt->start_ticks = p->start_ticks;
 	dt->exited = dt->have_maps = false;
@@ -197,6 +243,13 @@ void app_open_detail(struct app *a, const struct proc *p)
 	dt->mt.nbase = 0;
 	a->screen = SCREEN_DETAIL;
 	app_refresh_detail(a);
+}
+
+void app_close_detail(struct app *a)
+{
+	detail_release(&a->detail);
+	a->screen = SCREEN_LIST;
+	app_relist(a);          // the list may have moved on meanwhile
 }
 
 void app_tick(struct app *a)
@@ -464,6 +517,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	ui_stop(&a.ui);
 	listmodel_free(&a.list);
 	maptable_free(&a.detail.mt);
+	detail_release(&a.detail);
 	proc_detail_free(&a.detail.d);
 	proctable_free(&a.table);
 	sampler_free(a.sampler);

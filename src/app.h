@@ -51,8 +51,16 @@ struct detail {
 	int pid;
 	uint64_t start_ticks;
 	struct proc_sample last;         // strings point at the copies below
-	char comm[SNAPSHOT_COMM_MAX], cmdline[4096], cgroup[512];   // the user name is the
+	char comm[SNAPSHOT_COMM_MAX], cgroup[512];   // the user name is the
 	                                 // sampler's, kept for its lifetime
+	// The whole command line (sampler_read_cmdline, up to
+	// SAMPLER_CMDLINE_FULL_MAX; cmdline_cut when even that was cut),
+	// allocated while the view is open; c shows it all, scrolled by cmd_top.
+	char *cmdline;
+	bool cmdline_cut, cmd_expanded;
+	size_t cmd_top;                  // its first screen line shown
+	size_t *cmd_wrap, cmd_nwrap;     // the byte offset each screen line starts at
+	int cmd_wrap_cols;               // the width it was wrapped at; 0: wrap again
 	struct leak_verdict verdict;
 	double eta_s;                    // its own time to exhaustion, < 0 when none
 	struct history hist;             // the process's leak signal
@@ -117,6 +125,8 @@ bool app_alert_active(const struct app *a);
 void app_open_detail(struct app *a, const struct proc *p);
 /* Re-reads the detail view's process (each tick while it is open). */
 void app_refresh_detail(struct app *a);
+/* Leaves the detail view for the list, freeing its command line. */
+void app_close_detail(struct app *a);
 /* Remembers the pids of count rows from first as the ones on screen (the
  * sampler keeps their details fresh). */
 void app_remember_visible(struct app *a, size_t first, size_t count);

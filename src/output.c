@@ -107,6 +107,7 @@ static void json_process(FILE *f, const struct proc *p, double now)
 	output_json_string(f, s->comm);
 	fputs(", \"cmdline\": ", f);
 	output_json_string(f, s->cmdline);
+	fprintf(f, ", \"cmdline_truncated\": %s", s->cmdline_cut ? "true" : "false");
 	fprintf(f, ", \"start_time\": %.2f, \"rss_kb\": %" PRIu64 ", \"anon_kb\": %" PRIu64,
 		s->start_time_s, s->rss_kb, s->anon_kb);
 	json_u64_or_null(f, "file_kb", d, s->file_kb);
@@ -177,7 +178,7 @@ void output_json(FILE *f, const struct output_tick *t)
 static const char csv_header[] =
 	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,"
 	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,"
-	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline\n";
+	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline,cmdline_truncated\n";
 
 // ",value" for a CSV number, or "," alone when it is unknown.
 static void csv_u64(FILE *f, bool have, uint64_t v)
@@ -227,7 +228,7 @@ void output_csv(FILE *f, const struct output_tick *t)
 			fputc(',', f);
 		fprintf(f, ",%d,%.2f,%.0f,", p->verdict.suspected, p->verdict.score, p->verdict.since_s);
 		output_csv_field(f, s->cmdline);
-		fputc('\n', f);
+		fprintf(f, ",%d\n", s->cmdline_cut);
 	}
 	fflush(f);
 }
@@ -291,12 +292,13 @@ void output_table(FILE *f, const struct output_tick *t)
 			text_human_delta_kb((int64_t)round_l(p->verdict.rate_kb_per_min), growth, sizeof growth);
 		if (p->verdict.suspected)
 			snprintf(leak, sizeof leak, "%.0f%%", p->verdict.score * 100);
-		fprintf(f, "%7d %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s\n", s->pid, s->user,
+		fprintf(f, "%7d %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s%s\n", s->pid, s->user,
 			text_human_kb(s->rss_kb, rss, sizeof rss), text_human_kb(s->anon_kb, anon, sizeof anon),
 			cell_kb(s->have_heap, s->heap_kb, heap, sizeof heap),
 			cell_kb(s->have_detail, s->swap_kb, swap, sizeof swap),
 			p->have_delta ? text_human_delta_kb(p->delta_rss_kb, delta, sizeof delta) : "-",
-			growth, leak, oom, adj, s->cmdline[0] ? s->cmdline : s->comm);
+			growth, leak, oom, adj, s->cmdline[0] ? s->cmdline : s->comm,
+			s->cmdline_cut && s->cmdline[0] ? "..." : "");   // cut at the sampler's limit
 	}
 	fflush(f);
 }

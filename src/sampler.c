@@ -29,7 +29,7 @@
 // the next; 64 keeps that memory small (~50 KiB) at a few more calls.
 #define SELECT_BATCH 64
 #define FD_RESERVE 64                   // fds left for everything but statm
-#define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept
+#define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept (cmdline_cut beyond)
 #define SCRATCH_HALF (4 * CMDLINE_MAX + 1) // a sanitised command line at most
 #define MAPS_MAX (64 * 1024 * 1024)
 #define SMAPS_MAX (512 * 1024 * 1024)         // a huge process's smaps; the rest is cut
@@ -397,7 +397,8 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 	return 0;
 }
 
-// Reads the small raw text files of a new process: comm, cmdline, cgroup,
+// Reads the small raw text files of a new process: comm, cmdline (its first
+// CMDLINE_MAX bytes; cmdline_cut says there were more), cgroup,
 // sanitised into one allocation (comm first: freeing comm frees all three).
 // Returns 0, -ESRCH when the process has gone meanwhile (it is dropped, not
 // listed without a name), or -ENOMEM.
@@ -407,6 +408,7 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	size_t ncomm, ncmd, ncg = 0;
 	char *cmd = s->scratch, *cgroup;
 	ssize_t n;
+	bool cut;
 
 	snprintf(path, sizeof path, "%d/comm", e->pid);
 	n = procfs_read_at(s->proc_fd, path, raw, sizeof raw);
@@ -417,8 +419,11 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	ncomm = text_sanitize(raw, (size_t)n, comm, sizeof comm);
 
 	snprintf(path, sizeof path, "%d/cmdline", e->pid);
-	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX);
-	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)n : 0, cmd, SCRATCH_HALF);
+	// One byte more than is kept, to know whether there was more.
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX + 1);
+	cut = n > CMDLINE_MAX;
+	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)(cut ? CMDLINE_MAX : n) : 0, cmd,
+				     SCRATCH_HALF);
 
 	cgroup = s->scratch + SCRATCH_HALF;
 	cgroup[0] = '\0';
@@ -436,6 +441,7 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	memcpy(e->comm, comm, ncomm + 1);
 	e->cmdline = memcpy(e->comm + ncomm + 1, cmd, ncmd + 1);
 	e->cgroup = memcpy(e->cmdline + ncmd + 1, cgroup, ncg + 1);
+	e->cmdline_cut = cut;
 	return 0;
 }
 
@@ -1021,6 +1027,38 @@ static int read_start_ticks(struct sampler *s, int pid, uint64_t *start)
 	if (n < 0)
 		return (int)n == -ENOENT ? -ESRCH : (int)n;
 	return procparse_stat_start(buf, (size_t)n, start) == 0 ? 0 : -ESRCH;
+}
+
+int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char **out, bool *cut)
+{
+	char path[48], *text, *fitted;
+	uint64_t began;
+	size_t len, cap;
+	ssize_t n;
+	int rc;
+
+	*out = NULL;
+	*cut = false;
+	snprintf(path, sizeof path, "%d/cmdline", pid);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SAMPLER_CMDLINE_FULL_MAX + 1);
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	// The start time is checked after the read: if it still matches, the
+	// pid named our process throughout (a process never comes back).
+	rc = read_start_ticks(s, pid, &began);
+	if (rc == 0 && began != start_ticks)
+		rc = -ESRCH;
+	if (rc < 0)
+		return rc;
+	*cut = n > SAMPLER_CMDLINE_FULL_MAX;
+	len = *cut ? SAMPLER_CMDLINE_FULL_MAX : (size_t)n;
+	cap = 4 * len + 1;            // an escape is at most 4 bytes for each byte in
+	if (!(text = malloc(cap)))
+		return -ENOMEM;
+	len = text_sanitize_cmdline(s->buf.data, len, text, cap);
+	fitted = realloc(text, len + 1);
+	*out = fitted ? fitted : text;
+	return 0;
 }
 
 int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig)

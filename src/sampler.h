@@ -112,6 +112,16 @@ struct proc_detail {
  * smaps could not be read (d->err, d->exited say why). */
 int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
 
+/* Reads the whole command line of the process (pid, start_ticks) for the
+ * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up
+ * to SAMPLER_CMDLINE_FULL_MAX raw bytes, sanitised (text_sanitize_cmdline),
+ * into *out, a new allocation the caller frees; *cut is true when the
+ * command line was longer. Once per refresh of that view, never per tick.
+ * Returns 0, -ESRCH when the process is gone or the pid now names another
+ * one, or another -errno (*out is then NULL). */
+#define SAMPLER_CMDLINE_FULL_MAX (256 * 1024)   // two MAX_ARG_STRLEN arguments
+int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char **out, bool *cut);
+
 /* Sends sig to the process (pid, start_ticks) and to no other: through a
  * pidfd (pidfd_open, then the start time read again, then
  * pidfd_send_signal), so a pid reused meanwhile is refused, not signalled.

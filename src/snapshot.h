@@ -44,6 +44,7 @@ struct proc_sample {
 	bool kthread;
 	// (The flags are together, so the struct has no padding holes.)
 	bool have_detail, have_heap, have_cg_headroom;
+	bool cmdline_cut;            // the command line was longer than the sampler keeps
 	const char *user;            // never NULL; shared by all its processes
 	char *comm;                  // never NULL; one allocation with the two below
 	char *cmdline;               // never NULL

@@ -178,10 +178,13 @@ int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap)
 	return text_fit_span(s, cols, utf8, out, cap, &consumed);
 }
 
-int text_fit_span(const char *s, int cols, bool utf8, char *out, size_t cap, size_t *consumed)
+// text_fit_span over the first len bytes of s; with out NULL it only
+// measures (as if it had cap bytes to write into).
+static int fit_span(const char *s, size_t len, int cols, bool utf8, char *out, size_t cap,
+		    size_t *consumed)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, o = 0;
+	size_t i = 0, o = 0;
 	int used = 0;
 
 	*consumed = 0;
@@ -204,16 +207,40 @@ int text_fit_span(const char *s, int cols, bool utf8, char *out, size_t cap, siz
 		}
 		if (used + w > cols || o + (replace ? 1 : n) >= cap)
 			break;
-		if (replace) {
-			out[o++] = '?';
-		} else {
+		if (out && replace)
+			out[o] = '?';
+		else if (out)
 			memcpy(out + o, p + i, n);
-			o += n;
-		}
+		o += replace ? 1 : n;
 		used += w;
 		i += n;
 	}
-	out[o] = '\0';
+	if (out)
+		out[o] = '\0';
 	*consumed = i;
 	return used;
+}
+
+int text_fit_span(const char *s, int cols, bool utf8, char *out, size_t cap, size_t *consumed)
+{
+	return fit_span(s, strlen(s), cols, utf8, out, cap, consumed);
+}
+
+size_t text_wrap(const char *s, size_t len, int cols, bool utf8, size_t line_cap, size_t *starts,
+		 size_t max)
+{
+	size_t off = 0, n = 0;
+
+	while (off < len) {
+		size_t used;
+
+		if (n < max)
+			starts[n] = off;
+		n++;
+		fit_span(s + off, len - off, cols, utf8, NULL, line_cap, &used);
+		if (used == 0)          // not even one character fits: the rest is left out
+			break;
+		off += used;
+	}
+	return n;
 }

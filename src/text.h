@@ -39,5 +39,12 @@ int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap);
 /* As text_fit, and stores in *consumed how many bytes of s it used (which
  * differs from strlen(out) when characters were replaced), for wrapping. */
 int text_fit_span(const char *s, int cols, bool utf8, char *out, size_t cap, size_t *consumed);
+/* Wraps the first len bytes of s into lines of at most cols columns, each as
+ * text_fit_span with an output capacity of line_cap would fit it, and stores
+ * the byte offset where each line starts in starts (the first max of them).
+ * Returns the number of lines, which may exceed max (call with max 0 to
+ * count them); 0 for empty text. */
+size_t text_wrap(const char *s, size_t len, int cols, bool utf8, size_t line_cap, size_t *starts,
+		 size_t max);
 
 #endif

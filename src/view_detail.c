@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -81,24 +82,120 @@ static int draw_identity(struct app *a, int y)
 	return y + 2;
 }
 
-// The command line, wrapped over at most `lines` screen lines.
+/* ---- command line ------------------------------------------------------- */
+
+#define CMD_X 8                  // its left margin, after "command "
+#define CMD_LINE_CAP 1024        // bytes of one screen line: view_put's buffer
+
+// What the command section shows: the command line, or the name without one.
+static const char *command_text(const struct detail *dt)
+{
+	return dt->last.cmdline[0] ? dt->last.cmdline : dt->last.comm;
+}
+
+// The screen lines of the command line at cols columns, with one more for
+// the mark when it was cut; wrapped again only when the text or the width
+// changed (dt->cmd_wrap holds where each line starts, and its end).
+static size_t command_lines(struct app *a, int cols)
+{
+	struct detail *dt = &a->detail;
+	const char *s = command_text(dt);
+	size_t len = strlen(s), n, *starts;
+
+	if (dt->cmd_wrap_cols != cols) {
+		n = text_wrap(s, len, cols, a->ui.utf8, CMD_LINE_CAP, NULL, 0);
+		if (!(starts = realloc(dt->cmd_wrap, (n + 1) * sizeof *starts)))
+			ui_fatal("out of memory");
+		text_wrap(s, len, cols, a->ui.utf8, CMD_LINE_CAP, starts, n);
+		starts[n] = len;
+		dt->cmd_wrap = starts;
+		dt->cmd_nwrap = n;
+		dt->cmd_wrap_cols = cols;
+	}
+	return dt->cmd_nwrap + (dt->cmdline_cut ? 1 : 0);
+}
+
+// Draws screen line k of the command line, or the mark after its last line
+// when memtop cut it.
+static void command_line_draw(struct app *a, int y, size_t k)
+{
+	const struct detail *dt = &a->detail;
+	char seg[4 * CMD_LINE_CAP], mark[128];
+	size_t from, len;
+
+	if (k >= dt->cmd_nwrap) {
+		snprintf(mark, sizeof mark, "%s cut: memtop reads at most %d KiB of a command line",
+			 a->ui.utf8 ? "\u2026" : "...", SAMPLER_CMDLINE_FULL_MAX / 1024);
+		view_put(&a->ui, y, CMD_X, COLS - CMD_X, mark, ui_attr(&a->ui, ROLE_MESSAGE));
+		return;
+	}
+	// A line is at most CMD_LINE_CAP bytes out, from at most 4 bytes in each.
+	from = dt->cmd_wrap[k];
+	len = dt->cmd_wrap[k + 1] - from < sizeof seg ? dt->cmd_wrap[k + 1] - from : sizeof seg - 1;
+	memcpy(seg, command_text(dt) + from, len);
+	seg[len] = '\0';
+	view_put(&a->ui, y, CMD_X, COLS - CMD_X, seg, A_NORMAL);
+}
+
+// The command line's first `lines` screen lines (c shows them all).
 static int draw_command(struct app *a, int y, int lines)
 {
-	const char *p = a->detail.last.cmdline[0] ? a->detail.last.cmdline : a->detail.last.comm;
-	char buf[1024];
+	size_t n = command_lines(a, COLS - CMD_X);
 
-	view_put(&a->ui, y, 0, 8, "command ", ui_attr(&a->ui, ROLE_DIM));
-	for (int l = 0; l < lines && *p; l++) {
-		int width = COLS - 8;
-		size_t used;
-
-		text_fit_span(p, width, a->ui.utf8, buf, sizeof buf, &used);
-		if (used == 0)
-			break;
-		view_put(&a->ui, y + l, 8, width, buf, A_NORMAL);
-		p += used;
-	}
+	view_put(&a->ui, y, 0, CMD_X, "command ", ui_attr(&a->ui, ROLE_DIM));
+	for (int l = 0; l < lines && (size_t)l < n; l++)
+		command_line_draw(a, y + l, (size_t)l);
 	return y + lines;
+}
+
+// The screen lines the whole command line (c) has below the identity lines.
+static size_t command_page(void)
+{
+	return LINES > 4 ? (size_t)(LINES - 3) : 1;
+}
+
+// The last first line that still fills the page.
+static size_t command_max_top(const struct detail *dt)
+{
+	size_t n = dt->cmd_nwrap + (dt->cmdline_cut ? 1 : 0);
+
+	return n > command_page() ? n - command_page() : 0;
+}
+
+// c: the whole command line over the rest of the screen, from cmd_top.
+static void draw_command_page(struct app *a, int y)
+{
+	struct detail *dt = &a->detail;
+	size_t n = command_lines(a, COLS - CMD_X), page = command_page();
+	char buf[256];
+
+	if (dt->cmd_top > command_max_top(dt))
+		dt->cmd_top = command_max_top(dt);
+	view_put(&a->ui, y, 0, CMD_X, "command ", ui_attr(&a->ui, ROLE_DIM));
+	for (size_t k = dt->cmd_top; k < n && k < dt->cmd_top + page; k++)
+		command_line_draw(a, y + (int)(k - dt->cmd_top), k);
+	snprintf(buf, sizeof buf, "Esc/q back  c mappings  Up/Down PgUp/PgDn Home/End scroll  "
+		 "lines %zu-%zu of %zu", n ? dt->cmd_top + 1 : 0,
+		 dt->cmd_top + page < n ? dt->cmd_top + page : n, n);
+	view_put(&a->ui, LINES - 1, 0, COLS, buf, ui_attr(&a->ui, ROLE_FOOTER_TEXT));
+}
+
+// Scrolls the whole command line (c); false for a key that does not.
+static bool command_key(struct app *a, int ch)
+{
+	struct detail *dt = &a->detail;
+	size_t page = command_page(), max = command_max_top(dt);
+
+	switch (ch) {
+	case KEY_UP: case 'k': dt->cmd_top = dt->cmd_top ? dt->cmd_top - 1 : 0; break;
+	case KEY_DOWN: case 'j': dt->cmd_top = dt->cmd_top < max ? dt->cmd_top + 1 : max; break;
+	case KEY_PPAGE: dt->cmd_top = dt->cmd_top > page ? dt->cmd_top - page : 0; break;
+	case KEY_NPAGE: dt->cmd_top = max - dt->cmd_top > page ? dt->cmd_top + page : max; break;
+	case KEY_HOME: dt->cmd_top = 0; break;
+	case KEY_END: dt->cmd_top = max; break;
+	default: return false;
+	}
+	return true;
 }
 
 // RSS, PSS, USS, anonymous, swap, heap: one line.
@@ -352,7 +449,7 @@ static void draw_footer(struct app *a)
 {
 	char buf[256];
 
-	snprintf(buf, sizeof buf, "Esc/q back  M RSS  S size  D growth  N address  g %s  sorted by %s%s",
+	snprintf(buf, sizeof buf, "Esc/q back  c command  M RSS  S size  D growth  N address  g %s  sorted by %s%s",
 		 a->detail.mt.grouped ? "ungroup" : "group", sort_names[a->detail.mt.sort],
 		 a->detail.have_maps && a->detail.mt.grew_most < a->detail.mt.n
 		 ? "  (highlighted: grew most since opened)" : "");
@@ -364,6 +461,10 @@ void view_detail_draw(struct app *a)
 	int y = 0, graph_h = LINES >= 40 ? 4 : LINES >= 30 ? 3 : LINES >= 24 ? 2 : 0;
 
 	y = draw_identity(a, y);
+	if (a->detail.cmd_expanded) {
+		draw_command_page(a, y);
+		return;
+	}
 	y = draw_command(a, y, LINES >= 30 ? 2 : 1);
 	y = draw_memory(a, y);
 	y = draw_oom(a, y);
@@ -389,11 +490,13 @@ void view_detail_key(struct app *a, int ch)
 	struct detail *dt = &a->detail;
 	size_t page = LINES > 20 ? (size_t)(LINES - 20) : 1;
 
+	if (dt->cmd_expanded && command_key(a, ch))
+		return;
 	switch (ch) {
 	case KEY_ESC: case 'q': case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT:
-		a->screen = SCREEN_LIST;
-		app_relist(a);          // the list may have moved on meanwhile
+		app_close_detail(a);
 		return;
+	case 'c': dt->cmd_expanded = !dt->cmd_expanded; return;
 	case 'M': dt->mt.sort = MAPSORT_RSS; break;
 	case 'S': dt->mt.sort = MAPSORT_SIZE; break;
 	case 'D': dt->mt.sort = MAPSORT_DELTA; break;

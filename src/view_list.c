@@ -385,6 +385,22 @@ static int put_cell(struct app *a, int y, int x, size_t c, const char *text, att
 	return x + w + 1;
 }
 
+// The COMMAND cell of a command line the sampler cut at its limit: the
+// text, then a mark in its own colour right where the cut is, or at the
+// column's end when the text does not fit. (A command line that is only
+// wider than the column is cut there without a mark.)
+static void put_cut_command(struct app *a, int y, int x, const char *text, attr_t attr,
+			    attr_t mark_attr)
+{
+	const char *mark = a->ui.utf8 ? "\u2026" : "...";
+	int mark_w = a->ui.utf8 ? 1 : 3, w = COLS - x - mark_w;
+	char fitted[1024];
+	int used = text_fit(text, w, a->ui.utf8, fitted, sizeof fitted);
+
+	view_put(&a->ui, y, x, w, fitted, attr);
+	view_put(&a->ui, y, x + used, mark_w, mark, mark_attr);
+}
+
 static void draw_table_header(struct app *a, const bool shown[NCOLUMNS])
 {
 	int x = 0, y = a->header_y;
@@ -432,6 +448,11 @@ static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
 			if (columns[c].id == COL_TREND && !selected) {
 				view_put_spark(&a->ui, y, x, columns[c].width, cell);
 				x += columns[c].width + 1;
+				continue;
+			}
+			if (columns[c].id == COL_COMMAND && p->s->cmdline_cut && p->s->cmdline[0]) {
+				put_cut_command(a, y, x, cell, selected ? sel_attr : A_NORMAL,
+						selected ? sel_attr : ui_attr(&a->ui, ROLE_MESSAGE));
 				continue;
 			}
 			x = put_cell(a, y, x, c, cell, selected ? sel_attr : ui_attr(&a->ui, role));
@@ -812,7 +833,8 @@ void view_help_draw(struct app *a)
 		view_put(&a->ui, y++, 1, COLS - 1, "Mouse: click a row to select it, a column title to sort by it.", A_NORMAL);
 	if (y < LINES - 2)
 		view_put(&a->ui, y++, 1, COLS - 1, "Detail view: M S D N sort mappings by RSS, size, growth, "
-			 "address; g groups them by name; Esc, q or Backspace return.", A_NORMAL);
+			 "address; g groups them by name; c shows the whole command line (Up, Down, PgUp, "
+			 "PgDn, Home, End scroll it); Esc, q or Backspace return.", A_NORMAL);
 	if (y < LINES - 2)
 		view_put(&a->ui, y++, 1, COLS - 1, a->trigger_desc, ui_attr(&a->ui, ROLE_DIM));
 	view_put(&a->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(&a->ui, ROLE_PROMPT));

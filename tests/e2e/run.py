@@ -143,6 +143,34 @@ def Leaker(rate_kb):
                            registry=CHILDREN, timeout=WAIT)
 
 
+class Waiter:
+    """sh waiting on its stdin with the given arguments after its script
+    (for long command lines); a context manager that ends it. Popen returns
+    once the exec is done, so /proc/PID/cmdline is already the full one."""
+
+    START = ["sh", "-c", "read -r _", "waiter"]
+
+    def __init__(self, *args):
+        self.argv = self.START + list(args)
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE)
+        self.pid = self.proc.pid
+
+    def cmdline(self):
+        """What memtop shows of its whole command line (plain ASCII here)."""
+        return " ".join(self.argv)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 # --- tmux ----------------------------------------------------------------------
 
 class Tmux(tmuxserver.PrivateTmux):
@@ -1377,6 +1405,100 @@ def test_burst_names_follow_without_waiting_for_a_tick(tmux):
             proc.wait()
 
 
+LONG_END = "e2e-long-end-%d" % (os.getpid() % 100000)
+CUT_MARK = "\u2026"                      # a command line memtop cut (UTF-8 locale)
+
+
+def test_long_command_line_marked_in_list(tmux):
+    """A command line longer than the 32 KiB the list keeps ends in the cut
+    mark in COMMAND; one only wider than the column is cut without it; and
+    when what was kept fits the column (32 KiB of empty arguments, which
+    show as nothing), the mark sits right after it, where the cut is."""
+    with Waiter("x" * 40000 + LONG_END) as long, Waiter("short", "x" * 300) as wide, \
+            Waiter(*([""] * 33000 + [LONG_END])) as padded, \
+            Session(tmux, ("-d", DELAY, "-s", "pid", "-p", "%d,%d,%d" % (long.pid, wide.pid, padded.pid))) as p:
+        s = p.wait("the three processes", lambda s: has_frame(s) and len(rows(s)) == 3
+                   and all(command(s, r[2]).startswith("sh -c read") for r in rows(s)))
+        cmd = {pid: command(s, line) for pid, _, line in rows(s)}
+        width = WIDTH - s[header_index(s)].index("COMMAND")
+        assert cmd[long.pid].endswith("x" + CUT_MARK) and display_width(cmd[long.pid]) == width, \
+            "the long one: %r\n%s" % (cmd[long.pid], show(s))
+        assert CUT_MARK not in cmd[wide.pid] and display_width(cmd[wide.pid]) == width, \
+            "the wide one: %r\n%s" % (cmd[wide.pid], show(s))
+        want = " ".join(Waiter.START) + CUT_MARK
+        assert cmd[padded.pid] == want, "the padded one: %r, want %r\n%s" % (cmd[padded.pid], want, show(s))
+
+
+def command_page(lines):
+    """(first, last, count) of the detail view's whole command line (c), from
+    its footer "lines A-B of N", or None."""
+    m = re.search(r"lines (\d+)-(\d+) of (\d+)$", lines[-1]) if lines else None
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def read_command_pages(p, pid):
+    """Pages through the detail view's whole command line with PgDn and
+    returns its screen lines (from column 8, padded to the full width but
+    the last) and the screen at the end."""
+    text, width = [], WIDTH - 8
+    s = p.wait("c: the whole command line", lambda s: is_detail_of(s, pid) and command_page(s)
+               and command_page(s)[0] == 1)
+    while True:
+        first, last, count = command_page(s)
+        assert len(text) >= first - 1, "a page skipped lines: %s after %d\n%s" % (
+            command_page(s), len(text), show(s))
+        for k in range(len(text) + 1, last + 1):
+            text.append(s[2 + k - first][8:].ljust(width))
+        if last == count:
+            return text, s
+        p.keys("PgDn")
+        s = p.wait("PgDn: the next page", lambda s: command_page(s) and command_page(s)[1] > last)
+
+
+def test_detail_whole_command_line(tmux):
+    """The detail view shows the whole command line, not the 32 KiB the list
+    keeps: c fills the view with it, PgDn pages through it to the end of a
+    40 KiB argument, Home and End jump; one beyond the 256 KiB memtop reads
+    ends in the cut mark; c again returns to the mappings."""
+    with Waiter("x" * 40000 + LONG_END) as long, Waiter(*(["y" * 100000] * 3)) as huge, \
+            Session(tmux, ("-d", DELAY, "-s", "pid", "-p", "%d,%d" % (long.pid, huge.pid))) as p:
+        p.wait("both", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [long.pid, huge.pid])
+        p.keys("Enter")
+        s = p.wait("its detail view", lambda s: is_detail_of(s, long.pid) and totals_line(s))
+        assert "c command" in s[-1], s[-1]
+        p.keys("c")
+        lines, s = read_command_pages(p, long.pid)
+        got = "".join(lines).rstrip()
+        assert got == long.cmdline(), "the command line read back has %d characters, want %d; " \
+            "the end: %r" % (len(got), len(long.cmdline()), got[-80:])
+        assert s[2 + command_page(s)[1] - command_page(s)[0]][8:].endswith("x" + LONG_END), show(s)
+        p.keys("Home")
+        p.wait("Home: the first line", lambda s: command_page(s) and command_page(s)[0] == 1
+               and s[2].startswith("command sh -c read"))
+        p.keys("End")
+        p.wait("End: the last line", lambda s: command_page(s) and command_page(s)[1] == command_page(s)[2]
+               and any(line.endswith(LONG_END) for line in s))
+        p.keys("c")
+        p.wait("c again: the mappings", lambda s: is_detail_of(s, long.pid) and totals_line(s))
+        p.keys("Escape")
+        p.wait("Esc: the list", lambda s: has_frame(s) and len(rows(s)) == 2)
+        p.keys("Down")
+        p.keys("Enter")
+        p.wait("the huge one's detail view", lambda s: is_detail_of(s, huge.pid))
+        p.keys("c")
+        p.wait("c: its command line", lambda s: command_page(s))
+        p.keys("End")
+        s = p.wait("End: the cut mark after the 256 KiB memtop reads", lambda s: command_page(s)
+                   and command_page(s)[1] == command_page(s)[2]
+                   and s[2 + command_page(s)[1] - command_page(s)[0]][8:]
+                   == CUT_MARK + " cut: memtop reads at most 256 KiB of a command line")
+        shown = s[2 + command_page(s)[1] - command_page(s)[0] - 1][8:]
+        assert shown.strip(" y") == "", "the line before the mark: %r" % shown
+        # 256 KiB of its 300,000 bytes, 112 columns a line, and the mark.
+        want = -(-(256 * 1024) // (WIDTH - 8)) + 1
+        assert command_page(s)[2] == want, "%s lines, want %d" % (command_page(s), want)
+
+
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
@@ -1388,7 +1510,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_write_settings_asks_before_overwriting_a_broken_file,
          test_write_settings_through_a_symlink,
          test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing,
-         test_burst_names_follow_without_waiting_for_a_tick]
+         test_burst_names_follow_without_waiting_for_a_tick,
+         test_long_command_line_marked_in_list, test_detail_whole_command_line]
 
 
 def main():

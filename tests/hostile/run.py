@@ -125,6 +125,19 @@ def fit(text, cols):
     return "".join(out)
 
 
+def wrap(text, cols):
+    """text over lines of at most cols columns, as the detail view wraps the
+    whole command line (text_wrap)."""
+    lines = []
+    while text:
+        line = fit(text, cols)
+        if not line:
+            break
+        lines.append(line)
+        text = text[len(line):]
+    return lines
+
+
 def col_slice(line, start, end=None):
     """The characters of a captured line that sit in columns [start, end):
     a wide character takes two columns but one character of the capture."""
@@ -847,7 +860,8 @@ def test_tui_detail(world, tmux):
     """Enter on each Python child: the detail view shows its name, cgroup and
     command line escaped, and its mapped file's name escaped (as the kernel
     gives it: a newline in a path is \\012 in smaps, then the backslash is
-    escaped); Esc returns and Down moves to the next child."""
+    escaped); c shows the whole command line, wrapped, escaped; Esc returns
+    and Down moves to the next child."""
     kids = {c.pid: c for c in world.children}
     w = Watched(tmux, ["-d", DELAY, "-s", "pid", "-p", ",".join(map(str, kids))])
     problems, seen = [], []
@@ -875,6 +889,16 @@ def test_tui_detail(world, tmux):
             compare(problems, "%s mapping name" % c.label, col_slice(row, name_col).rstrip(),
                     fit(sanitize(c.map_raw_name), WIDTH - name_col).rstrip())
             check_capture(w.capture(), problems, "detail of %s" % c.label)
+            # c: the whole command line, wrapped over the view (its own drawing).
+            p.keys("c")
+            s = p.wait("%s: c, the whole command line" % c.label, lambda s: e2e.is_detail_of(s, pid)
+                       and re.search(r"lines 1-\d+ of \d+$", s[-1]))
+            want = wrap(cmd, WIDTH - 8)
+            got = [col_slice(line, 8).rstrip() for line in s[2:2 + len(want)]]
+            compare(problems, "%s whole command line" % c.label, got, [x.rstrip() for x in want])
+            if not s[2].startswith("command "):
+                problems.append("%s: c shows %r first" % (c.label, s[2]))
+            check_capture(w.capture(), problems, "whole command line of %s" % c.label)
             p.keys("Escape")
             p.wait("Esc: the list", lambda s: e2e.has_frame(s) and len(e2e.rows(s)) == len(kids))
             p.keys("Down")

@@ -160,7 +160,7 @@ def test_csv_hostile(memtop):
     assert rc == 0, "exit %d: %s" % (rc, err)
     rows = list(csv.reader(io.StringIO(out)))
     header = rows[0]
-    assert header[:3] == ["time", "pid", "ppid"] and header[-1] == "cmdline"
+    assert header[:3] == ["time", "pid", "ppid"] and header[-2:] == ["cmdline", "cmdline_truncated"]
     assert rows.count(header) == 1, "header printed once"
     body = rows[1:]
     assert body
@@ -170,6 +170,56 @@ def test_csv_hostile(memtop):
     assert len(mine) == 2
     assert mine[0]["comm"] == "\\e[31m\"q\\\\"
     assert mine[0]["delta_anon_kb"] == "" and mine[1]["delta_anon_kb"] != ""
+
+
+class Waiter:
+    """sh waiting on its stdin, with the given arguments (a long command line)."""
+
+    def __init__(self, *args):
+        self.argv = ["sh", "-c", "read -r _", "waiter"] + list(args)
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE)
+        self.pid = self.proc.pid
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        self.proc.wait(5)
+
+
+def test_long_command_line_flagged(memtop):
+    """A command line beyond the 32 KiB memtop keeps is flagged: JSON
+    cmdline_truncated true (false for a short one, and for one of exactly
+    32 KiB), CSV's last column 1 (0), and the table's COMMAND ends in "..."."""
+    long_arg = "x" * 40000 + "end"
+    head = "sh -c read -r _ waiter "
+    # 32 KiB with the NUL after each argument: the most that is kept whole.
+    exact_arg = "z" * (32 * 1024 - len(head) - 1)
+    with Waiter(long_arg) as long, Waiter("short") as short, Waiter(exact_arg) as exact:
+        pids = "%d,%d,%d" % (long.pid, short.pid, exact.pid)
+        runs = {fmt: run_memtop(memtop, ["-b", "-n", "1", "-s", "pid", "--format", fmt, "-p", pids])
+                for fmt in ("json", "csv", "table")}
+    for fmt, (rc, _, err) in runs.items():
+        assert rc == 0, "%s: exit %d: %s" % (fmt, rc, err)
+    tick = json_ticks(runs["json"][1])[0]
+    p = proc_by_pid(tick, long.pid)
+    assert p["cmdline_truncated"] is True, {k: v for k, v in p.items() if k != "cmdline"}
+    assert p["cmdline"] == (head + long_arg)[:32 * 1024], "kept %d bytes: ...%r" % (
+        len(p["cmdline"]), p["cmdline"][-20:])
+    assert proc_by_pid(tick, short.pid)["cmdline_truncated"] is False
+    p = proc_by_pid(tick, exact.pid)
+    assert p["cmdline_truncated"] is False and p["cmdline"] == head + exact_arg, len(p["cmdline"])
+    rows = list(csv.DictReader(io.StringIO(runs["csv"][1])))
+    flags = {int(r["pid"]): r["cmdline_truncated"] for r in rows}
+    assert flags == {long.pid: "1", short.pid: "0", exact.pid: "0"}, flags
+    assert list(rows[0])[-1] == "cmdline_truncated", list(rows[0])
+    table = {line.split()[0]: line for line in runs["table"][1].splitlines()
+             if line.split() and line.split()[0].isdigit()}
+    assert table[str(long.pid)].endswith((head + long_arg)[32 * 1024 - 20:32 * 1024] + "..."), \
+        table[str(long.pid)][-40:]
+    assert table[str(short.pid)].endswith(" waiter short"), table[str(short.pid)]
+    assert table[str(exact.pid)].endswith("zzz"), table[str(exact.pid)][-20:]
 
 
 def test_table(memtop):

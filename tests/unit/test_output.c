@@ -332,12 +332,12 @@ static const char json_tick0[] =
 	"\"full\": null}, "
 	"\"processes\": ["
 	"{\"pid\": 1, \"ppid\": 0, \"user\": \"root\", \"comm\": \"systemd\", "
-	"\"cmdline\": \"/sbin/init splash\", \"start_time\": 1.50, \"rss_kb\": 12000, \"anon_kb\": 4000, "
+	"\"cmdline\": \"/sbin/init splash\", \"cmdline_truncated\": false, \"start_time\": 1.50, \"rss_kb\": 12000, \"anon_kb\": 4000, "
 	"\"file_kb\": 7000, \"shmem_kb\": 1000, \"swap_kb\": 0, \"data_kb\": 3000, \"heap_kb\": 2048, "
 	"\"oom_score\": 5, \"oom_score_adj\": -1000, \"cgroup\": \"/init.scope\", "
 	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": 5.0, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}, \"exhaustion_eta_s\": null}, "
 	"{\"pid\": 4242, \"ppid\": 1, \"user\": \"alice\", \"comm\": \"we\\\"ird,name\", "
-	"\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"start_time\": 20.00, \"rss_kb\": 300, \"anon_kb\": 200, "
+	"\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"cmdline_truncated\": false, \"start_time\": 20.00, \"rss_kb\": 300, \"anon_kb\": 200, "
 	"\"file_kb\": null, \"shmem_kb\": null, \"swap_kb\": null, \"data_kb\": null, \"heap_kb\": null, "
 	"\"oom_score\": null, \"oom_score_adj\": null, \"cgroup\": null, "
 	"\"delta_rss_kb\": null, \"delta_anon_kb\": null, \"detail_age_s\": null, \"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}, \"exhaustion_eta_s\": null}"
@@ -434,7 +434,7 @@ static void test_json_empty_table_and_awkward_strings(void **state)
 static const char csv_header[] =
 	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,"
 	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,"
-	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline\n";
+	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline,cmdline_truncated\n";
 
 static void assert_fields(char *got[], int n, const char *const want[], int wn)
 {
@@ -449,11 +449,12 @@ static void test_csv_first_tick(void **state)
 	static const char *const row1[] = {
 		"1700000000.250", "1", "0", "root", "systemd", "1.50", "12000", "4000", "7000", "1000",
 		"0", "3000", "2048", "5", "-1000", "/init.scope", "", "", "", "0", "0.00", "0",
-		"/sbin/init splash",
+		"/sbin/init splash", "0",
 	};
 	static const char *const row2[] = {
 		"1700000000.250", "4242", "1", "alice", "we\"ird,name", "20.00", "300", "200", "", "",
 		"", "", "", "", "", "", "", "", "", "0", "0.00", "0", "sh -c \"echo a,b\"",
+		"0",
 	};
 	struct world w;
 	char *out, *fields[CSV_MAX_FIELDS];
@@ -468,13 +469,13 @@ static void test_csv_first_tick(void **state)
 	// The raw text: RFC 4180 quoting of the comma, quotes and spaces.
 	assert_non_null(strstr(p, ",root,systemd,1.50,"));
 	assert_non_null(strstr(p, ",\"we\"\"ird,name\","));
-	assert_non_null(strstr(p, ",\"/sbin/init splash\"\n"));
-	assert_non_null(strstr(p, ",\"sh -c \"\"echo a,b\"\"\"\n"));
+	assert_non_null(strstr(p, ",\"/sbin/init splash\",0\n"));
+	assert_non_null(strstr(p, ",\"sh -c \"\"echo a,b\"\"\",0\n"));
 	n = csv_record(&p, fields);
-	assert_fields(fields, n, row1, 23);
+	assert_fields(fields, n, row1, 24);
 	csv_free(fields, n);
 	n = csv_record(&p, fields);
-	assert_fields(fields, n, row2, 23);
+	assert_fields(fields, n, row2, 24);
 	csv_free(fields, n);
 	assert_string_equal(p, "");
 	free(out);
@@ -495,7 +496,7 @@ static void test_csv_header_only_on_first_tick(void **state)
 	assert_null(strstr(out, "time,pid"));
 	p = out;
 	n = csv_record(&p, fields);
-	assert_int_equal(n, 23);
+	assert_int_equal(n, 24);
 	assert_string_equal(fields[0], "1700000001.252");
 	assert_string_equal(fields[6], "13024");
 	assert_string_equal(fields[16], "1024");    // delta_rss_kb
@@ -525,13 +526,55 @@ static void test_csv_cgroup_with_space_and_empty_table(void **state)
 	(void)state;
 	world_init(&w, true);
 	out = render(output_csv, &w.tick);
-	assert_non_null(strstr(out, ",\"/user.slice/a b\",,,,0,0.00,0,\n"));   // empty cmdline stays empty
+	assert_non_null(strstr(out, ",\"/user.slice/a b\",,,,0,0.00,0,,0\n"));   // empty cmdline stays empty
 	assert_non_null(strstr(out, ",bob,big\\ecomm,"));
 	free(out);
 	assert_int_equal(proctable_update(&w.table, &none), 0);
 	w.tick.snap = &none;
 	out = render(output_csv, &w.tick);
 	assert_string_equal(out, csv_header);  // header even with no rows
+	free(out);
+	proctable_free(&w.table);
+}
+
+/* ---- a command line the sampler cut ---- */
+
+// A command line cut at the sampler's limit is flagged in JSON
+// (cmdline_truncated), in CSV (the last column) and marked in the table
+// ("..." after it); the others are not.
+static void test_cut_command_line_is_flagged(void **state)
+{
+	struct world w;
+	char *out, *fields[CSV_MAX_FIELDS];
+	const char *p;
+	int n;
+
+	(void)state;
+	world_init(&w, false);
+	w.s[1].cmdline_cut = true;
+	out = render(output_json, &w.tick);
+	assert_json_line(out);
+	assert_non_null(strstr(out, "\"cmdline\": \"/sbin/init splash\", \"cmdline_truncated\": false, "));
+	assert_non_null(strstr(out, "\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"cmdline_truncated\": true, "));
+	free(out);
+
+	out = render(output_csv, &w.tick);
+	p = out + strlen(csv_header);
+	n = csv_record(&p, fields);
+	assert_int_equal(n, 24);
+	assert_string_equal(fields[22], "/sbin/init splash");
+	assert_string_equal(fields[23], "0");
+	csv_free(fields, n);
+	n = csv_record(&p, fields);
+	assert_int_equal(n, 24);
+	assert_string_equal(fields[22], "sh -c \"echo a,b\"");
+	assert_string_equal(fields[23], "1");
+	csv_free(fields, n);
+	free(out);
+
+	out = render(output_table, &w.tick);
+	assert_non_null(strstr(out, " /sbin/init splash\n"));
+	assert_non_null(strstr(out, " sh -c \"echo a,b\"...\n"));
 	free(out);
 	proctable_free(&w.table);
 }
@@ -807,6 +850,7 @@ int main(void)
 		cmocka_unit_test(test_csv_first_tick),
 		cmocka_unit_test(test_csv_header_only_on_first_tick),
 		cmocka_unit_test(test_csv_cgroup_with_space_and_empty_table),
+		cmocka_unit_test(test_cut_command_line_is_flagged),
 		cmocka_unit_test(test_table_first_tick),
 		cmocka_unit_test(test_table_later_tick_and_sort_key),
 		cmocka_unit_test(test_table_without_meminfo_or_psi),

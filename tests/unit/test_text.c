@@ -1,4 +1,5 @@
-/* test_text.c — text_sanitize, text_sanitize_cmdline and the size formatters. */
+/* test_text.c — text_sanitize, text_sanitize_cmdline, the size formatters,
+ * and fitting and wrapping text to columns. */
 #include "fixture.h"
 
 #include <inttypes.h>
@@ -568,6 +569,108 @@ static void test_fit_respects_capacity(void **state)
 	assert_int_equal(text_fit("abc", 80, true, out, 0), 0);
 }
 
+/* ---- text_wrap: the detail view's whole command line ---- */
+
+static void test_wrap_empty_and_short(void **state)
+{
+	size_t starts[4] = { 99, 99, 99, 99 };
+
+	(void)state;
+	assert_int_equal(text_wrap("", 0, 10, true, 1024, starts, 4), 0);
+	assert_int_equal(starts[0], 99);
+	assert_int_equal(text_wrap("abcd", 4, 4, true, 1024, starts, 4), 1);   // exactly full
+	assert_int_equal(starts[0], 0);
+}
+
+static void test_wrap_cuts_at_columns(void **state)
+{
+	size_t starts[4];
+
+	(void)state;
+	assert_int_equal(text_wrap("abcdefghij", 10, 4, true, 1024, starts, 4), 3);
+	assert_int_equal(starts[0], 0);
+	assert_int_equal(starts[1], 4);
+	assert_int_equal(starts[2], 8);
+	// Only the first len bytes count, NUL or not after them.
+	assert_int_equal(text_wrap("abcdef", 3, 2, true, 1024, starts, 4), 2);
+	assert_int_equal(starts[1], 2);
+}
+
+static void test_wrap_keeps_wide_characters_whole(void **state)
+{
+	// "a中中": a wide character never straddles two lines.
+	static const char s[] = "a\xe4\xb8\xad\xe4\xb8\xad";
+	size_t starts[4];
+
+	(void)state;
+	use_utf8_locale();
+	assert_int_equal(text_wrap(s, strlen(s), 4, true, 1024, starts, 4), 2);
+	assert_int_equal(starts[1], 4);
+	// In ASCII mode each becomes one '?' column.
+	assert_int_equal(text_wrap(s, strlen(s), 2, false, 1024, starts, 4), 2);
+	assert_int_equal(starts[1], 4);
+}
+
+static void test_wrap_counts_beyond_max_and_writes_no_more(void **state)
+{
+	size_t *starts = malloc(2 * sizeof *starts);   // exact size: ASan sees a third write
+
+	(void)state;
+	assert_non_null(starts);
+	assert_int_equal(text_wrap("aaaaaaaaaa", 10, 3, true, 1024, starts, 2), 4);
+	assert_int_equal(starts[0], 0);
+	assert_int_equal(starts[1], 3);
+	assert_int_equal(text_wrap("aaaaaaaaaa", 10, 3, true, 1024, NULL, 0), 4);
+	free(starts);
+}
+
+static void test_wrap_respects_the_line_capacity(void **state)
+{
+	size_t starts[8];
+
+	(void)state;
+	// 4 bytes of room (3 and the NUL) a line, however wide the screen.
+	assert_int_equal(text_wrap("aaaaaaaaaa", 10, 80, true, 4, starts, 8), 4);
+	assert_int_equal(starts[1], 3);
+	assert_int_equal(starts[3], 9);
+}
+
+// Each wrapped line is what text_fit_span fits from its start: drawing the
+// lines one by one shows the text whole, in order, with nothing twice.
+static void test_wrap_agrees_with_fit_span(void **state)
+{
+	static const char *const pieces[] = { "ab ", "\xc3\xa9", "\xe4\xb8\xad", "\\x1B", "w" };
+	char text[5000], out[1024];
+	size_t len = 0, n, *starts;
+	unsigned seed = 7;
+
+	(void)state;
+	use_utf8_locale();
+	while (len + 8 < sizeof text) {
+		const char *p = pieces[((seed = seed * 1103515245 + 12345) >> 16) % 5];
+
+		memcpy(text + len, p, strlen(p));
+		len += strlen(p);
+	}
+	text[len] = '\0';
+	for (int cols = 2; cols <= 42; cols += 8) {
+		n = text_wrap(text, len, cols, true, sizeof out, NULL, 0);
+		starts = malloc((n + 1) * sizeof *starts);
+		assert_non_null(starts);
+		assert_int_equal(text_wrap(text, len, cols, true, sizeof out, starts, n), n);
+		starts[n] = len;
+		assert_int_equal(starts[0], 0);
+		for (size_t k = 0; k < n; k++) {
+			size_t used;
+
+			text_fit_span(text + starts[k], cols, true, out, sizeof out, &used);
+			assert_true(used > 0);
+			assert_int_equal(starts[k] + used, starts[k + 1]);
+		}
+		free(starts);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +706,12 @@ int main(void)
 		cmocka_unit_test(test_fit_ascii_mode_replaces_non_ascii),
 		cmocka_unit_test(test_fit_respects_capacity),
 		cmocka_unit_test(test_fit_span_reports_bytes_consumed),
+		cmocka_unit_test(test_wrap_empty_and_short),
+		cmocka_unit_test(test_wrap_cuts_at_columns),
+		cmocka_unit_test(test_wrap_keeps_wide_characters_whole),
+		cmocka_unit_test(test_wrap_counts_beyond_max_and_writes_no_more),
+		cmocka_unit_test(test_wrap_respects_the_line_capacity),
+		cmocka_unit_test(test_wrap_agrees_with_fit_span),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
