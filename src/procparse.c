@@ -141,7 +141,9 @@ int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap)
 	return 0;
 }
 
-int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
+// The start of field n (n >= 3) of /proc/PID/stat text, or NULL when the
+// text has fewer fields.
+static const char *stat_field(const char *buf, size_t len, int n)
 {
 	const char *end = buf + len, *p = NULL;
 
@@ -149,23 +151,42 @@ int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
 		if (*q == ')')
 			p = q;
 	if (!p)
-		return -EINVAL;
+		return NULL;
 	p++;
-	// Fields 3 (state) to 21 come before the start time: skip 19 of them.
-	for (int field = 3; field <= 22; field++) {
+	for (int field = 3;; field++) {
 		p = scan_skip_spaces(p, end);
 		if (p >= end)
-			return -EINVAL;
-		if (field == 22) {
-			// More fields always follow: a number running into the end
-			// of the buffer may have been cut.
-			p = scan_u64(p, end, start_ticks);
-			return p && p < end && (*p == ' ' || *p == '\n') ? 0 : -EINVAL;
-		}
+			return NULL;
+		if (field == n)
+			return p;
 		while (p < end && *p != ' ')
 			p++;
 	}
-	return -EINVAL;
+}
+
+// Reads the unsigned field at p, which more fields must follow (a number
+// running into the end of the buffer may have been cut).
+static int stat_u64_at(const char *p, const char *end, uint64_t *v)
+{
+	if (!p)
+		return -EINVAL;
+	p = scan_u64(p, end, v);
+	return p && p < end && (*p == ' ' || *p == '\n') ? 0 : -EINVAL;
+}
+
+int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
+{
+	return stat_u64_at(stat_field(buf, len, 22), buf + len, start_ticks);
+}
+
+int procparse_stat_exec(const char *buf, size_t len, struct stat_exec *out)
+{
+	const char *end = buf + len;
+
+	if (stat_u64_at(stat_field(buf, len, 26), end, &out->start_code) < 0 ||
+	    stat_u64_at(stat_field(buf, len, 28), end, &out->start_stack) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 int procparse_stat_ident(const char *buf, size_t len, struct stat_ident *out)

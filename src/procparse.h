@@ -53,6 +53,16 @@ struct stat_ident {
 
 int procparse_stat_ident(const char *buf, size_t len, struct stat_ident *out);
 
+/* Where /proc/PID/stat says the program's code and stack start (fields 26
+ * and 28). exec() maps a new program, at new addresses under ASLR, so a
+ * change means the process exec'd. Both are 0 for kernel threads and for
+ * processes the reader may not ptrace (another user's, when not root). */
+struct stat_exec {
+	uint64_t start_code, start_stack;
+};
+
+int procparse_stat_exec(const char *buf, size_t len, struct stat_exec *out);
+
 /* Reads the state letter (field 3: R, S, D, Z, T, t, X, I...) from
  * /proc/PID/stat text. */
 int procparse_stat_state(const char *buf, size_t len, char *state);

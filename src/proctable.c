@@ -36,7 +36,8 @@ uint64_t proctable_signal_kb(const struct proc_sample *s)
 // Starts the record of a process seen for the first time.
 static void proc_start(struct proc *p, const struct proc_sample *s, double now)
 {
-	*p = (struct proc){ .s = s, .pid = s->pid, .start_ticks = s->start_ticks, .ticks = 1 };
+	*p = (struct proc){ .s = s, .pid = s->pid, .start_ticks = s->start_ticks, .ticks = 1,
+			    .exec_gen = s->exec_gen };
 	p->last_rss_kb = s->rss_kb;
 	p->last_anon_kb = s->anon_kb;
 	p->flat_sig_kb = proctable_signal_kb(s);
@@ -128,10 +129,12 @@ static size_t keep_survivors(struct proctable *t, const struct snapshot *snap)
 		while (k < snap->nprocs && snap->procs[k]->pid < p->pid)
 			k++;
 		if (k < snap->nprocs && snap->procs[k]->pid == p->pid &&
-		    snap->procs[k]->start_ticks == p->start_ticks)
+		    snap->procs[k]->start_ticks == p->start_ticks &&
+		    snap->procs[k]->exec_gen == p->exec_gen)
 			t->v[m++] = *p;
 		else
-			proc_drop(p);          // exited, or its pid now names a new process
+			proc_drop(p);          // exited, its pid now names a new process, or it
+					       // exec'd: a new program starts a new record
 	}
 	return m;
 }

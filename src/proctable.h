@@ -3,8 +3,9 @@
  *
  * Contract: proctable_update merges one snapshot (procs sorted by pid); a
  * process whose pid is unchanged but whose start time differs is a new
- * process and starts with no delta. Processes absent from the snapshot are
- * dropped and their detectors freed. Pointers into the table (and each
+ * process and starts with no delta, and so does one that exec'd (its
+ * sample's exec_gen moved): a new program's memory is not growth of the old
+ * one's. Processes absent from the snapshot are dropped and their detectors freed. Pointers into the table (and each
  * entry's sample pointer) are valid until the next update. Allocation
  * happens when the table grows and once per process whose memory changes
  * (its leak detector, sizeof(struct leak_state)).
@@ -24,7 +25,8 @@ struct proc {
 	int pid;
 	bool have_delta;               // false on a process's first sample
 	uint64_t start_ticks;
-	unsigned long ticks;           // samples seen of this process, >= 1
+	uint16_t exec_gen;             // the sample's exec count when this record began
+	unsigned long ticks;           // samples seen of this process, >= 1 (since its last exec)
 	int64_t delta_rss_kb, delta_anon_kb;
 	uint64_t last_rss_kb, last_anon_kb;
 

@@ -38,11 +38,11 @@
 static enum pids_item detail_items[] = {
 	PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_EUSER, PIDS_TICS_BEGAN, PIDS_FLAGS,
 	PIDS_VM_RSS_FILE, PIDS_VM_RSS_SHARED, PIDS_VM_SWAP, PIDS_VM_DATA,
-	PIDS_OOM_SCORE, PIDS_OOM_ADJ,
+	PIDS_OOM_SCORE, PIDS_OOM_ADJ, PIDS_ADDR_CODE_START, PIDS_ADDR_STACK_START,
 };
 enum detail_rel {
 	D_PID, D_PPID, D_EUSER, D_BEGAN, D_FLAGS, D_FILE, D_SHMEM, D_SWAP, D_DATA,
-	D_OOM, D_ADJ, D_COUNT
+	D_OOM, D_ADJ, D_CODE, D_STACK, D_COUNT
 };
 
 static enum meminfo_item mem_items[] = {
@@ -369,6 +369,40 @@ static void entry_apply_statm(const struct sampler *s, struct proc_sample *e, co
 	e->shared_kb = shared * (uint64_t)s->page_kb;
 	e->anon_kb = e->rss_kb - e->shared_kb;
 	e->priv.vm_pages = m->size;
+	e->priv.text_pages = m->text < UINT32_MAX ? (uint32_t)m->text : UINT32_MAX;
+}
+
+// stat's code and stack start folded into 32 bits, never 0 when known; 0
+// when stat does not say (kernel threads, processes we may not ptrace).
+static uint32_t exec_sig_of(uint64_t start_code, uint64_t start_stack)
+{
+	uint64_t x = (start_code * 0x9E3779B97F4A7C15ULL) ^ start_stack;
+	uint32_t sig = (uint32_t)(x ^ (x >> 32));
+
+	if (!start_code && !start_stack)
+		return 0;
+	return sig ? sig : 1;
+}
+
+// A new program runs in e's process: the model starts it a new history,
+// and its names and details are read again this tick.
+static void entry_execd(struct proc_sample *e)
+{
+	e->exec_gen++;
+	e->priv.refresh_now = true;
+	e->priv.exec_sig = 0;        // the new program's: learnt at that read
+	e->have_heap = false;
+}
+
+// Records stat's exec signature; true when it shows an exec (a known
+// signature changed).
+static bool entry_note_exec_sig(struct proc_sample *e, uint32_t sig)
+{
+	bool execd = sig && e->priv.exec_sig && sig != e->priv.exec_sig;
+
+	if (sig)
+		e->priv.exec_sig = sig;
+	return execd;
 }
 
 // Reads statm through the kept fd (or, without one, by path after checking
@@ -397,16 +431,28 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 	return 0;
 }
 
-// Reads the small raw text files of a new process: comm, cmdline (its first
-// CMDLINE_MAX bytes; cmdline_cut says there were more), cgroup,
-// sanitised into one allocation (comm first: freeing comm frees all three).
-// Returns 0, -ESRCH when the process has gone meanwhile (it is dropped, not
-// listed without a name), or -ENOMEM.
+// True when e already holds exactly these names (so a re-read that finds
+// nothing new costs no allocation).
+static bool names_equal(const struct proc_sample *e, const char *comm, const char *cmd, size_t ncmd,
+			const char *cgroup, bool cut)
+{
+	return e->comm && e->cmdline_cut == cut && strcmp(e->comm, comm) == 0 &&
+	       strlen(e->cmdline) == ncmd && memcmp(e->cmdline, cmd, ncmd) == 0 &&
+	       strcmp(e->cgroup, cgroup) == 0;
+}
+
+// Reads the small raw text files of a process: comm, cmdline (at most
+// CMDLINE_MAX bytes; cmdline_cut says there were more) and cgroup, sanitised.
+// When they differ from what e holds (or e holds none), they replace it in
+// one new allocation (comm first: freeing comm frees all three) and the old
+// one is freed. Returns 1 when the names changed, 0 when they did not,
+// -ESRCH when the process has gone meanwhile (it is dropped, not listed
+// without a name) or -ENOMEM (e keeps its names).
 static int entry_read_names(struct sampler *s, struct proc_sample *e)
 {
 	char path[48], raw[256], comm[SNAPSHOT_COMM_MAX];
 	size_t ncomm, ncmd, ncg = 0;
-	char *cmd = s->scratch, *cgroup;
+	char *cmd = s->scratch, *cgroup = s->scratch + SCRATCH_HALF, *names;
 	ssize_t n;
 	bool cut;
 
@@ -418,6 +464,14 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 		n--;
 	ncomm = text_sanitize(raw, (size_t)n, comm, sizeof comm);
 
+	// The cgroup first: its raw path is parsed into the first half of the
+	// scratch buffer, which the command line overwrites next.
+	cgroup[0] = '\0';
+	snprintf(path, sizeof path, "%d/cgroup", e->pid);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, 64 * 1024);
+	if (n > 0 && procparse_cgroup(s->buf.data, (size_t)n, s->scratch, SCRATCH_HALF) == 0)
+		ncg = text_sanitize(s->scratch, strlen(s->scratch), cgroup, SCRATCH_HALF);
+
 	snprintf(path, sizeof path, "%d/cmdline", e->pid);
 	// One byte more than is kept, to know whether there was more.
 	n = procfs_read_all_at(s->proc_fd, path, &s->buf, CMDLINE_MAX + 1);
@@ -425,24 +479,16 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)(cut ? CMDLINE_MAX : n) : 0, cmd,
 				     SCRATCH_HALF);
 
-	cgroup = s->scratch + SCRATCH_HALF;
-	cgroup[0] = '\0';
-	snprintf(path, sizeof path, "%d/cgroup", e->pid);
-	n = procfs_read_all_at(s->proc_fd, path, &s->buf, 64 * 1024);
-	if (n > 0) {
-		char *cg = malloc((size_t)n + 1);
-
-		if (cg && procparse_cgroup(s->buf.data, (size_t)n, cg, (size_t)n + 1) == 0)
-			ncg = text_sanitize(cg, strlen(cg), cgroup, SCRATCH_HALF);
-		free(cg);
-	}
-	if (!(e->comm = malloc(ncomm + ncmd + ncg + 3)))
+	if (names_equal(e, comm, cmd, ncmd, cgroup, cut))
+		return 0;
+	if (!(names = malloc(ncomm + ncmd + ncg + 3)))
 		return -ENOMEM;
-	memcpy(e->comm, comm, ncomm + 1);
+	free(e->comm);
+	e->comm = memcpy(names, comm, ncomm + 1);
 	e->cmdline = memcpy(e->comm + ncomm + 1, cmd, ncmd + 1);
 	e->cgroup = memcpy(e->cmdline + ncmd + 1, cgroup, ncg + 1);
 	e->cmdline_cut = cut;
-	return 0;
+	return 1;
 }
 
 // When the next unforced detail read of a process is due: MAX_AGE plus a
@@ -468,6 +514,12 @@ static void entry_apply_detail(struct sampler *s, struct proc_sample *e, struct 
 	e->data_kb = PIDS_VAL(D_DATA, ul_int, st, s->pids_info);
 	e->oom_score = PIDS_VAL(D_OOM, s_int, st, s->pids_info);
 	e->oom_score_adj = PIDS_VAL(D_ADJ, s_int, st, s->pids_info);
+	if (entry_note_exec_sig(e, exec_sig_of(PIDS_VAL(D_CODE, ul_int, st, s->pids_info),
+					       PIDS_VAL(D_STACK, ul_int, st, s->pids_info)))) {
+		e->exec_gen++;
+		e->have_heap = false;
+	}
+	e->priv.refresh_now = false;
 	e->have_detail = true;
 	e->detail_time = s->now;
 	e->priv.detail_due = detail_next_due(s->now, e->pid);
@@ -494,6 +546,7 @@ static int entry_create_quick(struct sampler *s, struct proc_sample *e, int pid)
 {
 	char path[48], comm[SNAPSHOT_COMM_MAX];
 	struct stat_ident id;
+	struct stat_exec ex;
 	struct statm m;
 	size_t ncomm;
 	ssize_t n;
@@ -510,6 +563,8 @@ static int entry_create_quick(struct sampler *s, struct proc_sample *e, int pid)
 	e->start_ticks = id.start_ticks;
 	e->start_time_s = (double)e->start_ticks / (double)s->hertz;
 	e->kthread = (id.flags & PF_KTHREAD_FLAG) != 0;
+	if (procparse_stat_exec(s->scratch, (size_t)n, &ex) == 0)
+		e->priv.exec_sig = exec_sig_of(ex.start_code, ex.start_stack);
 	entry_open_statm(s, e);
 	if (entry_read_statm(s, e, &m) < 0)
 		return -1;
@@ -529,14 +584,8 @@ static int entry_create_quick(struct sampler *s, struct proc_sample *e, int pid)
 // Reads the names of a pending entry (keeping the old ones if that fails).
 static void entry_fill_names(struct sampler *s, struct proc_sample *e)
 {
-	char *comm = e->comm, *cmdline = e->cmdline, *cgroup = e->cgroup;
-
-	if (entry_read_names(s, e) == 0) {
-		free(comm);
+	if (entry_read_names(s, e) >= 0)
 		e->priv.pending = false;
-	} else {
-		e->comm = comm, e->cmdline = cmdline, e->cgroup = cgroup;
-	}
 }
 
 // Builds the entry of a process first seen this tick from its libproc2
@@ -621,7 +670,12 @@ static size_t merge_known(struct sampler *s)
 			struct proc_sample *e = s->ents[i++];
 
 			if (entry_read_statm(s, e, &m) == 0) {
+				// Only exec sets a new text size: a new program.
+				bool execd = m.text != e->priv.text_pages && !e->kthread;
+
 				entry_apply_statm(s, e, &m);
+				if (execd)
+					entry_execd(e);
 				s->next[n++] = e;
 				continue;
 			}
@@ -684,6 +738,8 @@ static bool moved_markedly(uint64_t now_pages, uint64_t then_pages)
 // True when a process's status/OOM fields should be read again this tick.
 static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, bool wanted)
 {
+	if (e->priv.refresh_now)       // exec'd or renamed
+		return true;
 	// On screen or named with -p: fresh, but no more than once a second even
 	// at a 0.1 s interval (status and the OOM files cost ~40 us a process).
 	if (wanted)
@@ -696,8 +752,33 @@ static bool detail_is_due(const struct sampler *s, const struct proc_sample *e, 
 		moved_markedly(e->shared_kb / (uint64_t)s->page_kb, e->priv.detail_shared));
 }
 
-// Reads status and OOM fields (and, for pending entries, the names) of the
-// pids queued in s->todo.
+// For a process on screen (or named with -p), between its detail reads:
+// true when stat shows a new program (its code or stack moved) or a new
+// comm, so that its names follow within one refresh. One small read.
+static bool entry_renamed(struct sampler *s, struct proc_sample *e)
+{
+	char path[48], comm[SNAPSHOT_COMM_MAX];
+	struct stat_ident id;
+	struct stat_exec ex;
+	ssize_t n;
+
+	if (e->kthread)
+		return false;
+	snprintf(path, sizeof path, "%d/stat", e->pid);
+	n = procfs_read_at(s->proc_fd, path, s->scratch, 1024);
+	if (n <= 0 || procparse_stat_ident(s->scratch, (size_t)n, &id) < 0 ||
+	    id.start_ticks != e->start_ticks)
+		return false;          // gone or reused: the next tick sees it
+	if (procparse_stat_exec(s->scratch, (size_t)n, &ex) == 0 &&
+	    entry_note_exec_sig(e, exec_sig_of(ex.start_code, ex.start_stack))) {
+		entry_execd(e);
+		return true;
+	}
+	text_sanitize(id.comm, id.comm_len, comm, sizeof comm);
+	return strcmp(comm, e->comm) != 0;
+}
+
+// Reads status and OOM fields (and the names) of the pids queued in s->todo.
 static void read_queued_details(struct sampler *s)
 {
 	for (size_t off = 0; off < s->ntodo; off += SELECT_BATCH) {
@@ -714,8 +795,12 @@ static void read_queued_details(struct sampler *s)
 			if (!e || e->start_ticks != PIDS_VAL(D_BEGAN, ull_int, st, s->pids_info))
 				continue;   // a reused pid: the next tick replaces the entry
 			entry_apply_detail(s, e, st);
+			// Names follow exec, renames and cgroup moves at every
+			// detail read; unchanged ones cost no allocation.
 			if (e->priv.pending)
 				entry_fill_names(s, e);
+			else
+				entry_read_names(s, e);
 			e->priv.detail_resident = e->rss_kb / (uint64_t)s->page_kb;
 			e->priv.detail_shared = e->shared_kb / (uint64_t)s->page_kb;
 		}
@@ -733,7 +818,7 @@ static void refresh_details(struct sampler *s, size_t pending_budget)
 		bool wanted = is_wanted(s, e->pid);
 
 		if (e->priv.pending ? wanted || (pending_budget && pending_budget--)
-				    : detail_is_due(s, e, wanted))
+				    : detail_is_due(s, e, wanted) || (wanted && entry_renamed(s, e)))
 			s->todo[s->ntodo++] = (unsigned)e->pid;
 	}
 	read_queued_details(s);

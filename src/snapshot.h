@@ -31,6 +31,9 @@ struct sys_sample {
 struct sample_private {
 	int statm_fd;                // kept open and re-read with pread, or -1
 	bool pending;                // listed from stat alone: names and details to read
+	bool refresh_now;            // exec'd or renamed: details and names due this tick
+	uint32_t text_pages;         // statm text size: another program's differs
+	uint32_t exec_sig;           // stat's code and stack start folded; 0 unknown
 	uint64_t detail_resident, detail_shared;   // statm pages when the detail fields were read
 	double detail_due;           // monotonic time the next detail read is due
 	uint64_t vm_pages;           // statm size now
@@ -45,6 +48,7 @@ struct proc_sample {
 	// (The flags are together, so the struct has no padding holes.)
 	bool have_detail, have_heap, have_cg_headroom;
 	bool cmdline_cut;            // the command line was longer than the sampler keeps
+	uint16_t exec_gen;           // counts the execs seen: a new program, a new history
 	const char *user;            // never NULL; shared by all its processes
 	char *comm;                  // never NULL; one allocation with the two below
 	char *cmdline;               // never NULL

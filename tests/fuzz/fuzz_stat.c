@@ -1,5 +1,5 @@
-/* fuzz_stat.c — procparse_stat_start, procparse_stat_state and
- * procparse_stat_ident (/proc/PID/stat) on arbitrary bytes. */
+/* fuzz_stat.c — procparse_stat_start, procparse_stat_state,
+ * procparse_stat_ident and procparse_stat_exec (/proc/PID/stat) on arbitrary bytes. */
 #include <errno.h>
 
 #include "fuzz.h"
@@ -26,6 +26,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(ident != 0 || (procparse_stat_start(buf, size, &start) == 0 &&
 					  id.start_ticks == start && id.state == state &&
 					  id.comm_len <= sizeof id.comm));
+	}
+	{
+		struct stat_exec ex;
+		int rc_exec = procparse_stat_exec(buf, size, &ex);
+
+		FUZZ_CHECK(rc_exec == 0 || rc_exec == -EINVAL);
+		// Field 28 follows field 22: no exec fields without a start time.
+		FUZZ_CHECK(rc_exec != 0 || procparse_stat_start(buf, size, &start) == 0);
 	}
 	free(buf);
 	return 0;

@@ -222,6 +222,104 @@ def test_long_command_line_flagged(memtop):
     assert table[str(exact.pid)].endswith("zzz"), table[str(exact.pid)][-20:]
 
 
+# A process that execs on a line from stdin: python3 running EXEC_BEFORE
+# (argv[1] names the program to exec, the rest its argv), which says "ready
+# PID" before and the new program says "ready PID" after.
+EXEC_BEFORE = ("import os, sys\n"
+               "print('ready', os.getpid(), flush=True)\n"
+               "sys.stdin.readline()\n"
+               "os.execv(sys.argv[1], sys.argv[2:])\n")
+# What the same binary (python3) runs after an exec of itself.
+EXEC_AFTER = ("import os, sys\n"
+              "print('ready', os.getpid(), flush=True)\n"
+              "sys.stdin.readline()\n")
+
+
+def exec_case(memtop, args, tag, target, clock_scale=None):
+    """Starts memtop -b (JSON, endless) with args, and the exec-er; once
+    memtop lists it under its old name, makes it exec target (an argv) and
+    returns (last record before, records after, wall time of the exec's
+    "ready") from memtop's ticks over the next few seconds."""
+    child = subprocess.Popen([sys.executable, "-c", EXEC_BEFORE] + target[:1] + target,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    env = dict(os.environ, **SAN_ENV)
+    if clock_scale:
+        env["MEMTOP_CLOCK_SCALE"] = clock_scale
+    mt = None
+    try:
+        assert child.stdout.readline().split()[0] == b"ready"
+        args = [a.replace("CHILD", str(child.pid)) for a in args]
+        mt = subprocess.Popen([memtop, "-b", "-d", "0.2", "--format", "json"] + args,
+                              stdout=subprocess.PIPE, env=env)
+        before = None
+        deadline = time.monotonic() + TIMEOUT
+        while before is None or "EXEC_BEFORE" in before["cmdline"]:
+            assert time.monotonic() < deadline, "memtop never listed the exec-er"
+            before = proc_by_pid(json.loads(mt.stdout.readline()), child.pid) or before
+        child.stdin.write(b"go\n")
+        child.stdin.flush()
+        assert child.stdout.readline().split()[0] == b"ready", "the exec failed"
+        execd_at = time.time()
+        after = []
+        while len(after) < 15:
+            tick = json.loads(mt.stdout.readline())
+            rec = proc_by_pid(tick, child.pid)
+            if rec and tick["time"] > execd_at:
+                after.append(rec)
+        return before, after, execd_at
+    finally:
+        if mt:
+            mt.kill()
+            mt.wait()
+            mt.stdout.close()
+        child.kill()
+        child.wait()
+        child.stdout.close()
+        child.stdin.close()
+
+
+def test_exec_names_follow(memtop):
+    """After exec a process's names follow (issue 15): at the next refresh for
+    one named with -p (same binary: stat's code and stack addresses moved)
+    and for any process when the new program's text size differs (statm);
+    and the new program starts with no delta (its memory is not growth)."""
+    tag = "exectest%d" % os.getpid()
+    cases = (
+        ("-p, python3 execs python3", ["-p", "CHILD"],
+         [sys.executable, "-c", EXEC_AFTER, tag + "after"], "python3"),
+        ("all processes, python3 execs hold", [],
+         [os.path.join(ROOT, "build", "workloads", "hold"), "1", "0"], "hold"),
+        ("-p, python3 execs hold", ["-p", "CHILD"],
+         [os.path.join(ROOT, "build", "workloads", "hold"), "1", "0"], "hold"),
+    )
+    for what, args, target, comm in cases:
+        before, after, _ = exec_case(memtop, args, tag, target)
+        assert "EXEC_BEFORE" in before["cmdline"] or "ready" in before["cmdline"], before["cmdline"]
+        first = after[0]
+        assert first["comm"] == comm and first["cmdline"].startswith(target[0]) and \
+            first["cmdline"].endswith(target[-1]), \
+            "%s: the first record after exec still says %r / %r" % (what, first["comm"], first["cmdline"][:80])
+        assert first["delta_rss_kb"] is None, \
+            "%s: exec was taken for a change of %s KiB" % (what, first["delta_rss_kb"])
+        assert all("EXEC_BEFORE" not in r["cmdline"] for r in after), what
+
+
+def test_exec_names_follow_within_the_bound(memtop):
+    """A process that execs its own binary, not named with -p and not on any
+    screen, has its names read again at its next detail read: within 90 s
+    (the man page's bound) of sampler time. The sampler's clock runs 100
+    times faster here (MEMTOP_CLOCK_SCALE), so 90 s is 0.9 s."""
+    tag = "execbound%d" % os.getpid()
+    before, after, _ = exec_case(memtop, [], tag, [sys.executable, "-c", EXEC_AFTER, tag + "after"],
+                                 clock_scale="100")
+    assert "EXEC_BEFORE" in before["cmdline"]
+    # 15 records at 0.2 s: 3 s real, 300 s of sampler time.
+    late = [r for r in after if "EXEC_BEFORE" in r["cmdline"]]
+    assert len(late) < len(after), "names never followed the exec: %r" % after[-1]["cmdline"][:80]
+    assert len(late) <= 5, "names followed only after %d refreshes (> 90 s of sampler time)" % len(late)
+    assert after[-1]["cmdline"].endswith(tag + "after")
+
+
 def test_table(memtop):
     with Hold(8) as h:
         rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "-p", str(h.pid)])

@@ -477,6 +477,41 @@ static void test_stat_ident(void **state)
 	free(buf);
 }
 
+// procparse_stat_exec: where the code and the stack start (fields 26, 28),
+// the exec signal; 0 for a kernel thread; a comm with ") " does not shift
+// them; text cut before field 28 (or inside it) is rejected.
+static void test_stat_exec(void **state)
+{
+	struct stat_exec ex;
+	size_t len;
+	char *buf = fixture_read("stat/self_real.txt", &len);
+
+	(void)state;
+	assert_int_equal(procparse_stat_exec(buf, len, &ex), 0);
+	assert_int_equal(ex.start_code, 94601664761856ULL);
+	assert_int_equal(ex.start_stack, 140731383332816ULL);
+	// Cut inside the stack field: not a number to trust.
+	assert_int_equal(procparse_stat_exec(buf, (size_t)(strstr(buf, "140731383332816") - buf) + 6, &ex),
+			 -EINVAL);
+	free(buf);
+	buf = fixture_read("stat/kthread.txt", &len);
+	assert_int_equal(procparse_stat_exec(buf, len, &ex), 0);
+	assert_int_equal(ex.start_code, 0);
+	assert_int_equal(ex.start_stack, 0);
+	free(buf);
+	buf = fixture_read("stat/comm_parens.txt", &len);
+	assert_int_equal(procparse_stat_exec(buf, len, &ex), 0);
+	assert_int_equal(ex.start_code, 1);
+	assert_int_equal(ex.start_stack, 0);
+	free(buf);
+	buf = fixture_read("stat/truncated_before_start.txt", &len);
+	assert_int_equal(procparse_stat_exec(buf, len, &ex), -EINVAL);
+	free(buf);
+	buf = test_bytes("1 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0 0 7", 55);
+	assert_int_equal(procparse_stat_exec(buf, 55, &ex), -EINVAL);   // ends at field 26
+	free(buf);
+}
+
 static void test_stat_comm_cannot_forge_fields(void **state)
 {
 	// The comm "x) S 1 1 1 0 -1" looks like the start of the fields; the last ')' wins.
@@ -638,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_stat_real),
 		cmocka_unit_test(test_stat_comm_with_spaces_and_parens),
 		cmocka_unit_test(test_stat_ident),
+		cmocka_unit_test(test_stat_exec),
 		cmocka_unit_test(test_stat_comm_cannot_forge_fields),
 		cmocka_unit_test(test_stat_malformed),
 		cmocka_unit_test(test_stat_cut_inside_start_time),

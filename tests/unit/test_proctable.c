@@ -171,6 +171,55 @@ static void test_reused_pid_starts_fresh(void **state)
 	free(c);
 }
 
+// A process that exec'd (the sampler bumped its exec_gen) keeps its pid and
+// start time but runs a new program: its leak history starts again, with no
+// delta, so the new program's memory is not taken for growth of the old's.
+static void test_exec_starts_a_new_history(void **state)
+{
+	struct proctable pt = { 0 };
+	struct tick *t = tick_new();
+	struct proc *p;
+	double now = 0;
+
+	(void)state;
+	// Two minutes of steady growth: a detector with history.
+	for (int i = 0; i < 120; i++, now += 1.0) {
+		t->snap.nprocs = 0;
+		t->snap.sys.mono_time = now;
+		add(t, 9, 50, 1000 + 64 * (uint64_t)i, 1000 + 64 * (uint64_t)i);
+		assert_int_equal(proctable_update(&pt, &t->snap), 0);
+	}
+	p = proctable_find(&pt, 9);
+	assert_non_null(p->leak);
+	assert_true(p->leak->hist.tier[0].count > 40);
+	assert_int_equal(p->ticks, 120);
+
+	// exec: a much bigger program, same pid and start time.
+	t->snap.nprocs = 0;
+	t->snap.sys.mono_time = now;
+	add(t, 9, 50, 90000, 80000)->exec_gen = 1;
+	assert_int_equal(proctable_update(&pt, &t->snap), 0);
+	check_table(&pt, t);
+	p = proctable_find(&pt, 9);
+	assert_false(p->have_delta);
+	assert_int_equal(p->ticks, 1);
+	assert_null(p->leak);                    // flat so far: no history yet
+	assert_int_equal(p->flat_sig_kb, 80000);
+	assert_false(p->verdict.suspected);
+
+	// And from there it is tracked as usual.
+	t->snap.nprocs = 0;
+	t->snap.sys.mono_time = now + 1;
+	add(t, 9, 50, 90064, 80064)->exec_gen = 1;
+	assert_int_equal(proctable_update(&pt, &t->snap), 0);
+	p = proctable_find(&pt, 9);
+	assert_true(p->have_delta);
+	assert_int_equal(p->delta_rss_kb, 64);
+	assert_int_equal(p->ticks, 2);
+	proctable_free(&pt);
+	free(t);
+}
+
 static void test_exited_dropped_and_new_inserted(void **state)
 {
 	struct proctable pt = { 0 };
@@ -427,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_first_sample_has_no_delta),
 		cmocka_unit_test(test_deltas_follow_the_previous_sample),
 		cmocka_unit_test(test_reused_pid_starts_fresh),
+		cmocka_unit_test(test_exec_starts_a_new_history),
 		cmocka_unit_test(test_exited_dropped_and_new_inserted),
 		cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_growth_keeps_every_entry),
