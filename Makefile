@@ -200,6 +200,7 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 	python3 tests/bench/leakbench.py
 	SELFWATCH_MINUTES=$${SELFWATCH_MINUTES:-10} python3 tests/bench/selfwatch.py
 	@$(MAKE) --no-print-directory bench-peers
+	@$(MAKE) --no-print-directory bench-detail
 
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 
 #include "view.h"
 #include "mathutil.h"
+#include "pace.h"
 
 static int signal_pipe[2] = { -1, -1 };
 
@@ -123,6 +125,15 @@ static void detail_release(struct detail *dt)
 	dt->last.cmdline = "";
 }
 
+// Monotonic time in seconds.
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 // Marks the detail view's process gone: its last data stays on screen.
 static void detail_exited(struct detail *dt)
 {
@@ -131,6 +142,38 @@ static void detail_exited(struct detail *dt)
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	dt->exited = true;
 	dt->exit_uptime = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+// Hands a piece of a streamed smaps read to the mapping table.
+static int detail_maps_sink(void *ctx, const struct smaps *piece)
+{
+	return maptable_add(ctx, piece);
+}
+
+// Reads the detail view's process with its smaps, streamed into the mapping
+// table, and times the read (with the table's sorting) for the pace.
+static void detail_read_maps(struct app *a)
+{
+	struct detail *dt = &a->detail;
+	double start = mono_now();
+
+	dt->d.maps_sink = detail_maps_sink;
+	dt->d.maps_ctx = &dt->mt;
+	maptable_begin(&dt->mt);
+	sampler_read_detail(a->sampler, dt->pid, dt->start_ticks, &dt->d);
+	// A process that exited but is not reaped yet is a zombie with no
+	// memory: keep what it had rather than showing zeros.
+	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps))
+		return;
+	// A read that failed part way shows what it read, as one cut short would.
+	if (dt->d.err == 0 || dt->mt.adding) {
+		if (maptable_end(&dt->mt) < 0 || (!dt->have_maps && dt->d.err == 0 &&
+						  maptable_take_base(&dt->mt) < 0))
+			ui_fatal("out of memory");
+		dt->have_maps = dt->have_maps || dt->d.err == 0;
+	}
+	dt->maps_started = start;
+	dt->maps_cost = mono_now() - start;
 }
 
 void app_refresh_detail(struct app *a)
@@ -144,9 +187,11 @@ void app_refresh_detail(struct app *a)
 		detail_exited(dt);
 		return;
 	}
-	sampler_read_detail(a->sampler, dt->pid, dt->start_ticks, &dt->d);
-	// A process that exited but is not reaped yet is a zombie with no
-	// memory: keep what it had rather than showing zeros.
+	if (!dt->have_maps || pace_due(mono_now(), pace_next_due(dt->maps_started, dt->maps_cost,
+								   a->interval_s), a->interval_s))
+		detail_read_maps(a);
+	else
+		sampler_read_detail_state(a->sampler, dt->pid, dt->start_ticks, &dt->d);
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps)) {
 		detail_exited(dt);
 		return;
@@ -163,13 +208,28 @@ void app_refresh_detail(struct app *a)
 	detail_copy(dt, p);
 	history_push(&dt->rss_hist, a->snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
 									p->s->rss_kb : UINT32_MAX - 1));
-	if (dt->d.err == 0) {
-		if (!dt->have_maps && maptable_open(&dt->mt, &dt->d.maps) < 0)
-			ui_fatal("out of memory");
-		if (maptable_update(&dt->mt, &dt->d.maps) < 0)
-			ui_fatal("out of memory");
-		dt->have_maps = true;
-	}
+}
+
+void app_close_detail(struct app *a)
+{
+	struct detail *dt = &a->detail;
+	bool grouped = dt->mt.grouped;
+	enum map_sort sort = dt->mt.sort;
+
+	a->screen = SCREEN_LIST;
+	detail_release(dt);
+	maptable_free(&dt->mt);
+	proc_detail_free(&dt->d);
+	dt->mt.grouped = grouped;     // kept for the next detail view
+	dt->mt.sort = sort;
+	dt->have_maps = false;
+#ifdef __GLIBC__
+	// The table's arrays were freed, but a process with many mappings
+	// leaves much of the heap free in small chunks, which glibc keeps
+	// unless asked: hand it back to the system.
+	malloc_trim(0);
+#endif
+	app_relist(a);          // the list may have moved on meanwhile
 }
 
 const struct app_signal app_signal_choices[] = {
@@ -241,16 +301,11 @@ void app_open_detail(struct app *a, const struct proc *p)
 	detail_copy(dt, p);         // shown even if the first read finds it gone
 	dt->sel = dt->top = 0;
 	dt->mt.nbase = 0;
+	dt->maps_started = dt->maps_cost = 0;
 	a->screen = SCREEN_DETAIL;
 	app_refresh_detail(a);
 }
 
-void app_close_detail(struct app *a)
-{
-	detail_release(&a->detail);
-	a->screen = SCREEN_LIST;
-	app_relist(a);          // the list may have moved on meanwhile
-}
 
 void app_tick(struct app *a)
 {
@@ -334,14 +389,6 @@ static bool app_signals(struct app *a)
 	if (resized)
 		app_resize();
 	return resized;
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 // Registers the PSI trigger; where the kernel refuses the window (an

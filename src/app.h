@@ -73,6 +73,8 @@ struct detail {
 	struct proc_detail d;
 	struct maptable mt;
 	size_t sel, top;                 // selected mapping row, first row on screen
+	double maps_started, maps_cost;  // the last smaps read: when (monotonic) and
+	                                 // how long it took, for the pace (pace.h)
 };
 
 struct app {
@@ -123,9 +125,11 @@ void app_relist(struct app *a);
 bool app_alert_active(const struct app *a);
 /* Opens the detail view of a process (reads its smaps now). */
 void app_open_detail(struct app *a, const struct proc *p);
-/* Re-reads the detail view's process (each tick while it is open). */
+/* Re-reads the detail view's process (each tick while it is open; its smaps
+ * at the pace what a read costs allows, see pace.h). */
 void app_refresh_detail(struct app *a);
-/* Leaves the detail view for the list, freeing its command line. */
+/* Leaves the detail view for the list and gives its memory back (its
+ * mapping table and command line). */
 void app_close_detail(struct app *a);
 /* Remembers the pids of count rows from first as the ones on screen (the
  * sampler keeps their details fresh). */

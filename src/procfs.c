@@ -16,6 +16,16 @@ ssize_t procfs_pread(int fd, char *buf, size_t cap)
 	return n < 0 ? -errno : n;
 }
 
+ssize_t procfs_read_fd(int fd, char *buf, size_t cap)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
 int procfs_open_at(int dirfd, const char *path)
 {
 	int fd;

@@ -19,6 +19,9 @@ struct procfs_buf {
 /* Reads up to cap bytes of an already open file from offset 0. */
 ssize_t procfs_pread(int fd, char *buf, size_t cap);
 
+/* Reads the next up to cap bytes of an open file (0 at its end). */
+ssize_t procfs_read_fd(int fd, char *buf, size_t cap);
+
 /* Opens dirfd/path, reads up to cap bytes, closes it. */
 ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap);
 

@@ -997,7 +997,7 @@ void sampler_free(struct sampler *s)
 	free(s);
 }
 
-// Reads one smaps-format file of pid into out; 0 or -errno.
+// Reads one smaps-format file of pid into out whole (smaps_rollup: small); 0 or -errno.
 static int read_smaps_file(struct sampler *s, int pid, const char *file, struct smaps *out)
 {
 	char path[48];
@@ -1008,6 +1008,83 @@ static int read_smaps_file(struct sampler *s, int pid, const char *file, struct 
 	if (n < 0)
 		return (int)n;
 	return smaps_parse(s->buf.data ? s->buf.data : "", (size_t)n, out);
+}
+
+// Makes room for the next piece of a streamed read after the have bytes kept
+// (an unfinished line); 0 or -ENOMEM.
+static int piece_reserve(char **buf, size_t *cap, size_t have)
+{
+	size_t want = *cap ? *cap : SAMPLER_SMAPS_PIECE;
+	char *p;
+
+	if (*buf && have < *cap)
+		return 0;
+	while (want <= have)
+		want *= 2;           // a line longer than a piece: rare, but possible
+	p = realloc(*buf, want);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = want;
+	return 0;
+}
+
+// Feeds one piece read to the parser and hands its mappings on: to the sink
+// (then d->maps is emptied for the next piece) or kept in d->maps. Returns 0
+// or -errno, with *used the bytes parsed.
+static int smaps_piece(struct proc_detail *d, struct smaps_stream *st, const char *buf,
+		       size_t len, bool at_end, size_t *used)
+{
+	int rc = smaps_stream_feed(st, buf, len, at_end, &d->maps, used);
+
+	if (d->maps_sink && d->maps.n) {
+		int sunk = d->maps_sink(d->maps_ctx, &d->maps);
+
+		smaps_stream_drain(st, &d->maps);
+		if (sunk < 0)
+			return sunk;
+	}
+	return rc;
+}
+
+// Reads and parses /proc/PID/smaps a piece at a time into d (see
+// proc_detail.maps_sink); the first SMAPS_MAX bytes, the rest is cut.
+// Returns 0 or -errno.
+static int read_smaps_stream(struct sampler *s, int pid, struct proc_detail *d)
+{
+	struct smaps_stream st;
+	char path[48], *buf = NULL;
+	size_t cap = 0, have = 0, total = 0, used;
+	int fd, rc;
+
+	snprintf(path, sizeof path, "%d/smaps", pid);
+	fd = procfs_open_at(s->proc_fd, path);
+	if (fd < 0)
+		return fd;
+	smaps_stream_begin(&st, &d->maps);
+	for (;;) {
+		ssize_t n;
+		size_t room;
+
+		if ((rc = piece_reserve(&buf, &cap, have)) < 0)
+			break;
+		room = cap - have < SMAPS_MAX - total ? cap - have : SMAPS_MAX - total;
+		n = room ? procfs_read_fd(fd, buf + have, room) : 0;
+		if (n < 0) {
+			rc = (int)n;
+			break;
+		}
+		have += (size_t)n;
+		total += (size_t)n;
+		rc = smaps_piece(d, &st, buf, have, n == 0, &used);
+		if (rc < 0 || n == 0)
+			break;
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	close(fd);
+	free(buf);
+	return rc;
 }
 
 // Reads one cgroup file (mount + path + name) into the scratch buffer.
@@ -1064,7 +1141,7 @@ static void read_cgroup(struct sampler *s, int pid, bool with_pressure, struct c
 	}
 }
 
-int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
+int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
 {
 	char path[48];
 	uint64_t began;
@@ -1073,18 +1150,25 @@ int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct
 	d->pid = pid;
 	d->state = '?';
 	d->exited = false;
-	d->have_rollup = false;
 	snprintf(path, sizeof path, "%d/stat", pid);
 	n = procfs_read_at(s->proc_fd, path, s->scratch, 1024);
 	if (n <= 0 || (start_ticks && (procparse_stat_start(s->scratch, (size_t)n, &began) < 0 ||
 				      began != start_ticks))) {
 		d->exited = true;
-		d->err = n < 0 ? (int)n : -ESRCH;
-		return d->err;
+		return n < 0 ? (int)n : -ESRCH;
 	}
 	procparse_stat_state(s->scratch, (size_t)n, &d->state);
 	read_cgroup(s, pid, true, &d->cg);
-	d->err = read_smaps_file(s, pid, "smaps", &d->maps);
+	return 0;
+}
+
+int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
+{
+	d->have_rollup = false;
+	d->err = sampler_read_detail_state(s, pid, start_ticks, d);
+	if (d->err < 0)
+		return d->err;
+	d->err = read_smaps_stream(s, pid, d);
 	if (d->err == -ENOENT || d->err == -ESRCH) {
 		d->exited = true;
 		return d->err;

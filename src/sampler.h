@@ -99,6 +99,11 @@ struct proc_detail {
 	bool exited;             // gone, or the pid now names another process
 	char state;              // from stat; '?' when unknown
 	struct smaps maps;       // its mappings (names raw, not sanitised)
+	// Set by the caller to stream the mappings: smaps is then read and
+	// parsed a piece at a time, each piece's mappings go to maps_sink, and
+	// maps holds one piece, never the whole process. NULL: maps gets all.
+	int (*maps_sink)(void *ctx, const struct smaps *piece);   // 0 or -ENOMEM
+	void *maps_ctx;
 	struct smaps rollup;     // smaps_rollup: one mapping, when have_rollup
 	bool have_rollup;
 	struct cgroup_detail cg;
@@ -106,11 +111,16 @@ struct proc_detail {
 
 /* Reads smaps, smaps_rollup and the state of one process. This is costly
  * (the kernel walks the page tables), so it is only for the process in the
- * detail view, at the refresh interval, or for memtop --smaps; the every-tick
- * sampling never does it. start_ticks (0: do not check) guards against a
- * reused pid. d keeps its memory between calls. Returns 0, or -errno when
- * smaps could not be read (d->err, d->exited say why). */
+ * detail view, at a pace set by what a read costs, or for memtop --smaps;
+ * the every-tick sampling never does it. start_ticks (0: do not check)
+ * guards against a reused pid. d keeps its memory between calls; smaps is
+ * read in pieces of SAMPLER_SMAPS_PIECE bytes, never whole. Returns 0, or
+ * -errno when smaps could not be read (d->err, d->exited say why). */
 int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
+#define SAMPLER_SMAPS_PIECE (64 * 1024)
+/* The cheap part of sampler_read_detail: the state and the cgroup, not
+ * smaps. Returns 0 or -errno (d->exited: the process is gone). */
+int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
 
 /* Reads the whole command line of the process (pid, start_ticks) for the
  * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up

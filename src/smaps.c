@@ -13,6 +13,8 @@
  *     smaps (Linux 3.8 on); or
  *   - the next header line was read up to its '\n'.
  * A line without its '\n' is ignored: the buffer may have been cut inside it.
+ * Fed in pieces (smaps_stream_feed), such a line waits for the next piece, so
+ * a line is judged only whole or at the text's end: any cut finds the same.
  * A malformed line ends the parse with -EINVAL as the end of the buffer would,
  * keeping the mappings complete by then. A header with no field line before
  * the next header is not smaps (it is /proc/PID/maps) and gives -EINVAL too.
@@ -60,21 +62,6 @@ static const struct smaps_key smaps_keys[] = {
 	SMAPS_LAST("VmFlags", SMAPS_KEY_LAST),
 };
 
-// Slots in the key index: a power of two, at least twice the keys.
-#define SMAPS_SLOTS 32
-
-// Where the parse stands; the open mapping, if any, is s->maps[s->n].
-struct smaps_state {
-	bool open;     // a header was read and its mapping is not yet counted
-	bool fields;   // the open mapping has at least one field line
-	bool last;     // the open mapping's Locked or VmFlags line was read
-	// Open-addressed index of smaps_keys: 1 + position, 0 for a free slot.
-	// One line in two is a key the struct does not store (KernelPageSize,
-	// Referenced, …); a scan of the table for each would cost more than
-	// the rest of the line.
-	unsigned char slot[SMAPS_SLOTS];
-};
-
 enum {
 	SMAPS_C_KEY = 1,   // a byte a key may hold
 	SMAPS_C_HEX = 2,   // a hex digit
@@ -112,17 +99,17 @@ static bool smaps_is_key_char(char c)
 static unsigned smaps_key_hash(const char *k, size_t len)
 {
 	return ((unsigned)len * 7u + (unsigned char)k[0] + 3u * (unsigned char)k[len - 1]) &
-	       (SMAPS_SLOTS - 1);
+	       (SMAPS_STREAM_SLOTS - 1);
 }
 
 // Fills st->slot from smaps_keys.
-static void smaps_index_keys(struct smaps_state *st)
+static void smaps_index_keys(struct smaps_stream *st)
 {
 	for (size_t i = 0; i < sizeof smaps_keys / sizeof smaps_keys[0]; i++) {
 		unsigned h = smaps_key_hash(smaps_keys[i].name, smaps_keys[i].len);
 
 		while (st->slot[h])
-			h = (h + 1) & (SMAPS_SLOTS - 1);
+			h = (h + 1) & (SMAPS_STREAM_SLOTS - 1);
 		st->slot[h] = (unsigned char)(i + 1);
 	}
 }
@@ -183,10 +170,10 @@ static const char *smaps_parse_header(const char *p, const char *eol, struct sma
 }
 
 // The table entry for the key [k, k + len), or NULL for a key not stored.
-static const struct smaps_key *smaps_key_find(const struct smaps_state *st, const char *k,
+static const struct smaps_key *smaps_key_find(const struct smaps_stream *st, const char *k,
 					      size_t len)
 {
-	for (unsigned h = smaps_key_hash(k, len); st->slot[h]; h = (h + 1) & (SMAPS_SLOTS - 1)) {
+	for (unsigned h = smaps_key_hash(k, len); st->slot[h]; h = (h + 1) & (SMAPS_STREAM_SLOTS - 1)) {
 		const struct smaps_key *key = &smaps_keys[st->slot[h] - 1];
 
 		if (key->len == len && key->name[0] == k[0] && memcmp(key->name, k, len) == 0)
@@ -252,7 +239,7 @@ static int smaps_add_name(struct smaps *s, const char *name, size_t len, size_t 
 
 // Handles a header line: counts the open mapping and opens a new one.
 // Returns 0, -EINVAL or -ENOMEM.
-static int smaps_header(struct smaps *s, struct smaps_state *st, const char *p,
+static int smaps_header(struct smaps *s, struct smaps_stream *st, const char *p,
 			const char *eol)
 {
 	struct smaps_map m;
@@ -285,7 +272,7 @@ static int smaps_header(struct smaps *s, struct smaps_state *st, const char *p,
 // Handles the field line whose key is [k, colon) and whose text runs on to
 // at most end. Returns 0 with *next after its '\n' (NULL when the line has
 // none: it was cut) or -EINVAL.
-static int smaps_field(struct smaps *s, struct smaps_state *st, const char *k,
+static int smaps_field(struct smaps *s, struct smaps_stream *st, const char *k,
 		       const char *colon, const char *end, const char **next)
 {
 	const struct smaps_key *key = smaps_key_find(st, k, (size_t)(colon - k));
@@ -330,7 +317,7 @@ static int smaps_field(struct smaps *s, struct smaps_state *st, const char *k,
 // Handles the line at p, whose text runs on to at most end. Returns 0 with
 // *next at the following line (NULL when this one has no '\n'), -EINVAL or
 // -ENOMEM.
-static int smaps_line(struct smaps *s, struct smaps_state *st, const char *p,
+static int smaps_line(struct smaps *s, struct smaps_stream *st, const char *p,
 		      const char *end, const char **next)
 {
 	const char *q = p, *nl;
@@ -357,17 +344,22 @@ static int smaps_line(struct smaps *s, struct smaps_state *st, const char *p,
 	return rc;
 }
 
-int smaps_parse(const char *buf, size_t len, struct smaps *out)
+void smaps_stream_begin(struct smaps_stream *st, struct smaps *out)
 {
-	const char *p = buf, *end = buf + len, *next;
-	struct smaps_state st = { 0 };
-	int rc = 0;
-
-	smaps_index_keys(&st);
+	memset(st, 0, sizeof *st);
+	smaps_index_keys(st);
 	out->n = 0;
 	out->names_len = 0;
+}
+
+int smaps_stream_feed(struct smaps_stream *st, const char *buf, size_t len, bool at_end,
+		      struct smaps *out, size_t *used)
+{
+	const char *p = buf, *end = buf + len, *next;
+	int rc = 0;
+
 	while (p < end) {
-		rc = smaps_line(out, &st, p, end, &next);
+		rc = smaps_line(out, st, p, end, &next);
 		// A bad line that the buffer's end cut short may only be cut.
 		if (rc == -EINVAL && !memchr(p, '\n', (size_t)(end - p)))
 			rc = 0;
@@ -375,11 +367,39 @@ int smaps_parse(const char *buf, size_t len, struct smaps *out)
 			break;
 		p = next;
 	}
-	if (st.open && st.last)
+	*used = (size_t)(p - buf);
+	if (!at_end && rc == 0)
+		return 0;
+	if (st->open && st->last)
 		out->n++;
-	else if (st.open)                      // drop it, and its name
+	else if (st->open)                     // drop it, and its name
 		out->names_len = out->maps[out->n].name_off;
+	st->open = false;
 	return rc;
+}
+
+void smaps_stream_drain(const struct smaps_stream *st, struct smaps *out)
+{
+	if (st->open) {
+		struct smaps_map m = out->maps[out->n];
+
+		memmove(out->names, out->names + m.name_off, m.name_len + 1);
+		m.name_off = 0;
+		out->maps[0] = m;
+		out->names_len = m.name_len + 1;
+	} else {
+		out->names_len = 0;
+	}
+	out->n = 0;
+}
+
+int smaps_parse(const char *buf, size_t len, struct smaps *out)
+{
+	struct smaps_stream st;
+	size_t used;
+
+	smaps_stream_begin(&st, out);
+	return smaps_stream_feed(&st, buf, len, true, out, &used);
 }
 
 void smaps_free(struct smaps *s)

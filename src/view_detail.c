@@ -12,9 +12,10 @@
 #include <time.h>
 
 #include "graph.h"
+#include "mathutil.h"
+#include "pace.h"
 #include "text.h"
 #include "trend.h"
-#include "mathutil.h"
 
 #define KEY_ESC 27
 
@@ -445,12 +446,17 @@ static void draw_maps(struct app *a, int y)
 	draw_totals(a, LINES - 2);
 }
 
+// The keys, the order, a slowed re-read pace (so the table's age is no
+// surprise) and what the highlight means.
 static void draw_footer(struct app *a)
 {
-	char buf[256];
+	char buf[320], pace[96];
 
-	snprintf(buf, sizeof buf, "Esc/q back  c command  M RSS  S size  D growth  N address  g %s  sorted by %s%s",
+	pace_describe(a->detail.maps_cost, a->interval_s, pace, sizeof pace);
+	snprintf(buf, sizeof buf, "Esc/q back  c command  M RSS  S size  D growth  N address  g %s  "
+		 "sorted by %s%s%s%s",
 		 a->detail.mt.grouped ? "ungroup" : "group", sort_names[a->detail.mt.sort],
+		 pace[0] ? "  " : "", pace,
 		 a->detail.have_maps && a->detail.mt.grew_most < a->detail.mt.n
 		 ? "  (highlighted: grew most since opened)" : "");
 	view_put(&a->ui, LINES - 1, 0, COLS, buf, ui_attr(&a->ui, ROLE_FOOTER_TEXT));
@@ -481,7 +487,7 @@ void view_detail_draw(struct app *a)
 // Re-sorts or regroups the mapping table from the last smaps read.
 static void maps_reorder(struct app *a)
 {
-	if (a->detail.have_maps && maptable_update(&a->detail.mt, &a->detail.d.maps) < 0)
+	if (a->detail.have_maps && maptable_reorder(&a->detail.mt) < 0)
 		ui_fatal("out of memory");
 }
 

@@ -37,6 +37,7 @@ MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
 MAPPER = os.path.join(ROOT, "build", "workloads", "mapper")
+MANYMAPS = os.path.join(ROOT, "build", "workloads", "manymaps")
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 LEAK_WAIT = 90.0            # the detector's fast tier flags a steady leak in ~40 s
 WAIT = 10.0                 # seconds any expected screen may take to appear
@@ -1052,6 +1053,45 @@ def test_detail_exited(tmux):
         p.wait("Esc: back on the list, without it", lambda s: has_frame(s) and not rows(s))
 
 
+def vm_rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+def test_detail_many_mappings_memory(tmux):
+    """The detail view of a process with 20,000 mappings costs memtop at most
+    300 bytes a mapping while open, and leaving it gives the memory back:
+    RSS within 1 MiB of what it was before opening."""
+    count = 20000
+    with workload.Workload([MANYMAPS, str(count)], registry=CHILDREN, timeout=WAIT) as w, \
+            Session(tmux, ("-d", DELAY, "-p", str(w.pid))) as p:
+        p.wait("the workload", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [w.pid])
+        pid = p.memtop_pid()
+        time.sleep(4 * float(DELAY))
+        before = vm_rss_kb(pid)
+        p.keys("Enter")
+        p.wait("its detail view with every mapping", lambda s: is_detail_of(s, w.pid) and re.match(
+            r"Total of (\d+) mappings", totals_line(s)) and int(re.match(
+                r"Total of (\d+) mappings", totals_line(s)).group(1)) >= count)
+        time.sleep(4 * float(DELAY))           # a few re-reads
+        opened = vm_rss_kb(pid)
+        p.keys("Escape")
+        p.wait("back on the list", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [w.pid])
+        time.sleep(4 * float(DELAY))
+        after = vm_rss_kb(pid)
+    per_mapping = (opened - before) * 1024.0 / count
+    problems = []
+    if per_mapping > 300:
+        problems.append("%.0f bytes a mapping while open" % per_mapping)
+    if after - before > 1024:
+        problems.append("%d KiB more after leaving the view than before opening it" % (after - before))
+    assert not problems, "%s (RSS %d KiB before, %d KiB open, %d KiB after)" % (
+        "; ".join(problems), before, opened, after)
+
+
 def test_cgroup_column(tmux):
     """C shows the CGROUP column (the cgroup that governs memory) and hides it again."""
     with Hold(1, comm=CHILD_COMM.encode()) as child, Session(tmux, ("-d", DELAY, "-p", "%d" % child.pid)) as p:
@@ -1502,7 +1542,8 @@ def test_detail_whole_command_line(tmux):
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
-         test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie, test_cgroup_column,
+         test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
+         test_detail_many_mappings_memory, test_cgroup_column,
          test_pressure_trigger_wakes_before_the_tick,
          test_detail_permission_denied, test_theme_key_cycles_colours, test_theme_mono_has_no_colour,
          test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,
@@ -1515,10 +1556,10 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
 
 
 def main():
-    for path in (MEMTOP, HOLD, LEAKER, MAPPER):
+    for path in (MEMTOP, HOLD, LEAKER, MAPPER, MANYMAPS):
         if not os.access(path, os.X_OK):
             print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker "
-                  "build/workloads/mapper" % path)
+                  "build/workloads/mapper build/workloads/manymaps" % path)
             return 1
     start_all = time.monotonic()
     tmux = Tmux()

@@ -1,5 +1,6 @@
 /* fuzz_smaps.c — smaps_parse (/proc/PID/smaps and smaps_rollup) on arbitrary
- * bytes, and the mapping table (maptable.c) built from what it parsed. */
+ * bytes, the same text streamed in pieces (as the detail view reads it), and
+ * the mapping table (maptable.c) built from what it parsed. */
 #include <errno.h>
 
 #include "fuzz.h"
@@ -44,6 +45,52 @@ static bool smaps_same(const struct smaps *a, const struct smaps *b)
 			return false;
 	}
 	return true;
+}
+
+// Whether mapping i of a and mapping j of b are the same.
+static bool map_same(const struct smaps *a, size_t i, const struct smaps *b, size_t j)
+{
+	struct smaps one_a = *a, one_b = *b;
+
+	one_a.maps = &a->maps[i];
+	one_a.n = 1;
+	one_b.maps = &b->maps[j];
+	one_b.n = 1;
+	return smaps_same(&one_a, &one_b);
+}
+
+// Streams buf in pieces of piece bytes (after what each feed left unparsed),
+// draining after each feed as the detail view does: the same mappings, in
+// the same order, and the same result as the whole parse.
+static void fuzz_stream(const char *buf, size_t len, size_t piece, const struct smaps *whole, int rc)
+{
+	struct smaps out = { 0 };
+	struct smaps_stream st;
+	char *copy = malloc(len + 1);
+	size_t have = 0, pos = 0, used, seen = 0;
+	int got;
+
+	FUZZ_CHECK(copy != NULL);
+	smaps_stream_begin(&st, &out);
+	for (;;) {
+		size_t n = len - pos < piece ? len - pos : piece;
+
+		memcpy(copy + have, buf + pos, n);
+		have += n;
+		pos += n;
+		got = smaps_stream_feed(&st, copy, have, n == 0, &out, &used);
+		FUZZ_CHECK(used <= have);
+		for (size_t i = 0; i < out.n; i++)
+			FUZZ_CHECK(seen < whole->n && map_same(&out, i, whole, seen++));
+		smaps_stream_drain(&st, &out);
+		if (got < 0 || n == 0)
+			break;
+		memmove(copy, copy + used, have - used);
+		have -= used;
+	}
+	FUZZ_CHECK(got == rc && seen == whole->n);
+	smaps_free(&out);
+	free(copy);
 }
 
 // The table's rows: sanitised names, a valid "grew most" row, no lost mapping.
@@ -95,6 +142,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_maps(&reused, buf, size / 2);
 	rc2 = smaps_parse(buf, size, &reused);
 	FUZZ_CHECK(rc2 == rc && smaps_same(&fresh, &reused));
+	// Streamed in pieces of a size the input picks, and byte by byte.
+	fuzz_stream(buf, size, size ? 1 + (unsigned char)buf[0] % 97 : 1, &fresh, rc);
+	if (size <= 1024)
+		fuzz_stream(buf, size, 1, &fresh, rc);
 	// The view's table, with the half parse as its baseline for the deltas.
 	(void)smaps_parse(buf, size / 2, &reused);
 	fuzz_table(&reused, &fresh);

@@ -239,6 +239,168 @@ static void test_fuzz_group_delta_overflow(void **state)
 	free(buf);
 }
 
+// Whether two tables show the same rows in the same order.
+static void assert_same_rows(const struct maptable *a, const struct maptable *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->nmaps, b->nmaps);
+	assert_int_equal(a->grew_most, b->grew_most);
+	assert_memory_equal(&a->total, &b->total, sizeof a->total);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct maprow *x = &a->rows[i], *y = &b->rows[i];
+
+		assert_true(x->start == y->start && x->end == y->end && x->count == y->count &&
+			    x->size_kb == y->size_kb && x->rss_kb == y->rss_kb && x->pss_kb == y->pss_kb &&
+			    x->private_dirty_kb == y->private_dirty_kb &&
+			    x->anonymous_kb == y->anonymous_kb && x->swap_kb == y->swap_kb &&
+			    x->delta_rss_kb == y->delta_rss_kb);
+		assert_string_equal(x->perms, y->perms);
+		assert_string_equal(maptable_name(a, x), maptable_name(b, y));
+	}
+}
+
+// The view adds a streamed read a piece at a time: one table per piece
+// size, each the same as one built from the whole parse, in every grouping
+// and order; the baseline taken from the rows equals maptable_open's.
+static void test_pieces_equal_whole(void **state)
+{
+	struct fixture *f = fixture_new();
+
+	(void)state;
+	for (size_t piece = 1; piece <= f->now.n; piece++)
+		for (int grouped = 0; grouped <= 1; grouped++)
+			for (int sort = MAPSORT_RSS; sort <= MAPSORT_ADDR; sort++) {
+				struct maptable t = { .grouped = grouped, .sort = (enum map_sort)sort };
+				struct smaps part = { 0 };
+
+				assert_int_equal(maptable_update(&t, &f->then), 0);
+				assert_int_equal(maptable_take_base(&t), 0);
+				for (size_t i = 0; i < t.nmaps; i++)
+					assert_int_equal(t.maps[i].delta_rss_kb, 0);
+				assert_int_equal(t.grew_most, (size_t)-1);
+				maptable_begin(&t);
+				for (size_t at = 0; at < f->now.n; at += piece) {
+					// A piece as the parser leaves it: its own names.
+					part.n = 0;
+					part.names_len = 0;
+					for (size_t i = at; i < at + piece && i < f->now.n; i++) {
+						struct smaps_map m = f->now.maps[i];
+						size_t len = m.name_len;
+
+						part.maps = realloc(part.maps, (part.n + 1) * sizeof m);
+						part.names = realloc(part.names, part.names_len + len + 1);
+						assert_true(part.maps && part.names);
+						memcpy(part.names + part.names_len, smaps_name(&f->now, &m), len + 1);
+						m.name_off = part.names_len;
+						part.names_len += len + 1;
+						part.maps[part.n++] = m;
+					}
+					assert_int_equal(maptable_add(&t, &part), 0);
+				}
+				assert_int_equal(maptable_end(&t), 0);
+				f->t.grouped = grouped;
+				f->t.sort = (enum map_sort)sort;
+				assert_int_equal(maptable_update(&f->t, &f->now), 0);
+				assert_same_rows(&t, &f->t);
+				smaps_free(&part);
+				maptable_free(&t);
+			}
+	fixture_free(f);
+}
+
+// A read that adds nothing before it fails leaves the last rows; one that
+// ends with nothing added has no mappings.
+static void test_rows_kept_until_first_add(void **state)
+{
+	struct fixture *f = fixture_new();
+
+	(void)state;
+	assert_int_equal(maptable_update(&f->t, &f->now), 0);
+	maptable_begin(&f->t);
+	assert_int_equal(f->t.n, 6);
+	assert_string_equal(maptable_name(&f->t, &f->t.rows[0]), "[anon]");
+	maptable_begin(&f->t);
+	assert_int_equal(maptable_end(&f->t), 0);
+	assert_int_equal(f->t.n, 0);
+	assert_int_equal(f->t.nmaps, 0);
+	assert_int_equal(f->t.total.rss_kb, 0);
+	fixture_free(f);
+}
+
+// Grouping and order change on a key, from the rows alone (no smaps kept):
+// the same rows as a table built again from the text.
+static void test_reorder_without_smaps(void **state)
+{
+	struct fixture *f = fixture_new();
+	struct maptable whole = { 0 };
+	char *b = test_bytes(smaps_now, sizeof smaps_now - 1);
+	struct smaps now = { 0 };
+
+	(void)state;
+	assert_int_equal(smaps_parse(b, sizeof smaps_now - 1, &now), 0);
+	assert_int_equal(maptable_open(&whole, &f->then), 0);
+	assert_int_equal(maptable_update(&f->t, &f->now), 0);
+	smaps_free(&f->now);                 // gone: only the table's rows remain
+	for (int grouped = 1; grouped >= 0; grouped--)
+		for (int sort = MAPSORT_ADDR; sort >= MAPSORT_RSS; sort--) {
+			f->t.grouped = whole.grouped = grouped;
+			f->t.sort = whole.sort = (enum map_sort)sort;
+			assert_int_equal(maptable_reorder(&f->t), 0);
+			assert_int_equal(maptable_update(&whole, &now), 0);
+			assert_same_rows(&f->t, &whole);
+		}
+	maptable_free(&whole);
+	smaps_free(&now);
+	free(b);
+	fixture_free(f);
+}
+
+// 200,000 mappings cost memory for their rows, not their names: each name
+// is kept once, and the rows of a big read are about 100 bytes a mapping.
+static void test_names_kept_once(void **state)
+{
+	enum { N = 20000 };
+	struct smaps s = { 0 };
+	struct maptable t = { 0 };
+	static const char *const names[] = { "", "/usr/lib/libc.so.6", "[heap]", "/tmp/\x1b[2Jx" };
+
+	(void)state;
+	s.maps = calloc(N, sizeof *s.maps);
+	s.names = calloc(1, 64);
+	assert_true(s.maps && s.names);
+	for (size_t k = 0; k < 4; k++) {
+		memcpy(s.names + s.names_len, names[k], strlen(names[k]) + 1);
+		s.names_len += strlen(names[k]) + 1;
+	}
+	for (size_t i = 0; i < N; i++) {
+		size_t k = i % 7 == 0 ? 1 + i % 3 : 0, off = 0;
+
+		for (size_t j = 0; j < k; j++)
+			off += strlen(names[j]) + 1;
+		s.maps[i] = (struct smaps_map){ .start = 0x10000 + i * 0x2000, .end = 0x11000 + i * 0x2000,
+						.perms = "rw-p", .name_off = off, .name_len = strlen(names[k]),
+						.size_kb = 4, .rss_kb = i % 2 ? 4 : 0 };
+	}
+	s.n = N;
+	assert_int_equal(maptable_update(&t, &s), 0);
+	assert_int_equal(t.nmaps, N);
+	assert_int_equal(t.nnames, 4);
+	assert_true(t.names_len < 64);
+	assert_true(sizeof(struct maprow) + sizeof(struct map_base) <= 104);
+	t.grouped = true;
+	assert_int_equal(maptable_reorder(&t), 0);
+	assert_int_equal(t.n, 4);
+	for (size_t i = 0; i < t.n; i++)
+		if (strcmp(maptable_name(&t, &t.rows[i]), "[anon]") == 0)
+			assert_int_equal(t.rows[i].count, N - (N + 6) / 7);
+	// A second read of the same mappings interns the same names again.
+	assert_int_equal(maptable_update(&t, &s), 0);
+	assert_int_equal(t.nnames, 4);
+	assert_true(t.names_len < 64);
+	maptable_free(&t);
+	smaps_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +410,10 @@ int main(void)
 		cmocka_unit_test(test_nothing_grew_and_empty),
 		cmocka_unit_test(test_absurd_rss_deltas_clamp),
 		cmocka_unit_test(test_fuzz_group_delta_overflow),
+		cmocka_unit_test(test_pieces_equal_whole),
+		cmocka_unit_test(test_rows_kept_until_first_add),
+		cmocka_unit_test(test_reorder_without_smaps),
+		cmocka_unit_test(test_names_kept_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

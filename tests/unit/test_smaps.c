@@ -640,6 +640,127 @@ static void test_free_zeroed_and_twice(void **state)
 	smaps_free(&s);
 }
 
+// Feeds text to a stream as the sampler reads a file: piece bytes at a time
+// after what the last feed left unparsed, at its end once a read finds no
+// more. With drain, each feed's mappings are compared with the whole parse's
+// and emptied out (the detail view's way); without, they pile up in out and
+// are compared at the end (memtop --smaps). Returns the stream's result.
+static int feed_in_pieces(const char *text, size_t len, size_t piece, bool drain,
+			  const struct smaps *whole)
+{
+	struct smaps out = { 0 };
+	struct smaps_stream st;
+	char *buf = malloc(len + 1);
+	size_t have = 0, pos = 0, used, seen = 0;
+	int rc;
+
+	assert_non_null(buf);
+	smaps_stream_begin(&st, &out);
+	for (;;) {
+		size_t n = len - pos < piece ? len - pos : piece;
+
+		memcpy(buf + have, text + pos, n);
+		have += n;
+		pos += n;
+		rc = smaps_stream_feed(&st, buf, have, n == 0, &out, &used);
+		assert_true(used <= have);
+		if (drain) {
+			for (size_t i = 0; i < out.n; i++)
+				assert_same_map(&out, i, whole, seen++);
+			smaps_stream_drain(&st, &out);
+			assert_int_equal(out.n, 0);
+		}
+		if (rc < 0 || n == 0)
+			break;
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	if (!drain)
+		for (size_t i = 0; i < out.n; i++)
+			assert_same_map(&out, i, whole, seen++);
+	assert_int_equal(seen, whole->n);
+	smaps_free(&out);
+	free(buf);
+	return rc;
+}
+
+// The detail view reads smaps in pieces, never whole: fed in pieces of any
+// size (a line cut anywhere, even byte by byte), with or without draining,
+// the stream finds what one parse of the whole text finds, errors included.
+static void test_stream_pieces_equal_whole(void **state)
+{
+	static const char *const fixtures[] = {
+		"smaps/sleep-real.txt", "smaps/sleep-rollup-real.txt", "smaps/features-real.txt",
+		"smaps/handmade.txt", "smaps/truncated-after-locked.txt", "smaps/truncated-mid-field.txt",
+		"smaps/truncated-mid-header.txt", "smaps/bad-unit.txt", "smaps/garbage.txt",
+		"smaps/maps-not-smaps.txt", "smaps/empty.txt",
+	};
+	static const size_t pieces[] = { 1, 2, 3, 7, 64, 333, 4096, 1 << 20 };
+
+	(void)state;
+	for (size_t f = 0; f < sizeof fixtures / sizeof fixtures[0]; f++) {
+		size_t len;
+		char *text = fixture_read(fixtures[f], &len);
+		struct smaps whole = { 0 };
+		int rc = smaps_parse(text, len, &whole);
+
+		for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+			assert_int_equal(feed_in_pieces(text, len, pieces[p], true, &whole), rc);
+			assert_int_equal(feed_in_pieces(text, len, pieces[p], false, &whole), rc);
+		}
+		smaps_free(&whole);
+		free(text);
+	}
+}
+
+// The generated 10,000-mapping file, in the sampler's pieces and odd ones.
+static void test_stream_large(void **state)
+{
+	size_t len;
+	char *text = fixture_read(LARGE_SMAPS, &len);
+	struct smaps whole = { 0 };
+
+	(void)state;
+	assert_int_equal(smaps_parse(text, len, &whole), 0);
+	assert_int_equal(whole.n, 10000);
+	assert_int_equal(feed_in_pieces(text, len, 64 * 1024, true, &whole), 0);
+	assert_int_equal(feed_in_pieces(text, len, 4097, true, &whole), 0);
+	assert_int_equal(feed_in_pieces(text, len, 100, false, &whole), 0);
+	smaps_free(&whole);
+	free(text);
+}
+
+// Draining keeps the mapping still open, with its name, for the next feed.
+static void test_stream_drain_keeps_open_mapping(void **state)
+{
+	static const char text[] =
+		"00400000-00401000 r-xp 00000000 08:01 7 /bin/first\n"
+		"Size: 4 kB\nRss: 4 kB\nVmFlags: rd ex\n"
+		"00600000-00602000 rw-p 00000000 08:01 7 /bin/second has spaces\n"
+		"Size: 8 kB\n";
+	static const char rest[] = "Rss: 8 kB\nVmFlags: rd wr\n";
+	struct smaps out = { 0 };
+	struct smaps_stream st;
+	size_t used;
+
+	(void)state;
+	smaps_stream_begin(&st, &out);
+	assert_int_equal(smaps_stream_feed(&st, text, sizeof text - 1, false, &out, &used), 0);
+	assert_int_equal(used, sizeof text - 1);
+	assert_int_equal(out.n, 1);
+	assert_string_equal(smaps_name(&out, &out.maps[0]), "/bin/first");
+	smaps_stream_drain(&st, &out);
+	assert_int_equal(out.n, 0);
+	assert_int_equal(out.names_len, sizeof "/bin/second has spaces");
+	assert_int_equal(smaps_stream_feed(&st, rest, sizeof rest - 1, false, &out, &used), 0);
+	assert_int_equal(out.n, 0);          // complete only at the next header or the end
+	assert_int_equal(smaps_stream_feed(&st, rest, 0, true, &out, &used), 0);
+	assert_int_equal(out.n, 1);
+	assert_header(&out, 0, 0x600000, 0x602000, "rw-p", 0, 7, "/bin/second has spaces");
+	assert_true(out.maps[0].rss_kb == 8);
+	smaps_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -662,6 +783,9 @@ int main(void)
 		cmocka_unit_test(test_lenient_forms),
 		cmocka_unit_test(test_reuse),
 		cmocka_unit_test(test_free_zeroed_and_twice),
+		cmocka_unit_test(test_stream_pieces_equal_whole),
+		cmocka_unit_test(test_stream_large),
+		cmocka_unit_test(test_stream_drain_keeps_open_mapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
