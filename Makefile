@@ -191,7 +191,9 @@ screenshots: memtop $(WORKLOADS)
 # Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
 # length of the real leak-detection run (default 15), SELFWATCH_MINUTES that
 # of memtop watching itself (default 10; the README's figure is from 60),
-# PEERS_ARGS the options of the side-by-side run with top, htop, btop, atop.
+# PEERS_ARGS the options of the side-by-side run with top, htop, btop, atop,
+# TICKCOST_ARGS those of tickcost.py (e.g. --baseline OLD_MEMTOP: CPU per
+# refresh at 2,000 processes, side by side with an older build).
 bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench build/bench/idlers $(LARGE_SMAPS) $(WORKLOADS)
 	build/bench/readcost 20
 	build/bench/smapsbench $(LARGE_SMAPS)
@@ -199,6 +201,7 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 	python3 tests/bench/triggerbench.py
 	python3 tests/bench/leakbench.py
 	SELFWATCH_MINUTES=$${SELFWATCH_MINUTES:-10} python3 tests/bench/selfwatch.py
+	python3 tests/bench/tickcost.py $(TICKCOST_ARGS)
 	@$(MAKE) --no-print-directory bench-peers
 	@$(MAKE) --no-print-directory bench-detail
 

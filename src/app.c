@@ -187,6 +187,15 @@ void app_refresh_detail(struct app *a)
 		detail_exited(dt);
 		return;
 	}
+	if (p->exec_gen != dt->exec_gen) {
+		// A new program, a new address space: its mappings' changes and
+		// its RSS graph start again rather than comparing with the old one.
+		dt->exec_gen = p->exec_gen;
+		dt->have_maps = false;
+		dt->mt.nbase = 0;            // maptable_take_base appends
+		dt->sel = dt->top = 0;
+		history_init(&dt->rss_hist);
+	}
 	if (!dt->have_maps || pace_due(mono_now(), pace_next_due(dt->maps_started, dt->maps_cost,
 								   a->interval_s), a->interval_s))
 		detail_read_maps(a);
@@ -296,6 +305,7 @@ void app_open_detail(struct app *a, const struct proc *p)
 	dt->cmd_top = 0;
 	dt->pid = p->pid;
 	dt->start_ticks = p->start_ticks;
+	dt->exec_gen = p->exec_gen;
 	dt->exited = dt->have_maps = false;
 	history_init(&dt->rss_hist);
 	detail_copy(dt, p);         // shown even if the first read finds it gone

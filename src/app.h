@@ -50,6 +50,7 @@ extern const size_t app_nsignal_choices;
 struct detail {
 	int pid;
 	uint64_t start_ticks;
+	uint16_t exec_gen;               // the process's exec count when its mappings' base was taken
 	struct proc_sample last;         // strings point at the copies below
 	char comm[SNAPSHOT_COMM_MAX], cgroup[512];   // the user name is the
 	                                 // sampler's, kept for its lifetime

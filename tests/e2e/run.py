@@ -536,6 +536,40 @@ def test_invert(tmux):
                and first_pid(s) == smallest_user_pid())
 
 
+def test_names_follow_exec_on_screen(tmux):
+    """A row on screen whose process execs (a wrapper that execs the real
+    program: same pid, same start time) shows the new command line at the
+    next refresh, not the wrapper's for as long as memtop runs (issue 15)."""
+    tag = "e2eexec%d" % (os.getpid() % 100000)
+    # Each program's argv[0] is the tag, so the COMMAND column starts with it.
+    script = ("import os, sys\nprint('ready', flush=True)\nsys.stdin.readline()\n"
+              "os.execv('/bin/sh', ['%s-after', '-c', 'echo ready; read x'])\n" % tag)
+    child = subprocess.Popen([tag + "-before", "-c", script], executable=sys.executable,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert child.stdout.readline().startswith(b"ready")
+        with Session(tmux) as p:
+            p.wait_table()
+            p.keys("/")
+            p.type(tag)
+            p.keys("Enter")
+            p.wait("the wrapper's row", lambda s: [r[0] for r in rows(s)] == [child.pid] and
+                   tag + "-before" in row_of(s, child.pid)[2])
+            child.stdin.write(b"go\n")
+            child.stdin.flush()
+            assert child.stdout.readline().startswith(b"ready"), "the exec failed"
+            s = p.wait("the row shows the exec'd program",
+                       lambda s: row_of(s, child.pid) is not None and
+                       tag + "-after" in row_of(s, child.pid)[2])
+            assert tag + "-before" not in row_of(s, child.pid)[2]
+            p.keys("q")
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+        child.stdin.close()
+
+
 def test_filter(tmux):
     # Unfiltered: every process, as many as fit (others may come and go meanwhile).
     unfiltered = lambda s: "Filter" not in status(s) and \
@@ -1540,7 +1574,7 @@ def test_detail_whole_command_line(tmux):
 
 
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
-         test_filter, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
+         test_filter, test_names_follow_exec_on_screen, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
          test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
          test_detail_many_mappings_memory, test_cgroup_column,
