@@ -670,8 +670,10 @@ static size_t merge_known(struct sampler *s)
 			struct proc_sample *e = s->ents[i++];
 
 			if (entry_read_statm(s, e, &m) == 0) {
-				// Only exec sets a new text size: a new program.
-				bool execd = m.text != e->priv.text_pages && !e->kthread;
+				// Only exec sets a new text size: a new program. A
+				// process with no address space (a zombie, or one
+				// half-way through exec) shows 0: not a program.
+				bool execd = m.text != e->priv.text_pages && m.text && !e->kthread;
 
 				entry_apply_statm(s, e, &m);
 				if (execd)
