@@ -421,7 +421,7 @@ def test_json_batch(world, tmux):
     report(problems)
 
 
-CSV_COLUMNS = 23
+CSV_COLUMNS = 24                # cmdline_truncated is the last
 
 
 def test_csv_batch(world, tmux):
