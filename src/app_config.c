@@ -88,12 +88,12 @@ void app_settings_write(struct app *a)
 	char path[PATH_MAX], err[PATH_MAX + 64];
 	double now = now_s();
 
-	// Never overwrite a file with problems without asking: its bad lines
-	// may be the user's work in progress.
+	// Never write into a file with problems without asking: its bad lines
+	// may be the user's work in progress (they are kept as they are).
 	if (a->rc_problems && now >= a->write_confirm_until) {
 		a->write_confirm_until = now + WRITE_CONFIRM_S;
-		snprintf(a->message, sizeof a->message, "press W again to overwrite memtoprc (%s)",
-			 a->rc_problem);
+		snprintf(a->message, sizeof a->message, "press W again to write memtoprc anyway, "
+			 "keeping its bad lines (%s)", a->rc_problem);
 		return;
 	}
 	snprintf(s.theme, sizeof s.theme, "%s", a->theme_saved);

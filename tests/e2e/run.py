@@ -1369,7 +1369,8 @@ def test_write_settings_asks_before_overwriting_a_broken_file(tmux):
                    lambda s: has_frame(s) and "Sort: pid" in status(s)
                    and "%s:2: unknown setting 'colour'" % rc in status(s))
             p.keys("W")
-            p.wait("W asks first", lambda s: "press W again to overwrite memtoprc (" in status(s))
+            p.wait("W asks first", lambda s: "press W again to write memtoprc anyway, keeping its bad "
+                   "lines (" in status(s))
             with open(rc) as f:
                 assert f.read() == "sort = pid\ncolour = yes\n", "overwritten without asking"
             p.keys("W")
