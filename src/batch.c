@@ -83,8 +83,9 @@ static size_t report_leaks(const struct proctable *t)
 			continue;
 		n++;
 		fprintf(stderr, "memtop: leak suspected: pid %d (%s) growing %+.1f KiB/min for %.0f s, "
-			"confidence %.0f%%: %s\n", p->pid, p->s->comm, p->verdict.rate_kb_per_min,
-			p->verdict.since_s, p->verdict.score * 100, p->s->cmdline);
+			"confidence %.0f%%: %s%s\n", p->pid, p->s->comm, p->verdict.rate_kb_per_min,
+			p->verdict.since_s, p->verdict.score * 100, p->s->cmdline,
+			p->s->cmdline_cut ? "..." : "");
 	}
 	return n;
 }
