@@ -331,6 +331,71 @@ def test_exec_names_follow_within_the_bound(memtop):
     assert after[-1]["cmdline"].endswith(tag + "after")
 
 
+def memory_cgroup_dir(pid):
+    """The directory of pid's memory cgroup, in the hierarchy memtop shows
+    (v1 memory on a hybrid machine, else cgroup2), and its path there."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+    import cgroup
+    layout = cgroup.detect_layout()
+    with open("/proc/%d/cgroup" % pid) as f:
+        lines = [line.rstrip("\n").split(":", 2) for line in f]
+    v1 = [path for _, ctrl, path in lines if "memory" in ctrl.split(",")]
+    if v1 and layout.v1_memory:
+        mount, path = layout.v1_memory.mountpoint, v1[0]
+    else:
+        mount, path = layout.v2.mountpoint, [p for h, c, p in lines if h == "0"][0]
+    return mount, path
+
+
+def test_cgroup_and_user_follow(memtop):
+    """A -p process moved to another memory cgroup, then switching to the
+    user nobody, is shown with its new cgroup and user within a second (its
+    detail read, which now reads the names again too)."""
+    script = ("import os, sys\nprint('ready', os.getpid(), flush=True)\nsys.stdin.readline()\n"
+              "os.setgid(65534); os.setuid(65534)\nprint('ready', flush=True)\nsys.stdin.readline()\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+    mount, path = memory_cgroup_dir(child.pid)
+    moved = "%s/memtop-test-follow-%d" % (path.rstrip("/"), os.getpid())
+    os.mkdir(mount + moved)
+    mt = None
+    try:
+        assert child.stdout.readline().startswith(b"ready")
+        mt = subprocess.Popen([memtop, "-b", "-d", "0.2", "--format", "json", "-p", str(child.pid)],
+                              stdout=subprocess.PIPE, env=dict(os.environ, **SAN_ENV))
+
+        def follow(what, check):
+            for n in range(8):             # 1.6 s at 0.2 s: the detail read is once a second
+                rec = proc_by_pid(json.loads(mt.stdout.readline()), child.pid)
+                if rec and check(rec):
+                    return n
+            raise AssertionError("%s not followed within 8 refreshes: %r" % (what, rec))
+
+        follow("start", lambda r: r["cgroup"] == path and r["user"] == "root")
+        with open(mount + moved + "/cgroup.procs", "w") as f:
+            f.write(str(child.pid))
+        follow("the cgroup move", lambda r: r["cgroup"] == moved)
+        child.stdin.write(b"go\n")
+        child.stdin.flush()
+        assert child.stdout.readline().startswith(b"ready")
+        follow("the user change", lambda r: r["user"] == "nobody")
+    finally:
+        if mt:
+            mt.kill()
+            mt.wait()
+            mt.stdout.close()
+        child.kill()
+        child.wait()
+        child.stdout.close()
+        child.stdin.close()
+        for _ in range(50):
+            try:
+                os.rmdir(mount + moved)
+                break
+            except OSError:
+                time.sleep(0.1)
+
+
 def test_table(memtop):
     with Hold(8) as h:
         rc, out, err = run_memtop(memtop, ["-b", "-n", "1", "-p", str(h.pid)])
