@@ -59,11 +59,15 @@ all: memtop
 memtop: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -Wl,--push-state,--as-needed -lm -Wl,--pop-state
 
-build/%.o: src/%.c $(wildcard src/*.h) | build
-	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+# Each object depends on the headers it includes, as the compiler lists them
+# (-MMD -MP: build/NAME.d, read below), not on every header there is.
+DEPFLAGS   := -MMD -MP
 
-build/asan/%.o: src/%.c $(wildcard src/*.h) | build/asan
-	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) -DXTRA_PROCPS_DEBUG $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+build/%.o: src/%.c | build
+	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEPFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c | build/asan
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEPFLAGS) -DXTRA_PROCPS_DEBUG $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILTIN): themes/default.theme themes/mono.theme | build/generated
 	{ echo '/* Generated from themes/default.theme and themes/mono.theme by the Makefile. */'; \
@@ -82,14 +86,16 @@ build/asan/builtin_themes.o: $(BUILTIN) | build/asan
 build/asan/memtop: $(SAN_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJS) $(PKG_LIBS) -lm
 
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_BINS:=.d)
+
 # Fixtures too large to keep in git are generated (deterministically).
 LARGE_SMAPS := build/generated/smaps-large-10000.txt
 
 $(LARGE_SMAPS): tests/fixtures/smaps/make-large.py | build/generated
 	python3 $< $@
 
-build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(wildcard tests/unit/*.h) $(LARGE_SMAPS) | build/asan/tests
-	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
+build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(LARGE_SMAPS) | build/asan/tests
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEPFLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
 		-DLARGE_SMAPS='"$(CURDIR)/$(LARGE_SMAPS)"' -DTHEMES='"$(CURDIR)/themes"' \
 		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 

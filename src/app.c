@@ -73,7 +73,7 @@ void app_set_interval(struct app *a, double seconds)
 
 void app_relist(struct app *a)
 {
-	if (listmodel_rebuild(&a->list, &a->table) < 0)
+	if (listmodel_rebuild(&a->list, &a->mon.table) < 0)
 		ui_fatal("out of memory");
 }
 
@@ -160,7 +160,7 @@ static void detail_read_maps(struct app *a)
 	dt->d.maps_sink = detail_maps_sink;
 	dt->d.maps_ctx = &dt->mt;
 	maptable_begin(&dt->mt);
-	sampler_read_detail(a->sampler, dt->pid, dt->start_ticks, &dt->d);
+	sampler_read_detail(a->mon.source, dt->pid, dt->start_ticks, &dt->d);
 	// A process that exited but is not reaped yet is a zombie with no
 	// memory: keep what it had rather than showing zeros.
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps))
@@ -179,7 +179,7 @@ static void detail_read_maps(struct app *a)
 void app_refresh_detail(struct app *a)
 {
 	struct detail *dt = &a->detail;
-	const struct proc *p = proctable_find(&a->table, dt->pid);
+	const struct proc *p = proctable_find(&a->mon.table, dt->pid);
 
 	if (dt->exited)
 		return;
@@ -200,7 +200,7 @@ void app_refresh_detail(struct app *a)
 								   a->interval_s), a->interval_s))
 		detail_read_maps(a);
 	else
-		sampler_read_detail_state(a->sampler, dt->pid, dt->start_ticks, &dt->d);
+		sampler_read_detail_state(a->mon.source, dt->pid, dt->start_ticks, &dt->d);
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps)) {
 		detail_exited(dt);
 		return;
@@ -211,11 +211,11 @@ void app_refresh_detail(struct app *a)
 		char *text;
 		bool cut;
 
-		if (sampler_read_cmdline(a->sampler, dt->pid, dt->start_ticks, &text, &cut) == 0)
+		if (sampler_read_cmdline(a->mon.source, dt->pid, dt->start_ticks, &text, &cut) == 0)
 			detail_set_cmdline(dt, text, cut);
 	}
 	detail_copy(dt, p);
-	history_push(&dt->rss_hist, a->snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
+	history_push(&dt->rss_hist, a->mon.snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
 									p->s->rss_kb : UINT32_MAX - 1));
 }
 
@@ -250,7 +250,7 @@ const size_t app_nsignal_choices = sizeof app_signal_choices / sizeof app_signal
 void app_send_signal(struct app *a)
 {
 	const struct app_signal *sg = &app_signal_choices[a->prompt.signal];
-	int rc = sampler_send_signal(a->sampler, a->prompt.pid, a->prompt.start_ticks, sg->sig);
+	int rc = sampler_send_signal(a->mon.source, a->prompt.pid, a->prompt.start_ticks, sg->sig);
 
 	if (rc == 0)
 		snprintf(a->message, sizeof a->message, "sent SIG%s to %d", sg->name, a->prompt.pid);
@@ -287,8 +287,8 @@ static void app_fill_first_page(struct app *a)
 	size_t page = LINES > 7 ? (size_t)(LINES - 7) : 1;
 
 	app_remember_visible(a, 0, a->list.nrows < page ? a->list.nrows : page);
-	sampler_set_wanted(a->sampler, a->visible, a->nvisible);
-	sampler_fill_pending(a->sampler);
+	sampler_set_wanted(a->mon.source, a->visible, a->nvisible);
+	sampler_fill_pending(a->mon.source);
 	app_relist(a);
 }
 
@@ -319,25 +319,14 @@ void app_open_detail(struct app *a, const struct proc *p)
 
 void app_tick(struct app *a)
 {
-	int rc;
-
 	if (a->paused)
 		return;
 	if (a->nvisible)
-		sampler_set_wanted(a->sampler, a->visible, a->nvisible);
-	rc = sampler_tick(a->sampler, &a->snap);
-	if (rc < 0)
-		snprintf(a->message, sizeof a->message, "cannot list /proc: %s", strerror(-rc));
-	if (proctable_update(&a->table, &a->snap) < 0)
+		sampler_set_wanted(a->mon.source, a->visible, a->nvisible);
+	if (monitor_tick(&a->mon) < 0)
 		ui_fatal("out of memory");
-	sysmodel_update(&a->sys, &a->snap, &a->table);
-	{
-		int suspects[64];      // their cgroup headroom is read from the next tick on
-
-		sampler_set_cgroup_watch(a->sampler, suspects,
-					 proctable_suspect_pids(&a->table, suspects, 64));
-	}
-	a->have_snap = true;
+	if (a->mon.source_err < 0)
+		snprintf(a->message, sizeof a->message, "cannot list /proc: %s", strerror(-a->mon.source_err));
 	app_relist(a);
 	if (a->screen == SCREEN_DETAIL)
 		app_refresh_detail(a);
@@ -475,7 +464,7 @@ static void app_loop(struct app *a)
 		{ .fd = a->trigger_fd, .events = POLLPRI },    // fd -1 is ignored by poll
 	};
 
-	bool filling = sampler_idle_work(a->sampler);   // names of a burst to read
+	bool filling = sampler_idle_work(a->mon.source);   // names of a burst to read
 
 	view_draw(a);
 	while (!a->quit) {
@@ -490,7 +479,7 @@ static void app_loop(struct app *a)
 		if (ready == 0) {
 			// Idle: read the next few processes' names (a few ms), then
 			// look for input again; redraw once all are read.
-			filling = sampler_fill_idle(a->sampler, SAMPLER_FILL_IDLE_CHUNK);
+			filling = sampler_fill_idle(a->mon.source, SAMPLER_FILL_IDLE_CHUNK);
 			if (filling)
 				continue;
 			app_relist(a);
@@ -504,7 +493,7 @@ static void app_loop(struct app *a)
 		if ((fds[1].revents & POLLIN) &&
 		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations) {
 			app_tick(a);
-			filling = sampler_idle_work(a->sampler);
+			filling = sampler_idle_work(a->mon.source);
 		}
 		if (fds[3].revents & POLLPRI) {
 			trigger_fired(a);
@@ -533,15 +522,14 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		fputs("memtop: the interactive screen needs a terminal; use -b for batch output\n", stderr);
 		return 2;
 	}
-	a.sampler = sampler_new(&cfg, err, sizeof err);
-	if (!a.sampler) {
+	if (monitor_open(&a.mon, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
 	}
 	a.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (a.timer_fd < 0 || signals_install() < 0) {
 		fprintf(stderr, "memtop: cannot set up the refresh timer: %s\n", strerror(errno));
-		sampler_free(a.sampler);
+		monitor_close(&a.mon);
 		return 1;
 	}
 	listmodel_set_sort(&a.list, (enum sort_key)opts->sort_key);
@@ -554,14 +542,14 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	}
 	app_theme_load(&a, opts);
 	app_tick(&a);
-	if (opts->npids && a.table.n == 0) {
+	if (opts->npids && a.mon.table.n == 0) {
 		fputs("memtop: none of the given processes exists\n", stderr);
-		sampler_free(a.sampler);
+		monitor_close(&a.mon);
 		return 1;
 	}
 	if (ui_start(&a.ui, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
-		sampler_free(a.sampler);
+		monitor_close(&a.mon);
 		return 1;
 	}
 	app_theme_show(&a);
@@ -576,8 +564,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	maptable_free(&a.detail.mt);
 	detail_release(&a.detail);
 	proc_detail_free(&a.detail.d);
-	proctable_free(&a.table);
-	sampler_free(a.sampler);
+	monitor_close(&a.mon);
 	free(a.visible);
 	close(a.timer_fd);
 	return 0;

@@ -15,6 +15,7 @@
 #include "leak.h"
 #include "listmodel.h"
 #include "maptable.h"
+#include "monitor.h"
 #include "proctable.h"
 #include "sampler.h"
 #include "snapshot.h"
@@ -80,11 +81,8 @@ struct detail {
 
 struct app {
 	struct ui ui;
-	struct sampler *sampler;
-	struct proctable table;
-	struct sysmodel sys;             // available-memory trend, OOM pick
-	struct snapshot snap;
-	bool have_snap;
+	struct monitor mon;              // the source and the model: snapshot, processes,
+	                                 // available-memory trend and OOM pick
 	struct listmodel list;
 	double interval_s;
 	bool paused, quit;

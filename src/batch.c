@@ -9,10 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "monitor.h"
 #include "output.h"
-#include "proctable.h"
-#include "sampler.h"
-#include "sysmodel.h"
 #include "mathutil.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -95,49 +93,38 @@ int batch_run(const struct options *opts)
 	struct sampler_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
 	};
-	struct proctable table = { 0 };
-	static struct sysmodel sys;         // zeroed: no history yet
+	static struct monitor m;            // a sysmodel's rings: not on the stack
 	struct timespec deadline;
-	struct snapshot snap;
 	double last_mono = -1;
 	char err[256];
-	struct sampler *s = sampler_new(&cfg, err, sizeof err);
 	int status = 0;
 
-	if (!s) {
+	if (monitor_open(&m, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
 	}
 	install_signals();
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (unsigned long tick = 0; !stop_requested; tick++) {
-		struct output_tick out = { .snap = &snap, .table = &table,
+		struct output_tick out = { .snap = &m.snap, .table = &m.table,
 					   .interval_s = opts->interval_s, .index = tick,
-					   .sort_key = (enum sort_key)opts->sort_key, .sys = &sys };
+					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys };
+		int rc = monitor_tick(&m);
 
-		int rc = sampler_tick(s, &snap);
-
-		if (rc == 0)
-			rc = proctable_update(&table, &snap);
-		if (rc == 0) {
-			int suspects[64];
-
-			sysmodel_update(&sys, &snap, &table);
-			// Their cgroup headroom is read from the next tick on.
-			sampler_set_cgroup_watch(s, suspects, proctable_suspect_pids(&table, suspects, 64));
-		}
+		if (m.source_err < 0)
+			rc = m.source_err;
 		if (rc < 0) {
 			fprintf(stderr, "memtop: cannot sample /proc: %s\n", strerror(-rc));
 			status = 1;
 			break;
 		}
-		if (tick == 0 && opts->npids && table.n == 0) {
+		if (tick == 0 && opts->npids && m.table.n == 0) {
 			fprintf(stderr, "memtop: none of the given processes exists\n");
 			status = 1;
 			break;
 		}
-		out.elapsed_s = last_mono < 0 ? -1 : snap.sys.mono_time - last_mono;
-		last_mono = snap.sys.mono_time;
+		out.elapsed_s = last_mono < 0 ? -1 : m.snap.sys.mono_time - last_mono;
+		last_mono = m.snap.sys.mono_time;
 		// A tick that cannot be written ends the run at once: no more
 		// sampling for output that is lost (EPIPE, ENOSPC, a closed stdout).
 		int werr = output_write(stdout, opts->format, &out);
@@ -150,9 +137,8 @@ int batch_run(const struct options *opts)
 			break;
 		wait_next_tick(&deadline, opts->interval_s);
 	}
-	if (status == 0 && opts->fail_on_leak && report_leaks(&table))
+	if (status == 0 && opts->fail_on_leak && report_leaks(&m.table))
 		status = 3;
-	proctable_free(&table);
-	sampler_free(s);
+	monitor_close(&m);
 	return status;
 }

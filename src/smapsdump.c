@@ -5,8 +5,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "monitor.h"
 #include "output.h"
-#include "sampler.h"
 #include "text.h"
 
 // The size fields of a mapping, row or total as JSON members.
@@ -158,23 +158,23 @@ int smapsdump_run(const struct options *opts)
 	struct sampler_config cfg = { .pids = &pid, .npids = 1, .kernel_threads = true };
 	struct proc_detail d = { 0 };
 	struct maptable t = { .grouped = opts->group, .sort = MAPSORT_ADDR };
-	struct snapshot snap;
+	static struct monitor m;            // a sysmodel's rings: not on the stack
+	const struct snapshot *snap = &m.snap;
 	char err[256];
-	struct sampler *s = sampler_new(&cfg, err, sizeof err);
 	int status = 1;
 
-	if (!s) {
+	if (monitor_open(&m, &cfg, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
 	}
-	if (sampler_tick(s, &snap) < 0 || snap.nprocs != 1) {
+	if (monitor_tick(&m) < 0 || m.source_err < 0 || snap->nprocs != 1) {
 		fprintf(stderr, "memtop: --smaps %d: no such process\n", pid);
-	} else if (sampler_read_detail(s, pid, snap.procs[0]->start_ticks, &d) < 0) {
+	} else if (sampler_read_detail(m.source, pid, snap->procs[0]->start_ticks, &d) < 0) {
 		fprintf(stderr, "memtop: --smaps %d: %s\n", pid, detail_error(&d));
 	} else if (maptable_update(&t, &d.maps) < 0) {
 		fprintf(stderr, "memtop: out of memory\n");
 	} else {
-		const char *comm = snap.procs[0]->comm;
+		const char *comm = snap->procs[0]->comm;
 		const struct smaps_map *rollup = d.have_rollup ? &d.rollup.maps[0] : NULL;
 
 		errno = 0;              // a write error is named by the write's errno
@@ -188,6 +188,6 @@ int smapsdump_run(const struct options *opts)
 	}
 	maptable_free(&t);
 	proc_detail_free(&d);
-	sampler_free(s);
+	monitor_close(&m);
 	return status;
 }

@@ -229,7 +229,7 @@ static void draw_psi_spark(struct app *a, int y, int x, const float *hist, unsig
 // share of each recent interval as a sparkline on wide screens).
 static void draw_header(struct app *a)
 {
-	const struct sys_sample *sys = &a->snap.sys;
+	const struct sys_sample *sys = &a->mon.snap.sys;
 	bool narrow = COLS < 70;
 	int spark_w = COLS >= 110 ? 12 : 0;
 	int psi_w = (narrow ? 21 : 27) + (spark_w ? spark_w + 1 : 0), meter_w = COLS - psi_w - 1;
@@ -260,8 +260,8 @@ static void draw_header(struct app *a)
 	draw_psi_line(a, 0, meter_w + 1, "some", &sys->psi.some, psi_level_some(&sys->psi.some), narrow);
 	draw_psi_line(a, 1, meter_w + 1, "full", &sys->psi.full, psi_level_full(&sys->psi.full), narrow);
 	if (spark_w) {
-		draw_psi_spark(a, 0, COLS - spark_w, a->sys.psi_some_hist, a->sys.psi_count, spark_w);
-		draw_psi_spark(a, 1, COLS - spark_w, a->sys.psi_full_hist, a->sys.psi_count, spark_w);
+		draw_psi_spark(a, 0, COLS - spark_w, a->mon.sys.psi_some_hist, a->mon.sys.psi_count, spark_w);
+		draw_psi_spark(a, 1, COLS - spark_w, a->mon.sys.psi_full_hist, a->mon.sys.psi_count, spark_w);
 	}
 }
 
@@ -273,10 +273,10 @@ static void draw_status(struct app *a)
 	const char *arrow = a->list.descending ? (a->ui.utf8 ? "\u25bc" : "v") : (a->ui.utf8 ? "\u25b2" : "^");
 
 	if (COLS >= 60)
-		snprintf(buf, sizeof buf, "Processes: %zu  Refresh: %gs  Sort: %s %s", a->table.n,
+		snprintf(buf, sizeof buf, "Processes: %zu  Refresh: %gs  Sort: %s %s", a->mon.table.n,
 			 a->interval_s, sort_key_name(a->list.key), arrow);
 	else
-		snprintf(buf, sizeof buf, "%zu procs  %gs  %s %s", a->table.n, a->interval_s,
+		snprintf(buf, sizeof buf, "%zu procs  %gs  %s %s", a->mon.table.n, a->interval_s,
 			 sort_key_name(a->list.key), arrow);
 	x = view_put(&a->ui, 2, 0, COLS, buf, ui_attr(&a->ui, ROLE_STATUS));
 	if (a->list.filter[0]) {
@@ -300,8 +300,8 @@ static void draw_suspects(struct app *a)
 	char buf[512];
 	int x;
 
-	for (size_t i = 0; i < a->table.n; i++) {
-		const struct proc *p = &a->table.v[i];
+	for (size_t i = 0; i < a->mon.table.n; i++) {
+		const struct proc *p = &a->mon.table.v[i];
 
 		if (!p->verdict.suspected)
 			continue;
@@ -352,8 +352,8 @@ static void format_eta(double s, char *buf, size_t cap)
 // current rate.
 static void draw_oom_line(struct app *a)
 {
-	const struct sysmodel *m = &a->sys;
-	const struct proc *p = m->oom.valid ? proctable_find(&a->table, m->oom.pid) : NULL;
+	const struct sysmodel *m = &a->mon.sys;
+	const struct proc *p = m->oom.valid ? proctable_find(&a->mon.table, m->oom.pid) : NULL;
 	char buf[512], rss[16], eta[32];
 	int x = 0;
 
@@ -796,7 +796,7 @@ void view_list_draw(struct app *a)
 	a->header_y = 5;
 	a->rows_y = 6;
 	columns_layout(COLS, a->columns, shown);
-	if (a->have_snap)
+	if (a->mon.have_snap)
 		draw_header(a);
 	draw_status(a);
 	if (app_alert_active(a)) {
