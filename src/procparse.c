@@ -141,18 +141,24 @@ int procparse_cgroup(const char *buf, size_t len, char *out, size_t cap)
 	return 0;
 }
 
-// The start of field n (n >= 3) of /proc/PID/stat text, or NULL when the
-// text has fewer fields.
-static const char *stat_field(const char *buf, size_t len, int n)
+// The parenthesis that closes the comm in /proc/PID/stat text: the last ')'
+// (a comm may hold any bytes, ')' and spaces included), or NULL.
+static const char *stat_comm_end(const char *buf, size_t len)
 {
-	const char *end = buf + len, *p = NULL;
+	const char *close = NULL;
 
-	for (const char *q = buf; q < end; q++)   // comm may contain ')': take the last
+	for (const char *q = buf; q < buf + len; q++)
 		if (*q == ')')
-			p = q;
-	if (!p)
-		return NULL;
-	p++;
+			close = q;
+	return close;
+}
+
+// The start of field n (n >= 3) after the comm's close, or NULL when the
+// text has fewer fields.
+static const char *stat_field_after(const char *close, const char *end, int n)
+{
+	const char *p = close + 1;
+
 	for (int field = 3;; field++) {
 		p = scan_skip_spaces(p, end);
 		if (p >= end)
@@ -162,6 +168,14 @@ static const char *stat_field(const char *buf, size_t len, int n)
 		while (p < end && *p != ' ')
 			p++;
 	}
+}
+
+// The start of field n (n >= 3) of /proc/PID/stat text, or NULL.
+static const char *stat_field(const char *buf, size_t len, int n)
+{
+	const char *close = stat_comm_end(buf, len);
+
+	return close ? stat_field_after(close, buf + len, n) : NULL;
 }
 
 // Reads the unsigned field at p, which more fields must follow (a number
@@ -174,6 +188,16 @@ static int stat_u64_at(const char *p, const char *end, uint64_t *v)
 	return p && p < end && (*p == ' ' || *p == '\n') ? 0 : -EINVAL;
 }
 
+// The state letter right after the comm's close: ") S ".
+static int stat_state_at(const char *close, const char *end, char *state)
+{
+	if (!close || end - close < 3 || close[1] != ' ' || close[2] < 'A' || close[2] > 'z' ||
+	    (end - close > 3 && close[3] != ' '))
+		return -EINVAL;
+	*state = close[2];
+	return 0;
+}
+
 int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
 {
 	return stat_u64_at(stat_field(buf, len, 22), buf + len, start_ticks);
@@ -181,24 +205,22 @@ int procparse_stat_start(const char *buf, size_t len, uint64_t *start_ticks)
 
 int procparse_stat_exec(const char *buf, size_t len, struct stat_exec *out)
 {
-	const char *end = buf + len;
+	const char *end = buf + len, *close = stat_comm_end(buf, len);
 
-	if (stat_u64_at(stat_field(buf, len, 26), end, &out->start_code) < 0 ||
-	    stat_u64_at(stat_field(buf, len, 28), end, &out->start_stack) < 0)
+	if (!close || stat_u64_at(stat_field_after(close, end, 26), end, &out->start_code) < 0 ||
+	    stat_u64_at(stat_field_after(close, end, 28), end, &out->start_stack) < 0)
 		return -EINVAL;
 	return 0;
 }
 
 int procparse_stat_ident(const char *buf, size_t len, struct stat_ident *out)
 {
-	const char *end = buf + len, *open = memchr(buf, '(', len), *close = NULL, *p;
+	const char *end = buf + len, *open = memchr(buf, '(', len), *close = stat_comm_end(buf, len), *p;
 	uint64_t v;
 
-	for (const char *q = buf; q < end; q++)   // comm may contain ')': take the last
-		if (*q == ')')
-			close = q;
-	if (!open || !close || close < open || procparse_stat_start(buf, len, &out->start_ticks) < 0 ||
-	    procparse_stat_state(buf, len, &out->state) < 0)
+	if (!open || !close || close < open ||
+	    stat_u64_at(stat_field_after(close, end, 22), end, &out->start_ticks) < 0 ||
+	    stat_state_at(close, end, &out->state) < 0)
 		return -EINVAL;
 	out->comm_len = (size_t)(close - open - 1) < sizeof out->comm ? (size_t)(close - open - 1)
 								    : sizeof out->comm;
@@ -226,16 +248,7 @@ int procparse_stat_ident(const char *buf, size_t len, struct stat_ident *out)
 
 int procparse_stat_state(const char *buf, size_t len, char *state)
 {
-	const char *end = buf + len, *p = NULL;
-
-	for (const char *q = buf; q < end; q++)   // comm may contain ')': take the last
-		if (*q == ')')
-			p = q;
-	if (!p || end - p < 3 || p[1] != ' ' || p[2] < 'A' || p[2] > 'z' ||
-	    (end - p > 3 && p[3] != ' '))
-		return -EINVAL;
-	*state = p[2];
-	return 0;
+	return stat_state_at(stat_comm_end(buf, len), buf + len, state);
 }
 
 int procparse_cgroup_paths(const char *buf, size_t len, char *v2, size_t v2cap, char *v1mem,
