@@ -522,7 +522,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		fputs("memtop: the interactive screen needs a terminal; use -b for batch output\n", stderr);
 		return 2;
 	}
-	if (monitor_open(&a.mon, &cfg, err, sizeof err) < 0) {
+	if (monitor_open(&a.mon, &cfg, opts->sensitivity, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
 	}

@@ -99,7 +99,7 @@ int batch_run(const struct options *opts)
 	char err[256];
 	int status = 0;
 
-	if (monitor_open(&m, &cfg, err, sizeof err) < 0) {
+	if (monitor_open(&m, &cfg, opts->sensitivity, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
 	}

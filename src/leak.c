@@ -25,23 +25,20 @@ static const struct tier_params {
 };
 
 // The sensitivity setting scales the evidence a tier needs: Mann-Kendall Z
-// and the minimum rise. Set once at start-up (leak_set_sensitivity).
-static struct {
+// and the minimum rise.
+struct sens_factors {
 	double z, rise;
-} sensitivity = { 1.0, 1.0 };
+};
 
-void leak_set_sensitivity(enum leak_sensitivity s)
+static struct sens_factors sens_factors(enum leak_sensitivity s)
 {
 	switch (s) {
 	case LEAK_SENS_LOW:
-		sensitivity.z = 1.25, sensitivity.rise = 2.0;
-		break;
+		return (struct sens_factors){ 1.25, 2.0 };
 	case LEAK_SENS_HIGH:
-		sensitivity.z = 0.8, sensitivity.rise = 0.5;
-		break;
+		return (struct sens_factors){ 0.8, 0.5 };
 	default:
-		sensitivity.z = 1.0, sensitivity.rise = 1.0;
-		break;
+		return (struct sens_factors){ 1.0, 1.0 };
 	}
 }
 
@@ -157,9 +154,11 @@ static unsigned envelope(const struct history_ring *r, unsigned width, double *y
 	return n;
 }
 
-void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
+void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
+		   struct leak_eval *e)
 {
 	const struct tier_params *p = &params[tier];
+	struct sens_factors f = sens_factors(sens);
 	double y[HISTORY_LEN], start, end, third_first, third_last, max_step = 0, r1, z_min;
 	unsigned n = r->count >= p->envelope ? envelope(r, p->envelope, y) : 0, t;
 
@@ -175,7 +174,7 @@ void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
 	e->rise_kb = end - start;
 	e->rel = start > 0 ? e->rise_kb / start : e->rise_kb > 0 ? 1.0 : 0.0;
 	// Cheap gates first: most processes stop here at O(n) cost.
-	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb * sensitivity.rise || e->rel < p->rel_min)
+	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb * f.rise || e->rel < p->rel_min)
 		return;
 	t = n / 3;
 	third_first = robust_slope(y, t);
@@ -190,7 +189,7 @@ void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
 	e->bent = e->recent < p->recent_min || e->bend < p->bend_min;
 	r1 = residual_autocorrelation(y, n, e->slope);
 	e->z = mann_kendall_z(y, n) * sqrt((1 - r1) / (1 + r1));
-	z_min = p->z_min * sensitivity.z;
+	z_min = p->z_min * f.z;
 	e->pass = e->z >= z_min && e->recent >= p->recent_min && e->bend >= p->bend_min &&
 		  e->step <= p->step_max;
 	e->hold = e->z >= z_min * LEAK_HOLD_FACTOR && e->recent >= p->recent_min * LEAK_HOLD_FACTOR &&
@@ -203,10 +202,11 @@ void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *e)
 		e->score = 0.5;
 }
 
-void leak_init(struct leak_state *s, double t)
+void leak_init(struct leak_state *s, double t, enum leak_sensitivity sens)
 {
 	memset(s, 0, sizeof *s);
 	history_init(&s->hist);
+	s->sensitivity = (uint8_t)sens;
 	s->peak_time = t;
 	s->below_since = -1;
 	s->growth_start = -1;
@@ -252,7 +252,7 @@ static void update_tier(struct leak_state *s, int k)
 	const struct history_ring *r = &s->hist.tier[k];
 	struct leak_eval e;
 
-	leak_evaluate(r, k, &e);
+	leak_evaluate(r, k, (enum leak_sensitivity)s->sensitivity, &e);
 	lt->have_slope = e.n >= 6;
 	lt->slope_kb_s = e.slope / history_bucket_s[k];
 	lt->score = e.score;

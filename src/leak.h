@@ -25,6 +25,11 @@
 
 #include "history.h"
 
+/* How readily the detector flags: high lowers the evidence needed (Mann-
+ * Kendall Z and the minimum rise), low raises it. Each detector gets it at
+ * leak_init (from the monitor's settings), so nothing global holds it. */
+enum leak_sensitivity { LEAK_SENS_NORMAL, LEAK_SENS_LOW, LEAK_SENS_HIGH };
+
 #define LEAK_RECENT_S 60.0
 #define LEAK_HOLD_FACTOR 0.7
 
@@ -50,6 +55,7 @@ struct leak_state {
 	struct history hist;
 	struct leak_tier tier[HISTORY_TIERS];
 	uint32_t peak;             // high-water mark of the envelope
+	uint8_t sensitivity;       // an enum leak_sensitivity, set by leak_init
 	double peak_time;          // when it last rose
 	double below_since;        // since when the envelope sits well below it; < 0 if not
 	double growth_start;       // start of the flagged growth; < 0 when not suspected
@@ -57,15 +63,11 @@ struct leak_state {
 	struct leak_verdict verdict;
 };
 
-/* How readily the detector flags: high lowers the evidence needed (Mann-
- * Kendall Z and the minimum rise), low raises it. Set once at start-up; it
- * applies to every detector in the process. */
-enum leak_sensitivity { LEAK_SENS_NORMAL, LEAK_SENS_LOW, LEAK_SENS_HIGH };
-void leak_set_sensitivity(enum leak_sensitivity s);
 const char *leak_sensitivity_name(enum leak_sensitivity s);
 
-/* Starts a detector at time t; the process's memory is known from then. */
-void leak_init(struct leak_state *s, double t);
+/* Starts a detector at time t, flagging as readily as sens says; the
+ * process's memory is known from then. */
+void leak_init(struct leak_state *s, double t, enum leak_sensitivity sens);
 /* Feeds one sample (sizes in KiB) and updates the verdict. */
 void leak_push(struct leak_state *s, double t, uint64_t sig_kb);
 
@@ -86,6 +88,7 @@ struct leak_eval {
 };
 
 /* Evaluates a tier's completed buckets (for tests; leak_push calls it). */
-void leak_evaluate(const struct history_ring *r, int tier, struct leak_eval *out);
+void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
+		   struct leak_eval *out);
 
 #endif

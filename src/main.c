@@ -6,7 +6,6 @@
 #include "batch.h"
 #include "cli.h"
 #include "config.h"
-#include "leak.h"
 #include "output.h"
 #include "rc.h"
 #include "smapsdump.h"
@@ -69,7 +68,6 @@ int main(int argc, char **argv)
 
 	config_load_rc(&rc, &rc_report);
 	rc_apply(&rc, &opts);
-	leak_set_sensitivity(opts.sensitivity);
 	if (opts.smaps_pid)
 		status = smapsdump_run(&opts);
 	else

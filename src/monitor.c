@@ -3,9 +3,11 @@
 
 #include <string.h>
 
-int monitor_open(struct monitor *m, const struct sampler_config *cfg, char *err, size_t errlen)
+int monitor_open(struct monitor *m, const struct sampler_config *cfg, enum leak_sensitivity sens,
+		 char *err, size_t errlen)
 {
 	memset(m, 0, sizeof *m);
+	m->table.sensitivity = sens;
 	m->source = sampler_new(cfg, err, errlen);
 	return m->source ? 0 : -1;
 }

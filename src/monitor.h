@@ -34,7 +34,9 @@ struct monitor {
 	int source_err;           // the last tick's source status: 0 or -errno
 };
 
-int monitor_open(struct monitor *m, const struct sampler_config *cfg, char *err, size_t errlen);
+/* sens: how readily the leak detectors flag (a setting, passed in). */
+int monitor_open(struct monitor *m, const struct sampler_config *cfg, enum leak_sensitivity sens,
+		 char *err, size_t errlen);
 /* Samples one moment and updates the model. Returns 0, or -ENOMEM when the
  * model could not grow (it then goes on with what it has). */
 int monitor_tick(struct monitor *m);

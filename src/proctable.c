@@ -48,7 +48,8 @@ static void proc_start(struct proc *p, const struct proc_sample *s, double now)
 // Feeds the leak detector. Flat processes take the fast path: no detector,
 // no work. The first change creates one, replaying the flat stretch first.
 // Returns -ENOMEM when a detector cannot be allocated.
-static int proc_track(struct proc *p, const struct proc_sample *s, double now)
+static int proc_track(struct proc *p, const struct proc_sample *s, double now,
+		      enum leak_sensitivity sens)
 {
 	uint64_t sig = proctable_signal_kb(s);
 
@@ -63,7 +64,7 @@ static int proc_track(struct proc *p, const struct proc_sample *s, double now)
 		p->leak = malloc(sizeof *p->leak);
 		if (!p->leak)
 			return -ENOMEM;
-		leak_init(p->leak, p->first_seen);
+		leak_init(p->leak, p->first_seen, sens);
 		leak_push(p->leak, p->first_seen, p->flat_sig_kb);
 		leak_push(p->leak, p->last_seen, p->flat_sig_kb);
 	}
@@ -162,7 +163,7 @@ int proctable_update(struct proctable *t, const struct snapshot *snap)
 		} else {
 			proc_start(p, s, now);
 		}
-		if (proc_track(p, s, now) < 0)
+		if (proc_track(p, s, now, t->sensitivity) < 0)
 			rc = -ENOMEM;                           // it goes on without a detector
 		p->eta_s = proc_eta(p, &snap->sys);
 	}

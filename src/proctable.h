@@ -49,6 +49,7 @@ enum sort_key {
 };
 
 struct proctable {
+	enum leak_sensitivity sensitivity;   // for every detector the table starts
 	struct proc *v;                // entries sorted by pid
 	size_t n, cap;
 	struct proc **order;           // v in the last requested sort order

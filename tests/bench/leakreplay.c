@@ -27,7 +27,7 @@ static struct outcome replay(const struct shape *sh, double seconds)
 	struct outcome o = { -1, 0, -1, false };
 	bool was = false;
 
-	leak_init(&st, 0);
+	leak_init(&st, 0, LEAK_SENS_NORMAL);
 	for (double t = 0; t <= seconds; t += 1.0) {
 		uint64_t v = (uint64_t)shape_value(sh, t);
 
@@ -68,16 +68,16 @@ static void print_costs(void)
 		history_push(&h, t, 100000);
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
-		leak_evaluate(&h.tier[0], 0, &e);
+		leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
 	flat = (now_s() - t0) / n * 1e6;
 	history_init(&h);
 	for (double t = 0; t < 200; t += 1)
 		history_push(&h, t, (uint32_t)(100000 + 512 * t));
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
-		leak_evaluate(&h.tier[0], 0, &e);
+		leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
 	growing = (now_s() - t0) / n * 1e6;
-	leak_init(&st, 0);
+	leak_init(&st, 0, LEAK_SENS_NORMAL);
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
 		leak_push(&st, i, 100000 + (uint64_t)(i % 7));

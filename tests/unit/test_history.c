@@ -231,7 +231,7 @@ static void test_leak_detector_over_many_wraps(void **state)
 	(void)state;
 	// Five hours of a steady 1 MiB a minute: every tier wraps; the verdict
 	// stays a leak and the rate stays right at every fill level.
-	leak_init(&st, 0);
+	leak_init(&st, 0, LEAK_SENS_NORMAL);
 	for (double t = 0; t <= 5 * 3600; t += 1.0) {
 		leak_push(&st, t, 10000 + (uint64_t)(t * 1024 / 60));
 		if ((long)t % 600 == 0 && t >= 600) {

@@ -31,7 +31,7 @@ static struct run replay(const struct shape *sh, double seconds)
 	struct run r = { -1, -1, -1, 0, false, 0, 0 };
 	bool was = false;
 
-	leak_init(&st, 0);
+	leak_init(&st, 0, LEAK_SENS_NORMAL);
 	for (double t = 0; t <= seconds; t += 1.0) {
 		uint64_t v = (uint64_t)shape_value(sh, t);
 
@@ -199,7 +199,7 @@ static void test_evaluation_statistics(void **state)
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)                   // 1 MiB per 2 s bucket
 		history_push(&h, t, (uint32_t)(100 * MIB + 512 * t));
-	leak_evaluate(&h.tier[0], 0, &e);
+	leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
 	assert_true(e.n >= 40);
 	assert_true(fabs(e.slope - 1024) < 1);                // KiB per bucket
 	assert_true(e.z > 5);
@@ -209,9 +209,39 @@ static void test_evaluation_statistics(void **state)
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)
 		history_push(&h, t, (uint32_t)(t < 50 ? 100 * MIB : 200 * MIB));
-	leak_evaluate(&h.tier[0], 0, &e);
+	leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
 	assert_true(e.step > 0.9);
 	assert_false(e.pass);
+}
+
+// The sensitivity is each detector's own (passed to leak_init and
+// leak_evaluate, no global): a clean rise of 3 MiB over the 2 s tier's
+// window is enough for "high" (minimum rise 2 MiB), not for "normal" (4 MiB)
+// or "low" (8 MiB); two detectors with different settings disagree on it.
+static void test_sensitivity_is_per_detector(void **state)
+{
+	static struct history h;
+	static struct leak_state hi, lo;
+	struct leak_eval e;
+
+	(void)state;
+	history_init(&h);
+	for (double t = 0; t < 100; t += 1)
+		history_push(&h, t, (uint32_t)(20 * MIB + 32 * t));     // 3.1 MiB in 100 s
+	leak_evaluate(&h.tier[0], 0, LEAK_SENS_HIGH, &e);
+	assert_true(e.pass);
+	leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
+	assert_false(e.pass);
+	leak_evaluate(&h.tier[0], 0, LEAK_SENS_LOW, &e);
+	assert_false(e.pass);
+	leak_init(&hi, 0, LEAK_SENS_HIGH);
+	leak_init(&lo, 0, LEAK_SENS_LOW);
+	for (double t = 0; t < 100; t += 1) {
+		leak_push(&hi, t, (uint64_t)(20 * MIB + 32 * t));
+		leak_push(&lo, t, (uint64_t)(20 * MIB + 32 * t));
+	}
+	assert_true(hi.tier[0].flagged);
+	assert_false(lo.tier[0].flagged);
 }
 
 // A real heap leak (tests/workloads/leaker linear --rate 512 --via heap,
@@ -227,7 +257,7 @@ static void test_real_heap_leak_keeps_its_full_trend(void **state)
 	double first = -1;
 
 	(void)state;
-	leak_init(&st, 0);
+	leak_init(&st, 0, LEAK_SENS_NORMAL);
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		double t;
@@ -242,7 +272,7 @@ static void test_real_heap_leak_keeps_its_full_trend(void **state)
 		p = nl + 1;
 	}
 	free(buf);
-	leak_evaluate(&st.hist.tier[0], 0, &e);
+	leak_evaluate(&st.hist.tier[0], 0, LEAK_SENS_NORMAL, &e);
 	assert_true(e.z > 6);                     // 32 rising points: Z ~ 8
 	assert_true(first >= 0 && first <= 40);
 	assert_true(st.verdict.score >= 0.9);
@@ -253,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_history_buckets_and_gaps),
 		cmocka_unit_test(test_evaluation_statistics),
+		cmocka_unit_test(test_sensitivity_is_per_detector),
 		cmocka_unit_test(test_real_heap_leak_keeps_its_full_trend),
 		cmocka_unit_test(test_steady_fast_leaks_flagged_within_60s),
 		cmocka_unit_test(test_slow_leaks_flagged_within_targets),

@@ -220,6 +220,29 @@ static void test_exec_starts_a_new_history(void **state)
 	free(t);
 }
 
+// The table hands its sensitivity to every detector it starts: the same
+// borderline growth (3 MiB over 100 s) is flagged by a "high" table's
+// detector and not by a "low" one's.
+static void test_sensitivity_reaches_the_detectors(void **state)
+{
+	struct proctable hi = { .sensitivity = LEAK_SENS_HIGH }, lo = { .sensitivity = LEAK_SENS_LOW };
+	struct tick *t = tick_new();
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		t->snap.nprocs = 0;
+		t->snap.sys.mono_time = i;
+		add(t, 5, 1, 20480 + 32 * (uint64_t)i, 20480 + 32 * (uint64_t)i);
+		assert_int_equal(proctable_update(&hi, &t->snap), 0);
+		assert_int_equal(proctable_update(&lo, &t->snap), 0);
+	}
+	assert_true(proctable_find(&hi, 5)->leak->tier[0].flagged);
+	assert_false(proctable_find(&lo, 5)->leak->tier[0].flagged);
+	proctable_free(&hi);
+	proctable_free(&lo);
+	free(t);
+}
+
 static void test_exited_dropped_and_new_inserted(void **state)
 {
 	struct proctable pt = { 0 };
@@ -477,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_deltas_follow_the_previous_sample),
 		cmocka_unit_test(test_reused_pid_starts_fresh),
 		cmocka_unit_test(test_exec_starts_a_new_history),
+		cmocka_unit_test(test_sensitivity_reaches_the_detectors),
 		cmocka_unit_test(test_exited_dropped_and_new_inserted),
 		cmocka_unit_test(test_empty_table),
 		cmocka_unit_test(test_growth_keeps_every_entry),
