@@ -2,6 +2,7 @@
  * (meminfo, identity, status and OOM fields of new or due processes), kept
  * statm fds for the every-tick path. See sampler.h for the cost model. */
 #include "sampler.h"
+#include "sampler_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,16 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgfiles.h"
 #include "procfs.h"
 #include "procparse.h"
-#include "smaps.h"
 #include "text.h"
 
 #define PF_KTHREAD_FLAG 0x00200000UL   // include/linux/sched.h
@@ -29,10 +27,7 @@
 // the next; 64 keeps that memory small (~50 KiB) at a few more calls.
 #define SELECT_BATCH 64
 #define FD_RESERVE 64                   // fds left for everything but statm
-#define CMDLINE_MAX (32 * 1024)         // raw bytes of a command line kept (cmdline_cut beyond)
-#define SCRATCH_HALF (4 * CMDLINE_MAX + 1) // a sanitised command line at most
 #define MAPS_MAX (64 * 1024 * 1024)
-#define SMAPS_MAX (512 * 1024 * 1024)         // a huge process's smaps; the rest is cut
 
 // The libproc2 items read for a new or due process, and their positions.
 static enum pids_item detail_items[] = {
@@ -51,45 +46,6 @@ static enum meminfo_item mem_items[] = {
 };
 enum mem_rel { M_TOTAL, M_AVAIL, M_FREE, M_BUFFERS, M_CACHED, M_SHMEM, M_SWAP_TOTAL, M_SWAP_FREE, M_COUNT };
 
-struct sampler {
-	struct sampler_config cfg;
-	int *listed;                         // cfg.pids, sorted, no duplicates
-	size_t nlisted;
-	int *wanted;                         // heap and detail every tick; sorted
-	size_t nwanted, wanted_cap;
-	int *cg_watch;                       // cgroup headroom every tick; sorted
-	size_t ncg_watch, cg_watch_cap;
-	int proc_fd;
-	DIR *proc_dir;
-	int psi_fd;
-	struct pids_info *pids_info;
-	struct meminfo_info *mem_info;
-	long hertz;
-	long page_kb;
-	long fd_budget, fds_kept;            // statm fds we may keep, and do
-	double now;                          // monotonic time of this tick
-	double clock_scale, clock_origin;    // MEMTOP_CLOCK_SCALE (tests): see sampler_clock
-	struct cg_mounts cg_mounts;          // where the cgroup hierarchies are
-	bool memory_on_v2;                   // the memory controller is on cgroup2
-
-	// Live processes, sorted by pid: each sample is allocated once, when
-	// its process is first seen, and moves between the two arrays by
-	// pointer (8 bytes a tick, not the whole sample).
-	struct proc_sample **ents, **next;
-	size_t nents, cap;
-	bool burst;                          // this tick listed a burst lazily
-	size_t idle_pos;                     // next entry sampler_fill_idle looks at
-	bool idle_fill;                      // entries may be pending since a burst
-	char **users;                        // user names, each kept once
-	size_t nusers, users_cap;
-	int *listing;                        // pids found this tick
-	size_t nlisting, listing_cap;
-	unsigned *todo;                      // pids for the next libproc2 select
-	size_t ntodo;
-	const struct proc_sample **view;
-	struct procfs_buf buf;
-	char *scratch;                       // sanitiser output: 2 x SCRATCH_HALF
-};
 
 // Monotonic clock in seconds.
 static double clock_seconds(clockid_t id)
@@ -877,8 +833,6 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	}
 }
 
-static void read_cgroup(struct sampler *s, int pid, bool with_pressure, struct cgroup_detail *cg);
-
 // What the memory cgroup of each watched process still allows (limit minus
 // usage), where it has a limit: v2 memory.max/current or v1 limit/usage.
 static void refresh_cg_headroom(struct sampler *s)
@@ -891,7 +845,7 @@ static void refresh_cg_headroom(struct sampler *s)
 		e->have_cg_headroom = false;
 		if (!s->ncg_watch || !bsearch(&e->pid, s->cg_watch, s->ncg_watch, sizeof e->pid, cmp_int))
 			continue;
-		read_cgroup(s, e->pid, false, &cg);
+		sampler_read_cgroup(s, e->pid, false, &cg);
 		if (cg.have_current && cg.have_max && !cg.max_unlimited) {
 			e->have_cg_headroom = true;
 			e->cg_headroom_kb = cg.max > cg.current ? (cg.max - cg.current) / 1024 : 0;
@@ -997,263 +951,4 @@ void sampler_free(struct sampler *s)
 	if (s->psi_fd >= 0)
 		close(s->psi_fd);
 	free(s);
-}
-
-// Reads one smaps-format file of pid into out whole (smaps_rollup: small); 0 or -errno.
-static int read_smaps_file(struct sampler *s, int pid, const char *file, struct smaps *out)
-{
-	char path[48];
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%d/%s", pid, file);
-	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SMAPS_MAX);
-	if (n < 0)
-		return (int)n;
-	return smaps_parse(s->buf.data ? s->buf.data : "", (size_t)n, out);
-}
-
-// Makes room for the next piece of a streamed read after the have bytes kept
-// (an unfinished line); 0 or -ENOMEM.
-static int piece_reserve(char **buf, size_t *cap, size_t have)
-{
-	size_t want = *cap ? *cap : SAMPLER_SMAPS_PIECE;
-	char *p;
-
-	if (*buf && have < *cap)
-		return 0;
-	while (want <= have)
-		want *= 2;           // a line longer than a piece: rare, but possible
-	p = realloc(*buf, want);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = want;
-	return 0;
-}
-
-// Feeds one piece read to the parser and hands its mappings on: to the sink
-// (then d->maps is emptied for the next piece) or kept in d->maps. Returns 0
-// or -errno, with *used the bytes parsed.
-static int smaps_piece(struct proc_detail *d, struct smaps_stream *st, const char *buf,
-		       size_t len, bool at_end, size_t *used)
-{
-	int rc = smaps_stream_feed(st, buf, len, at_end, &d->maps, used);
-
-	if (d->maps_sink && d->maps.n) {
-		int sunk = d->maps_sink(d->maps_ctx, &d->maps);
-
-		smaps_stream_drain(st, &d->maps);
-		if (sunk < 0)
-			return sunk;
-	}
-	return rc;
-}
-
-// Reads and parses /proc/PID/smaps a piece at a time into d (see
-// proc_detail.maps_sink); the first SMAPS_MAX bytes, the rest is cut.
-// Returns 0 or -errno.
-static int read_smaps_stream(struct sampler *s, int pid, struct proc_detail *d)
-{
-	struct smaps_stream st;
-	char path[48], *buf = NULL;
-	size_t cap = 0, have = 0, total = 0, used;
-	int fd, rc;
-
-	snprintf(path, sizeof path, "%d/smaps", pid);
-	fd = procfs_open_at(s->proc_fd, path);
-	if (fd < 0)
-		return fd;
-	smaps_stream_begin(&st, &d->maps);
-	for (;;) {
-		ssize_t n;
-		size_t room;
-
-		if ((rc = piece_reserve(&buf, &cap, have)) < 0)
-			break;
-		room = cap - have < SMAPS_MAX - total ? cap - have : SMAPS_MAX - total;
-		n = room ? procfs_read_fd(fd, buf + have, room) : 0;
-		if (n < 0) {
-			rc = (int)n;
-			break;
-		}
-		have += (size_t)n;
-		total += (size_t)n;
-		rc = smaps_piece(d, &st, buf, have, n == 0, &used);
-		if (rc < 0 || n == 0)
-			break;
-		memmove(buf, buf + used, have - used);
-		have -= used;
-	}
-	close(fd);
-	free(buf);
-	return rc;
-}
-
-// Reads one cgroup file (mount + path + name) into the scratch buffer.
-static ssize_t read_cg_file(struct sampler *s, const char *mount, const char *rel, const char *name)
-{
-	char path[1024];
-
-	if (!mount[0] || snprintf(path, sizeof path, "%s%s/%s", mount, rel, name) >= (int)sizeof path)
-		return -ENAMETOOLONG;
-	return procfs_read_at(AT_FDCWD, path, s->scratch, 4096);
-}
-
-// Fills the cgroup section of a detail read: pressure (when asked for) and
-// (v2) the memory files, or (v1) usage and limit; whatever the layout has.
-static void read_cgroup(struct sampler *s, int pid, bool with_pressure, struct cgroup_detail *cg)
-{
-	char path[48];
-	ssize_t n;
-
-	memset(cg, 0, sizeof *cg);
-	snprintf(path, sizeof path, "%d/cgroup", pid);
-	n = procfs_read_at(s->proc_fd, path, s->scratch, 4096);
-	if (n <= 0 || procparse_cgroup_paths(s->scratch, (size_t)n, cg->v2_path, sizeof cg->v2_path,
-					     cg->v1_path, sizeof cg->v1_path) < 0)
-		return;
-	if (cg->v2_path[0]) {
-		const char *m = s->cg_mounts.v2, *r = strcmp(cg->v2_path, "/") ? cg->v2_path : "";
-
-		if (with_pressure) {
-			n = read_cg_file(s, m, r, "memory.pressure");
-			cg->have_pressure = n > 0 && psi_parse(s->scratch, (size_t)n, &cg->pressure) == 0;
-		}
-		if (s->memory_on_v2) {
-			n = read_cg_file(s, m, r, "memory.current");
-			cg->have_current = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->current) == 0;
-			n = read_cg_file(s, m, r, "memory.max");
-			cg->have_max = n > 0 && cgfiles_parse_limit(s->scratch, (size_t)n, &cg->max_unlimited,
-								    &cg->max) == 0;
-			n = read_cg_file(s, m, r, "memory.high");
-			cg->have_high = n > 0 && cgfiles_parse_limit(s->scratch, (size_t)n, &cg->high_unlimited,
-								     &cg->high) == 0;
-			n = read_cg_file(s, m, r, "memory.swap.current");
-			cg->have_swap = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->swap_current) == 0;
-		}
-	}
-	if (!s->memory_on_v2 && cg->v1_path[0]) {
-		const char *m = s->cg_mounts.v1_memory, *r = strcmp(cg->v1_path, "/") ? cg->v1_path : "";
-
-		n = read_cg_file(s, m, r, "memory.usage_in_bytes");
-		cg->have_v1 = n > 0 && cgfiles_parse_u64(s->scratch, (size_t)n, &cg->v1_usage) == 0;
-		n = read_cg_file(s, m, r, "memory.limit_in_bytes");
-		cg->have_v1 = cg->have_v1 && n > 0 &&
-			      cgfiles_parse_limit(s->scratch, (size_t)n, &cg->v1_unlimited, &cg->v1_limit) == 0;
-	}
-}
-
-int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
-{
-	char path[48];
-	uint64_t began;
-	ssize_t n;
-
-	d->pid = pid;
-	d->state = '?';
-	d->exited = false;
-	snprintf(path, sizeof path, "%d/stat", pid);
-	n = procfs_read_at(s->proc_fd, path, s->scratch, 1024);
-	if (n <= 0 || (start_ticks && (procparse_stat_start(s->scratch, (size_t)n, &began) < 0 ||
-				      began != start_ticks))) {
-		d->exited = true;
-		return n < 0 ? (int)n : -ESRCH;
-	}
-	procparse_stat_state(s->scratch, (size_t)n, &d->state);
-	read_cgroup(s, pid, true, &d->cg);
-	return 0;
-}
-
-int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
-{
-	d->have_rollup = false;
-	d->err = sampler_read_detail_state(s, pid, start_ticks, d);
-	if (d->err < 0)
-		return d->err;
-	d->err = read_smaps_stream(s, pid, d);
-	if (d->err == -ENOENT || d->err == -ESRCH) {
-		d->exited = true;
-		return d->err;
-	}
-	if (d->err == 0)
-		d->have_rollup = read_smaps_file(s, pid, "smaps_rollup", &d->rollup) == 0 &&
-				 d->rollup.n == 1;
-	return d->err;
-}
-
-void proc_detail_free(struct proc_detail *d)
-{
-	smaps_free(&d->maps);
-	smaps_free(&d->rollup);
-}
-
-// The start time of pid now, from /proc/PID/stat; -errno when unreadable.
-static int read_start_ticks(struct sampler *s, int pid, uint64_t *start)
-{
-	char path[48], buf[1024];
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%d/stat", pid);
-	n = procfs_read_at(s->proc_fd, path, buf, sizeof buf);
-	if (n < 0)
-		return (int)n == -ENOENT ? -ESRCH : (int)n;
-	return procparse_stat_start(buf, (size_t)n, start) == 0 ? 0 : -ESRCH;
-}
-
-int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char **out, bool *cut)
-{
-	char path[48], *text, *fitted;
-	uint64_t began;
-	size_t len, cap;
-	ssize_t n;
-	int rc;
-
-	*out = NULL;
-	*cut = false;
-	snprintf(path, sizeof path, "%d/cmdline", pid);
-	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SAMPLER_CMDLINE_FULL_MAX + 1);
-	if (n < 0)
-		return n == -ENOENT ? -ESRCH : (int)n;
-	// The start time is checked after the read: if it still matches, the
-	// pid named our process throughout (a process never comes back).
-	rc = read_start_ticks(s, pid, &began);
-	if (rc == 0 && began != start_ticks)
-		rc = -ESRCH;
-	if (rc < 0)
-		return rc;
-	*cut = n > SAMPLER_CMDLINE_FULL_MAX;
-	len = *cut ? SAMPLER_CMDLINE_FULL_MAX : (size_t)n;
-	cap = 4 * len + 1;            // an escape is at most 4 bytes for each byte in
-	if (!(text = malloc(cap)))
-		return -ENOMEM;
-	len = text_sanitize_cmdline(s->buf.data, len, text, cap);
-	fitted = realloc(text, len + 1);
-	*out = fitted ? fitted : text;
-	return 0;
-}
-
-int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig)
-{
-	uint64_t now_start;
-	int pidfd, rc;
-
-	if (pid <= 0)
-		return -ESRCH;
-	// The pidfd pins whichever process has the pid now; if the start time
-	// read after opening it matches, that process is ours, and the signal
-	// can only reach it.
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0 && errno != ENOSYS)
-		return errno == ESRCH ? -ESRCH : -errno;
-	rc = read_start_ticks(s, pid, &now_start);
-	if (rc == 0 && now_start != start_ticks)
-		rc = -ESRCH;
-	if (rc == 0) {
-		long r = pidfd >= 0 ? syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) : kill(pid, sig);
-
-		rc = r < 0 ? -errno : 0;
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	return rc;
 }

@@ -1,4 +1,6 @@
-/* sampler.h — the only code that reads /proc: one tick fills a snapshot.
+/* sampler.h — the only code that reads /proc: one tick fills a snapshot
+ * (sampler.c); one process's costly files are read on demand
+ * (sampler_detail.c).
  *
  * What each tick costs (see README "What memtop reads"):
  *   every tick, every process: /proc/PID/statm through a kept fd (pread), which
@@ -7,13 +9,19 @@
  *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
  *     control bytes and we want them shown escaped);
- *   when due: status, oom_score and oom_score_adj again (libproc2) — at least
+ *   every tick, for wanted processes (on screen, -p): stat, for an exec (its
+ *     code and stack addresses) or a new comm;
+ *   when due: status, oom_score and oom_score_adj again (libproc2), with
+ *     comm, cmdline and cgroup (kept when unchanged: no allocation) — at least
  *     once a second for wanted processes (sampler_set_wanted), otherwise
  *     when statm moved markedly (SAMPLER_DETAIL_MOVE_PAGES or an eighth)
  *     and the last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest
  *     every SAMPLER_DETAIL_MAX_AGE (spread over ticks);
  *   maps (for [heap]): only for wanted processes, and only when their virtual
  *     size (statm) changed since the last read.
+ * A new code size in statm, or new code and stack addresses in stat, is an
+ * exec: the names and details are read at once and the sample's exec_gen
+ * moves (the model then starts a new record of the process).
  *
  * Contract: sampler_new returns NULL with a message in err when libproc2 or
  * /proc is unusable. A snapshot from sampler_tick is valid until the next
