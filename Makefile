@@ -225,7 +225,7 @@ build/bench/smapsbench: tests/bench/smapsbench.c src/smaps.c src/smaps.h src/sca
 
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
-	install -D -m 0644 src/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
+	install -D -m 0644 man/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
 	install -d $(DESTDIR)$(DATADIR)/themes
 	install -m 0644 themes/*.theme themes/README.md $(DESTDIR)$(DATADIR)/themes/
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check_manpage.py - does src/memtop.1 document what memtop has?
+"""check_manpage.py - does man/memtop.1 document what memtop has?
 
 Checks, against the sources and the built binary:
 
@@ -33,7 +33,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MAN = os.path.join(ROOT, "src", "memtop.1")
+MAN = os.path.join(ROOT, "man", "memtop.1")
 
 
 def src(name):
