@@ -1,6 +1,7 @@
 """The loop every Python test suite shares: run the tests named on the
 command line (default: all), one line each ("ok   NAME (N s)" or "FAIL NAME"
 with the traceback), and count."""
+import os
 import sys
 import time
 import traceback
@@ -36,3 +37,28 @@ def finish(label, start, passed, failed):
     print("%s: %.1f s" % (label, time.monotonic() - start))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def require(paths, targets):
+    """True when every path is an executable; otherwise says which is
+    missing and the make targets that build them, and returns False."""
+    for path in paths:
+        if not os.access(path, os.X_OK):
+            print("%s is missing; run make %s" % (path, targets))
+            return False
+    return True
+
+
+def tmux_suite(label, tests, children, make_tmux):
+    """Runs the tests named on the command line (default all) as test(tmux)
+    with one private tmux server; afterwards stops every workload left in
+    children and the server, whatever happened. Returns the exit status."""
+    start = time.monotonic()
+    tmux = make_tmux()
+    try:
+        passed, failed = run_tests(tests, lambda test: test(tmux), sys.argv[1:])
+    finally:
+        for child in list(children):
+            child.stop()
+        tmux.kill()
+    return finish(label, start, passed, failed)

@@ -45,7 +45,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import run as e2e  # noqa: E402
 import workload  # noqa: E402
-from suite import finish, run_tests  # noqa: E402
+from suite import require, tmux_suite  # noqa: E402
 from run import (DELAY, EXIT_MARK, HEIGHT, MEMTOP, NOBODY, POLL, WAIT, WIDTH,  # noqa: E402
                  WRAPPER, Session, Tmux, alive, cell, check_restored, check_sane,
                  has_frame, header_index, parse_human, plain, row_of, rows, show, status)
@@ -654,19 +654,9 @@ TESTS = [test_nobody_batch_lists_roots_processes, test_nobody_screen_lists_roots
 
 
 def main():
-    for path in (MEMTOP, workload.HOLD, workload.MAPPER):
-        if not os.access(path, os.X_OK):
-            print("%s is missing; run make memtop build/workloads/hold build/workloads/mapper" % path)
-            return 1
-    start_all = time.monotonic()
-    tmux = Tmux()
-    try:
-        passed, failed = run_tests(TESTS, lambda test: test(tmux), sys.argv[1:])
-    finally:
-        for child in list(CHILDREN):
-            child.stop()
-        tmux.kill()
-    return finish("edge", start_all, passed, failed)
+    if not require((MEMTOP, workload.HOLD, workload.MAPPER), "memtop build/workloads/hold build/workloads/mapper"):
+        return 1
+    return tmux_suite("edge", TESTS, CHILDREN, Tmux)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
 import workload  # noqa: E402
-from suite import finish, run_tests  # noqa: E402
+from suite import require, tmux_suite  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
@@ -1591,20 +1591,9 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
 
 
 def main():
-    for path in (MEMTOP, HOLD, LEAKER, MAPPER, MANYMAPS):
-        if not os.access(path, os.X_OK):
-            print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker "
-                  "build/workloads/mapper build/workloads/manymaps" % path)
-            return 1
-    start_all = time.monotonic()
-    tmux = Tmux()
-    try:
-        passed, failed = run_tests(TESTS, lambda test: test(tmux), sys.argv[1:])
-    finally:
-        for child in list(CHILDREN):
-            child.stop()
-        tmux.kill()
-    return finish("e2e", start_all, passed, failed)
+    if not require((MEMTOP, HOLD, LEAKER, MAPPER, MANYMAPS), "memtop build/workloads/hold build/workloads/leaker build/workloads/mapper build/workloads/manymaps"):
+        return 1
+    return tmux_suite("e2e", TESTS, CHILDREN, Tmux)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ import run as e2e  # noqa: E402
 import cgroup  # noqa: E402
 import workload  # noqa: E402
 from sanitize import dangerous, sanitize, sanitize_cmdline, unclean  # noqa: E402
-from suite import finish, run_tests  # noqa: E402
+from suite import finish, run_tests, require  # noqa: E402
 
 # HOSTILE_MEMTOP runs the tests against another build (to see them fail on a
 # memtop that does not sanitise, for instance).
@@ -920,10 +920,8 @@ TESTS = [test_json_batch, test_csv_batch, test_table_batch, test_smaps_json, tes
 
 
 def main():
-    for path in (MEMTOP, HOLD):
-        if not os.access(path, os.X_OK):
-            print("%s is missing; run make memtop build/workloads/hold" % path)
-            return 1
+    if not require((MEMTOP, HOLD), "memtop build/workloads/hold"):
+        return 1
     # SIGTERM (a make check stopped) unwinds like Ctrl-C, so the clean-up runs.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     only = sys.argv[1:]

@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import run as e2e  # noqa: E402
 import workload  # noqa: E402
-from suite import finish, run_tests  # noqa: E402
+from suite import require, tmux_suite  # noqa: E402
 from run import WRAPPER, Tmux, check_restored, has_frame, is_detail_of, rows, show  # noqa: E402
 
 ASAN_MEMTOP = os.path.join(ROOT, "build", "asan", "memtop")
@@ -233,19 +233,9 @@ TESTS = [test_screen_soak]
 
 
 def main():
-    for path in (ASAN_MEMTOP, workload.LEAKER):
-        if not os.access(path, os.X_OK):
-            print("%s is missing; run make build/asan/memtop build/workloads/leaker" % path)
-            return 1
-    start_all = time.monotonic()
-    tmux = Tmux()
-    try:
-        passed, failed = run_tests(TESTS, lambda test: test(tmux), sys.argv[1:])
-    finally:
-        for child in list(CHILDREN):
-            child.stop()
-        tmux.kill()
-    return finish("soak", start_all, passed, failed)
+    if not require((ASAN_MEMTOP, workload.LEAKER), "build/asan/memtop build/workloads/leaker"):
+        return 1
+    return tmux_suite("soak", TESTS, CHILDREN, Tmux)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ CHURN = os.path.join(ROOT, "build", "stress", "churn")
 INNER = os.path.join(HERE, "pidreuse_inner.py")
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 from sanitize import sanitize  # noqa: E402
-from suite import finish, run_tests  # noqa: E402
+from suite import finish, run_tests, require  # noqa: E402
 
 
 def load_e2e():
@@ -712,11 +712,9 @@ TESTS = [test_churn, test_pid_reuse]
 
 
 def main():
-    for path in (MEMTOP, HOLD, LEAKER, CHURN):
-        if not os.access(path, os.X_OK):
-            print("%s is missing; run make memtop build/workloads/hold build/workloads/leaker "
-                  "build/stress/churn" % path)
-            return 1
+    if not require((MEMTOP, HOLD, LEAKER, CHURN),
+                   "memtop build/workloads/hold build/workloads/leaker build/stress/churn"):
+        return 1
     start_all = time.monotonic()
     passed, failed = run_tests(TESTS, lambda test: test(), sys.argv[1:])
     return finish("stress", start_all, passed, failed)
