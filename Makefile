@@ -111,29 +111,9 @@ build/workloads/%: tests/workloads/%.c | build/workloads
 build build/asan build/asan/tests build/workloads build/bench build/stress build/generated:
 	mkdir -p $@
 
-# Installs what is missing when run as root; otherwise names the apt-get line.
-define ensure_packages
-	@missing=""; \
-	for spec in $(1); do \
-	  kind=$${spec%%:*}; rest=$${spec#*:}; name=$${rest%%:*}; pkg=$${rest#*:}; \
-	  case $$kind in \
-	    cmd) command -v $$name >/dev/null 2>&1 || missing="$$missing $$pkg";; \
-	    pc) pkg-config --exists $$name 2>/dev/null || missing="$$missing $$pkg";; \
-	    py) $(SHOT_PY) -c "import $$name" 2>/dev/null || missing="$$missing $$pkg";; \
-	    file) [ -e $$name ] || missing="$$missing $$pkg";; \
-	  esac; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "memtop: installing missing packages:$$missing"; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || exit 1; \
-	  else \
-	    echo "memtop: missing packages; install them with:" >&2; \
-	    echo "  sudo apt-get install$$missing" >&2; \
-	    exit 1; \
-	  fi; \
-	fi
-endef
+# Installs what is missing when run as root; otherwise names the apt-get line
+# (contrib/ensure-packages.sh).
+ensure_packages = @PYTHON=$(SHOT_PY) sh contrib/ensure-packages.sh $(1)
 
 deps-build:
 	$(call ensure_packages,$(BUILD_NEEDS))
