@@ -236,6 +236,18 @@ EXEC_AFTER = ("import os, sys\n"
               "sys.stdin.readline()\n")
 
 
+def end_processes(*procs):
+    """Kills and reaps each Popen given (None is skipped) and closes its pipes."""
+    for p in procs:
+        if p is None:
+            continue
+        p.kill()
+        p.wait()
+        for pipe in (p.stdin, p.stdout):
+            if pipe:
+                pipe.close()
+
+
 def exec_case(memtop, args, tag, target, clock_scale=None):
     """Starts memtop -b (JSON, endless) with args, and the exec-er; once
     memtop lists it under its old name, makes it exec target (an argv) and
@@ -272,14 +284,7 @@ def exec_case(memtop, args, tag, target, clock_scale=None):
                 after.append(rec)
         return before, after, execd_at
     finally:
-        if mt:
-            mt.kill()
-            mt.wait()
-            mt.stdout.close()
-        child.kill()
-        child.wait()
-        child.stdout.close()
-        child.stdin.close()
+        end_processes(mt, child)
 
 
 def test_exec_names_follow(memtop):
@@ -380,14 +385,7 @@ def test_cgroup_and_user_follow(memtop):
         assert child.stdout.readline().startswith(b"ready")
         follow("the user change", lambda r: r["user"] == "nobody")
     finally:
-        if mt:
-            mt.kill()
-            mt.wait()
-            mt.stdout.close()
-        child.kill()
-        child.wait()
-        child.stdout.close()
-        child.stdin.close()
+        end_processes(mt, child)
         for _ in range(50):
             try:
                 os.rmdir(mount + moved)
