@@ -16,9 +16,8 @@ const char *column_key(enum column_id id)
 	return id < COL_COUNT ? keys[id] : "?";
 }
 
-const char *columns_parse(const char *list, unsigned *mask)
+const char *columns_parse(const char *list, unsigned *mask, char *why, size_t whylen)
 {
-	static _Thread_local char why[96];
 	unsigned m = COLUMN_BIT(COL_COMMAND);
 	const char *p = list;
 
@@ -34,7 +33,7 @@ const char *columns_parse(const char *list, unsigned *mask)
 		if (found < 0) {
 			if (!n)
 				return "empty column name in the list";
-			snprintf(why, sizeof why, "unknown column '%.*s'", n > 40 ? 40 : (int)n, p);
+			snprintf(why, whylen, "unknown column '%.*s'", n > 40 ? 40 : (int)n, p);
 			return why;
 		}
 		m |= COLUMN_BIT(found);

@@ -20,7 +20,7 @@ enum column_id {
 const char *column_key(enum column_id id);
 /* Parses "pid,rss,command" into a mask of COLUMN_BITs; NULL, or the reason
  * the list is bad. COMMAND is always added: it takes the rest of the line. */
-const char *columns_parse(const char *list, unsigned *mask);
+const char *columns_parse(const char *list, unsigned *mask, char *why, size_t whylen);
 /* Writes the mask as a comma-separated list; returns its length, or 0 when
  * it does not fit in cap. */
 size_t columns_format(unsigned mask, char *out, size_t cap);

@@ -107,7 +107,7 @@ bool kvfile_value_span(const char *s, size_t n, size_t *off, size_t *vlen)
 static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_fn on_pair,
 			   void *pair_ctx, kvfile_error_fn on_error, void *err_ctx)
 {
-	char key[KVFILE_LINE_MAX + 1], value[KVFILE_LINE_MAX + 1];
+	char key[KVFILE_LINE_MAX + 1], value[KVFILE_LINE_MAX + 1], why[KVFILE_WHY_MAX];
 	const char *k = NULL, *v = NULL;
 	size_t kn, vn;
 	const char *reason = split_line(s, n, &k, &kn, &v, &vn);
@@ -122,7 +122,7 @@ static unsigned parse_line(const char *s, size_t n, unsigned line, kvfile_pair_f
 	key[kn] = '\0';
 	memcpy(value, v, vn);
 	value[vn] = '\0';
-	reason = on_pair(pair_ctx, line, key, value);
+	reason = on_pair(pair_ctx, line, key, value, why, sizeof why);
 	if (reason) {
 		on_error(err_ctx, line, reason);
 		return 1;

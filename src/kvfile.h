@@ -22,9 +22,13 @@
 
 #define KVFILE_LINE_MAX 512
 
+#define KVFILE_WHY_MAX 160
+
 /* Handles one setting; returns NULL when it was taken, else the reason it
- * was not (a static or caller-owned string, reported through on_error). */
-typedef const char *(*kvfile_pair_fn)(void *ctx, unsigned line, const char *key, const char *value);
+ * was not, reported through on_error: a constant string, or one written
+ * into why (whylen bytes, kvfile_parse's, valid until on_error returns). */
+typedef const char *(*kvfile_pair_fn)(void *ctx, unsigned line, const char *key, const char *value,
+				      char *why, size_t whylen);
 /* Receives one problem: the 1-based line and the reason. */
 typedef void (*kvfile_error_fn)(void *ctx, unsigned line, const char *reason);
 

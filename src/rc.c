@@ -8,20 +8,19 @@
 #include "columns.h"
 #include "proctable.h"
 
-static const char *rc_interval(struct rc_settings *s, const char *v)
+static const char *rc_interval(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
-	static _Thread_local char why[160];
-
-	if (cli_parse_interval(v, &s->interval_s, why, sizeof why) < 0)
+	if (cli_parse_interval(v, &s->interval_s, why, whylen) < 0)
 		return why;
 	s->have |= RC_HAVE_INTERVAL;
 	return NULL;
 }
 
-static const char *rc_sort(struct rc_settings *s, const char *v)
+static const char *rc_sort(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
 	int key = sort_key_parse(v);
 
+	(void)why, (void)whylen;      // a fixed reason is enough
 	if (key < 0)
 		return "unknown sort key: expected rss, anon, heap, swap, delta, growth, leak, eta, "
 		       "oom, adj, pid, user or command";
@@ -30,8 +29,9 @@ static const char *rc_sort(struct rc_settings *s, const char *v)
 	return NULL;
 }
 
-static const char *rc_order(struct rc_settings *s, const char *v)
+static const char *rc_order(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
+	(void)why, (void)whylen;      // a fixed reason is enough
 	if (strcmp(v, "descending") != 0 && strcmp(v, "ascending") != 0)
 		return "order is descending or ascending";
 	s->descending = v[0] == 'd';
@@ -39,8 +39,9 @@ static const char *rc_order(struct rc_settings *s, const char *v)
 	return NULL;
 }
 
-static const char *rc_theme(struct rc_settings *s, const char *v)
+static const char *rc_theme(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
+	(void)why, (void)whylen;      // a fixed reason is enough
 	if (!*v || strlen(v) >= sizeof s->theme)
 		return "theme needs a name or a path";
 	snprintf(s->theme, sizeof s->theme, "%s", v);
@@ -48,19 +49,20 @@ static const char *rc_theme(struct rc_settings *s, const char *v)
 	return NULL;
 }
 
-static const char *rc_columns(struct rc_settings *s, const char *v)
+static const char *rc_columns(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
-	const char *why = columns_parse(v, &s->columns);
+	const char *bad = columns_parse(v, &s->columns, why, whylen);
 
-	if (!why)
+	if (!bad)
 		s->have |= RC_HAVE_COLUMNS;
-	return why;
+	return bad;
 }
 
-static const char *rc_sensitivity(struct rc_settings *s, const char *v)
+static const char *rc_sensitivity(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
 	int sens = cli_parse_sensitivity(v);
 
+	(void)why, (void)whylen;      // a fixed reason is enough
 	if (sens < 0)
 		return "leak_sensitivity is low, normal or high";
 	s->sensitivity = (enum leak_sensitivity)sens;
@@ -68,8 +70,9 @@ static const char *rc_sensitivity(struct rc_settings *s, const char *v)
 	return NULL;
 }
 
-static const char *rc_readonly(struct rc_settings *s, const char *v)
+static const char *rc_readonly(struct rc_settings *s, const char *v, char *why, size_t whylen)
 {
+	(void)why, (void)whylen;      // a fixed reason is enough
 	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 		return "readonly is yes or no";
 	s->readonly = v[0] == 'y';
@@ -80,7 +83,7 @@ static const char *rc_readonly(struct rc_settings *s, const char *v)
 static const struct {
 	const char *key;
 	unsigned bit;
-	const char *(*set)(struct rc_settings *s, const char *value);
+	const char *(*set)(struct rc_settings *s, const char *value, char *why, size_t whylen);
 } keys[] = {
 	{ "interval", RC_HAVE_INTERVAL, rc_interval },
 	{ "sort", RC_HAVE_SORT, rc_sort },
@@ -91,9 +94,9 @@ static const struct {
 	{ "readonly", RC_HAVE_READONLY, rc_readonly },
 };
 
-static const char *rc_pair(void *ctx, unsigned line, const char *key, const char *value)
+static const char *rc_pair(void *ctx, unsigned line, const char *key, const char *value, char *why,
+			   size_t whylen)
 {
-	static _Thread_local char why[96];
 	struct rc_settings *s = ctx;
 
 	(void)line;
@@ -102,9 +105,9 @@ static const char *rc_pair(void *ctx, unsigned line, const char *key, const char
 			continue;
 		if (s->have & keys[i].bit)
 			return "setting given twice; the first one is kept";
-		return keys[i].set(s, value);
+		return keys[i].set(s, value, why, whylen);
 	}
-	snprintf(why, sizeof why, "unknown setting '%.40s'", key);
+	snprintf(why, whylen, "unknown setting '%.40s'", key);
 	return why;
 }
 
@@ -125,15 +128,16 @@ struct rc_scan {
 };
 
 // Takes a pair as rc_parse does and notes the line of each one taken.
-static const char *rc_scan_pair(void *ctx, unsigned line, const char *key, const char *value)
+static const char *rc_scan_pair(void *ctx, unsigned line, const char *key, const char *value,
+				char *why, size_t whylen)
 {
 	struct rc_scan *sc = ctx;
-	const char *why = rc_pair(&sc->s, line, key, value);
+	const char *bad = rc_pair(&sc->s, line, key, value, why, whylen);
 
-	for (size_t i = 0; !why && i < RC_KEYS; i++)
+	for (size_t i = 0; !bad && i < RC_KEYS; i++)
 		if (strcmp(key, keys[i].key) == 0)
 			sc->line[i] = line;
-	return why;
+	return bad;
 }
 
 // Ignores a problem: loading reports them, rc_update keeps their lines.

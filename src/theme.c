@@ -115,18 +115,16 @@ static unsigned parse_attr(const char *s)
 }
 
 // Why a word that is neither a colour nor an attribute is bad.
-static const char *bad_word(const char *w)
+static const char *bad_word(const char *w, char *why, size_t whylen)
 {
-	static _Thread_local char why[96];
-
 	if (w[0] == '#' || strspn(w, "0123456789") == strlen(w))
-		snprintf(why, sizeof why, "bad colour '%.40s': use #rrggbb or 0-255", w);
+		snprintf(why, whylen, "bad colour '%.40s': use #rrggbb or 0-255", w);
 	else
-		snprintf(why, sizeof why, "unknown colour or attribute '%.40s'", w);
+		snprintf(why, whylen, "unknown colour or attribute '%.40s'", w);
 	return why;
 }
 
-const char *theme_parse_style(const char *value, struct theme_style *out)
+const char *theme_parse_style(const char *value, struct theme_style *out, char *why, size_t whylen)
 {
 	struct theme_style s = { { THEME_COLOR_DEFAULT, 0 }, { THEME_COLOR_DEFAULT, 0 }, 0 };
 	char copy[KVFILE_LINE_MAX + 1], *save = NULL;
@@ -161,7 +159,7 @@ const char *theme_parse_style(const char *value, struct theme_style *out)
 		} else if (strcmp(w, "none") == 0 && !want_bg) {
 			// "none": explicitly no colour and no attribute.
 		} else {
-			return want_bg ? "'on' must be followed by a colour" : bad_word(w);
+			return want_bg ? "'on' must be followed by a colour" : bad_word(w, why, whylen);
 		}
 	}
 	if (want_bg)
@@ -175,9 +173,9 @@ struct parse_ctx {
 	bool seen[ROLE_COUNT];
 };
 
-static const char *theme_pair(void *ctx, unsigned line, const char *key, const char *value)
+static const char *theme_pair(void *ctx, unsigned line, const char *key, const char *value,
+			      char *why, size_t whylen)
 {
-	static _Thread_local char why[96];
 	struct parse_ctx *pc = ctx;
 
 	(void)line;
@@ -188,11 +186,11 @@ static const char *theme_pair(void *ctx, unsigned line, const char *key, const c
 
 		if (pc->seen[r])
 			return "role given twice; the first one is kept";
-		bad = theme_parse_style(value, &pc->t->role[r]);
+		bad = theme_parse_style(value, &pc->t->role[r], why, whylen);
 		pc->seen[r] = !bad;          // the first good line counts
 		return bad;
 	}
-	snprintf(why, sizeof why, "unknown key '%.40s'", key);
+	snprintf(why, whylen, "unknown key '%.40s'", key);
 	return why;
 }
 

@@ -56,7 +56,7 @@ unsigned theme_parse(const char *buf, size_t len, struct theme *t, kvfile_error_
 		     void *ctx);
 
 /* Parses one style ("black on cyan bold"); NULL, or the reason it is bad. */
-const char *theme_parse_style(const char *value, struct theme_style *out);
+const char *theme_parse_style(const char *value, struct theme_style *out, char *why, size_t whylen);
 
 /* True when the style uses a colour (fg or bg is not the default). */
 bool theme_style_has_color(const struct theme_style *s);

@@ -22,7 +22,8 @@ struct seen {
 };
 
 // Records a pair; rejects the key "reject" to test on_pair's own reasons.
-static const char *on_pair(void *ctx, unsigned line, const char *key, const char *value)
+static const char *on_pair(void *ctx, unsigned line, const char *key, const char *value, char *why,
+			   size_t whylen)
 {
 	struct seen *s = ctx;
 
@@ -33,7 +34,12 @@ static const char *on_pair(void *ctx, unsigned line, const char *key, const char
 	strcpy(s->pair[s->npairs].key, key);
 	strcpy(s->pair[s->npairs].value, value);
 	s->npairs++;
-	return strcmp(key, "reject") == 0 ? "rejected by the caller" : NULL;
+	if (strcmp(key, "reject") == 0)
+		return "rejected by the caller";
+	// A reason written into kvfile_parse's buffer, not a static one.
+	assert_true(whylen >= 64);
+	snprintf(why, whylen, "caller says no to %.20s", value);
+	return strcmp(key, "refuse") == 0 ? why : NULL;
 }
 
 static void record_error(void *ctx, unsigned line, const char *reason)
@@ -354,6 +360,18 @@ static void test_valid_utf8_accepted(void **state)
 	assert_pair(&s, 0, 2, "name", value);
 }
 
+// A reason the callback formats into kvfile_parse's buffer reaches on_error
+// whole (no static buffer of the callback's own).
+static void test_reason_in_the_callers_buffer(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(parse("refuse = first\nrefuse = second\n", &s), 2);
+	assert_seen_error(&s, 0, 1, "caller says no to first");
+	assert_seen_error(&s, 1, 2, "caller says no to second");
+}
+
 // The count adds on_pair's rejections to kvfile's own problems, each at its line.
 static void test_problem_count_and_lines(void **state)
 {
@@ -427,6 +445,7 @@ static void test_value_span(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reason_in_the_callers_buffer),
 		cmocka_unit_test(test_pairs_trimmed),
 		cmocka_unit_test(test_value_with_equals),
 		cmocka_unit_test(test_comments_whole_line_only),

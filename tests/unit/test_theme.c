@@ -66,7 +66,8 @@ static void theme_fill(struct theme *t, struct theme_style s)
 static struct theme_style style_of(const char *value)
 {
 	struct theme_style s;
-	const char *why = theme_parse_style(value, &s);
+	char buf[KVFILE_WHY_MAX];
+	const char *why = theme_parse_style(value, &s, buf, sizeof buf);
 
 	if (why)
 		fail_msg("'%s' rejected: %s", value, why);
@@ -220,9 +221,10 @@ static void test_style_on_and_attributes(void **state)
 static void test_style_none(void **state)
 {
 	struct theme_style s = { idx(3), idx(4), THEME_BOLD };
+	char why[KVFILE_WHY_MAX];
 
 	(void)state;
-	assert_null(theme_parse_style("none", &s));
+	assert_null(theme_parse_style("none", &s, why, sizeof why));
 	assert_style(&s, dflt, dflt, 0, "none");
 	assert_false(theme_style_has_color(&s));
 }
@@ -260,7 +262,8 @@ static void test_style_errors(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct theme_style s = { idx(42), rgb(0x123456), THEME_ITALIC };
-		const char *why = theme_parse_style(bad[i].value, &s);
+		char buf[KVFILE_WHY_MAX];
+		const char *why = theme_parse_style(bad[i].value, &s, buf, sizeof buf);
 
 		if (!why)
 			fail_msg("'%s' accepted", bad[i].value);
