@@ -50,7 +50,7 @@ SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
 .PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots \
-	soak soak-check
+	soak soak-check layers
 
 all: memtop
 
@@ -129,7 +129,7 @@ run: deps-build
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
 		build/stress/churn
-	@$(MAKE) --no-print-directory unit integration e2e hostile stress soak-check docs fuzz-smoke
+	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -164,6 +164,11 @@ soak: build/asan/memtop $(WORKLOADS)
 
 build/stress/churn: tests/stress/churn.c | build/stress
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $<
+
+# src/ keeps its layers: only the proc layer names /proc, no include crosses
+# a boundary it may not, no header cycle (tests/docs/check_layers.py).
+layers:
+	python3 tests/docs/check_layers.py
 
 # The man page documents every option, key, setting and JSON field there is.
 docs: memtop

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "procfs.h"
+
 #ifndef MEMTOP_DATADIR
 #define MEMTOP_DATADIR "/usr/local/share/memtop"
 #endif
@@ -390,15 +392,13 @@ void config_builtin_theme(struct theme *t, bool mono)
 		theme_parse(builtin_theme_mono, strlen(builtin_theme_mono), t, ignore, NULL);
 }
 
-// The directory of the running executable, from /proc/self/exe.
+// The directory of the running executable.
 static int exe_dir(char *out, size_t cap)
 {
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
-	if (n <= 0)
+	if (procfs_self_exe(exe, sizeof exe) <= 0)
 		return -1;
-	exe[n] = '\0';
 	return snprintf(out, cap, "%s", dirname(exe)) < (int)cap ? 0 : -1;
 }
 

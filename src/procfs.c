@@ -107,3 +107,15 @@ void procfs_buf_free(struct procfs_buf *b)
 	free(b->data);
 	*b = (struct procfs_buf){ 0 };
 }
+
+ssize_t procfs_self_exe(char *out, size_t cap)
+{
+	ssize_t n = cap ? readlink("/proc/self/exe", out, cap - 1) : -1;
+
+	if (n < 0)
+		return cap ? -errno : -ENAMETOOLONG;
+	if ((size_t)n >= cap - 1)
+		return -ENAMETOOLONG;       // readlink cut it: not a path to use
+	out[n] = '\0';
+	return n;
+}

@@ -2,7 +2,8 @@
  *
  * Contract: functions return the number of bytes read (>= 0) or -errno. A
  * process that vanished shows up as -ENOENT or -ESRCH, which callers treat as
- * normal. Only the sampler includes this header.
+ * normal. Only the sampler includes this header, and config.c for
+ * procfs_self_exe: nothing else names a /proc path (tests/docs/check_layers.py).
  */
 #ifndef MEMTOP_PROCFS_H
 #define MEMTOP_PROCFS_H
@@ -33,5 +34,8 @@ ssize_t procfs_read_all_at(int dirfd, const char *path, struct procfs_buf *b, si
 int procfs_open_at(int dirfd, const char *path);
 
 void procfs_buf_free(struct procfs_buf *b);
+/* The path of the running executable (/proc/self/exe) into out; its length,
+ * or -errno (-ENAMETOOLONG when it does not fit in cap). */
+ssize_t procfs_self_exe(char *out, size_t cap);
 
 #endif
