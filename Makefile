@@ -181,7 +181,7 @@ screenshots: memtop $(WORKLOADS)
 
 # Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
 # length of the real leak-detection run (default 15), SELFWATCH_MINUTES that
-# of memtop watching itself (default 10; the README's figure is from 60),
+# of memtop watching itself (default 10; docs/performance.md's figure is from 60),
 # PEERS_ARGS the options of the side-by-side run with top, htop, btop, atop,
 # TICKCOST_ARGS those of tickcost.py (e.g. --baseline OLD_MEMTOP: CPU per
 # refresh at 2,000 processes, side by side with an older build).

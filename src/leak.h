@@ -15,7 +15,7 @@
  * tier holds an unvetoed flag and the envelope reached a new high within
  * the last LEAK_RECENT_S seconds, or within the time the flagged rate takes
  * to beat the old high by its margin (a slow leak in a big process). See
- * README "Leak detection".
+ * docs/leak-detection.md.
  */
 #ifndef MEMTOP_LEAK_H
 #define MEMTOP_LEAK_H

@@ -2,7 +2,7 @@
  * (sampler.c); one process's costly files are read on demand
  * (sampler_detail.c).
  *
- * What each tick costs (see README "What memtop reads"):
+ * What each tick costs (see docs/performance.md, "What memtop reads"):
  *   every tick, every process: /proc/PID/statm through a kept fd (pread), which
  *     gives RSS and anonymous RSS (resident - shared);
  *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory;
