@@ -12,7 +12,8 @@ void history_init(struct history *h)
 	memset(h, 0, sizeof *h);
 }
 
-uint32_t history_sig(const struct history_ring *r, size_t i)
+// The leak signal of the i-th completed bucket of a tier, oldest first (i < count).
+static uint32_t history_sig(const struct history_ring *r, size_t i)
 {
 	return r->sig[(r->head + i) % HISTORY_LEN];
 }

@@ -39,9 +39,6 @@ void history_init(struct history *h);
 /* Adds a sample at monotonic time t (seconds, non-decreasing). Returns a
  * bit mask of the tiers in which a bucket was completed by this sample. */
 unsigned history_push(struct history *h, double t, uint32_t sig);
-/* The leak signal of the i-th completed bucket of a tier, oldest first
- * (i < count). */
-uint32_t history_sig(const struct history_ring *r, size_t i);
 
 /* The most values a tier can give: its completed buckets and the open one. */
 #define HISTORY_VALUES_MAX (HISTORY_LEN + 1)

@@ -24,18 +24,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
-from workload import Workload  # noqa: E402
+from workload import Workload, vm_rss_kb  # noqa: E402
 
 MANYMAPS = os.path.join(ROOT, "build", "workloads", "manymaps")
 MAP_COUNT = "/proc/sys/vm/max_map_count"
-
-
-def vm_rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS for %d" % pid)
 
 
 def cpu_seconds(pid):

@@ -15,6 +15,15 @@ LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
 MAPPER = os.path.join(ROOT, "build", "workloads", "mapper")
 
 
+def vm_rss_kb(pid):
+    """A process's resident memory (VmRSS) in KiB, from /proc/PID/status."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
 class Workload:
     """One workload process; a context manager that stops it on exit."""
 

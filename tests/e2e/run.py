@@ -32,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
 import workload  # noqa: E402
+from workload import vm_rss_kb  # noqa: E402
 from suite import require, tmux_suite  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
@@ -1085,14 +1086,6 @@ def test_detail_exited(tmux):
         p.hold("the last data stays for three intervals", still, 3 * float(DELAY))
         p.keys("Escape")
         p.wait("Esc: back on the list, without it", lambda s: has_frame(s) and not rows(s))
-
-
-def vm_rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS for %d" % pid)
 
 
 def test_detail_many_mappings_memory(tmux):

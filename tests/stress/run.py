@@ -66,6 +66,7 @@ INNER = os.path.join(HERE, "pidreuse_inner.py")
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 from sanitize import sanitize  # noqa: E402
 from suite import finish, run_tests, require  # noqa: E402
+from workload import vm_rss_kb  # noqa: E402
 
 
 def load_e2e():
@@ -378,14 +379,6 @@ def memtop_under(pane):
                 todo.append(kid)
         time.sleep(0.05)
     raise AssertionError("no memtop below the pane's shell %d" % shell)
-
-
-def vm_rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS for %d" % pid)
 
 
 class BatchCheck:

@@ -165,6 +165,7 @@ static void test_warmups_clear_within_a_minute(void **state)
 static void test_history_buckets_and_gaps(void **state)
 {
 	static struct history h;
+	uint32_t v[HISTORY_VALUES_MAX];
 	unsigned done;
 
 	(void)state;
@@ -174,20 +175,23 @@ static void test_history_buckets_and_gaps(void **state)
 	done = history_push(&h, 2.0, 95);                       // closes tier 0's first
 	assert_int_equal(done, 1u);
 	assert_int_equal(h.tier[0].count, 1);
-	assert_int_equal(history_sig(&h.tier[0], 0), 90);
+	assert_int_equal(history_values(&h.tier[0], false, v, HISTORY_VALUES_MAX), 1);
+	assert_int_equal(v[0], 90);
 	// Nothing sampled for 10 s: the 4 skipped buckets repeat the last values.
 	done = history_push(&h, 12.5, 300);
 	assert_true(done & 1u);
 	assert_int_equal(h.tier[0].count, 6);
+	history_values(&h.tier[0], false, v, HISTORY_VALUES_MAX);
 	for (size_t i = 1; i < 6; i++)
-		assert_int_equal(history_sig(&h.tier[0], i), 95);
+		assert_int_equal(v[i], 95);
 	// A day-long gap fills at most the ring, which stays bounded.
 	history_push(&h, 86400.0, 1);
 	history_push(&h, 86402.0, 1);
 	for (int k = 0; k < HISTORY_TIERS; k++)
 		assert_true(h.tier[k].count <= HISTORY_LEN);
 	assert_int_equal(h.tier[0].count, HISTORY_LEN);
-	assert_int_equal(history_sig(&h.tier[0], HISTORY_LEN - 1), 1);
+	assert_int_equal(history_values(&h.tier[0], false, v, HISTORY_VALUES_MAX), HISTORY_LEN);
+	assert_int_equal(v[HISTORY_LEN - 1], 1);
 }
 
 static void test_evaluation_statistics(void **state)
