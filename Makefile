@@ -19,11 +19,13 @@ WERROR     ?=
 PKGS       := ncursesw libproc2
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# -fno-math-errno: sqrt is one instruction, not a libm call (src/mathutil.h).
-DEFS       := -fno-math-errno -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
+# -fno-math-errno: sqrt is one instruction, not a libm call (src/util/mathutil.h).
+DEFS       := -Isrc -fno-math-errno -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
 SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRCS       := $(wildcard src/*.c)
+# src/ is laid out by layer (docs/architecture.md): proc, model, output, conf,
+# ui, util, and main.c on top. Includes name the layer: "proc/sampler.h".
+SRCS       := $(wildcard src/*.c src/*/*.c)
 LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
 # The default and mono themes, compiled in as memtop's fallback.
 BUILTIN    := build/generated/builtin_themes.c
@@ -54,7 +56,7 @@ SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/sh
 
 all: memtop
 
-# libm only if something still calls it: at -O2 nothing does (src/mathutil.h,
+# libm only if something still calls it: at -O2 nothing does (src/util/mathutil.h,
 # sqrt inlined), so memtop does not load it; an -O0 build does call sqrt.
 memtop: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS) -Wl,--push-state,--as-needed -lm -Wl,--pop-state
@@ -64,9 +66,11 @@ memtop: $(OBJS)
 DEPFLAGS   := -MMD -MP
 
 build/%.o: src/%.c | build
+	@mkdir -p $(@D)
 	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEPFLAGS) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
 build/asan/%.o: src/%.c | build/asan
+	@mkdir -p $(@D)
 	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEPFLAGS) -DXTRA_PROCPS_DEBUG $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILTIN): themes/default.theme themes/mono.theme | build/generated
@@ -202,11 +206,11 @@ include tests/fuzz/fuzz.mk
 build/bench/readcost: tests/bench/readcost.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
 
-build/bench/leakreplay: tests/bench/leakreplay.c src/leak.c src/history.c src/leak.h src/history.h tests/common/shapes.h | build/bench
-	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ tests/bench/leakreplay.c src/leak.c src/history.c -lm
+build/bench/leakreplay: tests/bench/leakreplay.c src/model/leak.c src/model/history.c src/model/leak.h src/model/history.h tests/common/shapes.h | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/leakreplay.c src/model/leak.c src/model/history.c -lm
 
-build/bench/smapsbench: tests/bench/smapsbench.c src/smaps.c src/smaps.h src/scan.c src/scan.h | build/bench
-	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ tests/bench/smapsbench.c src/smaps.c src/scan.c
+build/bench/smapsbench: tests/bench/smapsbench.c src/proc/smaps.c src/proc/smaps.h src/util/scan.c src/util/scan.h | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/smapsbench.c src/proc/smaps.c src/util/scan.c
 
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop

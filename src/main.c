@@ -2,13 +2,13 @@
 #include <locale.h>
 #include <stdio.h>
 
-#include "app.h"
-#include "batch.h"
-#include "cli.h"
-#include "config.h"
-#include "output.h"
-#include "rc.h"
-#include "smapsdump.h"
+#include "ui/app.h"
+#include "output/batch.h"
+#include "conf/cli.h"
+#include "conf/config.h"
+#include "output/output.h"
+#include "conf/rc.h"
+#include "output/smapsdump.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../src/leak.h"
+#include "model/leak.h"
 #include "../common/shapes.h"
 
 #define MIB 1024.0

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../src/smaps.h"
+#include "proc/smaps.h"
 
 static double now_seconds(void)
 {

@@ -71,7 +71,7 @@ def parse_mountinfo(data):
 
 def _pick(mounts, wanted):
     """The first mount that passes wanted, or a later one of the hierarchy's
-    root when the first is of a sub-tree (src/cgfiles.c picks the same)."""
+    root when the first is of a sub-tree (src/proc/cgfiles.c picks the same)."""
     found = [m for m in mounts if wanted(m)]
     rooted = [m for m in found if m.root == "/"]
     return (rooted or found or [None])[0]

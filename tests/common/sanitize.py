@@ -1,4 +1,4 @@
-"""What memtop's text_sanitize and text_sanitize_cmdline (src/text.c) make of
+"""What memtop's text_sanitize and text_sanitize_cmdline (src/util/text.c) make of
 raw bytes, redone in Python, so suites can say exactly what memtop must show
 for a name, command line or path another process chose."""
 
@@ -6,7 +6,7 @@ for a name, command line or path another process chose."""
 def utf8_decode(b, i):
     """(length, code point) of the UTF-8 sequence at b[i], or (0, None) when
     it is invalid, overlong, a surrogate or cut short — as utf8_decode in
-    src/text.c."""
+    src/util/text.c."""
     c = b[i]
     if c < 0x80:
         return 1, c

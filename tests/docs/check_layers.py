@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """check_layers.py - does src/ keep the layering memtop's design promises?
 
-Each source file belongs to one layer (LAYERS below; a file missing from the
-table fails the check, so a new module must be placed). Checked:
+A source file's folder is its layer (src/proc/, src/model/, src/output/,
+src/conf/, src/ui/, src/util/; main.c on top; proc/snapshot.h is "data",
+the plain structs every layer above reads); a file outside them fails the
+check, so a new module must be placed. Includes name the layer
+("proc/sampler.h"). Checked:
 - only the proc layer names a /proc path (a string literal that starts
   with "/proc"; comments and messages are left out): everything else gets
   /proc's data through it;
 - a layer includes only the layers it may (ALLOWED): the model never
-  includes the screen, the proc layer includes nothing above it, pure code
-  (util) includes nothing of memtop's but util;
-- no two headers include each other, directly or through others (a cycle).
+  includes the screen, the ui never the proc layer, the proc layer nothing
+  above it, pure code (util) nothing of memtop's but util;
+- no two modules (a .c and its .h) include each other's headers, and no
+  headers include each other through others (a cycle).
 
-KNOWN lists the crossings that exist today and are to go (issue 16: the
-screens reach the sampler through app.h). Each must still exist: one that
-is gone must be removed from the list, so the list only shrinks.
+KNOWN and KNOWN_MUTUAL list what today's code still does and is to go
+(issue 16: the screens reach the sampler through app.h, and the loop and
+the screens call each other). Each must still exist: one that is gone must
+be removed from the list, so the lists only shrink.
 
 Prints each problem, then "layers: N files, N includes checked"; exit
 status 1 when anything is wrong.
@@ -25,17 +30,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(ROOT, "src")
 
-LAYERS = {
-    "proc": "sampler sampler_int sampler_detail procfs procparse psi smaps cgfiles",
-    "data": "snapshot",                 # what the proc layer hands up: plain structs
-    "model": "monitor proctable history leak sysmodel maptable listmodel pace trend columns",
-    "output": "output batch smapsdump",
-    "conf": "cli rc kvfile theme config",
-    "ui": "app app_config ui view view_list view_detail",
-    "util": "text scan mathutil graph",
-    "main": "main",
-}
-LAYER_OF = {name: layer for layer, names in LAYERS.items() for name in names.split()}
+# src/ is laid out by layer: a file's folder is its layer (src/proc/, src/model/,
+# ...), with two exceptions: main.c at the top, and snapshot.h, the plain
+# structs the proc layer hands up, which every layer above may read.
+FOLDERS = ("proc", "model", "output", "conf", "ui", "util")
+SPECIAL = {"main.c": "main", "proc/snapshot.h": "data"}
 # Which layers each layer may include (itself always).
 ALLOWED = {
     "util": set(),
@@ -49,7 +48,11 @@ ALLOWED = {
 }
 # Crossings today's code still makes, each to be removed by issue 16.
 KNOWN = {
-    ("app.h", "sampler.h"),             # the screens call the sampler through app.h
+    ("ui/app.h", "proc/sampler.h"),     # the screens call the sampler through app.h
+}
+# Modules that include each other today, each to be removed by issue 16.
+KNOWN_MUTUAL = {
+    ("ui/app", "ui/view"),              # the loop draws the screens, the screens call the loop
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
@@ -58,28 +61,46 @@ STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 PROC_PATH = re.compile(r'^"/proc(/|")')    # a literal that is a /proc path, not a message
 
 
-def module(filename):
-    return filename.rsplit(".", 1)[0]
+def module(path):
+    return path.rsplit(".", 1)[0]
+
+
+def layer_of(path):
+    if path in SPECIAL:
+        return SPECIAL[path]
+    folder = path.split("/", 1)[0] if "/" in path else None
+    return folder if folder in FOLDERS else None
+
+
+def source_files():
+    for dirpath, _dirs, names in os.walk(SRC):
+        for name in names:
+            if name.endswith((".c", ".h")):
+                yield os.path.relpath(os.path.join(dirpath, name), SRC)
 
 
 def main():
     problems = []
-    files = sorted(f for f in os.listdir(SRC) if f.endswith((".c", ".h")))
+    files = sorted(source_files())
     includes = {}
     seen_known = set()
     for f in files:
         with open(os.path.join(SRC, f), encoding="utf-8") as fh:
             text = fh.read()
-        layer = LAYER_OF.get(module(f))
+        layer = layer_of(f)
         if layer is None:
-            problems.append("%s: in no layer: add it to LAYERS in %s" % (f, os.path.basename(__file__)))
+            problems.append("%s: in no layer: put it in one of src/{%s}/" % (f, ",".join(FOLDERS)))
             continue
         includes[f] = [h for h in INCLUDE.findall(text) if os.path.exists(os.path.join(SRC, h))]
+        for h in INCLUDE.findall(text):
+            if not os.path.exists(os.path.join(SRC, h)) and not h.startswith(("ncurses", "libproc2")) \
+                    and "/" not in h and os.path.exists(os.path.join(SRC, os.path.dirname(f), h)):
+                problems.append("%s includes \"%s\": name its layer (\"%s/%s\")" % (f, h, os.path.dirname(f), h))
         code = COMMENT.sub(" ", text)
         if layer != "proc" and any(PROC_PATH.match(s) for s in STRING.findall(code)):
             problems.append("%s: names a /proc path, which only the proc layer reads" % f)
         for h in includes[f]:
-            to = LAYER_OF.get(module(h))
+            to = layer_of(h)
             if to is None or to == layer or to in ALLOWED[layer]:
                 continue
             if (f, h) in KNOWN:
@@ -88,6 +109,23 @@ def main():
             problems.append("%s (%s) includes %s (%s): not allowed" % (f, layer, h, to))
     for gone in sorted(KNOWN - seen_known):
         problems.append("%s no longer includes %s: remove it from KNOWN" % gone)
+    # Two modules (a .c with its .h) that include each other's header.
+    uses = {}
+    for f, hs in includes.items():
+        # NAME_int.h is NAME's private half (proc/sampler_int.h), not another module.
+        owner = module(f)[:-4] if module(f).endswith("_int") else module(f)
+        uses.setdefault(owner, set()).update(module(h) for h in hs
+                                             if module(h) not in (owner, owner + "_int"))
+    seen_mutual = set()
+    for a in sorted(uses):
+        for b in sorted(uses[a]):
+            if a < b and a in uses.get(b, set()):
+                if (a, b) in KNOWN_MUTUAL:
+                    seen_mutual.add((a, b))
+                else:
+                    problems.append("%s and %s include each other" % (a, b))
+    for gone in sorted(KNOWN_MUTUAL - seen_mutual):
+        problems.append("%s and %s no longer include each other: remove them from KNOWN_MUTUAL" % gone)
     # Header cycles: a depth-first walk over header-to-header includes.
     state = {}
 

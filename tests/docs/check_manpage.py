@@ -4,23 +4,23 @@
 Checks, against the sources and the built binary:
 
   options   every option of `memtop --help` (and of the getopt tables in
-            src/cli.c) has an entry in the man page's OPTIONS section, the
+            src/conf/cli.c) has an entry in the man page's OPTIONS section, the
             short and long spelling in one entry, and every option the
             OPTIONS section documents exists in --help;
   keys      every key label of the help screen's key table (bindings[] in
-            src/view_list.c) has an entry in the "Keys" subsection, and every
-            key of the detail view (view_detail_key in src/view_detail.c) one
+            src/ui/view_list.c) has an entry in the "Keys" subsection, and every
+            key of the detail view (view_detail_key in src/ui/view_detail.c) one
             in the "Detail view" subsection;
   columns   every column of the process table (columns[] in
-            src/view_list.c) has an entry in the "Process table" subsection;
-  memtoprc  every key of src/rc.c's keys[] has an entry under FILES, and
-            every column name (src/columns.c) and theme role (src/theme.c)
+            src/ui/view_list.c) has an entry in the "Process table" subsection;
+  memtoprc  every key of src/conf/rc.c's keys[] has an entry under FILES, and
+            every column name (src/model/columns.c) and theme role (src/conf/theme.c)
             is documented there;
-  output    every JSON field that src/output.c emits has an entry in the
-            "JSON Lines" subsection, every CSV column of src/output.c is named
+  output    every JSON field that src/output/output.c emits has an entry in the
+            "JSON Lines" subsection, every CSV column of src/output/output.c is named
             in the "CSV" subsection, and every field of --smaps's JSON and CSV
-            (src/smapsdump.c) in the "--smaps" subsection;
-  sort keys every sort key (src/proctable.c) is named under OPTIONS.
+            (src/output/smapsdump.c) in the "--smaps" subsection;
+  sort keys every sort key (src/model/proctable.c) is named under OPTIONS.
 
 Usage: python3 tests/docs/check_manpage.py [-v] [--memtop PATH] [--man PATH]
 from anywhere (paths are relative to the repository), after `make`.
@@ -223,7 +223,7 @@ def help_options(memtop):
 
 
 def cli_options():
-    """The short and long spellings of src/cli.c's getopt tables."""
+    """The short and long spellings of src/conf/cli.c's getopt tables."""
     path = src("cli.c")
     text = read(path)
     longs = re.findall(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:no|required|optional)_argument\s*,',
@@ -236,7 +236,7 @@ def cli_options():
 
 
 def key_labels():
-    """The key labels of bindings[] in src/view_list.c, NULL ones left out."""
+    """The key labels of bindings[] in src/ui/view_list.c, NULL ones left out."""
     path = src("view_list.c")
     block = c_block(read(path), "bindings[] = {", path)
     labels = [m.group(2) for m in re.finditer(
@@ -255,7 +255,7 @@ KEY_NAMES = {
 
 
 def detail_keys():
-    """The keys view_detail_key in src/view_detail.c handles, by name."""
+    """The keys view_detail_key in src/ui/view_detail.c handles, by name."""
     path = src("view_detail.c")
     text = read(path)
     i = text.find("void view_detail_key(")
@@ -279,7 +279,7 @@ def detail_keys():
 
 
 def table_columns():
-    """The ASCII titles of columns[] in src/view_list.c."""
+    """The ASCII titles of columns[] in src/ui/view_list.c."""
     path = src("view_list.c")
     cols = re.findall(r'\{\s*COL_[A-Z]+\s*,\s*"(?:[^"\\]|\\.)*"\s*,\s*"([^"]*)"',
                       c_block(read(path), "columns[] = {", path))

@@ -64,7 +64,7 @@ def display_width(s):
 
 
 def human_kb(kb):
-    """memtop's text_human_kb (src/text.c), to predict the meters' text."""
+    """memtop's text_human_kb (src/util/text.c), to predict the meters' text."""
     v, u = float(kb), 0
     while v >= 1000.0 and u < 5:
         v /= 1024.0

@@ -22,19 +22,19 @@ FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,u
 
 FUZZ_TARGETS += psi smaps statm maps stat cgroup cgfiles mountinfo text scan theme rc
 
-FUZZ_SRCS_psi       := src/psi.c src/scan.c
-FUZZ_SRCS_smaps     := src/smaps.c src/scan.c src/maptable.c src/text.c
-FUZZ_SRCS_statm     := src/procparse.c src/scan.c
-FUZZ_SRCS_maps      := src/procparse.c src/scan.c
-FUZZ_SRCS_stat      := src/procparse.c src/scan.c
-FUZZ_SRCS_cgroup    := src/procparse.c src/scan.c
-FUZZ_SRCS_cgfiles   := src/cgfiles.c src/scan.c
-FUZZ_SRCS_mountinfo := src/cgfiles.c src/scan.c
-FUZZ_SRCS_text      := src/text.c
-FUZZ_SRCS_scan      := src/scan.c
-FUZZ_SRCS_theme     := src/theme.c src/kvfile.c
-FUZZ_SRCS_rc        := src/rc.c src/kvfile.c src/cli.c src/columns.c src/proctable.c src/leak.c \
-                       src/history.c src/sysmodel.c
+FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
+FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
+FUZZ_SRCS_statm     := src/proc/procparse.c src/util/scan.c
+FUZZ_SRCS_maps      := src/proc/procparse.c src/util/scan.c
+FUZZ_SRCS_stat      := src/proc/procparse.c src/util/scan.c
+FUZZ_SRCS_cgroup    := src/proc/procparse.c src/util/scan.c
+FUZZ_SRCS_cgfiles   := src/proc/cgfiles.c src/util/scan.c
+FUZZ_SRCS_mountinfo := src/proc/cgfiles.c src/util/scan.c
+FUZZ_SRCS_text      := src/util/text.c
+FUZZ_SRCS_scan      := src/util/scan.c
+FUZZ_SRCS_theme     := src/conf/theme.c src/conf/kvfile.c
+FUZZ_SRCS_rc        := src/conf/rc.c src/conf/kvfile.c src/conf/cli.c src/model/columns.c src/model/proctable.c src/model/leak.c \
+                       src/model/history.c src/model/sysmodel.c
 
 # Real smaps seeds are 20 KB or more, and every executed input is parsed
 # three times and tabled eight times: 8 KB inputs (a dozen mappings, each

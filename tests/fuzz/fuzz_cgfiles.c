@@ -3,7 +3,7 @@
  * arbitrary bytes; each is cheap, so every input goes to all of them. */
 #include <errno.h>
 
-#include "cgfiles.h"
+#include "proc/cgfiles.h"
 #include "fuzz.h"
 
 // Outputs are left unchanged on failure: start them at a value no parse gives.

@@ -4,7 +4,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "procparse.h"
+#include "proc/procparse.h"
 
 // The output fits its capacity and is a copy of bytes of the input.
 static void check_path(const char *out, size_t cap, const char *buf, size_t len)

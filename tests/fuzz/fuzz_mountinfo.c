@@ -2,7 +2,7 @@
  * arbitrary bytes. */
 #include <errno.h>
 
-#include "cgfiles.h"
+#include "proc/cgfiles.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

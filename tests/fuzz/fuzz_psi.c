@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "psi.h"
+#include "proc/psi.h"
 
 // The averages scan_double can produce: finite and never negative.
 static void check_line(const struct psi_line *l)

@@ -5,7 +5,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "rc.h"
+#include "conf/rc.h"
 
 static void ignore(void *ctx, unsigned line, const char *reason)
 {

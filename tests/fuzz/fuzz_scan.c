@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "fuzz.h"
-#include "scan.h"
+#include "util/scan.h"
 
 // The length of the run at p of bytes that digit() accepts.
 static size_t run_of(const char *p, const char *end, int (*digit)(int))

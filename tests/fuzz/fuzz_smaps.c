@@ -4,8 +4,8 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "maptable.h"
-#include "smaps.h"
+#include "model/maptable.h"
+#include "proc/smaps.h"
 
 // Every mapping is well formed and its name is a NUL-terminated run of the
 // input's bytes inside s->names.

@@ -9,7 +9,7 @@
 #include <wchar.h>
 
 #include "fuzz.h"
-#include "text.h"
+#include "util/text.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 

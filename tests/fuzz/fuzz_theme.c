@@ -1,7 +1,7 @@
 /* fuzz_theme.c — theme_parse (and the kvfile line walker under it) on
  * arbitrary bytes, and the colour matching of whatever it accepted. */
 #include "fuzz.h"
-#include "theme.h"
+#include "conf/theme.h"
 
 static unsigned problems;
 

@@ -18,7 +18,7 @@ The set-up first checks that the kernel really holds the raw bytes (comm,
 cmdline, the mapping's name in /proc/PID/maps, /proc/PID/cgroup), so a test
 cannot pass because nothing hostile was there. What memtop must show is
 computed from those raw bytes with sanitize() and sanitize_cmdline(), the
-rules of text_sanitize() in src/text.c redone in Python.
+rules of text_sanitize() in src/util/text.c redone in Python.
 
 Tests: batch JSON, CSV and table; --smaps in JSON, CSV and table; on the
 interactive screen the list (COMMAND and, with C, CGROUP), the k prompt

@@ -3,8 +3,8 @@
  * truncated, empty and malformed text. */
 #include "fixture.h"
 
-#include "cgfiles.h"
-#include "psi.h"
+#include "proc/cgfiles.h"
+#include "proc/psi.h"
 
 #define DIR "cgroup-files/"
 #define SENTINEL UINT64_C(0xdeadbeef)

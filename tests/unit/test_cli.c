@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 
-#include "cli.h"
-#include "proctable.h"
+#include "conf/cli.h"
+#include "model/proctable.h"
 
 #define ERRLEN 256
 

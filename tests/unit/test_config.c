@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "columns.h"
-#include "config.h"
-#include "proctable.h"
+#include "model/columns.h"
+#include "conf/config.h"
+#include "model/proctable.h"
 
 // The temporary XDG_CONFIG_HOME and the environment to restore.
 struct env {

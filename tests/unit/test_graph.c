@@ -2,7 +2,7 @@
  * right alignment, ASCII fallback, and capacity checks. */
 #include "fixture.h"
 
-#include "graph.h"
+#include "util/graph.h"
 
 #define B1 "\u2581"
 #define B8 "\u2588"

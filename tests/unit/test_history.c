@@ -10,11 +10,11 @@
 
 #include <math.h>
 
-#include "graph.h"
-#include "history.h"
-#include "leak.h"
-#include "sysmodel.h"
-#include "trend.h"
+#include "util/graph.h"
+#include "model/history.h"
+#include "model/leak.h"
+#include "model/sysmodel.h"
+#include "model/trend.h"
 
 // Sample times that fill exactly `buckets` completed buckets of tier k and
 // leave the next one open: one sample a second.

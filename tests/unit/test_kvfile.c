@@ -4,7 +4,7 @@
  * lines. */
 #include "fixture.h"
 
-#include "kvfile.h"
+#include "conf/kvfile.h"
 
 #define MAX_SEEN 16
 

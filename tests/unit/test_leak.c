@@ -8,8 +8,8 @@
 
 #include <math.h>
 
-#include "history.h"
-#include "leak.h"
+#include "model/history.h"
+#include "model/leak.h"
 #include "../common/shapes.h"
 
 #define MIB 1024.0

@@ -2,7 +2,7 @@
  * its process, and scrolling; fed a proctable built from hand-made samples. */
 #include "fixture.h"
 
-#include "listmodel.h"
+#include "model/listmodel.h"
 
 #define N 6
 

@@ -3,7 +3,7 @@
  * count whole), grouping by name, the sort keys and the row that grew most. */
 #include "fixture.h"
 
-#include "maptable.h"
+#include "model/maptable.h"
 
 // Three mappings of a file, the heap and two unnamed anonymous regions.
 static const char smaps_then[] =

@@ -1,10 +1,10 @@
-/* test_mathutil.c — the inline stand-ins for libm (src/mathutil.h) agree
+/* test_mathutil.c — the inline stand-ins for libm (src/util/mathutil.h) agree
  * with libm itself, which the tests may link. */
 #include "fixture.h"
 
 #include <math.h>
 
-#include "mathutil.h"
+#include "util/mathutil.h"
 
 static const double samples[] = {
 	0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994,

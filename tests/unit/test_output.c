@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "output/output.h"
 
 /* ---- a tiny strict JSON checker and CSV reader, to judge the output ---- */
 

@@ -5,7 +5,7 @@
  * and a cheap read still happens at every tick. */
 #include "fixture.h"
 
-#include "pace.h"
+#include "model/pace.h"
 
 static void test_period(void **state)
 {

@@ -2,7 +2,7 @@
  * captured, hand-written, truncated, empty and malformed /proc text. */
 #include "fixture.h"
 
-#include "procparse.h"
+#include "proc/procparse.h"
 
 // Each helper parses a fixture (exact-size buffer) and returns the result.
 static int statm_fixture(const char *rel, struct statm *m)

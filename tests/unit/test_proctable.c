@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "proctable.h"
+#include "model/proctable.h"
 
 #define MAX_PROCS 1200
 

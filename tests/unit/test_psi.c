@@ -2,7 +2,7 @@
  * /proc/pressure text. */
 #include "fixture.h"
 
-#include "psi.h"
+#include "proc/psi.h"
 
 // Parses a fixture file into *out; returns psi_parse's result.
 static int parse_fixture(const char *rel, struct psi *out)

@@ -3,10 +3,10 @@
  * lines, and rc_apply under the command line. */
 #include "fixture.h"
 
-#include "cli.h"
-#include "columns.h"
-#include "proctable.h"
-#include "rc.h"
+#include "conf/cli.h"
+#include "model/columns.h"
+#include "model/proctable.h"
+#include "conf/rc.h"
 
 #define RC_HAVE_ALL (RC_HAVE_INTERVAL | RC_HAVE_SORT | RC_HAVE_ORDER | RC_HAVE_THEME | \
 		     RC_HAVE_COLUMNS | RC_HAVE_SENSITIVITY)

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "scan.h"
+#include "util/scan.h"
 
 // Scans an unsigned decimal from a copy of s; returns the number of bytes
 // consumed, or -1 when scan_u64 returned NULL. *v is left alone on failure.

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sampler.h"
+#include "proc/sampler.h"
 
 // A child that waits to be signalled.
 static pid_t spawn_sleeper(void)

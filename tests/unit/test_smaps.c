@@ -4,7 +4,7 @@
  * small files, malformed text, and reuse of one struct across parses. */
 #include "fixture.h"
 
-#include "smaps.h"
+#include "proc/smaps.h"
 
 // Parses a fixture (exact-size buffer) into *s, which the caller frees.
 static int parse_fixture(const char *rel, struct smaps *s)

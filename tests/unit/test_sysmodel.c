@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "sysmodel.h"
+#include "model/sysmodel.h"
 #include "../common/shapes.h"
 
 static char none[] = "";
@@ -76,10 +76,10 @@ static void test_too_little_history(void **state)
 static void test_process_eta(void **state)
 {
 	(void)state;
-	assert_true(fabs(sysmodel_process_eta(60 * 1024, 1024) - 3600) < 1e-9);   // 1 MiB/min
-	assert_true(sysmodel_process_eta(1024, 0) < 0);
-	assert_true(sysmodel_process_eta(1024, -5) < 0);
-	assert_true(sysmodel_process_eta(0, 100) == 0);
+	assert_true(fabs(leak_time_to_fill(60 * 1024, 1024) - 3600) < 1e-9);   // 1 MiB/min
+	assert_true(leak_time_to_fill(1024, 0) < 0);
+	assert_true(leak_time_to_fill(1024, -5) < 0);
+	assert_true(leak_time_to_fill(0, 100) == 0);
 }
 
 static void test_trend_helper(void **state)

@@ -6,7 +6,7 @@
 #include <locale.h>
 #include <stdbool.h>
 
-#include "text.h"
+#include "util/text.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1)   // a literal and its length, NULs included
 

@@ -5,8 +5,8 @@
 
 #include <dirent.h>
 
-#include "config.h"
-#include "theme.h"
+#include "conf/config.h"
+#include "conf/theme.h"
 
 #ifndef THEMES
 #error "THEMES must name the themes directory"

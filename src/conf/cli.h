@@ -1,0 +1,68 @@
+/* cli.h — command-line parsing into struct options; pure apart from getopt's
+ * own state, which cli_parse resets on each call.
+ *
+ * Contract: cli_parse never prints and never exits. On error it returns
+ * CLI_ERROR with a one-line reason in err. The pid list is owned by opts and
+ * freed by cli_free.
+ */
+#ifndef MEMTOP_CLI_H
+#define MEMTOP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/leak.h"
+
+enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+enum sort_order { ORDER_NATURAL, ORDER_DESCENDING, ORDER_ASCENDING };
+
+struct options {
+	bool batch;
+	double interval_s;        // -d, >= CLI_MIN_INTERVAL
+	long count;               // -n, 0 = unlimited
+	int *pids;                // -p, NULL when not given
+	size_t npids;
+	enum output_format format;
+	int sort_key;             // -s, an enum sort_key (default SORT_RSS)
+	bool no_color;            // --no-color
+	bool fail_on_leak;        // --fail-on-leak: exit 3 if a leak is suspected at the end
+	int smaps_pid;            // --smaps PID: dump its mapping table and exit; 0 = not
+	bool group;               // --group: with --smaps, one row per mapped name
+	unsigned trigger_stall_ms;   // --psi-trigger STALL/WINDOW: wake at once on pressure;
+	unsigned trigger_window_ms;  // 0/0 = off (default 100/1000)
+	char theme[256];          // --theme NAME|PATH; "" = the default theme
+	unsigned columns;         // visible columns, COLUMN_BITs (columns.h)
+	enum sort_order order;    // with the sort key: its natural order, or forced
+	enum leak_sensitivity sensitivity;   // --leak-sensitivity
+	bool list_themes;         // --list-themes: print the themes found and exit
+	bool readonly;            // --readonly: the screen sends no signals (k)
+	unsigned given;           // OPT_GIVEN_* bits: what the command line set
+};
+
+/* Settings that the rc file may also set; the command line wins. */
+enum {
+	OPT_GIVEN_INTERVAL = 1, OPT_GIVEN_SORT = 2, OPT_GIVEN_THEME = 4,
+	OPT_GIVEN_SENSITIVITY = 8, OPT_GIVEN_NO_COLOR = 16, OPT_GIVEN_READONLY = 32,
+};
+
+enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
+
+#define CLI_MIN_INTERVAL 0.1
+#define CLI_MAX_INTERVAL 86400.0
+
+enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+void cli_free(struct options *opts);
+/* Parses a refresh interval as -d does (also for the interactive prompt):
+ * 0, or -1 with the reason in err. */
+int cli_parse_interval(const char *s, double *out, char *err, size_t errlen);
+
+/* Parses a leak sensitivity name (low, normal, high); -1 when unknown. */
+int cli_parse_sensitivity(const char *s);
+
+/* Fills opts with the defaults (what cli_parse starts from). */
+void cli_defaults(struct options *opts);
+
+/* The usage text printed by --help and after an error. */
+extern const char cli_usage[];
+
+#endif

@@ -1,0 +1,343 @@
+/* leak.c — trend statistics and the leak verdict; pure code. */
+#include "model/leak.h"
+#include "util/mathutil.h"
+
+#include <math.h>
+#include <string.h>
+
+// What each tier needs before and while it flags. Tier 0 (2 s buckets) is
+// the fast tier: strict on shape, for leaks of 256 KiB/s and more within a
+// minute. Tier 1 (15 s) catches ~16 KiB/s within minutes and a leak under a
+// sawtooth of up to a minute; tier 2 (150 s) slow leaks over an hour or two.
+static const struct tier_params {
+	unsigned envelope;         // buckets in the rolling minimum
+	unsigned n_min;            // envelope points before the first test
+	double z_min;              // corrected Mann-Kendall Z
+	double rise_min_kb;        // absolute rise over the window
+	double rel_min;            // rise relative to the window's starting level
+	double recent_min;         // last-third slope / whole slope
+	double bend_min;           // last-third slope / first-third slope
+	double step_max;           // largest jump / whole rise
+} params[HISTORY_TIERS] = {
+	{ 3, 15, 3.0, 4096, 0.05, 0.6, 0.6, 0.4 },
+	{ 4, 10, 3.0, 2048, 0.05, 0.5, 0.35, 0.5 },
+	{ 4, 10, 3.0, 4096, 0.05, 0.5, 0.35, 0.5 },
+};
+
+// The sensitivity setting scales the evidence a tier needs: Mann-Kendall Z
+// and the minimum rise.
+struct sens_factors {
+	double z, rise;
+};
+
+static struct sens_factors sens_factors(enum leak_sensitivity s)
+{
+	switch (s) {
+	case LEAK_SENS_LOW:
+		return (struct sens_factors){ 1.25, 2.0 };
+	case LEAK_SENS_HIGH:
+		return (struct sens_factors){ 0.8, 0.5 };
+	default:
+		return (struct sens_factors){ 1.0, 1.0 };
+	}
+}
+
+const char *leak_sensitivity_name(enum leak_sensitivity s)
+{
+	return s == LEAK_SENS_LOW ? "low" : s == LEAK_SENS_HIGH ? "high" : "normal";
+}
+
+#define PEAK_MARGIN_KB 64.0        // a new high must beat the old by this much,
+#define PEAK_MARGIN_REL 0.005      // or by this share of it when that is more
+#define PEAK_RESET_S 720.0         // a lower level held this long resets the high
+
+static double clamp01(double v)
+{
+	return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+// Median of n values (n <= 2 * HISTORY_LEN); reorders v.
+static double median(double *v, unsigned n)
+{
+	// Insertion sort: n is at most a few dozen.
+	for (unsigned i = 1; i < n; i++) {
+		double x = v[i];
+		unsigned j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// Robust slope of y[0..n) per step: the median of the slopes between points
+// half the span apart (Sen's estimator restricted to one lag, O(n)).
+static double robust_slope(const double *y, unsigned n)
+{
+	double s[HISTORY_LEN];
+	unsigned h = n / 2, k = 0;
+
+	if (n < 2)
+		return 0;
+	for (unsigned i = 0; i + h < n; i++)
+		s[k++] = (y[i + h] - y[i]) / h;
+	return median(s, k);
+}
+
+// Mann-Kendall Z of y[0..n) (continuity-corrected; ties make it conservative).
+static double mann_kendall_z(const double *y, unsigned n)
+{
+	double var = (double)n * (n - 1) * (2.0 * n + 5) / 18.0;
+	long s = 0;
+
+	for (unsigned i = 0; i + 1 < n; i++)
+		for (unsigned j = i + 1; j < n; j++)
+			s += (y[j] > y[i]) - (y[j] < y[i]);
+	if (s > 0)
+		return (s - 1) / sqrt(var);
+	if (s < 0)
+		return (s + 1) / sqrt(var);
+	return 0;
+}
+
+// Lag-1 autocorrelation of the residuals around the line of slope b,
+// clamped to [0, 0.95]: positive correlation inflates Mann-Kendall's Z.
+// 0 when the residuals are negligible next to the rise.
+static double residual_autocorrelation(const double *y, unsigned n, double b)
+{
+	double r[HISTORY_LEN], tmp[HISTORY_LEN], a, mean = 0, num = 0, den = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		tmp[i] = y[i] - b * i;
+	a = median(tmp, n);
+	for (unsigned i = 0; i < n; i++) {
+		r[i] = y[i] - a - b * i;
+		mean += r[i];
+	}
+	mean /= n;
+	for (unsigned i = 0; i < n; i++) {
+		den += (r[i] - mean) * (r[i] - mean);
+		if (i + 1 < n)
+			num += (r[i] - mean) * (r[i + 1] - mean);
+	}
+	// Residuals far smaller than the rise are rounding (pages, allocation
+	// chunks), not noise: their correlation says nothing about the trend
+	// and, near 1, would wrongly wipe out an almost perfect line's Z.
+	if (den <= 0 || sqrt(den / n) < 0.01 * fabs(y[n - 1] - y[0]))
+		return 0.0;
+	return dmin(dmax(num / den, 0.0), 0.95);
+}
+
+// The median of three values at the start or end of y.
+static double median3(const double *y)
+{
+	double v[3] = { y[0], y[1], y[2] };
+
+	return median(v, 3);
+}
+
+// Fills y with the lower envelope of a tier's buckets; returns its length.
+static unsigned envelope(const struct history_ring *r, unsigned width, double *y)
+{
+	uint32_t v[HISTORY_VALUES_MAX];
+	size_t count = history_values(r, false, v, HISTORY_LEN);
+	unsigned n = 0;
+
+	for (size_t i = width - 1; i < count; i++) {
+		uint32_t m = UINT32_MAX;
+
+		for (unsigned k = 0; k < width; k++)
+			m = v[i - k] < m ? v[i - k] : m;
+		y[n++] = m;
+	}
+	return n;
+}
+
+void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
+		   struct leak_eval *e)
+{
+	const struct tier_params *p = &params[tier];
+	struct sens_factors f = sens_factors(sens);
+	double y[HISTORY_LEN], start, end, third_first, third_last, max_step = 0, r1, z_min;
+	unsigned n = r->count >= p->envelope ? envelope(r, p->envelope, y) : 0, t;
+
+	memset(e, 0, sizeof *e);
+	e->n = n;
+	if (n < 6)
+		return;
+	e->slope = robust_slope(y, n);
+	if (n < p->n_min)
+		return;
+	start = median3(y);
+	end = median3(y + n - 3);
+	e->rise_kb = end - start;
+	e->rel = start > 0 ? e->rise_kb / start : e->rise_kb > 0 ? 1.0 : 0.0;
+	// Cheap gates first: most processes stop here at O(n) cost.
+	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb * f.rise || e->rel < p->rel_min)
+		return;
+	t = n / 3;
+	third_first = robust_slope(y, t);
+	third_last = robust_slope(y + n - t, t);
+	e->recent = third_last / e->slope;
+	e->bend = third_first > 0 ? third_last / third_first : 1.0;
+	for (unsigned i = 1; i < n; i++)
+		if (y[i] - y[i - 1] > max_step)
+			max_step = y[i] - y[i - 1];
+	e->step = max_step / e->rise_kb;
+	e->shape_known = true;
+	e->bent = e->recent < p->recent_min || e->bend < p->bend_min;
+	r1 = residual_autocorrelation(y, n, e->slope);
+	e->z = mann_kendall_z(y, n) * sqrt((1 - r1) / (1 + r1));
+	z_min = p->z_min * f.z;
+	e->pass = e->z >= z_min && e->recent >= p->recent_min && e->bend >= p->bend_min &&
+		  e->step <= p->step_max;
+	e->hold = e->z >= z_min * LEAK_HOLD_FACTOR && e->recent >= p->recent_min * LEAK_HOLD_FACTOR &&
+		  e->bend >= p->bend_min * LEAK_HOLD_FACTOR && e->step <= p->step_max / LEAK_HOLD_FACTOR;
+	e->score = clamp01((e->z - 2) / 3) * clamp01(e->rel / 0.10) *
+		   clamp01(e->recent / 0.8) * clamp01((1 - e->step) / 0.6);
+	if (!e->pass && e->score >= 0.5)
+		e->score = 0.49;
+	if (e->pass && e->score < 0.5)
+		e->score = 0.5;
+}
+
+void leak_init(struct leak_state *s, double t, enum leak_sensitivity sens)
+{
+	memset(s, 0, sizeof *s);
+	history_init(&s->hist);
+	s->sensitivity = (uint8_t)sens;
+	s->peak_time = t;
+	s->below_since = -1;
+	s->growth_start = -1;
+	s->now = t;
+}
+
+// How much a new high must beat the old one by.
+static double peak_margin(uint32_t peak)
+{
+	return dmax(PEAK_MARGIN_KB, peak * PEAK_MARGIN_REL);
+}
+
+// Keeps the envelope's high-water mark, which tells growth that goes on from
+// growth that stopped. A level held well below it for long enough (memory was
+// freed, not a sawtooth's trough) becomes the new reference.
+static void track_peak(struct leak_state *s, double t)
+{
+	uint32_t v[HISTORY_VALUES_MAX], env = UINT32_MAX;
+	size_t count = history_values(&s->hist.tier[0], false, v, params[0].envelope);
+
+	for (size_t k = 0; k < count; k++)
+		env = v[k] < env ? v[k] : env;
+	if (env == UINT32_MAX)
+		return;
+	if (env > s->peak + peak_margin(s->peak)) {
+		s->peak = env;
+		s->peak_time = t;
+	}
+	if (env + PEAK_MARGIN_KB < s->peak * 0.9) {
+		if (s->below_since < 0)
+			s->below_since = t;
+		else if (t - s->below_since >= PEAK_RESET_S)
+			s->peak = env, s->below_since = -1;
+	} else {
+		s->below_since = -1;
+	}
+}
+
+// Runs a tier's evaluation and its hysteresis.
+static void update_tier(struct leak_state *s, int k)
+{
+	struct leak_tier *lt = &s->tier[k];
+	const struct history_ring *r = &s->hist.tier[k];
+	struct leak_eval e;
+
+	leak_evaluate(r, k, (enum leak_sensitivity)s->sensitivity, &e);
+	lt->have_slope = e.n >= 6;
+	lt->slope_kb_s = e.slope / history_bucket_s[k];
+	lt->score = e.score;
+	lt->bent = e.shape_known && e.bent;
+	lt->span_s = (e.n + params[k].envelope - 1) * history_bucket_s[k];
+	if (e.pass) {
+		lt->fails = 0;
+		if (++lt->passes >= 2)
+			lt->flagged = true;
+	} else if (lt->flagged && e.hold) {
+		lt->passes = lt->fails = 0;
+	} else {
+		lt->passes = 0;
+		if (++lt->fails >= 2)
+			lt->flagged = false;
+	}
+}
+
+// Combines the tiers into the verdict.
+static void update_verdict(struct leak_state *s, double t)
+{
+	struct leak_verdict *v = &s->verdict;
+	bool flagged = false, growing;
+	double best = 0, climb = 0;
+	int rate_tier = -1;
+
+	// Growing: a new high within LEAK_RECENT_S, or within the time the
+	// flagged rate takes to beat the old high by its margin (half again, for
+	// the buckets' granularity). A big process leaking slowly needs longer
+	// than LEAK_RECENT_S for that: 0.5 % of 235 MB at 1 MiB a minute is 70 s.
+	for (int k = 0; k < HISTORY_TIERS; k++)
+		if (s->tier[k].flagged && s->tier[k].slope_kb_s > 0)
+			climb = dmax(climb, 1.5 * peak_margin(s->peak) / s->tier[k].slope_kb_s);
+	growing = t - s->peak_time <= dmax(LEAK_RECENT_S, climb);
+
+	for (int k = 0; k < HISTORY_TIERS; k++) {
+		const struct leak_tier *lt = &s->tier[k];
+		bool vetoed = false;
+
+		for (int slower = k + 1; slower < HISTORY_TIERS; slower++)
+			vetoed |= s->tier[slower].bent;
+		if (lt->flagged && growing && !vetoed) {
+			flagged = true;
+			// A held flag keeps at least the flag level of confidence.
+			best = dmax(best, dmax(lt->score, 0.5));
+			// The growth has gone on at least as long as the window that
+			// shows it.
+			if (s->growth_start < 0 || t - lt->span_s < s->growth_start)
+				s->growth_start = t - lt->span_s;
+		}
+		// The rate: the longest flagged tier, else the longest with a slope.
+		if (lt->have_slope && (rate_tier < 0 || !s->tier[rate_tier].flagged || lt->flagged))
+			rate_tier = k;
+	}
+	v->suspected = flagged;
+	if (!flagged) {
+		s->growth_start = -1;
+		for (int k = 0; k < HISTORY_TIERS; k++)
+			best = dmax(best, s->tier[k].score);
+		best = dmin(best, 0.49);
+	}
+	v->score = best;
+	v->since_s = flagged && s->growth_start >= 0 ? t - s->growth_start : 0;
+	v->have_rate = rate_tier >= 0;
+	v->rate_kb_per_min = v->have_rate ? s->tier[rate_tier].slope_kb_s * 60.0 : 0;
+}
+
+void leak_push(struct leak_state *s, double t, uint64_t sig_kb)
+{
+	uint32_t sig = sig_kb > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)sig_kb;
+	unsigned done = history_push(&s->hist, t, sig);
+
+	s->now = t;
+	if (done & 1u)
+		track_peak(s, t);
+	for (int k = 0; k < HISTORY_TIERS; k++)
+		if (done & (1u << k))
+			update_tier(s, k);
+	if (done)
+		update_verdict(s, t);
+}
+
+double leak_time_to_fill(double headroom_kb, double rate_kb_per_min)
+{
+	if (rate_kb_per_min <= 0)
+		return -1;
+	return headroom_kb > 0 ? headroom_kb / (rate_kb_per_min / 60.0) : 0;
+}

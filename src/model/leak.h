@@ -1,0 +1,98 @@
+/* leak.h — the leak detector: per-process trend statistics over the history
+ * tiers and a verdict with hysteresis. Pure: fed samples (live or replayed
+ * from a recorded series), it does no I/O and never allocates.
+ *
+ * The signal is anonymous memory plus swap (KiB). Each tier tests the lower
+ * envelope of its buckets with a Mann-Kendall trend test (corrected for
+ * lag-1 autocorrelation), a robust slope, and shape vetoes: the rise must be
+ * large in absolute and relative terms, the recent slope must not have
+ * collapsed (warm-up, plateau), and no single jump may explain most of the
+ * rise (one large allocation). A tier raises its flag after two passing
+ * evaluations in a row and drops it after two that fail even looser
+ * thresholds (LEAK_HOLD_FACTOR), so a borderline shape does not flicker. A slower tier
+ * that has seen the growth level off vetoes the faster tiers' flags (a long
+ * warm-up looks linear over a minute). The process is suspected while some
+ * tier holds an unvetoed flag and the envelope reached a new high within
+ * the last LEAK_RECENT_S seconds, or within the time the flagged rate takes
+ * to beat the old high by its margin (a slow leak in a big process). See
+ * docs/leak-detection.md.
+ */
+#ifndef MEMTOP_LEAK_H
+#define MEMTOP_LEAK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/history.h"
+
+/* How readily the detector flags: high lowers the evidence needed (Mann-
+ * Kendall Z and the minimum rise), low raises it. Each detector gets it at
+ * leak_init (from the monitor's settings), so nothing global holds it. */
+enum leak_sensitivity { LEAK_SENS_NORMAL, LEAK_SENS_LOW, LEAK_SENS_HIGH };
+
+#define LEAK_RECENT_S 60.0
+#define LEAK_HOLD_FACTOR 0.7
+
+struct leak_verdict {
+	double score;              // 0..1; below 0.5 unless suspected
+	double since_s;            // how long the growth has gone on (suspected only)
+	double rate_kb_per_min;    // robust slope of the signal
+	bool suspected;
+	bool have_rate;
+};
+
+struct leak_tier {
+	double score;
+	double slope_kb_s;
+	double span_s;             // time covered by its last evaluation
+	int passes, fails;         // consecutive evaluations
+	bool flagged;
+	bool bent;                 // the last evaluation saw a plateau or a bend
+	bool have_slope;
+};
+
+struct leak_state {
+	struct history hist;
+	struct leak_tier tier[HISTORY_TIERS];
+	uint32_t peak;             // high-water mark of the envelope
+	uint8_t sensitivity;       // an enum leak_sensitivity, set by leak_init
+	double peak_time;          // when it last rose
+	double below_since;        // since when the envelope sits well below it; < 0 if not
+	double growth_start;       // start of the flagged growth; < 0 when not suspected
+	double now;
+	struct leak_verdict verdict;
+};
+
+const char *leak_sensitivity_name(enum leak_sensitivity s);
+
+/* Starts a detector at time t, flagging as readily as sens says; the
+ * process's memory is known from then. */
+void leak_init(struct leak_state *s, double t, enum leak_sensitivity sens);
+/* Feeds one sample (sizes in KiB) and updates the verdict. */
+void leak_push(struct leak_state *s, double t, uint64_t sig_kb);
+
+/* The statistics of one evaluation, exposed for tests and the bench. */
+struct leak_eval {
+	unsigned n;                // envelope points
+	double z;                  // Mann-Kendall Z, autocorrelation-corrected
+	double slope;              // robust slope, KiB per bucket
+	double rise_kb, rel;       // rise over the window, and relative to its start
+	double recent;             // slope of the last third / whole
+	double bend;               // slope of the last third / first third (1 if first <= 0)
+	double step;               // largest single rise / whole rise
+	bool shape_known;          // got past the size gates, so the shape was measured
+	bool bent;                 // ... and it flattens (recent or bend below the minimum)
+	bool pass;
+	bool hold;                 // passes the looser tests that keep a raised flag
+	double score;
+};
+
+/* Evaluates a tier's completed buckets (for tests; leak_push calls it). */
+void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
+		   struct leak_eval *out);
+
+/* Seconds until a process growing at rate_kb_per_min alone would use up
+ * headroom_kb, or < 0 when it does not grow. */
+double leak_time_to_fill(double headroom_kb, double rate_kb_per_min);
+
+#endif

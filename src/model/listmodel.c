@@ -1,0 +1,100 @@
+/* listmodel.c — filter, order, selection and scrolling of the process list. */
+#include "model/listmodel.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool listmodel_matches(const struct listmodel *m, const struct proc *p)
+{
+	const struct proc_sample *s = p->s;
+
+	if (m->suspects_only && !p->verdict.suspected)
+		return false;
+	if (!m->filter[0])
+		return true;
+	return strcasestr(s->cmdline, m->filter) || strcasestr(s->comm, m->filter) ||
+	       strcasestr(s->user, m->filter);
+}
+
+// Remembers which process the selected row holds.
+static void remember_selection(struct listmodel *m)
+{
+	m->have_sel = m->nrows > 0;
+	if (m->have_sel) {
+		m->sel_pid = m->rows[m->sel]->pid;
+		m->sel_start = m->rows[m->sel]->start_ticks;
+	}
+}
+
+int listmodel_rebuild(struct listmodel *m, const struct proctable *t)
+{
+	size_t n = 0;
+
+	if (t->n > m->cap) {
+		struct proc **p = realloc(m->rows, t->n * sizeof *p);
+
+		if (!p)
+			return -ENOMEM;
+		m->rows = p;
+		m->cap = t->n;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (listmodel_matches(m, &t->v[i]))
+			m->rows[n++] = &t->v[i];
+	m->nrows = n;
+	proctable_sort_rows(m->rows, n, m->key, m->descending);
+	if (m->have_sel) {
+		for (size_t i = 0; i < n; i++) {
+			if (m->rows[i]->pid == m->sel_pid && m->rows[i]->start_ticks == m->sel_start) {
+				m->sel = i;
+				return 0;
+			}
+		}
+	}
+	// The selected process is gone (or filtered out): stay on the same row.
+	m->sel = n == 0 ? 0 : m->sel < n ? m->sel : n - 1;
+	remember_selection(m);
+	return 0;
+}
+
+void listmodel_set_sort(struct listmodel *m, enum sort_key key)
+{
+	m->key = key;
+	m->descending = sort_key_descending(key);
+}
+
+void listmodel_select(struct listmodel *m, size_t row)
+{
+	m->sel = m->nrows == 0 ? 0 : row < m->nrows ? row : m->nrows - 1;
+	remember_selection(m);
+}
+
+void listmodel_move(struct listmodel *m, long delta)
+{
+	long row = (long)m->sel + delta;
+
+	listmodel_select(m, row < 0 ? 0 : (size_t)row);
+}
+
+void listmodel_scroll(struct listmodel *m, size_t page)
+{
+	if (page == 0)
+		page = 1;
+	if (m->sel < m->top)
+		m->top = m->sel;
+	else if (m->sel >= m->top + page)
+		m->top = m->sel - page + 1;
+	// Do not leave empty rows at the bottom when the list got shorter.
+	if (m->nrows >= page && m->top > m->nrows - page)
+		m->top = m->nrows - page;
+	else if (m->nrows < page)
+		m->top = 0;
+}
+
+void listmodel_free(struct listmodel *m)
+{
+	free(m->rows);
+	m->rows = NULL;
+	m->nrows = m->cap = 0;
+}

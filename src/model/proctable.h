@@ -1,0 +1,81 @@
+/* proctable.h — the model: every watched process keyed by (pid, start time),
+ * with its change since the previous tick. Pure: fed snapshots, does no I/O.
+ *
+ * Contract: proctable_update merges one snapshot (procs sorted by pid); a
+ * process whose pid is unchanged but whose start time differs is a new
+ * process and starts with no delta, and so does one that exec'd (its
+ * sample's exec_gen moved): a new program's memory is not growth of the old
+ * one's. Processes absent from the snapshot are dropped and their detectors freed. Pointers into the table (and each
+ * entry's sample pointer) are valid until the next update. Allocation
+ * happens when the table grows and once per process whose memory changes
+ * (its leak detector, sizeof(struct leak_state)).
+ */
+#ifndef MEMTOP_PROCTABLE_H
+#define MEMTOP_PROCTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/leak.h"
+#include "proc/snapshot.h"
+
+struct proc {
+	const struct proc_sample *s;   // this tick's sample
+	int pid;
+	bool have_delta;               // false on a process's first sample
+	uint64_t start_ticks;
+	uint16_t exec_gen;             // the sample's exec count when this record began
+	unsigned long ticks;           // samples seen of this process, >= 1 (since its last exec)
+	int64_t delta_rss_kb, delta_anon_kb;
+	uint64_t last_rss_kb, last_anon_kb;
+
+	// Leak detection. A process whose memory never changed has no detector
+	// (the fast path: most processes); the first change allocates one and
+	// replays the flat stretch into it.
+	struct leak_state *leak;
+	uint64_t flat_sig_kb;          // anonymous + swap while flat
+	double first_seen, last_seen;  // monotonic seconds
+	struct leak_verdict verdict;
+	double eta_s;                  // a suspected leak: seconds until it alone would use up
+	                               // MemAvailable, or its cgroup's limit when that leaves
+	                               // less, at its rate; < 0 otherwise
+};
+
+/* Sort keys, one per sortable column, in on-screen column order. */
+enum sort_key {
+	SORT_PID, SORT_USER, SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA,
+	SORT_GROWTH, SORT_LEAK, SORT_ETA, SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
+};
+
+struct proctable {
+	enum leak_sensitivity sensitivity;   // for every detector the table starts
+	struct proc *v;                // entries sorted by pid
+	size_t n, cap;
+	struct proc **order;           // v in the last requested sort order
+};
+
+/* Returns 0, or -ENOMEM (the table is then unchanged). */
+int proctable_update(struct proctable *t, const struct snapshot *snap);
+/* Copies the pids of up to max suspected leaks into pids; returns how many. */
+size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max);
+/* The leak signal of a sample: anonymous RSS plus swap, KiB. */
+uint64_t proctable_signal_kb(const struct proc_sample *s);
+/* Fills t->order sorted by key (ties by pid ascending). */
+void proctable_sort(struct proctable *t, enum sort_key key, bool descending);
+/* The same order for any array of entries (e.g. a filtered view). */
+void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool descending);
+struct proc *proctable_find(const struct proctable *t, int pid);
+
+/* Orders two processes by key, ascending (ties by pid); unknown values sort
+ * as the smallest. */
+int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key);
+/* The key's name for -s and the status line ("rss", "pid", ...). */
+const char *sort_key_name(enum sort_key key);
+/* True when the key reads best largest first (sizes, scores). */
+bool sort_key_descending(enum sort_key key);
+/* The key for a name, or -1. */
+int sort_key_parse(const char *name);
+void proctable_free(struct proctable *t);
+
+#endif

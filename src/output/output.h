@@ -1,0 +1,59 @@
+/* output.h — batch output formats (table, JSON Lines, CSV) of the model.
+ *
+ * Contract: each call writes one tick to f and flushes it; strings in the
+ * model are already sanitised, and these writers add only format escaping
+ * (JSON string escapes, RFC 4180 quoting). Sizes are KiB; a value memtop
+ * does not have is null in JSON and an empty field in CSV.
+ *
+ * Write errors: output_write and output_flush return 0 or the errno of the
+ * failed write, and print nothing; output_close, at the end of the program,
+ * prints the one "write error" line and gives the exit status.
+ */
+#ifndef MEMTOP_OUTPUT_H
+#define MEMTOP_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "conf/cli.h"
+#include "model/proctable.h"
+#include "proc/snapshot.h"
+#include "model/sysmodel.h"
+
+struct output_tick {
+	const struct snapshot *snap;
+	struct proctable *table;
+	double interval_s;            // the configured refresh interval
+	double elapsed_s;             // since the previous tick; < 0 on the first
+	unsigned long index;          // 0 for the first tick
+	enum sort_key sort_key;       // the table's row order
+	const struct sysmodel *sys;   // OOM pick and exhaustion estimate; may be NULL
+};
+
+void output_json(FILE *f, const struct output_tick *t);
+void output_csv(FILE *f, const struct output_tick *t);
+void output_table(FILE *f, const struct output_tick *t);
+
+/* Dispatches on the format; returns 0, or the errno of a failed write of
+ * this tick (f's error flag stays set). */
+int output_write(FILE *f, enum output_format fmt, const struct output_tick *t);
+
+/* Flushes f; returns 0, or the errno of the write that failed (EIO when f
+ * failed earlier and that errno is gone). Clear errno before writing. */
+int output_flush(FILE *f);
+
+/* Flushes and closes f (stdout) at the end of the program and returns the
+ * exit status: status when all went well; 1 after a write error, either
+ * status = -errno from a mode that stopped on one or an error found now.
+ * A write error is one line on msgs, "memtop: write error: REASON", except
+ * EPIPE (the reader has gone), which ends quietly. A closed f with nothing
+ * written to it is not an error. */
+int output_close(FILE *f, int status, FILE *msgs);
+
+/* Writes s as a JSON string literal (with quotes). */
+void output_json_string(FILE *f, const char *s);
+/* Writes s as one CSV field, quoted when it holds a comma, quote, space or
+ * line break. */
+void output_csv_field(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,193 @@
+/* cgfiles.c — cgroup interface files and mountinfo's cgroup mounts; pure code. */
+#include "proc/cgfiles.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+
+#include "util/scan.h"
+
+int cgfiles_parse_u64(const char *buf, size_t len, uint64_t *v)
+{
+	const char *end = buf + len, *p;
+	uint64_t n;
+
+	p = scan_u64(buf, end, &n);   // into a local: *v stays unchanged on failure
+	if (!p || end - p != 1 || *p != '\n')
+		return -EINVAL;
+	*v = n;
+	return 0;
+}
+
+int cgfiles_parse_limit(const char *buf, size_t len, bool *unlimited, uint64_t *bytes)
+{
+	uint64_t n;
+
+	if (len == 4 && memcmp(buf, "max\n", 4) == 0) {
+		*unlimited = true;
+		*bytes = UINT64_MAX;
+		return 0;
+	}
+	if (cgfiles_parse_u64(buf, len, &n) < 0)
+		return -EINVAL;
+	*unlimited = n >= CGFILES_UNLIMITED_MIN;
+	*bytes = *unlimited ? UINT64_MAX : n;
+	return 0;
+}
+
+/* One space-separated field of a mountinfo line, still escaped. */
+struct mi_field {
+	const char *s;
+	size_t len;
+};
+
+// Takes the next field of [*p, eol) into f and advances *p past it; false at
+// the end of the line.
+static bool mi_next_field(const char **p, const char *eol, struct mi_field *f)
+{
+	const char *s = *p, *e;
+
+	while (s < eol && *s == ' ')
+		s++;
+	if (s == eol)
+		return false;
+	e = memchr(s, ' ', (size_t)(eol - s));
+	if (!e)
+		e = eol;
+	f->s = s;
+	f->len = (size_t)(e - s);
+	*p = e;
+	return true;
+}
+
+static bool mi_field_is(const struct mi_field *f, const char *word)
+{
+	size_t n = strlen(word);
+
+	return f->len == n && memcmp(f->s, word, n) == 0;
+}
+
+// Whether a comma-separated option list holds the option word exactly.
+static bool mi_options_have(const struct mi_field *f, const char *word)
+{
+	const char *p = f->s, *end = f->s + f->len;
+	size_t n = strlen(word);
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end;
+
+		if ((size_t)(e - p) == n && memcmp(p, word, n) == 0)
+			return true;
+		p = comma ? comma + 1 : end;
+	}
+	return false;
+}
+
+static bool mi_is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+// Copies a field into dst (cap bytes, NUL-terminated), decoding the
+// kernel's "\ooo" escapes; a backslash not followed by three octal digits
+// of a byte from 1 to 255 stays as it is. Returns false when it does not fit.
+static bool mi_unescape(const struct mi_field *f, char *dst, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < f->len;) {
+		char c = f->s[i++];
+
+		if (c == '\\' && f->len - i >= 3 && mi_is_octal(f->s[i]) &&
+		    mi_is_octal(f->s[i + 1]) && mi_is_octal(f->s[i + 2])) {
+			unsigned v = (unsigned)(f->s[i] - '0') * 64 +
+				     (unsigned)(f->s[i + 1] - '0') * 8 + (unsigned)(f->s[i + 2] - '0');
+
+			if (v >= 1 && v <= 255) {
+				c = (char)v;
+				i += 3;
+			}
+		}
+		if (o + 1 >= cap)
+			return false;
+		dst[o++] = c;
+	}
+	dst[o] = '\0';
+	return true;
+}
+
+// Offers a mount point for one slot: taken when the slot is empty, or when
+// this mount is of the hierarchy's root and the one held is not.
+static void mi_offer(char *slot, size_t cap, bool *slot_is_root, const struct mi_field *root,
+		     const struct mi_field *mountpoint)
+{
+	bool is_root = mi_field_is(root, "/");
+	char path[sizeof ((struct cg_mounts *)0)->v2];
+
+	assert(cap <= sizeof path);
+	if (slot[0] != '\0' && (*slot_is_root || !is_root))
+		return;
+	if (!mi_unescape(mountpoint, path, cap))
+		return;   // too long to hold: as if it were not there
+	memcpy(slot, path, strlen(path) + 1);
+	*slot_is_root = is_root;
+}
+
+int cgfiles_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *out)
+{
+	const char *p = buf, *end = buf + len;
+	bool v2_is_root = false, v1_is_root = false, any = false;
+
+	memset(out, 0, sizeof *out);
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		struct mi_field f[6], sep, fstype, source, super;
+		const char *q = p;
+
+		if (!eol)
+			break;   // the last line was cut short
+		p = eol + 1;
+		// ID, parent ID, major:minor, root, mount point, mount options.
+		for (size_t i = 0; i < 6; i++)
+			if (!mi_next_field(&q, eol, &f[i]))
+				return -EINVAL;
+		// Optional fields ("shared:9", "master:1", ...) up to the "-".
+		do {
+			if (!mi_next_field(&q, eol, &sep))
+				return -EINVAL;
+		} while (!mi_field_is(&sep, "-"));
+		if (!mi_next_field(&q, eol, &fstype) || !mi_next_field(&q, eol, &source) ||
+		    !mi_next_field(&q, eol, &super))
+			return -EINVAL;
+		any = true;
+		if (mi_field_is(&fstype, "cgroup2"))
+			mi_offer(out->v2, sizeof out->v2, &v2_is_root, &f[3], &f[4]);
+		else if (mi_field_is(&fstype, "cgroup") && mi_options_have(&super, "memory"))
+			mi_offer(out->v1_memory, sizeof out->v1_memory, &v1_is_root, &f[3], &f[4]);
+	}
+	return any ? 0 : -EINVAL;
+}
+
+bool cgfiles_controllers_have(const char *buf, size_t len, const char *name)
+{
+	const char *p = buf, *end = buf + len;
+	size_t n;
+
+	assert(name != NULL);
+	n = strlen(name);
+	if (n == 0)
+		return false;
+	while (p < end) {
+		const char *w;
+
+		while (p < end && (*p == ' ' || *p == '\n'))
+			p++;
+		w = p;
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+		if ((size_t)(p - w) == n && memcmp(w, name, n) == 0)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,152 @@
+/* sampler.h — the only code that reads /proc: one tick fills a snapshot
+ * (sampler.c); one process's costly files are read on demand
+ * (sampler_detail.c).
+ *
+ * What each tick costs (see docs/performance.md, "What memtop reads"):
+ *   every tick, every process: /proc/PID/statm through a kept fd (pread), which
+ *     gives RSS and anonymous RSS (resident - shared);
+ *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory;
+ *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
+ *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
+ *     control bytes and we want them shown escaped);
+ *   every tick, for wanted processes (on screen, -p): stat, for an exec (its
+ *     code and stack addresses) or a new comm;
+ *   when due: status, oom_score and oom_score_adj again (libproc2), with
+ *     comm, cmdline and cgroup (kept when unchanged: no allocation) — at least
+ *     once a second for wanted processes (sampler_set_wanted), otherwise
+ *     when statm moved markedly (SAMPLER_DETAIL_MOVE_PAGES or an eighth)
+ *     and the last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest
+ *     every SAMPLER_DETAIL_MAX_AGE (spread over ticks);
+ *   maps (for [heap]): only for wanted processes, and only when their virtual
+ *     size (statm) changed since the last read.
+ * A new code size in statm, or new code and stack addresses in stat, is an
+ * exec: the names and details are read at once and the sample's exec_gen
+ * moves (the model then starts a new record of the process).
+ *
+ * Contract: sampler_new returns NULL with a message in err when libproc2 or
+ * /proc is unusable. A snapshot from sampler_tick is valid until the next
+ * tick. Processes that vanish mid-tick are dropped silently.
+ */
+#ifndef MEMTOP_SAMPLER_H
+#define MEMTOP_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "proc/smaps.h"
+#include "proc/snapshot.h"
+
+#define SAMPLER_DETAIL_MIN_AGE 10.0   // seconds
+#define SAMPLER_WANTED_MAX_AGE 1.0    // seconds, for wanted processes
+#define SAMPLER_DETAIL_MAX_AGE 60.0   // seconds, plus up to 30 s of per-pid spread
+#define SAMPLER_DETAIL_MOVE_PAGES 256 // 1 MiB of 4 KiB pages
+
+struct sampler_config {
+	const int *pids;        // only these processes; NULL = all
+	size_t npids;
+	bool listed_detail;     // the listed pids start out wanted (see below)
+	bool kernel_threads;    // include kernel threads in snapshots
+	bool lazy_start;        // list a burst of new processes from stat and statm
+	                        // alone; names and details follow (see below)
+};
+
+struct sampler;
+
+struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen);
+/* Samples the system and processes. Returns 0, or -errno when /proc itself
+ * could not be listed (the snapshot then holds no processes). */
+int sampler_tick(struct sampler *s, struct snapshot *out);
+void sampler_free(struct sampler *s);
+
+/* Sets the processes whose status/OOM fields are read every tick and whose
+ * heap size is kept (the rows on screen, or those named with -p). Others have
+ * no heap size. Returns 0 or -ENOMEM. */
+int sampler_set_wanted(struct sampler *s, const int *pids, size_t n);
+/* With lazy_start, a tick that finds more than a few new processes (memtop's
+ * own start, above all) lists them from stat (comm, ppid, start time) and
+ * statm only: their command line, cgroup, user, status and OOM fields are
+ * read over the next ticks, the wanted ones first, at most
+ * SAMPLER_PENDING_PER_TICK others a tick. This reads them now for the
+ * wanted processes (the first screen's rows). */
+void sampler_fill_pending(struct sampler *s);
+#define SAMPLER_PENDING_PER_TICK 256
+/* Reads up to max pending entries after a burst, for the caller's idle time
+ * between ticks (so that they are complete well before the per-tick budget
+ * would get to them). Returns true while some may remain. */
+bool sampler_fill_idle(struct sampler *s, size_t max);
+bool sampler_idle_work(const struct sampler *s);   // is there any?
+#define SAMPLER_FILL_IDLE_CHUNK 64
+
+/* Sets the processes whose memory cgroup limit and usage are read every tick
+ * (the suspected leaks, for their time to exhaustion). Others have none.
+ * Returns 0 or -ENOMEM. */
+int sampler_set_cgroup_watch(struct sampler *s, const int *pids, size_t n);
+
+/* Registers a PSI trigger on the memory pressure file: the returned fd
+ * signals POLLPRI when tasks stall for stall_us within window_us. Returns
+ * the fd, or -errno (no PSI, no permission, or a window the kernel refuses:
+ * unprivileged triggers need a multiple of 2 s). */
+int sampler_psi_trigger(unsigned stall_us, unsigned window_us);
+
+/* A process's memory cgroup, as far as this machine's layout shows it. */
+struct cgroup_detail {
+	char v2_path[256], v1_path[256];   // raw, relative to each hierarchy's root
+	bool have_pressure;                // v2 memory.pressure
+	struct psi pressure;
+	bool have_current, have_max, max_unlimited, have_high, high_unlimited, have_swap;
+	uint64_t current, max, high, swap_current;   // bytes (v2)
+	bool have_v1;                      // v1 memory.usage_in_bytes / limit_in_bytes
+	bool v1_unlimited;
+	uint64_t v1_usage, v1_limit;       // bytes
+};
+
+/* What the detail view (and memtop --smaps) reads of one process. */
+struct proc_detail {
+	int pid;
+	int err;                 // 0, or -errno of reading smaps (-EACCES: not allowed)
+	bool exited;             // gone, or the pid now names another process
+	char state;              // from stat; '?' when unknown
+	struct smaps maps;       // its mappings (names raw, not sanitised)
+	// Set by the caller to stream the mappings: smaps is then read and
+	// parsed a piece at a time, each piece's mappings go to maps_sink, and
+	// maps holds one piece, never the whole process. NULL: maps gets all.
+	int (*maps_sink)(void *ctx, const struct smaps *piece);   // 0 or -ENOMEM
+	void *maps_ctx;
+	struct smaps rollup;     // smaps_rollup: one mapping, when have_rollup
+	bool have_rollup;
+	struct cgroup_detail cg;
+};
+
+/* Reads smaps, smaps_rollup and the state of one process. This is costly
+ * (the kernel walks the page tables), so it is only for the process in the
+ * detail view, at a pace set by what a read costs, or for memtop --smaps;
+ * the every-tick sampling never does it. start_ticks (0: do not check)
+ * guards against a reused pid. d keeps its memory between calls; smaps is
+ * read in pieces of SAMPLER_SMAPS_PIECE bytes, never whole. Returns 0, or
+ * -errno when smaps could not be read (d->err, d->exited say why). */
+int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
+#define SAMPLER_SMAPS_PIECE (64 * 1024)
+/* The cheap part of sampler_read_detail: the state and the cgroup, not
+ * smaps. Returns 0 or -errno (d->exited: the process is gone). */
+int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
+
+/* Reads the whole command line of the process (pid, start_ticks) for the
+ * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up
+ * to SAMPLER_CMDLINE_FULL_MAX raw bytes, sanitised (text_sanitize_cmdline),
+ * into *out, a new allocation the caller frees; *cut is true when the
+ * command line was longer. Once per refresh of that view, never per tick.
+ * Returns 0, -ESRCH when the process is gone or the pid now names another
+ * one, or another -errno (*out is then NULL). */
+#define SAMPLER_CMDLINE_FULL_MAX (256 * 1024)   // two MAX_ARG_STRLEN arguments
+int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char **out, bool *cut);
+
+/* Sends sig to the process (pid, start_ticks) and to no other: through a
+ * pidfd (pidfd_open, then the start time read again, then
+ * pidfd_send_signal), so a pid reused meanwhile is refused, not signalled.
+ * Without pidfds (ENOSYS) it checks the start time and uses kill(2).
+ * Returns 0, -ESRCH when the process is gone or the pid now names another
+ * one, or another -errno (-EPERM: not allowed). */
+int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig);
+void proc_detail_free(struct proc_detail *d);
+
+#endif

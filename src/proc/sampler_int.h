@@ -1,0 +1,66 @@
+/* sampler_int.h — the sampler's state, shared by its two halves and by
+ * nothing else: sampler.c (the tick: every process's statm, new processes,
+ * their names and details when due) and sampler_detail.c (what is read on
+ * demand for one process: smaps, the cgroup's files, the whole command line,
+ * a signal through a pidfd).
+ */
+#ifndef MEMTOP_SAMPLER_INT_H
+#define MEMTOP_SAMPLER_INT_H
+
+#include <dirent.h>
+#include <libproc2/meminfo.h>
+#include <libproc2/pids.h>
+
+#include "proc/cgfiles.h"
+#include "proc/procfs.h"
+#include "proc/sampler.h"
+
+#define CMDLINE_MAX (32 * 1024)             // raw bytes of a command line kept (cmdline_cut beyond)
+#define SCRATCH_HALF (4 * CMDLINE_MAX + 1)  // a sanitised command line at most
+#define SMAPS_MAX (512 * 1024 * 1024)       // a huge process's smaps; the rest is cut
+
+struct sampler {
+	struct sampler_config cfg;
+	int *listed;                         // cfg.pids, sorted, no duplicates
+	size_t nlisted;
+	int *wanted;                         // heap and detail every tick; sorted
+	size_t nwanted, wanted_cap;
+	int *cg_watch;                       // cgroup headroom every tick; sorted
+	size_t ncg_watch, cg_watch_cap;
+	int proc_fd;
+	DIR *proc_dir;
+	int psi_fd;
+	struct pids_info *pids_info;
+	struct meminfo_info *mem_info;
+	long hertz;
+	long page_kb;
+	long fd_budget, fds_kept;            // statm fds we may keep, and do
+	double now;                          // monotonic time of this tick
+	double clock_scale, clock_origin;    // MEMTOP_CLOCK_SCALE (tests): see sampler_clock
+	struct cg_mounts cg_mounts;          // where the cgroup hierarchies are
+	bool memory_on_v2;                   // the memory controller is on cgroup2
+
+	// Live processes, sorted by pid: each sample is allocated once, when
+	// its process is first seen, and moves between the two arrays by
+	// pointer (8 bytes a tick, not the whole sample).
+	struct proc_sample **ents, **next;
+	size_t nents, cap;
+	bool burst;                          // this tick listed a burst lazily
+	size_t idle_pos;                     // next entry sampler_fill_idle looks at
+	bool idle_fill;                      // entries may be pending since a burst
+	char **users;                        // user names, each kept once
+	size_t nusers, users_cap;
+	int *listing;                        // pids found this tick
+	size_t nlisting, listing_cap;
+	unsigned *todo;                      // pids for the next libproc2 select
+	size_t ntodo;
+	const struct proc_sample **view;
+	struct procfs_buf buf;
+	char *scratch;                       // sanitiser output: 2 x SCRATCH_HALF
+};
+
+/* Fills the cgroup section of a detail read: pressure (when asked for) and
+ * (v2) the memory files, or (v1) usage and limit; whatever the layout has. */
+void sampler_read_cgroup(struct sampler *s, int pid, bool with_pressure, struct cgroup_detail *cg);
+
+#endif
