@@ -197,7 +197,10 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case 's':
 		opts->given |= OPT_GIVEN_SORT;
 		if ((opts->sort_key = sort_key_parse(arg)) < 0) {
-			snprintf(err, errlen, "unknown sort key '%s': expected rss, anon, heap, swap, delta, growth, leak, eta, oom, adj, pid, user or command", arg);
+			char keys[160];
+
+			sort_key_list(keys, sizeof keys);
+			snprintf(err, errlen, "unknown sort key '%s': expected %s", arg, keys);
 			return CLI_ERROR;
 		}
 		return CLI_RUN;

@@ -20,10 +20,13 @@ static const char *rc_sort(struct rc_settings *s, const char *v, char *why, size
 {
 	int key = sort_key_parse(v);
 
-	(void)why, (void)whylen;      // a fixed reason is enough
-	if (key < 0)
-		return "unknown sort key: expected rss, anon, heap, swap, delta, growth, leak, eta, "
-		       "oom, adj, pid, user or command";
+	if (key < 0) {
+		char keys[160];
+
+		sort_key_list(keys, sizeof keys);
+		snprintf(why, whylen, "unknown sort key: expected %s", keys);
+		return why;
+	}
 	s->sort_key = key;
 	s->have |= RC_HAVE_SORT;
 	return NULL;

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +194,28 @@ const char *sort_key_name(enum sort_key key)
 bool sort_key_descending(enum sort_key key)
 {
 	return key < SORT_KEY_COUNT && sort_keys[key].descending;
+}
+
+void sort_key_list(char *out, size_t cap)
+{
+	// The order --help and the messages list them in: sizes first.
+	static const enum sort_key order[SORT_KEY_COUNT] = {
+		SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA, SORT_GROWTH, SORT_LEAK,
+		SORT_ETA, SORT_OOM, SORT_ADJ, SORT_PID, SORT_USER, SORT_COMMAND,
+	};
+	size_t len = 0;
+
+	if (cap == 0)
+		return;
+	out[0] = '\0';
+	for (int i = 0; i < SORT_KEY_COUNT && len < cap; i++) {
+		const char *sep = i == 0 ? "" : i == SORT_KEY_COUNT - 1 ? " or " : ", ";
+		int n = snprintf(out + len, cap - len, "%s%s", sep, sort_keys[order[i]].name);
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
 }
 
 int sort_key_parse(const char *name)

@@ -74,6 +74,9 @@ int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key 
 const char *sort_key_name(enum sort_key key);
 /* True when the key reads best largest first (sizes, scores). */
 bool sort_key_descending(enum sort_key key);
+/* Every key's name, for messages and --help: "rss, anon, ... user or
+ * command" (cut to cap). */
+void sort_key_list(char *out, size_t cap);
 /* The key for a name, or -1. */
 int sort_key_parse(const char *name);
 void proctable_free(struct proctable *t);

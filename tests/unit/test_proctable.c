@@ -490,6 +490,21 @@ static void test_sort_key_names(void **state)
 	assert_false(sort_key_descending(SORT_PID));
 	assert_false(sort_key_descending(SORT_USER));
 	assert_false(sort_key_descending(SORT_COMMAND));
+	// The list names every key once, "rss" first and "or" before the last.
+	char list[160], tiny[8];
+	size_t named = 0;
+
+	sort_key_list(list, sizeof list);
+	for (int k = 0; k < SORT_KEY_COUNT; k++) {
+		char word[24];
+
+		snprintf(word, sizeof word, "%s%s", k == SORT_COMMAND ? "or " : "", sort_key_name((enum sort_key)k));
+		named += strstr(list, word) != NULL;
+	}
+	assert_int_equal(named, SORT_KEY_COUNT);
+	assert_int_equal(strncmp(list, "rss, anon,", 10), 0);
+	sort_key_list(tiny, sizeof tiny);
+	assert_string_equal(tiny, "rss, an");
 	assert_false(sort_key_descending(SORT_KEY_COUNT));
 }
 
