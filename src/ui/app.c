@@ -514,7 +514,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	static struct app a;      // large (the detail view's copies): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
-			  .columns = opts->columns, .sensitivity = opts->sensitivity,
+			  .table.columns = opts->columns, .sensitivity = opts->sensitivity,
 			  .readonly = opts->readonly };
 	char err[256];
 

@@ -21,8 +21,7 @@
 #include "proc/snapshot.h"
 #include "model/sysmodel.h"
 #include "ui/ui.h"
-
-#define VIEW_MAX_COLUMNS 16
+#include "ui/view_table.h"
 
 enum app_screen { SCREEN_LIST, SCREEN_HELP, SCREEN_SORT_PICK, SCREEN_DETAIL };
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY, PROMPT_SIGNAL };
@@ -93,13 +92,11 @@ struct app {
 	int timer_fd;
 	int *visible;                // pids on screen, handed to the sampler
 	size_t nvisible, visible_cap;
-	int header_y, rows_y;        // screen lines of the table header and first row
-	int col_x[VIEW_MAX_COLUMNS];     // header x of each column (screen order), -1 if hidden
+	struct table_view table;         // the process table's columns and layout
 	struct detail detail;
 	int trigger_fd;                  // PSI trigger (POLLPRI), or -1
 	char trigger_desc[160];          // what was registered, or why not (help screen)
 	unsigned trigger_stall_ms, trigger_window_ms;   // as registered
-	unsigned columns;                // the columns wanted (COLUMN_BITs; C toggles CGROUP)
 	bool readonly;                   // --readonly / readonly = yes: k sends nothing
 	struct theme theme;              // the theme in use
 	char theme_name[256];            // its name or path, as given

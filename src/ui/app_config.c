@@ -83,7 +83,7 @@ void app_settings_write(struct app *a)
 {
 	struct rc_settings s = {
 		.interval_s = a->interval_s, .sort_key = a->list.key, .descending = a->list.descending,
-		.columns = a->columns, .sensitivity = a->sensitivity, .readonly = a->readonly,
+		.columns = a->table.columns, .sensitivity = a->sensitivity, .readonly = a->readonly,
 	};
 	char path[PATH_MAX], err[PATH_MAX + 64];
 	double now = now_s();

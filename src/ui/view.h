@@ -8,6 +8,7 @@
 #define MEMTOP_VIEW_H
 
 #include "ui/app.h"
+#include "ui/draw.h"
 
 void view_draw(struct app *a);
 void view_key(struct app *a, int ch);
@@ -23,13 +24,5 @@ void view_detail_key(struct app *a, int ch);
 /* The sort pick list (F6). */
 void view_sort_draw(struct app *a);
 void view_sort_key(struct app *a, int ch);
-
-/* Draws s at (y, x) clipped to width columns, with attributes. Returns the
- * columns used. */
-int view_put(const struct ui *u, int y, int x, int width, const char *s, attr_t attr);
-
-/* Draws a sparkline (graph_sparkline's output) at (y, x), each cell in the
- * sparkline.low or sparkline.high role by its level. */
-void view_put_spark(const struct ui *u, int y, int x, int width, const char *s);
 
 #endif

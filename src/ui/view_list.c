@@ -2,6 +2,7 @@
  * process table, the footer; its keys (one table, which the help screen and
  * the footer are generated from); the help screen and the sort pick list. */
 #include "ui/view.h"
+#include "ui/view_table.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -17,135 +18,6 @@
 
 #define KEY_ESC 27
 #define KEY_CTRL(c) ((c) & 0x1f)
-
-/* ---- columns ------------------------------------------------------------ */
-
-struct column {
-	enum column_id id;
-	const char *title, *title_ascii;
-	int width;                 // 0: takes the remaining width
-	bool left;                 // left-aligned
-	int drop;                  // dropped first when narrow (higher = earlier); 0 never
-	int key;                   // its enum sort_key, or -1 when it does not sort
-};
-
-// In on-screen order.
-static const struct column columns[] = {
-	{ COL_PID, "PID", "PID", 7, false, 0, SORT_PID },
-	{ COL_USER, "USER", "USER", 8, true, 7, SORT_USER },
-	{ COL_RSS, "RSS", "RSS", 6, false, 0, SORT_RSS },
-	{ COL_ANON, "ANON", "ANON", 6, false, 3, SORT_ANON },
-	{ COL_HEAP, "HEAP", "HEAP", 6, false, 9, SORT_HEAP },
-	{ COL_SWAP, "SWAP", "SWAP", 6, false, 8, SORT_SWAP },
-	{ COL_DELTA, "\u0394RSS", "dRSS", 7, false, 5, SORT_DELTA },
-	{ COL_GROWTH, "GROWTH", "GROWTH", 7, false, 2, SORT_GROWTH },
-	{ COL_TREND, "TREND", "TREND", 10, true, 4, -1 },
-	{ COL_LEAK, "LEAK", "LEAK", 5, true, 1, SORT_LEAK },
-	{ COL_OOM, "OOM", "OOM", 5, false, 6, SORT_OOM },
-	{ COL_ADJ, "ADJ", "ADJ", 5, false, 10, SORT_ADJ },
-	{ COL_CGROUP, "CGROUP", "CGROUP", 24, true, 1, -1 },       // only with C; dropped last
-	{ COL_COMMAND, "COMMAND", "COMMAND", 0, true, 0, SORT_COMMAND },
-};
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
-_Static_assert(NCOLUMNS <= VIEW_MAX_COLUMNS, "app.col_x is too small");
-_Static_assert(NCOLUMNS == COL_COUNT, "a column without a name in columns.c");
-#define COMMAND_MIN 12
-
-// Decides which of the wanted columns (a mask of COLUMN_BITs) fit in cols:
-// drops the most droppable first until the fixed columns leave COMMAND_MIN
-// for the command.
-static void columns_layout(int cols, unsigned wanted, bool shown[NCOLUMNS])
-{
-	int need = 0;
-
-	for (size_t i = 0; i < NCOLUMNS; i++) {
-		shown[i] = (wanted & COLUMN_BIT(columns[i].id)) || columns[i].id == COL_COMMAND;
-		need += shown[i] ? columns[i].width + 1 : 0;
-	}
-	while (need + COMMAND_MIN > cols) {
-		size_t victim = NCOLUMNS;
-
-		for (size_t i = 0; i < NCOLUMNS; i++)
-			if (shown[i] && columns[i].drop &&
-			    (victim == NCOLUMNS || columns[i].drop > columns[victim].drop))
-				victim = i;
-		if (victim == NCOLUMNS)
-			break;
-		shown[victim] = false;
-		need -= columns[victim].width + 1;
-	}
-}
-
-// The text of one cell; sets *role for cells with a colour of their own.
-static void column_cell(const struct app *a, size_t c, const struct proc *p, char *buf, size_t cap,
-			enum ui_role *role)
-{
-	const struct proc_sample *s = p->s;
-
-	*role = ROLE_NORMAL;
-	switch (columns[c].id) {
-	case COL_PID: snprintf(buf, cap, "%d", s->pid); break;
-	case COL_USER: snprintf(buf, cap, "%s", s->user); break;
-	case COL_RSS: text_human_kb(s->rss_kb, buf, cap); break;
-	case COL_ANON: text_human_kb(s->anon_kb, buf, cap); break;
-	case COL_HEAP:
-		if (s->have_heap)
-			text_human_kb(s->heap_kb, buf, cap);
-		else
-			snprintf(buf, cap, "-");
-		break;
-	case COL_SWAP:
-		if (s->have_detail)
-			text_human_kb(s->swap_kb, buf, cap);
-		else
-			snprintf(buf, cap, "-");
-		break;
-	case COL_DELTA:
-		if (!p->have_delta) {
-			snprintf(buf, cap, "-");
-			break;
-		}
-		text_human_delta_kb(p->delta_rss_kb, buf, cap);
-		*role = p->delta_rss_kb > 0 ? ROLE_GROWTH_UP : p->delta_rss_kb < 0 ? ROLE_GROWTH_DOWN : ROLE_DIM;
-		break;
-	case COL_GROWTH:
-		if (!p->verdict.have_rate) {
-			snprintf(buf, cap, "-");
-			break;
-		}
-		text_human_delta_kb((int64_t)round_l(p->verdict.rate_kb_per_min), buf, cap);
-		*role = p->verdict.suspected ? ROLE_GROWTH_UP : ROLE_DIM;
-		break;
-	case COL_TREND:
-		// The recent leak signal (2 s buckets) as a sparkline.
-		trend_sparkline(p->leak ? &p->leak->hist : NULL, p->flat_sig_kb, columns[c].width,
-				a->ui.utf8, buf, cap);
-		*role = ROLE_SPARK_LOW;
-		break;
-	case COL_LEAK:
-		if (p->verdict.suspected) {
-			snprintf(buf, cap, "%s%.0f%%", a->ui.utf8 ? "\u25b2" : "^", p->verdict.score * 100);
-			*role = ROLE_LEAK;
-		} else {
-			buf[0] = '\0';
-		}
-		break;
-	case COL_OOM:
-		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score);
-		break;
-	case COL_ADJ:
-		snprintf(buf, cap, s->have_detail ? "%d" : "-", s->oom_score_adj);
-		break;
-	case COL_CGROUP:
-		snprintf(buf, cap, "%s", s->cgroup[0] ? s->cgroup : "-");
-		break;
-	case COL_COMMAND:
-		snprintf(buf, cap, "%s", s->cmdline[0] ? s->cmdline : s->comm);
-		break;
-	case COL_COUNT:
-		break;
-	}
-}
 
 /* ---- header ------------------------------------------------------------- */
 
@@ -372,100 +244,6 @@ static void draw_oom_line(struct app *a)
 	}
 }
 
-/* ---- table -------------------------------------------------------------- */
-
-// Writes one cell aligned in its column; returns the next column's x.
-static int put_cell(struct app *a, int y, int x, size_t c, const char *text, attr_t attr)
-{
-	int w = columns[c].width ? columns[c].width : COLS - x;
-	char fitted[1024];
-	int used = text_fit(text, w, a->ui.utf8, fitted, sizeof fitted);
-
-	view_put(&a->ui, y, columns[c].left ? x : x + w - used, w, fitted, attr);
-	return x + w + 1;
-}
-
-// The COMMAND cell of a command line the sampler cut at its limit: the
-// text, then a mark in its own colour right where the cut is, or at the
-// column's end when the text does not fit. (A command line that is only
-// wider than the column is cut there without a mark.)
-static void put_cut_command(struct app *a, int y, int x, const char *text, attr_t attr,
-			    attr_t mark_attr)
-{
-	const char *mark = a->ui.utf8 ? "\u2026" : "...";
-	int mark_w = a->ui.utf8 ? 1 : 3, w = COLS - x - mark_w;
-	char fitted[1024];
-	int used = text_fit(text, w, a->ui.utf8, fitted, sizeof fitted);
-
-	view_put(&a->ui, y, x, w, fitted, attr);
-	view_put(&a->ui, y, x + used, mark_w, mark, mark_attr);
-}
-
-static void draw_table_header(struct app *a, const bool shown[NCOLUMNS])
-{
-	int x = 0, y = a->header_y;
-
-	attrset(ui_attr(&a->ui, ROLE_TABLE_HEADER));
-	mvhline(y, 0, ' ', COLS);
-	for (size_t c = 0; c < VIEW_MAX_COLUMNS; c++)
-		a->col_x[c] = -1;
-	for (size_t c = 0; c < NCOLUMNS; c++) {
-		bool sorted = columns[c].key == (int)a->list.key;
-
-		if (!shown[c])
-			continue;
-		a->col_x[c] = x;
-		x = put_cell(a, y, x, c, a->ui.utf8 ? columns[c].title : columns[c].title_ascii,
-			     ui_attr(&a->ui, sorted ? ROLE_TABLE_SORTED : ROLE_TABLE_HEADER));
-	}
-	attrset(A_NORMAL);
-}
-
-// Remembers the pids on screen, so the sampler keeps their heap current.
-static void draw_rows(struct app *a, const bool shown[NCOLUMNS])
-{
-	size_t page = (size_t)(LINES - a->rows_y - 1), count;
-
-	listmodel_scroll(&a->list, page);
-	count = a->list.nrows - a->list.top < page ? a->list.nrows - a->list.top : page;
-	for (size_t i = 0; i < count; i++) {
-		const struct proc *p = a->list.rows[a->list.top + i];
-		bool selected = a->list.top + i == a->list.sel;
-		int y = a->rows_y + (int)i, x = 0;
-		attr_t sel_attr = ui_attr(&a->ui, ROLE_SELECTION);
-
-		if (selected) {
-			attrset(sel_attr);
-			mvhline(y, 0, ' ', COLS);
-		}
-		for (size_t c = 0; c < NCOLUMNS; c++) {
-			char cell[1024];
-			enum ui_role role;
-
-			if (!shown[c])
-				continue;
-			column_cell(a, c, p, cell, sizeof cell, &role);
-			if (columns[c].id == COL_TREND && !selected) {
-				view_put_spark(&a->ui, y, x, columns[c].width, cell);
-				x += columns[c].width + 1;
-				continue;
-			}
-			if (columns[c].id == COL_COMMAND && p->s->cmdline_cut && p->s->cmdline[0]) {
-				put_cut_command(a, y, x, cell, selected ? sel_attr : A_NORMAL,
-						selected ? sel_attr : ui_attr(&a->ui, ROLE_MESSAGE));
-				continue;
-			}
-			x = put_cell(a, y, x, c, cell, selected ? sel_attr : ui_attr(&a->ui, role));
-		}
-	}
-	if (a->list.nrows == 0)
-		view_put(&a->ui, a->rows_y, 1, COLS - 1,
-			 a->list.suspects_only ? "no suspected leaks" :
-			 a->list.filter[0] ? "no process matches the filter" : "no processes",
-			 ui_attr(&a->ui, ROLE_DIM));
-	app_remember_visible(a, a->list.top, count);
-}
-
 /* ---- keys --------------------------------------------------------------- */
 
 struct binding {
@@ -501,7 +279,7 @@ static void act_sort_oom(struct app *a) { sort_by(a, SORT_OOM); }
 static void act_sort_pid(struct app *a) { sort_by(a, SORT_PID); }
 static void act_sort_growth(struct app *a) { sort_by(a, SORT_GROWTH); }
 static void act_sort_eta(struct app *a) { sort_by(a, SORT_ETA); }
-static void act_cgroup(struct app *a) { a->columns ^= COLUMN_BIT(COL_CGROUP); }
+static void act_cgroup(struct app *a) { a->table.columns ^= COLUMN_BIT(COL_CGROUP); }
 
 static void act_suspects(struct app *a)
 {
@@ -512,19 +290,10 @@ static void act_suspects(struct app *a)
 // Steps the sort key through the columns on screen, in screen order.
 static void sort_step(struct app *a, int dir)
 {
-	int idx = 0, n = (int)NCOLUMNS;
+	int key = table_key_step(&a->table, a->list.key, dir);
 
-	for (int c = 0; c < n; c++)
-		if (columns[c].key == (int)a->list.key)
-			idx = c;
-	for (int step = 1; step < n; step++) {
-		int c = ((idx + dir * step) % n + n) % n;
-
-		if (a->col_x[c] >= 0 && columns[c].key >= 0) {
-			sort_by(a, (enum sort_key)columns[c].key);
-			return;
-		}
-	}
+	if (key >= 0)
+		sort_by(a, (enum sort_key)key);
 }
 
 static void act_sort_prev(struct app *a) { sort_step(a, -1); }
@@ -741,29 +510,17 @@ static void mouse_key(struct app *a)
 
 	if (getmouse(&ev) != OK)
 		return;
-	if (ev.y == a->header_y) {
-		for (size_t c = 0; c < NCOLUMNS; c++) {
-			int x0 = a->col_x[c], x1 = COLS;
+	if (ev.y == a->table.header_y) {
+		int key = table_key_at(&a->table, ev.x);
 
-			if (x0 < 0 || ev.x < x0)
-				continue;
-			for (size_t d = c + 1; d < NCOLUMNS; d++)
-				if (a->col_x[d] >= 0) {
-					x1 = a->col_x[d];
-					break;
-				}
-			if (ev.x >= x1)
-				continue;
-			if (columns[c].key < 0)
-				return;                     // the sparkline does not sort
-			if ((int)a->list.key == columns[c].key)
-				act_invert(a);
-			else
-				sort_by(a, (enum sort_key)columns[c].key);
-			return;
-		}
-	} else if (ev.y >= a->rows_y && ev.y < LINES - 1) {
-		size_t row = a->list.top + (size_t)(ev.y - a->rows_y);
+		if (key < 0)
+			return;                     // no column, or the sparkline
+		if ((int)a->list.key == key)
+			act_invert(a);
+		else
+			sort_by(a, (enum sort_key)key);
+	} else if (ev.y >= a->table.rows_y && ev.y < LINES - 1) {
+		size_t row = a->list.top + (size_t)(ev.y - a->table.rows_y);
 
 		if (row < a->list.nrows)
 			listmodel_select(&a->list, row);
@@ -791,11 +548,8 @@ void view_list_key(struct app *a, int ch)
 
 void view_list_draw(struct app *a)
 {
-	bool shown[NCOLUMNS];
-
-	a->header_y = 5;
-	a->rows_y = 6;
-	columns_layout(COLS, a->columns, shown);
+	a->table.header_y = 5;
+	a->table.rows_y = 6;
 	if (a->mon.have_snap)
 		draw_header(a);
 	draw_status(a);
@@ -807,8 +561,8 @@ void view_list_draw(struct app *a)
 		draw_suspects(a);
 	}
 	draw_oom_line(a);
-	draw_table_header(a, shown);
-	draw_rows(a, shown);
+	table_draw_header(&a->ui, &a->table, a->list.key);
+	app_remember_visible(a, a->list.top, table_draw_rows(&a->ui, &a->table, &a->list));
 	if (a->prompt.kind != PROMPT_NONE)
 		draw_prompt(a);
 	else
@@ -843,7 +597,7 @@ void view_help_draw(struct app *a)
 // The pick list scrolls so the highlighted key is always visible.
 void view_sort_draw(struct app *a)
 {
-	int x = 2, y = a->rows_y, w = 16, room = LINES - 2 - y, first = 0;
+	int x = 2, y = a->table.rows_y, w = 16, room = LINES - 2 - y, first = 0;
 
 	if (room < 1)
 		room = 1;

@@ -12,7 +12,7 @@ Checks, against the sources and the built binary:
             key of the detail view (view_detail_key in src/ui/view_detail.c) one
             in the "Detail view" subsection;
   columns   every column of the process table (columns[] in
-            src/ui/view_list.c) has an entry in the "Process table" subsection;
+            src/ui/view_table.c) has an entry in the "Process table" subsection;
   memtoprc  every key of src/conf/rc.c's keys[] has an entry under FILES, and
             every column name (src/model/columns.c) and theme role (src/conf/theme.c)
             is documented there;
@@ -37,7 +37,11 @@ MAN = os.path.join(ROOT, "man", "memtop.1")
 
 
 def src(name):
-    return os.path.join(ROOT, "src", name)
+    """The path of a source file by its name, in whichever layer folder holds it."""
+    for dirpath, _dirs, names in os.walk(os.path.join(ROOT, "src")):
+        if name in names:
+            return os.path.join(dirpath, name)
+    raise Failure("src/: no file %s" % name)
 
 
 def read(path):
@@ -279,8 +283,8 @@ def detail_keys():
 
 
 def table_columns():
-    """The ASCII titles of columns[] in src/ui/view_list.c."""
-    path = src("view_list.c")
+    """The ASCII titles of columns[] in src/ui/view_table.c."""
+    path = src("view_table.c")
     cols = re.findall(r'\{\s*COL_[A-Z]+\s*,\s*"(?:[^"\\]|\\.)*"\s*,\s*"([^"]*)"',
                       c_block(read(path), "columns[] = {", path))
     if not cols:
@@ -391,7 +395,7 @@ def check(memtop, verbose):
     for c in cols:
         if c not in col_tags:
             errors.append("column %s (columns[] in %s) has no entry in the \"Process table\" "
-                          "subsection of %s" % (c, rel(src("view_list.c")), rel(MAN)))
+                          "subsection of %s" % (c, rel(src("view_table.c")), rel(MAN)))
     counts["columns"] = len(cols)
 
     # memtoprc and theme files, under FILES.
