@@ -2,15 +2,19 @@
  * snapshot, then the process table, the system model, and the suspected
  * leaks whose cgroup limit the source reads from the next moment on.
  *
- * The source is the live /proc sampler today; the screen, batch mode and
- * --smaps hold a monitor and read its model, never run the steps themselves.
+ * The source is an interface (proc/source.h): the live /proc sampler today,
+ * a recording next. The screen, batch mode and --smaps hold a monitor and
+ * read its model, and reach the source only through the calls below; none
+ * of them runs the steps itself or names the sampler.
  *
  * Contract: monitor_open returns -1 with a message in err when the source
  * cannot be set up. After monitor_tick, snap, table and sys describe one
  * moment, valid until the next tick; source_err says whether the source
- * could list /proc this time (0 or -errno: the snapshot then holds no
- * processes, and the model has been updated with that). monitor_close frees
- * everything; a closed or zeroed monitor may be closed again.
+ * could list its processes this time (0 or -errno: the snapshot then holds
+ * none, and the model has been updated with that). monitor_close frees
+ * everything; a closed or zeroed monitor may be closed again. A source
+ * without a call (a recording cannot signal) makes its wrapper return
+ * -ENOTSUP, or do nothing.
  */
 #ifndef MEMTOP_MONITOR_H
 #define MEMTOP_MONITOR_H
@@ -19,14 +23,14 @@
 #include <stddef.h>
 
 #include "model/proctable.h"
-#include "proc/sampler.h"
-#include "proc/snapshot.h"
 #include "model/sysmodel.h"
+#include "proc/snapshot.h"
+#include "proc/source.h"
 
 #define MONITOR_CG_WATCH_MAX 64   // suspected leaks whose cgroup headroom is read
 
 struct monitor {
-	struct sampler *source;
+	struct source source;
 	struct snapshot snap;
 	struct proctable table;
 	struct sysmodel sys;
@@ -34,12 +38,26 @@ struct monitor {
 	int source_err;           // the last tick's source status: 0 or -errno
 };
 
-/* sens: how readily the leak detectors flag (a setting, passed in). */
-int monitor_open(struct monitor *m, const struct sampler_config *cfg, enum leak_sensitivity sens,
+/* Opens the live /proc source. sens: how readily the leak detectors flag
+ * (a setting, passed in). */
+int monitor_open(struct monitor *m, const struct source_config *cfg, enum leak_sensitivity sens,
 		 char *err, size_t errlen);
+/* Takes an open source over (monitor_close closes it). */
+void monitor_open_source(struct monitor *m, struct source src, enum leak_sensitivity sens);
 /* Samples one moment and updates the model. Returns 0, or -ENOMEM when the
  * model could not grow (it then goes on with what it has). */
 int monitor_tick(struct monitor *m);
 void monitor_close(struct monitor *m);
+
+/* The source's calls (proc/source.h says what each does). */
+int monitor_set_wanted(struct monitor *m, const int *pids, size_t n);
+void monitor_fill_pending(struct monitor *m);
+bool monitor_fill_idle(struct monitor *m, size_t max);
+bool monitor_idle_work(const struct monitor *m);
+int monitor_read_detail(struct monitor *m, int pid, uint64_t start_ticks, struct proc_detail *d);
+int monitor_read_detail_state(struct monitor *m, int pid, uint64_t start_ticks, struct proc_detail *d);
+int monitor_read_cmdline(struct monitor *m, int pid, uint64_t start_ticks, char **out, bool *cut);
+int monitor_send_signal(struct monitor *m, int pid, uint64_t start_ticks, int sig);
+int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us);
 
 #endif

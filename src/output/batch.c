@@ -90,7 +90,7 @@ static size_t report_leaks(const struct proctable *t)
 
 int batch_run(const struct options *opts)
 {
-	struct sampler_config cfg = {
+	struct source_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
 	};
 	static struct monitor m;            // a sysmodel's rings: not on the stack

@@ -155,7 +155,7 @@ static const char *detail_error(const struct proc_detail *d)
 int smapsdump_run(const struct options *opts)
 {
 	int pid = opts->smaps_pid;
-	struct sampler_config cfg = { .pids = &pid, .npids = 1, .kernel_threads = true };
+	struct source_config cfg = { .pids = &pid, .npids = 1, .kernel_threads = true };
 	struct proc_detail d = { 0 };
 	struct maptable t = { .grouped = opts->group, .sort = MAPSORT_ADDR };
 	static struct monitor m;            // a sysmodel's rings: not on the stack
@@ -169,7 +169,7 @@ int smapsdump_run(const struct options *opts)
 	}
 	if (monitor_tick(&m) < 0 || m.source_err < 0 || snap->nprocs != 1) {
 		fprintf(stderr, "memtop: --smaps %d: no such process\n", pid);
-	} else if (sampler_read_detail(m.source, pid, snap->procs[0]->start_ticks, &d) < 0) {
+	} else if (monitor_read_detail(&m, pid, snap->procs[0]->start_ticks, &d) < 0) {
 		fprintf(stderr, "memtop: --smaps %d: %s\n", pid, detail_error(&d));
 	} else if (maptable_update(&t, &d.maps) < 0) {
 		fprintf(stderr, "memtop: out of memory\n");

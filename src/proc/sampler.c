@@ -242,7 +242,7 @@ static void cgroup_mounts_init(struct sampler *s)
 	s->memory_on_v2 = n > 0 && cgfiles_controllers_have(s->scratch, (size_t)n, "memory");
 }
 
-struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen)
+struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t errlen)
 {
 	struct sampler *s = calloc(1, sizeof *s);
 	size_t listed_cap = 0;
@@ -951,4 +951,70 @@ void sampler_free(struct sampler *s)
 	if (s->psi_fd >= 0)
 		close(s->psi_fd);
 	free(s);
+}
+
+/* ---- the sampler as a source (proc/source.h) ---------------------------- */
+
+static int live_tick(void *impl, struct snapshot *out) { return sampler_tick(impl, out); }
+static void live_close(void *impl) { sampler_free(impl); }
+static int live_set_wanted(void *impl, const int *pids, size_t n) { return sampler_set_wanted(impl, pids, n); }
+static void live_fill_pending(void *impl) { sampler_fill_pending(impl); }
+static bool live_fill_idle(void *impl, size_t max) { return sampler_fill_idle(impl, max); }
+static bool live_idle_work(const void *impl) { return sampler_idle_work(impl); }
+
+static int live_set_cgroup_watch(void *impl, const int *pids, size_t n)
+{
+	return sampler_set_cgroup_watch(impl, pids, n);
+}
+
+static int live_read_detail(void *impl, int pid, uint64_t start_ticks, struct proc_detail *d)
+{
+	return sampler_read_detail(impl, pid, start_ticks, d);
+}
+
+static int live_read_detail_state(void *impl, int pid, uint64_t start_ticks, struct proc_detail *d)
+{
+	return sampler_read_detail_state(impl, pid, start_ticks, d);
+}
+
+static int live_read_cmdline(void *impl, int pid, uint64_t start_ticks, char **out, bool *cut)
+{
+	return sampler_read_cmdline(impl, pid, start_ticks, out, cut);
+}
+
+static int live_send_signal(void *impl, int pid, uint64_t start_ticks, int sig)
+{
+	return sampler_send_signal(impl, pid, start_ticks, sig);
+}
+
+static int live_psi_trigger(void *impl, unsigned stall_us, unsigned window_us)
+{
+	(void)impl;                 // the pressure file is the machine's, not the sampler's
+	return sampler_psi_trigger(stall_us, window_us);
+}
+
+static const struct source_ops live_ops = {
+	.name = "live",
+	.tick = live_tick,
+	.close = live_close,
+	.set_wanted = live_set_wanted,
+	.fill_pending = live_fill_pending,
+	.fill_idle = live_fill_idle,
+	.idle_work = live_idle_work,
+	.set_cgroup_watch = live_set_cgroup_watch,
+	.read_detail = live_read_detail,
+	.read_detail_state = live_read_detail_state,
+	.read_cmdline = live_read_cmdline,
+	.send_signal = live_send_signal,
+	.psi_trigger = live_psi_trigger,
+};
+
+int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)
+{
+	struct sampler *s = sampler_new(cfg, err, errlen);
+
+	if (!s)
+		return -1;
+	*src = (struct source){ .ops = &live_ops, .impl = s };
+	return 0;
 }

@@ -35,24 +35,20 @@
 
 #include "proc/smaps.h"
 #include "proc/snapshot.h"
+#include "proc/source.h"
 
 #define SAMPLER_DETAIL_MIN_AGE 10.0   // seconds
 #define SAMPLER_WANTED_MAX_AGE 1.0    // seconds, for wanted processes
 #define SAMPLER_DETAIL_MAX_AGE 60.0   // seconds, plus up to 30 s of per-pid spread
 #define SAMPLER_DETAIL_MOVE_PAGES 256 // 1 MiB of 4 KiB pages
 
-struct sampler_config {
-	const int *pids;        // only these processes; NULL = all
-	size_t npids;
-	bool listed_detail;     // the listed pids start out wanted (see below)
-	bool kernel_threads;    // include kernel threads in snapshots
-	bool lazy_start;        // list a burst of new processes from stat and statm
-	                        // alone; names and details follow (see below)
-};
 
 struct sampler;
 
-struct sampler *sampler_new(const struct sampler_config *cfg, char *err, size_t errlen);
+struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t errlen);
+/* The sampler as a source (proc/source.h): opens one into src. Returns 0, or
+ * -1 with a message in err. */
+int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen);
 /* Samples the system and processes. Returns 0, or -errno when /proc itself
  * could not be listed (the snapshot then holds no processes). */
 int sampler_tick(struct sampler *s, struct snapshot *out);
@@ -75,7 +71,6 @@ void sampler_fill_pending(struct sampler *s);
  * would get to them). Returns true while some may remain. */
 bool sampler_fill_idle(struct sampler *s, size_t max);
 bool sampler_idle_work(const struct sampler *s);   // is there any?
-#define SAMPLER_FILL_IDLE_CHUNK 64
 
 /* Sets the processes whose memory cgroup limit and usage are read every tick
  * (the suspected leaks, for their time to exhaustion). Others have none.
@@ -88,34 +83,7 @@ int sampler_set_cgroup_watch(struct sampler *s, const int *pids, size_t n);
  * unprivileged triggers need a multiple of 2 s). */
 int sampler_psi_trigger(unsigned stall_us, unsigned window_us);
 
-/* A process's memory cgroup, as far as this machine's layout shows it. */
-struct cgroup_detail {
-	char v2_path[256], v1_path[256];   // raw, relative to each hierarchy's root
-	bool have_pressure;                // v2 memory.pressure
-	struct psi pressure;
-	bool have_current, have_max, max_unlimited, have_high, high_unlimited, have_swap;
-	uint64_t current, max, high, swap_current;   // bytes (v2)
-	bool have_v1;                      // v1 memory.usage_in_bytes / limit_in_bytes
-	bool v1_unlimited;
-	uint64_t v1_usage, v1_limit;       // bytes
-};
 
-/* What the detail view (and memtop --smaps) reads of one process. */
-struct proc_detail {
-	int pid;
-	int err;                 // 0, or -errno of reading smaps (-EACCES: not allowed)
-	bool exited;             // gone, or the pid now names another process
-	char state;              // from stat; '?' when unknown
-	struct smaps maps;       // its mappings (names raw, not sanitised)
-	// Set by the caller to stream the mappings: smaps is then read and
-	// parsed a piece at a time, each piece's mappings go to maps_sink, and
-	// maps holds one piece, never the whole process. NULL: maps gets all.
-	int (*maps_sink)(void *ctx, const struct smaps *piece);   // 0 or -ENOMEM
-	void *maps_ctx;
-	struct smaps rollup;     // smaps_rollup: one mapping, when have_rollup
-	bool have_rollup;
-	struct cgroup_detail cg;
-};
 
 /* Reads smaps, smaps_rollup and the state of one process. This is costly
  * (the kernel walks the page tables), so it is only for the process in the
@@ -132,12 +100,11 @@ int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, 
 
 /* Reads the whole command line of the process (pid, start_ticks) for the
  * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up
- * to SAMPLER_CMDLINE_FULL_MAX raw bytes, sanitised (text_sanitize_cmdline),
+ * to SOURCE_CMDLINE_FULL_MAX raw bytes, sanitised (text_sanitize_cmdline),
  * into *out, a new allocation the caller frees; *cut is true when the
  * command line was longer. Once per refresh of that view, never per tick.
  * Returns 0, -ESRCH when the process is gone or the pid now names another
  * one, or another -errno (*out is then NULL). */
-#define SAMPLER_CMDLINE_FULL_MAX (256 * 1024)   // two MAX_ARG_STRLEN arguments
 int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char **out, bool *cut);
 
 /* Sends sig to the process (pid, start_ticks) and to no other: through a
@@ -147,6 +114,5 @@ int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char 
  * Returns 0, -ESRCH when the process is gone or the pid now names another
  * one, or another -errno (-EPERM: not allowed). */
 int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int sig);
-void proc_detail_free(struct proc_detail *d);
 
 #endif

@@ -230,7 +230,7 @@ int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char 
 	*out = NULL;
 	*cut = false;
 	snprintf(path, sizeof path, "%d/cmdline", pid);
-	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SAMPLER_CMDLINE_FULL_MAX + 1);
+	n = procfs_read_all_at(s->proc_fd, path, &s->buf, SOURCE_CMDLINE_FULL_MAX + 1);
 	if (n < 0)
 		return n == -ENOENT ? -ESRCH : (int)n;
 	// The start time is checked after the read: if it still matches, the
@@ -240,8 +240,8 @@ int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char 
 		rc = -ESRCH;
 	if (rc < 0)
 		return rc;
-	*cut = n > SAMPLER_CMDLINE_FULL_MAX;
-	len = *cut ? SAMPLER_CMDLINE_FULL_MAX : (size_t)n;
+	*cut = n > SOURCE_CMDLINE_FULL_MAX;
+	len = *cut ? SOURCE_CMDLINE_FULL_MAX : (size_t)n;
 	cap = 4 * len + 1;            // an escape is at most 4 bytes for each byte in
 	if (!(text = malloc(cap)))
 		return -ENOMEM;

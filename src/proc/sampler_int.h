@@ -20,7 +20,7 @@
 #define SMAPS_MAX (512 * 1024 * 1024)       // a huge process's smaps; the rest is cut
 
 struct sampler {
-	struct sampler_config cfg;
+	struct source_config cfg;
 	int *listed;                         // cfg.pids, sorted, no duplicates
 	size_t nlisted;
 	int *wanted;                         // heap and detail every tick; sorted

@@ -160,7 +160,7 @@ static void detail_read_maps(struct app *a)
 	dt->d.maps_sink = detail_maps_sink;
 	dt->d.maps_ctx = &dt->mt;
 	maptable_begin(&dt->mt);
-	sampler_read_detail(a->mon.source, dt->pid, dt->start_ticks, &dt->d);
+	monitor_read_detail(&a->mon, dt->pid, dt->start_ticks, &dt->d);
 	// A process that exited but is not reaped yet is a zombie with no
 	// memory: keep what it had rather than showing zeros.
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps))
@@ -200,7 +200,7 @@ void app_refresh_detail(struct app *a)
 								   a->interval_s), a->interval_s))
 		detail_read_maps(a);
 	else
-		sampler_read_detail_state(a->mon.source, dt->pid, dt->start_ticks, &dt->d);
+		monitor_read_detail_state(&a->mon, dt->pid, dt->start_ticks, &dt->d);
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps)) {
 		detail_exited(dt);
 		return;
@@ -211,7 +211,7 @@ void app_refresh_detail(struct app *a)
 		char *text;
 		bool cut;
 
-		if (sampler_read_cmdline(a->mon.source, dt->pid, dt->start_ticks, &text, &cut) == 0)
+		if (monitor_read_cmdline(&a->mon, dt->pid, dt->start_ticks, &text, &cut) == 0)
 			detail_set_cmdline(dt, text, cut);
 	}
 	detail_copy(dt, p);
@@ -250,7 +250,7 @@ const size_t app_nsignal_choices = sizeof app_signal_choices / sizeof app_signal
 void app_send_signal(struct app *a)
 {
 	const struct app_signal *sg = &app_signal_choices[a->prompt.signal];
-	int rc = sampler_send_signal(a->mon.source, a->prompt.pid, a->prompt.start_ticks, sg->sig);
+	int rc = monitor_send_signal(&a->mon, a->prompt.pid, a->prompt.start_ticks, sg->sig);
 
 	if (rc == 0)
 		snprintf(a->message, sizeof a->message, "sent SIG%s to %d", sg->name, a->prompt.pid);
@@ -287,8 +287,8 @@ static void app_fill_first_page(struct app *a)
 	size_t page = LINES > 7 ? (size_t)(LINES - 7) : 1;
 
 	app_remember_visible(a, 0, a->list.nrows < page ? a->list.nrows : page);
-	sampler_set_wanted(a->mon.source, a->visible, a->nvisible);
-	sampler_fill_pending(a->mon.source);
+	monitor_set_wanted(&a->mon, a->visible, a->nvisible);
+	monitor_fill_pending(&a->mon);
 	app_relist(a);
 }
 
@@ -322,7 +322,7 @@ void app_tick(struct app *a)
 	if (a->paused)
 		return;
 	if (a->nvisible)
-		sampler_set_wanted(a->mon.source, a->visible, a->nvisible);
+		monitor_set_wanted(&a->mon, a->visible, a->nvisible);
 	if (monitor_tick(&a->mon) < 0)
 		ui_fatal("out of memory");
 	if (a->mon.source_err < 0)
@@ -404,11 +404,11 @@ static void trigger_setup(struct app *a, const struct options *opts)
 			 "pressure is polled at the refresh interval");
 		return;
 	}
-	fd = sampler_psi_trigger(stall * 1000, window * 1000);
+	fd = monitor_psi_trigger(&a->mon, stall * 1000, window * 1000);
 	if ((fd == -EPERM || fd == -EINVAL || fd == -EACCES) && window % 2000) {
 		stall = stall * 2000 / window ? stall * 2000 / window : 1;
 		window = 2000;
-		fd = sampler_psi_trigger(stall * 1000, window * 1000);
+		fd = monitor_psi_trigger(&a->mon, stall * 1000, window * 1000);
 	}
 	if (fd < 0) {
 		snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger unavailable (%s): "
@@ -464,7 +464,7 @@ static void app_loop(struct app *a)
 		{ .fd = a->trigger_fd, .events = POLLPRI },    // fd -1 is ignored by poll
 	};
 
-	bool filling = sampler_idle_work(a->mon.source);   // names of a burst to read
+	bool filling = monitor_idle_work(&a->mon);   // names of a burst to read
 
 	view_draw(a);
 	while (!a->quit) {
@@ -479,7 +479,7 @@ static void app_loop(struct app *a)
 		if (ready == 0) {
 			// Idle: read the next few processes' names (a few ms), then
 			// look for input again; redraw once all are read.
-			filling = sampler_fill_idle(a->mon.source, SAMPLER_FILL_IDLE_CHUNK);
+			filling = monitor_fill_idle(&a->mon, SOURCE_FILL_IDLE_CHUNK);
 			if (filling)
 				continue;
 			app_relist(a);
@@ -493,7 +493,7 @@ static void app_loop(struct app *a)
 		if ((fds[1].revents & POLLIN) &&
 		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations) {
 			app_tick(a);
-			filling = sampler_idle_work(a->mon.source);
+			filling = monitor_idle_work(&a->mon);
 		}
 		if (fds[3].revents & POLLPRI) {
 			trigger_fired(a);
@@ -510,7 +510,7 @@ static void app_loop(struct app *a)
 
 int app_run(const struct options *opts, const struct config_report *rc_report)
 {
-	struct sampler_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
+	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
 	static struct app a;      // large (the detail view's copies): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,

@@ -17,7 +17,7 @@
 #include "model/maptable.h"
 #include "model/monitor.h"
 #include "model/proctable.h"
-#include "proc/sampler.h"
+#include "proc/source.h"
 #include "proc/snapshot.h"
 #include "model/sysmodel.h"
 #include "ui/ui.h"
@@ -55,7 +55,7 @@ struct detail {
 	char comm[SNAPSHOT_COMM_MAX], cgroup[512];   // the user name is the
 	                                 // sampler's, kept for its lifetime
 	// The whole command line (sampler_read_cmdline, up to
-	// SAMPLER_CMDLINE_FULL_MAX; cmdline_cut when even that was cut),
+	// SOURCE_CMDLINE_FULL_MAX; cmdline_cut when even that was cut),
 	// allocated while the view is open; c shows it all, scrolled by cmd_top.
 	char *cmdline;
 	bool cmdline_cut, cmd_expanded;

@@ -126,7 +126,7 @@ static void command_line_draw(struct app *a, int y, size_t k)
 
 	if (k >= dt->cmd_nwrap) {
 		snprintf(mark, sizeof mark, "%s cut: memtop reads at most %d KiB of a command line",
-			 a->ui.utf8 ? "\u2026" : "...", SAMPLER_CMDLINE_FULL_MAX / 1024);
+			 a->ui.utf8 ? "\u2026" : "...", SOURCE_CMDLINE_FULL_MAX / 1024);
 		view_put(&a->ui, y, CMD_X, COLS - CMD_X, mark, ui_attr(&a->ui, ROLE_MESSAGE));
 		return;
 	}

@@ -2,9 +2,10 @@
 """check_layers.py - does src/ keep the layering memtop's design promises?
 
 A source file's folder is its layer (src/proc/, src/model/, src/output/,
-src/conf/, src/ui/, src/util/; main.c on top; proc/snapshot.h is "data",
-the plain structs every layer above reads); a file outside them fails the
-check, so a new module must be placed. Includes name the layer
+src/conf/, src/ui/, src/util/; main.c on top; proc/snapshot.h and
+proc/source.h are "data": the plain structs and the source interface every
+layer above reads); a file outside them fails the check, so a new module
+must be placed. Includes name the layer
 ("proc/sampler.h"). Checked:
 - only the proc layer names a /proc path (a string literal that starts
   with "/proc"; comments and messages are left out): everything else gets
@@ -16,8 +17,7 @@ check, so a new module must be placed. Includes name the layer
   headers include each other through others (a cycle).
 
 KNOWN and KNOWN_MUTUAL list what today's code still does and is to go
-(issue 16: the screens reach the sampler through app.h, and the loop and
-the screens call each other). Each must still exist: one that is gone must
+(issue 16: the loop and the screens call each other). Each must still exist: one that is gone must
 be removed from the list, so the lists only shrink.
 
 Prints each problem, then "layers: N files, N includes checked"; exit
@@ -31,10 +31,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SRC = os.path.join(ROOT, "src")
 
 # src/ is laid out by layer: a file's folder is its layer (src/proc/, src/model/,
-# ...), with two exceptions: main.c at the top, and snapshot.h, the plain
-# structs the proc layer hands up, which every layer above may read.
+# ...), with these exceptions: main.c at the top; snapshot.h, the plain
+# structs the proc layer hands up, and source.h, the interface every source
+# (live /proc, a recording) implements: every layer above may read them.
 FOLDERS = ("proc", "model", "output", "conf", "ui", "util")
-SPECIAL = {"main.c": "main", "proc/snapshot.h": "data"}
+SPECIAL = {"main.c": "main", "proc/snapshot.h": "data", "proc/source.h": "data"}
 # Which layers each layer may include (itself always).
 ALLOWED = {
     "util": set(),
@@ -47,9 +48,7 @@ ALLOWED = {
     "main": {"ui", "output", "conf", "model", "util"},
 }
 # Crossings today's code still makes, each to be removed by issue 16.
-KNOWN = {
-    ("ui/app.h", "proc/sampler.h"),     # the screens call the sampler through app.h
-}
+KNOWN = set()
 # Modules that include each other today, each to be removed by issue 16.
 KNOWN_MUTUAL = {
     ("ui/app", "ui/view"),              # the loop draws the screens, the screens call the loop

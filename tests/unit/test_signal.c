@@ -44,7 +44,7 @@ static bool alive(pid_t pid)
 static void test_signal_reaches_only_the_known_process(void **state)
 {
 	pid_t child = spawn_sleeper();
-	struct sampler_config cfg = { .pids = &child, .npids = 1 };
+	struct source_config cfg = { .pids = &child, .npids = 1 };
 	char err[256];
 	struct sampler *s = sampler_new(&cfg, err, sizeof err);
 	uint64_t start;
@@ -79,7 +79,7 @@ static void test_signal_permission_denied(void **state)
 		// nobody (65534) may not signal a root process; a non-root test
 		// run may not signal pid 1.
 		pid_t target = getuid() == 0 ? child : 1;
-		struct sampler_config cfg = { .pids = &target, .npids = 1 };
+		struct source_config cfg = { .pids = &target, .npids = 1 };
 		char err[256];
 		struct sampler *s;
 		struct snapshot snap;

@@ -1,0 +1,88 @@
+/* source.h — where the model's data comes from: the interface every source
+ * implements (the live /proc sampler today, proc/sampler.h; a recording
+ * next), and the plain structs they hand up.
+ *
+ * Contract: a source fills one snapshot per tick (valid until the next);
+ * the optional calls (the screen's wanted rows, idle-time filling, the
+ * cgroup watch, one process's details, signals, the PSI trigger) may be
+ * NULL in a source that has nothing to do for them: the monitor's wrappers
+ * (model/monitor.h) then do nothing or return -ENOTSUP. Strings in what a
+ * source hands up are already sanitised, except the smaps mapping names
+ * (raw: the mapping table sanitises them as it interns them).
+ */
+#ifndef MEMTOP_SOURCE_H
+#define MEMTOP_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc/smaps.h"
+#include "proc/snapshot.h"
+
+struct source_config {
+	const int *pids;        // only these processes; NULL = all
+	size_t npids;
+	bool listed_detail;     // the listed pids start out wanted (see below)
+	bool kernel_threads;    // include kernel threads in snapshots
+	bool lazy_start;        // list a burst of new processes from stat and statm
+	                        // alone; names and details follow (see below)
+};
+
+/* A process's memory cgroup, as far as this machine's layout shows it. */
+struct cgroup_detail {
+	char v2_path[256], v1_path[256];   // raw, relative to each hierarchy's root
+	bool have_pressure;                // v2 memory.pressure
+	struct psi pressure;
+	bool have_current, have_max, max_unlimited, have_high, high_unlimited, have_swap;
+	uint64_t current, max, high, swap_current;   // bytes (v2)
+	bool have_v1;                      // v1 memory.usage_in_bytes / limit_in_bytes
+	bool v1_unlimited;
+	uint64_t v1_usage, v1_limit;       // bytes
+};
+
+/* What the detail view (and memtop --smaps) reads of one process. */
+struct proc_detail {
+	int pid;
+	int err;                 // 0, or -errno of reading smaps (-EACCES: not allowed)
+	bool exited;             // gone, or the pid now names another process
+	char state;              // from stat; '?' when unknown
+	struct smaps maps;       // its mappings (names raw, not sanitised)
+	// Set by the caller to stream the mappings: smaps is then read and
+	// parsed a piece at a time, each piece's mappings go to maps_sink, and
+	// maps holds one piece, never the whole process. NULL: maps gets all.
+	int (*maps_sink)(void *ctx, const struct smaps *piece);   // 0 or -ENOMEM
+	void *maps_ctx;
+	struct smaps rollup;     // smaps_rollup: one mapping, when have_rollup
+	bool have_rollup;
+	struct cgroup_detail cg;
+};
+void proc_detail_free(struct proc_detail *d);
+
+#define SOURCE_FILL_IDLE_CHUNK 64              // pending processes read per idle moment
+#define SOURCE_CMDLINE_FULL_MAX (256 * 1024)   // two MAX_ARG_STRLEN arguments
+
+/* What a source does; impl is its own state. See proc/sampler.h for what
+ * each call means for the live sampler. */
+struct source_ops {
+	const char *name;                       // "live"
+	int (*tick)(void *impl, struct snapshot *out);      // 0, or -errno: no processes listed
+	void (*close)(void *impl);
+	int (*set_wanted)(void *impl, const int *pids, size_t n);
+	void (*fill_pending)(void *impl);
+	bool (*fill_idle)(void *impl, size_t max);
+	bool (*idle_work)(const void *impl);
+	int (*set_cgroup_watch)(void *impl, const int *pids, size_t n);
+	int (*read_detail)(void *impl, int pid, uint64_t start_ticks, struct proc_detail *d);
+	int (*read_detail_state)(void *impl, int pid, uint64_t start_ticks, struct proc_detail *d);
+	int (*read_cmdline)(void *impl, int pid, uint64_t start_ticks, char **out, bool *cut);
+	int (*send_signal)(void *impl, int pid, uint64_t start_ticks, int sig);
+	int (*psi_trigger)(void *impl, unsigned stall_us, unsigned window_us);
+};
+
+struct source {
+	const struct source_ops *ops;
+	void *impl;
+};
+
+#endif
