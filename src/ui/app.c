@@ -16,9 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ui/view.h"
 #include "util/mathutil.h"
-#include "model/pace.h"
 
 static int signal_pipe[2] = { -1, -1 };
 
@@ -65,64 +63,10 @@ static void timer_arm(int fd, double seconds)
 	timerfd_settime(fd, 0, &its, NULL);
 }
 
-void app_set_interval(struct app *a, double seconds)
+static void app_set_interval(struct app *a, double seconds)
 {
 	a->interval_s = seconds;
 	timer_arm(a->timer_fd, seconds);
-}
-
-void app_relist(struct app *a)
-{
-	if (listmodel_rebuild(&a->list, &a->mon.table) < 0)
-		ui_fatal("out of memory");
-}
-
-// Copies what the detail view shows of a process, so it outlives the process.
-static void detail_copy(struct detail *dt, const struct proc *p)
-{
-	dt->last = *p->s;
-	snprintf(dt->comm, sizeof dt->comm, "%s", p->s->comm);
-	snprintf(dt->cgroup, sizeof dt->cgroup, "%s", p->s->cgroup);
-	dt->last.comm = dt->comm;
-	dt->last.cmdline = dt->cmdline ? dt->cmdline : "";
-	dt->last.cmdline_cut = dt->cmdline_cut;
-	dt->last.cgroup = dt->cgroup;
-	if (!dt->last.cmdline[0])
-		dt->cmd_wrap_cols = 0;       // the name shows instead: it may have changed
-	dt->verdict = p->verdict;
-	dt->eta_s = p->eta_s;
-	dt->have_hist = p->leak != NULL;
-	if (p->leak)
-		dt->hist = p->leak->hist;
-	dt->flat_sig_kb = p->flat_sig_kb;
-}
-
-// Makes text (which it takes over) the detail view's command line; an
-// unchanged one is dropped instead, so its wrapping and scrolling stay.
-static void detail_set_cmdline(struct detail *dt, char *text, bool cut)
-{
-	if (dt->cmdline && cut == dt->cmdline_cut && strcmp(text, dt->cmdline) == 0) {
-		free(text);
-		return;
-	}
-	free(dt->cmdline);
-	dt->cmdline = text;
-	dt->cmdline_cut = cut;
-	dt->last.cmdline = text;
-	dt->last.cmdline_cut = cut;
-	dt->cmd_wrap_cols = 0;
-}
-
-// Frees the detail view's command line and its wrapping.
-static void detail_release(struct detail *dt)
-{
-	free(dt->cmdline);
-	free(dt->cmd_wrap);
-	dt->cmdline = NULL;
-	dt->cmd_wrap = NULL;
-	dt->cmd_nwrap = 0;
-	dt->cmd_wrap_cols = 0;
-	dt->last.cmdline = "";
 }
 
 // Monotonic time in seconds.
@@ -134,149 +78,52 @@ static double mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-// Marks the detail view's process gone: its last data stays on screen.
-static void detail_exited(struct detail *dt)
+static bool app_alert_active(const struct app *a)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	dt->exited = true;
-	dt->exit_uptime = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return a->alert[0] && mono_now() < a->alert_until;
 }
 
-// Hands a piece of a streamed smaps read to the mapping table.
-static int detail_maps_sink(void *ctx, const struct smaps *piece)
+// What the screens get for one call.
+static struct screen_ctx app_ctx(struct app *a)
 {
-	return maptable_add(ctx, piece);
+	return (struct screen_ctx){ .ui = &a->ui, .mon = &a->mon, .interval_s = a->interval_s,
+				    .paused = a->paused, .readonly = a->readonly, .message = a->message,
+				    .alert = app_alert_active(a) ? a->alert : NULL,
+				    .trigger_desc = a->trigger_desc };
 }
 
-// Reads the detail view's process with its smaps, streamed into the mapping
-// table, and times the read (with the table's sorting) for the pace.
-static void detail_read_maps(struct app *a)
+static void app_draw(struct app *a)
 {
-	struct detail *dt = &a->detail;
-	double start = mono_now();
+	struct screen_ctx c = app_ctx(a);
 
-	dt->d.maps_sink = detail_maps_sink;
-	dt->d.maps_ctx = &dt->mt;
-	maptable_begin(&dt->mt);
-	monitor_read_detail(&a->mon, dt->pid, dt->start_ticks, &dt->d);
-	// A process that exited but is not reaped yet is a zombie with no
-	// memory: keep what it had rather than showing zeros.
-	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps))
-		return;
-	// A read that failed part way shows what it read, as one cut short would.
-	if (dt->d.err == 0 || dt->mt.adding) {
-		if (maptable_end(&dt->mt) < 0 || (!dt->have_maps && dt->d.err == 0 &&
-						  maptable_take_base(&dt->mt) < 0))
-			ui_fatal("out of memory");
-		dt->have_maps = dt->have_maps || dt->d.err == 0;
-	}
-	dt->maps_started = start;
-	dt->maps_cost = mono_now() - start;
+	screen_draw(a->screen, a->screen->state, &c);
 }
 
-void app_refresh_detail(struct app *a)
+// Remembers that s was entered, so its state is freed at exit.
+static void app_entered(struct app *a, const struct screen *s)
 {
-	struct detail *dt = &a->detail;
-	const struct proc *p = proctable_find(&a->mon.table, dt->pid);
-
-	if (dt->exited)
-		return;
-	if (!p || p->start_ticks != dt->start_ticks) {
-		detail_exited(dt);
-		return;
-	}
-	if (p->exec_gen != dt->exec_gen) {
-		// A new program, a new address space: its mappings' changes and
-		// its RSS graph start again rather than comparing with the old one.
-		dt->exec_gen = p->exec_gen;
-		dt->have_maps = false;
-		dt->mt.nbase = 0;            // maptable_take_base appends
-		dt->sel = dt->top = 0;
-		history_init(&dt->rss_hist);
-	}
-	if (!dt->have_maps || pace_due(mono_now(), pace_next_due(dt->maps_started, dt->maps_cost,
-								   a->interval_s), a->interval_s))
-		detail_read_maps(a);
-	else
-		monitor_read_detail_state(&a->mon, dt->pid, dt->start_ticks, &dt->d);
-	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps)) {
-		detail_exited(dt);
-		return;
-	}
-	// The whole command line, not the list's copy cut at 32 KiB: read at
-	// each refresh, as it changes with an exec.
-	{
-		char *text;
-		bool cut;
-
-		if (monitor_read_cmdline(&a->mon, dt->pid, dt->start_ticks, &text, &cut) == 0)
-			detail_set_cmdline(dt, text, cut);
-	}
-	detail_copy(dt, p);
-	history_push(&dt->rss_hist, a->mon.snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
-									p->s->rss_kb : UINT32_MAX - 1));
-}
-
-void app_close_detail(struct app *a)
-{
-	struct detail *dt = &a->detail;
-	bool grouped = dt->mt.grouped;
-	enum map_sort sort = dt->mt.sort;
-
-	a->screen = SCREEN_LIST;
-	detail_release(dt);
-	maptable_free(&dt->mt);
-	proc_detail_free(&dt->d);
-	dt->mt.grouped = grouped;     // kept for the next detail view
-	dt->mt.sort = sort;
-	dt->have_maps = false;
-#ifdef __GLIBC__
-	// The table's arrays were freed, but a process with many mappings
-	// leaves much of the heap free in small chunks, which glibc keeps
-	// unless asked: hand it back to the system.
-	malloc_trim(0);
-#endif
-	app_relist(a);          // the list may have moved on meanwhile
-}
-
-const struct app_signal app_signal_choices[] = {
-	{ SIGTERM, "TERM" }, { SIGKILL, "KILL" }, { SIGINT, "INT" }, { SIGHUP, "HUP" },
-	{ SIGSTOP, "STOP" }, { SIGCONT, "CONT" }, { SIGUSR1, "USR1" }, { SIGUSR2, "USR2" },
-};
-const size_t app_nsignal_choices = sizeof app_signal_choices / sizeof app_signal_choices[0];
-
-void app_send_signal(struct app *a)
-{
-	const struct app_signal *sg = &app_signal_choices[a->prompt.signal];
-	int rc = monitor_send_signal(&a->mon, a->prompt.pid, a->prompt.start_ticks, sg->sig);
-
-	if (rc == 0)
-		snprintf(a->message, sizeof a->message, "sent SIG%s to %d", sg->name, a->prompt.pid);
-	else if (rc == -ESRCH)
-		snprintf(a->message, sizeof a->message, "not sent: process %d has exited "
-			 "(or its pid now names another process)", a->prompt.pid);
-	else if (rc == -EPERM)
-		snprintf(a->message, sizeof a->message, "not sent: permission denied for process %d "
-			 "(run as root or as its owner)", a->prompt.pid);
-	else
-		snprintf(a->message, sizeof a->message, "not sent to %d: %s", a->prompt.pid, strerror(-rc));
-}
-
-void app_remember_visible(struct app *a, size_t first, size_t count)
-{
-	if (count > a->visible_cap) {
-		int *p = realloc(a->visible, count * sizeof *p);
-
-		if (!p)
+	for (size_t i = 0; i < a->nentered; i++)
+		if (a->entered[i] == s)
 			return;
-		a->visible = p;
-		a->visible_cap = count;
-	}
-	for (size_t i = 0; i < count; i++)
-		a->visible[i] = a->list.rows[first + i]->pid;
-	a->nvisible = count;
+	if (a->nentered < APP_SCREENS_MAX)
+		a->entered[a->nentered++] = s;
+}
+
+// Makes s the active screen: the old one leaves, the new one enters with
+// the action that opened it (the screen it came from filled in).
+static void app_switch(struct app *a, const struct screen *s, const struct action *why)
+{
+	struct action act = why ? *why : action_of(ACTION_OPEN);
+	struct screen_ctx c;
+
+	act.from = a->screen;
+	if (a->screen && a->screen->leave)
+		a->screen->leave(a->screen->state);
+	a->screen = s;
+	app_entered(a, s);
+	c = app_ctx(a);
+	if (s->enter)
+		s->enter(s->state, &c, &act);
 }
 
 // The first sample lists the processes from stat and statm alone (lazy
@@ -286,50 +133,96 @@ static void app_fill_first_page(struct app *a)
 {
 	size_t page = LINES > 7 ? (size_t)(LINES - 7) : 1;
 
-	app_remember_visible(a, 0, a->list.nrows < page ? a->list.nrows : page);
-	monitor_set_wanted(&a->mon, a->visible, a->nvisible);
+	list_screen_relist(a->list, &a->mon);
+	list_screen_remember(a->list, 0, a->list->list.nrows < page ? a->list->list.nrows : page);
+	monitor_set_wanted(&a->mon, a->list->visible, a->list->nvisible);
 	monitor_fill_pending(&a->mon);
-	app_relist(a);
+	list_screen_relist(a->list, &a->mon);
 }
 
-void app_open_detail(struct app *a, const struct proc *p)
+// Samples now (unless paused), updates the model, and lets the active
+// screen follow it.
+static void app_tick(struct app *a)
 {
-	struct detail *dt = &a->detail;
-	char *copy = strdup(p->s->cmdline);   // until the whole one is read
+	struct screen_ctx c;
 
-	if (!copy)
-		ui_fatal("out of memory");
-	detail_release(dt);
-	detail_set_cmdline(dt, copy, p->s->cmdline_cut);
-	dt->cmd_expanded = false;
-	dt->cmd_top = 0;
-	dt->pid = p->pid;
-	dt->start_ticks = p->start_ticks;
-	dt->exec_gen = p->exec_gen;
-	dt->exited = dt->have_maps = false;
-	history_init(&dt->rss_hist);
-	detail_copy(dt, p);         // shown even if the first read finds it gone
-	dt->sel = dt->top = 0;
-	dt->mt.nbase = 0;
-	dt->maps_started = dt->maps_cost = 0;
-	a->screen = SCREEN_DETAIL;
-	app_refresh_detail(a);
-}
-
-
-void app_tick(struct app *a)
-{
 	if (a->paused)
 		return;
-	if (a->nvisible)
-		monitor_set_wanted(&a->mon, a->visible, a->nvisible);
+	if (a->list->nvisible)
+		monitor_set_wanted(&a->mon, a->list->visible, a->list->nvisible);
 	if (monitor_tick(&a->mon) < 0)
 		ui_fatal("out of memory");
 	if (a->mon.source_err < 0)
 		snprintf(a->message, sizeof a->message, "cannot list /proc: %s", strerror(-a->mon.source_err));
-	app_relist(a);
-	if (a->screen == SCREEN_DETAIL)
-		app_refresh_detail(a);
+	c = app_ctx(a);
+	if (a->screen && a->screen->tick)
+		a->screen->tick(a->screen->state, &c);
+}
+
+// Sends what a prompt chose, and says how it went on the status line.
+static void app_send_signal(struct app *a, const struct action *act)
+{
+	int rc = monitor_send_signal(&a->mon, act->pid, act->start_ticks, act->sig);
+
+	if (rc == 0)
+		snprintf(a->message, sizeof a->message, "sent SIG%s to %d", act->sig_name, act->pid);
+	else if (rc == -ESRCH)
+		snprintf(a->message, sizeof a->message, "not sent: process %d has exited "
+			 "(or its pid now names another process)", act->pid);
+	else if (rc == -EPERM)
+		snprintf(a->message, sizeof a->message, "not sent: permission denied for process %d "
+			 "(run as root or as its owner)", act->pid);
+	else
+		snprintf(a->message, sizeof a->message, "not sent to %d: %s", act->pid, strerror(-rc));
+}
+
+// Carries out what a screen's key asked for.
+static void app_act(struct app *a, const struct action *act)
+{
+	switch (act->kind) {
+	case ACTION_NONE:
+		break;
+	case ACTION_QUIT:
+		a->quit = true;
+		break;
+	case ACTION_OPEN:
+		app_switch(a, act->screen, act);
+		break;
+	case ACTION_BACK:
+		app_switch(a, &screen_list, act);
+		break;
+	case ACTION_SET_INTERVAL:
+		app_set_interval(a, act->interval_s);
+		break;
+	case ACTION_PAUSE:
+		a->paused = !a->paused;
+		break;
+	case ACTION_SEND_SIGNAL:
+		app_send_signal(a, act);
+		break;
+	case ACTION_NEXT_THEME:
+		app_theme_next(a);
+		break;
+	case ACTION_WRITE_SETTINGS:
+		app_settings_write(a);
+		break;
+	case ACTION_MESSAGE:
+		snprintf(a->message, sizeof a->message, "%s", act->message);
+		break;
+	}
+}
+
+// One key for the active screen. A key on the list clears its notice.
+static void app_key(struct app *a, int ch)
+{
+	struct screen_ctx c;
+	struct action act;
+
+	if (a->screen == &screen_list)
+		a->message[0] = '\0';
+	c = app_ctx(a);
+	act = a->screen->key(a->screen->state, &c, ch);
+	app_act(a, &act);
 }
 
 // Takes the terminal's new size after SIGWINCH.
@@ -437,11 +330,6 @@ static void trigger_fired(struct app *a)
 	app_tick(a);
 }
 
-bool app_alert_active(const struct app *a)
-{
-	return a->alert[0] && mono_now() < a->alert_until;
-}
-
 // Handles every key ncurses has buffered.
 static void app_keys(struct app *a)
 {
@@ -450,7 +338,7 @@ static void app_keys(struct app *a)
 	while (!a->quit && (ch = getch()) != ERR) {
 		if (ch == KEY_RESIZE)
 			continue;
-		view_key(a, ch);
+		app_key(a, ch);
 	}
 }
 
@@ -466,7 +354,7 @@ static void app_loop(struct app *a)
 
 	bool filling = monitor_idle_work(&a->mon);   // names of a burst to read
 
-	view_draw(a);
+	app_draw(a);
 	while (!a->quit) {
 		uint64_t expirations;
 		int ready = poll(fds, 4, filling ? 0 : -1);
@@ -482,7 +370,7 @@ static void app_loop(struct app *a)
 			filling = monitor_fill_idle(&a->mon, SOURCE_FILL_IDLE_CHUNK);
 			if (filling)
 				continue;
-			app_relist(a);
+			list_screen_relist(a->list, &a->mon);
 		}
 		if (fds[2].revents & POLLIN)
 			app_signals(a);
@@ -504,7 +392,7 @@ static void app_loop(struct app *a)
 				 "polled at the refresh interval");
 		}
 		if (!a->quit)
-			view_draw(a);
+			app_draw(a);
 	}
 }
 
@@ -514,8 +402,8 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	static struct app a;      // large (the detail view's copies): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
-			  .table.columns = opts->columns, .sensitivity = opts->sensitivity,
-			  .readonly = opts->readonly };
+			  .sensitivity = opts->sensitivity, .readonly = opts->readonly,
+			  .list = screen_list.state };
 	char err[256];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -532,16 +420,15 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		monitor_close(&a.mon);
 		return 1;
 	}
-	listmodel_set_sort(&a.list, (enum sort_key)opts->sort_key);
-	if (opts->order != ORDER_NATURAL)
-		a.list.descending = opts->order == ORDER_DESCENDING;
+	list_screen_init(a.list, (enum sort_key)opts->sort_key, opts->order == ORDER_NATURAL ? 0 :
+			 opts->order == ORDER_DESCENDING ? 1 : -1, opts->columns);
 	if (rc_report && rc_report->count) {
 		a.rc_problems = rc_report->count;
 		snprintf(a.rc_problem, sizeof a.rc_problem, "%s", rc_report->first);
 		snprintf(a.message, sizeof a.message, "%s", rc_report->first);
 	}
 	app_theme_load(&a, opts);
-	app_tick(&a);
+	app_tick(&a);                // no screen yet: the model only
 	if (opts->npids && a.mon.table.n == 0) {
 		fputs("memtop: none of the given processes exists\n", stderr);
 		monitor_close(&a.mon);
@@ -554,18 +441,17 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 	}
 	app_theme_show(&a);
 	app_fill_first_page(&a);
+	app_switch(&a, &screen_list, NULL);
 	timer_arm(a.timer_fd, a.interval_s);
 	trigger_setup(&a, opts);
 	app_loop(&a);
 	if (a.trigger_fd >= 0)
 		close(a.trigger_fd);
 	ui_stop(&a.ui);
-	listmodel_free(&a.list);
-	maptable_free(&a.detail.mt);
-	detail_release(&a.detail);
-	proc_detail_free(&a.detail.d);
+	for (size_t i = 0; i < a.nentered; i++)
+		if (a.entered[i]->free)
+			a.entered[i]->free(a.entered[i]->state);
 	monitor_close(&a.mon);
-	free(a.visible);
 	close(a.timer_fd);
 	return 0;
 }

@@ -82,8 +82,8 @@ void app_theme_next(struct app *a)
 void app_settings_write(struct app *a)
 {
 	struct rc_settings s = {
-		.interval_s = a->interval_s, .sort_key = a->list.key, .descending = a->list.descending,
-		.columns = a->table.columns, .sensitivity = a->sensitivity, .readonly = a->readonly,
+		.interval_s = a->interval_s, .sort_key = a->list->list.key, .descending = a->list->list.descending,
+		.columns = a->list->table.columns, .sensitivity = a->sensitivity, .readonly = a->readonly,
 	};
 	char path[PATH_MAX], err[PATH_MAX + 64];
 	double now = now_s();

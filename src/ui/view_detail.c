@@ -1,7 +1,7 @@
 /* view_detail.c — one process in depth: identity, memory breakdown, OOM and
  * leak verdict, history graphs, and its mappings from smaps (which one grows).
- * Draws struct app's detail state; reads nothing itself. */
-#include "ui/view.h"
+ * Draws a struct detail (ui/detail.h) and reads nothing itself. */
+#include "ui/view_detail.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -11,13 +11,19 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/pace.h"
+#include "model/trend.h"
+#include "ui/draw.h"
 #include "util/graph.h"
 #include "util/mathutil.h"
-#include "model/pace.h"
 #include "util/text.h"
-#include "model/trend.h"
 
-#define KEY_ESC 27
+// What every drawing function here reads: the view's state and the screen.
+struct dview {
+	struct detail *detail;
+	const struct ui *ui;
+	double interval_s;
+};
 
 // "S (sleeping)" for a stat state letter.
 static const char *state_name(char st)
@@ -60,26 +66,26 @@ static double uptime_s(void)
 }
 
 // Line 0: who it is, its state and age.
-static int draw_identity(struct app *a, int y)
+static int draw_identity(const struct dview *v, int y)
 {
-	const struct detail *dt = &a->detail;
+	const struct detail *dt = v->detail;
 	const struct proc_sample *s = &dt->last;
 	char age[32], buf[512];
 	int x;
 
 	format_age((dt->exited ? dt->exit_uptime : uptime_s()) - s->start_time_s, age, sizeof age);
 	snprintf(buf, sizeof buf, "PID %d  %s", s->pid, s->comm);
-	x = view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_LABEL));
+	x = view_put(v->ui, y, 0, COLS, buf, ui_attr(v->ui, ROLE_LABEL));
 	if (dt->exited)
 		snprintf(buf, sizeof buf, "  user %s  ppid %d  lived %s", s->user, s->ppid, age);
 	else
 		snprintf(buf, sizeof buf, "  state %c (%s)  user %s  ppid %d  age %s", dt->d.state,
 			 state_name(dt->d.state), s->user, s->ppid, age);
-	x += view_put(&a->ui, y, x, COLS - x, buf, A_NORMAL);
+	x += view_put(v->ui, y, x, COLS - x, buf, A_NORMAL);
 	if (dt->exited)
-		view_put(&a->ui, y, x + 2, COLS - x - 2, "EXITED", ui_attr(&a->ui, ROLE_PAUSED));
-	view_put(&a->ui, y + 1, 0, 8, "cgroup ", ui_attr(&a->ui, ROLE_DIM));
-	view_put(&a->ui, y + 1, 7, COLS - 7, s->cgroup[0] ? s->cgroup : "n/a", A_NORMAL);
+		view_put(v->ui, y, x + 2, COLS - x - 2, "EXITED", ui_attr(v->ui, ROLE_PAUSED));
+	view_put(v->ui, y + 1, 0, 8, "cgroup ", ui_attr(v->ui, ROLE_DIM));
+	view_put(v->ui, y + 1, 7, COLS - 7, s->cgroup[0] ? s->cgroup : "n/a", A_NORMAL);
 	return y + 2;
 }
 
@@ -97,17 +103,17 @@ static const char *command_text(const struct detail *dt)
 // The screen lines of the command line at cols columns, with one more for
 // the mark when it was cut; wrapped again only when the text or the width
 // changed (dt->cmd_wrap holds where each line starts, and its end).
-static size_t command_lines(struct app *a, int cols)
+static size_t command_lines(const struct dview *v, int cols)
 {
-	struct detail *dt = &a->detail;
+	struct detail *dt = v->detail;
 	const char *s = command_text(dt);
 	size_t len = strlen(s), n, *starts;
 
 	if (dt->cmd_wrap_cols != cols) {
-		n = text_wrap(s, len, cols, a->ui.utf8, CMD_LINE_CAP, NULL, 0);
+		n = text_wrap(s, len, cols, v->ui->utf8, CMD_LINE_CAP, NULL, 0);
 		if (!(starts = realloc(dt->cmd_wrap, (n + 1) * sizeof *starts)))
 			ui_fatal("out of memory");
-		text_wrap(s, len, cols, a->ui.utf8, CMD_LINE_CAP, starts, n);
+		text_wrap(s, len, cols, v->ui->utf8, CMD_LINE_CAP, starts, n);
 		starts[n] = len;
 		dt->cmd_wrap = starts;
 		dt->cmd_nwrap = n;
@@ -118,16 +124,16 @@ static size_t command_lines(struct app *a, int cols)
 
 // Draws screen line k of the command line, or the mark after its last line
 // when memtop cut it.
-static void command_line_draw(struct app *a, int y, size_t k)
+static void command_line_draw(const struct dview *v, int y, size_t k)
 {
-	const struct detail *dt = &a->detail;
+	const struct detail *dt = v->detail;
 	char seg[4 * CMD_LINE_CAP], mark[128];
 	size_t from, len;
 
 	if (k >= dt->cmd_nwrap) {
 		snprintf(mark, sizeof mark, "%s cut: memtop reads at most %d KiB of a command line",
-			 a->ui.utf8 ? "\u2026" : "...", SOURCE_CMDLINE_FULL_MAX / 1024);
-		view_put(&a->ui, y, CMD_X, COLS - CMD_X, mark, ui_attr(&a->ui, ROLE_MESSAGE));
+			 v->ui->utf8 ? "\u2026" : "...", SOURCE_CMDLINE_FULL_MAX / 1024);
+		view_put(v->ui, y, CMD_X, COLS - CMD_X, mark, ui_attr(v->ui, ROLE_MESSAGE));
 		return;
 	}
 	// A line is at most CMD_LINE_CAP bytes out, from at most 4 bytes in each.
@@ -135,17 +141,17 @@ static void command_line_draw(struct app *a, int y, size_t k)
 	len = dt->cmd_wrap[k + 1] - from < sizeof seg ? dt->cmd_wrap[k + 1] - from : sizeof seg - 1;
 	memcpy(seg, command_text(dt) + from, len);
 	seg[len] = '\0';
-	view_put(&a->ui, y, CMD_X, COLS - CMD_X, seg, A_NORMAL);
+	view_put(v->ui, y, CMD_X, COLS - CMD_X, seg, A_NORMAL);
 }
 
 // The command line's first `lines` screen lines (c shows them all).
-static int draw_command(struct app *a, int y, int lines)
+static int draw_command(const struct dview *v, int y, int lines)
 {
-	size_t n = command_lines(a, COLS - CMD_X);
+	size_t n = command_lines(v, COLS - CMD_X);
 
-	view_put(&a->ui, y, 0, CMD_X, "command ", ui_attr(&a->ui, ROLE_DIM));
+	view_put(v->ui, y, 0, CMD_X, "command ", ui_attr(v->ui, ROLE_DIM));
 	for (int l = 0; l < lines && (size_t)l < n; l++)
-		command_line_draw(a, y + l, (size_t)l);
+		command_line_draw(v, y + l, (size_t)l);
 	return y + lines;
 }
 
@@ -164,27 +170,27 @@ static size_t command_max_top(const struct detail *dt)
 }
 
 // c: the whole command line over the rest of the screen, from cmd_top.
-static void draw_command_page(struct app *a, int y)
+static void draw_command_page(const struct dview *v, int y)
 {
-	struct detail *dt = &a->detail;
-	size_t n = command_lines(a, COLS - CMD_X), page = command_page();
+	struct detail *dt = v->detail;
+	size_t n = command_lines(v, COLS - CMD_X), page = command_page();
 	char buf[256];
 
 	if (dt->cmd_top > command_max_top(dt))
 		dt->cmd_top = command_max_top(dt);
-	view_put(&a->ui, y, 0, CMD_X, "command ", ui_attr(&a->ui, ROLE_DIM));
+	view_put(v->ui, y, 0, CMD_X, "command ", ui_attr(v->ui, ROLE_DIM));
 	for (size_t k = dt->cmd_top; k < n && k < dt->cmd_top + page; k++)
-		command_line_draw(a, y + (int)(k - dt->cmd_top), k);
+		command_line_draw(v, y + (int)(k - dt->cmd_top), k);
 	snprintf(buf, sizeof buf, "Esc/q back  c mappings  Up/Down PgUp/PgDn Home/End scroll  "
 		 "lines %zu-%zu of %zu", n ? dt->cmd_top + 1 : 0,
 		 dt->cmd_top + page < n ? dt->cmd_top + page : n, n);
-	view_put(&a->ui, LINES - 1, 0, COLS, buf, ui_attr(&a->ui, ROLE_FOOTER_TEXT));
+	view_put(v->ui, LINES - 1, 0, COLS, buf, ui_attr(v->ui, ROLE_FOOTER_TEXT));
 }
 
 // Scrolls the whole command line (c); false for a key that does not.
-static bool command_key(struct app *a, int ch)
+static bool command_key(const struct dview *v, int ch)
 {
-	struct detail *dt = &a->detail;
+	struct detail *dt = v->detail;
 	size_t page = command_page(), max = command_max_top(dt);
 
 	switch (ch) {
@@ -200,9 +206,9 @@ static bool command_key(struct app *a, int ch)
 }
 
 // RSS, PSS, USS, anonymous, swap, heap: one line.
-static int draw_memory(struct app *a, int y)
+static int draw_memory(const struct dview *v, int y)
 {
-	const struct detail *dt = &a->detail;
+	const struct detail *dt = v->detail;
 	const struct proc_sample *s = &dt->last;
 	char rss[16], pss[16] = "n/a", uss[16] = "n/a", anon[16], swap[16] = "-", heap[16] = "-", buf[256];
 
@@ -220,14 +226,14 @@ static int draw_memory(struct app *a, int y)
 	}
 	snprintf(buf, sizeof buf, "RSS %s  PSS %s  USS %s  anonymous %s  swap %s  heap %s", rss, pss,
 		 uss, anon, swap, heap);
-	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	view_put(v->ui, y, 0, COLS, buf, A_NORMAL);
 	return y + 1;
 }
 
 // The OOM score with what it means, in one line.
-static int draw_oom(struct app *a, int y)
+static int draw_oom(const struct dview *v, int y)
 {
-	const struct proc_sample *s = &a->detail.last;
+	const struct proc_sample *s = &v->detail->last;
 	char buf[256];
 
 	if (!s->have_detail)
@@ -242,14 +248,14 @@ static int draw_oom(struct app *a, int y)
 			 "the highest score is killed first", s->oom_score, s->oom_score_adj,
 			 dmax(0.0, 150.0 * s->oom_score / 1000.0 - 100.0),
 			 s->oom_score_adj ? " (adj included)" : "");
-	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	view_put(v->ui, y, 0, COLS, buf, A_NORMAL);
 	return y + 1;
 }
 
 // The memory cgroup's pressure and usage against its limit (v2 or v1).
-static int draw_cgroup(struct app *a, int y)
+static int draw_cgroup(const struct dview *v, int y)
 {
-	const struct cgroup_detail *cg = &a->detail.d.cg;
+	const struct cgroup_detail *cg = &v->detail->d.cg;
 	char buf[512], u[16], l[16];
 	size_t o = 0;
 
@@ -271,13 +277,13 @@ static int draw_cgroup(struct app *a, int y)
 				      cg->v1_unlimited ? "unlimited" : text_human_kb(cg->v1_limit / 1024, l, sizeof l));
 	else if (o < sizeof buf)
 		snprintf(buf + o, sizeof buf - o, "; usage and limit n/a");
-	view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+	view_put(v->ui, y, 0, COLS, buf, A_NORMAL);
 	return y + 1;
 }
 
-static int draw_leak(struct app *a, int y)
+static int draw_leak(const struct dview *dv, int y)
 {
-	const struct leak_verdict *v = &a->detail.verdict;
+	const struct leak_verdict *v = &dv->detail->verdict;
 	char rate[16] = "n/a", since[32], buf[256];
 
 	if (v->have_rate)
@@ -286,17 +292,17 @@ static int draw_leak(struct app *a, int y)
 		char eta[64] = "";
 
 		format_age(v->since_s, since, sizeof since);
-		if (a->detail.eta_s >= 0) {
+		if (dv->detail->eta_s >= 0) {
 			strcpy(eta, "; alone it fills memory in ~");
-			format_age(a->detail.eta_s, eta + strlen(eta), sizeof eta - strlen(eta));
+			format_age(dv->detail->eta_s, eta + strlen(eta), sizeof eta - strlen(eta));
 		}
 		snprintf(buf, sizeof buf, "LEAK SUSPECTED: growing %s/min for %s, confidence %.0f%%%s", rate,
 			 since, v->score * 100, eta);
-		view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_LEAK));
+		view_put(dv->ui, y, 0, COLS, buf, ui_attr(dv->ui, ROLE_LEAK));
 	} else {
 		snprintf(buf, sizeof buf, "No leak suspected (growth %s%s, confidence %.0f%%)", rate,
 			 v->have_rate ? "/min" : "", v->score * 100);
-		view_put(&a->ui, y, 0, COLS, buf, A_NORMAL);
+		view_put(dv->ui, y, 0, COLS, buf, A_NORMAL);
 	}
 	return y + 1;
 }
@@ -304,9 +310,9 @@ static int draw_leak(struct app *a, int y)
 // One history graph: a label line, then `height` rows of bars. The leak
 // signal comes from the process's own history; RSS from what the view
 // recorded since it opened (memtop keeps no RSS history per process).
-static int draw_graph(struct app *a, int y, int height, const char *what, bool rss)
+static int draw_graph(const struct dview *v, int y, int height, const char *what, bool rss)
 {
-	const struct detail *dt = &a->detail;
+	const struct detail *dt = v->detail;
 	const struct history *h = rss ? &dt->rss_hist : dt->have_hist ? &dt->hist : NULL;
 	struct trend_series ser;
 	char rowbuf[8][3 * 512 + 1], *rows[8], label[256], a1[16], a2[16];
@@ -317,17 +323,17 @@ static int draw_graph(struct app *a, int y, int height, const char *what, bool r
 		 (double)ser.n * history_bucket_s[ser.tier], history_bucket_s[ser.tier],
 		 text_human_kb(ser.lo, a1, sizeof a1), text_human_kb(ser.hi, a2, sizeof a2),
 		 rss ? " (since the view opened)" : dt->have_hist ? "" : " (flat since first seen)");
-	view_put(&a->ui, y, 0, COLS, label, ui_attr(&a->ui, ROLE_DIM));
+	view_put(v->ui, y, 0, COLS, label, ui_attr(v->ui, ROLE_DIM));
 	if (height > 8)
 		height = 8;
 	for (int i = 0; i < height; i++)
 		rows[i] = rowbuf[i];
 	// Columns are 2 cells wide when few, so a short history still reads.
 	if (graph_bars(ser.v, ser.n, trend_min_range(ser.hi), (int)ser.n < width ? (int)ser.n : width,
-		       height, a->ui.utf8, rows, sizeof rowbuf[0]) == 0)
+		       height, v->ui->utf8, rows, sizeof rowbuf[0]) == 0)
 		for (int i = 0; i < height; i++)
-			view_put(&a->ui, y + 1 + i, 1, width, rows[i],
-				 ui_attr(&a->ui, i < height / 2 ? ROLE_SPARK_HIGH : ROLE_SPARK_LOW));
+			view_put(v->ui, y + 1 + i, 1, width, rows[i],
+				 ui_attr(v->ui, i < height / 2 ? ROLE_SPARK_HIGH : ROLE_SPARK_LOW));
 	return y + 1 + height;
 }
 
@@ -335,25 +341,25 @@ static int draw_graph(struct app *a, int y, int height, const char *what, bool r
 
 static const char *sort_names[] = { "RSS", "size", "growth", "address" };
 
-static int draw_maps_header(struct app *a, int y)
+static int draw_maps_header(const struct dview *v, int y)
 {
-	const struct maptable *t = &a->detail.mt;
+	const struct maptable *t = &v->detail->mt;
 	char buf[256];
 
-	attrset(ui_attr(&a->ui, ROLE_TABLE_HEADER));
+	attrset(ui_attr(v->ui, ROLE_TABLE_HEADER));
 	mvhline(y, 0, ' ', COLS);
 	// "   \u0394RSS" is padded by hand: %7s would count the two bytes of \u0394 as two columns.
 	snprintf(buf, sizeof buf, "%-16s %4s %7s %7s %7s %7s %7s %7s %7s %s",
 		 t->grouped ? "FIRST AT" : "ADDRESS", t->grouped ? "N" : "PERM", "SIZE", "RSS", "PSS",
-		 "DIRTY", "ANON", "SWAP", a->ui.utf8 ? "   \u0394RSS" : "dRSS", "NAME");
-	view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_TABLE_HEADER));
+		 "DIRTY", "ANON", "SWAP", v->ui->utf8 ? "   \u0394RSS" : "dRSS", "NAME");
+	view_put(v->ui, y, 0, COLS, buf, ui_attr(v->ui, ROLE_TABLE_HEADER));
 	attrset(A_NORMAL);
 	return y + 1;
 }
 
-static void draw_map_row(struct app *a, int y, const struct maprow *r, attr_t attr)
+static void draw_map_row(const struct dview *v, int y, const struct maprow *r, attr_t attr)
 {
-	const struct maptable *t = &a->detail.mt;
+	const struct maptable *t = &v->detail->mt;
 	char addr[40], perms[12], s1[16], s2[16], s3[16], s4[16], s5[16], s6[16], d[16], buf[2048];
 
 	// The start alone: SIZE gives the end, and the name gets the room.
@@ -371,13 +377,13 @@ static void draw_map_row(struct app *a, int y, const struct maprow *r, attr_t at
 		attrset(attr);
 		mvhline(y, 0, ' ', COLS);
 	}
-	view_put(&a->ui, y, 0, COLS, buf, attr);
+	view_put(v->ui, y, 0, COLS, buf, attr);
 }
 
 // The totals line, reconciled with the kernel's own sum (smaps_rollup).
-static void draw_totals(struct app *a, int y)
+static void draw_totals(const struct dview *v, int y)
 {
-	const struct detail *dt = &a->detail;
+	const struct detail *dt = v->detail;
 	const struct smaps_map *t = &dt->mt.total;
 	char s1[16], s2[16], s3[16], s4[16], s5[16], buf[512];
 
@@ -395,7 +401,7 @@ static void draw_totals(struct app *a, int y)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "  %s",
 			 same ? "= smaps_rollup" : "(smaps_rollup read a moment later differs)");
 	}
-	view_put(&a->ui, y, 0, COLS, buf, ui_attr(&a->ui, ROLE_STATUS) | A_BOLD);
+	view_put(v->ui, y, 0, COLS, buf, ui_attr(v->ui, ROLE_STATUS) | A_BOLD);
 }
 
 // Why there are no mappings to show, or "" when there are.
@@ -419,15 +425,15 @@ static size_t maps_page(int y)
 	return rows > 0 ? (size_t)rows : 1;
 }
 
-static void draw_maps(struct app *a, int y)
+static void draw_maps(const struct dview *v, int y)
 {
-	struct detail *dt = &a->detail;
+	struct detail *dt = v->detail;
 	const char *problem = maps_problem(dt);
 	size_t page;
 
-	y = draw_maps_header(a, y);
+	y = draw_maps_header(v, y);
 	if (problem[0]) {
-		view_put(&a->ui, y, 1, COLS - 1, problem, ui_attr(&a->ui, ROLE_MESSAGE));
+		view_put(v->ui, y, 1, COLS - 1, problem, ui_attr(v->ui, ROLE_MESSAGE));
 		return;
 	}
 	page = maps_page(y);
@@ -438,83 +444,131 @@ static void draw_maps(struct app *a, int y)
 	else if (dt->sel >= dt->top + page)
 		dt->top = dt->sel - page + 1;
 	for (size_t i = dt->top; i < dt->mt.n && i < dt->top + page; i++) {
-		attr_t attr = i == dt->sel ? ui_attr(&a->ui, ROLE_SELECTION)
-			      : i == dt->mt.grew_most && dt->mt.grew_most < dt->mt.n ? ui_attr(&a->ui, ROLE_GROWTH_UP) | A_REVERSE : A_NORMAL;
+		attr_t attr = i == dt->sel ? ui_attr(v->ui, ROLE_SELECTION)
+			      : i == dt->mt.grew_most && dt->mt.grew_most < dt->mt.n ? ui_attr(v->ui, ROLE_GROWTH_UP) | A_REVERSE : A_NORMAL;
 
-		draw_map_row(a, y + (int)(i - dt->top), &dt->mt.rows[i], attr);
+		draw_map_row(v, y + (int)(i - dt->top), &dt->mt.rows[i], attr);
 	}
-	draw_totals(a, LINES - 2);
+	draw_totals(v, LINES - 2);
 }
 
 // The keys, the order, a slowed re-read pace (so the table's age is no
 // surprise) and what the highlight means.
-static void draw_footer(struct app *a)
+static void draw_footer(const struct dview *v)
 {
 	char buf[320], pace[96];
 
-	pace_describe(a->detail.maps_cost, a->interval_s, pace, sizeof pace);
+	pace_describe(v->detail->maps_cost, v->interval_s, pace, sizeof pace);
 	snprintf(buf, sizeof buf, "Esc/q back  c command  M RSS  S size  D growth  N address  g %s  "
 		 "sorted by %s%s%s%s",
-		 a->detail.mt.grouped ? "ungroup" : "group", sort_names[a->detail.mt.sort],
+		 v->detail->mt.grouped ? "ungroup" : "group", sort_names[v->detail->mt.sort],
 		 pace[0] ? "  " : "", pace,
-		 a->detail.have_maps && a->detail.mt.grew_most < a->detail.mt.n
+		 v->detail->have_maps && v->detail->mt.grew_most < v->detail->mt.n
 		 ? "  (highlighted: grew most since opened)" : "");
-	view_put(&a->ui, LINES - 1, 0, COLS, buf, ui_attr(&a->ui, ROLE_FOOTER_TEXT));
+	view_put(v->ui, LINES - 1, 0, COLS, buf, ui_attr(v->ui, ROLE_FOOTER_TEXT));
 }
 
-void view_detail_draw(struct app *a)
+static void draw_view(const struct dview *v)
 {
 	int y = 0, graph_h = LINES >= 40 ? 4 : LINES >= 30 ? 3 : LINES >= 24 ? 2 : 0;
 
-	y = draw_identity(a, y);
-	if (a->detail.cmd_expanded) {
-		draw_command_page(a, y);
+	y = draw_identity(v, y);
+	if (v->detail->cmd_expanded) {
+		draw_command_page(v, y);
 		return;
 	}
-	y = draw_command(a, y, LINES >= 30 ? 2 : 1);
-	y = draw_memory(a, y);
-	y = draw_oom(a, y);
-	y = draw_cgroup(a, y);
-	y = draw_leak(a, y);
+	y = draw_command(v, y, LINES >= 30 ? 2 : 1);
+	y = draw_memory(v, y);
+	y = draw_oom(v, y);
+	y = draw_cgroup(v, y);
+	y = draw_leak(v, y);
 	if (graph_h) {
-		y = draw_graph(a, y, graph_h, "anonymous + swap", false);
-		y = draw_graph(a, y, graph_h > 2 ? graph_h - 1 : graph_h, "RSS", true);
+		y = draw_graph(v, y, graph_h, "anonymous + swap", false);
+		y = draw_graph(v, y, graph_h > 2 ? graph_h - 1 : graph_h, "RSS", true);
 	}
-	draw_maps(a, y);
-	draw_footer(a);
+	draw_maps(v, y);
+	draw_footer(v);
 }
 
 // Re-sorts or regroups the mapping table from the last smaps read.
-static void maps_reorder(struct app *a)
+static void maps_reorder(const struct dview *v)
 {
-	if (a->detail.have_maps && maptable_reorder(&a->detail.mt) < 0)
+	if (v->detail->have_maps && maptable_reorder(&v->detail->mt) < 0)
 		ui_fatal("out of memory");
 }
 
-void view_detail_key(struct app *a, int ch)
+static struct action view_detail_key(void *state, const struct screen_ctx *c, int ch)
 {
-	struct detail *dt = &a->detail;
+	struct dview dv = { .detail = state, .ui = c->ui, .interval_s = c->interval_s }, *v = &dv;
+	struct detail *dt = v->detail;
 	size_t page = LINES > 20 ? (size_t)(LINES - 20) : 1;
+	bool reorder = false;
 
-	if (dt->cmd_expanded && command_key(a, ch))
-		return;
+	if (dt->cmd_expanded && command_key(v, ch))
+		return action_of(ACTION_NONE);
 	switch (ch) {
 	case KEY_ESC: case 'q': case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT:
-		app_close_detail(a);
-		return;
-	case 'c': dt->cmd_expanded = !dt->cmd_expanded; return;
-	case 'M': dt->mt.sort = MAPSORT_RSS; break;
-	case 'S': dt->mt.sort = MAPSORT_SIZE; break;
-	case 'D': dt->mt.sort = MAPSORT_DELTA; break;
-	case 'N': dt->mt.sort = MAPSORT_ADDR; break;
-	case 'g': dt->mt.grouped = !dt->mt.grouped; break;
-	case KEY_UP: case 'k': dt->sel = dt->sel ? dt->sel - 1 : 0; return;
-	case KEY_DOWN: case 'j': dt->sel++; return;
-	case KEY_PPAGE: dt->sel = dt->sel > page ? dt->sel - page : 0; return;
-	case KEY_NPAGE: dt->sel += page; return;
-	case KEY_HOME: dt->sel = 0; return;
-	case KEY_END: dt->sel = dt->mt.n ? dt->mt.n - 1 : 0; return;
-	default: return;
+		return action_of(ACTION_BACK);
+	case 'c': dt->cmd_expanded = !dt->cmd_expanded; return action_of(ACTION_NONE);
+	case 'M': dt->mt.sort = MAPSORT_RSS; reorder = true; break;
+	case 'S': dt->mt.sort = MAPSORT_SIZE; reorder = true; break;
+	case 'D': dt->mt.sort = MAPSORT_DELTA; reorder = true; break;
+	case 'N': dt->mt.sort = MAPSORT_ADDR; reorder = true; break;
+	case 'g': dt->mt.grouped = !dt->mt.grouped; reorder = true; break;
+	case KEY_UP: case 'k': dt->sel = dt->sel ? dt->sel - 1 : 0; break;
+	case KEY_DOWN: case 'j': dt->sel++; break;
+	case KEY_PPAGE: dt->sel = dt->sel > page ? dt->sel - page : 0; break;
+	case KEY_NPAGE: dt->sel += page; break;
+	case KEY_HOME: dt->sel = 0; break;
+	case KEY_END: dt->sel = dt->mt.n ? dt->mt.n - 1 : 0; break;
+	default: break;
 	}
-	maps_reorder(a);
+	if (reorder)
+		maps_reorder(v);
+	return action_of(ACTION_NONE);
 }
+
+static void detail_draw(void *state, const struct screen_ctx *c)
+{
+	struct dview dv = { .detail = state, .ui = c->ui, .interval_s = c->interval_s };
+
+	draw_view(&dv);
+}
+
+// Opened for (pid, start_ticks) from the list's row for it; a process
+// that is already gone leaves the view empty until the list returns.
+static void detail_enter(void *state, const struct screen_ctx *c, const struct action *why)
+{
+	const struct proc *p = proctable_find(&c->mon->table, why->pid);
+
+	if (p && p->start_ticks == why->start_ticks)
+		detail_open(state, c->mon, p, c->interval_s);
+}
+
+static void detail_tick(void *state, const struct screen_ctx *c)
+{
+	detail_refresh(state, c->mon, c->interval_s);
+}
+
+static void detail_leave(void *state)
+{
+	detail_close(state);
+}
+
+static void detail_free_state(void *state)
+{
+	detail_free(state);
+}
+
+static struct detail detail_state;
+
+const struct screen screen_detail = {
+	.name = "detail",
+	.state = &detail_state,
+	.enter = detail_enter,
+	.draw = detail_draw,
+	.key = view_detail_key,
+	.tick = detail_tick,
+	.leave = detail_leave,
+	.free = detail_free_state,
+};

@@ -262,7 +262,7 @@ def detail_keys():
     """The keys view_detail_key in src/ui/view_detail.c handles, by name."""
     path = src("view_detail.c")
     text = read(path)
-    i = text.find("void view_detail_key(")
+    i = text.find(" view_detail_key(void *state")
     j = text.find("\n}", i)
     if i < 0 or j < 0:
         raise Failure("%s: cannot find view_detail_key" % rel(path))

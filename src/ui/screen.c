@@ -1,0 +1,48 @@
+/* screen.c — drawing the active screen (with the tiny-terminal guard) and
+ * running its key table. */
+#include "ui/screen.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/draw.h"
+
+// What a terminal below the minimum size shows instead of a broken layout.
+static void too_small(const struct ui *u)
+{
+	const char *msg = "terminal too small";
+	int len = (int)strlen(msg);
+
+	view_put(u, LINES / 2, len < COLS ? (COLS - len) / 2 : 0, COLS, msg, ui_attr(u, ROLE_MESSAGE));
+}
+
+void screen_draw(const struct screen *s, void *state, const struct screen_ctx *c)
+{
+	erase();                   // erase, not clear: ncurses sends only the diff
+	if (COLS < SCREEN_MIN_COLS || LINES < SCREEN_MIN_LINES)
+		too_small(c->ui);
+	else
+		s->draw(state, c);
+	refresh();
+}
+
+struct action screen_bound_key(const struct screen *s, void *state, const struct screen_ctx *c, int ch)
+{
+	for (size_t i = 0; i < s->nbindings; i++)
+		for (size_t k = 0; k < 4 && s->bindings[i].keys[k]; k++)
+			if (s->bindings[i].keys[k] == ch)
+				return s->bindings[i].act(state, c);
+	return action_of(ACTION_NONE);
+}
+
+struct action action_message(const char *fmt, ...)
+{
+	struct action a = { .kind = ACTION_MESSAGE };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a.message, sizeof a.message, fmt, ap);
+	va_end(ap);
+	return a;
+}

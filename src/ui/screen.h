@@ -1,0 +1,105 @@
+/* screen.h — what a screen is: a const struct of functions (enter, draw,
+ * key, tick, leave) over the screen's own state, with its key table; keys
+ * return an action, which only the loop (ui/app.c) carries out.
+ *
+ * Contract: a screen draws what its state and the context hold into stdscr
+ * (screen_draw erases before and refreshes after; below the minimum size it
+ * shows a notice instead); it reads no file and never calls the loop. The
+ * context is valid for one call. Anything that needs the loop — leaving,
+ * another screen, the refresh interval, signals, themes, settings, the status
+ * line — is an action.
+ */
+#ifndef MEMTOP_SCREEN_H
+#define MEMTOP_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/monitor.h"
+#include "ui/ui.h"
+
+#define SCREEN_MIN_COLS 40
+#define SCREEN_MIN_LINES 10
+#define KEY_ESC 27
+#define KEY_CTRL(c) ((c) & 0x1f)
+
+enum action_kind {
+	ACTION_NONE,
+	ACTION_QUIT,
+	ACTION_OPEN,              // make screen the active one (it gets the action in enter)
+	ACTION_BACK,              // leave this screen for the process list
+	ACTION_SET_INTERVAL,      // interval_s, already validated
+	ACTION_PAUSE,             // pause or resume sampling
+	ACTION_SEND_SIGNAL,       // sig to (pid, start_ticks); sig_name for the message
+	ACTION_NEXT_THEME,
+	ACTION_WRITE_SETTINGS,
+	ACTION_MESSAGE,           // message on the status line
+};
+
+struct screen;
+
+struct action {
+	enum action_kind kind;
+	const struct screen *screen;   // ACTION_OPEN: the screen to open
+	const struct screen *from;     // ACTION_OPEN: set by the loop, the screen it came from
+	int pid;                  // ACTION_OPEN of the detail view, ACTION_SEND_SIGNAL: the process
+	uint64_t start_ticks;
+	int sig;
+	const char *sig_name;     // a static string ("TERM")
+	double interval_s;
+	char message[192];
+};
+
+/* What the loop gives a screen for one call. */
+struct screen_ctx {
+	const struct ui *ui;
+	struct monitor *mon;      // the model; the detail view reads one process through it
+	double interval_s;
+	bool paused, readonly;
+	const char *message;      // the status line's notice, "" when none
+	const char *alert;        // the memory-pressure banner, or NULL when it is not up
+	const char *trigger_desc; // how pressure wakes the screen (help)
+};
+
+/* One key binding: up to four keys, how help and the footer name it, and
+ * what it does to the screen's state. */
+struct binding {
+	int keys[4];              // 0-terminated when shorter
+	const char *label, *help; // NULL label: left out of help (a second key)
+	struct action (*act)(void *state, const struct screen_ctx *c);
+	const char *footer;       // short footer text, NULL when not in the footer
+};
+
+/* A screen keeps its state in its own file; state points at it. Adding a
+ * screen is its file and header, and the key that opens it (ACTION_OPEN
+ * with .screen) in the screen it is reached from. */
+struct screen {
+	const char *name;
+	void *state;
+	// Called when the screen becomes active; why is the action that opened it.
+	void (*enter)(void *state, const struct screen_ctx *c, const struct action *why);
+	void (*draw)(void *state, const struct screen_ctx *c);
+	struct action (*key)(void *state, const struct screen_ctx *c, int ch);
+	// After each refresh of the model, while active.
+	void (*tick)(void *state, const struct screen_ctx *c);
+	void (*leave)(void *state);
+	// At exit, for every screen that was ever entered: frees what the state holds.
+	void (*free)(void *state);
+	const struct binding *bindings;   // its key table (help is drawn from it)
+	size_t nbindings;
+};
+
+/* Draws s over state: erase, draw, refresh; a terminal below the minimum
+ * size gets a notice instead. */
+void screen_draw(const struct screen *s, void *state, const struct screen_ctx *c);
+/* Runs the binding of ch in s's table, if any; ACTION_NONE otherwise. */
+struct action screen_bound_key(const struct screen *s, void *state, const struct screen_ctx *c, int ch);
+/* Shorthands for a key's result. */
+static inline struct action action_of(enum action_kind kind)
+{
+	return (struct action){ .kind = kind };
+}
+struct action action_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

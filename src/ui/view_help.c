@@ -1,0 +1,58 @@
+/* view_help.c — the help screen. */
+#include "ui/view_help.h"
+
+#include "ui/draw.h"
+
+struct help_screen {
+	const struct screen *of;   // whose keys it lists
+};
+
+static struct help_screen help;
+
+static void help_enter(void *state, const struct screen_ctx *c, const struct action *why)
+{
+	struct help_screen *h = state;
+
+	(void)c;
+	h->of = why->from;
+}
+
+static void help_draw(void *state, const struct screen_ctx *c)
+{
+	const struct help_screen *h = state;
+	int y = 0;
+
+	view_put(c->ui, y++, 0, COLS, "memtop " MEMTOP_VERSION " - keys", ui_attr(c->ui, ROLE_LABEL));
+	y++;
+	for (size_t i = 0; h->of && i < h->of->nbindings && y < LINES - 2; i++) {
+		const struct binding *b = &h->of->bindings[i];
+
+		if (!b->label)
+			continue;
+		view_put(c->ui, y, 1, 10, b->label, ui_attr(c->ui, ROLE_FOOTER_KEY));
+		view_put(c->ui, y++, 12, COLS - 12, b->help, A_NORMAL);
+	}
+	if (y < LINES - 2)
+		view_put(c->ui, y++, 1, COLS - 1, "Mouse: click a row to select it, a column title to sort by it.", A_NORMAL);
+	if (y < LINES - 2)
+		view_put(c->ui, y++, 1, COLS - 1, "Detail view: M S D N sort mappings by RSS, size, growth, "
+			 "address; g groups them by name; c shows the whole command line (Up, Down, PgUp, "
+			 "PgDn, Home, End scroll it); Esc, q or Backspace return.", A_NORMAL);
+	if (y < LINES - 2)
+		view_put(c->ui, y++, 1, COLS - 1, c->trigger_desc, ui_attr(c->ui, ROLE_DIM));
+	view_put(c->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(c->ui, ROLE_PROMPT));
+}
+
+static struct action help_key(void *state, const struct screen_ctx *c, int ch)
+{
+	(void)state, (void)c, (void)ch;
+	return action_of(ACTION_BACK);       // any key returns
+}
+
+const struct screen screen_help = {
+	.name = "help",
+	.state = &help,
+	.enter = help_enter,
+	.draw = help_draw,
+	.key = help_key,
+};

@@ -1,0 +1,242 @@
+/* test_screens.c — the screens as values: keys change the screen's own
+ * state or return an action for the loop, never call it. Driven on a
+ * scripted model (script_source.h) with ncurses drawing to /dev/null at
+ * 80x24, so every frame also runs under AddressSanitizer. */
+#include "fixture.h"
+
+#include <signal.h>
+
+#include "model/columns.h"
+#include "model/monitor.h"
+#include "script_source.h"
+#include "ui/screen.h"
+#include "ui/view_detail.h"
+#include "ui/view_help.h"
+#include "ui/view_list.h"
+
+struct rig {
+	struct script sc;
+	struct monitor m;
+	struct ui ui;
+	struct screen_ctx c;
+	struct list_screen *ls;
+	FILE *out, *in;
+	SCREEN *term;
+};
+
+// 20 simulated minutes of the script (the leaker is suspected by then), an
+// 80x24 terminal on /dev/null, and the list screen entered.
+static int rig_setup(void **state)
+{
+	struct rig *r = calloc(1, sizeof *r);
+
+	assert_non_null(r);
+	monitor_open_source(&r->m, (struct source){ .ops = &script_ops, .impl = &r->sc }, LEAK_SENS_NORMAL);
+	for (int i = 0; i < 600; i++)
+		assert_int_equal(monitor_tick(&r->m), 0);
+	r->out = fopen("/dev/null", "w");
+	r->in = fopen("/dev/null", "r");
+	assert_non_null(r->out);
+	assert_non_null(r->in);
+	use_env(FALSE);                 // the terminfo size, not the test runner's
+	r->term = newterm("xterm", r->out, r->in);
+	assert_non_null(r->term);
+	assert_int_equal(LINES, 24);
+	assert_int_equal(COLS, 80);
+	r->c = (struct screen_ctx){ .ui = &r->ui, .mon = &r->m, .interval_s = 1, .message = "",
+				    .trigger_desc = "PSI trigger off" };
+	r->ls = screen_list.state;
+	list_screen_init(r->ls, SORT_RSS, 0, COLUMNS_DEFAULT);
+	screen_list.enter(r->ls, &r->c, NULL);
+	*state = r;
+	return 0;
+}
+
+static int rig_teardown(void **state)
+{
+	struct rig *r = *state;
+
+	screen_list.free(r->ls);
+	endwin();
+	delscreen(r->term);
+	fclose(r->out);
+	fclose(r->in);
+	monitor_close(&r->m);
+	free(r);
+	return 0;
+}
+
+static struct action press(struct rig *r, int ch)
+{
+	return screen_list.key(r->ls, &r->c, ch);
+}
+
+static void draw(struct rig *r, const struct screen *s)
+{
+	screen_draw(s, s->state, &r->c);
+}
+
+static void test_keys_for_the_loop_are_actions(void **state)
+{
+	struct rig *r = *state;
+	struct action a;
+
+	assert_int_equal(press(r, 'q').kind, ACTION_QUIT);
+	assert_int_equal(press(r, KEY_F(10)).kind, ACTION_QUIT);
+	assert_int_equal(press(r, ' ').kind, ACTION_PAUSE);
+	assert_int_equal(press(r, 't').kind, ACTION_NEXT_THEME);
+	assert_int_equal(press(r, 'W').kind, ACTION_WRITE_SETTINGS);
+	a = press(r, 'h');
+	assert_int_equal(a.kind, ACTION_OPEN);
+	assert_ptr_equal(a.screen, &screen_help);
+	assert_int_equal(press(r, 'x').kind, ACTION_NONE);         // not bound
+}
+
+static void test_sorting_and_filtering_stay_in_the_screen(void **state)
+{
+	struct rig *r = *state;
+	struct listmodel *l = &r->ls->list;
+
+	assert_int_equal(l->nrows, 2);
+	assert_int_equal(press(r, 'N').kind, ACTION_NONE);
+	assert_int_equal(l->key, SORT_PID);
+	assert_int_equal(l->rows[0]->pid, LEAKER);
+	press(r, 'I');
+	assert_int_equal(l->rows[0]->pid, FLAT);
+	press(r, 'L');                                          // suspects only
+	assert_int_equal(l->nrows, 1);
+	assert_int_equal(l->rows[0]->pid, LEAKER);
+	press(r, 'L');
+	assert_int_equal(l->nrows, 2);
+	press(r, '/');
+	for (const char *s = "fla"; *s; s++)
+		assert_int_equal(press(r, *s).kind, ACTION_NONE);
+	assert_int_equal(l->nrows, 1);                          // applied as typed
+	assert_int_equal(l->rows[0]->pid, FLAT);
+	draw(r, &screen_list);
+	press(r, KEY_ESC);                                      // cancels: cleared
+	assert_string_equal(l->filter, "");
+	assert_int_equal(l->nrows, 2);
+	// F6 opens the pick list over the list; Enter applies the key.
+	press(r, KEY_F(6));
+	assert_true(r->ls->picking);
+	draw(r, &screen_list);
+	press(r, KEY_DOWN);
+	assert_int_equal(press(r, '\n').kind, ACTION_NONE);
+	assert_false(r->ls->picking);
+	assert_int_equal(l->key, SORT_PID + 1);
+}
+
+static void test_prompts_return_the_interval_and_the_signal(void **state)
+{
+	struct rig *r = *state;
+	struct listmodel *l = &r->ls->list;
+	struct action a;
+
+	press(r, 'd');                          // "1" from the context's interval
+	press(r, KEY_BACKSPACE);
+	press(r, '2');
+	press(r, '.');
+	press(r, '5');
+	draw(r, &screen_list);
+	a = press(r, '\n');
+	assert_int_equal(a.kind, ACTION_SET_INTERVAL);
+	assert_true(a.interval_s == 2.5);
+	press(r, 'd');
+	press(r, 'x');
+	a = press(r, '\n');
+	assert_int_equal(a.kind, ACTION_MESSAGE);               // the parser's reason
+	assert_true(a.message[0] != '\0');
+	// k: the signal prompt names the selected process; Right picks KILL.
+	r->c.readonly = true;
+	a = press(r, 'k');
+	assert_int_equal(a.kind, ACTION_MESSAGE);
+	assert_non_null(strstr(a.message, "read-only"));
+	r->c.readonly = false;
+	assert_int_equal(press(r, 'k').kind, ACTION_NONE);
+	draw(r, &screen_list);
+	press(r, KEY_RIGHT);
+	a = press(r, '\n');
+	assert_int_equal(a.kind, ACTION_SEND_SIGNAL);
+	assert_int_equal(a.sig, SIGKILL);
+	assert_string_equal(a.sig_name, "KILL");
+	assert_int_equal(a.pid, l->rows[l->sel]->pid);
+	assert_int_equal(a.start_ticks, l->rows[l->sel]->start_ticks);
+	press(r, 'k');
+	assert_int_equal(press(r, KEY_ESC).kind, ACTION_NONE);  // cancelled: nothing sent
+}
+
+static void test_enter_opens_the_detail_view_of_the_row(void **state)
+{
+	struct rig *r = *state;
+	struct listmodel *l = &r->ls->list;
+	struct action a;
+	struct detail *dt = screen_detail.state;
+
+	press(r, KEY_DOWN);
+	a = press(r, '\r');
+	assert_int_equal(a.kind, ACTION_OPEN);
+	assert_ptr_equal(a.screen, &screen_detail);
+	assert_int_equal(a.pid, l->rows[1]->pid);
+	assert_int_equal(a.start_ticks, l->rows[1]->start_ticks);
+	// What the loop then does: enter, draw, keys, tick, leave.
+	a.from = &screen_list;
+	screen_detail.enter(dt, &r->c, &a);
+	assert_int_equal(dt->pid, l->rows[1]->pid);
+	draw(r, &screen_detail);
+	assert_int_equal(screen_detail.key(dt, &r->c, 'g').kind, ACTION_NONE);
+	assert_int_equal(screen_detail.key(dt, &r->c, 'c').kind, ACTION_NONE);
+	draw(r, &screen_detail);
+	assert_int_equal(monitor_tick(&r->m), 0);
+	screen_detail.tick(dt, &r->c);
+	draw(r, &screen_detail);
+	assert_int_equal(screen_detail.key(dt, &r->c, 'c').kind, ACTION_NONE);
+	assert_int_equal(screen_detail.key(dt, &r->c, KEY_ESC).kind, ACTION_BACK);
+	screen_detail.leave(dt);
+	screen_detail.free(dt);
+}
+
+static void test_help_lists_the_screen_it_came_from(void **state)
+{
+	struct rig *r = *state;
+	struct action a = { .kind = ACTION_OPEN, .screen = &screen_help, .from = &screen_list };
+	char line[81];
+
+	screen_help.enter(screen_help.state, &r->c, &a);
+	draw(r, &screen_help);
+	// Line 2 is the list's first binding: "q F10" and what it does.
+	mvinnstr(2, 0, line, 80);
+	assert_non_null(strstr(line, "q F10"));
+	assert_non_null(strstr(line, "quit"));
+	assert_int_equal(screen_help.key(screen_help.state, &r->c, 'z').kind, ACTION_BACK);
+}
+
+static void test_tiny_terminal_gets_a_notice(void **state)
+{
+	struct rig *r = *state;
+	char line[41];
+
+	resizeterm(8, 30);
+	draw(r, &screen_list);
+	mvinnstr(4, 0, line, 30);
+	assert_non_null(strstr(line, "terminal too small"));
+	resizeterm(24, 80);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_keys_for_the_loop_are_actions, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_sorting_and_filtering_stay_in_the_screen, rig_setup,
+						rig_teardown),
+		cmocka_unit_test_setup_teardown(test_prompts_return_the_interval_and_the_signal, rig_setup,
+						rig_teardown),
+		cmocka_unit_test_setup_teardown(test_enter_opens_the_detail_view_of_the_row, rig_setup,
+						rig_teardown),
+		cmocka_unit_test_setup_teardown(test_help_lists_the_screen_it_came_from, rig_setup,
+						rig_teardown),
+		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
