@@ -3,53 +3,16 @@
 #include "ui/app.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <malloc.h>
-#include <math.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ui/termsig.h"
 #include "util/mathutil.h"
-
-static int signal_pipe[2] = { -1, -1 };
-
-// Signals only write their number to a pipe; the loop reads it.
-static void on_signal(int sig)
-{
-	unsigned char b = (unsigned char)sig;
-	int saved = errno;
-
-	if (write(signal_pipe[1], &b, 1) < 0) {
-		// The pipe is full: the loop has plenty to wake up for already.
-	}
-	errno = saved;
-}
-
-static int signals_install(void)
-{
-	// SIGTSTP too: installed before the screen starts, so ncurses keeps
-	// its own handler (endwin inside a signal handler) out; the loop stops
-	// memtop itself (app_suspend).
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT };
-	struct sigaction sa;
-
-	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -1;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-	return 0;
-}
 
 // Arms the timer to fire every interval, first after one interval.
 static void timer_arm(int fd, double seconds)
@@ -225,64 +188,6 @@ static void app_key(struct app *a, int ch)
 	app_act(a, &act);
 }
 
-// Takes the terminal's new size after SIGWINCH.
-static void app_resize(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
-}
-
-// Drains the signal pipe; returns true when the screen must be re-laid out.
-// After a stop (ours or anyone's SIGSTOP): the terminal may have been used
-// meanwhile, so keypad mode goes back on (arrow keys) and the next refresh
-// repaints every cell.
-static void app_resume(void)
-{
-	keypad(stdscr, TRUE);
-	clearok(curscr, TRUE);
-}
-
-// Ctrl-Z: gives the terminal back to the shell, stops, and takes it again
-// on SIGCONT (the next draw's refresh restores the screen's modes).
-static void app_suspend(void)
-{
-	struct sigaction dfl, ours;
-
-	endwin();
-	memset(&dfl, 0, sizeof dfl);
-	dfl.sa_handler = SIG_DFL;
-	sigemptyset(&dfl.sa_mask);
-	sigaction(SIGTSTP, &dfl, &ours);
-	raise(SIGTSTP);              // stops here; returns at once in an orphaned group
-	sigaction(SIGTSTP, &ours, NULL);
-	app_resume();
-}
-
-static bool app_signals(struct app *a)
-{
-	unsigned char buf[64];
-	bool resized = false;
-	ssize_t n;
-
-	while ((n = read(signal_pipe[0], buf, sizeof buf)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == SIGWINCH || buf[i] == SIGCONT)
-				resized = true;     // the size may have changed while stopped
-			else if (buf[i] == SIGTSTP)
-				app_suspend();
-			else
-				a->quit = true;
-			if (buf[i] == SIGCONT)
-				app_resume();
-		}
-	}
-	if (resized)
-		app_resize();
-	return resized;
-}
-
 // Registers the PSI trigger; where the kernel refuses the window (an
 // unprivileged user needs a multiple of 2 s), retries with 2 s and the stall
 // scaled. Says what happened in trigger_desc for the help screen.
@@ -348,7 +253,7 @@ static void app_loop(struct app *a)
 	struct pollfd fds[4] = {
 		{ .fd = STDIN_FILENO, .events = POLLIN },
 		{ .fd = a->timer_fd, .events = POLLIN },
-		{ .fd = signal_pipe[0], .events = POLLIN },
+		{ .fd = termsig_fd(), .events = POLLIN },
 		{ .fd = a->trigger_fd, .events = POLLPRI },    // fd -1 is ignored by poll
 	};
 
@@ -373,7 +278,7 @@ static void app_loop(struct app *a)
 			list_screen_relist(a->list, &a->mon);
 		}
 		if (fds[2].revents & POLLIN)
-			app_signals(a);
+			termsig_handle(&a->quit);
 		if (fds[0].revents & (POLLHUP | POLLERR))
 			a->quit = true;             // the terminal went away
 		if (fds[0].revents & POLLIN)
@@ -415,7 +320,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		return 1;
 	}
 	a.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (a.timer_fd < 0 || signals_install() < 0) {
+	if (a.timer_fd < 0 || termsig_install() < 0) {
 		fprintf(stderr, "memtop: cannot set up the refresh timer: %s\n", strerror(errno));
 		monitor_close(&a.mon);
 		return 1;
