@@ -66,7 +66,7 @@ static const char usage_head[] =
 static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
 	"$XDG_CONFIG_HOME/memtop/memtoprc (~/.config/memtop/memtoprc); options override\n"
-	"them, and W on the screen writes them. See memtop(1).\n";
+	"them, and W on the screen writes them. See memtop(1) and memtoprc(5).\n";
 
 const struct cli_option *cli_options(size_t *count)
 {

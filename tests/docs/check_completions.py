@@ -166,7 +166,10 @@ def zsh_lists(path):
 
 # ---- the checks ---------------------------------------------------------
 
-def compare_lists(errors, path, offered, with_value, values, opts, want_values):
+def compare_lists(errors, path, offered, with_value, values, opts, shorts, want_values):
+    """Appends a line to errors for each difference between one file's lists
+    and memtop's: opts {spelling: takes a value}, shorts {long: [short]},
+    want_values {long option: [values]}."""
     where = rel(path)
     for o in sorted(set(opts) - set(offered)):
         errors.append("%s does not complete %s, which memtop --help lists" % (where, o))
@@ -181,7 +184,7 @@ def compare_lists(errors, path, offered, with_value, values, opts, want_values):
         errors.append("%s takes a value after %s, which memtop --help shows without one"
                       % (where, o))
     for opt, want in want_values.items():
-        for o in [s for s in opts if s == opt] + [s for s in opts if s in SHORT_OF.get(opt, ())]:
+        for o in [opt] + shorts.get(opt, []):
             got = values.get(o)
             if got is None:
                 errors.append("%s offers no fixed values after %s (want %s)"
@@ -189,9 +192,6 @@ def compare_lists(errors, path, offered, with_value, values, opts, want_values):
             elif sorted(got) != sorted(want):
                 errors.append("%s offers %s after %s; memtop has %s"
                               % (where, " ".join(got), o, " ".join(want)))
-
-
-SHORT_OF = {}
 
 
 def short_spellings(help_text):
@@ -259,12 +259,12 @@ def check(memtop, bash, zsh):
         raise Failure("%s is missing: run make first" % memtop)
     help_text = run([memtop, "--help"])
     opts = help_options(help_text)
-    SHORT_OF.update(short_spellings(help_text))
+    shorts = short_spellings(help_text)
     sort_keys = help_sort_keys(help_text)
     want_values = dict(cli_values(), **{"--sort": sort_keys})
     errors = []
     for path, lists in ((bash, bash_lists), (zsh, zsh_lists)):
-        compare_lists(errors, path, *lists(path), opts, want_values)
+        compare_lists(errors, path, *lists(path), opts, shorts, want_values)
     notes = []
     if shutil.which("bash"):
         n = check_bash_behaviour(errors, bash, memtop, sort_keys, want_values["--format"])
