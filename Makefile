@@ -4,13 +4,16 @@
 #                 apt-get line), build, start memtop
 #   make check    the same with the test packages, then every test
 #   make          build ./memtop (expects the packages to be there)
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR= (the binary, man pages, themes
+#                 and bash and zsh completions; make uninstall removes them)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/memtop
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 CC         ?= gcc
 CFLAGS     ?= -O2 -g
@@ -45,7 +48,7 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
-               cmd:unshare:util-linux
+               cmd:unshare:util-linux cmd:groff:groff-base
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
@@ -174,9 +177,12 @@ build/stress/churn: tests/stress/churn.c | build/stress
 layers:
 	python3 tests/docs/check_layers.py
 
-# The man page documents every option, key, setting and JSON field there is.
+# The man pages document every option, key, setting, theme role and JSON
+# field there is, and groff formats them without a warning; the shell
+# completions offer every option of --help and the values memtop takes.
 docs: memtop
 	python3 tests/docs/check_manpage.py
+	python3 tests/docs/check_completions.py
 
 # Regenerates screenshots/*.png from real runs in tmux.
 screenshots: memtop $(WORKLOADS)
@@ -215,11 +221,17 @@ build/bench/smapsbench: tests/bench/smapsbench.c src/proc/smaps.c src/proc/smaps
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
 	install -D -m 0644 man/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
+	install -D -m 0644 man/memtoprc.5 $(DESTDIR)$(MANDIR)/man5/memtoprc.5
+	install -D -m 0644 man/memtop-themes.5 $(DESTDIR)$(MANDIR)/man5/memtop-themes.5
 	install -d $(DESTDIR)$(DATADIR)/themes
 	install -m 0644 themes/*.theme themes/README.md $(DESTDIR)$(DATADIR)/themes/
+	install -D -m 0644 contrib/completions/memtop.bash $(DESTDIR)$(BASHCOMPDIR)/memtop
+	install -D -m 0644 contrib/completions/_memtop $(DESTDIR)$(ZSHCOMPDIR)/_memtop
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memtop $(DESTDIR)$(MANDIR)/man1/memtop.1
+	rm -f $(DESTDIR)$(MANDIR)/man5/memtoprc.5 $(DESTDIR)$(MANDIR)/man5/memtop-themes.5
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/memtop $(DESTDIR)$(ZSHCOMPDIR)/_memtop
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

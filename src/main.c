@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	switch (cli_parse(argc, argv, &opts, err, sizeof err)) {
 	case CLI_HELP:
-		fputs(cli_usage, stdout);
+		cli_usage_write(stdout);
 		cli_free(&opts);
 		return output_close(stdout, 0, stderr);
 	case CLI_VERSION:
@@ -51,7 +51,8 @@ int main(int argc, char **argv)
 		cli_free(&opts);
 		return output_close(stdout, 0, stderr);
 	case CLI_ERROR:
-		fprintf(stderr, "memtop: %s\n%s", err, cli_usage);
+		fprintf(stderr, "memtop: %s\n", err);
+		cli_usage_write(stderr);
 		cli_free(&opts);
 		return 2;
 	case CLI_RUN:

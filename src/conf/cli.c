@@ -12,36 +12,127 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cli_usage[] =
+// Codes of the options without a short form, out of the range of letters.
+enum {
+	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
+	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER,
+};
+
+// Every option, in --help's order: the one list that --help, getopt_long's
+// tables and (through --help) the man page check and the shell completions
+// are made from. cli_apply's switch carries each one out by its code.
+static const struct cli_option options[] = {
+	{ 'b', "batch", NULL, "print samples to stdout instead of the interactive screen", NULL },
+	{ 'd', "delay", "SECONDS", "refresh interval, fractions allowed (min 0.1, default 1)", NULL },
+	{ 'n', "iterations", "COUNT", "stop after COUNT samples (batch default: unlimited)", NULL },
+	{ 'p', "pid", "PID[,PID...]", "watch only these processes", NULL },
+	{ 's', "sort", "KEY", "initial sort (default rss):", sort_key_list },
+	{ 'f', "format", "FORMAT",
+	  "batch output: table (default), json (one object per line), csv", NULL },
+	{ 't', "theme", "NAME|PATH",
+	  "colour theme: a name from the theme folders or a file (default, light, mono, "
+	  "high-contrast, dracula, solarized-dark; t cycles them on screen)", NULL },
+	{ OPT_LIST_THEMES, "list-themes", NULL, "print the themes found, with their files, and exit", NULL },
+	{ OPT_NO_COLOR, "no-color", NULL,
+	  "monochrome screen: the mono theme (also when NO_COLOR is set)", NULL },
+	{ OPT_READONLY, "readonly", NULL, "the screen sends no signals (k and F9 are off)", NULL },
+	{ OPT_SENSITIVITY, "leak-sensitivity", "low|normal|high",
+	  "how much evidence a leak verdict needs (default normal)", NULL },
+	{ OPT_FAIL_ON_LEAK, "fail-on-leak", NULL,
+	  "batch: exit 3 when a watched process is a suspected leak at the end of the run "
+	  "(and name it on stderr)", NULL },
+	{ OPT_SMAPS, "smaps", "PID", "print the process's mapping table (from smaps) and exit", NULL },
+	{ OPT_GROUP, "group", NULL, "with --smaps: one row per mapped file or kind of region", NULL },
+	{ OPT_PSI_TRIGGER, "psi-trigger", "S/W",
+	  "wake the screen at once when tasks stall S ms within W ms of memory pressure "
+	  "(default 100/1000; off to disable)", NULL },
+	{ 'h', "help", NULL, "show this help", NULL },
+	{ 'V', "version", NULL, "show the version", NULL },
+};
+
+#define OPTION_COUNT (sizeof options / sizeof options[0])
+
+// --help's layout: the option column, where the descriptions start, and the
+// width they wrap at.
+#define HELP_INDENT 2
+#define HELP_DESC_COL 26
+#define HELP_WIDTH 88
+
+static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
-	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
-	"  -b, --batch            print samples to stdout instead of the interactive screen\n"
-	"  -d, --delay SECONDS    refresh interval, fractions allowed (min 0.1, default 1)\n"
-	"  -n, --iterations COUNT stop after COUNT samples (batch default: unlimited)\n"
-	"  -p, --pid PID[,PID...] watch only these processes\n"
-	"  -s, --sort KEY         initial sort: rss (default), anon, heap, swap, delta, growth,\n"
-	"                         leak, eta, oom, adj, pid, user, command\n"
-	"  -f, --format FORMAT    batch output: table (default), json (one object per line), csv\n"
-	"  -t, --theme NAME|PATH  colour theme: a name from the theme folders or a file\n"
-	"                         (default, light, mono, high-contrast, dracula,\n"
-	"                         solarized-dark; t cycles them on screen)\n"
-	"      --list-themes      print the themes found, with their files, and exit\n"
-	"      --no-color         monochrome screen: the mono theme (also when NO_COLOR is set)\n"
-	"      --readonly         the screen sends no signals (k and F9 are off)\n"
-	"      --leak-sensitivity low|normal|high\n"
-	"                         how much evidence a leak verdict needs (default normal)\n"
-	"      --fail-on-leak     batch: exit 3 when a watched process is a suspected leak\n"
-	"                         at the end of the run (and name it on stderr)\n"
-	"      --smaps PID        print the process's mapping table (from smaps) and exit\n"
-	"      --group            with --smaps: one row per mapped file or kind of region\n"
-	"      --psi-trigger S/W  wake the screen at once when tasks stall S ms within W ms\n"
-	"                         of memory pressure (default 100/1000; off to disable)\n"
-	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n"
+	"       memtop --smaps PID [--group] [--format table|json|csv]\n";
+
+static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
 	"$XDG_CONFIG_HOME/memtop/memtoprc (~/.config/memtop/memtoprc); options override\n"
-	"them, and W on the screen writes them. See memtop(1).\n";
+	"them, and W on the screen writes them. See memtop(1) and memtoprc(5).\n";
+
+const struct cli_option *cli_options(size_t *count)
+{
+	*count = OPTION_COUNT;
+	return options;
+}
+
+bool cli_option_has_short(const struct cli_option *o)
+{
+	return o->code > 0 && o->code < OPT_NO_COLOR;
+}
+
+// Writes text word by word from column col, wrapping before HELP_WIDTH to
+// HELP_DESC_COL; returns the column it ends at.
+static int write_wrapped(FILE *out, const char *text, int col)
+{
+	while (*text) {
+		size_t len = strcspn(text, " ");
+
+		if (len > 0) {
+			if (col > HELP_DESC_COL && col + 1 + (int)len > HELP_WIDTH)
+				col = fprintf(out, "\n%*s", HELP_DESC_COL, "") - 1;
+			else if (col > HELP_DESC_COL)
+				col += fprintf(out, " ");
+			col += fprintf(out, "%.*s", (int)len, text);
+		}
+		text += len + (text[len] == ' ');
+	}
+	return col;
+}
+
+// Writes one option's --help entry: its spellings and argument, then its
+// description from HELP_DESC_COL (on the next line when they do not leave
+// two blanks before it).
+static void write_option(FILE *out, const struct cli_option *o)
+{
+	char left[64];
+	int col;
+
+	if (cli_option_has_short(o))
+		snprintf(left, sizeof left, "-%c, --%s", o->code, o->name);
+	else
+		snprintf(left, sizeof left, "    --%s", o->name);
+	if (o->arg)
+		snprintf(left + strlen(left), sizeof left - strlen(left), " %s", o->arg);
+	col = fprintf(out, "%*s%s", HELP_INDENT, "", left);
+	if (col + 2 > HELP_DESC_COL)
+		col = fprintf(out, "\n") - 1;
+	col += fprintf(out, "%*s", HELP_DESC_COL - col, "");
+	col = write_wrapped(out, o->help, col);
+	if (o->values) {
+		char values[256];
+
+		o->values(values, sizeof values);
+		write_wrapped(out, values, col);
+	}
+	fputc('\n', out);
+}
+
+void cli_usage_write(FILE *out)
+{
+	fputs(usage_head, out);
+	for (size_t i = 0; i < OPTION_COUNT; i++)
+		write_option(out, &options[i]);
+	fputs(usage_tail, out);
+}
 
 // Parses the -d value: a finite decimal within the allowed range.
 int cli_parse_interval(const char *s, double *out, char *err, size_t errlen)
@@ -204,7 +295,7 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 			return CLI_ERROR;
 		}
 		return CLI_RUN;
-	case 'C':
+	case OPT_NO_COLOR:
 		opts->no_color = true;
 		opts->given |= OPT_GIVEN_NO_COLOR;
 		return CLI_RUN;
@@ -217,14 +308,14 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		snprintf(opts->theme, sizeof opts->theme, "%s", arg);
 		opts->given |= OPT_GIVEN_THEME;
 		return CLI_RUN;
-	case 'l':
+	case OPT_LIST_THEMES:
 		opts->list_themes = true;
 		return CLI_RUN;
-	case 'R':
+	case OPT_READONLY:
 		opts->readonly = true;
 		opts->given |= OPT_GIVEN_READONLY;
 		return CLI_RUN;
-	case 'L': {
+	case OPT_SENSITIVITY: {
 		int sens = cli_parse_sensitivity(arg);
 
 		if (sens < 0) {
@@ -235,10 +326,10 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		opts->given |= OPT_GIVEN_SENSITIVITY;
 		return CLI_RUN;
 	}
-	case 'F':
+	case OPT_FAIL_ON_LEAK:
 		opts->fail_on_leak = true;
 		return CLI_RUN;
-	case 'S': {
+	case OPT_SMAPS: {
 		long pid;
 
 		if (parse_positive(arg, INT_MAX, &pid) < 0) {
@@ -248,10 +339,10 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		opts->smaps_pid = (int)pid;
 		return CLI_RUN;
 	}
-	case 'g':
+	case OPT_GROUP:
 		opts->group = true;
 		return CLI_RUN;
-	case 'T':
+	case OPT_PSI_TRIGGER:
 		return parse_trigger(arg, opts, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 'h':
 		return CLI_HELP;
@@ -273,37 +364,46 @@ void cli_defaults(struct options *opts)
 				  .columns = COLUMNS_DEFAULT };
 }
 
+// Fills getopt_long's tables from options[]: longopts (NULL-terminated,
+// OPTION_COUNT + 1 entries) and shortopts (at least 2 * OPTION_COUNT + 2
+// bytes; ':' first, so that a missing value is told from an unknown option).
+static void build_getopt_tables(struct option *longopts, char *shortopts)
+{
+	char *s = shortopts;
+
+	*s++ = ':';
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct cli_option *o = &options[i];
+
+		longopts[i] = (struct option){ o->name, o->arg ? required_argument : no_argument,
+					       NULL, o->code };
+		if (cli_option_has_short(o)) {
+			*s++ = (char)o->code;
+			if (o->arg)
+				*s++ = ':';
+		}
+	}
+	*s = '\0';
+	longopts[OPTION_COUNT] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
-	static const struct option longopts[] = {
-		{ "batch", no_argument, NULL, 'b' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "no-color", no_argument, NULL, 'C' },
-		{ "theme", required_argument, NULL, 't' },
-		{ "list-themes", no_argument, NULL, 'l' },
-		{ "readonly", no_argument, NULL, 'R' },
-		{ "leak-sensitivity", required_argument, NULL, 'L' },
-		{ "fail-on-leak", no_argument, NULL, 'F' },
-		{ "smaps", required_argument, NULL, 'S' },
-		{ "group", no_argument, NULL, 'g' },
-		{ "psi-trigger", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option longopts[OPTION_COUNT + 1];
+	char shortopts[2 * OPTION_COUNT + 2];
 	int c;
 
+	build_getopt_tables(longopts, shortopts);
 	cli_defaults(opts);
 	err[0] = '\0';
 	opterr = 0;
 	optind = 0;                 // glibc: 0 re-initialises getopt for each call
-	while ((c = getopt_long(argc, argv, ":bd:n:p:f:s:t:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		char short_opt[3] = { '-', (char)optopt, '\0' };
-		const char *opt_text = (c == '?' || c == ':') && optopt ? short_opt
+		// A short option is named by its letter (it may be glued to others,
+		// as in -bn); a long one, or one getopt has no letter for, as typed.
+		bool by_letter = (c == '?' || c == ':') && optopt > 0 && optopt < OPT_NO_COLOR;
+		const char *opt_text = by_letter ? short_opt
 				       : optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 		enum cli_result r = cli_apply(c, optarg, opt_text, opts, err, errlen);
 

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "model/leak.h"
 
@@ -62,7 +63,24 @@ int cli_parse_sensitivity(const char *s);
 /* Fills opts with the defaults (what cli_parse starts from). */
 void cli_defaults(struct options *opts);
 
-/* The usage text printed by --help and after an error. */
-extern const char cli_usage[];
+/* One command-line option: a row of cli.c's table, from which --help and
+ * getopt_long's tables are made. */
+struct cli_option {
+	int code;                  // the short option's letter, or a code above any letter
+	const char *name;          // the long name, without "--"
+	const char *arg;           // the value's name in --help; NULL: takes no value
+	const char *help;          // the description, one paragraph (--help wraps it)
+	void (*values)(char *out, size_t cap);   // NULL, or writes the values it takes,
+						 // listed after the description
+};
+
+/* The options table: count entries, static. */
+const struct cli_option *cli_options(size_t *count);
+
+/* Whether the option also has a one-letter form (-LETTER, the code). */
+bool cli_option_has_short(const struct cli_option *o);
+
+/* Writes the usage text (--help, and after an error), made from the table. */
+void cli_usage_write(FILE *out);
 
 #endif

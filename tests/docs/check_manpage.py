@@ -1,47 +1,64 @@
 #!/usr/bin/env python3
-"""check_manpage.py - does man/memtop.1 document what memtop has?
+"""check_manpage.py - do the man pages document what memtop has?
 
-Checks, against the sources and the built binary:
+Checks man/memtop.1, man/memtoprc.5 and man/memtop-themes.5 against the
+sources and the built binary:
 
-  options   every option of `memtop --help` (and of the getopt tables in
-            src/conf/cli.c) has an entry in the man page's OPTIONS section, the
-            short and long spelling in one entry, and every option the
-            OPTIONS section documents exists in --help;
+  options   every option of `memtop --help` (and of the options table in
+            src/conf/cli.c, which --help is made from) has an entry in
+            memtop.1's OPTIONS section, the short and long spelling in one
+            entry, and every option the OPTIONS section documents exists in
+            --help;
   keys      every key label of the help screen's key table (bindings[] in
             src/ui/view_list.c) has an entry in the "Keys" subsection, and every
             key of the detail view (view_detail_key in src/ui/view_detail.c) one
             in the "Detail view" subsection;
   columns   every column of the process table (columns[] in
             src/ui/view_table.c) has an entry in the "Process table" subsection;
-  memtoprc  every key of src/conf/rc.c's keys[] has an entry under FILES, and
-            every column name (src/model/columns.c) and theme role (src/conf/theme.c)
-            is documented there;
+  memtoprc  every key of src/conf/rc.c's keys[] has an entry in the KEYS
+            section of memtoprc.5, and every column name (src/model/columns.c)
+            is named there;
+  themes    every theme role (src/conf/theme.c) has an entry in the ROLES
+            section of memtop-themes.5;
+  pages     each page has the sections a page of its kind needs, memtop.1
+            refers to both file-format pages, and groff formats each page
+            without a warning (groff -man -ww -z; groff-base, which
+            make check installs).
   output    every JSON field that src/output/output.c emits has an entry in the
             "JSON Lines" subsection, every CSV column of src/output/output.c is named
             in the "CSV" subsection, and every field of --smaps's JSON and CSV
             (src/output/smapsdump.c) in the "--smaps" subsection;
   sort keys every sort key (src/model/proctable.c) is named under OPTIONS.
 
-Usage: python3 tests/docs/check_manpage.py [-v] [--memtop PATH] [--man PATH]
+Usage: python3 tests/docs/check_manpage.py [-v] [--memtop PATH] [--man-dir DIR]
 from anywhere (paths are relative to the repository), after `make`.
 Exit status 0 with "manpage: N options, M keys checked", or 1 with one line
 per mismatch on stderr. Python 3 standard library only.
 """
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MAN = os.path.join(ROOT, "man", "memtop.1")
+MAN_DIR = os.path.join(ROOT, "man")
+PAGES = ("memtop.1", "memtoprc.5", "memtop-themes.5")
+MAN, RC_MAN, THEMES_MAN = (os.path.join(MAN_DIR, p) for p in PAGES)
+
+# The sections each page must have (memtop.1's own are checked by what they
+# hold).
+FORMAT_SECTIONS = ("NAME", "SYNOPSIS", "DESCRIPTION", "FORMAT", "EXAMPLES", "SEE ALSO")
 
 
 def src(name):
-    """The path of a source file by its name, in whichever layer folder holds it."""
-    for dirpath, _dirs, names in os.walk(os.path.join(ROOT, "src")):
-        if name in names:
-            return os.path.join(dirpath, name)
-    raise Failure("src/: no file %s" % name)
+    """src/LAYER/name: files are found in whichever layer they live."""
+    found = [os.path.join(d, name) for d in sorted(glob.glob(os.path.join(ROOT, "src", "*", "")))
+             if os.path.exists(os.path.join(d, name))]
+    if len(found) != 1:
+        raise Failure("expected one src/*/%s, found %d" % (name, len(found)))
+    return os.path.normpath(found[0])
 
 
 def read(path):
@@ -227,16 +244,14 @@ def help_options(memtop):
 
 
 def cli_options():
-    """The short and long spellings of src/conf/cli.c's getopt tables."""
+    """The short and long spellings of src/conf/cli.c's options table: rows
+    { 'x', "long", ... } or { OPT_CODE, "long", ... }."""
     path = src("cli.c")
-    text = read(path)
-    longs = re.findall(r'\{\s*"([a-z0-9-]+)"\s*,\s*(?:no|required|optional)_argument\s*,',
-                       c_block(text, "longopts[] = {", path))
-    m = re.search(r'getopt_long\([^"]*"([^"]*)"', text)
-    if not longs or not m:
-        raise Failure("%s: cannot find the getopt_long tables" % rel(path))
-    shorts = ["-" + c for c in m.group(1) if c.isalnum()]
-    return shorts, ["--" + l for l in longs]
+    rows = re.findall(r"\{\s*(?:'([A-Za-z0-9])'|OPT_[A-Z_]+)\s*,\s*\"([a-z0-9-]+)\"",
+                      c_block(read(path), "struct cli_option options[] = {", path))
+    if not rows:
+        raise Failure("%s: found no rows in the options table" % rel(path))
+    return ["-" + s for s, _ in rows if s], ["--" + l for _, l in rows]
 
 
 def key_labels():
@@ -334,6 +349,71 @@ def csv_columns(path, pattern):
 
 # ---- the checks ---------------------------------------------------------
 
+def tag_words(page, lines):
+    words = set()
+    for _, t in page.tags(lines):
+        words |= tokens(t, r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+    return words
+
+
+def check_file_formats(errors, counts):
+    """memtoprc's keys and column names in memtoprc(5), the theme roles in
+    memtop-themes(5), and the sections of both."""
+    rc_page, themes_page = ManPage(RC_MAN), ManPage(THEMES_MAN)
+    for page in (rc_page, themes_page):
+        titles = {l[3] for l in page.lines}
+        for title in FORMAT_SECTIONS:
+            if title not in titles:
+                errors.append("%s has no section .SH %s" % (rel(page.path), title))
+    key_section = rc_page.section("KEYS")
+    key_tags = tag_words(rc_page, key_section)
+    keys = rc_keys()
+    for k in keys:
+        if k not in key_tags:
+            errors.append("memtoprc key %s (keys[] in %s) has no entry in the KEYS section of %s"
+                          % (k, rel(src("rc.c")), rel(RC_MAN)))
+    counts["memtoprc keys"] = len(keys)
+    colnames = designated_names(src("columns.c"), "keys[COL_COUNT] = {", "COL_")
+    for c in colnames:
+        if not has_word(rc_page.text(key_section), c):
+            errors.append("column name %s (%s) is not named in the KEYS section (columns =) of %s"
+                          % (c, rel(src("columns.c")), rel(RC_MAN)))
+    role_tags = tag_words(themes_page, themes_page.section("ROLES"))
+    roles = designated_names(src("theme.c"), "role_keys[ROLE_COUNT] = {", "ROLE_")
+    for r in roles:
+        if r not in role_tags:
+            errors.append("theme role %s (%s) has no entry in the ROLES section of %s"
+                          % (r, rel(src("theme.c")), rel(THEMES_MAN)))
+    counts["column names"], counts["theme roles"] = len(colnames), len(roles)
+
+
+def check_pages_refer(errors, page):
+    """memtop.1 points at the file-format pages from FILES and SEE ALSO."""
+    for title in ("FILES", "SEE ALSO"):
+        text = page.text(page.section(title))
+        for other in (RC_MAN, THEMES_MAN):
+            name, sect = os.path.basename(other).rsplit(".", 1)
+            if not re.search(re.escape(name) + r"\s*\(" + sect + r"\)", text):
+                errors.append("the %s section of %s does not refer to %s(%s)"
+                              % (title, rel(page.path), name, sect))
+
+
+def check_groff(errors):
+    """Each page through groff -man -ww -z: any warning is a mismatch."""
+    if not shutil.which("groff"):
+        errors.append("groff is missing (Debian: groff-base; make check installs it): "
+                      "the pages cannot be checked for formatting warnings")
+        return
+    for path in (MAN, RC_MAN, THEMES_MAN):
+        p = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True, timeout=60)
+        problems = p.stderr.strip().splitlines()
+        if p.returncode and not problems:
+            problems = ["exit status %d" % p.returncode]
+        for line in problems:
+            errors.append("groff -man -ww: %s: %s" % (rel(path), line))
+
 def tokens(text, pattern):
     return set(re.findall(pattern, text))
 
@@ -398,29 +478,8 @@ def check(memtop, verbose):
                           "subsection of %s" % (c, rel(src("view_table.c")), rel(MAN)))
     counts["columns"] = len(cols)
 
-    # memtoprc and theme files, under FILES.
-    files = man.section("FILES")
-    file_tags = set()
-    for _, t in man.tags(files):
-        file_tags |= tokens(t, r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-    files_text = man.text(files)
-    keys = rc_keys()
-    for k in keys:
-        if k not in file_tags:
-            errors.append("memtoprc key %s (keys[] in %s) has no entry under FILES in %s"
-                          % (k, rel(src("rc.c")), rel(MAN)))
-    counts["memtoprc keys"] = len(keys)
-    colnames = designated_names(src("columns.c"), "keys[COL_COUNT] = {", "COL_")
-    for c in colnames:
-        if not has_word(files_text, c):
-            errors.append("column name %s (%s) is not named under FILES (columns =) in %s"
-                          % (c, rel(src("columns.c")), rel(MAN)))
-    roles = designated_names(src("theme.c"), "role_keys[ROLE_COUNT] = {", "ROLE_")
-    for r in roles:
-        if r not in file_tags:
-            errors.append("theme role %s (%s) has no entry under FILES in %s"
-                          % (r, rel(src("theme.c")), rel(MAN)))
-    counts["column names"], counts["theme roles"] = len(colnames), len(roles)
+    # memtoprc(5) and memtop-themes(5).
+    check_file_formats(errors, counts)
 
     # Batch output: JSON Lines, CSV, --smaps.
     jl = man.subsection(lambda t: t == "JSON Lines", 'JSON Lines (.SS "JSON Lines")')
@@ -466,6 +525,9 @@ def check(memtop, verbose):
                           % (k, rel(src("proctable.c")), rel(MAN)))
     counts["sort keys"] = len(sorts)
 
+    check_pages_refer(errors, man)
+    check_groff(errors)
+
     if verbose:
         for what, n in counts.items():
             print("  %-15s %d" % (what, n))
@@ -474,12 +536,15 @@ def check(memtop, verbose):
 
 def main(argv):
     verbose = "-v" in argv
-    global MAN
+    global MAN, RC_MAN, THEMES_MAN
     memtop = os.path.join(ROOT, "memtop")
     if "--memtop" in argv:
         memtop = os.path.abspath(argv[argv.index("--memtop") + 1])
     if "--man" in argv:                     # another copy of the page, to test the checker
         MAN = os.path.abspath(argv[argv.index("--man") + 1])
+    if "--man-dir" in argv:                 # copies of all three pages
+        d = os.path.abspath(argv[argv.index("--man-dir") + 1])
+        MAN, RC_MAN, THEMES_MAN = (os.path.join(d, p) for p in PAGES)
     try:
         errors, counts = check(memtop, verbose)
     except (Failure, OSError, subprocess.SubprocessError) as e:
@@ -489,9 +554,12 @@ def main(argv):
         for e in errors:
             print("check_manpage: %s" % e, file=sys.stderr)
         print("check_manpage: %d mismatch%s between %s and memtop"
-              % (len(errors), "" if len(errors) == 1 else "es", rel(MAN)), file=sys.stderr)
+              % (len(errors), "" if len(errors) == 1 else "es", "the man pages"), file=sys.stderr)
         return 1
-    print("manpage: %d options, %d keys checked" % (counts["options"], counts["keys"]))
+    print("manpage: %d options, %d keys, %d memtoprc keys, %d theme roles checked; "
+          "groff -ww quiet on %d pages" % (counts["options"], counts["keys"],
+                                            counts["memtoprc keys"], counts["theme roles"],
+                                            len(PAGES)))
     return 0
 
 

@@ -931,10 +931,22 @@ def test_rc_file_under_the_command_line(memtop):
         os.unlink(path)
 
 
+# What make install puts under PREFIX besides the themes: the source file of each.
+INSTALLED = {
+    "bin/memtop": "memtop",
+    "share/man/man1/memtop.1": "man/memtop.1",
+    "share/man/man5/memtoprc.5": "man/memtoprc.5",
+    "share/man/man5/memtop-themes.5": "man/memtop-themes.5",
+    "share/bash-completion/completions/memtop": "contrib/completions/memtop.bash",
+    "share/zsh/site-functions/_memtop": "contrib/completions/_memtop",
+}
+
+
 def test_install_finds_its_themes(memtop):
-    """make install DESTDIR=... PREFIX=/usr installs the binary, the man page
-    and the themes, and the installed binary finds its themes there (from its
-    own location, not the source tree)."""
+    """make install DESTDIR=... PREFIX=/usr installs the binary, the man pages,
+    the themes and the bash and zsh completions, and the installed binary
+    finds its themes there (from its own location, not the source tree);
+    make uninstall then removes every file it installed."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="memtop-install-") as dest:
         p = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "install",
@@ -943,7 +955,11 @@ def test_install_finds_its_themes(memtop):
         binary = os.path.join(dest, "usr/bin/memtop")
         themes = os.path.join(dest, "usr/share/memtop/themes")
         assert os.access(binary, os.X_OK), "no installed binary"
-        assert os.path.exists(os.path.join(dest, "usr/share/man/man1/memtop.1")), "no man page"
+        for path, source in INSTALLED.items():
+            where = os.path.join(dest, "usr", path)
+            assert os.path.isfile(where), "make install did not install %s" % path
+            with open(where, "rb") as a, open(os.path.join(ROOT, source), "rb") as b:
+                assert a.read() == b.read(), "%s is not a copy of %s" % (path, source)
         shipped = sorted(f for f in os.listdir(os.path.join(ROOT, "themes")) if f.endswith(".theme"))
         assert sorted(f for f in os.listdir(themes) if f.endswith(".theme")) == shipped
         out = subprocess.run([binary, "--list-themes"], capture_output=True, text=True, cwd="/",
@@ -953,6 +969,12 @@ def test_install_finds_its_themes(memtop):
         for name, where in found.items():
             assert where.strip() == os.path.join(themes, name + ".theme"), \
                 "%s found at %r, not in the installed tree" % (name, where)
+        p = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "uninstall",
+                            "DESTDIR=" + dest, "PREFIX=/usr"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout + p.stderr
+        left = [os.path.relpath(os.path.join(d, f), dest)
+                for d, _, files in os.walk(dest) for f in files]
+        assert not left, "make uninstall left %s" % left
 
 
 def count_allocations(samples):

@@ -2,7 +2,9 @@
  * and the errors, each of which must name what was wrong. */
 #include "fixture.h"
 
+#include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "conf/cli.h"
 #include "model/proctable.h"
@@ -173,7 +175,6 @@ static void test_help_and_version(void **state)
 	cli_free(&o);
 	assert_int_equal(PARSE(&o, err, "-x", "--help"), CLI_ERROR);   // the first problem wins
 	cli_free(&o);
-	assert_non_null(strstr(cli_usage, "--format"));
 }
 
 static void test_interval_bounds(void **state)
@@ -395,6 +396,230 @@ static void test_psi_trigger_option(void **state)
 	ASSERT_ERROR("the window is 500 to 10000 ms", "--psi-trigger", "10/1000x");
 }
 
+// The usage text as cli_usage_write writes it; the caller frees it.
+static char *usage_text(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	cli_usage_write(f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(text);
+	return text;
+}
+
+// A value each option taking one accepts, and what else it needs on the
+// command line to be a valid run; an option missing here fails the test, so
+// a new option comes with its case.
+static const struct {
+	const char *name, *value, *companion;
+	enum cli_result result;
+} option_cases[] = {
+	{ "batch", NULL, NULL, CLI_RUN },
+	{ "delay", "0.5", NULL, CLI_RUN },
+	{ "iterations", "3", NULL, CLI_RUN },
+	{ "pid", "1,2", NULL, CLI_RUN },
+	{ "sort", "growth", NULL, CLI_RUN },
+	{ "format", "csv", NULL, CLI_RUN },
+	{ "theme", "dracula", NULL, CLI_RUN },
+	{ "list-themes", NULL, NULL, CLI_RUN },
+	{ "no-color", NULL, NULL, CLI_RUN },
+	{ "readonly", NULL, NULL, CLI_RUN },
+	{ "leak-sensitivity", "high", NULL, CLI_RUN },
+	{ "fail-on-leak", NULL, "-b", CLI_RUN },
+	{ "smaps", "1", NULL, CLI_RUN },
+	{ "group", NULL, "--smaps=1", CLI_RUN },
+	{ "psi-trigger", "off", NULL, CLI_RUN },
+	{ "help", NULL, NULL, CLI_HELP },
+	{ "version", NULL, NULL, CLI_VERSION },
+};
+
+// Parses one option spelled as given (with its value, if any, as the next
+// argument, or glued after '=' when glue is set) and asserts the result.
+static void assert_option_parses(const char *spelling, const char *value, bool glue,
+				 const char *companion, enum cli_result want)
+{
+	char *argv[5], joined[128];
+	int argc = 0;
+	struct options o;
+	char err[ERRLEN];
+
+	argv[argc++] = (char *)"memtop";
+	if (value && glue) {
+		snprintf(joined, sizeof joined, "%s%s%s", spelling, spelling[1] == '-' ? "=" : "", value);
+		argv[argc++] = joined;
+	} else {
+		argv[argc++] = (char *)spelling;
+		if (value)
+			argv[argc++] = (char *)value;
+	}
+	if (companion)
+		argv[argc++] = (char *)companion;
+	argv[argc] = NULL;
+	if (cli_parse(argc, argv, &o, err, sizeof err) != want)
+		fail_msg("memtop %s%s%s: not accepted: %s", argv[1], argc > 2 ? " " : "",
+			 argc > 2 ? argv[2] : "", err);
+	cli_free(&o);
+}
+
+// Every option of the table is accepted by the parser, by its long name
+// (value apart and glued) and by its letter when it has one.
+static void test_table_options_parse(void **state)
+{
+	size_t n;
+	const struct cli_option *opts = cli_options(&n);
+
+	(void)state;
+	assert_true(n >= 17);
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_option *o = &opts[i];
+		size_t c = 0;
+		char spelling[64];
+
+		while (c < sizeof option_cases / sizeof option_cases[0] &&
+		       strcmp(option_cases[c].name, o->name) != 0)
+			c++;
+		if (c == sizeof option_cases / sizeof option_cases[0])
+			fail_msg("option --%s has no case in option_cases[]", o->name);
+		// The table says whether it takes a value; the case must agree.
+		assert_int_equal(o->arg != NULL, option_cases[c].value != NULL);
+		snprintf(spelling, sizeof spelling, "--%s", o->name);
+		for (int glue = 0; glue <= (o->arg != NULL); glue++)
+			assert_option_parses(spelling, option_cases[c].value, glue,
+					     option_cases[c].companion, option_cases[c].result);
+		if (cli_option_has_short(o)) {
+			snprintf(spelling, sizeof spelling, "-%c", o->code);
+			for (int glue = 0; glue <= (o->arg != NULL); glue++)
+				assert_option_parses(spelling, option_cases[c].value, glue,
+						     option_cases[c].companion, option_cases[c].result);
+		}
+		if (o->arg) {       // and without its value, it says so
+			char *argv[] = { (char *)"memtop", spelling, NULL };
+			struct options opt;
+			char err[ERRLEN];
+
+			assert_int_equal(cli_parse(2, argv, &opt, err, sizeof err), CLI_ERROR);
+			if (!strstr(err, spelling) || !strstr(err, "needs a value"))
+				fail_msg("%s without a value: \"%s\"", spelling, err);
+			cli_free(&opt);
+		}
+	}
+}
+
+// The table itself: names and letters unique and well formed, and every
+// description present.
+static void test_table_shape(void **state)
+{
+	size_t n;
+	const struct cli_option *opts = cli_options(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		assert_true(strlen(opts[i].name) > 1);
+		assert_int_equal(strspn(opts[i].name, "abcdefghijklmnopqrstuvwxyz-"), strlen(opts[i].name));
+		assert_true(opts[i].help && opts[i].help[0] && !strchr(opts[i].help, '\n'));
+		assert_true(!opts[i].arg || (opts[i].arg[0] && !strchr(opts[i].arg, ' ')));
+		if (cli_option_has_short(&opts[i]))
+			assert_true(isalnum(opts[i].code));
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(opts[i].name, opts[j].name) == 0)
+				fail_msg("--%s is in the table twice", opts[i].name);
+			if (opts[i].code == opts[j].code)
+				fail_msg("--%s and --%s share the code %d", opts[i].name, opts[j].name,
+					 opts[i].code);
+		}
+	}
+}
+
+// --help has a line for every option of the table, with both spellings and
+// its value, and no line wider than 90 columns.
+static void test_help_names_every_option(void **state)
+{
+	size_t n;
+	const struct cli_option *opts = cli_options(&n);
+	char *text = usage_text();
+
+	(void)state;
+	assert_true(strncmp(text, "Usage: memtop ", 14) == 0);
+	for (size_t i = 0; i < n; i++) {
+		char want[96];
+
+		if (cli_option_has_short(&opts[i]))
+			snprintf(want, sizeof want, "\n  -%c, --%s%s%s", opts[i].code, opts[i].name,
+				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		else
+			snprintf(want, sizeof want, "\n      --%s%s%s", opts[i].name,
+				 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		// The spellings are followed by the description's blanks or a new line.
+		const char *at = strstr(text, want);
+
+		if (!at || (at[strlen(want)] != ' ' && at[strlen(want)] != '\n'))
+			fail_msg("--help has no line \"%s\"", want + 1);
+	}
+	for (const char *line = text; *line; ) {
+		size_t len = strcspn(line, "\n");
+
+		if (len > 90)
+			fail_msg("--help line of %zu columns: %.*s", len, (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+	free(text);
+}
+
+// Every option --help mentions (the synopsis and the descriptions too) is
+// one of the table's, and the --sort line lists every sort key.
+static void test_help_mentions_only_real_options(void **state)
+{
+	size_t n;
+	const struct cli_option *opts = cli_options(&n);
+	char *text = usage_text();
+
+	(void)state;
+	for (const char *p = text; (p = strchr(p, '-')); ) {
+		size_t len = strspn(p, "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		bool starts = p == text || strchr(" [\n", p[-1]), known = false;
+
+		if (starts && len > 1 && p[1] != '-' && len == 2) {
+			for (size_t i = 0; i < n; i++)
+				known |= cli_option_has_short(&opts[i]) && opts[i].code == p[1];
+		} else if (starts && len > 2 && p[1] == '-') {
+			for (size_t i = 0; i < n; i++)
+				known |= strlen(opts[i].name) == len - 2 && !strncmp(opts[i].name, p + 2, len - 2);
+		} else {
+			known = true;           // a hyphen inside a word: high-contrast
+		}
+		if (!known)
+			fail_msg("--help names %.*s, which is not in the options table", (int)len, p);
+		p += len;
+	}
+	const char *sort = strstr(text, "--sort KEY");
+
+	assert_non_null(sort);
+	for (int k = 0; k < SORT_KEY_COUNT; k++) {
+		char word[32];
+		const char *end = strstr(sort, "\n  -f");
+
+		snprintf(word, sizeof word, " %s", sort_key_name((enum sort_key)k));
+		const char *at = strstr(sort, word);
+
+		if (!at || at > end)
+			fail_msg("the --sort entry of --help does not list %s", word + 1);
+	}
+	free(text);
+}
+
+// A long-only option without its value is named as typed: it has no letter.
+static void test_long_only_errors(void **state)
+{
+	(void)state;
+	ASSERT_ERROR("option '--smaps' needs a value", "--smaps");
+	ASSERT_ERROR("option '--psi-trigger' needs a value", "-b", "--psi-trigger");
+	ASSERT_ERROR("'--group=1'", "--group=1");
+	ASSERT_ERROR("option '-n' needs a value", "-bn");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +643,11 @@ int main(void)
 		cmocka_unit_test(test_small_error_buffer),
 		cmocka_unit_test(test_smaps_options),
 		cmocka_unit_test(test_psi_trigger_option),
+		cmocka_unit_test(test_table_options_parse),
+		cmocka_unit_test(test_table_shape),
+		cmocka_unit_test(test_help_names_every_option),
+		cmocka_unit_test(test_help_mentions_only_real_options),
+		cmocka_unit_test(test_long_only_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
