@@ -44,11 +44,12 @@ WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/
 # "file" (a path that must exist).
 BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev
 # clang and its libFuzzer runtime (a package clang only recommends) for the
-# fuzz smoke run; valgrind for the leak check of the release build.
+# fuzz smoke run; valgrind for the leak check of the release build; groff and
+# zsh for the docs check (the man pages format cleanly, the zsh completion parses).
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
-               cmd:unshare:util-linux cmd:groff:groff-base
+               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
