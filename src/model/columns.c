@@ -1,19 +1,14 @@
-/* columns.c — column names; pure code. */
+/* columns.c — column lists by name (names from the field table); pure code. */
 #include "model/columns.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *const keys[COL_COUNT] = {
-	[COL_PID] = "pid", [COL_USER] = "user", [COL_RSS] = "rss", [COL_ANON] = "anon",
-	[COL_HEAP] = "heap", [COL_SWAP] = "swap", [COL_DELTA] = "delta", [COL_GROWTH] = "growth",
-	[COL_TREND] = "trend", [COL_LEAK] = "leak", [COL_OOM] = "oom", [COL_ADJ] = "adj",
-	[COL_CGROUP] = "cgroup", [COL_COMMAND] = "command",
-};
-
 const char *column_key(enum column_id id)
 {
-	return id < COL_COUNT ? keys[id] : "?";
+	const struct field *f = id < COL_COUNT ? field_of_column(id) : NULL;
+
+	return f ? f->name : "?";
 }
 
 const char *columns_parse(const char *list, unsigned *mask, char *why, size_t whylen)
@@ -27,9 +22,12 @@ const char *columns_parse(const char *list, unsigned *mask, char *why, size_t wh
 
 		p += strspn(p, " \t");
 		n = strcspn(p, ", \t");
-		for (int c = 0; c < COL_COUNT && n; c++)
-			if (strlen(keys[c]) == n && strncmp(p, keys[c], n) == 0)
+		for (int c = 0; c < COL_COUNT && n; c++) {
+			const char *key = column_key((enum column_id)c);
+
+			if (strlen(key) == n && strncmp(p, key, n) == 0)
 				found = c;
+		}
 		if (found < 0) {
 			if (!n)
 				return "empty column name in the list";
@@ -59,7 +57,8 @@ size_t columns_format(unsigned mask, char *out, size_t cap)
 
 		if (!(mask & COLUMN_BIT(c)))
 			continue;
-		w = snprintf(out + len, cap - len, "%s%s", len ? "," : "", keys[c]);
+		w = snprintf(out + len, cap - len, "%s%s", len ? "," : "",
+			     column_key((enum column_id)c));
 		if (w < 0 || (size_t)w >= cap - len)
 			return 0;
 		len += (size_t)w;

@@ -1,16 +1,13 @@
 /* columns.h — the process table's columns by name, for the rc file's
- * "columns =" list and the screen. Pure.
+ * "columns =" list and the screen. The columns themselves (enum column_id
+ * and what each one shows) are rows of the field table, fields.h. Pure.
  */
 #ifndef MEMTOP_COLUMNS_H
 #define MEMTOP_COLUMNS_H
 
 #include <stddef.h>
 
-enum column_id {
-	COL_PID, COL_USER, COL_RSS, COL_ANON, COL_HEAP, COL_SWAP, COL_DELTA, COL_GROWTH,
-	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_CGROUP, COL_COMMAND,
-	COL_COUNT
-};
+#include "model/fields.h"
 
 #define COLUMN_BIT(id) (1u << (id))
 /* Shown unless the user says otherwise: all but CGROUP. */

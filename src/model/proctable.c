@@ -173,95 +173,77 @@ int proctable_update(struct proctable *t, const struct snapshot *snap)
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	bool descending;
-} sort_keys[SORT_KEY_COUNT] = {
-	[SORT_PID] = { "pid", false },      [SORT_USER] = { "user", false },
-	[SORT_RSS] = { "rss", true },       [SORT_ANON] = { "anon", true },
-	[SORT_HEAP] = { "heap", true },     [SORT_SWAP] = { "swap", true },
-	[SORT_DELTA] = { "delta", true },   [SORT_GROWTH] = { "growth", true },
-	[SORT_LEAK] = { "leak", true },     [SORT_ETA] = { "eta", false },
-	[SORT_OOM] = { "oom", true },
-	[SORT_ADJ] = { "adj", true },       [SORT_COMMAND] = { "command", false },
-};
+// Every sort key's name, direction and value come from its row of the field
+// table (fields.c); a key without a row would be a programming error.
+static const struct field *sort_row(enum sort_key key)
+{
+	return key < SORT_KEY_COUNT ? field_of_sort(key) : NULL;
+}
 
 const char *sort_key_name(enum sort_key key)
 {
-	return key < SORT_KEY_COUNT ? sort_keys[key].name : "?";
+	const struct field *f = sort_row(key);
+
+	return f ? f->name : "?";
 }
 
 bool sort_key_descending(enum sort_key key)
 {
-	return key < SORT_KEY_COUNT && sort_keys[key].descending;
+	const struct field *f = sort_row(key);
+
+	return f && f->descending;
+}
+
+// Appends the names of the keys whose identity flag is identity, in key
+// order, each after the separator its place in the whole list asks for.
+static size_t list_keys(char *out, size_t cap, size_t len, int *i, bool identity)
+{
+	for (int k = 0; k < SORT_KEY_COUNT && len < cap; k++) {
+		const struct field *f = sort_row((enum sort_key)k);
+		const char *sep;
+		int n;
+
+		if (!f || !(f->flags & FIELD_IDENTITY) != !identity)
+			continue;
+		sep = *i == 0 ? "" : *i == SORT_KEY_COUNT - 1 ? " or " : ", ";
+		if ((n = snprintf(out + len, cap - len, "%s%s", sep, f->name)) < 0)
+			break;
+		len += (size_t)n;
+		++*i;
+	}
+	return len;
 }
 
 void sort_key_list(char *out, size_t cap)
 {
-	// The order --help and the messages list them in: sizes first.
-	static const enum sort_key order[SORT_KEY_COUNT] = {
-		SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA, SORT_GROWTH, SORT_LEAK,
-		SORT_ETA, SORT_OOM, SORT_ADJ, SORT_PID, SORT_USER, SORT_COMMAND,
-	};
-	size_t len = 0;
+	int i = 0;
 
 	if (cap == 0)
 		return;
 	out[0] = '\0';
-	for (int i = 0; i < SORT_KEY_COUNT && len < cap; i++) {
-		const char *sep = i == 0 ? "" : i == SORT_KEY_COUNT - 1 ? " or " : ", ";
-		int n = snprintf(out + len, cap - len, "%s%s", sep, sort_keys[order[i]].name);
-
-		if (n < 0)
-			break;
-		len += (size_t)n;
-	}
+	// Sizes and scores first, then what names a process (pid, user, command).
+	list_keys(out, cap, list_keys(out, cap, 0, &i, false), &i, true);
 }
 
 int sort_key_parse(const char *name)
 {
 	for (int k = 0; k < SORT_KEY_COUNT; k++)
-		if (strcmp(name, sort_keys[k].name) == 0)
+		if (strcmp(name, sort_key_name((enum sort_key)k)) == 0)
 			return k;
 	return -1;
 }
 
-// The numeric value a process is ordered by; unknown values as INT64_MIN.
-static int64_t sort_value(const struct proc *p, enum sort_key key)
-{
-	const struct proc_sample *s = p->s;
-
-	switch (key) {
-	case SORT_PID: return p->pid;
-	case SORT_RSS: return (int64_t)s->rss_kb;
-	case SORT_ANON: return (int64_t)s->anon_kb;
-	case SORT_HEAP: return s->have_heap ? (int64_t)s->heap_kb : INT64_MIN;
-	case SORT_SWAP: return s->have_detail ? (int64_t)s->swap_kb : INT64_MIN;
-	case SORT_DELTA: return p->have_delta ? p->delta_rss_kb : INT64_MIN;
-	case SORT_GROWTH:     // tenths of KiB/min keep small rates apart
-		return p->verdict.have_rate ? round_l(p->verdict.rate_kb_per_min * 10) : INT64_MIN;
-	case SORT_LEAK:       // suspects first, then by confidence
-		return (p->verdict.suspected ? 1000 : 0) + round_l(p->verdict.score * 100);
-	case SORT_ETA:        // soonest first; processes that exhaust nothing last
-		return p->eta_s >= 0 ? round_l(p->eta_s) : INT64_MAX;
-	case SORT_OOM: return s->have_detail ? s->oom_score : INT64_MIN;
-	case SORT_ADJ: return s->have_detail ? s->oom_score_adj : INT64_MIN;
-	default: return 0;
-	}
-}
-
-// Orders two processes by the key's value alone: -1, 0 or 1.
-static int compare_value(const struct proc *a, const struct proc *b, enum sort_key key)
+// Orders two processes by the row's value alone: -1, 0 or 1.
+static int compare_value(const struct proc *a, const struct proc *b, const struct field *f)
 {
 	int c = 0;
 
-	if (key == SORT_USER) {
-		c = strcmp(a->s->user, b->s->user);
-	} else if (key == SORT_COMMAND) {
-		c = strcmp(a->s->cmdline[0] ? a->s->cmdline : a->s->comm,
-			   b->s->cmdline[0] ? b->s->cmdline : b->s->comm);
+	if (!f) {
+		c = 0;
+	} else if (f->text) {
+		c = strcmp(f->text(a), f->text(b));
 	} else {
-		int64_t va = sort_value(a, key), vb = sort_value(b, key);
+		int64_t va = f->sort_value(a), vb = f->sort_value(b);
 
 		c = (va > vb) - (va < vb);
 	}
@@ -270,13 +252,13 @@ static int compare_value(const struct proc *a, const struct proc *b, enum sort_k
 
 int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key)
 {
-	int c = compare_value(a, b, key);
+	int c = compare_value(a, b, sort_row(key));
 
 	return c ? c : (a->pid > b->pid) - (a->pid < b->pid);
 }
 
 struct sort_spec {
-	enum sort_key key;
+	const struct field *row;       // the key's row, looked up once per sort
 	int sign;              // -1 for descending
 };
 
@@ -285,14 +267,14 @@ static int cmp_proc(const void *a, const void *b, void *ctx)
 {
 	const struct sort_spec *spec = ctx;
 	const struct proc *x = *(struct proc *const *)a, *y = *(struct proc *const *)b;
-	int c = compare_value(x, y, spec->key);
+	int c = compare_value(x, y, spec->row);
 
 	return c ? c * spec->sign : (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool descending)
 {
-	struct sort_spec spec = { key, descending ? -1 : 1 };
+	struct sort_spec spec = { sort_row(key), descending ? -1 : 1 };
 
 	if (n < 2)                 // rows may be NULL (an empty table never grew)
 		return;

@@ -17,36 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/leak.h"
+#include "model/fields.h"
+#include "model/process.h"
 #include "proc/snapshot.h"
-
-struct proc {
-	const struct proc_sample *s;   // this tick's sample
-	int pid;
-	bool have_delta;               // false on a process's first sample
-	uint64_t start_ticks;
-	uint16_t exec_gen;             // the sample's exec count when this record began
-	unsigned long ticks;           // samples seen of this process, >= 1 (since its last exec)
-	int64_t delta_rss_kb, delta_anon_kb;
-	uint64_t last_rss_kb, last_anon_kb;
-
-	// Leak detection. A process whose memory never changed has no detector
-	// (the fast path: most processes); the first change allocates one and
-	// replays the flat stretch into it.
-	struct leak_state *leak;
-	uint64_t flat_sig_kb;          // anonymous + swap while flat
-	double first_seen, last_seen;  // monotonic seconds
-	struct leak_verdict verdict;
-	double eta_s;                  // a suspected leak: seconds until it alone would use up
-	                               // MemAvailable, or its cgroup's limit when that leaves
-	                               // less, at its rate; < 0 otherwise
-};
-
-/* Sort keys, one per sortable column, in on-screen column order. */
-enum sort_key {
-	SORT_PID, SORT_USER, SORT_RSS, SORT_ANON, SORT_HEAP, SORT_SWAP, SORT_DELTA,
-	SORT_GROWTH, SORT_LEAK, SORT_ETA, SORT_OOM, SORT_ADJ, SORT_COMMAND, SORT_KEY_COUNT
-};
 
 struct proctable {
 	enum leak_sensitivity sensitivity;   // for every detector the table starts
@@ -67,7 +40,7 @@ void proctable_sort(struct proctable *t, enum sort_key key, bool descending);
 void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool descending);
 struct proc *proctable_find(const struct proctable *t, int pid);
 
-/* Orders two processes by key, ascending (ties by pid); unknown values sort
+/* Orders two processes by key (its row of the field table, fields.h), ascending (ties by pid); unknown values sort
  * as the smallest. */
 int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key);
 /* The key's name for -s and the status line ("rss", "pid", ...). */

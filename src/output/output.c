@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/fields.h"
 #include "util/text.h"
-#include "util/mathutil.h"
 
 void output_json_string(FILE *f, const char *s)
 {
@@ -78,66 +78,50 @@ static void json_system(FILE *f, const struct sys_sample *sys)
 	}
 }
 
-// A JSON key with an unsigned value, or null when the value is unknown.
-static void json_u64_or_null(FILE *f, const char *key, bool have, uint64_t v)
+// A batch value as JSON: null, a number, true/false or a string.
+static void json_value(FILE *f, const struct field *fd, const struct field_value *v)
 {
-	if (have)
-		fprintf(f, ", \"%s\": %" PRIu64, key, v);
-	else
-		fprintf(f, ", \"%s\": null", key);
+	switch (v->kind) {
+	case VALUE_NULL: fputs("null", f); break;
+	case VALUE_INT: fprintf(f, "%" PRId64, v->i); break;
+	case VALUE_UINT: fprintf(f, "%" PRIu64, v->u); break;
+	case VALUE_REAL: fprintf(f, "%.*f", fd->decimals, v->real); break;
+	case VALUE_BOOL: fputs(v->b ? "true" : "false", f); break;
+	case VALUE_TEXT: output_json_string(f, v->text); break;
+	}
 }
 
-static void json_i64_or_null(FILE *f, const char *key, bool have, int64_t v)
-{
-	if (have)
-		fprintf(f, ", \"%s\": %" PRId64, key, v);
-	else
-		fprintf(f, ", \"%s\": null", key);
-}
-
-// One process object of a JSON tick.
+// One process object of a JSON tick: the field table's JSON members in its
+// order, consecutive members of one json_object gathered into that object.
 static void json_process(FILE *f, const struct proc *p, double now)
 {
-	const struct proc_sample *s = p->s;
-	bool d = s->have_detail;
+	size_t n;
+	const struct field *fields = fields_all(&n);
+	const char *object = NULL;           // the object open, if any
+	const char *sep = "";
 
-	fprintf(f, "{\"pid\": %d, \"ppid\": %d, \"user\": ", s->pid, s->ppid);
-	output_json_string(f, s->user);
-	fputs(", \"comm\": ", f);
-	output_json_string(f, s->comm);
-	fputs(", \"cmdline\": ", f);
-	output_json_string(f, s->cmdline);
-	fprintf(f, ", \"cmdline_truncated\": %s", s->cmdline_cut ? "true" : "false");
-	fprintf(f, ", \"start_time\": %.2f, \"rss_kb\": %" PRIu64 ", \"anon_kb\": %" PRIu64,
-		s->start_time_s, s->rss_kb, s->anon_kb);
-	json_u64_or_null(f, "file_kb", d, s->file_kb);
-	json_u64_or_null(f, "shmem_kb", d, s->shmem_kb);
-	json_u64_or_null(f, "swap_kb", d, s->swap_kb);
-	json_u64_or_null(f, "data_kb", d, s->data_kb);
-	json_u64_or_null(f, "heap_kb", s->have_heap, s->heap_kb);
-	json_i64_or_null(f, "oom_score", d, s->oom_score);
-	json_i64_or_null(f, "oom_score_adj", d, s->oom_score_adj);
-	fputs(", \"cgroup\": ", f);
-	if (s->cgroup[0])
-		output_json_string(f, s->cgroup);
-	else
-		fputs("null", f);
-	json_i64_or_null(f, "delta_rss_kb", p->have_delta, p->delta_rss_kb);
-	json_i64_or_null(f, "delta_anon_kb", p->have_delta, p->delta_anon_kb);
-	if (d)
-		fprintf(f, ", \"detail_age_s\": %.1f", now - s->detail_time);
-	else
-		fputs(", \"detail_age_s\": null", f);
-	if (p->verdict.have_rate)
-		fprintf(f, ", \"growth_kb_per_min\": %.1f", p->verdict.rate_kb_per_min);
-	else
-		fputs(", \"growth_kb_per_min\": null", f);
-	fprintf(f, ", \"leak\": {\"suspected\": %s, \"score\": %.2f, \"since_s\": %.0f}",
-		p->verdict.suspected ? "true" : "false", p->verdict.score, p->verdict.since_s);
-	if (p->eta_s >= 0)
-		fprintf(f, ", \"exhaustion_eta_s\": %.0f}", p->eta_s);
-	else
-		fputs(", \"exhaustion_eta_s\": null}", f);
+	fputc('{', f);
+	for (size_t i = 0; i < n; i++) {
+		const struct field *fd = &fields[i];
+		struct field_value v;
+
+		if (!fd->json)
+			continue;
+		if (object && (!fd->json_object || strcmp(fd->json_object, object) != 0)) {
+			fputc('}', f);
+			object = NULL;
+		}
+		if (fd->json_object && !object) {
+			object = fd->json_object;
+			fprintf(f, "%s\"%s\": {", sep, object);
+			sep = "";
+		}
+		fprintf(f, "%s\"%s\": ", sep, fd->json);
+		sep = ", ";
+		fd->value(p, now, &v);
+		json_value(f, fd, &v);
+	}
+	fputs(object ? "}}" : "}", f);
 }
 
 void output_json(FILE *f, const struct output_tick *t)
@@ -175,60 +159,63 @@ void output_json(FILE *f, const struct output_tick *t)
 	fflush(f);
 }
 
-static const char csv_header[] =
-	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,"
-	"heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,"
-	"growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline,cmdline_truncated\n";
-
-// ",value" for a CSV number, or "," alone when it is unknown.
-static void csv_u64(FILE *f, bool have, uint64_t v)
+// Calls fn on every CSV column of the field table in CSV order: the table's
+// order, FIELD_CSV_LAST ones after the others.
+static void csv_each(void (*fn)(FILE *, const struct field *, const void *), FILE *f,
+		     const void *arg)
 {
-	if (have)
-		fprintf(f, ",%" PRIu64, v);
-	else
-		fputc(',', f);
+	size_t n;
+	const struct field *fields = fields_all(&n);
+
+	for (int last = 0; last < 2; last++)
+		for (size_t i = 0; i < n; i++)
+			if (fields[i].csv && !(fields[i].flags & FIELD_CSV_LAST) == !last)
+				fn(f, &fields[i], arg);
 }
 
-static void csv_i64(FILE *f, bool have, int64_t v)
+static void csv_name(FILE *f, const struct field *fd, const void *arg)
 {
-	if (have)
-		fprintf(f, ",%" PRId64, v);
-	else
-		fputc(',', f);
+	(void)arg;
+	fprintf(f, ",%s", fd->csv);
+}
+
+struct csv_row {
+	const struct proc *p;
+	double now;
+};
+
+// ",value": a number, 0 or 1, a quoted-when-needed string; "," alone when
+// the value is unknown.
+static void csv_value(FILE *f, const struct field *fd, const void *arg)
+{
+	const struct csv_row *row = arg;
+	struct field_value v;
+
+	fd->value(row->p, row->now, &v);
+	fputc(',', f);
+	switch (v.kind) {
+	case VALUE_NULL: break;
+	case VALUE_INT: fprintf(f, "%" PRId64, v.i); break;
+	case VALUE_UINT: fprintf(f, "%" PRIu64, v.u); break;
+	case VALUE_REAL: fprintf(f, "%.*f", fd->decimals, v.real); break;
+	case VALUE_BOOL: fputc(v.b ? '1' : '0', f); break;
+	case VALUE_TEXT: output_csv_field(f, v.text); break;
+	}
 }
 
 void output_csv(FILE *f, const struct output_tick *t)
 {
-	if (t->index == 0)
-		fputs(csv_header, f);
+	if (t->index == 0) {
+		fputs("time", f);
+		csv_each(csv_name, f, NULL);
+		fputc('\n', f);
+	}
 	for (size_t i = 0; i < t->table->n; i++) {
-		const struct proc *p = &t->table->v[i];
-		const struct proc_sample *s = p->s;
-		bool d = s->have_detail;
+		struct csv_row row = { &t->table->v[i], t->snap->sys.mono_time };
 
-		fprintf(f, "%.3f,%d,%d,", t->snap->sys.wall_time, s->pid, s->ppid);
-		output_csv_field(f, s->user);
-		fputc(',', f);
-		output_csv_field(f, s->comm);
-		fprintf(f, ",%.2f,%" PRIu64 ",%" PRIu64, s->start_time_s, s->rss_kb, s->anon_kb);
-		csv_u64(f, d, s->file_kb);
-		csv_u64(f, d, s->shmem_kb);
-		csv_u64(f, d, s->swap_kb);
-		csv_u64(f, d, s->data_kb);
-		csv_u64(f, s->have_heap, s->heap_kb);
-		csv_i64(f, d, s->oom_score);
-		csv_i64(f, d, s->oom_score_adj);
-		fputc(',', f);
-		output_csv_field(f, s->cgroup);
-		csv_i64(f, p->have_delta, p->delta_rss_kb);
-		csv_i64(f, p->have_delta, p->delta_anon_kb);
-		if (p->verdict.have_rate)
-			fprintf(f, ",%.1f", p->verdict.rate_kb_per_min);
-		else
-			fputc(',', f);
-		fprintf(f, ",%d,%.2f,%.0f,", p->verdict.suspected, p->verdict.score, p->verdict.since_s);
-		output_csv_field(f, s->cmdline);
-		fprintf(f, ",%d\n", s->cmdline_cut);
+		fprintf(f, "%.3f", t->snap->sys.wall_time);
+		csv_each(csv_value, f, &row);
+		fputc('\n', f);
 	}
 	fflush(f);
 }
@@ -264,41 +251,51 @@ static void table_header(FILE *f, const struct output_tick *t)
 		fputs("PSI n/a\n", f);
 }
 
-// A size cell: human-formatted, or "-" when unknown.
-static const char *cell_kb(bool have, uint64_t kb, char *buf, size_t cap)
+// Writes one table-format cell: right- or left-aligned in its width, the
+// last column (width 0) as it is; a separating blank before all but the first.
+static void table_cell(FILE *f, const struct field *fd, const char *text, bool first)
 {
-	return have ? text_human_kb(kb, buf, cap) : "-";
+	fprintf(f, fd->table_left && fd->table_width ? "%s%-*s" : "%s%*s", first ? "" : " ",
+		fd->table_width, text);
 }
 
+// The title row, then one row per process in the tick's sort order: the
+// screen's columns that have a table_title, in the screen's order.
 void output_table(FILE *f, const struct output_tick *t)
 {
+	bool first = true;
+
 	if (t->index > 0)
 		fputc('\n', f);
 	table_header(f, t);
-	fprintf(f, "\n%7s %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s\n",
-		"PID", "USER", "RSS", "ANON", "HEAP", "SWAP", "dRSS", "GROWTH/m", "LEAK", "OOM", "ADJ", "COMMAND");
+	fputc('\n', f);
+	for (int c = 0; c < COL_COUNT; c++) {
+		const struct field *fd = field_of_column((enum column_id)c);
+
+		if (fd && fd->table_title) {
+			table_cell(f, fd, fd->table_title, first);
+			first = false;
+		}
+	}
+	fputc('\n', f);
 	proctable_sort(t->table, t->sort_key, sort_key_descending(t->sort_key));
 	for (size_t i = 0; i < t->table->n; i++) {
 		const struct proc *p = t->table->order[i];
-		const struct proc_sample *s = p->s;
-		char rss[16], anon[16], heap[16], swap[16], delta[16], oom[12] = "-", adj[12] = "-";
-		char growth[16] = "-", leak[8] = "-";
 
-		if (s->have_detail) {
-			snprintf(oom, sizeof oom, "%d", s->oom_score);
-			snprintf(adj, sizeof adj, "%d", s->oom_score_adj);
+		first = true;
+		for (int c = 0; c < COL_COUNT; c++) {
+			const struct field *fd = field_of_column((enum column_id)c);
+			char buf[1024];
+			enum cell_hint hint;
+
+			if (!fd || !fd->table_title)
+				continue;
+			table_cell(f, fd, field_table_text(fd, p, buf, sizeof buf, &hint), first);
+			if (hint == CELL_CUT)      // cut at the sampler's limit (only the
+				fputs("...", f);   // last column, the command, is ever cut)
+			first = false;
 		}
-		if (p->verdict.have_rate)
-			text_human_delta_kb((int64_t)round_l(p->verdict.rate_kb_per_min), growth, sizeof growth);
-		if (p->verdict.suspected)
-			snprintf(leak, sizeof leak, "%.0f%%", p->verdict.score * 100);
-		fprintf(f, "%7d %-10s %6s %6s %6s %6s %6s %8s %5s %5s %5s %s%s\n", s->pid, s->user,
-			text_human_kb(s->rss_kb, rss, sizeof rss), text_human_kb(s->anon_kb, anon, sizeof anon),
-			cell_kb(s->have_heap, s->heap_kb, heap, sizeof heap),
-			cell_kb(s->have_detail, s->swap_kb, swap, sizeof swap),
-			p->have_delta ? text_human_delta_kb(p->delta_rss_kb, delta, sizeof delta) : "-",
-			growth, leak, oom, adj, s->cmdline[0] ? s->cmdline : s->comm,
-			s->cmdline_cut && s->cmdline[0] ? "..." : "");   // cut at the sampler's limit
+		fputc('\n', f);
 	}
 	fflush(f);
 }

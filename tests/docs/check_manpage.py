@@ -297,14 +297,59 @@ def detail_keys():
     return names
 
 
+def field_rows():
+    """The rows of the field table (fields[] in src/model/fields.c), each a
+    dict of its designated members: strings as str, others as their source."""
+    path = src("fields.c")
+    block = c_block(read(path), "fields[] = {", path)
+    rows = []
+    for body in re.findall(r"^\t\{(.*?)\},?\s*$", block, re.S | re.M):
+        body = re.sub(r"^\s*//.*$", "", body, flags=re.M)
+        row = {}
+        for m in re.finditer(r'\.([a-z_]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,]+)', body):
+            v = m.group(2).strip()
+            row[m.group(1)] = v[1:-1] if v.startswith('"') else v
+        rows.append(row)
+    if not rows:
+        raise Failure("%s: found no rows in fields[]" % rel(path))
+    return rows
+
+
 def table_columns():
-    """The ASCII titles of columns[] in src/ui/view_table.c."""
-    path = src("view_table.c")
-    cols = re.findall(r'\{\s*COL_[A-Z]+\s*,\s*"(?:[^"\\]|\\.)*"\s*,\s*"([^"]*)"',
-                      c_block(read(path), "columns[] = {", path))
+    """The ASCII titles of the screen's columns: the field table's rows with
+    a column (src/model/fields.c)."""
+    cols = [r["title_ascii"] for r in field_rows() if r.get("column", "-1") != "-1"]
     if not cols:
-        raise Failure("%s: found no columns in columns[]" % rel(path))
+        raise Failure("%s: found no columns in fields[]" % rel(src("fields.c")))
     return cols
+
+
+def column_names():
+    """The names of the columns (the rc file's columns =)."""
+    return [r["name"] for r in field_rows() if r.get("column", "-1") != "-1"]
+
+
+def sort_key_names():
+    """The names of the sort keys: the field table's rows that sort."""
+    return [r["name"] for r in field_rows() if r.get("sort", "-1") != "-1"]
+
+
+def process_json_fields():
+    """The per-process JSON members (and the objects that gather some)."""
+    out = []
+    for r in field_rows():
+        for k in ("json_object", "json"):
+            if k in r and r[k] not in out:
+                out.append(r[k])
+    return out
+
+
+def process_csv_columns():
+    """The CSV columns: time, then the field table's csv names, the
+    FIELD_CSV_LAST ones last."""
+    rows = [r for r in field_rows() if "csv" in r]
+    last = [r["csv"] for r in rows if "FIELD_CSV_LAST" in r.get("flags", "")]
+    return ["time"] + [r["csv"] for r in rows if r["csv"] not in last] + last
 
 
 def designated_names(path, start, prefix):
@@ -373,11 +418,11 @@ def check_file_formats(errors, counts):
             errors.append("memtoprc key %s (keys[] in %s) has no entry in the KEYS section of %s"
                           % (k, rel(src("rc.c")), rel(RC_MAN)))
     counts["memtoprc keys"] = len(keys)
-    colnames = designated_names(src("columns.c"), "keys[COL_COUNT] = {", "COL_")
+    colnames = column_names()
     for c in colnames:
         if not has_word(rc_page.text(key_section), c):
             errors.append("column name %s (%s) is not named in the KEYS section (columns =) of %s"
-                          % (c, rel(src("columns.c")), rel(RC_MAN)))
+                          % (c, rel(src("fields.c")), rel(RC_MAN)))
     role_tags = tag_words(themes_page, themes_page.section("ROLES"))
     roles = designated_names(src("theme.c"), "role_keys[ROLE_COUNT] = {", "ROLE_")
     for r in roles:
@@ -486,14 +531,14 @@ def check(memtop, verbose):
     jl_tags = set()
     for _, t in man.tags(jl):
         jl_tags |= tokens(t, r"[A-Za-z_][A-Za-z0-9_]*")
-    fields = json_fields(src("output.c"))
+    fields = json_fields(src("output.c")) + process_json_fields()
     for f in fields:
         if f not in jl_tags:
             errors.append("JSON field %s (written by %s) has no entry in the \"JSON Lines\" "
                           "subsection of %s" % (f, rel(src("output.c")), rel(MAN)))
     counts["JSON fields"] = len(fields)
     csv_text = man.text(man.subsection(lambda t: t == "CSV", "CSV (.SS CSV)"))
-    csvcols = csv_columns(src("output.c"), r"csv_header\[\]\s*=(.*?);")
+    csvcols = process_csv_columns()
     for c in csvcols:
         if not has_word(csv_text, c):
             errors.append("CSV column %s (csv_header in %s) is not named in the CSV subsection of %s"
@@ -518,7 +563,7 @@ def check(memtop, verbose):
 
     # Sort keys, under OPTIONS (-s).
     opts_text = man.text(opts)
-    sorts = designated_names(src("proctable.c"), "sort_keys[SORT_KEY_COUNT] = {", "SORT_")
+    sorts = sort_key_names()
     for k in sorts:
         if not has_word(opts_text, k):
             errors.append("sort key %s (%s) is not named in the OPTIONS section of %s"

@@ -34,7 +34,8 @@ FUZZ_SRCS_text      := src/util/text.c
 FUZZ_SRCS_scan      := src/util/scan.c
 FUZZ_SRCS_theme     := src/conf/theme.c src/conf/kvfile.c
 FUZZ_SRCS_rc        := src/conf/rc.c src/conf/kvfile.c src/conf/cli.c src/model/columns.c src/model/proctable.c src/model/leak.c \
-                       src/model/history.c src/model/sysmodel.c
+                       src/model/history.c src/model/sysmodel.c src/model/fields.c src/model/trend.c src/util/graph.c \
+                       src/util/text.c
 
 # Real smaps seeds are 20 KB or more, and every executed input is parsed
 # three times and tabled eight times: 8 KB inputs (a dozen mappings, each

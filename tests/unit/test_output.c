@@ -9,6 +9,7 @@
 
 #include "output/output.h"
 
+
 /* ---- a tiny strict JSON checker and CSV reader, to judge the output ---- */
 
 static bool json_value(const char **p);
@@ -838,6 +839,103 @@ static void test_close_quiet_cases(void **state)
 	capture_free(&msgs);
 }
 
+/* ---- every format, every value kind, pinned before the column table ---- */
+
+// The three-process world a tick on, with the values the first ticks never
+// have: a suspected leak with an exhaustion estimate, a shrinking rate, a
+// command line cut at the sampler's limit.
+static void world_busy(struct world *w)
+{
+	struct proc *p;
+
+	world_init(w, true);
+	w->s[1].cmdline_cut = true;
+	world_next(w);
+	p = proctable_find(&w->table, 1);
+	p->verdict = (struct leak_verdict){ .have_rate = true, .rate_kb_per_min = 1536.4,
+					    .suspected = true, .score = 0.874, .since_s = 42.4 };
+	p->eta_s = 3600.5;
+	p = proctable_find(&w->table, 77);
+	p->verdict = (struct leak_verdict){ .have_rate = true, .rate_kb_per_min = -12.3, .score = 0.1 };
+}
+
+// What each format wrote for world_busy() before the column table (issue 16)
+// took over the per-process fields: the table must not change a byte.
+static const char golden_json[] =
+	"{\"time\": 1700000001.252, \"interval\": 1, \"elapsed\": 1.002, "
+	"\"memory\": {\"total_kb\": 16000000, \"available_kb\": 8000000, \"free_kb\": 2000000, "
+	"\"buffers_kb\": 100000, \"cached_kb\": 3000000, \"shmem_kb\": 50000, \"swap_total_kb\": 2000000, "
+	"\"swap_free_kb\": 1999000}, \"psi\": {\"some\": {\"avg10\": 1.50, \"avg60\": 0.75, "
+	"\"avg300\": 0.25, \"total_us\": 123456}, \"full\": null}, \"processes\": [{\"pid\": 1, \"ppid\": 0, "
+	"\"user\": \"root\", \"comm\": \"systemd\", \"cmdline\": \"/sbin/init splash\", "
+	"\"cmdline_truncated\": false, \"start_time\": 1.50, \"rss_kb\": 13024, \"anon_kb\": 4512, "
+	"\"file_kb\": 7000, \"shmem_kb\": 1000, \"swap_kb\": 0, \"data_kb\": 3000, \"heap_kb\": 2048, "
+	"\"oom_score\": 5, \"oom_score_adj\": -1000, \"cgroup\": \"/init.scope\", \"delta_rss_kb\": 1024, "
+	"\"delta_anon_kb\": 512, \"detail_age_s\": 6.0, \"growth_kb_per_min\": 1536.4, "
+	"\"leak\": {\"suspected\": true, \"score\": 0.87, \"since_s\": 42}, \"exhaustion_eta_s\": 3600}, "
+	"{\"pid\": 77, \"ppid\": 1, \"user\": \"bob\", \"comm\": \"big\\\\ecomm\", \"cmdline\": \"\", "
+	"\"cmdline_truncated\": false, \"start_time\": 3.00, \"rss_kb\": 50000, \"anon_kb\": 45000, "
+	"\"file_kb\": null, \"shmem_kb\": null, \"swap_kb\": null, \"data_kb\": null, \"heap_kb\": null, "
+	"\"oom_score\": null, \"oom_score_adj\": null, \"cgroup\": \"/user.slice/a b\", \"delta_rss_kb\": 0, "
+	"\"delta_anon_kb\": 0, \"detail_age_s\": null, \"growth_kb_per_min\": -12.3, "
+	"\"leak\": {\"suspected\": false, \"score\": 0.10, \"since_s\": 0}, \"exhaustion_eta_s\": null}, "
+	"{\"pid\": 4242, \"ppid\": 1, \"user\": \"alice\", \"comm\": \"we\\\"ird,name\", "
+	"\"cmdline\": \"sh -c \\\"echo a,b\\\"\", \"cmdline_truncated\": true, \"start_time\": 20.00, "
+	"\"rss_kb\": 250, \"anon_kb\": 200, \"file_kb\": null, \"shmem_kb\": null, \"swap_kb\": null, "
+	"\"data_kb\": null, \"heap_kb\": null, \"oom_score\": null, \"oom_score_adj\": null, "
+	"\"cgroup\": null, \"delta_rss_kb\": -50, \"delta_anon_kb\": 0, \"detail_age_s\": null, "
+	"\"growth_kb_per_min\": null, \"leak\": {\"suspected\": false, \"score\": 0.00, \"since_s\": 0}, "
+	"\"exhaustion_eta_s\": null}]}\n";
+
+static const char golden_csv[] =
+	"time,pid,ppid,user,comm,start_time,rss_kb,anon_kb,file_kb,shmem_kb,swap_kb,data_kb,heap_kb,oom_score,oom_score_adj,cgroup,delta_rss_kb,delta_anon_kb,growth_kb_per_min,leak_suspected,leak_score,leak_since_s,cmdline,cmdline_truncated\n"
+	"1700000001.252,1,0,root,systemd,1.50,13024,4512,7000,1000,0,3000,2048,5,-1000,/init.scope,1024,512,1536.4,1,0.87,42,\"/sbin/init splash\",0\n"
+	"1700000001.252,77,1,bob,big\\ecomm,3.00,50000,45000,,,,,,,,\"/user.slice/a b\",0,0,-12.3,0,0.10,0,,0\n"
+	"1700000001.252,4242,1,alice,\"we\"\"ird,name\",20.00,250,200,,,,,,,,,-50,0,,0,0.00,0,\"sh -c \"\"echo a,b\"\"\",1\n";
+
+static const char golden_table[] =
+	"memtop - 22:13:21, 3 processes\n"
+	"Mem: 15G total, 7.6G available, 1.9G free   Swap: 1.9G total, 1.9G free\n"
+	"PSI memory: some 1.50 0.75 0.25\n"
+	"\n"
+	"    PID USER          RSS   ANON   HEAP   SWAP   dRSS GROWTH/m  LEAK   OOM   ADJ COMMAND\n"
+	"     77 bob           49M    44M      -      -      0     -12K     -     -     - big\\ecomm\n"
+	"      1 root          13M   4.4M   2.0M     0K  +1.0M    +1.5M   87%     5 -1000 /sbin/init splash\n"
+	"   4242 alice        250K   200K      -      -   -50K        -     -     -     - sh -c \"echo a,b\"...\n";
+
+static void check_golden(writer_fn fn, const char *want)
+{
+	struct world w;
+	char *out;
+
+	world_busy(&w);
+	w.tick.index = 0;                 // the CSV header too
+	out = render(fn, &w.tick);
+	if (getenv("MEMTOP_PRINT_GOLDEN"))
+		fprintf(stderr, "@@@%s@@@", out);
+	assert_string_equal(out, want);
+	free(out);
+	proctable_free(&w.table);
+}
+
+static void test_golden_json(void **state)
+{
+	(void)state;
+	check_golden(output_json, golden_json);
+}
+
+static void test_golden_csv(void **state)
+{
+	(void)state;
+	check_golden(output_csv, golden_csv);
+}
+
+static void test_golden_table(void **state)
+{
+	(void)state;
+	check_golden(output_table, golden_table);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -860,6 +958,9 @@ int main(void)
 		cmocka_unit_test(test_flush),
 		cmocka_unit_test(test_close_reports_one_line),
 		cmocka_unit_test(test_close_quiet_cases),
+		cmocka_unit_test(test_golden_json),
+		cmocka_unit_test(test_golden_csv),
+		cmocka_unit_test(test_golden_table),
 	};
 
 	// The table prints local time; pin it so the expected text is fixed.
