@@ -815,11 +815,17 @@ def test_leak_marker_growth_sort_and_suspects_only(tmux):
         p.wait_table()
         flagged = lambda s: row_of(s, leaker.pid) is not None and \
             left_cell(s, row_of(s, leaker.pid)[2], "LEAK").startswith("\u25b2")
-        # G, then Home: the selection follows its process, so the list would
-        # stay scrolled to whatever was selected before (a big process).
-        p.keys("G", "Home")
-        s = p.wait("G: the leaker first, flagged", lambda s: "Sort: growth \u25bc" in status(s)
-                   and first_pid(s) == leaker.pid and flagged(s), timeout=LEAK_WAIT)
+        # G; once the leaker is flagged, Home. The selection follows its
+        # process, so the list stays scrolled to keep whatever was selected in
+        # sight: pressed before the leaker rose, Home could leave a row that
+        # later fell below it selected, and the leaker scrolled off the top
+        # (seen on a loaded machine).
+        p.keys("G")
+        p.wait("G: sorted by growth, the leaker suspected (line 3)",
+               lambda s: "Sort: growth \u25bc" in status(s) and len(s) > 3
+               and "suspected leak" in s[3] and " %d " % leaker.pid in s[3], timeout=LEAK_WAIT)
+        p.keys("Home")
+        s = p.wait("Home: the leaker first", lambda s: first_pid(s) == leaker.pid and flagged(s))
         line = row_of(s, leaker.pid)[2]
         marker = left_cell(s, line, "LEAK")
         assert re.fullmatch("\u25b2(\\d+)%", marker) and int(marker[1:-1]) >= 50, marker
