@@ -1,10 +1,12 @@
 # The side-by-side benchmark of memtop and its peers (top, htop, btop, atop):
 # CPU per refresh, peak RSS, keypress and startup latency; and the cost of a
 # huge detail view. Included from the
-# main Makefile, which defines the build/bench directory, WARNINGS and WERROR.
-# PEERS_ARGS passes options to the script, e.g. PEERS_ARGS="--repeat 1".
+# main Makefile, which defines the build/bench directory, WARNINGS, WERROR and
+# WORKLOADS. PEERS_ARGS passes options to the script, e.g. PEERS_ARGS="--repeat 1";
+# PEERS_ARGS="--baseline build/old/22ec4bd/memtop" measures that build too, in
+# the same run (docs/performance.md).
 
-.PHONY: bench-peers bench-detail
+.PHONY: bench-peers bench-detail bench-same
 
 build/bench/idlers: tests/bench/idlers.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
@@ -16,3 +18,11 @@ bench-peers: memtop build/bench/idlers
 # for 30 s (DETAIL_SECONDS) at -d 1: CPU, RSS per mapping, RSS after leaving.
 bench-detail: memtop build/workloads/manymaps
 	python3 tests/bench/detailbench.py
+
+# Two builds' batch output and --smaps on the same frozen processes, byte for
+# byte, the fields that differ between two runs of one build masked: make
+# bench-same OLD=22ec4bd. OLD is a commit (extracted and built in
+# build/old/SHORT/ by the script) or the path of a memtop binary; NEW is ./memtop.
+bench-same: memtop $(WORKLOADS)
+	@test -n "$(OLD)" || { echo "usage: make bench-same OLD=COMMIT (or OLD=path/to/memtop)"; exit 2; }
+	python3 tests/bench/samebatch.py $(if $(wildcard $(OLD)),$(OLD),--build-old $(OLD)) ./memtop

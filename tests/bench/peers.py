@@ -59,9 +59,12 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
 
 MEMTOP_BUILT = os.path.join(ROOT, "memtop")
-# The binary measured: a copy taken at the start (see main), so a rebuild of
-# ./memtop during the run cannot change what is measured halfway.
+# The binaries measured, by key: "memtop" is ./memtop; --baseline adds another
+# memtop build under its label. Each is a copy taken at the start (see main), so
+# a rebuild during the run cannot change what is measured halfway.
 BINARY = {"memtop": MEMTOP_BUILT}
+# Where each key's binary came from (the copies' originals), for the header.
+BUILT_FROM = {"memtop": MEMTOP_BUILT}
 IDLERS = os.path.join(ROOT, "build", "bench", "idlers")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WIDTH, HEIGHT = 200, 50
@@ -186,11 +189,13 @@ def first_line(argv):
     return "unknown"
 
 
-def memtop_version():
-    version = first_line([BINARY["memtop"], "-V"])
+def memtop_version(key="memtop"):
+    version = first_line([BINARY[key], "-V"])
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(os.stat(BUILT_FROM[key]).st_mtime))
+    if key != "memtop":
+        return "%s (%s, built %s)" % (version, BUILT_FROM[key], built)
     commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
                             capture_output=True, text=True)
-    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(os.stat(MEMTOP_BUILT).st_mtime))
     tree = "git %s, " % commit.stdout.strip() if commit.returncode == 0 else ""
     return "%s (%sbinary built %s)" % (version, tree, built)
 
@@ -225,12 +230,12 @@ def seconds_text(interval):
     return "%g" % interval
 
 
-def memtop_batch_argv(interval, home):
-    return [BINARY["memtop"], "-b", "-d", seconds_text(interval)]
+def memtop_batch_argv(interval, home, key="memtop"):
+    return [BINARY[key], "-b", "-d", seconds_text(interval)]
 
 
-def memtop_screen_argv(interval, home):
-    return [BINARY["memtop"], "-d", seconds_text(interval)]
+def memtop_screen_argv(interval, home, key="memtop"):
+    return [BINARY[key], "-d", seconds_text(interval)]
 
 
 def top_argv(interval, home):
@@ -271,6 +276,20 @@ TOOLS = [
     Tool("btop", "screen", "btop", "btop", btop_argv),
     Tool("atop", "screen", "atop", "atop", atop_argv),
 ]
+
+
+def baseline_tools(tools, label):
+    """memtop-b and memtop-tui of the --baseline build (BINARY[label]), each placed right
+    after its counterpart in tools, so every repetition runs them in the same turn as the
+    peers. Their rows are named "memtop-b (LABEL)" and "memtop-tui (LABEL)"."""
+    out = []
+    for t in tools:
+        out.append(t)
+        if t.name in ("memtop-b", "memtop-tui"):
+            argv = memtop_batch_argv if t.kind == "batch" else memtop_screen_argv
+            out.append(t._replace(name="%s (%s)" % (t.name, label),
+                                  argv=lambda i, h, argv=argv: argv(i, h, label)))
+    return out
 
 
 def ensure_peers(tools, install):
@@ -678,10 +697,10 @@ def press_and_wait(cc, target, key, was, want, timeout=2.0):
     return None
 
 
-def keypress_latency(ctx, presses):
+def keypress_latency(ctx, presses, key="memtop"):
     """memtop at a 60 s refresh: `I` flips the order; time until the pane shows it."""
     home = tempfile.mkdtemp(prefix="home-", dir=ctx.tmpdir)
-    cmd = shell_command([BINARY["memtop"], "-d", "60"], tool_env(home))
+    cmd = shell_command([BINARY[key], "-d", "60"], tool_env(home))
     ctx.tmux.new_session("lat", WIDTH, HEIGHT, cmd, cwd=ROOT)
     pid = int(ctx.tmux.run("display-message", "-p", "-t", "lat", "#{pane_pid}").strip())
     ctx.registry.append((pid, "memtop"))
@@ -751,7 +770,7 @@ def learn_states(cc):
     return [a, b]
 
 
-def startup_latency(ctx, runs):
+def startup_latency(ctx, runs, key="memtop"):
     """From asking tmux for a new pane running memtop to its first full frame."""
     hold = "exec sleep 100000"
     ctx.tmux.new_session("hold", 20, 5, hold, cwd=ROOT)
@@ -759,7 +778,7 @@ def startup_latency(ctx, runs):
                                           "#{pane_pid}").strip()), "sleep"))
     cc = ControlClient(ctx.tmux, "hold")
     home = tempfile.mkdtemp(prefix="home-", dir=ctx.tmpdir)
-    memtop = shell_command([BINARY["memtop"], "-d", "1"], tool_env(home))
+    memtop = shell_command([BINARY[key], "-d", "1"], tool_env(home))
     floor = "printf '  PID COMMAND\\n    1 init\\n'; exec sleep 100000"
     try:
         with MachineBusy() as busy:
@@ -795,15 +814,15 @@ def one_startup(ctx, cc, name, command, comm):
     return elapsed, cpu
 
 
-def rss_with_history(ctx, n, seconds, minutes):
+def rss_with_history(ctx, n, seconds, minutes, key="memtop"):
     """memtop (screen and batch, -d 1) while every idle process moves a page."""
     total = max(seconds, minutes * 60)
     with Idlers(n, WIGGLE_SECONDS):
         home = tempfile.mkdtemp(prefix="home-", dir=ctx.tmpdir)
         batch_tool, screen_tool = TOOLS[0], TOOLS[1]
-        tui = Running(screen_tool, memtop_screen_argv(1, home), tool_env(home), ctx.tmux,
+        tui = Running(screen_tool, memtop_screen_argv(1, home, key), tool_env(home), ctx.tmux,
                       ctx.registry)
-        batch = Running(batch_tool, memtop_batch_argv(1, home), tool_env(home), ctx.tmux,
+        batch = Running(batch_tool, memtop_batch_argv(1, home, key), tool_env(home), ctx.tmux,
                         ctx.registry)
         samples, cpu = [], []
         try:
@@ -843,8 +862,13 @@ COLUMNS = (("tool", -10), ("interval", 8), ("N", 5), ("procs", 6), ("refr/s", 6)
            ("b/peer CPU", 10), ("b/peer RSS", 10), ("TUI/peer CPU", 12), ("TUI/peer RSS", 12))
 
 
+# The tool column widens for --baseline's longer names ("memtop-tui (22ec4bd)").
+TOOL_WIDTH = [-10]
+
+
 def table_line(cells):
-    return "  ".join("%*s" % (width, cell) for cell, (_, width) in zip(cells, COLUMNS))
+    widths = [TOOL_WIDTH[0]] + [width for _, width in COLUMNS[1:]]
+    return "  ".join("%*s" % (width, cell) for cell, width in zip(cells, widths))
 
 
 def table_row(s, memtops):
@@ -867,7 +891,9 @@ def table_row(s, memtops):
 
 
 def print_table(summaries):
-    """One block per (N, interval); memtop's ratios against every tool."""
+    """One block per (N, interval); memtop's ratios against every tool (a --baseline
+    build's rows included: there the ratio is this build over the baseline)."""
+    TOOL_WIDTH[0] = -max([10] + [len(s["tool"]) for s in summaries])
     head = table_line([name for name, _ in COLUMNS])
     print(head)
     print("-" * len(head))
@@ -903,9 +929,9 @@ def print_header(args, tools, versions):
     print()
 
 
-def print_latency(n, key, start, hist):
+def print_latency(n, key, start, hist, who="memtop"):
     if key:
-        print("memtop keypress -> updated screen (N=%d, `I`, memtop -d 60, %d presses): "
+        print(who + " keypress -> updated screen (N=%d, `I`, memtop -d 60, %d presses): "
               "median %.1f ms, max %.1f ms (first visible change: median %.1f ms); polling floor "
               "(no-op command + one capture) %.1f ms; one capture-pane round trip %.2f ms; "
               "machine %.0f %% busy" % (n, key["presses"], key["complete_ms_median"],
@@ -913,7 +939,7 @@ def print_latency(n, key, start, hist):
                                         key["floor_ms_median"], key["poll_ms_median"],
                                         key["machine_busy_pct"]))
     if start:
-        print("memtop start -> first full frame (N=%d, new tmux pane, %d runs): median %.0f ms, "
+        print(who + " start -> first full frame (N=%d, new tmux pane, %d runs): median %.0f ms, "
               "max %.0f ms, of which memtop's own CPU (median) %.0f ms; floor (a pane printing a "
               "fake frame) %.1f ms; machine %.0f %% busy"
               % (n, start["runs"], start["ms_median"], start["ms_max"], start["cpu_ms_median"],
@@ -921,7 +947,7 @@ def print_latency(n, key, start, hist):
     if hist:
         rss = ["%ds %.1f/%.1f" % (s["t_s"], s["tui_rss_kb"] / 1024, s["batch_rss_kb"] / 1024)
                for s in hist["samples"] if s["tui_rss_kb"] and s["batch_rss_kb"]]
-        print("memtop peak RSS with every process keeping a history (N=%d idlers moving a page "
+        print(who + " peak RSS with every process keeping a history (N=%d idlers moving a page "
               "every %d s, %d processes, -d 1, %.0f s): screen %.1f MiB, batch %.1f MiB"
               % (n, WIGGLE_SECONDS, hist["processes"], hist["seconds"],
                  hist["tui_peak_rss_kb"] / 1024, hist["batch_peak_rss_kb"] / 1024))
@@ -978,6 +1004,13 @@ def parse_args(argv):
     p.add_argument("--no-latency", action="store_true",
                    help="skip the latency, startup and history measurements")
     p.add_argument("--no-install", action="store_true", help="never run apt-get")
+    p.add_argument("--baseline", metavar="PATH",
+                   help="another memtop binary (e.g. an older build) measured in the same run, "
+                        "in turn with ./memtop and the peers: rows \"memtop-b (LABEL)\" and "
+                        "\"memtop-tui (LABEL)\", and its own latency lines")
+    p.add_argument("--baseline-label", metavar="LABEL",
+                   help="the baseline's name in the table (default: the name of the folder "
+                        "holding PATH, e.g. 22ec4bd for build/old/22ec4bd/memtop)")
     args = p.parse_args(argv)
     for name in ("n", "intervals"):
         if isinstance(getattr(args, name), str):
@@ -989,6 +1022,15 @@ def parse_args(argv):
     if set(chosen) - known:
         p.error("unknown tool(s): %s" % ", ".join(sorted(set(chosen) - known)))
     args.tools = [t for t in TOOLS if t.name in chosen]
+    if args.baseline:
+        if not os.access(args.baseline, os.X_OK) or os.path.isdir(args.baseline):
+            p.error("--baseline %s: not an executable file" % args.baseline)
+        label = args.baseline_label or os.path.basename(
+            os.path.dirname(os.path.abspath(args.baseline)))
+        if not label or label == "memtop" or not re.fullmatch(r"[\w.@+-]+", label):
+            p.error("--baseline-label: give a short name of letters, digits and ._@+- "
+                    "(not \"memtop\")")
+        args.baseline_label = label
     return args
 
 
@@ -1009,11 +1051,18 @@ def check_background(counter):
             % len(stray))
 
 
+def latency_slot(report, key):
+    """Where the latency figures of a build go: the report itself for ./memtop (as
+    before), report["baseline"] for the --baseline build."""
+    return report if key == "memtop" else report["baseline"]
+
+
 def run_all(ctx, tools, report):
     """The CPU/RSS table for every N; the latency measurements at the largest N."""
     summaries = report["results"]
     largest = max(ctx.args.n)
     base = process_count()
+    name_width = max(len(t.name) for t in tools)
     for n in ctx.args.n:
         runs = collections.defaultdict(list)
         skipped = {}
@@ -1044,9 +1093,9 @@ def run_all(ctx, tools, report):
                                 log("N=%d: %s at %g s FAILED: %s" % (n, tool.name, interval, e))
                                 continue
                             runs[key].append(r)
-                            log("N=%d run %d/%d %-10s %4g s: %7.2f ms/refresh, %5.1f refreshes/s, "
+                            log("N=%d run %d/%d %-*s %4g s: %7.2f ms/refresh, %5.1f refreshes/s, "
                                 "%.1f MiB; rest of the machine %.0f %% of a core"
-                                % (n, rep + 1, ctx.args.repeat, tool.name, interval,
+                                % (n, rep + 1, ctx.args.repeat, name_width, tool.name, interval,
                                    r["cpu_ms_per_refresh"], r["refreshes"] / r["window_s"],
                                    (r["peak_rss_kb"] or 0) / 1024, r["others_cpu_pct"]))
             finally:
@@ -1059,16 +1108,24 @@ def run_all(ctx, tools, report):
                         summaries.append(summarise(tool.name, interval, n, got))
             report["skipped"].extend({"tool": t, "interval": i, "n": n, "why": why}
                                      for (t, i), why in skipped.items())
+            # With --baseline, each latency is measured for this build and then the
+            # baseline, one right after the other.
+            builds = ["memtop"] + ([ctx.args.baseline_label] if ctx.args.baseline else [])
             if n == largest and not ctx.args.no_latency:
-                log("N=%d: keypress latency" % n)
-                report["keypress"] = keypress_latency(ctx, ctx.args.presses)
-                log("N=%d: startup latency" % n)
-                report["startup"] = startup_latency(ctx, ctx.args.startups)
+                for key in builds:
+                    log("N=%d: keypress latency (%s)" % (n, key))
+                    latency_slot(report, key)["keypress"] = keypress_latency(
+                        ctx, ctx.args.presses, key)
+                for key in builds:
+                    log("N=%d: startup latency (%s)" % (n, key))
+                    latency_slot(report, key)["startup"] = startup_latency(
+                        ctx, ctx.args.startups, key)
         if n == largest and not ctx.args.no_latency:
-            log("N=%d: RSS with a history for every process (%.0f s)"
-                % (n, max(ctx.args.history_seconds, ctx.args.rss_minutes * 60)))
-            report["rss_history"] = rss_with_history(ctx, n, ctx.args.history_seconds,
-                                                     ctx.args.rss_minutes)
+            for key in builds:
+                log("N=%d: RSS with a history for every process (%.0f s, %s)"
+                    % (n, max(ctx.args.history_seconds, ctx.args.rss_minutes * 60), key))
+                latency_slot(report, key)["rss_history"] = rss_with_history(
+                    ctx, n, ctx.args.history_seconds, ctx.args.rss_minutes, key)
     report["latency_n"] = largest
 
 
@@ -1076,6 +1133,10 @@ def start_report(args, tools):
     """Prints the header (machine, versions, settings); returns the report skeleton."""
     names = ["memtop"] + [t.comm for t in tools if t.package] + ["tmux"]
     versions = collections.OrderedDict((k, VERSION_COMMANDS[k]()) for k in names)
+    if args.baseline:
+        versions["memtop (%s)" % args.baseline_label] = memtop_version(args.baseline_label)
+        versions.move_to_end("memtop (%s)" % args.baseline_label, last=False)
+        versions.move_to_end("memtop", last=False)
     print_header(args, tools, versions)
     others = foreign_monitors({os.getpid()})
     if others:
@@ -1086,7 +1147,10 @@ def start_report(args, tools):
             "cpu": cpu_model(), "cores": os.cpu_count(), "versions": versions,
             "settings": {"n": args.n, "intervals": args.intervals, "seconds": args.seconds,
                          "warmup": args.warmup, "repeat": args.repeat, "size": [WIDTH, HEIGHT]},
-            "results": [], "skipped": [], "base_processes": {}, "keypress": None, "startup": None, "rss_history": None}
+            "results": [], "skipped": [], "base_processes": {}, "keypress": None, "startup": None, "rss_history": None,
+            "baseline": ({"label": args.baseline_label, "path": os.path.abspath(args.baseline),
+                          "keypress": None, "startup": None, "rss_history": None}
+                         if args.baseline else None)}
 
 
 def main(argv):
@@ -1097,9 +1161,17 @@ def main(argv):
     if shutil.which("tmux") is None:
         raise SystemExit("peers.py: tmux is needed (apt-get install tmux)")
     tools = ensure_peers(args.tools, not args.no_install)
+    if args.baseline:
+        tools = baseline_tools(tools, args.baseline_label)
     with tempfile.TemporaryDirectory(prefix="memtop-peers-") as tmpdir:
         os.mkdir(os.path.join(tmpdir, "bin"))
         BINARY["memtop"] = shutil.copy2(MEMTOP_BUILT, os.path.join(tmpdir, "bin", "memtop"))
+        if args.baseline:
+            # Its own folder, so it too runs under the name memtop (comm "memtop").
+            key = args.baseline_label
+            os.mkdir(os.path.join(tmpdir, "bin-" + key))
+            BUILT_FROM[key] = os.path.abspath(args.baseline)
+            BINARY[key] = shutil.copy2(args.baseline, os.path.join(tmpdir, "bin-" + key, "memtop"))
         report = start_report(args, tools)
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGHUP, on_signal)
@@ -1133,8 +1205,15 @@ def main(argv):
     print("refr/s: refreshes per second measured from the tools' reads of /proc (* = too few "
           "seen, elapsed/interval used).\nb/peer, TUI/peer: memtop batch and memtop screen divided "
           "by that tool (below 1: memtop uses less).")
+    if args.baseline:
+        print("On the (%s) rows these are this build over the baseline: below 1, this build "
+              "uses less than %s." % (args.baseline_label, report["baseline"]["path"]))
     print()
     print_latency(report["latency_n"], report["keypress"], report["startup"], report["rss_history"])
+    if args.baseline:
+        b = report["baseline"]
+        print_latency(report["latency_n"], b["keypress"], b["startup"], b["rss_history"],
+                      "memtop (%s)" % args.baseline_label)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=1)
