@@ -2,6 +2,8 @@
  * snapshot and proctable, written to an open_memstream FILE*. */
 #include "fixture.h"
 
+#include <inttypes.h>
+
 #include <fcntl.h>
 #include <stdbool.h>
 #include <time.h>
@@ -355,6 +357,37 @@ static void test_json_first_tick_exact(void **state)
 	assert_json_line(out);
 	assert_string_equal(out, json_tick0);
 	free(out);
+	proctable_free(&w.table);
+}
+
+// The extremes of the hand-written number formatting: the widest unsigned
+// size, the most negative score, zero, in JSON and CSV.
+static void test_numbers_at_their_limits(void **state)
+{
+	struct world w;
+	char *json, *csv, want[64];
+
+	(void)state;
+	world_init(&w, false);
+	w.s[0].rss_kb = UINT64_MAX;
+	w.s[0].anon_kb = 0;
+	w.s[0].oom_score_adj = INT32_MIN;
+	w.s[0].pid = INT32_MAX;
+	assert_int_equal(proctable_update(&w.table, &w.snap), 0);
+	json = render(output_json, &w.tick);
+	csv = render(output_csv, &w.tick);
+	snprintf(want, sizeof want, "\"rss_kb\": %" PRIu64 ", \"anon_kb\": 0, ", UINT64_MAX);
+	assert_non_null(strstr(json, want));
+	snprintf(want, sizeof want, "\"oom_score_adj\": %d, ", INT32_MIN);
+	assert_non_null(strstr(json, want));
+	snprintf(want, sizeof want, "{\"pid\": %d, ", INT32_MAX);
+	assert_non_null(strstr(json, want));
+	snprintf(want, sizeof want, ",%" PRIu64 ",0,", UINT64_MAX);
+	assert_non_null(strstr(csv, want));
+	snprintf(want, sizeof want, ",%d,", INT32_MIN);
+	assert_non_null(strstr(csv, want));
+	free(json);
+	free(csv);
 	proctable_free(&w.table);
 }
 
@@ -942,6 +975,7 @@ int main(void)
 		cmocka_unit_test(test_json_string_escapes),
 		cmocka_unit_test(test_csv_field_quoting),
 		cmocka_unit_test(test_json_first_tick_exact),
+		cmocka_unit_test(test_numbers_at_their_limits),
 		cmocka_unit_test(test_json_second_tick_has_deltas),
 		cmocka_unit_test(test_json_unknown_system_values_are_null),
 		cmocka_unit_test(test_json_empty_table_and_awkward_strings),
