@@ -304,7 +304,7 @@ static void app_loop(struct app *a)
 int app_run(const struct options *opts, const struct config_report *rc_report)
 {
 	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
-	static struct app a;      // large (the detail view's copies): not on the stack
+	static struct app a;      // large (the theme, the messages): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
 			  .sensitivity = opts->sensitivity, .readonly = opts->readonly,
