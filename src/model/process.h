@@ -34,6 +34,7 @@ struct proc {
 	double eta_s;                  // a suspected leak: seconds until it alone would use up
 	                               // MemAvailable, or its cgroup's limit when that leaves
 	                               // less, at its rate; < 0 otherwise
+	int64_t sort_value;            // the last sort's key, read once per sort (proctable.c)
 };
 
 #endif
