@@ -16,7 +16,7 @@ sources and the built binary:
   columns   every column of the process table (columns[] in
             src/ui/view_table.c) has an entry in the "Process table" subsection;
   memtoprc  every key of src/conf/rc.c's keys[] has an entry in the KEYS
-            section of memtoprc.5, and every column name (src/model/columns.c)
+            section of memtoprc.5, and every column name (src/model/fields.c)
             is named there;
   themes    every theme role (src/conf/theme.c) has an entry in the ROLES
             section of memtop-themes.5;
