@@ -13,8 +13,9 @@ sources and the built binary:
             src/ui/view_list.c) has an entry in the "Keys" subsection, and every
             key of the detail view (view_detail_key in src/ui/view_detail.c) one
             in the "Detail view" subsection;
-  columns   every column of the process table (columns[] in
-            src/ui/view_table.c) has an entry in the "Process table" subsection;
+  columns   every column of the process table (the field table's rows with a
+            column, src/model/fields.c) has an entry in the "Process table"
+            subsection;
   memtoprc  every key of src/conf/rc.c's keys[] has an entry in the KEYS
             section of memtoprc.5, and every column name (src/model/fields.c)
             is named there;
@@ -520,7 +521,7 @@ def check(memtop, verbose):
     for c in cols:
         if c not in col_tags:
             errors.append("column %s (columns[] in %s) has no entry in the \"Process table\" "
-                          "subsection of %s" % (c, rel(src("view_table.c")), rel(MAN)))
+                          "subsection of %s" % (c, rel(src("fields.c")), rel(MAN)))
     counts["columns"] = len(cols)
 
     # memtoprc(5) and memtop-themes(5).
