@@ -520,7 +520,7 @@ def check(memtop, verbose):
     cols = table_columns()
     for c in cols:
         if c not in col_tags:
-            errors.append("column %s (columns[] in %s) has no entry in the \"Process table\" "
+            errors.append("column %s (fields[] in %s) has no entry in the \"Process table\" "
                           "subsection of %s" % (c, rel(src("fields.c")), rel(MAN)))
     counts["columns"] = len(cols)
 
