@@ -361,12 +361,20 @@ const struct field *fields_all(size_t *n)
 	return fields;
 }
 
+// The screen asks for a column's row several times a cell: an index built
+// on first use, not a scan of the table each time.
 const struct field *field_of_column(enum column_id id)
 {
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (fields[i].column == (int)id)
-			return &fields[i];
-	return NULL;
+	static const struct field *by_column[COL_COUNT];
+	static bool indexed;
+
+	if (!indexed) {
+		for (size_t i = 0; i < NFIELDS; i++)
+			if (fields[i].column >= 0 && fields[i].column < COL_COUNT)
+				by_column[fields[i].column] = &fields[i];
+		indexed = true;
+	}
+	return (unsigned)id < COL_COUNT ? by_column[id] : NULL;
 }
 
 const struct field *field_of_sort(int key)

@@ -75,14 +75,14 @@ bool monitor_idle_work(const struct monitor *m)
 int monitor_read_detail(struct monitor *m, int pid, uint64_t start_ticks, struct proc_detail *d)
 {
 	if (!m->source.ops->read_detail)
-		return -ENOTSUP;
+		return d->err = -ENOTSUP;      // the detail view says why it has no mappings
 	return m->source.ops->read_detail(m->source.impl, pid, start_ticks, d);
 }
 
 int monitor_read_detail_state(struct monitor *m, int pid, uint64_t start_ticks, struct proc_detail *d)
 {
 	if (!m->source.ops->read_detail_state)
-		return -ENOTSUP;
+		return d->err = -ENOTSUP;
 	return m->source.ops->read_detail_state(m->source.impl, pid, start_ticks, d);
 }
 

@@ -250,13 +250,6 @@ static int compare_value(const struct proc *a, const struct proc *b, const struc
 	return (c > 0) - (c < 0);
 }
 
-int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key)
-{
-	int c = compare_value(a, b, sort_row(key));
-
-	return c ? c : (a->pid > b->pid) - (a->pid < b->pid);
-}
-
 struct text_sort {
 	const struct field *row;
 	int sign;                  // -1 for descending

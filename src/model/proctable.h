@@ -40,9 +40,6 @@ void proctable_sort(struct proctable *t, enum sort_key key, bool descending);
 void proctable_sort_rows(struct proc **rows, size_t n, enum sort_key key, bool descending);
 struct proc *proctable_find(const struct proctable *t, int pid);
 
-/* Orders two processes by key (its row of the field table, fields.h), ascending (ties by pid); unknown values sort
- * as the smallest. */
-int proctable_compare(const struct proc *a, const struct proc *b, enum sort_key key);
 /* The key's name for -s and the status line ("rss", "pid", ...). */
 const char *sort_key_name(enum sort_key key);
 /* True when the key reads best largest first (sizes, scores). */

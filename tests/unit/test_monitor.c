@@ -59,7 +59,10 @@ static void test_missing_calls_answer_enotsup(void **state)
 	assert_false(monitor_fill_idle(&m, 64));
 	assert_false(monitor_idle_work(&m));
 	assert_int_equal(monitor_read_detail(&m, LEAKER, 5, &d), -ENOTSUP);
+	assert_int_equal(d.err, -ENOTSUP);          // what the detail view shows
+	d.err = 0;
 	assert_int_equal(monitor_read_detail_state(&m, LEAKER, 5, &d), -ENOTSUP);
+	assert_int_equal(d.err, -ENOTSUP);
 	assert_int_equal(monitor_read_cmdline(&m, LEAKER, 5, &text, &cut), -ENOTSUP);
 	assert_null(text);
 	assert_int_equal(monitor_send_signal(&m, LEAKER, 5, 15), -ENOTSUP);

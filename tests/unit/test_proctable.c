@@ -438,6 +438,18 @@ static void test_sort_orders_with_pid_tie_break(void **state)
 	free(b);
 }
 
+// Which of two processes the sort puts first, ascending: -1 when a, 1 when b
+// (what a comparison would say), 0 when they are the same process.
+static int sorted_first(struct proc *a, struct proc *b, enum sort_key key)
+{
+	struct proc *rows[2] = { a, b };
+
+	if (a == b)
+		return 0;
+	proctable_sort_rows(rows, 2, key, false);
+	return rows[0] == a ? -1 : 1;
+}
+
 static void test_sort_rows_and_compare(void **state)
 {
 	struct proctable pt = { 0 };
@@ -459,13 +471,13 @@ static void test_sort_rows_and_compare(void **state)
 	proctable_sort_rows(rows, 0, SORT_RSS, true);   // nothing to do
 	proctable_sort_rows(NULL, 0, SORT_PID, false);
 
-	assert_int_equal(proctable_compare(p4, p3, SORT_RSS), -1);
-	assert_int_equal(proctable_compare(p3, p4, SORT_RSS), 1);
-	assert_int_equal(proctable_compare(p9, p12, SORT_RSS), -1);   // tie: pid
-	assert_int_equal(proctable_compare(p12, p9, SORT_RSS), 1);
-	assert_int_equal(proctable_compare(p9, p9, SORT_RSS), 0);
-	assert_int_equal(proctable_compare(p4, p3, SORT_OOM), -1);    // unknown is smallest
-	assert_int_equal(proctable_compare(p3, p9, SORT_OOM), -1);    // equal 200: pid
+	assert_int_equal(sorted_first(p4, p3, SORT_RSS), -1);
+	assert_int_equal(sorted_first(p3, p4, SORT_RSS), 1);
+	assert_int_equal(sorted_first(p9, p12, SORT_RSS), -1);   // tie: pid
+	assert_int_equal(sorted_first(p12, p9, SORT_RSS), 1);
+	assert_int_equal(sorted_first(p9, p9, SORT_RSS), 0);
+	assert_int_equal(sorted_first(p4, p3, SORT_OOM), -1);    // unknown is smallest
+	assert_int_equal(sorted_first(p3, p9, SORT_OOM), -1);    // equal 200: pid
 	proctable_free(&pt);
 	free(a);
 	free(b);
