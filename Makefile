@@ -19,7 +19,7 @@ CC         ?= gcc
 CFLAGS     ?= -O2 -g
 WARNINGS   := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2
 WERROR     ?=
-PKGS       := ncursesw libproc2
+PKGS       := ncursesw libproc2 sqlite3
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # -fno-math-errno: sqrt is one instruction, not a libm call (src/util/mathutil.h).
@@ -42,14 +42,15 @@ WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/
 # What each set-up step needs: kind:name:debian-package, where kind is "cmd"
 # (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
 # "file" (a path that must exist).
-BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev
+BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev \
+               pc:sqlite3:libsqlite3-dev
 # clang and its libFuzzer runtime (a package clang only recommends) for the
 # fuzz smoke run; valgrind for the leak check of the release build; groff and
 # zsh for the docs check (the man pages format cleanly, the zsh completion parses).
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
-               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh
+               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh cmd:sqlite3:sqlite3
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)

@@ -1,5 +1,6 @@
 /* main.c — memtop's entry point: locale, command line, then the chosen mode. */
 #include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ui/app.h"
@@ -9,6 +10,7 @@
 #include "output/output.h"
 #include "conf/rc.h"
 #include "output/smapsdump.h"
+#include "store/recorder.h"
 
 #ifndef MEMTOP_VERSION
 #define MEMTOP_VERSION "0.1.0"
@@ -67,12 +69,19 @@ int main(int argc, char **argv)
 	struct rc_settings rc;
 	struct config_report rc_report = { .echo = stderr };
 
+	bool interval_given = opts.given & OPT_GIVEN_INTERVAL;
+
 	config_load_rc(&rc, &rc_report);
 	rc_apply(&rc, &opts);
+	// A recorder runs for days: its own default interval, not the screen's.
+	if (opts.write_path && !interval_given)
+		opts.interval_s = RECORD_DEFAULT_INTERVAL_S;
 	if (opts.smaps_pid)
 		status = smapsdump_run(&opts);
+	else if (opts.batch || opts.write_path)
+		status = batch_run(&opts);
 	else
-		status = opts.batch ? batch_run(&opts) : app_run(&opts, &rc_report);
+		status = app_run(&opts, &rc_report);
 	cli_free(&opts);
 	// Every way out that wrote to stdout ends here: a write error, found now or
 	// by a mode (status -errno), is reported once, as one line.

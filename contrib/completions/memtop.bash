@@ -60,14 +60,18 @@ _memtop()
 	--smaps)
 		COMPREPLY=($(compgen -W "$(_memtop_pids)" -- "$cur"))
 		return ;;
-	-d|--delay|-n|--iterations|--psi-trigger)
+	-w|--write)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size)
 		return ;;    # a number of the user's choosing
 	esac
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
-			--fail-on-leak --smaps --group --psi-trigger -h --help -V --version' -- "$cur"))
+			--fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
+			--no-cmdline -h --help -V --version' -- "$cur"))
 	fi
 }
 

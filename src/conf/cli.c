@@ -4,6 +4,7 @@
 #include "model/columns.h"
 #include "model/proctable.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -15,7 +16,7 @@
 // Codes of the options without a short form, out of the range of letters.
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
-	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER,
+	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -46,6 +47,14 @@ static const struct cli_option options[] = {
 	{ OPT_PSI_TRIGGER, "psi-trigger", "S/W",
 	  "wake the screen at once when tasks stall S ms within W ms of memory pressure "
 	  "(default 100/1000; off to disable)", NULL },
+	{ 'w', "write", "FILE",
+	  "record to FILE, an SQLite recording (see memtop(1)), instead of showing the screen; "
+	  "with -b also print (default interval 5 s)", NULL },
+	{ OPT_KEEP, "keep", "DAYS", "with -w: drop recorded data older than DAYS (default 30)", NULL },
+	{ OPT_MAX_SIZE, "max-size", "SIZE",
+	  "with -w: keep the recording under SIZE bytes, K, M, G or T (default 1G)", NULL },
+	{ OPT_NO_CMDLINE, "no-cmdline", NULL,
+	  "with -w: record process names without their command lines", NULL },
 	{ 'h', "help", NULL, "show this help", NULL },
 	{ 'V', "version", NULL, "show the version", NULL },
 };
@@ -61,7 +70,8 @@ static const struct cli_option options[] = {
 static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
-	"       memtop --smaps PID [--group] [--format table|json|csv]\n";
+	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
+	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n";
 
 static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
@@ -195,6 +205,56 @@ static int parse_trigger(const char *s, struct options *opts, char *err, size_t 
 	}
 	opts->trigger_stall_ms = (unsigned)stall;
 	opts->trigger_window_ms = (unsigned)window;
+	return 0;
+}
+
+int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t errlen)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = *s >= '0' && *s <= '9' ? strtoull(s, &end, 10) : 0;
+	if (*s < '0' || *s > '9' || errno == ERANGE) {
+		snprintf(err, errlen, "invalid size '%s': expected bytes with K, M, G or T, e.g. 500M", s);
+		return -1;
+	}
+	if (*end) {
+		// A unit: K, M, G or T, alone or as KB or KiB.
+		const char *u = strchr(units, toupper((unsigned char)*end));
+		const char *rest = end + 1;
+		unsigned shift = u ? 10u * (unsigned)(u - units + 1) : 0;
+
+		if (!u || !(*rest == '\0' || strcmp(rest, "B") == 0 || strcmp(rest, "iB") == 0) ||
+		    v > (~0ULL >> shift)) {
+			snprintf(err, errlen, "invalid size '%s': expected bytes with K, M, G or T, e.g. 500M", s);
+			return -1;
+		}
+		v <<= shift;
+	}
+	if (v < CLI_MIN_MAX_SIZE) {
+		snprintf(err, errlen, "size %s too small: at least 1M", s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+// Parses --keep: days, fractions allowed, within (0, CLI_MAX_KEEP_DAYS].
+static int parse_keep(const char *s, double *out, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || !isfinite(v) || v <= 0 || v > CLI_MAX_KEEP_DAYS) {
+		snprintf(err, errlen, "invalid --keep '%s': expected days, more than 0 and at most %.0f",
+			 s, CLI_MAX_KEEP_DAYS);
+		return -1;
+	}
+	*out = v;
 	return 0;
 }
 
@@ -344,6 +404,20 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		return CLI_RUN;
 	case OPT_PSI_TRIGGER:
 		return parse_trigger(arg, opts, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case 'w':
+		if (!*arg) {
+			snprintf(err, errlen, "-w needs a file name");
+			return CLI_ERROR;
+		}
+		opts->write_path = arg;
+		return CLI_RUN;
+	case OPT_KEEP:
+		return parse_keep(arg, &opts->keep_days, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case OPT_MAX_SIZE:
+		return cli_parse_size(arg, &opts->max_size, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case OPT_NO_CMDLINE:
+		opts->no_cmdline = true;
+		return CLI_RUN;
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -416,6 +490,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	}
 	if (opts->group && !opts->smaps_pid) {
 		snprintf(err, errlen, "--group goes with --smaps PID");
+		return CLI_ERROR;
+	}
+	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size || opts->no_cmdline)) {
+		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" :
+			 opts->max_size ? "--max-size" : "--no-cmdline");
+		return CLI_ERROR;
+	}
+	if (opts->write_path && opts->smaps_pid) {
+		snprintf(err, errlen, "-w does not go with --smaps");
 		return CLI_ERROR;
 	}
 	if (opts->fail_on_leak && !opts->batch) {

@@ -37,6 +37,10 @@ struct options {
 	enum leak_sensitivity sensitivity;   // --leak-sensitivity
 	bool list_themes;         // --list-themes: print the themes found and exit
 	bool readonly;            // --readonly: the screen sends no signals (k)
+	const char *write_path;   // -w FILE: record to FILE (points into argv); NULL = not
+	double keep_days;         // --keep DAYS with -w; 0 = the recorder's default
+	unsigned long long max_size;   // --max-size with -w, bytes; 0 = the recorder's default
+	bool no_cmdline;          // --no-cmdline with -w: names without command lines
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
@@ -50,6 +54,13 @@ enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
 
 #define CLI_MIN_INTERVAL 0.1
 #define CLI_MAX_INTERVAL 86400.0
+#define CLI_MAX_KEEP_DAYS 3650.0
+#define CLI_MIN_MAX_SIZE (1ULL << 20)
+
+/* Parses a size as --max-size takes it: a whole number of bytes with an
+ * optional K, M, G or T (powers of 1024), e.g. 500M. 0, or -1 with the
+ * reason in err. */
+int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t errlen);
 
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen);
 void cli_free(struct options *opts);

@@ -1,5 +1,5 @@
 /* batch.c — the batch-mode loop over the shared pipeline:
- * sampler → snapshot → proctable → output. */
+ * sampler → snapshot → proctable → output, and/or → recording (-w). */
 #include "output/batch.h"
 
 #include <errno.h>
@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "model/monitor.h"
 #include "output/output.h"
+#include "proc/procfs.h"
+#include "store/recorder.h"
 #include "util/mathutil.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reopen_requested;
 
 static void on_stop_signal(int sig)
 {
@@ -21,9 +24,17 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
+static void on_hangup(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
 // SIGINT/SIGTERM only set a flag; the sleep below is interrupted and the
-// loop ends after a complete tick, so no half-written line is left behind.
-static void install_signals(void)
+// loop ends after a complete tick, so no half-written line (or recording
+// transaction) is left behind. A recorder also takes SIGHUP: reopen the file
+// (it was rotated) before the next tick.
+static void install_signals(bool recording)
 {
 	struct sigaction sa;
 
@@ -32,6 +43,10 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (recording) {
+		sa.sa_handler = on_hangup;
+		sigaction(SIGHUP, &sa, NULL);
+	}
 }
 
 // Adds seconds to a timespec.
@@ -88,22 +103,79 @@ static size_t report_leaks(const struct proctable *t)
 	return n;
 }
 
+// The machine a recording is made on: its boot, name and boot time.
+static void host_of_this_machine(struct record_host *h)
+{
+	struct timespec wall, boot;
+
+	memset(h, 0, sizeof *h);
+	if (procfs_boot_id(h->boot_id, sizeof h->boot_id) <= 0)
+		snprintf(h->boot_id, sizeof h->boot_id, "unknown");
+	if (gethostname(h->hostname, sizeof h->hostname - 1) < 0)
+		h->hostname[0] = '\0';
+	clock_gettime(CLOCK_REALTIME, &wall);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	h->boot_time = (double)(wall.tv_sec - boot.tv_sec) + (double)(wall.tv_nsec - boot.tv_nsec) / 1e9;
+}
+
+// Opens the -w recording; NULL (and the message said) when it is refused.
+static struct recorder *open_recorder(const struct options *opts)
+{
+	struct record_policy pol;
+	struct record_host host;
+	struct recorder *r;
+	char err[512];
+
+	record_policy_defaults(&pol);
+	if (opts->keep_days > 0)
+		pol.keep_s = opts->keep_days * 86400.0;
+	if (opts->max_size)
+		pol.max_bytes = opts->max_size;
+	pol.no_cmdline = opts->no_cmdline;
+	host_of_this_machine(&host);
+	if (!(r = recorder_open(opts->write_path, &pol, &host, err, sizeof err)))
+		fprintf(stderr, "memtop: %s\n", err);
+	return r;
+}
+
+// Hands the tick to the recorder (reopening the file first after a SIGHUP).
+// Returns 0, or 1 when the recording cannot go on (said on stderr).
+static int record_tick(struct recorder *rec, struct monitor *m)
+{
+	char err[512];
+
+	if (reopen_requested) {
+		reopen_requested = 0;
+		if (recorder_reopen(rec, err, sizeof err) < 0) {
+			fprintf(stderr, "memtop: %s\n", err);
+			return 1;
+		}
+	}
+	return recorder_write(rec, m) < 0 ? 1 : 0;
+}
+
 int batch_run(const struct options *opts)
 {
 	struct source_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
+		// A recording keeps the OOM-kill counter and each executable.
+		.system_counters = opts->write_path != NULL, .read_exe = opts->write_path != NULL,
 	};
 	static struct monitor m;            // a sysmodel's rings: not on the stack
+	struct recorder *rec = NULL;
 	struct timespec deadline;
 	double last_mono = -1;
 	char err[256];
 	int status = 0;
 
+	if (opts->write_path && !(rec = open_recorder(opts)))
+		return 2;
 	if (monitor_open(&m, &cfg, opts->sensitivity, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
+		recorder_close(rec);
 		return 1;
 	}
-	install_signals();
+	install_signals(rec != NULL);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (unsigned long tick = 0; !stop_requested; tick++) {
 		struct output_tick out = { .snap = &m.snap, .table = &m.table,
@@ -127,10 +199,14 @@ int batch_run(const struct options *opts)
 		last_mono = m.snap.sys.mono_time;
 		// A tick that cannot be written ends the run at once: no more
 		// sampling for output that is lost (EPIPE, ENOSPC, a closed stdout).
-		int werr = output_write(stdout, opts->format, &out);
+		int werr = opts->batch ? output_write(stdout, opts->format, &out) : 0;
 
 		if (werr) {
 			status = -werr;
+			break;
+		}
+		if (rec && record_tick(rec, &m) != 0) {
+			status = 1;
 			break;
 		}
 		if (opts->count && tick + 1 >= (unsigned long)opts->count)
@@ -139,6 +215,7 @@ int batch_run(const struct options *opts)
 	}
 	if (status == 0 && opts->fail_on_leak && report_leaks(&m.table))
 		status = 3;
+	recorder_close(rec);
 	monitor_close(&m);
 	return status;
 }

@@ -1,10 +1,13 @@
-/* batch.h — memtop -b: sample, update the model, print, repeat.
+/* batch.h — memtop -b and memtop -w: sample, update the model, print
+ * and/or record, repeat.
  *
- * Contract: returns the process exit status (0 done, 1 nothing to watch or
- * /proc unusable, 3 with --fail-on-leak when a watched process is a
- * suspected leak at the end of the run), or -errno when a tick could not be
- * written to stdout: the run stops at that tick, and output_close reports it.
- * SIGINT and SIGTERM end the run after the current tick.
+ * Contract: returns the process exit status (0 done, 1 nothing to watch,
+ * /proc unusable or a recording that cannot be written any more, 2 a
+ * recording refused at the start (store/recorder.h says when), 3 with
+ * --fail-on-leak when a watched process is a suspected leak at the end of
+ * the run), or -errno when a tick could not be written to stdout: the run
+ * stops at that tick, and output_close reports it. SIGINT and SIGTERM end
+ * the run after the current tick; with -w, SIGHUP reopens the recording.
  */
 #ifndef MEMTOP_BATCH_H
 #define MEMTOP_BATCH_H

@@ -119,3 +119,23 @@ ssize_t procfs_self_exe(char *out, size_t cap)
 	out[n] = '\0';
 	return n;
 }
+
+ssize_t procfs_boot_id(char *out, size_t cap)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (cap == 0)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	n = procfs_pread(fd, out, cap - 1);
+	close(fd);
+	if (n < 0)
+		return n;
+	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		n--;
+	out[n] = '\0';
+	return n;
+}

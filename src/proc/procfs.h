@@ -2,8 +2,8 @@
  *
  * Contract: functions return the number of bytes read (>= 0) or -errno. A
  * process that vanished shows up as -ENOENT or -ESRCH, which callers treat as
- * normal. Only the sampler includes this header, and config.c for
- * procfs_self_exe: nothing else names a /proc path (tests/docs/check_layers.py).
+ * normal. Only the sampler includes this header, config.c for
+ * procfs_self_exe and batch.c for procfs_boot_id (a recording's boot): nothing else names a /proc path (tests/docs/check_layers.py).
  */
 #ifndef MEMTOP_PROCFS_H
 #define MEMTOP_PROCFS_H
@@ -37,5 +37,8 @@ void procfs_buf_free(struct procfs_buf *b);
 /* The path of the running executable (/proc/self/exe) into out; its length,
  * or -errno (-ENAMETOOLONG when it does not fit in cap). */
 ssize_t procfs_self_exe(char *out, size_t cap);
+/* This boot's id (/proc/sys/kernel/random/boot_id, a UUID) into out without
+ * its newline; its length, or -errno. */
+ssize_t procfs_boot_id(char *out, size_t cap);
 
 #endif

@@ -1,0 +1,44 @@
+/* recording.h — a memtop recording: an SQLite file in WAL mode holding what
+ * the monitor saw, tick by tick (docs/recording.md is its schema, a
+ * documented interface with a version).
+ *
+ * Contract: recording_open_write takes the file for writing: it creates it
+ * (mode 0600: command lines can carry secrets) or continues one, and holds an
+ * exclusive lock on it until recording_close, so a second writer is refused
+ * (-EBUSY) while readers go on reading. Before it writes anything it checks
+ * the file is a memtop recording of a schema it knows: an existing file that
+ * is not SQLite, an SQLite database of another program, or a newer schema is
+ * refused (-EINVAL) and left untouched. recording_open_read opens one for
+ * reading only, without the lock. On error both return -errno with one line
+ * in err that names the file, and leave r closed. recording_close on a
+ * closed or zeroed recording does nothing.
+ */
+#ifndef MEMTOP_RECORDING_H
+#define MEMTOP_RECORDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#define RECORDING_SCHEMA_VERSION 1
+#define RECORDING_APPLICATION_ID 0x4d454d54   // "MEMT", PRAGMA application_id
+
+struct recording {
+	sqlite3 *db;
+	int lock_fd;                 // the file, flock'ed by the writer; -1 when reading
+	char path[4096];
+};
+
+int recording_open_write(struct recording *r, const char *path, char *err, size_t errlen);
+int recording_open_read(struct recording *r, const char *path, char *err, size_t errlen);
+void recording_close(struct recording *r);
+
+/* Runs SQL that returns no rows (several statements allowed). 0, or an
+ * SQLite result code with the message in err. */
+int recording_exec(struct recording *r, const char *sql, char *err, size_t errlen);
+
+/* The recording's meta value for key as an integer; fallback when absent. */
+int64_t recording_meta_int(struct recording *r, const char *key, int64_t fallback);
+
+#endif

@@ -1,0 +1,712 @@
+/* test_recorder.c — memtop -w's store: a world of processes played through
+ * the monitor on an injected wall clock, recorded, and read back with SQL.
+ * What a tick writes (changes only, names, exits, cgroups), opening again,
+ * refusing what is not ours, the free-space floor, thinning (the envelope
+ * and the leak verdict survive it), retention by age and by size. */
+#include "fixture.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/shapes.h"
+#include "model/leak.h"
+#include "model/monitor.h"
+#include "store/maintain.h"
+#include "store/recorder.h"
+#include "store/recording.h"
+
+#define WORLD_MAX 32
+
+struct wproc {
+	int pid, ppid;
+	uint64_t start, rss, anon, swap;
+	bool have_swap, alive;
+	char comm[16], cmd[64], cg[64], exe[64];
+};
+
+// The processes (sorted by pid) and the machine, at wall time t.
+struct world {
+	double t;
+	size_t n;
+	struct wproc w[WORLD_MAX];
+	struct proc_sample s[WORLD_MAX];
+	const struct proc_sample *p[WORLD_MAX];
+	uint64_t cg_usage;
+	int cg_reads;
+};
+
+static int world_tick(void *impl, struct snapshot *out)
+{
+	struct world *wd = impl;
+	size_t k = 0;
+
+	for (size_t i = 0; i < wd->n; i++) {
+		struct wproc *w = &wd->w[i];
+
+		if (!w->alive)
+			continue;
+		wd->s[k] = (struct proc_sample){
+			.pid = w->pid, .ppid = w->ppid, .start_ticks = w->start, .rss_kb = w->rss,
+			.anon_kb = w->anon, .swap_kb = w->swap, .have_detail = w->have_swap,
+			.comm = w->comm, .cmdline = w->cmd, .cgroup = w->cg, .exe = w->exe, .user = "u",
+			.start_time_s = (double)w->start / 100,
+		};
+		wd->p[k] = &wd->s[k];
+		k++;
+	}
+	*out = (struct snapshot){ .procs = wd->p, .nprocs = k };
+	out->sys = (struct sys_sample){ .wall_time = wd->t, .mono_time = wd->t - 1.7e9, .have_meminfo = true,
+					.total_kb = 8u << 20, .free_kb = 4u << 20, .available_kb = 6u << 20,
+					.have_oom_kill = true, .oom_kill = 3 };
+	return 0;
+}
+
+static void world_close(void *impl)
+{
+	(void)impl;
+}
+
+static int world_cgroup(void *impl, const char *path, struct cgroup_usage *u)
+{
+	struct world *wd = impl;
+
+	(void)path;
+	wd->cg_reads++;
+	*u = (struct cgroup_usage){ .have_usage = true, .have_limit = true, .usage_kb = wd->cg_usage,
+				    .limit_kb = 1u << 20 };
+	return 0;
+}
+
+static const struct source_ops world_ops = {
+	.name = "world", .tick = world_tick, .close = world_close, .read_cgroup_usage = world_cgroup,
+};
+
+static struct wproc *world_add(struct world *wd, int pid, const char *comm, uint64_t rss)
+{
+	struct wproc *w = &wd->w[wd->n++];
+
+	assert_true(wd->n <= WORLD_MAX);
+	*w = (struct wproc){ .pid = pid, .ppid = 1, .start = (uint64_t)pid * 7, .rss = rss, .anon = rss / 2,
+			     .alive = true };
+	snprintf(w->comm, sizeof w->comm, "%s", comm);
+	snprintf(w->cmd, sizeof w->cmd, "/usr/bin/%s --flag", comm);
+	snprintf(w->cg, sizeof w->cg, "/system.slice/%s.service", comm);
+	snprintf(w->exe, sizeof w->exe, "/usr/bin/%s", comm);
+	return w;
+}
+
+// A test's recording: a fresh directory, the world, the monitor over it.
+struct bench {
+	char dir[64], path[96];
+	struct world wd;
+	struct monitor m;
+	struct record_policy pol;
+	struct record_host host;
+	struct recorder *r;
+	char *log;
+	size_t loglen;
+	sqlite3 *db;                  // a reader's connection
+};
+
+static struct bench *bench_new(void)
+{
+	struct bench *b = calloc(1, sizeof *b);
+
+	assert_non_null(b);
+	snprintf(b->dir, sizeof b->dir, "/tmp/memtop-rec-XXXXXX");
+	assert_non_null(mkdtemp(b->dir));
+	snprintf(b->path, sizeof b->path, "%s/rec.db", b->dir);
+	b->wd.t = 1.7e9;
+	monitor_open_source(&b->m, (struct source){ .ops = &world_ops, .impl = &b->wd }, LEAK_SENS_NORMAL);
+	record_policy_defaults(&b->pol);
+	b->pol.log = open_memstream(&b->log, &b->loglen);
+	snprintf(b->host.boot_id, sizeof b->host.boot_id, "boot-1");
+	snprintf(b->host.hostname, sizeof b->host.hostname, "testhost");
+	b->host.boot_time = 1.6e9;
+	return b;
+}
+
+static void bench_open(struct bench *b)
+{
+	char err[512];
+
+	b->r = recorder_open(b->path, &b->pol, &b->host, err, sizeof err);
+	if (!b->r)
+		fail_msg("recorder_open: %s", err);
+}
+
+// One tick at the world's time, then the clock moves on by dt.
+static int bench_tick(struct bench *b, double dt)
+{
+	int rc;
+
+	assert_int_equal(monitor_tick(&b->m), 0);
+	rc = recorder_write(b->r, &b->m);
+	b->wd.t += dt;
+	return rc;
+}
+
+static sqlite3 *bench_db(struct bench *b)
+{
+	if (!b->db)
+		assert_int_equal(sqlite3_open_v2(b->path, &b->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	return b->db;
+}
+
+static int64_t q(struct bench *b, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(bench_db(b), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(b->db));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const char *bench_log(struct bench *b)
+{
+	fflush(b->pol.log);
+	return b->log ? b->log : "";
+}
+
+static void bench_free(struct bench *b)
+{
+	char cmd[160];
+
+	if (b->db)
+		sqlite3_close(b->db);
+	recorder_close(b->r);
+	monitor_close(&b->m);
+	fclose(b->pol.log);
+	free(b->log);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", b->dir);
+	assert_int_equal(system(cmd), 0);
+	free(b);
+}
+
+static void test_first_tick_full_then_changes_only(void **state)
+{
+	struct bench *b = bench_new();
+	struct wproc *a, *c;
+	struct stat st;
+
+	(void)state;
+	a = world_add(&b->wd, 10, "alpha", 1000);
+	world_add(&b->wd, 20, "beta", 2000);
+	c = world_add(&b->wd, 30, "gamma", 3000);
+	bench_open(b);
+	assert_int_equal(stat(b->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);          // command lines: owner only
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE full = 1"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM sample"), 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM ident"), 3);
+	assert_int_equal(q(b, "SELECT oom_kill FROM tick"), 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE exe = '/usr/bin/beta'"), 1);
+	assert_int_equal(q(b, "SELECT start_t FROM proc WHERE pid = 10"), (int64_t)(1.6e12 + 700));
+	// Nothing moved: a tick row, no sample.
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick"), 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM sample"), 3);
+	assert_int_equal(q(b, "SELECT full FROM tick WHERE id = 2"), 0);
+	// One process's statm moved: its row only, with its values.
+	a->rss += 4;
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT count(*) FROM sample"), 4);
+	assert_int_equal(q(b, "SELECT rss_kb FROM samples WHERE pid = 10 ORDER BY tick DESC"), 1004);
+	// Swap becoming known is a change too; NULL until then.
+	assert_int_equal(q(b, "SELECT count(*) FROM sample WHERE swap_kb IS NULL"), 4);
+	c->have_swap = true;
+	c->swap = 77;
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT swap_kb FROM samples WHERE pid = 30 ORDER BY tick DESC"), 77);
+	assert_int_equal(q(b, "SELECT count(*) FROM sample"), 5);
+	assert_int_equal(recorder_stats(b->r)->sample_rows, 5);
+	bench_free(b);
+}
+
+static void test_names_exits_and_pid_reuse(void **state)
+{
+	struct bench *b = bench_new();
+	struct wproc *a, *d;
+
+	(void)state;
+	a = world_add(&b->wd, 10, "alpha", 1000);
+	d = world_add(&b->wd, 20, "doomed", 2000);
+	b->pol.no_cmdline = true;
+	bench_open(b);
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE cmdline IS NOT NULL"), 0);
+	// exec: new names for the same process (pid, start time).
+	snprintf(a->comm, sizeof a->comm, "alpha2");
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE pid = 10"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE proc = (SELECT id FROM proc WHERE pid = 10)"), 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc_name WHERE comm = 'alpha2'"), 1);
+	// Reparenting is a new ident row too.
+	a->ppid = 99;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT ppid FROM ident WHERE proc = 1 ORDER BY id DESC"), 99);
+	// An exit: first seen gone at this tick, last seen at the one before.
+	d->alive = false;
+	double gone = b->wd.t;
+
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT exit_t FROM proc WHERE pid = 20"), (int64_t)llround(gone * 1000));
+	assert_int_equal(q(b, "SELECT last_t FROM proc WHERE pid = 20"), (int64_t)llround((gone - 1) * 1000));
+	// The pid comes back as another process: a new proc row.
+	d->alive = true;
+	d->start += 500;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE pid = 20"), 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE pid = 20 AND exit_t IS NULL"), 1);
+	// And is replaced within one tick: the old one exits, a third appears.
+	d->start += 500;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE pid = 20"), 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE pid = 20 AND exit_t IS NULL"), 1);
+	assert_int_equal(recorder_stats(b->r)->exits, 2);
+	bench_free(b);
+}
+
+static void test_reopen_continues_the_file(void **state)
+{
+	struct bench *b = bench_new();
+	struct wproc *d;
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	d = world_add(&b->wd, 20, "beta", 2000);
+	world_add(&b->wd, 30, "gamma", 3000);
+	bench_open(b);
+	for (int i = 0; i < 3; i++)
+		bench_tick(b, 1);
+	double last = b->wd.t - 1;
+
+	recorder_close(b->r);
+	b->r = NULL;
+	d->alive = false;                    // exits while nobody records
+	b->wd.t += 60;
+	bench_open(b);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	// The same processes go on in the same rows, with their names once.
+	assert_int_equal(q(b, "SELECT count(*) FROM proc"), 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM ident"), 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE full = 1"), 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM boot"), 1);
+	// The one that went is closed: last seen at the file's last tick.
+	assert_int_equal(q(b, "SELECT last_t FROM proc WHERE pid = 20"), (int64_t)llround(last * 1000));
+	assert_int_equal(q(b, "SELECT exit_t FROM proc WHERE pid = 20"), (int64_t)llround((b->wd.t - 1) * 1000));
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE exit_t IS NULL"), 2);
+	// SIGHUP's reopen: the same again, through the recorder.
+	char err[256];
+
+	assert_int_equal(recorder_reopen(b->r, err, sizeof err), 0);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc"), 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE full = 1"), 3);
+	// Another boot: the processes are new ones, the old ones closed.
+	recorder_close(b->r);
+	snprintf(b->host.boot_id, sizeof b->host.boot_id, "boot-2");
+	bench_open(b);
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM boot"), 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc"), 5);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE exit_t IS NULL"), 2);
+	bench_free(b);
+}
+
+static void test_second_writer_refused(void **state)
+{
+	struct bench *b = bench_new();
+	char err[512], want[64];
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	bench_open(b);
+	bench_tick(b, 1);
+	assert_null(recorder_open(b->path, &b->pol, &b->host, err, sizeof err));
+	assert_non_null(strstr(err, b->path));
+	snprintf(want, sizeof want, "another memtop (pid %d)", (int)getpid());
+	assert_non_null(strstr(err, want));
+	// A reader reads while it writes.
+	assert_int_equal(q(b, "SELECT count(*) FROM tick"), 1);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	bench_free(b);
+}
+
+// The bytes and modification time of a file, to show it was not touched.
+struct file_print {
+	char bytes[512];
+	ssize_t n;
+	struct timespec mtime;
+};
+
+static struct file_print print_of(const char *path)
+{
+	struct file_print f = { 0 };
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	f.n = read(fd, f.bytes, sizeof f.bytes);
+	close(fd);
+	assert_int_equal(stat(path, &st), 0);
+	f.mtime = st.st_mtim;
+	return f;
+}
+
+static void assert_untouched(const char *path, const struct file_print *before)
+{
+	struct file_print now = print_of(path);
+	char side[128];
+
+	assert_int_equal(now.n, before->n);
+	assert_memory_equal(now.bytes, before->bytes, (size_t)now.n);
+	assert_int_equal(now.mtime.tv_sec, before->mtime.tv_sec);
+	assert_int_equal(now.mtime.tv_nsec, before->mtime.tv_nsec);
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_equal(access(side, F_OK), -1);
+}
+
+static void refused(struct bench *b, const char *want)
+{
+	char err[512];
+	struct file_print before = print_of(b->path);
+
+	assert_null(recorder_open(b->path, &b->pol, &b->host, err, sizeof err));
+	if (!strstr(err, want) || !strstr(err, b->path))
+		fail_msg("message '%s' lacks '%s' or the file's name", err, want);
+	assert_untouched(b->path, &before);
+}
+
+static void test_refuses_what_is_not_a_recording(void **state)
+{
+	struct bench *b = bench_new();
+	sqlite3 *db;
+	FILE *f;
+
+	(void)state;
+	f = fopen(b->path, "w");
+	fputs("# my notes, not a database\nsome text\n", f);
+	fclose(f);
+	refused(b, "not a memtop recording (not an SQLite database)");
+	// Another program's SQLite database.
+	unlink(b->path);
+	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(1)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	refused(b, "of another program");
+	// A recording of a newer schema.
+	unlink(b->path);
+	bench_open(b);
+	recorder_close(b->r);
+	b->r = NULL;
+	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 2", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	refused(b, "schema version 2, newer than this memtop's (1)");
+	bench_free(b);
+}
+
+static void test_cgroups_sampled_when_due_and_changed(void **state)
+{
+	struct bench *b = bench_new();
+	struct wproc *a;
+
+	(void)state;
+	a = world_add(&b->wd, 10, "alpha", 1000);
+	world_add(&b->wd, 20, "beta", 2000);
+	snprintf(a->cg, sizeof a->cg, "/system.slice/beta.service");   // the two share one
+	world_add(&b->wd, 30, "gamma", 3000)->cg[0] = '\0';            // and one has none
+	b->wd.cg_usage = 5000;
+	bench_open(b);
+	bench_tick(b, 1);                     // every 10 s, and on the first tick
+	assert_int_equal(b->wd.cg_reads, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup"), 1);
+	assert_int_equal(q(b, "SELECT usage_kb FROM cgroup_sample"), 5000);
+	assert_int_equal(q(b, "SELECT limit_kb FROM cgroup_sample"), 1 << 20);
+	for (int i = 0; i < 9; i++)
+		bench_tick(b, 1);
+	assert_int_equal(b->wd.cg_reads, 1);
+	bench_tick(b, 1);                     // 10 s on: read, unchanged, no row
+	assert_int_equal(b->wd.cg_reads, 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 1);
+	b->wd.cg_usage = 6000;
+	for (int i = 0; i < 11; i++)
+		bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 2);
+	assert_int_equal(q(b, "SELECT usage_kb FROM cgroup_sample ORDER BY tick DESC"), 6000);
+	bench_free(b);
+}
+
+static void test_floor_pauses_then_resumes(void **state)
+{
+	struct bench *b = bench_new();
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	bench_open(b);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	recorder_policy(b->r)->min_free_bytes = UINT64_MAX / 2;      // more than any disk has
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(bench_tick(b, 1), RECORD_PAUSED);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick"), 1);
+	const char *log = bench_log(b);
+
+	assert_non_null(strstr(log, "recording paused (sampling goes on)"));
+	assert_null(strstr(strstr(log, "paused") + 1, "paused"));   // said once
+	recorder_policy(b->r)->min_free_bytes = 1;
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_non_null(strstr(bench_log(b), "recording resumed (3 ticks were not recorded)"));
+	assert_int_equal(q(b, "SELECT count(*) FROM tick"), 2);
+	assert_int_equal(recorder_stats(b->r)->paused_ticks, 3);
+	bench_free(b);
+}
+
+// The recorded signal of a process thinned to buckets of w seconds, read as
+// a reader must (store/maintain.h): without a row, the value carried in from
+// the last row before; with one, its sig_min (or value), and with carry the
+// smaller of that and the carried value. Fills out[] with one minimum per
+// bucket from the first; returns how many.
+static size_t thinned_series(struct bench *b, int pid, double w, double t0, uint64_t *out, size_t cap,
+			     int res)
+{
+	sqlite3_stmt *st;
+	uint64_t carry = 0;
+	size_t n = 0;
+	bool have = false;
+	const char *sql = "SELECT k.t, s.anon_kb + coalesce(s.swap_kb, 0), coalesce(s.sig_min_kb,"
+			  " s.anon_kb + coalesce(s.swap_kb, 0)), s.carry FROM tick k LEFT JOIN sample s ON s.tick = k.id"
+			  " AND s.proc = (SELECT id FROM proc WHERE pid = ?) WHERE k.res = ? ORDER BY k.id";
+
+	assert_int_equal(sqlite3_prepare_v2(bench_db(b), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int(st, 1, pid);
+	sqlite3_bind_int(st, 2, res);
+	while (sqlite3_step(st) == SQLITE_ROW && n < cap) {
+		double t = (double)sqlite3_column_int64(st, 0) / 1000.0;
+		size_t bucket = (size_t)floor((t - t0) / w);
+		uint64_t m = carry;
+
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			uint64_t last = (uint64_t)sqlite3_column_int64(st, 1);
+			uint64_t low = (uint64_t)sqlite3_column_int64(st, 2);
+
+			m = have && sqlite3_column_int(st, 3) && carry < low ? carry : low;
+			carry = last;
+			have = true;
+		}
+		assert_int_equal(bucket, n);         // one tick per bucket, none missing
+		out[n++] = m;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+#define SHAPE_HOURS 3
+#define SHAPE_SECONDS (SHAPE_HOURS * 3600)
+
+static const struct shape test_shapes[] = {
+	{ SHAPE_LINEAR, 50 * 1024, 64, 0, 0, 256, 1, "steady 64 KiB/s" },
+	{ SHAPE_LINEAR, 20 * 1024, 0.2 * 1024 / 60, 0, 0, 32, 2, "steady 0.2 MiB/min" },
+	{ SHAPE_BURSTY, 50 * 1024, 0, 2 * 1024, 20, 256, 3, "bursty" },
+	{ SHAPE_SAWLEAK, 50 * 1024, 64, 20 * 1024, 30, 256, 4, "sawtooth + leak" },
+	{ SHAPE_NOISY, 100 * 1024, 0, 0, 0, 2 * 1024, 5, "noisy flat" },
+	{ SHAPE_SAWTOOTH, 100 * 1024, 0, 80 * 1024, 300, 256, 6, "flat sawtooth" },
+	{ SHAPE_WARMUP, 30 * 1024, 1024, 0, 120, 256, 7, "warm-up" },
+	{ SHAPE_HOLD_FREE, 100 * 1024, 0, 300 * 1024, 600, 256, 8, "hold and free" },
+	{ SHAPE_SPIKE, 100 * 1024, 0, 800 * 1024, 1800, 256, 9, "spikes" },
+};
+#define NSHAPES (sizeof test_shapes / sizeof test_shapes[0])
+
+// Three hours of the shapes, one process each, at 1 s: recorded, and each
+// fed raw to a leak detector. Returns the raw verdicts in raw[].
+static void record_shapes(struct bench *b, bool raw[NSHAPES], double *t0)
+{
+	static struct leak_state leak[NSHAPES];
+
+	for (size_t i = 0; i < NSHAPES; i++)
+		world_add(&b->wd, 100 + (int)i, "shape", 0);
+	*t0 = b->wd.t;
+	bench_open(b);
+	for (int s = 0; s < SHAPE_SECONDS; s++) {
+		for (size_t i = 0; i < NSHAPES; i++) {
+			uint64_t v = (uint64_t)shape_value(&test_shapes[i], s);
+
+			b->wd.w[i].anon = v;
+			b->wd.w[i].rss = v + 1000;
+			if (s == 0)
+				leak_init(&leak[i], s, LEAK_SENS_NORMAL);
+			leak_push(&leak[i], s, v);
+		}
+		assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	}
+	for (size_t i = 0; i < NSHAPES; i++)
+		raw[i] = leak[i].verdict.suspected;
+}
+
+// Runs maintenance as of now until it has nothing left to do.
+static void maintain_all(struct bench *b, double now)
+{
+	unsigned long before;
+
+	do {
+		before = recorder_stats(b->r)->thin_runs + recorder_stats(b->r)->trimmed_ticks;
+		assert_int_equal(recorder_maintain(b->r, now), 0);
+	} while (recorder_stats(b->r)->thin_runs + recorder_stats(b->r)->trimmed_ticks != before);
+}
+
+// The envelope a reader gets back from each tier equals the bucket minima
+// of the raw values, and the leak verdict on it equals the raw verdict.
+static void check_tier(struct bench *b, double t0, double w, int res, const bool raw[NSHAPES])
+{
+	static uint64_t series[SHAPE_SECONDS];
+	size_t buckets = (size_t)(SHAPE_SECONDS / w);
+
+	for (size_t i = 0; i < NSHAPES; i++) {
+		size_t n = thinned_series(b, 100 + (int)i, w, t0, series, SHAPE_SECONDS, res);
+		struct leak_state leak;
+
+		assert_true(n + 1 >= buckets);       // the last bucket may still be open
+		for (size_t k = 0; k < n; k++) {
+			uint64_t want = UINT64_MAX;
+
+			for (size_t s = (size_t)(k * w); s < (size_t)((k + 1) * w); s++) {
+				uint64_t v = (uint64_t)shape_value(&test_shapes[i], (double)s);
+
+				want = v < want ? v : want;
+			}
+			if (series[k] != want)
+				fail_msg("%s, %.0f-s bucket %zu: %llu, want %llu", test_shapes[i].name, w, k,
+					 (unsigned long long)series[k], (unsigned long long)want);
+		}
+		leak_init(&leak, 0, LEAK_SENS_NORMAL);
+		for (size_t k = 0; k < n; k++)
+			leak_push(&leak, (double)k * w + w - 1, series[k]);
+		if (leak.verdict.suspected != raw[i])
+			fail_msg("%s: %.0f-s envelope says %d, raw %d", test_shapes[i].name, w,
+				 leak.verdict.suspected, raw[i]);
+	}
+}
+
+static void test_thinning_keeps_envelope_and_verdict(void **state)
+{
+	struct bench *b = bench_new();
+	bool raw[NSHAPES];
+	double t0;
+
+	(void)state;
+	// Thin everything older than 0 s into 15-s buckets; nothing to 150 s yet.
+	b->pol.thin_after_s[0] = 0;
+	b->pol.thin_after_s[1] = 1e9;
+	b->pol.maintain_every_s = 1e9;
+	b->pol.full_every_s = 600;
+	b->wd.t = 1.7e9 - fmod(1.7e9, 150);   // buckets start with the recording
+	record_shapes(b, raw, &t0);
+	size_t leaks = 0;
+
+	for (size_t i = 0; i < NSHAPES; i++)
+		leaks += raw[i];
+	assert_true(leaks >= 3);              // the raw verdicts are not all "no"
+	int64_t rows_raw = q(b, "SELECT count(*) FROM sample");
+
+	maintain_all(b, b->wd.t);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE res = 0"), 0);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE res = 1"), SHAPE_SECONDS / 15);
+	assert_true(q(b, "SELECT count(*) FROM sample") < rows_raw / 10);
+	// Full ticks stay full: a row for every process.
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE full = 1"), SHAPE_SECONDS / 600);
+	assert_int_equal(q(b, "SELECT min(n) FROM (SELECT count(*) AS n FROM sample s JOIN tick k"
+			      " ON k.id = s.tick WHERE k.full = 1 GROUP BY k.id)"), (int64_t)NSHAPES);
+	check_tier(b, t0, 15, 1, raw);
+	// Then the 150-s tier.
+	recorder_policy(b->r)->thin_after_s[1] = 0;
+	maintain_all(b, b->wd.t);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE res = 1"), 0);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE res = 2"), SHAPE_SECONDS / 150);
+	check_tier(b, t0, 150, 2, raw);
+	assert_int_equal(q(b, "SELECT count(*) FROM sample WHERE tick NOT IN (SELECT id FROM tick)"), 0);
+	bench_free(b);
+}
+
+static void test_retention_by_age(void **state)
+{
+	struct bench *b = bench_new();
+	struct wproc *d;
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	d = world_add(&b->wd, 20, "short", 2000);
+	b->pol.keep_s = 600;
+	b->pol.maintain_every_s = 60;
+	bench_open(b);
+	for (int s = 0; s < 1800; s++) {
+		b->wd.w[0].rss += 1;                  // a row every tick
+		if (s == 100)
+			d->alive = false;
+		assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	}
+	maintain_all(b, b->wd.t - 1);
+	int64_t newest = q(b, "SELECT max(t) FROM tick");
+
+	assert_true(q(b, "SELECT min(t) FROM tick") >= newest - 600 * 1000);
+	assert_true(q(b, "SELECT count(*) FROM tick") >= 599);
+	assert_int_equal(q(b, "SELECT count(*) FROM sample WHERE tick < (SELECT min(id) FROM tick)"), 0);
+	// The process that exited long ago went, names and all; the other stays.
+	assert_int_equal(q(b, "SELECT count(*) FROM proc"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE comm = 'short'"), 0);
+	assert_int_equal(q(b, "SELECT count(*) FROM proc_name WHERE comm = 'alpha'"), 1);
+	bench_free(b);
+}
+
+static void test_retention_by_size(void **state)
+{
+	struct bench *b = bench_new();
+	int64_t pages, page_size;
+
+	(void)state;
+	for (int i = 0; i < WORLD_MAX; i++)
+		world_add(&b->wd, 10 + i, "busy", 1000);
+	b->pol.max_bytes = 6u << 20;          // 2 MiB beside the WAL's allowance
+	b->pol.maintain_every_s = 30;
+	bench_open(b);
+	for (int s = 0; s < 6000; s++) {
+		for (int i = 0; i < WORLD_MAX; i++)
+			b->wd.w[i].rss += 1 + (uint64_t)i;
+		assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	}
+	pages = q(b, "PRAGMA page_count");
+	page_size = q(b, "PRAGMA page_size");
+	assert_true(recorder_stats(b->r)->trimmed_ticks > 0);
+	assert_true(pages * page_size <= (2 << 20) + 64 * 1024);
+	// The newest data stays, the oldest went.
+	assert_int_equal(q(b, "SELECT max(t) FROM tick"), (int64_t)llround((b->wd.t - 1) * 1000));
+	assert_true(q(b, "SELECT min(id) FROM tick") > 1000);
+	assert_true(q(b, "SELECT count(*) FROM tick") > 1000);
+	bench_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_tick_full_then_changes_only),
+		cmocka_unit_test(test_names_exits_and_pid_reuse),
+		cmocka_unit_test(test_reopen_continues_the_file),
+		cmocka_unit_test(test_second_writer_refused),
+		cmocka_unit_test(test_refuses_what_is_not_a_recording),
+		cmocka_unit_test(test_cgroups_sampled_when_due_and_changed),
+		cmocka_unit_test(test_floor_pauses_then_resumes),
+		cmocka_unit_test(test_thinning_keeps_envelope_and_verdict),
+		cmocka_unit_test(test_retention_by_age),
+		cmocka_unit_test(test_retention_by_size),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
