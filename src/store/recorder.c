@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/maintain.h"
 #include "store/recording.h"
@@ -801,13 +803,26 @@ struct recorder *recorder_open(const char *path, const struct record_policy *p,
 	return r;
 }
 
+// After a rotation (mv FILE OLD; kill -HUP): SQLite finishes a moved file
+// only when told to. The checkpoint copies the WAL into the open file (now
+// OLD) and empties it; closing then leaves FILE-wal and FILE-shm behind by
+// the old name (SQLite does not delete them for a moved file), which would
+// pass for the new file's: they go, when nothing is at FILE any more.
 int recorder_reopen(struct recorder *r, char *err, size_t errlen)
 {
-	char path[sizeof r->rec.path];
+	char path[sizeof r->rec.path], side[sizeof r->rec.path + 8];
+	struct stat st;
 
 	snprintf(path, sizeof path, "%s", r->rec.path);
+	sqlite3_wal_checkpoint_v2(r->rec.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	finalize_all(r);
 	recording_close(&r->rec);
+	if (stat(path, &st) < 0 && errno == ENOENT) {
+		snprintf(side, sizeof side, "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", path);
+		unlink(side);
+	}
 	return attach(r, path, err, errlen);
 }
 
