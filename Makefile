@@ -4,8 +4,9 @@
 #                 apt-get line), build, start memtop
 #   make check    the same with the test packages, then every test
 #   make          build ./memtop (expects the packages to be there)
-#   make install  PREFIX=/usr/local DESTDIR= (the binary, man pages, themes
-#                 and bash and zsh completions; make uninstall removes them)
+#   make install  PREFIX=/usr/local DESTDIR= (the binary, man pages, themes,
+#                 bash and zsh completions and the systemd unit of the
+#                 recorder, not enabled; make uninstall removes them)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -14,6 +15,7 @@ MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/memtop
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC         ?= gcc
 CFLAGS     ?= -O2 -g
@@ -219,6 +221,8 @@ build/bench/leakreplay: tests/bench/leakreplay.c src/model/leak.c src/model/hist
 build/bench/smapsbench: tests/bench/smapsbench.c src/proc/smaps.c src/proc/smaps.h src/util/scan.c src/util/scan.h | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/smapsbench.c src/proc/smaps.c src/util/scan.c
 
+# The recorder's unit names the installed binary: it is made from its
+# template, @BINDIR@ replaced, and installed but not enabled.
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
 	install -D -m 0644 man/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
@@ -228,11 +232,17 @@ install: memtop
 	install -m 0644 themes/*.theme themes/README.md $(DESTDIR)$(DATADIR)/themes/
 	install -D -m 0644 contrib/completions/memtop.bash $(DESTDIR)$(BASHCOMPDIR)/memtop
 	install -D -m 0644 contrib/completions/_memtop $(DESTDIR)$(ZSHCOMPDIR)/_memtop
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/memtop-record.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp
+	mv $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memtop $(DESTDIR)$(MANDIR)/man1/memtop.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/memtoprc.5 $(DESTDIR)$(MANDIR)/man5/memtop-themes.5
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/memtop $(DESTDIR)$(ZSHCOMPDIR)/_memtop
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
