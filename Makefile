@@ -47,18 +47,22 @@ WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/
 BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev
 # clang and its libFuzzer runtime (a package clang only recommends) for the
 # fuzz smoke run; valgrind for the leak check of the release build; groff and
-# zsh for the docs check (the man pages format cleanly, the zsh completion parses).
+# zsh for the docs check (the man pages format cleanly, the zsh completion parses);
+# systemd for systemd-analyze, which checks the recorder's unit (unit-check),
+# procps for the /bin/kill its ExecReload= names (verify wants it there) and
+# man-db for verify's check that Documentation=man:memtop(1) is installed.
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
-               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh
+               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh \
+               cmd:systemd-analyze:systemd file:/bin/kill:procps cmd:man:man-db
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
 .PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots \
-	soak soak-check layers
+	soak soak-check layers unit-check
 
 all: memtop
 
@@ -139,7 +143,8 @@ run: deps-build
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
 		build/stress/churn
-	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs fuzz-smoke
+	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs unit-check \
+		fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -186,6 +191,12 @@ layers:
 docs: memtop
 	python3 tests/docs/check_manpage.py
 	python3 tests/docs/check_completions.py
+
+# The recorder's systemd unit, as make install installs it: systemd-analyze
+# verify finds nothing to say about it, and systemd-analyze security rates its
+# exposure (tests/docs/check_unit.py; no running systemd needed).
+unit-check: memtop
+	python3 tests/docs/check_unit.py
 
 # Regenerates screenshots/*.png from real runs in tmux.
 screenshots: memtop $(WORKLOADS)
