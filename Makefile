@@ -4,8 +4,9 @@
 #                 apt-get line), build, start memtop
 #   make check    the same with the test packages, then every test
 #   make          build ./memtop (expects the packages to be there)
-#   make install  PREFIX=/usr/local DESTDIR= (the binary, man pages, themes
-#                 and bash and zsh completions; make uninstall removes them)
+#   make install  PREFIX=/usr/local DESTDIR= (the binary, man pages, themes,
+#                 bash and zsh completions and the systemd unit of the
+#                 recorder, not enabled; make uninstall removes them)
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -14,6 +15,7 @@ MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/memtop
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 CC         ?= gcc
 CFLAGS     ?= -O2 -g
@@ -46,18 +48,22 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
                pc:sqlite3:libsqlite3-dev
 # clang and its libFuzzer runtime (a package clang only recommends) for the
 # fuzz smoke run; valgrind for the leak check of the release build; groff and
-# zsh for the docs check (the man pages format cleanly, the zsh completion parses).
+# zsh for the docs check (the man pages format cleanly, the zsh completion parses);
+# systemd for systemd-analyze, which checks the recorder's unit (unit-check),
+# procps for the /bin/kill its ExecReload= names (verify wants it there) and
+# man-db for verify's check that Documentation=man:memtop(1) is installed.
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
-               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh cmd:sqlite3:sqlite3
+               cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh cmd:sqlite3:sqlite3 \
+               cmd:systemd-analyze:systemd file:/bin/kill:procps cmd:man:man-db
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
 
 .PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots \
-	soak soak-check layers
+	soak soak-check layers unit-check
 
 all: memtop
 
@@ -138,7 +144,8 @@ run: deps-build
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
 		build/stress/churn
-	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs fuzz-smoke
+	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs unit-check \
+		fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -187,6 +194,12 @@ docs: memtop
 	python3 tests/docs/check_manpage.py
 	python3 tests/docs/check_completions.py
 
+# The recorder's systemd unit, as make install installs it: systemd-analyze
+# verify finds nothing to say about it, and systemd-analyze security rates its
+# exposure (tests/docs/check_unit.py; no running systemd needed).
+unit-check: memtop
+	python3 tests/docs/check_unit.py
+
 # Regenerates screenshots/*.png from real runs in tmux.
 screenshots: memtop $(WORKLOADS)
 	$(call ensure_packages,$(SHOT_NEEDS))
@@ -221,6 +234,8 @@ build/bench/leakreplay: tests/bench/leakreplay.c src/model/leak.c src/model/hist
 build/bench/smapsbench: tests/bench/smapsbench.c src/proc/smaps.c src/proc/smaps.h src/util/scan.c src/util/scan.h | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/smapsbench.c src/proc/smaps.c src/util/scan.c
 
+# The recorder's unit names the installed binary: it is made from its
+# template, @BINDIR@ replaced, and installed but not enabled.
 install: memtop
 	install -D -m 0755 memtop $(DESTDIR)$(BINDIR)/memtop
 	install -D -m 0644 man/memtop.1 $(DESTDIR)$(MANDIR)/man1/memtop.1
@@ -230,11 +245,17 @@ install: memtop
 	install -m 0644 themes/*.theme themes/README.md $(DESTDIR)$(DATADIR)/themes/
 	install -D -m 0644 contrib/completions/memtop.bash $(DESTDIR)$(BASHCOMPDIR)/memtop
 	install -D -m 0644 contrib/completions/_memtop $(DESTDIR)$(ZSHCOMPDIR)/_memtop
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/memtop-record.service.in \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp
+	mv $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memtop $(DESTDIR)$(MANDIR)/man1/memtop.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/memtoprc.5 $(DESTDIR)$(MANDIR)/man5/memtop-themes.5
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/memtop $(DESTDIR)$(ZSHCOMPDIR)/_memtop
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:

@@ -942,11 +942,18 @@ INSTALLED = {
 }
 
 
+# The recorder's systemd unit: generated from its template at install time.
+UNIT = "lib/systemd/system/memtop-record.service"
+UNIT_TEMPLATE = "contrib/systemd/memtop-record.service.in"
+
+
 def test_install_finds_its_themes(memtop):
     """make install DESTDIR=... PREFIX=/usr installs the binary, the man pages,
-    the themes and the bash and zsh completions, and the installed binary
-    finds its themes there (from its own location, not the source tree);
-    make uninstall then removes every file it installed."""
+    the themes, the bash and zsh completions and the recorder's systemd unit
+    (its template with @BINDIR@ replaced: ExecStart= runs /usr/bin/memtop),
+    enabling nothing; the installed binary finds its themes there (from its
+    own location, not the source tree); make uninstall then removes every
+    file it installed."""
     import tempfile
     with tempfile.TemporaryDirectory(prefix="memtop-install-") as dest:
         p = subprocess.run(["make", "--no-print-directory", "-C", ROOT, "install",
@@ -960,6 +967,14 @@ def test_install_finds_its_themes(memtop):
             assert os.path.isfile(where), "make install did not install %s" % path
             with open(where, "rb") as a, open(os.path.join(ROOT, source), "rb") as b:
                 assert a.read() == b.read(), "%s is not a copy of %s" % (path, source)
+        with open(os.path.join(dest, "usr", UNIT)) as a, open(os.path.join(ROOT, UNIT_TEMPLATE)) as b:
+            unit, template = a.read(), b.read()
+        assert "@BINDIR@" in template and "@BINDIR@" not in unit, "@BINDIR@ not substituted"
+        assert unit == template.replace("@BINDIR@", "/usr/bin"), \
+            "%s is not %s with @BINDIR@ replaced" % (UNIT, UNIT_TEMPLATE)
+        assert re.search(r"^ExecStart=/usr/bin/memtop -w /var/log/memtop/", unit, re.M), unit
+        assert sorted(os.listdir(dest)) == ["usr"], \
+            "make install wrote outside PREFIX (enabled the unit?): %s" % os.listdir(dest)
         shipped = sorted(f for f in os.listdir(os.path.join(ROOT, "themes")) if f.endswith(".theme"))
         assert sorted(f for f in os.listdir(themes) if f.endswith(".theme")) == shipped
         out = subprocess.run([binary, "--list-themes"], capture_output=True, text=True, cwd="/",
