@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 // Codes of the options without a short form, out of the range of letters.
 enum {
@@ -226,7 +227,7 @@ int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t err
 		const char *rest = end + 1;
 		unsigned shift = u ? 10u * (unsigned)(u - units + 1) : 0;
 
-		if (!u || !(*rest == '\0' || strcmp(rest, "B") == 0 || strcmp(rest, "iB") == 0) ||
+		if (!u || !(*rest == '\0' || strcasecmp(rest, "B") == 0 || strcmp(rest, "iB") == 0) ||
 		    v > (~0ULL >> shift)) {
 			snprintf(err, errlen, "invalid size '%s': expected bytes with K, M, G or T, e.g. 500M", s);
 			return -1;

@@ -432,6 +432,10 @@ static const struct {
 	{ "smaps", "1", NULL, CLI_RUN },
 	{ "group", NULL, "--smaps=1", CLI_RUN },
 	{ "psi-trigger", "off", NULL, CLI_RUN },
+	{ "write", "rec.db", NULL, CLI_RUN },
+	{ "keep", "7", "-wrec.db", CLI_RUN },
+	{ "max-size", "500M", "-wrec.db", CLI_RUN },
+	{ "no-cmdline", NULL, "-wrec.db", CLI_RUN },
 	{ "help", NULL, NULL, CLI_HELP },
 	{ "version", NULL, NULL, CLI_VERSION },
 };
@@ -620,6 +624,61 @@ static void test_long_only_errors(void **state)
 	ASSERT_ERROR("option '-n' needs a value", "-bn");
 }
 
+// -w and its options: values kept, the sizes' units, what they need.
+static void test_record_options(void **state)
+{
+	struct { const char *size; unsigned long long bytes; } sizes[] = {
+		{ "1048576", 1ULL << 20 }, { "1M", 1ULL << 20 }, { "500M", 500ULL << 20 },
+		{ "2G", 2ULL << 30 }, { "2GiB", 2ULL << 30 }, { "3gb", 3ULL << 30 }, { "1T", 1ULL << 40 },
+		{ "4096k", 4ULL << 20 },
+	};
+	const char *bad_sizes[] = { "", "M", "1.5G", "10X", "12MM", "1MiBs", "-1G", "100K",
+				    "99999999999999999999", "17179869184T" };
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	char *argv1[] = { (char *)"memtop", (char *)"-w", (char *)"r.db", (char *)"--keep", (char *)"0.5",
+			  (char *)"--no-cmdline", NULL };
+	assert_int_equal(cli_parse(6, argv1, &o, err, sizeof err), CLI_RUN);
+	assert_string_equal(o.write_path, "r.db");
+	assert_true(o.keep_days == 0.5 && o.no_cmdline && o.max_size == 0 && !o.batch);
+	cli_free(&o);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		unsigned long long v = 0;
+
+		assert_int_equal(cli_parse_size(sizes[i].size, &v, err, sizeof err), 0);
+		assert_true(v == sizes[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+		unsigned long long v = 7;
+
+		if (cli_parse_size(bad_sizes[i], &v, err, sizeof err) != -1 || v != 7)
+			fail_msg("size '%s' accepted", bad_sizes[i]);
+	}
+	const char *const bad[][4] = {
+		{ "--keep", "3", NULL, "--keep goes with -w FILE" },
+		{ "--no-cmdline", NULL, NULL, "--no-cmdline goes with -w FILE" },
+		{ "-wr.db", "--keep", "0", "invalid --keep '0'" },
+		{ "-wr.db", "--keep", "3651", "invalid --keep '3651'" },
+		{ "-wr.db", "--keep", "nan", "invalid --keep 'nan'" },
+		{ "-wr.db", "--smaps", "1", "-w does not go with --smaps" },
+		{ "-w", "", NULL, "-w needs a file name" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[5] = { (char *)"memtop" };
+		int argc = 1;
+
+		for (int k = 0; k < 3 && bad[i][k]; k++)
+			argv[argc++] = (char *)bad[i][k];
+		argv[argc] = NULL;
+		assert_int_equal(cli_parse(argc, argv, &o, err, sizeof err), CLI_ERROR);
+		if (!strstr(err, bad[i][3]))
+			fail_msg("%s: '%s', want '%s'", bad[i][0], err, bad[i][3]);
+		cli_free(&o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_smaps_options),
 		cmocka_unit_test(test_psi_trigger_option),
 		cmocka_unit_test(test_table_options_parse),
+		cmocka_unit_test(test_record_options),
 		cmocka_unit_test(test_table_shape),
 		cmocka_unit_test(test_help_names_every_option),
 		cmocka_unit_test(test_help_mentions_only_real_options),
