@@ -20,7 +20,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS += psi smaps statm maps stat cgroup cgfiles mountinfo text scan theme rc
+FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -28,6 +28,7 @@ FUZZ_SRCS_statm     := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_maps      := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_stat      := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_cgroup    := src/proc/procparse.c src/util/scan.c
+FUZZ_SRCS_vmstat    := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_cgfiles   := src/proc/cgfiles.c src/util/scan.c
 FUZZ_SRCS_mountinfo := src/proc/cgfiles.c src/util/scan.c
 FUZZ_SRCS_text      := src/util/text.c
