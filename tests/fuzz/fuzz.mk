@@ -57,7 +57,7 @@ fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 # Every source and header is a prerequisite, so that targets added to
 # FUZZ_TARGETS later need no rule of their own; the link takes only
 # FUZZ_SRCS_NAME (expanded when the recipe runs).
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard src/*.c src/*.h) | build/fuzz
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard src/*.c src/*/*.c src/*/*.h) | build/fuzz
 	$(FUZZ_CC) $(WARNINGS) $(WERROR) $(FUZZ_FLAGS) $(DEFS) -Isrc -o $@ $< $(FUZZ_SRCS_$*)
 
 build/fuzz:
