@@ -20,6 +20,11 @@ struct procfs_buf {
 /* Reads up to cap bytes of an already open file from offset 0. */
 ssize_t procfs_pread(int fd, char *buf, size_t cap);
 
+/* Reads an already open file from offset 0 until its end or until cap bytes
+ * are in: a /proc seq_file hands out about a page a read, so one pread of a
+ * bigger file (vmstat on a large machine) would stop short. */
+ssize_t procfs_pread_all(int fd, char *buf, size_t cap);
+
 /* Reads the next up to cap bytes of an open file (0 at its end). */
 ssize_t procfs_read_fd(int fd, char *buf, size_t cap);
 

@@ -254,6 +254,7 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 	s->cfg = *cfg;
 	s->proc_fd = -1;
 	s->psi_fd = -1;
+	s->vmstat_fd = -1;
 	if (pid_set_assign(&s->listed, &s->nlisted, &listed_cap, cfg->pids, cfg->npids) < 0 ||
 	    (cfg->listed_detail && sampler_set_wanted(s, cfg->pids, cfg->npids) < 0) ||
 	    !(s->scratch = malloc(2 * SCRATCH_HALF)) || sampler_reserve(s, 256) < 0) {
@@ -275,6 +276,10 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 		s->hertz = 100;
 	s->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	s->psi_fd = psi_open();
+	// Without the switch the file is not even opened: the screen and
+	// batch mode cost what they did.
+	if (cfg->system_counters)
+		s->vmstat_fd = procfs_open_at(AT_FDCWD, "/proc/vmstat");
 	s->clock_scale = clock_scale_from_env();
 	s->fd_budget = fd_budget_init();
 	cgroup_mounts_init(s);
@@ -831,6 +836,12 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 		n = procfs_pread(s->psi_fd, buf, sizeof buf - 1);
 		sys->have_psi = n > 0 && psi_parse(buf, (size_t)n, &sys->psi) == 0;
 	}
+	if (s->vmstat_fd >= 0) {
+		// The scratch buffer is free at the start of a tick.
+		n = procfs_pread_all(s->vmstat_fd, s->scratch, VMSTAT_MAX);
+		sys->have_oom_kill = n > 0 && procparse_vmstat_oom_kill(s->scratch, (size_t)n,
+									  &sys->oom_kill) == 0;
+	}
 }
 
 // What the memory cgroup of each watched process still allows (limit minus
@@ -950,6 +961,8 @@ void sampler_free(struct sampler *s)
 		close(s->proc_fd);
 	if (s->psi_fd >= 0)
 		close(s->psi_fd);
+	if (s->vmstat_fd >= 0)
+		close(s->vmstat_fd);
 	free(s);
 }
 

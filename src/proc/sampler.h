@@ -5,7 +5,9 @@
  * What each tick costs (see docs/performance.md, "What memtop reads"):
  *   every tick, every process: /proc/PID/statm through a kept fd (pread), which
  *     gives RSS and anonymous RSS (resident - shared);
- *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory;
+ *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory; with
+ *     source_config.system_counters only, /proc/vmstat too (a kept fd, read
+ *     whole with pread: the oom_kill counter);
  *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
  *     control bytes and we want them shown escaped);

@@ -18,6 +18,9 @@
 #define CMDLINE_MAX (32 * 1024)             // raw bytes of a command line kept (cmdline_cut beyond)
 #define SCRATCH_HALF (4 * CMDLINE_MAX + 1)  // a sanitised command line at most
 #define SMAPS_MAX (512 * 1024 * 1024)       // a huge process's smaps; the rest is cut
+// /proc/vmstat: ~4 KB here, some 8 KB with many NUMA nodes' counters and
+// 20-digit values; a cut one still gives the lines before the cut.
+#define VMSTAT_MAX (16 * 1024)
 
 struct sampler {
 	struct source_config cfg;
@@ -30,6 +33,7 @@ struct sampler {
 	int proc_fd;
 	DIR *proc_dir;
 	int psi_fd;
+	int vmstat_fd;                       // cfg.system_counters: kept, read with pread; else -1
 	struct pids_info *pids_info;
 	struct meminfo_info *mem_info;
 	long hertz;

@@ -25,6 +25,10 @@ struct sys_sample {
 	uint64_t swap_total_kb, swap_free_kb;
 	bool have_psi;               // false when the kernel has no PSI
 	struct psi psi;
+	// Only with source_config.system_counters: OOM kills since boot
+	// (/proc/vmstat oom_kill, Linux 4.13+); have_oom_kill false otherwise.
+	bool have_oom_kill;
+	uint64_t oom_kill;
 };
 
 /* The sampler's bookkeeping for one process; nobody else reads it. */

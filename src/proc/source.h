@@ -8,7 +8,8 @@
  * NULL in a source that has nothing to do for them: the monitor's wrappers
  * (model/monitor.h) then do nothing or return -ENOTSUP. Strings in what a
  * source hands up are already sanitised, except the smaps mapping names
- * (raw: the mapping table sanitises them as it interns them).
+ * (raw: the mapping table sanitises them as it interns them). What a source
+ * reads beyond what the screen needs is switched on in struct source_config.
  */
 #ifndef MEMTOP_SOURCE_H
 #define MEMTOP_SOURCE_H
@@ -27,6 +28,9 @@ struct source_config {
 	bool kernel_threads;    // include kernel threads in snapshots
 	bool lazy_start;        // list a burst of new processes from stat and statm
 	                        // alone; names and details follow (see below)
+	// Readings the screen and batch mode do not need: off there, where
+	// they then cost nothing (no file opened, no read):
+	bool system_counters;   // sys_sample.oom_kill: /proc/vmstat every tick
 };
 
 /* A process's memory cgroup, as far as this machine's layout shows it. */
