@@ -123,6 +123,13 @@ ssize_t procfs_read_all_at(int dirfd, const char *path, struct procfs_buf *b, si
 	return (ssize_t)b->len;
 }
 
+ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap)
+{
+	ssize_t n = readlinkat(dirfd, path, buf, cap);
+
+	return n < 0 ? -errno : n;
+}
+
 void procfs_buf_free(struct procfs_buf *b)
 {
 	free(b->data);

@@ -35,6 +35,10 @@ ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap);
  * bytes; the rest is cut). Returns the length or -errno. */
 ssize_t procfs_read_all_at(int dirfd, const char *path, struct procfs_buf *b, size_t max);
 
+/* Reads the target of the symbolic link dirfd/path (/proc/PID/exe) into buf,
+ * not NUL-terminated; its length (cut to cap), or -errno. */
+ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap);
+
 /* Opens dirfd/path read-only and close-on-exec; returns the fd or -errno. */
 int procfs_open_at(int dirfd, const char *path);
 

@@ -257,7 +257,8 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 	s->vmstat_fd = -1;
 	if (pid_set_assign(&s->listed, &s->nlisted, &listed_cap, cfg->pids, cfg->npids) < 0 ||
 	    (cfg->listed_detail && sampler_set_wanted(s, cfg->pids, cfg->npids) < 0) ||
-	    !(s->scratch = malloc(2 * SCRATCH_HALF)) || sampler_reserve(s, 256) < 0) {
+	    !(s->scratch = malloc(2 * SCRATCH_HALF)) || sampler_reserve(s, 256) < 0 ||
+	    (cfg->read_exe && (!(s->exe_raw = malloc(EXE_MAX)) || !(s->exe_text = malloc(EXE_TEXT_MAX))))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -296,7 +297,7 @@ static void entry_destroy(struct sampler *s, struct proc_sample *e)
 		close(e->priv.statm_fd);
 		s->fds_kept--;
 	}
-	free(e->comm);               // and cmdline and cgroup: one allocation
+	free(e->comm);               // and cmdline, cgroup and exe: one allocation
 	free(e);
 }
 
@@ -395,25 +396,42 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 // True when e already holds exactly these names (so a re-read that finds
 // nothing new costs no allocation).
 static bool names_equal(const struct proc_sample *e, const char *comm, const char *cmd, size_t ncmd,
-			const char *cgroup, bool cut)
+			const char *cgroup, const char *exe, bool cut)
 {
 	return e->comm && e->cmdline_cut == cut && strcmp(e->comm, comm) == 0 &&
 	       strlen(e->cmdline) == ncmd && memcmp(e->cmdline, cmd, ncmd) == 0 &&
-	       strcmp(e->cgroup, cgroup) == 0;
+	       strcmp(e->cgroup, cgroup) == 0 && strcmp(e->exe, exe) == 0;
+}
+
+// The path of pid's executable, sanitised into s->exe_text; "" when it
+// cannot be read (EACCES: another user's process, when not root; ENOENT: a
+// kernel thread or a zombie). Only with cfg.read_exe.
+static const char *read_exe(struct sampler *s, int pid, size_t *len)
+{
+	char path[48];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/exe", pid);
+	n = procfs_readlink_at(s->proc_fd, path, s->exe_raw, EXE_MAX);
+	*len = n > 0 ? text_sanitize(s->exe_raw, (size_t)n, s->exe_text, EXE_TEXT_MAX) : 0;
+	s->exe_text[*len] = '\0';
+	return s->exe_text;
 }
 
 // Reads the small raw text files of a process: comm, cmdline (at most
-// CMDLINE_MAX bytes; cmdline_cut says there were more) and cgroup, sanitised.
-// When they differ from what e holds (or e holds none), they replace it in
-// one new allocation (comm first: freeing comm frees all three) and the old
-// one is freed. Returns 1 when the names changed, 0 when they did not,
-// -ESRCH when the process has gone meanwhile (it is dropped, not listed
-// without a name) or -ENOMEM (e keeps its names).
+// CMDLINE_MAX bytes; cmdline_cut says there were more), cgroup and, with
+// cfg.read_exe, the exe link, sanitised. When they differ from what e holds
+// (or e holds none), they replace it in one new allocation (comm first:
+// freeing comm frees all four) and the old one is freed. Returns 1 when the
+// names changed, 0 when they did not, -ESRCH when the process has gone
+// meanwhile (it is dropped, not listed without a name) or -ENOMEM (e keeps
+// its names).
 static int entry_read_names(struct sampler *s, struct proc_sample *e)
 {
 	char path[48], raw[256], comm[SNAPSHOT_COMM_MAX];
-	size_t ncomm, ncmd, ncg = 0;
+	size_t ncomm, ncmd, ncg = 0, nexe = 0;
 	char *cmd = s->scratch, *cgroup = s->scratch + SCRATCH_HALF, *names;
+	const char *exe = "";
 	ssize_t n;
 	bool cut;
 
@@ -424,6 +442,8 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	if (raw[n - 1] == '\n')
 		n--;
 	ncomm = text_sanitize(raw, (size_t)n, comm, sizeof comm);
+	if (s->cfg.read_exe)
+		exe = read_exe(s, e->pid, &nexe);
 
 	// The cgroup first: its raw path is parsed into the first half of the
 	// scratch buffer, which the command line overwrites next.
@@ -440,14 +460,15 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)(cut ? CMDLINE_MAX : n) : 0, cmd,
 				     SCRATCH_HALF);
 
-	if (names_equal(e, comm, cmd, ncmd, cgroup, cut))
+	if (names_equal(e, comm, cmd, ncmd, cgroup, exe, cut))
 		return 0;
-	if (!(names = malloc(ncomm + ncmd + ncg + 3)))
+	if (!(names = malloc(ncomm + ncmd + ncg + nexe + 4)))
 		return -ENOMEM;
 	free(e->comm);
 	e->comm = memcpy(names, comm, ncomm + 1);
 	e->cmdline = memcpy(e->comm + ncomm + 1, cmd, ncmd + 1);
 	e->cgroup = memcpy(e->cmdline + ncmd + 1, cgroup, ncg + 1);
+	e->exe = memcpy(e->cgroup + ncg + 1, exe, nexe + 1);
 	e->cmdline_cut = cut;
 	return 1;
 }
@@ -530,11 +551,12 @@ static int entry_create_quick(struct sampler *s, struct proc_sample *e, int pid)
 	if (entry_read_statm(s, e, &m) < 0)
 		return -1;
 	ncomm = text_sanitize(id.comm, id.comm_len, comm, sizeof comm);
-	if (!(e->comm = calloc(1, ncomm + 3)))        // comm, then empty cmdline and cgroup
+	if (!(e->comm = calloc(1, ncomm + 4)))        // comm, then empty cmdline, cgroup, exe
 		return -1;
 	memcpy(e->comm, comm, ncomm);
 	e->cmdline = e->comm + ncomm + 1;
 	e->cgroup = e->cmdline + 1;
+	e->exe = e->cgroup + 1;
 	entry_apply_statm(s, e, &m);
 	e->priv.detail_resident = m.resident;
 	e->priv.detail_shared = m.shared;
@@ -950,6 +972,8 @@ void sampler_free(struct sampler *s)
 	free(s->todo);
 	free(s->view);
 	free(s->scratch);
+	free(s->exe_raw);
+	free(s->exe_text);
 	procfs_buf_free(&s->buf);
 	if (s->pids_info)
 		procps_pids_unref(&s->pids_info);

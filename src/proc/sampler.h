@@ -10,11 +10,12 @@
  *     whole with pread: the oom_kill counter);
  *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
- *     control bytes and we want them shown escaped);
+ *     control bytes and we want them shown escaped), and the exe link with
+ *     source_config.read_exe only;
  *   every tick, for wanted processes (on screen, -p): stat, for an exec (its
  *     code and stack addresses) or a new comm;
  *   when due: status, oom_score and oom_score_adj again (libproc2), with
- *     comm, cmdline and cgroup (kept when unchanged: no allocation) — at least
+ *     comm, cmdline, cgroup and exe (kept when unchanged: no allocation) — at least
  *     once a second for wanted processes (sampler_set_wanted), otherwise
  *     when statm moved markedly (SAMPLER_DETAIL_MOVE_PAGES or an eighth)
  *     and the last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest

@@ -54,9 +54,15 @@ struct proc_sample {
 	bool cmdline_cut;            // the command line was longer than the sampler keeps
 	uint16_t exec_gen;           // counts the execs seen: a new program, a new history
 	const char *user;            // never NULL; shared by all its processes
-	char *comm;                  // never NULL; one allocation with the two below
+	char *comm;                  // never NULL; one allocation with the three below
 	char *cmdline;               // never NULL
 	char *cgroup;                // never NULL; "" when unknown
+	// The executable's path (/proc/PID/exe, with the kernel's " (deleted)"
+	// when it was removed), read with the names and only with
+	// source_config.read_exe. Never NULL; "" when unknown: not asked for,
+	// not yet read (pending), not allowed (another user's process, when
+	// not root), a kernel thread or a zombie.
+	char *exe;
 
 	// Read every tick (statm).
 	uint64_t rss_kb, anon_kb, shared_kb;   // shared = file + shmem

@@ -31,6 +31,7 @@ struct source_config {
 	// Readings the screen and batch mode do not need: off there, where
 	// they then cost nothing (no file opened, no read):
 	bool system_counters;   // sys_sample.oom_kill: /proc/vmstat every tick
+	bool read_exe;          // proc_sample.exe: /proc/PID/exe with the names
 };
 
 /* A process's memory cgroup, as far as this machine's layout shows it. */

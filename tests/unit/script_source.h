@@ -32,9 +32,10 @@ __attribute__((unused)) static int script_tick(void *impl, struct snapshot *out)
 
 	sc->s[0] = (struct proc_sample){ .pid = LEAKER, .start_ticks = 5, .rss_kb = 20000 + grown,
 					 .anon_kb = 10000 + grown, .comm = "leaker", .user = "u",
-					 .cmdline = script_empty, .cgroup = script_empty };
+					 .cmdline = script_empty, .cgroup = script_empty, .exe = script_empty };
 	sc->s[1] = (struct proc_sample){ .pid = FLAT, .start_ticks = 6, .rss_kb = 30000, .anon_kb = 9000,
-					 .comm = "flat", .user = "u", .cmdline = script_empty, .cgroup = script_empty };
+					 .comm = "flat", .user = "u", .cmdline = script_empty, .cgroup = script_empty,
+					 .exe = script_empty };
 	sc->p[0] = &sc->s[0];
 	sc->p[1] = &sc->s[1];
 	*out = (struct snapshot){ .procs = sc->p, .nprocs = 2 };
