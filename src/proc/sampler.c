@@ -1030,6 +1030,11 @@ static int live_psi_trigger(void *impl, unsigned stall_us, unsigned window_us)
 	return sampler_psi_trigger(stall_us, window_us);
 }
 
+static int live_read_cgroup_usage(void *impl, const char *path, struct cgroup_usage *out)
+{
+	return sampler_read_cgroup_usage(impl, path, out);
+}
+
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1044,6 +1049,7 @@ static const struct source_ops live_ops = {
 	.read_cmdline = live_read_cmdline,
 	.send_signal = live_send_signal,
 	.psi_trigger = live_psi_trigger,
+	.read_cgroup_usage = live_read_cgroup_usage,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

@@ -1,8 +1,10 @@
 /* test_sampler.c — the live sampler's readings behind source_config's
- * switches, on this machine's /proc: the OOM-kill counter
- * (system_counters) and each process's executable (read_exe). Uses real
- * child processes; one test needs root (it drops to nobody) and skips
- * without it.
+ * switches, on this machine's /proc and on fixture trees: the OOM-kill
+ * counter (system_counters), each process's executable (read_exe), and a
+ * memory cgroup's usage and limit by path (sampler_cgroup_usage_at on
+ * tests/fixtures/cgroup-usage/{v1,v2}, and the process's own cgroup through
+ * the monitor). Uses real child processes; some tests need root (drop to
+ * nobody) and the v1 or v2 memory controller, and skip without them.
  */
 #include "fixture.h"
 
@@ -16,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/monitor.h"
+#include "proc/cgfiles.h"
 #include "proc/procfs.h"
 #include "proc/procparse.h"
 #include "proc/sampler.h"
@@ -510,6 +514,151 @@ static void test_exe_follows_an_exec(void **state)
 	rmdir(dir);
 }
 
+/* ---- a memory cgroup's usage and limit ---- */
+
+#define TREE_V1 FIXTURES "/cgroup-usage/v1"
+#define TREE_V2 FIXTURES "/cgroup-usage/v2"
+
+// sampler_cgroup_usage_at over a fixture tree; fails unless it returns rc.
+static struct cgroup_usage usage_at(const char *mount, bool v2, const char *path, int rc)
+{
+	struct cgroup_usage u = { true, true, true, 7, 7 };   // left over: must be cleared
+
+	assert_int_equal(sampler_cgroup_usage_at(mount, v2, path, &u), rc);
+	return u;
+}
+
+static void test_cgroup_usage_v2(void **state)
+{
+	struct cgroup_usage u;
+
+	(void)state;
+	u = usage_at(TREE_V2, true, "/system.slice/limited.service", 0);
+	assert_true(u.have_usage && u.have_limit && !u.unlimited);
+	assert_int_equal(u.usage_kb, 120563);               // 123456789 bytes, rounded down
+	assert_int_equal(u.limit_kb, 524288);               // 512 MiB
+	u = usage_at(TREE_V2, true, "/user.slice/a b.scope", 0);
+	assert_true(u.have_usage && u.have_limit && u.unlimited);
+	assert_int_equal(u.usage_kb, 4000);
+	assert_int_equal(u.limit_kb, 0);                    // "max"
+	// The root has neither file.
+	u = usage_at(TREE_V2, true, "/", 0);
+	assert_false(u.have_usage || u.have_limit || u.unlimited);
+	assert_int_equal(u.usage_kb + u.limit_kb, 0);
+	// A cgroup without the controller's files is there all the same.
+	u = usage_at(TREE_V2, true, "/nomem", 0);
+	assert_false(u.have_usage || u.have_limit);
+}
+
+static void test_cgroup_usage_v1(void **state)
+{
+	struct cgroup_usage u;
+
+	(void)state;
+	u = usage_at(TREE_V1, false, "/limited", 0);
+	assert_true(u.have_usage && u.have_limit && !u.unlimited);
+	assert_int_equal(u.usage_kb, 32636);                // 33419264 bytes
+	assert_int_equal(u.limit_kb, 32768);                // 32 MiB
+	u = usage_at(TREE_V1, false, "/unlimited", 0);      // 9223372036854771712
+	assert_true(u.have_usage && u.have_limit && u.unlimited);
+	assert_int_equal(u.usage_kb, 976);                  // 1000001 bytes
+	assert_int_equal(u.limit_kb, 0);
+	// The v1 root has both files.
+	u = usage_at(TREE_V1, false, "/", 0);
+	assert_true(u.have_usage && u.have_limit && u.unlimited);
+	assert_int_equal(u.usage_kb, 363184);               // 371900416 bytes
+	// The same tree read as v2 has none of its files.
+	u = usage_at(TREE_V1, true, "/limited", 0);
+	assert_false(u.have_usage || u.have_limit);
+}
+
+// A cgroup that is gone: -ENOENT, and nothing left in *out.
+static void test_cgroup_usage_gone(void **state)
+{
+	struct cgroup_usage u;
+
+	(void)state;
+	u = usage_at(TREE_V2, true, "/system.slice/gone.service", -ENOENT);
+	assert_false(u.have_usage || u.have_limit || u.unlimited);
+	u = usage_at(TREE_V1, false, "/gone", -ENOENT);
+	assert_false(u.have_usage || u.have_limit || u.unlimited);
+	usage_at(TREE_V1, false, "/limited/memory.usage_in_bytes", -ENOENT);   // a file, not a cgroup
+}
+
+// Paths that are not a plain absolute cgroup path are refused before any
+// file is opened: "/limited/../limited" exists, and is refused all the same.
+static void test_cgroup_usage_rejected_paths(void **state)
+{
+	static const char *const bad[] = {
+		"", "limited", "./limited", "/..", "/../v1/limited", "/limited/..", "/limited/../limited",
+		"/.", "/./limited", "/limited/.", "//limited", "/limited/", "/limited\\x1b[31m",
+		"/a\\\\b", "/lim\nited", "/lim\x7fited",
+	};
+	struct cgroup_usage u;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		u = (struct cgroup_usage){ true, true, true, 7, 7 };
+		if (sampler_cgroup_usage_at(TREE_V1, false, bad[i], &u) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i]);
+		assert_false(u.have_usage || u.have_limit || u.unlimited);
+	}
+	// Dots inside a name are a name.
+	usage_at(TREE_V1, false, "/...", -ENOENT);
+	usage_at(TREE_V1, false, "/.limited", -ENOENT);
+	// No mount: no memory controller.
+	usage_at("", true, "/limited", -ENOTSUP);
+	usage_at("", false, "/", -ENOTSUP);
+}
+
+// Whether this machine has the memory controller mounted, found apart from
+// the sampler: a v1 memory hierarchy, or cgroup2 listing memory.
+static bool have_memory_controller(void)
+{
+	struct cg_mounts mounts;
+	char path[300];
+	size_t len;
+	char *text = fixture_read("/proc/self/mountinfo", &len);
+	bool have;
+
+	assert_int_equal(cgfiles_parse_mountinfo(text, len, &mounts), 0);
+	free(text);
+	if (mounts.v1_memory[0])
+		return true;
+	if (!mounts.v2[0])
+		return false;
+	snprintf(path, sizeof path, "%s/cgroup.controllers", mounts.v2);
+	text = fixture_read(path, &len);
+	have = cgfiles_controllers_have(text, len, "memory");
+	free(text);
+	return have;
+}
+
+// This machine: the test process's own memory cgroup through the monitor
+// and the live source, by the path its snapshot holds.
+static void test_cgroup_usage_live(void **state)
+{
+	static struct monitor m;                 // a sysmodel's rings: not on the stack
+	int self = getpid();
+	struct source_config cfg = { .pids = &self, .npids = 1 };
+	struct cgroup_usage u;
+	char err[256];
+
+	(void)state;
+	if (!have_memory_controller())
+		skip();
+	assert_int_equal(monitor_open(&m, &cfg, LEAK_SENS_NORMAL, err, sizeof err), 0);
+	assert_int_equal(monitor_tick(&m), 0);
+	assert_int_equal(m.snap.nprocs, 1);
+	assert_true(m.snap.procs[0]->cgroup[0] == '/');
+	assert_int_equal(monitor_read_cgroup_usage(&m, m.snap.procs[0]->cgroup, &u), 0);
+	assert_true(u.have_usage);
+	assert_true(u.usage_kb > 0);
+	assert_int_equal(monitor_read_cgroup_usage(&m, "/memtop-no-such-cgroup", &u), -ENOENT);
+	assert_int_equal(monitor_read_cgroup_usage(&m, "/x\\x1b", &u), -EINVAL);
+	monitor_close(&m);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +673,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_exe_not_allowed),
 		cmocka_unit_test(test_exe_pending_then_read),
 		cmocka_unit_test(test_exe_follows_an_exec),
+		cmocka_unit_test(test_cgroup_usage_v2),
+		cmocka_unit_test(test_cgroup_usage_v1),
+		cmocka_unit_test(test_cgroup_usage_gone),
+		cmocka_unit_test(test_cgroup_usage_rejected_paths),
+		cmocka_unit_test(test_cgroup_usage_live),
 	};
 
 	if (argc == 2 && strcmp(argv[1], "--exe-hop") == 0)
