@@ -107,3 +107,12 @@ int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us
 		return -ENOTSUP;
 	return m->source.ops->psi_trigger(m->source.impl, stall_us, window_us);
 }
+
+int monitor_read_cgroup_usage(struct monitor *m, const char *path, struct cgroup_usage *out)
+{
+	if (!m->source.ops->read_cgroup_usage) {
+		*out = (struct cgroup_usage){ 0 };
+		return -ENOTSUP;
+	}
+	return m->source.ops->read_cgroup_usage(m->source.impl, path, out);
+}

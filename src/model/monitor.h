@@ -59,5 +59,6 @@ int monitor_read_detail_state(struct monitor *m, int pid, uint64_t start_ticks, 
 int monitor_read_cmdline(struct monitor *m, int pid, uint64_t start_ticks, char **out, bool *cut);
 int monitor_send_signal(struct monitor *m, int pid, uint64_t start_ticks, int sig);
 int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us);
+int monitor_read_cgroup_usage(struct monitor *m, const char *path, struct cgroup_usage *out);
 
 #endif

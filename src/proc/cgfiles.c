@@ -169,6 +169,34 @@ int cgfiles_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *out)
 	return any ? 0 : -EINVAL;
 }
 
+// True when the segment [p, e) of a path is "", "." or "..".
+static bool segment_is_dots(const char *p, const char *e)
+{
+	return e == p || (e - p == 1 && p[0] == '.') || (e - p == 2 && p[0] == '.' && p[1] == '.');
+}
+
+int cgfiles_check_path(const char *path)
+{
+	const char *p;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	if (path[1] == '\0')
+		return 0;                        // the root
+	for (p = path + 1; *p; p++)
+		if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
+			return -EINVAL;
+	for (p = path + 1;;) {
+		const char *slash = strchr(p, '/'), *e = slash ? slash : p + strlen(p);
+
+		if (segment_is_dots(p, e))
+			return -EINVAL;
+		if (!slash)
+			return 0;
+		p = slash + 1;
+	}
+}
+
 bool cgfiles_controllers_have(const char *buf, size_t len, const char *name)
 {
 	const char *p = buf, *end = buf + len;

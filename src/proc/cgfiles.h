@@ -1,12 +1,14 @@
 /* cgfiles.h — pure parsers for cgroup interface files (v2 and v1 memory) and
- * for the cgroup mounts in /proc/self/mountinfo.
+ * for the cgroup mounts in /proc/self/mountinfo, and the check of a cgroup
+ * path before it is joined to a mount point.
  *
- * Contract: every function takes a buffer and its length (no NUL needed) and
- * never reads a file. The parsers return 0, or -EINVAL for empty, malformed or
- * truncated text, in which case their outputs are left unchanged (the
- * mountinfo parser's output is then unspecified). Kernel interface files end
- * in a newline, so a value without one counts as cut short. memory.pressure
- * has the /proc/pressure format: parse it with psi_parse (psi.h).
+ * Contract: no function reads a file. Every parser takes a buffer and its
+ * length (no NUL needed); cgfiles_check_path takes a C string. The parsers
+ * return 0, or -EINVAL for empty, malformed or truncated text, in which case
+ * their outputs are left unchanged (the mountinfo parser's output is then
+ * unspecified). Kernel interface files end in a newline, so a value without
+ * one counts as cut short. memory.pressure has the /proc/pressure format:
+ * parse it with psi_parse (psi.h).
  */
 #ifndef MEMTOP_CGFILES_H
 #define MEMTOP_CGFILES_H
@@ -53,5 +55,13 @@ int cgfiles_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *out);
  * when the cgroup2 root's cgroup.controllers lists "memory": in a hybrid
  * layout a controller bound to a v1 hierarchy is missing from that file. */
 bool cgfiles_controllers_have(const char *buf, size_t len, const char *name);
+
+/* Whether path can name a cgroup below a hierarchy's mount point: 0 when it
+ * is absolute ("/" for the root) and plain, -EINVAL when it is empty or
+ * relative, has an empty, "." or ".." segment (it could leave the
+ * hierarchy), a backslash (text_sanitize's escapes: a sanitised hostile
+ * name is not the real one, and must not be opened as if it were) or a
+ * control byte. A pure check of the string: whether it exists is not asked. */
+int cgfiles_check_path(const char *path);
 
 #endif

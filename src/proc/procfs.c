@@ -16,6 +16,27 @@ ssize_t procfs_pread(int fd, char *buf, size_t cap)
 	return n < 0 ? -errno : n;
 }
 
+ssize_t procfs_pread_all(int fd, char *buf, size_t cap)
+{
+	size_t have = 0;
+
+	while (have < cap) {
+		ssize_t n;
+
+		// Each pread starts where the last stopped, which is where the
+		// seq_file left off: no walk from the start again.
+		do
+			n = pread(fd, buf + have, cap - have, (off_t)have);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	return (ssize_t)have;
+}
+
 ssize_t procfs_read_fd(int fd, char *buf, size_t cap)
 {
 	ssize_t n;
@@ -100,6 +121,13 @@ ssize_t procfs_read_all_at(int dirfd, const char *path, struct procfs_buf *b, si
 	}
 	close(fd);
 	return (ssize_t)b->len;
+}
+
+ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap)
+{
+	ssize_t n = readlinkat(dirfd, path, buf, cap);
+
+	return n < 0 ? -errno : n;
 }
 
 void procfs_buf_free(struct procfs_buf *b)

@@ -20,6 +20,11 @@ struct procfs_buf {
 /* Reads up to cap bytes of an already open file from offset 0. */
 ssize_t procfs_pread(int fd, char *buf, size_t cap);
 
+/* Reads an already open file from offset 0 until its end or until cap bytes
+ * are in: a /proc seq_file hands out about a page a read, so one pread of a
+ * bigger file (vmstat on a large machine) would stop short. */
+ssize_t procfs_pread_all(int fd, char *buf, size_t cap);
+
 /* Reads the next up to cap bytes of an open file (0 at its end). */
 ssize_t procfs_read_fd(int fd, char *buf, size_t cap);
 
@@ -29,6 +34,10 @@ ssize_t procfs_read_at(int dirfd, const char *path, char *buf, size_t cap);
 /* Reads the whole of dirfd/path into b, growing it as needed (up to max
  * bytes; the rest is cut). Returns the length or -errno. */
 ssize_t procfs_read_all_at(int dirfd, const char *path, struct procfs_buf *b, size_t max);
+
+/* Reads the target of the symbolic link dirfd/path (/proc/PID/exe) into buf,
+ * not NUL-terminated; its length (cut to cap), or -errno. */
+ssize_t procfs_readlink_at(int dirfd, const char *path, char *buf, size_t cap);
 
 /* Opens dirfd/path read-only and close-on-exec; returns the fd or -errno. */
 int procfs_open_at(int dirfd, const char *path);

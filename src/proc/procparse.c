@@ -267,3 +267,39 @@ int procparse_cgroup_paths(const char *buf, size_t len, char *v2, size_t v2cap, 
 		cgroup_copy_path(b, bend, v1mem, v1cap);
 	return 0;
 }
+
+// The value of a vmstat line after its key: one decimal, then the line's
+// newline (has_nl false: the text was cut inside this line).
+static int vmstat_value(const char *p, const char *eol, bool has_nl, uint64_t *out)
+{
+	uint64_t v;
+
+	if (p >= eol || *p != ' ')
+		return -EINVAL;
+	p = scan_u64(p + 1, eol, &v);
+	if (!p || p != eol || !has_nl)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int procparse_vmstat_oom_kill(const char *buf, size_t len, uint64_t *out)
+{
+	static const char key[] = "oom_kill";
+	const size_t klen = sizeof key - 1;
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		size_t n = (size_t)(eol - p);
+
+		// The key is the whole first field: what follows it is a
+		// separator or the end of the line, never more name.
+		if (n >= klen && memcmp(p, key, klen) == 0 &&
+		    (n == klen || p[klen] == ' ' || p[klen] == '\t'))
+			return nl || n > klen ? vmstat_value(p + klen, eol, nl != NULL, out) : -ENOENT;
+		p = nl ? nl + 1 : end;
+	}
+	return -ENOENT;
+}

@@ -1,9 +1,11 @@
-/* procparse.h — pure parsers for the small per-process /proc files memtop
- * reads itself: statm, maps (for the [heap] mapping) and cgroup.
+/* procparse.h — pure parsers for the small /proc files memtop reads itself:
+ * per process statm, maps (for the [heap] mapping), cgroup and stat; for the
+ * system, the oom_kill counter of vmstat.
  *
  * Contract: each parser takes a buffer and its length (no NUL needed), fills
  * its output and returns 0, or -EINVAL for malformed or truncated text, in
- * which case the output is unspecified.
+ * which case the output is unspecified. The vmstat parser also returns
+ * -ENOENT when the text has no such line.
  */
 #ifndef MEMTOP_PROCPARSE_H
 #define MEMTOP_PROCPARSE_H
@@ -66,5 +68,13 @@ int procparse_stat_exec(const char *buf, size_t len, struct stat_exec *out);
 /* Reads the state letter (field 3: R, S, D, Z, T, t, X, I...) from
  * /proc/PID/stat text. */
 int procparse_stat_state(const char *buf, size_t len, char *state);
+
+/* The system's OOM-kill counter (Linux 4.13+): the "oom_kill N" line of
+ * /proc/vmstat text, the key matched whole (not "oom_kill_x", not a key that
+ * ends in it). Returns 0, -ENOENT when no complete line has that key (an old
+ * kernel, or text cut before it), or -EINVAL when the line is there but its
+ * value is not one decimal ending in a newline (cut short, overflowing). A
+ * cut last line is never read as a value: a cut number would be wrong. */
+int procparse_vmstat_oom_kill(const char *buf, size_t len, uint64_t *out);
 
 #endif

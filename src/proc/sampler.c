@@ -254,9 +254,11 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 	s->cfg = *cfg;
 	s->proc_fd = -1;
 	s->psi_fd = -1;
+	s->vmstat_fd = -1;
 	if (pid_set_assign(&s->listed, &s->nlisted, &listed_cap, cfg->pids, cfg->npids) < 0 ||
 	    (cfg->listed_detail && sampler_set_wanted(s, cfg->pids, cfg->npids) < 0) ||
-	    !(s->scratch = malloc(2 * SCRATCH_HALF)) || sampler_reserve(s, 256) < 0) {
+	    !(s->scratch = malloc(2 * SCRATCH_HALF)) || sampler_reserve(s, 256) < 0 ||
+	    (cfg->read_exe && (!(s->exe_raw = malloc(EXE_MAX)) || !(s->exe_text = malloc(EXE_TEXT_MAX))))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -275,6 +277,10 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 		s->hertz = 100;
 	s->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	s->psi_fd = psi_open();
+	// Without the switch the file is not even opened: the screen and
+	// batch mode cost what they did.
+	if (cfg->system_counters)
+		s->vmstat_fd = procfs_open_at(AT_FDCWD, "/proc/vmstat");
 	s->clock_scale = clock_scale_from_env();
 	s->fd_budget = fd_budget_init();
 	cgroup_mounts_init(s);
@@ -291,7 +297,7 @@ static void entry_destroy(struct sampler *s, struct proc_sample *e)
 		close(e->priv.statm_fd);
 		s->fds_kept--;
 	}
-	free(e->comm);               // and cmdline and cgroup: one allocation
+	free(e->comm);               // and cmdline, cgroup and exe: one allocation
 	free(e);
 }
 
@@ -390,25 +396,42 @@ static int entry_read_statm(struct sampler *s, struct proc_sample *e, struct sta
 // True when e already holds exactly these names (so a re-read that finds
 // nothing new costs no allocation).
 static bool names_equal(const struct proc_sample *e, const char *comm, const char *cmd, size_t ncmd,
-			const char *cgroup, bool cut)
+			const char *cgroup, const char *exe, bool cut)
 {
 	return e->comm && e->cmdline_cut == cut && strcmp(e->comm, comm) == 0 &&
 	       strlen(e->cmdline) == ncmd && memcmp(e->cmdline, cmd, ncmd) == 0 &&
-	       strcmp(e->cgroup, cgroup) == 0;
+	       strcmp(e->cgroup, cgroup) == 0 && strcmp(e->exe, exe) == 0;
+}
+
+// The path of pid's executable, sanitised into s->exe_text; "" when it
+// cannot be read (EACCES: another user's process, when not root; ENOENT: a
+// kernel thread or a zombie). Only with cfg.read_exe.
+static const char *read_exe(struct sampler *s, int pid, size_t *len)
+{
+	char path[48];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/exe", pid);
+	n = procfs_readlink_at(s->proc_fd, path, s->exe_raw, EXE_MAX);
+	*len = n > 0 ? text_sanitize(s->exe_raw, (size_t)n, s->exe_text, EXE_TEXT_MAX) : 0;
+	s->exe_text[*len] = '\0';
+	return s->exe_text;
 }
 
 // Reads the small raw text files of a process: comm, cmdline (at most
-// CMDLINE_MAX bytes; cmdline_cut says there were more) and cgroup, sanitised.
-// When they differ from what e holds (or e holds none), they replace it in
-// one new allocation (comm first: freeing comm frees all three) and the old
-// one is freed. Returns 1 when the names changed, 0 when they did not,
-// -ESRCH when the process has gone meanwhile (it is dropped, not listed
-// without a name) or -ENOMEM (e keeps its names).
+// CMDLINE_MAX bytes; cmdline_cut says there were more), cgroup and, with
+// cfg.read_exe, the exe link, sanitised. When they differ from what e holds
+// (or e holds none), they replace it in one new allocation (comm first:
+// freeing comm frees all four) and the old one is freed. Returns 1 when the
+// names changed, 0 when they did not, -ESRCH when the process has gone
+// meanwhile (it is dropped, not listed without a name) or -ENOMEM (e keeps
+// its names).
 static int entry_read_names(struct sampler *s, struct proc_sample *e)
 {
 	char path[48], raw[256], comm[SNAPSHOT_COMM_MAX];
-	size_t ncomm, ncmd, ncg = 0;
+	size_t ncomm, ncmd, ncg = 0, nexe = 0;
 	char *cmd = s->scratch, *cgroup = s->scratch + SCRATCH_HALF, *names;
+	const char *exe = "";
 	ssize_t n;
 	bool cut;
 
@@ -419,6 +442,8 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	if (raw[n - 1] == '\n')
 		n--;
 	ncomm = text_sanitize(raw, (size_t)n, comm, sizeof comm);
+	if (s->cfg.read_exe)
+		exe = read_exe(s, e->pid, &nexe);
 
 	// The cgroup first: its raw path is parsed into the first half of the
 	// scratch buffer, which the command line overwrites next.
@@ -435,14 +460,15 @@ static int entry_read_names(struct sampler *s, struct proc_sample *e)
 	ncmd = text_sanitize_cmdline(s->buf.data, n > 0 ? (size_t)(cut ? CMDLINE_MAX : n) : 0, cmd,
 				     SCRATCH_HALF);
 
-	if (names_equal(e, comm, cmd, ncmd, cgroup, cut))
+	if (names_equal(e, comm, cmd, ncmd, cgroup, exe, cut))
 		return 0;
-	if (!(names = malloc(ncomm + ncmd + ncg + 3)))
+	if (!(names = malloc(ncomm + ncmd + ncg + nexe + 4)))
 		return -ENOMEM;
 	free(e->comm);
 	e->comm = memcpy(names, comm, ncomm + 1);
 	e->cmdline = memcpy(e->comm + ncomm + 1, cmd, ncmd + 1);
 	e->cgroup = memcpy(e->cmdline + ncmd + 1, cgroup, ncg + 1);
+	e->exe = memcpy(e->cgroup + ncg + 1, exe, nexe + 1);
 	e->cmdline_cut = cut;
 	return 1;
 }
@@ -525,11 +551,12 @@ static int entry_create_quick(struct sampler *s, struct proc_sample *e, int pid)
 	if (entry_read_statm(s, e, &m) < 0)
 		return -1;
 	ncomm = text_sanitize(id.comm, id.comm_len, comm, sizeof comm);
-	if (!(e->comm = calloc(1, ncomm + 3)))        // comm, then empty cmdline and cgroup
+	if (!(e->comm = calloc(1, ncomm + 4)))        // comm, then empty cmdline, cgroup, exe
 		return -1;
 	memcpy(e->comm, comm, ncomm);
 	e->cmdline = e->comm + ncomm + 1;
 	e->cgroup = e->cmdline + 1;
+	e->exe = e->cgroup + 1;
 	entry_apply_statm(s, e, &m);
 	e->priv.detail_resident = m.resident;
 	e->priv.detail_shared = m.shared;
@@ -831,6 +858,12 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 		n = procfs_pread(s->psi_fd, buf, sizeof buf - 1);
 		sys->have_psi = n > 0 && psi_parse(buf, (size_t)n, &sys->psi) == 0;
 	}
+	if (s->vmstat_fd >= 0) {
+		// The scratch buffer is free at the start of a tick.
+		n = procfs_pread_all(s->vmstat_fd, s->scratch, VMSTAT_MAX);
+		sys->have_oom_kill = n > 0 && procparse_vmstat_oom_kill(s->scratch, (size_t)n,
+									  &sys->oom_kill) == 0;
+	}
 }
 
 // What the memory cgroup of each watched process still allows (limit minus
@@ -939,6 +972,8 @@ void sampler_free(struct sampler *s)
 	free(s->todo);
 	free(s->view);
 	free(s->scratch);
+	free(s->exe_raw);
+	free(s->exe_text);
 	procfs_buf_free(&s->buf);
 	if (s->pids_info)
 		procps_pids_unref(&s->pids_info);
@@ -950,6 +985,8 @@ void sampler_free(struct sampler *s)
 		close(s->proc_fd);
 	if (s->psi_fd >= 0)
 		close(s->psi_fd);
+	if (s->vmstat_fd >= 0)
+		close(s->vmstat_fd);
 	free(s);
 }
 
@@ -993,6 +1030,11 @@ static int live_psi_trigger(void *impl, unsigned stall_us, unsigned window_us)
 	return sampler_psi_trigger(stall_us, window_us);
 }
 
+static int live_read_cgroup_usage(void *impl, const char *path, struct cgroup_usage *out)
+{
+	return sampler_read_cgroup_usage(impl, path, out);
+}
+
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1007,6 +1049,7 @@ static const struct source_ops live_ops = {
 	.read_cmdline = live_read_cmdline,
 	.send_signal = live_send_signal,
 	.psi_trigger = live_psi_trigger,
+	.read_cgroup_usage = live_read_cgroup_usage,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

@@ -5,14 +5,17 @@
  * What each tick costs (see docs/performance.md, "What memtop reads"):
  *   every tick, every process: /proc/PID/statm through a kept fd (pread), which
  *     gives RSS and anonymous RSS (resident - shared);
- *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory;
+ *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory; with
+ *     source_config.system_counters only, /proc/vmstat too (a kept fd, read
+ *     whole with pread: the oom_kill counter);
  *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
- *     control bytes and we want them shown escaped);
+ *     control bytes and we want them shown escaped), and the exe link with
+ *     source_config.read_exe only;
  *   every tick, for wanted processes (on screen, -p): stat, for an exec (its
  *     code and stack addresses) or a new comm;
  *   when due: status, oom_score and oom_score_adj again (libproc2), with
- *     comm, cmdline and cgroup (kept when unchanged: no allocation) — at least
+ *     comm, cmdline, cgroup and exe (kept when unchanged: no allocation) — at least
  *     once a second for wanted processes (sampler_set_wanted), otherwise
  *     when statm moved markedly (SAMPLER_DETAIL_MOVE_PAGES or an eighth)
  *     and the last read is SAMPLER_DETAIL_MIN_AGE old, and at the latest
@@ -97,6 +100,22 @@ int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct
 /* The cheap part of sampler_read_detail: the state and the cgroup, not
  * smaps. Returns 0 or -errno (d->exited: the process is gone). */
 int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
+
+/* Reads the usage and limit of the memory cgroup at path (a snapshot's
+ * proc_sample.cgroup: the v1 memory hierarchy's path when memory is on v1,
+ * else the v2 one) from the memory controller's hierarchy: v2
+ * memory.current and memory.max, or v1 memory.usage_in_bytes and
+ * memory.limit_in_bytes. Two small reads, on demand only, never in a tick.
+ * Returns 0 (a file the cgroup lacks leaves its have_ flag false: the v2
+ * root has neither), -ENOENT when the cgroup is gone, -EINVAL for a path
+ * cgfiles_check_path refuses (checked first, before any file is opened),
+ * -ENOTSUP when no hierarchy has the memory controller; *out is then all
+ * zero. */
+int sampler_read_cgroup_usage(struct sampler *s, const char *path, struct cgroup_usage *out);
+/* The same below the hierarchy mounted at mount ("": -ENOTSUP), v2 or v1
+ * files as v2 says: what sampler_read_cgroup_usage does with the mount it
+ * found in mountinfo, apart so that it can be tested on a fixture tree. */
+int sampler_cgroup_usage_at(const char *mount, bool v2, const char *path, struct cgroup_usage *out);
 
 /* Reads the whole command line of the process (pid, start_ticks) for the
  * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up

@@ -1,13 +1,15 @@
 /* sampler_detail.c — what the sampler reads on demand for one process:
  * smaps (streamed into the caller's sink) and smaps_rollup, its state, its
- * memory cgroup's files, the whole command line, and a signal sent through
- * a pidfd. Costly reads, for the detail view and --smaps only; the tick
- * (sampler.c) never makes them, apart from the cgroup files of suspected
- * leaks. */
+ * memory cgroup's files (and any memory cgroup's usage and limit, by path),
+ * the whole command line, and a signal sent through a pidfd. Costly reads,
+ * for the detail view and --smaps only (and a caller's own on-demand cgroup
+ * reads); the tick (sampler.c) never makes them, apart from the cgroup
+ * files of suspected leaks. */
 #include "proc/sampler_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,14 +112,21 @@ static int read_smaps_stream(struct sampler *s, int pid, struct proc_detail *d)
 	return rc;
 }
 
-// Reads one cgroup file (mount + path + name) into the scratch buffer.
-static ssize_t read_cg_file(struct sampler *s, const char *mount, const char *rel, const char *name)
+// Reads one cgroup file (mount + rel + "/" + name; rel "" for the root)
+// into buf; the length read or -errno.
+static ssize_t cg_read(const char *mount, const char *rel, const char *name, char *buf, size_t cap)
 {
-	char path[1024];
+	char path[PATH_MAX];
 
 	if (!mount[0] || snprintf(path, sizeof path, "%s%s/%s", mount, rel, name) >= (int)sizeof path)
 		return -ENAMETOOLONG;
-	return procfs_read_at(AT_FDCWD, path, s->scratch, 4096);
+	return procfs_read_at(AT_FDCWD, path, buf, cap);
+}
+
+// Reads one cgroup file into the scratch buffer.
+static ssize_t read_cg_file(struct sampler *s, const char *mount, const char *rel, const char *name)
+{
+	return cg_read(mount, rel, name, s->scratch, 4096);
 }
 
 void sampler_read_cgroup(struct sampler *s, int pid, bool with_pressure, struct cgroup_detail *cg)
@@ -160,6 +169,77 @@ void sampler_read_cgroup(struct sampler *s, int pid, bool with_pressure, struct 
 		cg->have_v1 = cg->have_v1 && n > 0 &&
 			      cgfiles_parse_limit(s->scratch, (size_t)n, &cg->v1_unlimited, &cg->v1_limit) == 0;
 	}
+}
+
+// True when the cgroup directory mount + rel does not exist (removed, or
+// never was; a file is no cgroup either): a file missing in one that exists
+// is only a file the layout lacks (the v2 root's memory.current, a subtree
+// without the controller).
+static bool cg_dir_gone(const char *mount, const char *rel)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s%s", mount, rel[0] ? rel : "/") >= (int)sizeof path)
+		return false;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+// Reads one value file of a cgroup into *bytes (limit: with *unlimited);
+// 1 when read, 0 when missing or malformed, -ENOENT when the cgroup is gone.
+static int cg_read_value(const char *mount, const char *rel, const char *name, bool limit,
+			 bool *unlimited, uint64_t *bytes)
+{
+	char buf[64];                // a value and its newline; longer is not one
+	ssize_t n = cg_read(mount, rel, name, buf, sizeof buf);
+
+	if (n == -ENOENT || n == -ENOTDIR)
+		return cg_dir_gone(mount, rel) ? -ENOENT : 0;
+	if (n <= 0)
+		return 0;
+	if (limit)
+		return cgfiles_parse_limit(buf, (size_t)n, unlimited, bytes) == 0;
+	return cgfiles_parse_u64(buf, (size_t)n, bytes) == 0;
+}
+
+int sampler_cgroup_usage_at(const char *mount, bool v2, const char *path, struct cgroup_usage *out)
+{
+	const char *rel = path[0] && strcmp(path, "/") ? path : "";
+	uint64_t usage, limit;
+	bool unlimited = false;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (cgfiles_check_path(path) < 0)
+		return -EINVAL;
+	if (!mount[0])
+		return -ENOTSUP;
+	rc = cg_read_value(mount, rel, v2 ? "memory.current" : "memory.usage_in_bytes", false, NULL, &usage);
+	if (rc < 0)
+		return rc;
+	out->have_usage = rc;
+	out->usage_kb = rc ? usage / 1024 : 0;
+	rc = cg_read_value(mount, rel, v2 ? "memory.max" : "memory.limit_in_bytes", true, &unlimited, &limit);
+	if (rc < 0) {
+		memset(out, 0, sizeof *out);   // gone between the two reads
+		return rc;
+	}
+	out->have_limit = rc;
+	out->unlimited = rc && unlimited;
+	out->limit_kb = rc && !unlimited ? limit / 1024 : 0;
+	return 0;
+}
+
+int sampler_read_cgroup_usage(struct sampler *s, const char *path, struct cgroup_usage *out)
+{
+	// proc_sample.cgroup is the v1 memory hierarchy's path when the memory
+	// controller is on v1 (hybrid layouts), else the v2 one: the same
+	// choice as here.
+	return sampler_cgroup_usage_at(s->memory_on_v2 ? s->cg_mounts.v2 : s->cg_mounts.v1_memory,
+				       s->memory_on_v2, path, out);
 }
 
 int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)

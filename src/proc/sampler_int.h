@@ -8,6 +8,7 @@
 #define MEMTOP_SAMPLER_INT_H
 
 #include <dirent.h>
+#include <limits.h>
 #include <libproc2/meminfo.h>
 #include <libproc2/pids.h>
 
@@ -18,6 +19,11 @@
 #define CMDLINE_MAX (32 * 1024)             // raw bytes of a command line kept (cmdline_cut beyond)
 #define SCRATCH_HALF (4 * CMDLINE_MAX + 1)  // a sanitised command line at most
 #define SMAPS_MAX (512 * 1024 * 1024)       // a huge process's smaps; the rest is cut
+// /proc/vmstat: ~4 KB here, some 8 KB with many NUMA nodes' counters and
+// 20-digit values; a cut one still gives the lines before the cut.
+#define VMSTAT_MAX (16 * 1024)
+#define EXE_MAX PATH_MAX                    // the kernel hands out at most PATH_MAX - 1 bytes
+#define EXE_TEXT_MAX (4 * EXE_MAX + 1)      // an exe path sanitised
 
 struct sampler {
 	struct source_config cfg;
@@ -30,6 +36,7 @@ struct sampler {
 	int proc_fd;
 	DIR *proc_dir;
 	int psi_fd;
+	int vmstat_fd;                       // cfg.system_counters: kept, read with pread; else -1
 	struct pids_info *pids_info;
 	struct meminfo_info *mem_info;
 	long hertz;
@@ -57,6 +64,7 @@ struct sampler {
 	const struct proc_sample **view;
 	struct procfs_buf buf;
 	char *scratch;                       // sanitiser output: 2 x SCRATCH_HALF
+	char *exe_raw, *exe_text;            // cfg.read_exe: EXE_MAX and EXE_TEXT_MAX; else NULL
 };
 
 /* Fills the cgroup section of a detail read: pressure (when asked for) and

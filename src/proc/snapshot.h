@@ -25,6 +25,10 @@ struct sys_sample {
 	uint64_t swap_total_kb, swap_free_kb;
 	bool have_psi;               // false when the kernel has no PSI
 	struct psi psi;
+	// Only with source_config.system_counters: OOM kills since boot
+	// (/proc/vmstat oom_kill, Linux 4.13+); have_oom_kill false otherwise.
+	bool have_oom_kill;
+	uint64_t oom_kill;
 };
 
 /* The sampler's bookkeeping for one process; nobody else reads it. */
@@ -50,9 +54,15 @@ struct proc_sample {
 	bool cmdline_cut;            // the command line was longer than the sampler keeps
 	uint16_t exec_gen;           // counts the execs seen: a new program, a new history
 	const char *user;            // never NULL; shared by all its processes
-	char *comm;                  // never NULL; one allocation with the two below
+	char *comm;                  // never NULL; one allocation with the three below
 	char *cmdline;               // never NULL
 	char *cgroup;                // never NULL; "" when unknown
+	// The executable's path (/proc/PID/exe, with the kernel's " (deleted)"
+	// when it was removed), read with the names and only with
+	// source_config.read_exe. Never NULL; "" when unknown: not asked for,
+	// not yet read (pending), not allowed (another user's process, when
+	// not root), a kernel thread or a zombie.
+	char *exe;
 
 	// Read every tick (statm).
 	uint64_t rss_kb, anon_kb, shared_kb;   // shared = file + shmem

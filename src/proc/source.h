@@ -4,11 +4,13 @@
  *
  * Contract: a source fills one snapshot per tick (valid until the next);
  * the optional calls (the screen's wanted rows, idle-time filling, the
- * cgroup watch, one process's details, signals, the PSI trigger) may be
- * NULL in a source that has nothing to do for them: the monitor's wrappers
- * (model/monitor.h) then do nothing or return -ENOTSUP. Strings in what a
- * source hands up are already sanitised, except the smaps mapping names
- * (raw: the mapping table sanitises them as it interns them).
+ * cgroup watch, one process's details, signals, the PSI trigger, a
+ * cgroup's usage) may be NULL in a source that has nothing to do for them:
+ * the monitor's wrappers (model/monitor.h) then do nothing or return
+ * -ENOTSUP. Strings in what a source hands up are already sanitised, except
+ * the smaps mapping names (raw: the mapping table sanitises them as it
+ * interns them). What a source reads beyond what the screen needs is
+ * switched on in struct source_config.
  */
 #ifndef MEMTOP_SOURCE_H
 #define MEMTOP_SOURCE_H
@@ -27,6 +29,10 @@ struct source_config {
 	bool kernel_threads;    // include kernel threads in snapshots
 	bool lazy_start;        // list a burst of new processes from stat and statm
 	                        // alone; names and details follow (see below)
+	// Readings the screen and batch mode do not need: off there, where
+	// they then cost nothing (no file opened, no read):
+	bool system_counters;   // sys_sample.oom_kill: /proc/vmstat every tick
+	bool read_exe;          // proc_sample.exe: /proc/PID/exe with the names
 };
 
 /* A process's memory cgroup, as far as this machine's layout shows it. */
@@ -39,6 +45,16 @@ struct cgroup_detail {
 	bool have_v1;                      // v1 memory.usage_in_bytes / limit_in_bytes
 	bool v1_unlimited;
 	uint64_t v1_usage, v1_limit;       // bytes
+};
+
+/* A memory cgroup's usage and limit, in KiB (bytes rounded down): v2
+ * memory.current and memory.max, or v1 memory.usage_in_bytes and
+ * memory.limit_in_bytes. unlimited ("max", or v1's huge "no limit" value)
+ * comes with have_limit and limit_kb 0. The v2 root has neither file: both
+ * have_ flags false. */
+struct cgroup_usage {
+	bool have_usage, have_limit, unlimited;
+	uint64_t usage_kb, limit_kb;
 };
 
 /* What the detail view (and memtop --smaps) reads of one process. */
@@ -78,6 +94,12 @@ struct source_ops {
 	int (*read_cmdline)(void *impl, int pid, uint64_t start_ticks, char **out, bool *cut);
 	int (*send_signal)(void *impl, int pid, uint64_t start_ticks, int sig);
 	int (*psi_trigger)(void *impl, unsigned stall_us, unsigned window_us);
+	// The usage and limit of the memory cgroup at path, as a snapshot's
+	// proc_sample.cgroup names it. 0, or -errno: -ENOENT the cgroup is
+	// gone; -EINVAL not a plain absolute path (see cgfiles_check_path:
+	// relative, "." or ".." segments, a sanitiser's escape); -ENOTSUP no
+	// memory controller.
+	int (*read_cgroup_usage)(void *impl, const char *path, struct cgroup_usage *out);
 };
 
 struct source {

@@ -20,7 +20,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS += psi smaps statm maps stat cgroup cgfiles mountinfo text scan theme rc
+FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -28,6 +28,7 @@ FUZZ_SRCS_statm     := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_maps      := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_stat      := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_cgroup    := src/proc/procparse.c src/util/scan.c
+FUZZ_SRCS_vmstat    := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_cgfiles   := src/proc/cgfiles.c src/util/scan.c
 FUZZ_SRCS_mountinfo := src/proc/cgfiles.c src/util/scan.c
 FUZZ_SRCS_text      := src/util/text.c
@@ -56,7 +57,7 @@ fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 # Every source and header is a prerequisite, so that targets added to
 # FUZZ_TARGETS later need no rule of their own; the link takes only
 # FUZZ_SRCS_NAME (expanded when the recipe runs).
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard src/*.c src/*.h) | build/fuzz
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard src/*.c src/*/*.c src/*/*.h) | build/fuzz
 	$(FUZZ_CC) $(WARNINGS) $(WERROR) $(FUZZ_FLAGS) $(DEFS) -Isrc -o $@ $< $(FUZZ_SRCS_$*)
 
 build/fuzz:

@@ -1,18 +1,22 @@
 /* script_source.h — a source (proc/source.h) that plays a script instead
  * of reading /proc, for the tests of the monitor and the screens: a leaker
  * growing 512 KiB every 2 s tick and a flat process, on a clock that starts
- * at 1000 s. It can only tick, watch cgroups and close, as a recording
+ * at 1000 s. It can only tick, watch cgroups, tell a cgroup's usage (the
+ * leaker's, SCRIPT_CGROUP, growing with it) and close, as a recording
  * could; the other calls are left out on purpose.
  */
 #ifndef MEMTOP_TEST_SCRIPT_SOURCE_H
 #define MEMTOP_TEST_SCRIPT_SOURCE_H
 
+#include <errno.h>
 #include <string.h>
 
 #include "model/monitor.h"
 
 #define LEAKER 100
 #define FLAT 200
+#define SCRIPT_CGROUP "/leaker.scope"
+#define SCRIPT_CG_LIMIT_KB (1u << 20)
 
 struct script {
 	int ticks, closed;
@@ -32,9 +36,10 @@ __attribute__((unused)) static int script_tick(void *impl, struct snapshot *out)
 
 	sc->s[0] = (struct proc_sample){ .pid = LEAKER, .start_ticks = 5, .rss_kb = 20000 + grown,
 					 .anon_kb = 10000 + grown, .comm = "leaker", .user = "u",
-					 .cmdline = script_empty, .cgroup = script_empty };
+					 .cmdline = script_empty, .cgroup = script_empty, .exe = script_empty };
 	sc->s[1] = (struct proc_sample){ .pid = FLAT, .start_ticks = 6, .rss_kb = 30000, .anon_kb = 9000,
-					 .comm = "flat", .user = "u", .cmdline = script_empty, .cgroup = script_empty };
+					 .comm = "flat", .user = "u", .cmdline = script_empty, .cgroup = script_empty,
+					 .exe = script_empty };
 	sc->p[0] = &sc->s[0];
 	sc->p[1] = &sc->s[1];
 	*out = (struct snapshot){ .procs = sc->p, .nprocs = 2 };
@@ -59,10 +64,25 @@ static int script_watch(void *impl, const int *pids, size_t n)
 	return 0;
 }
 
-// Only what a recording could do: ticks, the cgroup watch, closing.
+// The leaker's cgroup: its usage as of the last tick, a 1 GiB limit.
+static int script_cgroup_usage(void *impl, const char *path, struct cgroup_usage *out)
+{
+	const struct script *sc = impl;
+
+	*out = (struct cgroup_usage){ 0 };
+	if (strcmp(path, SCRIPT_CGROUP) != 0)
+		return -ENOENT;
+	*out = (struct cgroup_usage){ .have_usage = true, .have_limit = true,
+				      .usage_kb = sc->ticks ? sc->s[0].rss_kb : 0,
+				      .limit_kb = SCRIPT_CG_LIMIT_KB };
+	return 0;
+}
+
+// Only what a recording could do: ticks, the cgroup watch, a cgroup's
+// usage, closing.
 __attribute__((unused)) static const struct source_ops script_ops = {
 	.name = "script", .tick = script_tick, .close = script_close,
-	.set_cgroup_watch = script_watch,
+	.set_cgroup_watch = script_watch, .read_cgroup_usage = script_cgroup_usage,
 };
 
 #endif

@@ -1,6 +1,6 @@
 /* test_cgfiles.c — cgroup limit and counter files, mountinfo's cgroup mounts,
  * cgroup.controllers, and psi_parse on memory.pressure; captured, hand-written,
- * truncated, empty and malformed text. */
+ * truncated, empty and malformed text; the check of a cgroup path. */
 #include "fixture.h"
 
 #include "proc/cgfiles.h"
@@ -407,6 +407,30 @@ static void test_memory_pressure_handmade(void **state)
 	assert_int_equal(psi_fixture(DIR "limit_max.txt", &p), -EINVAL);
 }
 
+/* ---- cgroup paths ---- */
+
+// Plain absolute paths pass; anything that could leave the hierarchy or is
+// a sanitiser's escape rather than the real name does not.
+static void test_check_path(void **state)
+{
+	static const char *const good[] = {
+		"/", "/a", "/system.slice/ssh.service", "/user.slice/a b.scope", "/...", "/.a", "/a.",
+		"/a..b", "/process_api/81a865c637089d5481ed830196ceffbf", "/\xc3\xa9t\xc3\xa9",
+	};
+	static const char *const bad[] = {
+		"", "a", "./a", "../a", "/..", "/.", "/../a", "/a/..", "/a/../b", "/./a", "/a/./b", "/a/.",
+		"//a", "/a//b", "/a/", "/a\\x1b", "/a\\\\b", "\\/a", "/a\nb", "/a\tb", "/a\x7f", "/\x01",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		if (cgfiles_check_path(good[i]) != 0)
+			fail_msg("refused '%s'", good[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (cgfiles_check_path(bad[i]) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_controllers),
 		cmocka_unit_test(test_memory_pressure_real),
 		cmocka_unit_test(test_memory_pressure_handmade),
+		cmocka_unit_test(test_check_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
-/* test_procparse.c — statm, maps ([heap]), cgroup and stat parsers on
- * captured, hand-written, truncated, empty and malformed /proc text. */
+/* test_procparse.c — statm, maps ([heap]), cgroup, stat and vmstat
+ * (oom_kill) parsers on captured, hand-written, truncated, empty and
+ * malformed /proc text. */
 #include "fixture.h"
 
 #include "proc/procparse.h"
@@ -644,6 +645,122 @@ static void test_cgroup_both_paths(void **state)
 	assert_int_equal(procparse_cgroup_paths("", 0, v2, sizeof v2, v1, sizeof v1), -EINVAL);
 }
 
+/* ---- vmstat (oom_kill) ---- */
+
+static int vmstat_bytes(const char *s, size_t len, uint64_t *v)
+{
+	char *buf = test_bytes(s, len);
+	int rc = procparse_vmstat_oom_kill(buf, len, v);
+
+	free(buf);
+	return rc;
+}
+
+static int vmstat_fixture(const char *rel, uint64_t *v)
+{
+	size_t len;
+	char *buf = fixture_read(rel, &len);
+	int rc = procparse_vmstat_oom_kill(buf, len, v);
+
+	free(buf);
+	return rc;
+}
+
+// The string s (a literal) through an exact-size buffer.
+#define VMSTAT(s, v) vmstat_bytes(s, sizeof s - 1, v)
+
+// This machine's file: no OOM kill yet, so the counter reads 0 (over a
+// value that is not 0, so that "not written" cannot pass).
+static void test_vmstat_real(void **state)
+{
+	uint64_t v = 12345;
+
+	(void)state;
+	assert_int_equal(vmstat_fixture("vmstat/real.txt", &v), 0);
+	assert_int_equal(v, 0);
+}
+
+// A kernel before 4.13 has no oom_kill line.
+static void test_vmstat_without_oom_kill(void **state)
+{
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(vmstat_fixture("vmstat/no_oom_kill.txt", &v), -ENOENT);
+	assert_int_equal(VMSTAT("", &v), -ENOENT);
+	assert_int_equal(VMSTAT("nr_free_pages 3\n", &v), -ENOENT);
+}
+
+// A read cut short: the complete oom_kill line still counts; one cut inside
+// it does not.
+static void test_vmstat_truncated(void **state)
+{
+	uint64_t v = 12345;
+
+	(void)state;
+	assert_int_equal(vmstat_fixture("vmstat/truncated_after.txt", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(vmstat_fixture("vmstat/truncated_inside.txt", &v), -EINVAL);
+	assert_int_equal(VMSTAT("pgfault 9\noom_kill 12", &v), -EINVAL);   // 12 may be 123
+	assert_int_equal(VMSTAT("pgfault 9\noom_kill", &v), -ENOENT);      // may be oom_kill_x
+}
+
+// Only the whole key counts: not a longer one, not one ending in it.
+static void test_vmstat_key_matched_whole(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(VMSTAT("oom_kill_foo 5\noom_kill 7\n", &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(VMSTAT("xoom_kill 5\npgoom_kill 6\noom_killer 8\n", &v), -ENOENT);
+	assert_int_equal(VMSTAT("oom_kil 5\n oom_kill 6\n", &v), -ENOENT);
+	assert_int_equal(VMSTAT("nr_oom_kill 5\noom_kill 18446744073709551615\n", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(VMSTAT("oom_kill 3\noom_kill 4\n", &v), 0);         // the first
+	assert_int_equal(v, 3);
+}
+
+// The oom_kill line with anything but one decimal and a newline.
+static void test_vmstat_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"oom_kill\n", "oom_kill \n", "oom_kill x\n", "oom_kill 12a\n", "oom_kill -1\n",
+		"oom_kill  5\n", "oom_kill\t5\n", "oom_kill 5 \n", "oom_kill 18446744073709551616\n",
+		"a 1\noom_kill 5\r\n",
+	};
+	uint64_t v = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (vmstat_bytes(bad[i], strlen(bad[i]), &v) != -EINVAL)
+			fail_msg("accepted '%s'", bad[i]);
+}
+
+// Every cut of the real file, each in an exact-size buffer (ASan sees a
+// read past it): not found before the oom_kill line, malformed inside it,
+// the value once its newline is in.
+static void test_vmstat_every_truncation(void **state)
+{
+	size_t len, key, eol;
+	char *text = fixture_read("vmstat/real.txt", &len);
+	const char *at = memmem(text, len, "\noom_kill ", 10);
+
+	(void)state;
+	assert_non_null(at);
+	key = (size_t)(at + 1 - text);
+	eol = (size_t)((const char *)memchr(at + 1, '\n', len - key) - text);
+	for (size_t cut = 0; cut <= len; cut++) {
+		uint64_t v = 12345;
+		int want = cut <= key + 8 ? -ENOENT : cut <= eol ? -EINVAL : 0;
+
+		assert_int_equal(vmstat_bytes(text, cut, &v), want);
+		if (want == 0)
+			assert_int_equal(v, 0);
+	}
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -680,6 +797,12 @@ int main(void)
 		cmocka_unit_test(test_stat_every_truncation),
 		cmocka_unit_test(test_stat_state),
 		cmocka_unit_test(test_cgroup_both_paths),
+		cmocka_unit_test(test_vmstat_real),
+		cmocka_unit_test(test_vmstat_without_oom_kill),
+		cmocka_unit_test(test_vmstat_truncated),
+		cmocka_unit_test(test_vmstat_key_matched_whole),
+		cmocka_unit_test(test_vmstat_malformed),
+		cmocka_unit_test(test_vmstat_every_truncation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
