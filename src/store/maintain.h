@@ -23,7 +23,7 @@
 
 #include <sqlite3.h>
 
-#include "store/recorder.h"
+#include "store/policy.h"
 
 #define MAINTAIN_MAX_TICKS 600
 
