@@ -71,6 +71,19 @@ static double sampler_clock(struct sampler *s)
 	return s->clock_origin + (t - s->clock_origin) * s->clock_scale;
 }
 
+// The wall clock, as fast as sampler_clock under MEMTOP_CLOCK_SCALE, so that
+// a recording made in a soak test spans days (thinning, retention).
+static double sampler_wall_clock(struct sampler *s)
+{
+	double t = clock_seconds(CLOCK_REALTIME);
+
+	if (s->clock_scale == 1.0)
+		return t;
+	if (s->wall_origin == 0)
+		s->wall_origin = t;
+	return s->wall_origin + (t - s->wall_origin) * s->clock_scale;
+}
+
 // MEMTOP_CLOCK_SCALE, when it is a number from 1 to 10,000; else 1.
 static double clock_scale_from_env(void)
 {
@@ -841,7 +854,7 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	ssize_t n;
 
 	memset(sys, 0, sizeof *sys);
-	sys->wall_time = clock_seconds(CLOCK_REALTIME);
+	sys->wall_time = sampler_wall_clock(s);
 	sys->mono_time = s->now;
 	if (m) {
 		sys->have_meminfo = true;

@@ -44,6 +44,7 @@ struct sampler {
 	long fd_budget, fds_kept;            // statm fds we may keep, and do
 	double now;                          // monotonic time of this tick
 	double clock_scale, clock_origin;    // MEMTOP_CLOCK_SCALE (tests): see sampler_clock
+	double wall_origin;                  // and sampler_wall_clock
 	struct cg_mounts cg_mounts;          // where the cgroup hierarchies are
 	bool memory_on_v2;                   // the memory controller is on cgroup2
 

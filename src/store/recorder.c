@@ -25,6 +25,8 @@ struct rec_entry {
 	uint64_t rss_kb, anon_kb, swap_kb;
 	bool have_swap;
 	uint64_t ident_hash;           // of its names as last written; 0 unknown
+	const char *names;             // the sample's names (comm) when hashed, and
+	int ppid;                      // its parent: unchanged, no need to hash again
 };
 
 // A memory cgroup seen holding processes, and what was last written of it.
@@ -316,7 +318,7 @@ static int record_process(struct recorder *r, const struct proc_sample *s, const
 			  int64_t tick, int64_t t, bool full, struct rec_entry *e)
 {
 	bool changed = true, known = false;
-	uint64_t h = ident_hash(r, s);
+	uint64_t h;
 	int rc;
 
 	if (old) {
@@ -328,6 +330,13 @@ static int record_process(struct recorder *r, const struct proc_sample *s, const
 		if (known)
 			e->ident_hash = last_ident_hash(r, e->id);
 	}
+	// The sampler gives a process's names a new allocation when any of
+	// them changes (allocated before the old one is freed, so never at the
+	// same address from one tick to the next): the same pointer and parent
+	// are the same names, and only a change is hashed.
+	h = old && s->comm == old->names && s->ppid == old->ppid ? old->ident_hash : ident_hash(r, s);
+	e->names = s->comm;
+	e->ppid = s->ppid;
 	if (h != e->ident_hash) {
 		if ((rc = write_ident(r, e, s, t)) != SQLITE_OK)
 			return rc;
@@ -596,11 +605,14 @@ static uint64_t floor_bytes(const struct recorder *r, uint64_t fs_size)
 	return f < (UINT64_C(256) << 20) ? f : UINT64_C(256) << 20;
 }
 
+// Not writing: the next tick written is a full one, which looks each
+// process up again (names may have changed more than once meanwhile).
 static void pause_writing(struct recorder *r, const char *why)
 {
 	if (!r->paused)
 		say(r, "%s; recording paused (sampling goes on)", why);
 	r->paused = true;
+	r->resync = true;
 	r->paused_since++;
 	r->stats.paused_ticks++;
 }

@@ -10,6 +10,12 @@ Two memtops run side by side for SOAK_SECONDS (default 185, `make check`;
   scaled  MEMTOP_CLOCK_SCALE=60, -d 0.2: 12 s of model time a refresh, so
           185 s reach 3.1 hours and every tier, the 150 s one (2 hours)
           included, fills and wraps, with gaps filled as after a pause.
+Beside them, a recorder (memtop -w, the same sanitizer build) on a clock
+1,200 times faster, -d 0.1, --keep 1.5 --max-size 8M: 185 s are 2.6 days of
+recording, so thinning (after a day) and retention by age (after 1.5 days)
+run again and again; at the end SIGTERM must leave it with status 0, no
+sanitizer report, a file SQLite finds whole, holding 1.5 days at most and
+thinned ticks.
 Around them: a steady leaker (heap), a leaker through mmap with a sawtooth
 (grows and shrinks), a process that warms up and stops, and a churn of
 short-lived processes (a few dozen a second, each a new pid).
@@ -31,6 +37,8 @@ Prints "N passed, N failed" last; exit status 1 when anything failed.
 import glob
 import os
 import random
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -194,6 +202,46 @@ def churn(seconds):
     return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL)
 
 
+RECORD_SCALE = 1200
+RECORD_KEEP_DAYS = 1.5
+
+
+def start_recorder(env, report_dir):
+    """The sanitizer build recording on a fast clock; its stderr to a file."""
+    path = os.path.join(report_dir, "..", os.path.basename(report_dir) + ".db")
+    err = open(os.path.join(report_dir, "recorder-stderr"), "w")
+    p = subprocess.Popen([ASAN_MEMTOP, "-w", path, "-d", "0.1", "--keep", str(RECORD_KEEP_DAYS),
+                          "--max-size", "8M"], stdout=subprocess.DEVNULL, stderr=err,
+                         env=dict(os.environ, MEMTOP_CLOCK_SCALE=str(RECORD_SCALE), **env))
+    return p, os.path.abspath(path), err.name
+
+
+def check_recorder(p, path, errfile):
+    """The recorder ends at SIGTERM with status 0 and nothing on stderr; its
+    file is whole, within --keep, and thinned where a day old."""
+    assert p.poll() is None, "the recorder ended early: %s" % open(errfile).read()
+    p.send_signal(signal.SIGTERM)
+    assert p.wait(timeout=60) == 0, open(errfile).read()
+    text = open(errfile).read()
+    assert text == "", text
+    os.unlink(errfile)
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        first, last, n, thinned = db.execute(
+            "SELECT min(t), max(t), count(*), sum(res > 0) FROM tick").fetchone()
+        # Maintenance runs once a recorded minute: the oldest tick may be up
+        # to that much older than --keep.
+        assert (last - first) / 86400e3 <= RECORD_KEEP_DAYS + 120 / 86400, (first, last)
+        assert thinned > 0, "nothing thinned"
+        print("     recorder: %d ticks over %.2f days, %d thinned" % (n, (last - first) / 86400e3, thinned))
+    finally:
+        db.close()
+    for side in ("", "-wal", "-shm"):
+        if os.path.exists(path + side):
+            os.unlink(path + side)
+
+
 def test_screen_soak(tmux):
     """Both memtops live through SOAK_SECONDS of keys over growing, shrinking
     and churning processes with no sanitizer report, then quit cleanly."""
@@ -205,6 +253,7 @@ def test_screen_soak(tmux):
     leak(TAG + "saw", "sawleak", "--rate", "48", "--amp", "4096", "--period", "20")
     leak(TAG + "warm", "warmup", "--rate", "256")
     churner = churn(SOAK_SECONDS + 60)
+    recorder = start_recorder(env, report_dir)
     try:
         memtops = [Memtop(tmux, "real", env, report_dir),
                    Memtop(tmux, "scaled", dict(env, MEMTOP_CLOCK_SCALE=SCALE), report_dir)]
@@ -221,9 +270,13 @@ def test_screen_soak(tmux):
             m.pane.keys("Escape", "q")
             check_restored(m.pane, 0)
         soak.check([], "quitting")
+        check_recorder(*recorder)
     finally:
         churner.kill()
         churner.wait()
+        if recorder[0].poll() is None:
+            recorder[0].kill()
+            recorder[0].wait()
     for r in glob.glob(os.path.join(report_dir, "*")):
         os.unlink(r)
     os.rmdir(report_dir)

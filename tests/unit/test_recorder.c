@@ -20,11 +20,15 @@
 
 #define WORLD_MAX 32
 
+// One process. Its comm lives in one of two buffers, switched on a rename,
+// as the sampler gives changed names a new allocation (the recorder hashes
+// names only when that pointer moves).
 struct wproc {
 	int pid, ppid;
 	uint64_t start, rss, anon, swap;
 	bool have_swap, alive;
-	char comm[16], cmd[64], cg[64], exe[64];
+	unsigned gen;
+	char comm[2][16], cmd[64], cg[64], exe[64];
 };
 
 // The processes (sorted by pid) and the machine, at wall time t.
@@ -51,7 +55,7 @@ static int world_tick(void *impl, struct snapshot *out)
 		wd->s[k] = (struct proc_sample){
 			.pid = w->pid, .ppid = w->ppid, .start_ticks = w->start, .rss_kb = w->rss,
 			.anon_kb = w->anon, .swap_kb = w->swap, .have_detail = w->have_swap,
-			.comm = w->comm, .cmdline = w->cmd, .cgroup = w->cg, .exe = w->exe, .user = "u",
+			.comm = w->comm[w->gen % 2], .cmdline = w->cmd, .cgroup = w->cg, .exe = w->exe, .user = "u",
 			.start_time_s = (double)w->start / 100,
 		};
 		wd->p[k] = &wd->s[k];
@@ -84,6 +88,12 @@ static const struct source_ops world_ops = {
 	.name = "world", .tick = world_tick, .close = world_close, .read_cgroup_usage = world_cgroup,
 };
 
+static void world_rename(struct wproc *w, const char *comm)
+{
+	w->gen++;
+	snprintf(w->comm[w->gen % 2], sizeof w->comm[0], "%s", comm);
+}
+
 static struct wproc *world_add(struct world *wd, int pid, const char *comm, uint64_t rss)
 {
 	struct wproc *w = &wd->w[wd->n++];
@@ -91,7 +101,7 @@ static struct wproc *world_add(struct world *wd, int pid, const char *comm, uint
 	assert_true(wd->n <= WORLD_MAX);
 	*w = (struct wproc){ .pid = pid, .ppid = 1, .start = (uint64_t)pid * 7, .rss = rss, .anon = rss / 2,
 			     .alive = true };
-	snprintf(w->comm, sizeof w->comm, "%s", comm);
+	snprintf(w->comm[0], sizeof w->comm[0], "%s", comm);
 	snprintf(w->cmd, sizeof w->cmd, "/usr/bin/%s --flag", comm);
 	snprintf(w->cg, sizeof w->cg, "/system.slice/%s.service", comm);
 	snprintf(w->exe, sizeof w->exe, "/usr/bin/%s", comm);
@@ -244,7 +254,7 @@ static void test_names_exits_and_pid_reuse(void **state)
 	bench_tick(b, 1);
 	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE cmdline IS NOT NULL"), 0);
 	// exec: new names for the same process (pid, start time).
-	snprintf(a->comm, sizeof a->comm, "alpha2");
+	world_rename(a, "alpha2");
 	bench_tick(b, 1);
 	assert_int_equal(q(b, "SELECT count(*) FROM proc WHERE pid = 10"), 1);
 	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE proc = (SELECT id FROM proc WHERE pid = 10)"), 2);
