@@ -20,7 +20,7 @@ cannot pass because nothing hostile was there. What memtop must show is
 computed from those raw bytes with sanitize() and sanitize_cmdline(), the
 rules of text_sanitize() in src/util/text.c redone in Python.
 
-Tests: batch JSON, CSV and table; --smaps in JSON, CSV and table; on the
+Tests: batch JSON, CSV and table; a recording (-w); --smaps in JSON, CSV and table; on the
 interactive screen the list (COMMAND and, with C, CGROUP), the k prompt
 naming each process, the list in the C locale (ASCII only), and the detail
 view of each Python child (name, cgroup, command line, the mapping's name).
@@ -419,6 +419,50 @@ def test_json_batch(world, tmux):
             compare(problems, "%s cmdline" % label, procs[pid]["cmdline"], cmd)
             compare(problems, "%s cgroup" % label, procs[pid]["cgroup"], cg)
     report(problems)
+
+
+def test_recording(world, tmux):
+    """-w FILE -n 2 of the whole machine: every string in the recording
+    (names, command lines, users, cgroups, executables, cgroup paths) is
+    clean UTF-8, and the hostile processes' comm, cmdline and cgroup are
+    exactly what text_sanitize makes of them, as on every other output."""
+    import sqlite3
+    tmp = tempfile.mkdtemp(prefix="memtop-hostile-rec-")
+    try:
+        path = os.path.join(tmp, "rec.db")
+        run_memtop("-w", path, "-n", "2", "-d", DELAY)
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        db.text_factory = bytes            # read what was stored, not what Python decodes
+        problems = []
+        for row in db.execute("SELECT p.pid, i.comm, i.cmdline, i.user, i.cgroup, i.exe"
+                              " FROM ident i JOIN proc p ON p.id = i.proc"):
+            pid = row[0]
+            for key, value in zip(("comm", "cmdline", "user", "cgroup", "exe"), row[1:]):
+                if value is None:
+                    continue
+                text = strict_utf8(value, "pid %d %s in the recording" % (pid, key))
+                if unclean(text):
+                    problems.append("pid %d %s holds %r: %r" % (pid, key, unclean(text), text))
+        for (cgpath,) in db.execute("SELECT path FROM cgroup"):
+            text = strict_utf8(cgpath, "a cgroup path in the recording")
+            if unclean(text):
+                problems.append("cgroup path holds %r: %r" % (unclean(text), text))
+        names = {}
+        for pid, comm, cmd, cg in db.execute("SELECT pid, comm, cmdline, cgroup FROM proc_name"):
+            names[pid] = (comm.decode(), cmd.decode() if cmd is not None else None,
+                          cg.decode() if cg is not None else "")
+        db.close()
+        for label, pid in world.all_named():
+            if pid not in names:
+                problems.append("%s (pid %d) missing from the recording" % (label, pid))
+                continue
+            comm, cmd, cg, _, _ = expected(pid)
+            compare(problems, "%s comm" % label, names[pid][0], comm)
+            compare(problems, "%s cmdline" % label, names[pid][1], cmd)
+            compare(problems, "%s cgroup" % label, names[pid][2], cg)
+        report(problems)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 CSV_COLUMNS = 24                # cmdline_truncated is the last
@@ -914,7 +958,7 @@ def test_tui_detail(world, tmux):
     report(problems)
 
 
-TESTS = [test_json_batch, test_csv_batch, test_table_batch, test_smaps_json, test_smaps_csv,
+TESTS = [test_json_batch, test_csv_batch, test_table_batch, test_recording, test_smaps_json, test_smaps_csv,
          test_smaps_table, test_tui_list, test_tui_signal_prompt,
          test_tui_ascii_locale, test_tui_detail]
 
