@@ -636,13 +636,19 @@ static void roll_back(struct recorder *r)
 	forget_cgroups(r);            // their new rows may have gone with it
 }
 
-// A failed write: a full disk pauses; anything else ends the recording.
+// A failed write: a full disk, a failed write, no memory or another
+// program's lock (a reader's forced checkpoint) pause it, to be tried again
+// at the next tick; anything else (a read-only or corrupt file) ends the
+// recording.
 static int write_failed(struct recorder *r, int rc)
 {
 	roll_back(r);
-	if (rc == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR || rc == SQLITE_NOMEM) {
+	rc &= 0xff;
+	if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_NOMEM || rc == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED) {
 		const char *why = rc == SQLITE_FULL ? "the file system is full"
-				  : rc == SQLITE_NOMEM ? "out of memory" : "a write failed";
+				  : rc == SQLITE_NOMEM ? "out of memory"
+				  : rc == SQLITE_IOERR ? "a write failed" : "another program holds a lock on it";
 
 		pause_writing(r, why);
 		return RECORD_PAUSED;

@@ -481,6 +481,30 @@ static void test_floor_pauses_then_resumes(void **state)
 	bench_free(b);
 }
 
+// Another program holding the write lock (beyond the 2-s busy timeout): the
+// tick is not written, the recorder says so once and writes again when the
+// lock is gone, with a full tick.
+static void test_lock_held_elsewhere_pauses(void **state)
+{
+	struct bench *b = bench_new();
+	sqlite3 *other;
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	bench_open(b);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(sqlite3_open(b->path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(bench_tick(b, 1), RECORD_PAUSED);
+	assert_non_null(strstr(bench_log(b), "another program holds a lock on it; recording paused"));
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_non_null(strstr(bench_log(b), "recording resumed (1 ticks were not recorded)"));
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE full = 1"), 2);
+	bench_free(b);
+}
+
 // The recorded signal of a process thinned to buckets of w seconds, read as
 // a reader must (store/maintain.h): without a row, the value carried in from
 // the last row before; with one, its sig_min (or value), and with carry the
@@ -713,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_refuses_what_is_not_a_recording),
 		cmocka_unit_test(test_cgroups_sampled_when_due_and_changed),
 		cmocka_unit_test(test_floor_pauses_then_resumes),
+		cmocka_unit_test(test_lock_held_elsewhere_pauses),
 		cmocka_unit_test(test_thinning_keeps_envelope_and_verdict),
 		cmocka_unit_test(test_retention_by_age),
 		cmocka_unit_test(test_retention_by_size),
