@@ -16,10 +16,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+from suite import finish, run_tests  # noqa: E402
 from workload import Hold, Leaker  # noqa: E402
 
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
@@ -358,27 +358,12 @@ def main():
     config_home = tempfile.TemporaryDirectory(prefix="memtop-recording-config-")
     os.environ["XDG_CONFIG_HOME"] = config_home.name
     default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
-    binaries = os.environ.get("MEMTOP_BINS", default).split()
-    only = sys.argv[1:]
-    passed = failed = 0
-    for binary in binaries:
-        for test in TESTS:
-            if only and test.__name__ not in only:
-                continue
-            name = "%s [%s]" % (test.__name__, os.path.relpath(binary, ROOT))
-            start = time.monotonic()
-            try:
-                test(binary)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % name)
-                traceback.print_exc()
-            else:
-                passed += 1
-                print("ok   %s (%.1f s)" % (name, time.monotonic() - start))
-            sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    start, passed, failed = time.monotonic(), 0, 0
+    for binary in os.environ.get("MEMTOP_BINS", default).split():
+        print("-- %s" % os.path.relpath(binary, ROOT))
+        p, f = run_tests(TESTS, lambda test: test(binary), sys.argv[1:])
+        passed, failed = passed + p, failed + f
+    return finish("recording", start, passed, failed)
 
 
 if __name__ == "__main__":
