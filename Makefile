@@ -221,6 +221,7 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 	python3 tests/bench/tickcost.py $(TICKCOST_ARGS)
 	@$(MAKE) --no-print-directory bench-peers
 	@$(MAKE) --no-print-directory bench-detail
+	@$(MAKE) --no-print-directory bench-record
 
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk

@@ -6,7 +6,7 @@
 # PEERS_ARGS="--baseline build/old/22ec4bd/memtop" measures that build too, in
 # the same run (docs/performance.md).
 
-.PHONY: bench-peers bench-detail bench-same
+.PHONY: bench-peers bench-detail bench-same bench-record
 
 build/bench/idlers: tests/bench/idlers.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
@@ -18,6 +18,15 @@ bench-peers: memtop build/bench/idlers
 # for 30 s (DETAIL_SECONDS) at -d 1: CPU, RSS per mapping, RSS after leaving.
 bench-detail: memtop build/workloads/manymaps
 	python3 tests/bench/detailbench.py
+
+# The recorder's cost (memtop -w, issue 17) over 2,000 idlers of which ~10 % change
+# each second: CPU per sample against batch JSON at 1 s (interleaved runs), its share
+# of a core at 1 s and at its default 5 s, bytes per process-sample, RSS, and a 30-day
+# size projection. RECORD_MINUTES (default 5) is the length of the long RSS run;
+# RECORD_ARGS passes options, e.g. RECORD_ARGS="--hour" (RSS over 60 minutes) or
+# RECORD_ARGS="--repeat 1 --seconds 20" (docs/performance.md).
+bench-record: memtop build/bench/idlers
+	RECORD_MINUTES=$${RECORD_MINUTES:-5} python3 tests/bench/recordbench.py $(RECORD_ARGS)
 
 # Two builds' batch output and --smaps on the same frozen processes, byte for
 # byte, the fields that differ between two runs of one build masked: make
