@@ -347,12 +347,23 @@ def bucket_rows(db, base_tick, width_s):
 
 # --- the long run ---------------------------------------------------------------------
 
+# One reading of the long run: seconds since start, VmRSS and its parts (KiB),
+# CPU ms so far, the recording's bytes (its -wal included).
+Point = collections.namedtuple("Point", "t rss anon file shmem cpu size")
+
+
+def read_point(memtop, db):
+    size = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p))
+    kb = [status_kb(memtop.pid, k) for k in ("VmRSS", "RssAnon", "RssFile", "RssShmem")]
+    return Point(time.monotonic() - memtop.started, *kb, cpu_exact_ms(memtop.pid), size)
+
+
 def long_run(ctx, minutes):
     """The recorder at 1 s for `minutes`: VmRSS, CPU and file size every 10 s."""
     db = os.path.join(ctx.tmpdir, "long.db")
     memtop = Memtop([ctx.memtop, "-w", db, "-d", "1"], os.path.join(ctx.tmpdir, "long.err"))
     ctx.running = memtop
-    points = []                                  # (seconds, VmRSS KiB, CPU ms, bytes)
+    points = []
     try:
         base = first_tick(db, memtop)
         end = memtop.started + minutes * 60
@@ -360,11 +371,11 @@ def long_run(ctx, minutes):
         while True:
             memtop.check()
             now = time.monotonic()
-            size = sum(os.path.getsize(p) for p in (db, db + "-wal") if os.path.exists(p))
-            points.append((now - memtop.started, status_kb(memtop.pid, "VmRSS"),
-                           cpu_exact_ms(memtop.pid), size))
-            if points[-1][0] >= next_log:
-                log("long run: %.0f min, VmRSS %.2f MiB" % (points[-1][0] / 60, points[-1][1] / 1024))
+            points.append(read_point(memtop, db))
+            if points[-1].t >= next_log:
+                log("long run: %.0f min, VmRSS %.2f MiB (anon %.2f), recording %s"
+                    % (points[-1].t / 60, mib(points[-1].rss), mib(points[-1].anon),
+                       human(points[-1].size)))
                 next_log += 60
             if now >= end:
                 break
@@ -379,11 +390,15 @@ def long_run(ctx, minutes):
     return r
 
 
+def point_at(points, t):
+    """The long run's reading nearest t seconds."""
+    return min(points, key=lambda p: abs(p.t - t))
+
+
 def minute_cpu(points, t_from, t_to):
     """ms of CPU per second (= per sample at 1 s) between the points nearest t_from and t_to."""
-    a = min(points, key=lambda p: abs(p[0] - t_from))
-    b = min(points, key=lambda p: abs(p[0] - t_to))
-    return (b[2] - a[2]) / (b[0] - a[0]) if b[0] > a[0] else None
+    a, b = point_at(points, t_from), point_at(points, t_to)
+    return (b.cpu - a.cpu) / (b.t - a.t) if b.t > a.t else None
 
 
 # --- the report ------------------------------------------------------------------------
@@ -454,10 +469,9 @@ def print_summary(runs, long):
     line("recorder RSS peak (VmHWM), 5 s (MiB)", "hwm_kb", rec5, "%.2f", TARGETS["rss_mib"], 1 / 1024)
     line("batch RSS peak (VmHWM), -d 1 (MiB)", "hwm_kb", batch1, "%.2f", scale=1 / 1024)
     if long:
-        at1 = min(long["points"], key=lambda p: abs(p[0] - 60))
-        end = long["points"][-1]
+        at1, end = point_at(long["points"], 60), long["points"][-1]
         row(["long run %g min at -d 1: RSS at 1 min → end (MiB)" % long["minutes"],
-             "%.2f → %.2f" % (mib(at1[1]), mib(end[1])), "drift %+d KiB" % (end[1] - at1[1]),
+             "%.2f → %.2f" % (mib(at1.rss), mib(end.rss)), "drift %+d KiB" % (end.rss - at1.rss),
              "≤ %g" % TARGETS["rss_mib"], verdict(mib(long["hwm_kb"]), TARGETS["rss_mib"])])
     print()
 
@@ -486,14 +500,19 @@ def growth_text(r):
 def print_long(long):
     """RSS at 1 min and at the end, the drift, and CPU early and late in the run."""
     pts = long["points"]
-    at1 = min(pts, key=lambda p: abs(p[0] - 60))
-    end = pts[-1]
+    at1, end = point_at(pts, 60), pts[-1]
     print("Long run: memtop -w FILE -d 1 for %g min over the same processes (VmRSS every %g s):"
           % (long["minutes"], LONG_EVERY))
     print("  RSS at 1 min %.2f MiB, at the end %.2f MiB, peak (VmHWM) %.2f MiB, drift %+d KiB"
-          % (mib(at1[1]), mib(end[1]), mib(long["hwm_kb"]), end[1] - at1[1]))
-    early, late = minute_cpu(pts, 60, 120), minute_cpu(pts, end[0] - 60, end[0])
-    if early is not None and late is not None and end[0] >= 180:
+          % (mib(at1.rss), mib(end.rss), mib(long["hwm_kb"]), end.rss - at1.rss))
+    print("  of which anonymous %.2f → %.2f MiB, file %.2f → %.2f, shared memory %.2f → %.2f"
+          % (mib(at1.anon), mib(end.anon), mib(at1.file), mib(end.file), mib(at1.shmem),
+             mib(end.shmem)))
+    if end.t >= 600:
+        print("  RSS every 10 min: " + ", ".join(
+            "%.2f" % mib(point_at(pts, m * 60).rss) for m in range(0, int(end.t / 60) + 1, 10)))
+    early, late = minute_cpu(pts, 60, 120), minute_cpu(pts, end.t - 60, end.t)
+    if early is not None and late is not None and end.t >= 180:
         print("  CPU per sample: %.2f ms in the second minute, %.2f ms in the last" % (early, late))
     print("  recording: %s after %d ticks (%.2f B per process-sample, %.2f of them the sample "
           "table; %.0f rows a tick); exit %s"
@@ -529,18 +548,33 @@ def projection(runs, long):
                   % (w, rows, whole, 100 * rows / nprocs))
             per_bucket.append(rows * PER_DAY_PROCS / nprocs)
     print("- the 5-s projection uses the same bucket counts (a 5-s sampler sees at most the changes a "
-          "1-s one sees: an upper bound)\n")
-    row(["interval", "bytes/row", "1 day raw", "6 days at 15 s", "23 days at 150 s", "30 days",
-         "within --max-size 1 GiB"])
+          "1-s one sees: an upper bound)")
+    hot = statistics.median(r["rows_per_tick"] * PER_DAY_PROCS / r["nprocs"] for r in rec1)
+    print("- \"hot set\" rows: the other extreme, not measured: the same %.0f processes (the rows a "
+          "1-s tick has) change at every tick and the others never, so a bucket has as many rows as "
+          "a tick\n" % hot)
+    b1, b5 = (statistics.median(r["bytes_row"] for r in rs) for rs in (rec1, rec5))
+    raw1, raw5 = (statistics.median(bytes_per_day(r, iv) for r in rs) for rs, iv in ((rec1, 1), (rec5, 5)))
+    raw5_hot = (DAY / 5 * hot + 24 * (PER_DAY_PROCS - hot)) * b1
+    row(["interval, changes", "bytes/row", "1 day raw", "6 days at 15 s", "23 days at 150 s",
+         "30 days", "within --max-size 1 GiB"])
     row(["---"] * 7)
-    for label, rs, iv in (("1 s", rec1, 1), ("5 s (default)", rec5, 5)):
-        b_row = statistics.median(r["bytes_row"] for r in rs)
-        raw = statistics.median(bytes_per_day(r, iv) for r in rs) * KEEP_DAYS[0]
-        thin = [KEEP_DAYS[i + 1] * DAY / BUCKETS_S[i] * per_bucket[i] * b_row for i in range(2)]
-        total = raw + sum(thin)
-        row([label, "%.1f" % b_row, human(raw), human(thin[0]), human(thin[1]), human(total),
-             "yes" if total <= MAX_SIZE else "NO: the oldest ticks go first"])
+    for label, raw, buckets_, b_row in (
+            ("1 s, each process every 10 s", raw1, per_bucket, b1),
+            ("5 s (default), each process every 10 s", raw5, per_bucket, b5),
+            ("1 s, hot set", raw1, [hot, hot], b1),
+            ("5 s (default), hot set", raw5_hot, [hot, hot], b1)):
+        tiers = thirty_days(raw, buckets_, b_row)
+        row([label, "%.1f" % b_row] + [human(x) for x in tiers] + [
+            human(sum(tiers)), "yes" if sum(tiers) <= MAX_SIZE else "NO: the oldest ticks go first"])
     print()
+
+
+def thirty_days(raw_day, per_bucket, b_row):
+    """Bytes in each tier of 30 days kept: a day of raw ticks at raw_day bytes, then
+    per_bucket[i] rows of b_row bytes in each bucket of the later tiers."""
+    return [raw_day * KEEP_DAYS[0]] + [KEEP_DAYS[i + 1] * DAY / w * per_bucket[i] * b_row
+                                       for i, w in enumerate(BUCKETS_S)]
 
 
 def print_odd(runs, long):
