@@ -1,6 +1,7 @@
 /* maintain.c — thinning, retention by age and by size. SQL does the work;
- * each step handles at most MAINTAIN_MAX_TICKS ticks in one transaction,
- * so that the WAL (and the time the writer holds it) stays small. */
+ * each step handles at most MAINTAIN_MAX_TICKS ticks (and MAINTAIN_MAX_BUCKETS
+ * buckets) in one transaction, so that the WAL, the temporary tables and the
+ * time the writer holds the file stay small. */
 #include "store/maintain.h"
 
 #include <stdbool.h>
@@ -133,6 +134,8 @@ int maintain_thin(sqlite3 *db, int k, int64_t bucket_ms, int64_t cutoff_ms, stru
 
 	if (last_t >= 0 && last_t / bucket_ms * bucket_ms < hi)
 		hi = last_t / bucket_ms * bucket_ms;   // more than a step's worth: stop before its bucket
+	if (hi > lo + MAINTAIN_MAX_BUCKETS * bucket_ms)
+		hi = lo + MAINTAIN_MAX_BUCKETS * bucket_ms;
 	if (hi <= lo)
 		hi = lo + bucket_ms;                   // one (crowded) bucket at least
 	if (hi > cutoff_ms / bucket_ms * bucket_ms)
@@ -166,15 +169,19 @@ static const char drop_sql[] =
 	"DELETE FROM proc WHERE exit_t < (SELECT coalesce(min(t), 0) FROM tick);";
 
 // Drops up to MAINTAIN_MAX_TICKS of the oldest ticks, those below id cut.
-static int drop_below(sqlite3 *db, int64_t cut, struct maintain_result *res)
+// *done says none below cut are left.
+static int drop_step(sqlite3 *db, int64_t cut, struct maintain_result *res, int *done)
 {
 	int64_t first, n, args[1] = { 0 };
 	int rc;
 
+	*done = 1;
 	if ((rc = query_int(db, "SELECT min(id) FROM tick", NULL, 0, -1, &first)) != SQLITE_OK || first < 0)
 		return rc;
-	if (cut > first + MAINTAIN_MAX_TICKS)
+	if (cut > first + MAINTAIN_MAX_TICKS) {
 		cut = first + MAINTAIN_MAX_TICKS;
+		*done = 0;
+	}
 	args[0] = cut;
 	if ((rc = query_int(db, "SELECT count(*) FROM tick WHERE id < ?", args, 1, 0, &n)) != SQLITE_OK || n == 0)
 		return rc;
@@ -184,6 +191,16 @@ static int drop_below(sqlite3 *db, int64_t cut, struct maintain_result *res)
 		return rc;
 	res->dropped_ticks += (unsigned long)n;
 	return SQLITE_OK;
+}
+
+// Drops the ticks below id cut, a step at a time, MAINTAIN_MAX_STEPS at most.
+static int drop_below(sqlite3 *db, int64_t cut, struct maintain_result *res)
+{
+	int rc = SQLITE_OK, done = 0;
+
+	for (int step = 0; step < MAINTAIN_MAX_STEPS && !done && rc == SQLITE_OK; step++)
+		rc = drop_step(db, cut, res, &done);
+	return rc;
 }
 
 // Pages in use (not free) and the file's pages, and the page size.
@@ -255,8 +272,10 @@ int maintain_run(sqlite3 *db, const struct record_policy *p, int64_t now_ms, str
 
 		if (bucket_ms <= 0)
 			continue;
-		if ((rc = maintain_thin(db, k, bucket_ms, cutoff, res, &done)) != SQLITE_OK)
-			return rc;
+		done = 0;
+		for (int step = 0; step < MAINTAIN_MAX_STEPS && !done; step++)
+			if ((rc = maintain_thin(db, k, bucket_ms, cutoff, res, &done)) != SQLITE_OK)
+				return rc;
 	}
 	return trim_to_size(db, p->max_bytes, res);
 }

@@ -11,10 +11,15 @@
  * reader takes a bucket's minimum as min(previous row's value, this row's
  * *_min): the envelope loses nothing the detector reads.
  *
- * Contract: maintain_run does a bounded amount of work (MAINTAIN_MAX_TICKS
- * ticks per step) in transactions of its own, as of time now_ms; it must
- * not be called inside a transaction. Returns SQLITE_OK or an SQLite error
- * code (the transaction in progress is then rolled back by the caller).
+ * Contract: maintain_run does a bounded amount of work as of time now_ms,
+ * in steps that are transactions of their own: a step drops at most
+ * MAINTAIN_MAX_TICKS ticks or thins at most that many and at most
+ * MAINTAIN_MAX_BUCKETS buckets (its temporary tables hold a row per bucket
+ * and process: that bounds the memory a step takes), and a run takes at
+ * most MAINTAIN_MAX_STEPS steps of each kind (enough to keep up with any
+ * interval). It must not be called inside a transaction. Returns SQLITE_OK
+ * or an SQLite error code (the transaction in progress is then rolled back
+ * by the caller).
  */
 #ifndef MEMTOP_MAINTAIN_H
 #define MEMTOP_MAINTAIN_H
@@ -26,6 +31,8 @@
 #include "store/policy.h"
 
 #define MAINTAIN_MAX_TICKS 600
+#define MAINTAIN_MAX_BUCKETS 8
+#define MAINTAIN_MAX_STEPS 16
 
 struct maintain_result {
 	unsigned long thinned_buckets;   // kept ticks that now stand for a bucket

@@ -74,6 +74,7 @@ static const char writer_pragmas[] =
 	"PRAGMA synchronous = NORMAL;"
 	"PRAGMA journal_size_limit = 4194304;"
 	"PRAGMA temp_store = MEMORY;"
+	"PRAGMA cache_size = -1024;"      // KiB: appends need little; RSS is a target
 	"PRAGMA foreign_keys = OFF;";
 
 int recording_exec(struct recording *r, const char *sql, char *err, size_t errlen)
