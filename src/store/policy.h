@@ -28,7 +28,7 @@ struct record_policy {
 };
 
 /* The defaults: 30 days, 1 GiB, full ticks hourly, cgroups every 10 s,
- * raw data for a day, 15-s buckets for a week, 150-s buckets after. */
+ * raw data for a day, 15-s buckets to three days, 150-s buckets after. */
 void record_policy_defaults(struct record_policy *p);    // in recorder.c
 
 #endif

@@ -92,7 +92,7 @@ void record_policy_defaults(struct record_policy *p)
 		.keep_s = RECORD_DEFAULT_KEEP_DAYS * 86400.0,
 		.max_bytes = RECORD_DEFAULT_MAX_BYTES,
 		.full_every_s = 3600, .cgroup_every_s = 10, .maintain_every_s = 60,
-		.thin_after_s = { 86400, 7 * 86400 }, .thin_bucket_s = { 15, 150 },
+		.thin_after_s = { 86400, 3 * 86400 }, .thin_bucket_s = { 15, 150 },
 		.log = stderr,
 	};
 }

@@ -31,7 +31,7 @@ default 5; --hour: 60) printing RSS at 1 min, at the end and the drift, and CPU
 per sample in its second and its last minute. Last, a projection (SQL on the
 longest 1-s recording, nothing of memtop's own thinning run): sample rows per
 whole 15-s and 150-s bucket (distinct processes with a row in it) times the bytes
-per row measured, for 30 days kept (1 day raw, 6 at 15 s, 23 at 150 s).
+per row measured, for 30 days kept (1 day raw, 2 at 15 s, 27 at 150 s: the recorder's tiers).
 
 The report (markdown tables) goes to stdout, progress to stderr. Files live in
 a temporary directory removed at the end; the idlers and memtop are stopped by
@@ -58,7 +58,7 @@ import peers  # noqa: E402  (Idlers and the /proc readers)
 from peers import alive, comm_of, cpu_exact_ms, cpu_ticks_ms, log, machine_busy_ms, status_kb  # noqa: E402
 
 DAY = 86400
-KEEP_DAYS = (1, 6, 23)              # raw, 15-s buckets, 150-s buckets (docs/recording.md)
+KEEP_DAYS = (1, 2, 27)              # raw, 15-s buckets, 150-s buckets (docs/recording.md)
 BUCKETS_S = (15, 150)
 MAX_SIZE = 1 << 30                  # the recorder's default --max-size
 PER_DAY_PROCS = 2000                # the machine
@@ -556,7 +556,8 @@ def projection(runs, long):
     b1, b5 = (statistics.median(r["bytes_row"] for r in rs) for rs in (rec1, rec5))
     raw1, raw5 = (statistics.median(bytes_per_day(r, iv) for r in rs) for rs, iv in ((rec1, 1), (rec5, 5)))
     raw5_hot = (DAY / 5 * hot + 24 * (PER_DAY_PROCS - hot)) * b1
-    row(["interval, changes", "bytes/row", "1 day raw", "6 days at 15 s", "23 days at 150 s",
+    row(["interval, changes", "bytes/row", "%d day raw" % KEEP_DAYS[0], "%d days at 15 s" % KEEP_DAYS[1],
+         "%d days at 150 s" % KEEP_DAYS[2],
          "30 days", "within --max-size 1 GiB"])
     row(["---"] * 7)
     for label, raw, buckets_, b_row in (
