@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,13 +154,11 @@ static int check_header(int fd, const char *path, char *err, size_t errlen)
 static long writer_pid(const char *path)
 {
 	struct recording peek = { .lock_fd = -1 };
-	char err[8];
 	long pid = 0;
 
 	snprintf(peek.path, sizeof peek.path, "%s", path);
 	if (sqlite3_open_v2(path, &peek.db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
 		pid = (long)recording_meta_int(&peek, "writer_pid", 0);
-	(void)err;
 	recording_close(&peek);
 	return pid;
 }
@@ -281,31 +278,5 @@ int recording_open_write(struct recording *r, const char *path, char *err, size_
 		 (long long)time(NULL) * 1000);
 	if (recording_exec(r, sql, err, errlen) != SQLITE_OK)
 		return open_fail(r, -EIO);
-	return 0;
-}
-
-int recording_open_read(struct recording *r, const char *path, char *err, size_t errlen)
-{
-	struct stat st;
-	int rc;
-
-	memset(r, 0, sizeof *r);
-	r->lock_fd = -1;
-	snprintf(r->path, sizeof r->path, "%s", path);
-	if (stat(path, &st) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return rc;
-	}
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open %s: %s", path, r->db ? sqlite3_errmsg(r->db) : "out of memory");
-		return open_fail(r, -EIO);
-	}
-	sqlite3_busy_timeout(r->db, 2000);
-	if ((rc = check_identity(r, err, errlen)) != 0) {
-		if (rc == 1)
-			snprintf(err, errlen, "%s is an empty file, not a memtop recording", path);
-		return open_fail(r, -EINVAL);
-	}
 	return 0;
 }

@@ -8,10 +8,10 @@
  * (-EBUSY) while readers go on reading. Before it writes anything it checks
  * the file is a memtop recording of a schema it knows: an existing file that
  * is not SQLite, an SQLite database of another program, or a newer schema is
- * refused (-EINVAL) and left untouched. recording_open_read opens one for
- * reading only, without the lock. On error both return -errno with one line
- * in err that names the file, and leave r closed. recording_close on a
- * closed or zeroed recording does nothing.
+ * refused (-EINVAL) and left untouched. On error it returns -errno with one
+ * line in err that names the file, and leaves r closed. recording_close on
+ * a closed or zeroed recording does nothing. (Reading a recording is the
+ * replay's, issue 18.)
  */
 #ifndef MEMTOP_RECORDING_H
 #define MEMTOP_RECORDING_H
@@ -26,12 +26,11 @@
 
 struct recording {
 	sqlite3 *db;
-	int lock_fd;                 // the file, flock'ed by the writer; -1 when reading
+	int lock_fd;                 // the file, flock'ed by the writer; -1 when closed
 	char path[4096];
 };
 
 int recording_open_write(struct recording *r, const char *path, char *err, size_t errlen);
-int recording_open_read(struct recording *r, const char *path, char *err, size_t errlen);
 void recording_close(struct recording *r);
 
 /* Runs SQL that returns no rows (several statements allowed). 0, or an
