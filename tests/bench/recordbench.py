@@ -24,6 +24,8 @@ SECONDS (whole intervals), then SIGTERM (it must exit 0). Measured:
          process-sample (over tick.nprocs and the ticks after the first), per
          sample row, rows per tick; bytes a day at 2,000 processes extrapolated
          (the hourly full tick included);
+  writes bytes the recorder passed to write(2) per sample (/proc/PID/io wchar:
+         WAL frames and checkpoints), beside what the file grew;
   RSS    VmRSS every 2 s and VmHWM at the end of each run.
 
 Then a long run of the recorder at 1 s for --rss-minutes (env RECORD_MINUTES,
@@ -31,7 +33,10 @@ default 5; --hour: 60) printing RSS at 1 min, at the end and the drift, and CPU
 per sample in its second and its last minute. Last, a projection (SQL on the
 longest 1-s recording, nothing of memtop's own thinning run): sample rows per
 whole 15-s and 150-s bucket (distinct processes with a row in it) times the bytes
-per row measured, for 30 days kept (1 day raw, 2 at 15 s, 27 at 150 s: the recorder's tiers).
+per row measured, for 30 days kept (1 day raw, 2 at 15 s, 27 at 150 s: the
+recorder's tiers), and how many days fit in the default --max-size (1 GiB);
+beside it the other extreme, a "hot set" (the same ~10 % change at every tick,
+the rest never).
 
 The report (markdown tables) goes to stdout, progress to stderr. Files live in
 a temporary directory removed at the end; the idlers and memtop are stopped by
@@ -120,6 +125,10 @@ def print_header(args, memtop):
     others = peers.foreign_monitors({os.getpid()})
     if others:
         print("WARNING: other monitors are running and will skew the figures: %s" % ", ".join(others))
+    idlers = sum(1 for d in os.listdir("/proc") if d.isdigit() and comm_of(int(d)) == "idlers")
+    if idlers:
+        print("WARNING: %d idlers of another benchmark are running: every memtop here will see "
+              "them too" % idlers)
     pct, hogs = busy_check()
     load = peers.read_text("/proc/loadavg").split()[:3]
     print("machine before the run: %.0f %% of a core busy, load %s" % (pct, " ".join(load)))
@@ -233,6 +242,14 @@ def window(interval, warmup, seconds):
     return start, ticks * interval
 
 
+def written(pid):
+    """Bytes pid has passed to write(2) and friends so far (/proc/PID/io wchar)."""
+    for line in peers.read_text("/proc/%d/io" % pid).splitlines():
+        if line.startswith("wchar:"):
+            return int(line.split()[1])
+    return 0
+
+
 def cpu_ms(pid):
     """(schedstat ms of every thread, stat ms) of pid."""
     return cpu_exact_ms(pid), cpu_ticks_ms(pid)
@@ -261,10 +278,11 @@ def measure(variant, ctx, n):
         base = first_tick(db, memtop) if db else None
         start, length = window(variant.interval, ctx.args.warmup, ctx.args.seconds)
         watch_until(memtop.started + start, memtop, rss, RSS_EVERY)
-        c0, b0, t0 = cpu_ms(memtop.pid), machine_busy_ms(), time.monotonic()
+        c0, b0, t0, w0 = cpu_ms(memtop.pid), machine_busy_ms(), time.monotonic(), written(memtop.pid)
         watch_until(t0 + length, memtop, rss, RSS_EVERY)
-        c1, b1, t1 = cpu_ms(memtop.pid), machine_busy_ms(), time.monotonic()
+        c1, b1, t1, w1 = cpu_ms(memtop.pid), machine_busy_ms(), time.monotonic(), written(memtop.pid)
         hwm, end_rss = status_kb(memtop.pid, "VmHWM"), status_kb(memtop.pid, "VmRSS")
+        procs = peers.process_count()
     finally:
         status, stop_s = memtop.stop()
         ctx.running = None
@@ -273,6 +291,7 @@ def measure(variant, ctx, n):
     r = {"cpu_ms": cpu, "window_s": t1 - t0, "ms_per_sample": cpu / samples,
          "core_pct": cpu / (t1 - t0) / 10.0, "others_pct": max(0.0, b1 - b0 - cpu) / (t1 - t0) / 10.0,
          "hwm_kb": hwm, "end_rss_kb": end_rss, "max_rss_kb": max(v for _, v in rss),
+         "written_per_sample": (w1 - w0) / samples, "procs": procs,
          "status": status, "stop_s": stop_s, "stderr": memtop.stderr()}
     if db:
         r.update(recording_stats(db, base))
@@ -457,6 +476,10 @@ def print_summary(runs, long):
     line("sample rows per tick, 5 s (% of the processes)", "changed_pct", rec5, "%.1f")
     line("sample rows per tick, -d 1", "rows_per_tick", rec1, "%.0f")
     line("sample rows per tick, 5 s", "rows_per_tick", rec5, "%.0f")
+    line("KiB written per sample (write(2): WAL, checkpoints), -d 1", "written_per_sample", rec1, "%.1f",
+         scale=1 / 1024)
+    line("KiB written per sample (write(2): WAL, checkpoints), 5 s", "written_per_sample", rec5, "%.1f",
+         scale=1 / 1024)
     line("bytes per sample row (all tables), -d 1", "bytes_row", rec1, "%.2f")
     line("bytes per sample row (all tables), 5 s", "bytes_row", rec5, "%.2f")
     per_day = {k: [bytes_per_day(r, iv) / 2 ** 20 for r in runs[k]] for k, iv in (("rec1", 1), ("rec5", 5))}
@@ -478,13 +501,13 @@ def print_summary(runs, long):
 
 def print_runs(runs):
     """Every run, for the record: the noise and the rest of the machine's load."""
-    row(["run", "variant", "ms/sample", "% core", "B/proc-sample", "rows/tick",
+    row(["run", "variant", "processes", "ms/sample", "% core", "B/proc-sample", "rows/tick",
          "growth KiB: " + " / ".join(g for g, _ in GROUPS) + " / other",
          "VmHWM MiB", "rest of machine % core", "exit, stop s"])
-    row(["---"] * 10)
+    row(["---"] * 11)
     for v in VARIANTS:
         for i, r in enumerate(runs[v.key]):
-            row([str(i + 1), v.label, "%.2f" % r["ms_per_sample"], "%.2f" % r["core_pct"],
+            row([str(i + 1), v.label, str(r["procs"]), "%.2f" % r["ms_per_sample"], "%.2f" % r["core_pct"],
                  "%.2f" % r["bytes_ps"] if v.record else "", "%.0f" % r["rows_per_tick"] if v.record else "",
                  growth_text(r) if v.record else "", "%.2f" % mib(r["hwm_kb"]), "%.0f" % r["others_pct"],
                  "%s, %.2f" % (r["status"], r["stop_s"])])
@@ -544,7 +567,7 @@ def projection(runs, long):
                   "(an upper bound)" % w)
             per_bucket.append(PER_DAY_PROCS)
         else:
-            print("- %d-s buckets: %.0f rows each (%d whole buckets; %.0f %% of the processes)"
+            print("- %d-s buckets: %.0f rows each (%d whole bucket(s); %.0f %% of the processes)"
                   % (w, rows, whole, 100 * rows / nprocs))
             per_bucket.append(rows * PER_DAY_PROCS / nprocs)
     print("- the 5-s projection uses the same bucket counts (a 5-s sampler sees at most the changes a "
@@ -557,8 +580,7 @@ def projection(runs, long):
     raw1, raw5 = (statistics.median(bytes_per_day(r, iv) for r in rs) for rs, iv in ((rec1, 1), (rec5, 5)))
     raw5_hot = (DAY / 5 * hot + 24 * (PER_DAY_PROCS - hot)) * b1
     row(["interval, changes", "bytes/row", "%d day raw" % KEEP_DAYS[0], "%d days at 15 s" % KEEP_DAYS[1],
-         "%d days at 150 s" % KEEP_DAYS[2],
-         "30 days", "within --max-size 1 GiB"])
+         "%d days at 150 s" % KEEP_DAYS[2], "30 days", "days that fit in --max-size 1 GiB"])
     row(["---"] * 7)
     for label, raw, buckets_, b_row in (
             ("1 s, each process every 10 s", raw1, per_bucket, b1),
@@ -566,9 +588,22 @@ def projection(runs, long):
             ("1 s, hot set", raw1, [hot, hot], b1),
             ("5 s (default), hot set", raw5_hot, [hot, hot], b1)):
         tiers = thirty_days(raw, buckets_, b_row)
-        row([label, "%.1f" % b_row] + [human(x) for x in tiers] + [
-            human(sum(tiers)), "yes" if sum(tiers) <= MAX_SIZE else "NO: the oldest ticks go first"])
+        row([label, "%.1f" % b_row] + [human(x) for x in tiers] + [human(sum(tiers)),
+                                                                    "%.1f" % days_within(tiers, MAX_SIZE)])
     print()
+
+
+def days_within(tiers, cap):
+    """How many days (newest first: the raw day, then the 15-s, then the 150-s tier)
+    fit in cap bytes; size retention drops the oldest ticks first."""
+    days = 0.0
+    for n, size in zip(KEEP_DAYS, tiers):
+        fit = min(n, cap / (size / n))
+        days += fit
+        cap -= fit * size / n
+        if fit < n:
+            break
+    return days
 
 
 def thirty_days(raw_day, per_bucket, b_row):
@@ -592,6 +627,8 @@ def print_odd(runs, long):
                          % (label, r["wal_bytes_at_exit"]))
         if r.get("free_pages"):
             notes.append("%s: %d free pages in the file" % (label, r["free_pages"]))
+        if r.get("procs", 0) > 1.1 * runs["rec1"][0]["procs"]:
+            notes.append("%s: %d processes at the end (something else started many)" % (label, r["procs"]))
         if r.get("others_pct", 0) > 30:
             notes.append("%s: the rest of the machine used %.0f %% of a core meanwhile"
                          % (label, r["others_pct"]))
