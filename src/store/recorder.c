@@ -832,10 +832,13 @@ int recorder_reopen(struct recorder *r, char *err, size_t errlen)
 	struct stat st;
 
 	snprintf(path, sizeof path, "%s", r->rec.path);
-	sqlite3_wal_checkpoint_v2(r->rec.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	// Only a log emptied into OLD may be cleared: if the checkpoint failed
+	// (a full disk), FILE-wal still holds OLD's last ticks and stays.
+	int ck = sqlite3_wal_checkpoint_v2(r->rec.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
 	finalize_all(r);
 	recording_close(&r->rec);
-	if (stat(path, &st) < 0 && errno == ENOENT) {
+	if (ck == SQLITE_OK && stat(path, &st) < 0 && errno == ENOENT) {
 		snprintf(side, sizeof side, "%s-wal", path);
 		unlink(side);
 		snprintf(side, sizeof side, "%s-shm", path);
