@@ -2,6 +2,7 @@
 #include "model/monitor.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proc/sampler.h"
@@ -22,17 +23,102 @@ void monitor_open_source(struct monitor *m, struct source src, enum leak_sensiti
 {
 	memset(m, 0, sizeof *m);
 	m->table.sensitivity = sens;
+	m->sens = sens;
 	m->source = src;
 }
 
-int monitor_tick(struct monitor *m)
+// One process's seeding: the detector its recorded past is played into.
+struct seed {
+	struct leak_state *leak;
+	double first_t;
+	uint64_t now_sig;         // this sample's signal
+	bool varied;              // some recorded value differs from it
+	bool failed;              // no memory for its detector
+};
+
+struct seeding {
+	struct seed *seed;
+	enum leak_sensitivity sens;
+};
+
+static void seed_push(void *ctx, size_t i, double t, uint64_t sig_kb)
+{
+	struct seeding *sg = ctx;
+	struct seed *sd = &sg->seed[i];
+
+	if (sd->failed)
+		return;
+	if (!sd->leak) {
+		if (!(sd->leak = malloc(sizeof *sd->leak))) {
+			sd->failed = true;
+			return;
+		}
+		leak_init(sd->leak, t, sg->sens);
+		sd->first_t = t;
+	}
+	sd->varied |= sig_kb != sd->now_sig;
+	leak_push(sd->leak, t, sig_kb);
+}
+
+// Seeds every process's detector from what src recorded of its past, up to
+// this tick's sample. Returns 0 or -errno (the model is then as unseeded).
+static int monitor_seed(struct monitor *m, struct source *src)
+{
+	struct proctable *t = &m->table;
+	double now = m->snap.sys.mono_time;
+	struct seeding sg = { .sens = t->sensitivity };
+	int *pids = NULL, rc = 0;
+	uint64_t *starts = NULL;
+
+	if (!src->ops || !src->ops->series || t->n == 0)
+		return 0;
+	pids = malloc(t->n * sizeof *pids);
+	starts = malloc(t->n * sizeof *starts);
+	sg.seed = calloc(t->n, sizeof *sg.seed);
+	if (!pids || !starts || !sg.seed) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		pids[i] = t->v[i].pid;
+		starts[i] = t->v[i].start_ticks;
+		sg.seed[i].now_sig = proctable_signal_kb(t->v[i].s);
+	}
+	struct source_series_req req = {
+		.pids = pids, .start_ticks = starts, .n = t->n,
+		.from_t = now - leak_memory_s(), .fine_from_t = now - leak_fine_s(), .to_t = now,
+		.coarse_s = leak_coarse_s(),
+	};
+	rc = src->ops->series(src->impl, &req, seed_push, &sg);
+	for (size_t i = 0; i < t->n; i++) {
+		struct seed *sd = &sg.seed[i];
+
+		if (sd->leak && rc == 0)
+			proctable_adopt(t, &t->v[i], sd->leak, sd->first_t, sd->varied);
+		else
+			free(sd->leak);
+	}
+out:
+	free(pids);
+	free(starts);
+	free(sg.seed);
+	return rc;
+}
+
+// Updates the model from the snapshot the source just filled.
+static int monitor_update(struct monitor *m)
 {
 	int suspects[MONITOR_CG_WATCH_MAX], rc;
 
-	m->source_err = m->source.ops->tick(m->source.impl, &m->snap);
 	rc = proctable_update(&m->table, &m->snap);
 	if (rc < 0)
 		return rc;
+	if (m->seed_due) {
+		// A recording's past, before the model's first look at the
+		// processes: the history a live start found, or a replay's.
+		m->seed_due = false;
+		monitor_seed(m, m->history.ops ? &m->history : &m->source);
+	}
 	sysmodel_update(&m->sys, &m->snap, &m->table);
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
@@ -43,12 +129,107 @@ int monitor_tick(struct monitor *m)
 	return 0;
 }
 
+// How long before a target a replay starts the model again: the machine
+// model's span (its trend of available memory), whose past is not seeded.
+#define MONITOR_WARM_S (SYSMODEL_BUCKET_S * SYSMODEL_LEN)
+// The most samples a move on is played one by one rather than jumped to.
+#define MONITOR_STEP_MAX 120
+
+// Starts the model again at the recorded source's current position: a few
+// minutes before it, seeded, then on sample by sample.
+static int monitor_jump(struct monitor *m)
+{
+	const struct source_ops *o = m->source.ops;
+	struct source_timeline tl;
+	size_t target;
+	int rc;
+
+	if (!o->timeline(m->source.impl, &tl))
+		return -ENOTSUP;
+	target = tl.index;
+	if (o->move(m->source.impl, SOURCE_MOVE_TIME, tl.at_t - MONITOR_WARM_S) == -ERANGE)
+		o->move(m->source.impl, SOURCE_MOVE_FIRST, 0);
+	proctable_free(&m->table);
+	m->table.sensitivity = m->sens;
+	m->sys = (struct sysmodel){ 0 };
+	m->have_snap = false;
+	m->seed_due = true;
+	for (;;) {
+		m->source_err = o->tick(m->source.impl, &m->snap);
+		if ((rc = monitor_update(m)) < 0)
+			return rc;
+		if (!o->timeline(m->source.impl, &tl) || tl.index >= target)
+			return 0;
+		if (o->move(m->source.impl, SOURCE_MOVE_STEP, 1) != 0)
+			return 0;
+	}
+}
+
+int monitor_tick(struct monitor *m)
+{
+	const struct source_ops *o = m->source.ops;
+
+	// A recording starts where it was opened, with its past.
+	if (!m->have_snap && o->move && o->timeline)
+		return monitor_jump(m);
+	m->source_err = o->tick(m->source.impl, &m->snap);
+	return monitor_update(m);
+}
+
+void monitor_set_history(struct monitor *m, struct source hist)
+{
+	if (m->history.ops)
+		m->history.ops->close(m->history.impl);
+	m->history = hist;
+	m->seed_due = hist.ops != NULL && !m->have_snap;
+}
+
+bool monitor_timeline(const struct monitor *m, struct source_timeline *out)
+{
+	return m->source.ops->timeline && m->source.ops->timeline(m->source.impl, out);
+}
+
+int monitor_move(struct monitor *m, enum source_move how, double arg)
+{
+	const struct source_ops *o = m->source.ops;
+	struct source_timeline before, after;
+	int rc;
+
+	if (!o->move || !o->timeline || !o->timeline(m->source.impl, &before))
+		return -ENOTSUP;
+	if ((rc = o->move(m->source.impl, how, arg)) != 0)
+		return rc;
+	if (!o->timeline(m->source.impl, &after))
+		return -ENOTSUP;
+	// A few samples on from the one shown: ordinary ticks, as live.
+	if (m->have_snap && after.index > before.index &&
+	    after.index - before.index <= MONITOR_STEP_MAX) {
+		size_t steps = after.index - before.index;
+
+		rc = steps > 1 ? o->move(m->source.impl, SOURCE_MOVE_STEP, -(double)(steps - 1)) : 0;
+		for (size_t k = 0; rc == 0 && k < steps; k++) {
+			if (k > 0 && o->move(m->source.impl, SOURCE_MOVE_STEP, 1) != 0)
+				break;
+			m->source_err = o->tick(m->source.impl, &m->snap);
+			rc = monitor_update(m);
+		}
+	} else {
+		rc = monitor_jump(m);
+	}
+	if (how == SOURCE_MOVE_LAST)
+		o->move(m->source.impl, SOURCE_MOVE_LAST, 0);      // follow again
+	return rc;
+}
+
 void monitor_close(struct monitor *m)
 {
 	proctable_free(&m->table);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
+	if (m->history.ops)
+		m->history.ops->close(m->history.impl);
 	m->source = (struct source){ 0 };
+	m->history = (struct source){ 0 };
 }
 
 int monitor_set_wanted(struct monitor *m, const int *pids, size_t n)

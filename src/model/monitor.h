@@ -31,6 +31,9 @@
 
 struct monitor {
 	struct source source;
+	struct source history;    // a recording's past for a live start (ops NULL: none)
+	bool seed_due;            // the next tick seeds every process's detector
+	enum leak_sensitivity sens;
 	struct snapshot snap;
 	struct proctable table;
 	struct sysmodel sys;
@@ -48,6 +51,24 @@ void monitor_open_source(struct monitor *m, struct source src, enum leak_sensiti
  * model could not grow (it then goes on with what it has). */
 int monitor_tick(struct monitor *m);
 void monitor_close(struct monitor *m);
+
+/* Gives the monitor a recording to seed its detectors from on the next
+ * tick (history on start-up): each process the live source lists is
+ * matched by (pid, start time) and its recorded leak signal played into its
+ * detector before its first live sample. The monitor owns it from here
+ * (monitor_close closes it); NULL ops: none. */
+void monitor_set_history(struct monitor *m, struct source hist);
+
+/* A recorded source's time line: false for a live one. */
+bool monitor_timeline(const struct monitor *m, struct source_timeline *out);
+/* Moves a recorded source (source_ops.move) and ticks there, so that the
+ * model shows what memtop showed live at that sample: one step on is an
+ * ordinary tick; any other move starts the model again a few minutes
+ * before the target (the machine's trend), seeds the detectors with each
+ * process's recorded past, and ticks on to the target. 0; 1 when nothing
+ * moved (no tick: the model is unchanged); -ERANGE a time outside the
+ * recording; -ENOTSUP a live source; -ENOMEM. */
+int monitor_move(struct monitor *m, enum source_move how, double arg);
 
 /* The source's calls (proc/source.h says what each does). */
 int monitor_set_wanted(struct monitor *m, const int *pids, size_t n);

@@ -107,6 +107,26 @@ static double proc_eta(const struct proc *p, const struct sys_sample *sys)
 	return leak_time_to_fill(room, p->verdict.rate_kb_per_min);
 }
 
+void proctable_adopt(struct proctable *t, struct proc *p, struct leak_state *seeded, double first_t,
+		     bool varied)
+{
+	uint64_t sig = proctable_signal_kb(p->s);
+	double now = p->last_seen;
+
+	(void)t;
+	if (first_t < p->first_seen)
+		p->first_seen = first_t;
+	if (!varied && sig == p->flat_sig_kb && !p->leak) {
+		free(seeded);
+		p->verdict.have_rate = now - p->first_seen >= history_bucket_s[0] * 6;
+		return;
+	}
+	free(p->leak);
+	p->leak = seeded;
+	leak_push(p->leak, now, sig);
+	p->verdict = p->leak->verdict;
+}
+
 size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max)
 {
 	size_t n = 0;

@@ -30,6 +30,14 @@ struct proctable {
 
 /* Returns 0, or -ENOMEM (the table is then unchanged). */
 int proctable_update(struct proctable *t, const struct snapshot *snap);
+/* Gives the process at p (started by the last update, without a detector
+ * of its own yet, or one that saw only this sample) the detector seeded
+ * has been fed with its recorded past (all before this sample, from
+ * first_t on); the table then owns it and feeds it this sample. A past
+ * that never differs from this sample's signal is no evidence: the process
+ * stays on the flat path, known since first_t. */
+void proctable_adopt(struct proctable *t, struct proc *p, struct leak_state *seeded, double first_t,
+		     bool varied);
 /* Copies the pids of up to max suspected leaks into pids; returns how many. */
 size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max);
 /* The leak signal of a sample: anonymous RSS plus swap, KiB. */

@@ -75,6 +75,43 @@ struct proc_detail {
 };
 void proc_detail_free(struct proc_detail *d);
 
+/* Where a recorded source (replay) stands in its recording. Times are wall
+ * seconds since the epoch, as recorded. */
+struct source_timeline {
+	double first_t, last_t;      // the first and the newest sample
+	double at_t;                 // the sample the next tick gives: the one the
+	                             // last tick gave, unless moved since
+	size_t count, index;         // samples in the recording; that one's (0-based)
+	bool follow;                 // each tick goes to the newest sample (End)
+};
+
+/* How source_ops.move moves (see there). */
+enum source_move {
+	SOURCE_MOVE_STEP,            // arg samples on (negative: back)
+	SOURCE_MOVE_TIME,            // to the last sample at or before wall time arg
+	SOURCE_MOVE_FIRST,
+	SOURCE_MOVE_LAST,            // and follow the newest from then on
+};
+
+/* A request for the recorded past of some processes (source_ops.series),
+ * in monotonic seconds (the monitor's clock): [from_t, to_t). Before
+ * fine_from_t a source may give one point per coarse_s bucket
+ * (floor(t / coarse_s)): the bucket's smallest value, at the bucket's
+ * start; only the detector's slowest tier still holds that stretch, and it
+ * keeps no more than that. From fine_from_t on, every recorded value. */
+struct source_series_req {
+	const int *pids;                 // sorted ascending
+	const uint64_t *start_ticks;     // with pids[i], the process's identity
+	size_t n;
+	double from_t, fine_from_t, to_t;
+	double coarse_s;
+};
+
+/* Receives process req->pids[i]'s leak signal (anonymous + swap, KiB) at
+ * monotonic time t. Each process's points come oldest first; different
+ * processes' points may interleave. */
+typedef void source_series_fn(void *ctx, size_t i, double t, uint64_t sig_kb);
+
 #define SOURCE_FILL_IDLE_CHUNK 64              // pending processes read per idle moment
 #define SOURCE_CMDLINE_FULL_MAX (256 * 1024)   // two MAX_ARG_STRLEN arguments
 
@@ -100,6 +137,17 @@ struct source_ops {
 	// relative, "." or ".." segments, a sanitiser's escape); -ENOTSUP no
 	// memory controller.
 	int (*read_cgroup_usage)(void *impl, const char *path, struct cgroup_usage *out);
+	// A recording's time line; false for a live source (NULL: live).
+	bool (*timeline)(const void *impl, struct source_timeline *out);
+	// Where the next tick reads (a recording). Moving clears follow
+	// unless how is SOURCE_MOVE_LAST. 0; 1 when already there (nothing
+	// moved); -ERANGE: a time outside the recording (nothing moved).
+	int (*move)(void *impl, enum source_move how, double arg);
+	// The recorded leak signal of the processes req names, over its span
+	// (struct source_series_req): what the monitor seeds its detectors with
+	// (a jump in a replay; the history a live start finds in a recording).
+	// 0 (nothing recorded is not an error), or -errno.
+	int (*series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
 };
 
 struct source {
