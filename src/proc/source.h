@@ -83,6 +83,9 @@ struct source_timeline {
 	                             // last tick gave, unless moved since
 	size_t count, index;         // samples in the recording; that one's (0-based)
 	bool follow;                 // each tick goes to the newest sample (End)
+	bool writing;                // another memtop is still writing the file
+	bool this_boot;              // the sample was recorded in the running boot
+	const char *host;            // the machine it was recorded on (sanitised); never NULL
 };
 
 /* How source_ops.move moves (see there). */
