@@ -8,6 +8,7 @@
 #include "conf/cli.h"
 #include "conf/config.h"
 #include "output/output.h"
+#include "output/report.h"
 #include "conf/rc.h"
 #include "output/smapsdump.h"
 #include "store/recorder.h"
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
 		opts.interval_s = RECORD_DEFAULT_INTERVAL_S;
 	if (opts.smaps_pid)
 		status = smapsdump_run(&opts);
+	else if (opts.report_path)
+		status = report_main(&opts);
 	else if (opts.batch || opts.write_path)
 		status = batch_run(&opts);
 	else

@@ -17,7 +17,8 @@
 // Codes of the options without a short form, out of the range of letters.
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
-	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE,
+	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_REPORT,
+	OPT_SINCE, OPT_UNTIL,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -30,7 +31,8 @@ static const struct cli_option options[] = {
 	{ 'p', "pid", "PID[,PID...]", "watch only these processes", NULL },
 	{ 's', "sort", "KEY", "initial sort (default rss):", sort_key_list },
 	{ 'f', "format", "FORMAT",
-	  "batch output: table (default), json (one object per line), csv", NULL },
+	  "batch output: table (default), json (one object per line), csv; with --report also html",
+	  NULL },
 	{ 't', "theme", "NAME|PATH",
 	  "colour theme: a name from the theme folders or a file (default, light, mono, "
 	  "high-contrast, dracula, solarized-dark; t cycles them on screen)", NULL },
@@ -42,7 +44,7 @@ static const struct cli_option options[] = {
 	  "how much evidence a leak verdict needs (default normal)", NULL },
 	{ OPT_FAIL_ON_LEAK, "fail-on-leak", NULL,
 	  "batch: exit 3 when a watched process is a suspected leak at the end of the run "
-	  "(and name it on stderr)", NULL },
+	  "(and name it on stderr); --report: when the period has a suspected leak", NULL },
 	{ OPT_SMAPS, "smaps", "PID", "print the process's mapping table (from smaps) and exit", NULL },
 	{ OPT_GROUP, "group", NULL, "with --smaps: one row per mapped file or kind of region", NULL },
 	{ OPT_PSI_TRIGGER, "psi-trigger", "S/W",
@@ -55,7 +57,16 @@ static const struct cli_option options[] = {
 	{ OPT_MAX_SIZE, "max-size", "SIZE",
 	  "with -w: keep the recording under SIZE bytes, K, M, G or T (default 1G)", NULL },
 	{ OPT_NO_CMDLINE, "no-cmdline", NULL,
-	  "with -w: record process names without their command lines", NULL },
+	  "with -w: record process names without their command lines; with --report: leave "
+	  "them out of the report", NULL },
+	{ OPT_REPORT, "report", "FILE",
+	  "write a report of a recording (suspected leaks, top growers, pressure, OOM kills, "
+	  "lowest available memory) to stdout in the --format given, html too, and exit", NULL },
+	{ OPT_SINCE, "since", "TIME",
+	  "with --report: the period starts at TIME (@EPOCH, or -2h, -30m, -90s, -1d before the "
+	  "recording's newest sample; default its first)", NULL },
+	{ OPT_UNTIL, "until", "TIME", "with --report: the period ends at TIME (default the newest sample)",
+	  NULL },
 	{ 'h', "help", NULL, "show this help", NULL },
 	{ 'V', "version", NULL, "show the version", NULL },
 };
@@ -72,7 +83,9 @@ static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
-	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n";
+	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n"
+	"       memtop --report FILE [--since TIME] [--until TIME] [--format table|json|csv|html]\n"
+	"              [--no-cmdline] [--fail-on-leak]\n";
 
 static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
@@ -301,6 +314,7 @@ static int parse_format(const char *s, enum output_format *out, char *err, size_
 {
 	static const struct { const char *name; enum output_format fmt; } formats[] = {
 		{ "table", FORMAT_TABLE }, { "json", FORMAT_JSON }, { "csv", FORMAT_CSV },
+		{ "html", FORMAT_HTML },
 	};
 
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
@@ -309,7 +323,7 @@ static int parse_format(const char *s, enum output_format *out, char *err, size_
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "unknown format '%s': expected table, json or csv", s);
+	snprintf(err, errlen, "unknown format '%s': expected table, json, csv or html", s);
 	return -1;
 }
 
@@ -419,6 +433,15 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_NO_CMDLINE:
 		opts->no_cmdline = true;
 		return CLI_RUN;
+	case OPT_REPORT:
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (!*arg) {
+			snprintf(err, errlen, "%s needs a value", opt_text);
+			return CLI_ERROR;
+		}
+		*(c == OPT_REPORT ? &opts->report_path : c == OPT_SINCE ? &opts->since : &opts->until) = arg;
+		return CLI_RUN;
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -462,6 +485,25 @@ static void build_getopt_tables(struct option *longopts, char *shortopts)
 	longopts[OPTION_COUNT] = (struct option){ NULL, 0, NULL, 0 };
 }
 
+// --report's rules: a mode of its own, and the options only it takes.
+static int cli_check_report(const struct options *opts, char *err, size_t errlen)
+{
+	if (!opts->report_path) {
+		if (opts->since || opts->until || opts->format == FORMAT_HTML) {
+			snprintf(err, errlen, "%s goes with --report FILE", opts->since ? "--since" :
+				 opts->until ? "--until" : "--format html");
+			return -1;
+		}
+		return 0;
+	}
+	if (opts->write_path || opts->smaps_pid || opts->npids) {
+		snprintf(err, errlen, "--report does not go with %s", opts->write_path ? "-w" :
+			 opts->smaps_pid ? "--smaps" : "-p");
+		return -1;
+	}
+	return 0;
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
 	struct option longopts[OPTION_COUNT + 1];
@@ -493,17 +535,22 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--group goes with --smaps PID");
 		return CLI_ERROR;
 	}
-	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size || opts->no_cmdline)) {
-		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" :
-			 opts->max_size ? "--max-size" : "--no-cmdline");
+	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size)) {
+		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" : "--max-size");
 		return CLI_ERROR;
 	}
+	if (!opts->write_path && !opts->report_path && opts->no_cmdline) {
+		snprintf(err, errlen, "--no-cmdline goes with -w FILE or --report FILE");
+		return CLI_ERROR;
+	}
+	if (cli_check_report(opts, err, errlen) < 0)
+		return CLI_ERROR;
 	if (opts->write_path && opts->smaps_pid) {
 		snprintf(err, errlen, "-w does not go with --smaps");
 		return CLI_ERROR;
 	}
-	if (opts->fail_on_leak && !opts->batch) {
-		snprintf(err, errlen, "--fail-on-leak works in batch mode: add -b");
+	if (opts->fail_on_leak && !opts->batch && !opts->report_path) {
+		snprintf(err, errlen, "--fail-on-leak works in batch mode (add -b) and with --report");
 		return CLI_ERROR;
 	}
 	return CLI_RUN;

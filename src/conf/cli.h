@@ -14,7 +14,8 @@
 
 #include "model/leak.h"
 
-enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+// FORMAT_HTML is --report's only (cli_parse refuses it elsewhere).
+enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV, FORMAT_HTML };
 enum sort_order { ORDER_NATURAL, ORDER_DESCENDING, ORDER_ASCENDING };
 
 struct options {
@@ -40,7 +41,10 @@ struct options {
 	const char *write_path;   // -w FILE: record to FILE (points into argv); NULL = not
 	double keep_days;         // --keep DAYS with -w; 0 = the recorder's default
 	unsigned long long max_size;   // --max-size with -w, bytes; 0 = the recorder's default
-	bool no_cmdline;          // --no-cmdline with -w: names without command lines
+	bool no_cmdline;          // --no-cmdline with -w or --report: names without command lines
+	const char *report_path;  // --report FILE: a report of a recording (points into argv); NULL = not
+	const char *since;        // --since T, --until T with --report: the period, as typed
+	const char *until;        // (points into argv; parsed against the recording); NULL = open
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 

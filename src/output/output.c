@@ -388,7 +388,10 @@ int output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
 	switch (fmt) {
 	case FORMAT_JSON: output_json(f, t); break;
 	case FORMAT_CSV: output_csv(f, t); break;
-	case FORMAT_TABLE: output_table(f, t); break;
+	case FORMAT_TABLE:
+	case FORMAT_HTML:        // --report's own: cli_parse refuses it for batch mode
+		output_table(f, t);
+		break;
 	}
 	return output_flush(f);
 }

@@ -1,0 +1,283 @@
+/* report_run.c — memtop --report: the period, the loop over the recorded
+ * samples through the monitor, progress while it reads, the report out. */
+#include "output/report_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROGRESS_AFTER_S 1.0        // a read shorter than this shows no progress
+#define PROGRESS_EVERY_S 0.25       // and then at most four lines a second
+
+// ---- the period ------------------------------------------------------------------
+
+// TO BE REPLACED by timeexpr_parse (util/timeexpr.h) when it lands: the
+// stand-in syntax, "@EPOCH" and "-N" with a unit.
+int report_parse_time(const char *s, double ref, double *out, char *err, size_t errlen)
+{
+	static const struct { char unit; double s; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	if (s[0] == '@') {
+		v = strtod(s + 1, &end);
+		if (end != s + 1 && !*end && errno != ERANGE && isfinite(v) && v >= 0) {
+			*out = v;
+			return 0;
+		}
+	} else if (s[0] == '-' && s[1] >= '0' && s[1] <= '9') {
+		v = strtod(s + 1, &end);
+		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+			if (end != s + 1 && end[0] == units[i].unit && !end[1] && errno != ERANGE && isfinite(v)) {
+				*out = ref - v * units[i].s;
+				return 0;
+			}
+		}
+	}
+	snprintf(err, errlen, "invalid time '%s': expected @EPOCH or -N with s, m, h or d (before the "
+		 "recording's newest sample), e.g. -2h", s);
+	return -1;
+}
+
+// One end of the period: s against ref, or dflt when not given.
+static int period_end(const char *name, const char *s, double ref, double dflt, double *out, char *err,
+		      size_t errlen)
+{
+	char why[200];
+
+	if (!s) {
+		*out = dflt;
+		return 0;
+	}
+	if (report_parse_time(s, ref, out, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s: %s", name, why);
+		return -1;
+	}
+	return 0;
+}
+
+// The period against ref; -1 (and why in err) when an end is invalid or
+// --since is after --until.
+static int period_resolve(const struct options *opts, double ref, double *since, double *until, char *err,
+			  size_t errlen)
+{
+	if (period_end("--since", opts->since, ref, -INFINITY, since, err, errlen) < 0 ||
+	    period_end("--until", opts->until, ref, INFINITY, until, err, errlen) < 0)
+		return -1;
+	if (*since > *until) {
+		snprintf(err, errlen, "--since %s is after --until %s", opts->since, opts->until);
+		return -1;
+	}
+	return 0;
+}
+
+// Checks the period before the recording is opened, as far as it can be:
+// the syntax, and the order of two ends that do not depend on the
+// recording (they resolve alike against two different references).
+static int period_precheck(const struct options *opts, char *err, size_t errlen)
+{
+	double ref = (double)time(NULL), s1, u1, s2, u2;
+
+	if (period_end("--since", opts->since, ref, -INFINITY, &s1, err, errlen) < 0 ||
+	    period_end("--until", opts->until, ref, INFINITY, &u1, err, errlen) < 0)
+		return -1;
+	ref -= 3.5 * 86400;
+	period_end("--since", opts->since, ref, -INFINITY, &s2, err, errlen);
+	period_end("--until", opts->until, ref, INFINITY, &u2, err, errlen);
+	if (s1 == s2 && u1 == u2 && s1 > u1) {
+		snprintf(err, errlen, "--since %s is after --until %s", opts->since, opts->until);
+		return -1;
+	}
+	return 0;
+}
+
+// ---- progress ------------------------------------------------------------------------
+
+struct progress {
+	FILE *f;                     // NULL: none (not a terminal)
+	double start, last;          // monotonic
+	size_t i0;                   // the period's first sample
+	double t0, end_t;            // its first time and its end
+	bool shown;
+};
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+// How far through the period a sample is: by samples when the period runs
+// to the recording's end, by time when it stops before.
+static double progress_fraction(const struct progress *p, const struct source_timeline *tl)
+{
+	if (p->end_t >= tl->last_t && tl->count > p->i0 + 1)
+		return (double)(tl->index - p->i0) / (double)(tl->count - 1 - p->i0);
+	return p->end_t > p->t0 ? (tl->at_t - p->t0) / (p->end_t - p->t0) : 1;
+}
+
+static void progress_update(struct progress *p, const struct monitor *m, const char *name)
+{
+	struct source_timeline tl;
+	double now;
+
+	if (!p->f || !monitor_timeline(m, &tl))
+		return;
+	now = mono_now();
+	if (now - p->start < PROGRESS_AFTER_S || now - p->last < PROGRESS_EVERY_S)
+		return;
+	p->last = now;
+	p->shown = true;
+	fprintf(p->f, "\rmemtop: reading %s: %3.0f%%", name, 100 * fmin(1, fmax(0, progress_fraction(p, &tl))));
+	fflush(p->f);
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", p->f);
+}
+
+// ---- the run ---------------------------------------------------------------------------
+
+// Puts the monitor on the period's first sample (at or before since; the
+// collector skips one before). 0, or -errno.
+static int report_seek(struct monitor *m, double since, const struct source_timeline *tl)
+{
+	int rc = since > tl->first_t ? monitor_move(m, SOURCE_MOVE_TIME, since)
+				     : monitor_move(m, SOURCE_MOVE_FIRST, 0);
+
+	if (rc == -ERANGE)
+		rc = monitor_move(m, SOURCE_MOVE_FIRST, 0);
+	if (rc == 1)                      // already there: nothing was ticked
+		rc = monitor_tick(m);
+	return rc < 0 ? rc : m->source_err;
+}
+
+// Feeds every sample of the period to r. 0, or -errno.
+static int report_collect(struct report *r, struct monitor *m, double since, double until,
+			  const struct options *opts, FILE *msgs)
+{
+	struct source_timeline tl;
+	struct progress pg = { .f = isatty(fileno(msgs)) ? msgs : NULL, .start = mono_now() };
+	int rc;
+
+	monitor_timeline(m, &tl);
+	if ((rc = report_seek(m, since, &tl)) < 0)
+		return rc;
+	monitor_timeline(m, &tl);
+	pg.i0 = tl.index;
+	pg.t0 = tl.at_t;
+	pg.end_t = fmin(until, tl.last_t);
+	while (m->snap.sys.wall_time <= until) {
+		if ((rc = report_tick(r, m)) < 0)
+			break;
+		progress_update(&pg, m, opts->report_path ? opts->report_path : "the recording");
+		rc = monitor_move(m, SOURCE_MOVE_STEP, 1);
+		if (rc == 1 || rc == -ERANGE) {   // the recording's end
+			rc = 0;
+			break;
+		}
+		if (rc < 0 || (rc = m->source_err) < 0)
+			break;
+	}
+	progress_end(&pg);
+	return rc;
+}
+
+// The exit status of a finished report: the write, then --fail-on-leak.
+static int report_finish(const struct options *opts, const struct report *r, FILE *out, FILE *msgs)
+{
+	int rc = report_write(r, opts->format, out);
+
+	if (rc < 0)
+		return rc;
+	if (opts->fail_on_leak && report_has_leak(r)) {
+		fprintf(msgs, "memtop: the period has a suspected leak\n");
+		return 3;
+	}
+	return 0;
+}
+
+int report_run(const struct options *opts, struct source recorded, const struct report_cgroup_feed *feed,
+	       FILE *out, FILE *msgs)
+{
+	static struct monitor m;            // a sysmodel's rings: not on the stack
+	const char *name = opts->report_path ? opts->report_path : "the recording";
+	struct source_timeline tl = { .count = 0 };
+	struct report *r = NULL;
+	double since, until;
+	char err[320];
+	int status = 0, rc;
+
+	monitor_open_source(&m, recorded, opts->sensitivity);
+	bool recorded_source = monitor_timeline(&m, &tl);
+
+	if (!recorded_source || tl.count == 0) {
+		fprintf(msgs, "memtop: %s: %s\n", name, recorded_source ? "no samples recorded" : "not a recording");
+		monitor_close(&m);
+		return 2;
+	}
+	if (period_resolve(opts, tl.last_t, &since, &until, err, sizeof err) < 0) {
+		fprintf(msgs, "memtop: %s\n", err);
+		status = 2;
+	} else if (since > tl.last_t || until < tl.first_t) {
+		char a[24], b[24];
+
+		fprintf(msgs, "memtop: no samples in the period: %s holds %s to %s\n", name,
+			report_fmt_time(tl.first_t, a, sizeof a), report_fmt_time(tl.last_t, b, sizeof b));
+		status = 2;
+	} else if (!(r = report_new(&(struct report_config){ .since = since, .until = until,
+							    .no_cmdline = opts->no_cmdline,
+							    .sens = opts->sensitivity, .source_name = name }))) {
+		fprintf(msgs, "memtop: out of memory\n");
+		status = 1;
+	} else if ((rc = report_collect(r, &m, since, until, opts, msgs)) < 0 ||
+		   (feed && feed->feed && (rc = feed->feed(feed->ctx, r, since - leak_memory_s(), until)) < 0)) {
+		fprintf(msgs, "memtop: cannot read %s: %s\n", name, strerror(-rc));
+		status = 1;
+	} else {
+		status = report_finish(opts, r, out, msgs);
+	}
+	report_free(r);
+	monitor_close(&m);
+	return status;
+}
+
+// ---- memtop --report FILE ------------------------------------------------------------------
+
+// REPLACE with replay_open (store/replay.h) when it lands: opens FILE as a
+// recorded source. The stand-in checks that the file can be read and says
+// that this build cannot replay yet.
+static int open_recording(const char *path, struct source *out, char *err, size_t errlen)
+{
+	*out = (struct source){ 0 };
+	if (access(path, R_OK) < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	snprintf(err, errlen, "%s: this build cannot read recordings yet", path);
+	return -1;
+}
+
+int report_main(const struct options *opts)
+{
+	struct source src;
+	char err[512];
+
+	if (period_precheck(opts, err, sizeof err) < 0 ||
+	    open_recording(opts->report_path, &src, err, sizeof err) < 0) {
+		fprintf(stderr, "memtop: %s\n", err);
+		return 2;
+	}
+	// The recorded cgroups' feed comes with the recorded source.
+	return report_run(opts, src, NULL, stdout, stderr);
+}
