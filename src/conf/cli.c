@@ -437,7 +437,8 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		if (!*arg) {
-			snprintf(err, errlen, "%s needs a value", opt_text);
+			snprintf(err, errlen, "--%s needs a value",
+				 c == OPT_REPORT ? "report" : c == OPT_SINCE ? "since" : "until");
 			return CLI_ERROR;
 		}
 		*(c == OPT_REPORT ? &opts->report_path : c == OPT_SINCE ? &opts->since : &opts->until) = arg;

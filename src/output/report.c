@@ -12,9 +12,7 @@
 
 // ---- series -------------------------------------------------------------
 
-// Gives s room for cap buckets; new buckets take one sample each from now
-// on (a suspect's series gets fine again when it is flagged). 0 or -ENOMEM.
-static int rseries_reserve(struct rseries *s, uint32_t cap)
+int rseries_reserve(struct rseries *s, uint32_t cap)
 {
 	struct rbucket *b;
 
@@ -41,8 +39,7 @@ static void rbucket_merge(struct rbucket *into, const struct rbucket *b)
 	into->n += b->n;
 }
 
-// Adds a sample (times in order) to a series that has room (cap > 0).
-static void rseries_push(struct rseries *s, double t, double v)
+void rseries_push(struct rseries *s, double t, double v)
 {
 	struct rbucket *last = s->n ? &s->b[s->n - 1] : NULL;
 
@@ -89,7 +86,7 @@ size_t rseries_points(const struct rseries *s, double *t, double *v, size_t cap)
 	return k;
 }
 
-static void rseries_free(struct rseries *s)
+void rseries_free(struct rseries *s)
 {
 	free(s->b);
 	*s = (struct rseries){ 0 };

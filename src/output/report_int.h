@@ -130,6 +130,13 @@ struct report {
 	size_t ncg, cap_cg, cgroups_dropped, cg_suspects;
 };
 
+/* Gives s room for cap buckets (new ones take one sample each from then on:
+ * a suspect's series gets fine when flagged); 0 or -ENOMEM. Then adds a
+ * sample (times in order) to a series with room. */
+int rseries_reserve(struct rseries *s, uint32_t cap);
+void rseries_push(struct rseries *s, double t, double v);
+void rseries_free(struct rseries *s);
+
 /* The series' points in time order (each bucket's minimum and maximum), at
  * most 2 * cap; returns how many were written to t and v. */
 size_t rseries_points(const struct rseries *s, double *t, double *v, size_t cap);

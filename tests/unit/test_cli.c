@@ -436,6 +436,9 @@ static const struct {
 	{ "keep", "7", "-wrec.db", CLI_RUN },
 	{ "max-size", "500M", "-wrec.db", CLI_RUN },
 	{ "no-cmdline", NULL, "-wrec.db", CLI_RUN },
+	{ "report", "rec.db", NULL, CLI_RUN },
+	{ "since", "-2h", "--report=rec.db", CLI_RUN },
+	{ "until", "@1700000000", "--report=rec.db", CLI_RUN },
 	{ "help", NULL, NULL, CLI_HELP },
 	{ "version", NULL, NULL, CLI_VERSION },
 };
@@ -658,7 +661,7 @@ static void test_record_options(void **state)
 	}
 	const char *const bad[][4] = {
 		{ "--keep", "3", NULL, "--keep goes with -w FILE" },
-		{ "--no-cmdline", NULL, NULL, "--no-cmdline goes with -w FILE" },
+		{ "--no-cmdline", NULL, NULL, "--no-cmdline goes with -w FILE or --report FILE" },
 		{ "-wr.db", "--keep", "0", "invalid --keep '0'" },
 		{ "-wr.db", "--keep", "3651", "invalid --keep '3651'" },
 		{ "-wr.db", "--keep", "nan", "invalid --keep 'nan'" },
@@ -675,6 +678,54 @@ static void test_record_options(void **state)
 		assert_int_equal(cli_parse(argc, argv, &o, err, sizeof err), CLI_ERROR);
 		if (!strstr(err, bad[i][3]))
 			fail_msg("%s: '%s', want '%s'", bad[i][0], err, bad[i][3]);
+		cli_free(&o);
+	}
+}
+
+// --report FILE, its period, -f html and what goes with it.
+static void test_report_options(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	char *argv1[] = { (char *)"memtop", (char *)"--report", (char *)"r.db", (char *)"--since", (char *)"-2h",
+			  (char *)"--until=@1700000000", (char *)"-f", (char *)"html", (char *)"--no-cmdline",
+			  (char *)"--fail-on-leak", NULL };
+	assert_int_equal(cli_parse(10, argv1, &o, err, sizeof err), CLI_RUN);
+	assert_string_equal(o.report_path, "r.db");
+	assert_string_equal(o.since, "-2h");
+	assert_string_equal(o.until, "@1700000000");
+	assert_int_equal(o.format, FORMAT_HTML);
+	assert_true(o.no_cmdline && o.fail_on_leak && !o.write_path);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--report", "r.db"), CLI_RUN);
+	assert_null(o.since);
+	assert_null(o.until);
+	assert_int_equal(o.format, FORMAT_TABLE);
+	cli_free(&o);
+	const char *const bad[][4] = {
+		{ "--since", "-2h", NULL, "--since goes with --report FILE" },
+		{ "--until", "-2h", NULL, "--until goes with --report FILE" },
+		{ "-f", "html", NULL, "--format html goes with --report FILE" },
+		{ "-b", "-fhtml", NULL, "--format html goes with --report FILE" },
+		{ "--report=r.db", "-wx.db", NULL, "--report does not go with -w" },
+		{ "--report=r.db", "--smaps", "1", "--report does not go with --smaps" },
+		{ "--report=r.db", "-p", "1", "--report does not go with -p" },
+		{ "--report", "", NULL, "--report needs a value" },
+		{ "--report=r.db", "--since", "", "--since needs a value" },
+		{ "-f", "pdf", NULL, "expected table, json, csv or html" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *argv[5] = { (char *)"memtop" };
+		int argc = 1;
+
+		for (int k = 0; k < 3 && bad[i][k]; k++)
+			argv[argc++] = (char *)bad[i][k];
+		argv[argc] = NULL;
+		assert_int_equal(cli_parse(argc, argv, &o, err, sizeof err), CLI_ERROR);
+		if (!strstr(err, bad[i][3]))
+			fail_msg("%s %s: '%s', want '%s'", bad[i][0], bad[i][1] ? bad[i][1] : "", err, bad[i][3]);
 		cli_free(&o);
 	}
 }
@@ -704,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_psi_trigger_option),
 		cmocka_unit_test(test_table_options_parse),
 		cmocka_unit_test(test_record_options),
+		cmocka_unit_test(test_report_options),
 		cmocka_unit_test(test_table_shape),
 		cmocka_unit_test(test_help_names_every_option),
 		cmocka_unit_test(test_help_mentions_only_real_options),
