@@ -41,7 +41,9 @@ static const char css[] =
 	"h3{font-size:14px;margin:18px 0 4px}.meta{color:#5b636d}\n"
 	"table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:3px 8px;"
 	"border-bottom:1px solid #e6e9ec;vertical-align:top}th{background:#f3f5f7}\n"
-	"td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:12px;word-break:break-all}\n"
+	"td{overflow-wrap:anywhere}td.n,td.t{white-space:nowrap}td.n{text-align:right;"
+	"font-variant-numeric:tabular-nums}code{font-size:12px;word-break:break-all}\n"
+	"td.cmd{max-width:320px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
 	".none{color:#5b636d;font-style:italic}.bad{color:#b3261e;font-weight:600}\n"
 	".summary{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0;padding:0;list-style:none}\n"
 	".summary li{border:1px solid #d5d9de;border-radius:6px;padding:6px 12px}\n"
@@ -161,10 +163,11 @@ static void value_axis(FILE *f, const struct chart *c)
 		CHART_W - PLOT_R, CHART_H - PLOT_B);
 }
 
-// Bounds that hold lo..hi with a margin, on the value axis's steps.
+// Bounds that hold lo..hi on the value axis's steps: from 0 to exactly hi
+// (a scale with a natural top: MemTotal), or with a margin around lo..hi.
 static void value_bounds(struct chart *c, double lo, double hi, bool from_zero)
 {
-	double pad = (hi - lo) * 0.08, step;
+	double pad = from_zero ? 0 : (hi - lo) * 0.08, step;
 
 	if (hi <= lo)
 		pad = hi > 0 ? hi * 0.1 : 1;
@@ -279,7 +282,7 @@ static void chart_pressure(FILE *f, const struct report *r, const struct report_
 		return;
 	}
 	for (uint32_t i = 0; i < r->psi_some.n; i++)
-		hi = fmax(hi, r->psi_some.b[i].v_max);
+		hi = fmax(hi, r->psi_some.b[i].v_max * 1.1);
 	value_bounds(&c, 0, fmin(hi, 100), true);
 	chart_begin(f, &c, "chart-psi", "Memory pressure (PSI some and full, avg10) over the period");
 	chart_events(f, &c, r, l);
@@ -318,11 +321,16 @@ static void chart_suspect(FILE *f, const struct report *r, const char *id, const
 
 // ---- the tables ---------------------------------------------------------------------
 
-static void cell_time(FILE *f, double t)
+// A time in a table: the clock alone when the period is one day (the
+// header gives the date), the date too otherwise.
+static void cell_time(FILE *f, const struct report *r, double t)
 {
-	char a[24];
+	char a[24], b[24], c[24];
 
-	fprintf(f, "<td>%s</td>", report_fmt_time(t, a, sizeof a));
+	report_fmt_time(r->first_t, a, sizeof a);
+	report_fmt_time(r->last_t, b, sizeof b);
+	report_fmt_time(t, c, sizeof c);
+	fprintf(f, "<td class=\"t\">%s</td>", strncmp(a, b, 10) == 0 && strncmp(a, c, 10) == 0 ? c + 11 : c);
 }
 
 static void cell_kb(FILE *f, uint64_t kb)
@@ -339,13 +347,15 @@ static void cell_text(FILE *f, const char *s)
 	fputs("</td>", f);
 }
 
-static void flag_cells(FILE *f, const struct rflag *fl)
+static void flag_cells(FILE *f, const struct report *r, const struct rflag *fl)
 {
-	fprintf(f, "<td class=\"n\">%+.1f KiB/min</td><td class=\"n\">%.0f%%</td>", fl->verdict.rate_kb_per_min,
-		fl->verdict.score * 100);
-	cell_time(f, fl->last_t - fl->verdict.since_s);
-	cell_time(f, fl->first_t);
-	cell_time(f, fl->last_t);
+	char a[24];
+
+	fprintf(f, "<td class=\"n\">%s</td><td class=\"n\">%.0f%%</td>",
+		report_fmt_rate(fl->verdict.rate_kb_per_min, a, sizeof a), fl->verdict.score * 100);
+	cell_time(f, r, fl->last_t - fl->verdict.since_s);
+	cell_time(f, r, fl->first_t);
+	cell_time(f, r, fl->last_t);
 }
 
 static void section_suspects(FILE *f, const struct report *r, const struct report_lists *l)
@@ -367,7 +377,7 @@ static void section_suspects(FILE *f, const struct report *r, const struct repor
 		cell_text(f, p->comm);
 		cell_text(f, p->user);
 		cell_text(f, p->cgroup);
-		flag_cells(f, &p->flag);
+		flag_cells(f, r, &p->flag);
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -402,7 +412,7 @@ static void section_suspects(FILE *f, const struct report *r, const struct repor
 			cell_kb(f, l->cg[i]->limit_kb);
 		else
 			fputs("<td>none</td>", f);
-		flag_cells(f, &l->cg[i]->flag);
+		flag_cells(f, r, &l->cg[i]->flag);
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
@@ -438,8 +448,10 @@ static void section_top(FILE *f, const struct report *r, const struct report_lis
 		cell_kb(f, p->last_anon);
 		fprintf(f, "<td class=\"n%s\">%s</td>", p->flag.suspect ? " bad" : "",
 			text_human_delta_kb(rproc_growth(p), a, sizeof a));
-		fprintf(f, "<td>%s%s</td><td><code>", report_fmt_duration(p->last_t - p->first_t, a, sizeof a),
-			p->ended ? ", ended" : "");
+		fprintf(f, "<td>%s%s</td><td class=\"cmd\" title=\"", report_fmt_duration(p->last_t - p->first_t, a,
+											 sizeof a), p->ended ? ", ended" : "");
+		esc(f, p->cmdline ? p->cmdline : "");
+		fputs("\"><code>", f);
 		esc(f, p->cmdline ? p->cmdline : "");
 		fputs("</code></td></tr>\n", f);
 	}
@@ -461,10 +473,10 @@ static void section_events(FILE *f, const struct report *r, const struct report_
 			const struct repisode *e = &l->ep[i];
 
 			fputs("<tr>", f);
-			cell_time(f, e->start_t);
+			cell_time(f, r, e->start_t);
 			fprintf(f, "<td>%s</td><td class=\"n\">%.1f%%</td><td class=\"n\">%.1f%%</td>",
 				report_fmt_duration(e->end_t - e->start_t, a, sizeof a), e->peak_some, e->peak_full);
-			cell_time(f, e->peak_t);
+			cell_time(f, r, e->peak_t);
 			fprintf(f, "<td>%s%s%s</td></tr>\n", e->critical ? "critical " : "",
 				e->from_start ? "on at the start " : "", e->ongoing ? "still on" : "");
 		}
@@ -484,13 +496,13 @@ static void section_events(FILE *f, const struct report *r, const struct report_
 	fputs("<table><tr><th>Time</th><th>Event</th></tr>\n", f);
 	for (size_t i = 0; i < r->nkills; i++) {
 		fputs("<tr>", f);
-		cell_time(f, r->kills[i].t);
+		cell_time(f, r, r->kills[i].t);
 		fprintf(f, "<td class=\"bad\">%" PRIu64 " process%s killed</td></tr>\n", r->kills[i].n,
 			r->kills[i].n == 1 ? "" : "es");
 	}
 	for (size_t i = 0; i < r->nreboots; i++) {
 		fputs("<tr>", f);
-		cell_time(f, r->reboots[i].t);
+		cell_time(f, r, r->reboots[i].t);
 		fputs("<td>reboot (the counter went back)</td></tr>\n", f);
 	}
 	fputs("</table>\n", f);

@@ -172,5 +172,7 @@ void report_write_html(const struct report *r, const struct report_lists *l, FIL
  * "45 s", "12 min", "3 h 05 min", "4 d 02 h". */
 char *report_fmt_time(double t, char *out, size_t cap);
 char *report_fmt_duration(double s, char *out, size_t cap);
+/* A rate as a person reads it: "+15M/min", "-300K/min". */
+char *report_fmt_rate(double kb_per_min, char *out, size_t cap);
 
 #endif

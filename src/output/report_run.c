@@ -78,8 +78,9 @@ static int period_resolve(const struct options *opts, double ref, double *since,
 }
 
 // Checks the period before the recording is opened, as far as it can be:
-// the syntax, and the order of two ends that do not depend on the
-// recording (they resolve alike against two different references).
+// the syntax, and the order of two ends whose order does not depend on the
+// recording (they lie as far apart against two different references:
+// "@1700000000" and "@1600000000", "-1h" and "-2h").
 static int period_precheck(const struct options *opts, char *err, size_t errlen)
 {
 	double ref = (double)time(NULL), s1, u1, s2, u2;
@@ -90,7 +91,7 @@ static int period_precheck(const struct options *opts, char *err, size_t errlen)
 	ref -= 3.5 * 86400;
 	period_end("--since", opts->since, ref, -INFINITY, &s2, err, errlen);
 	period_end("--until", opts->until, ref, INFINITY, &u2, err, errlen);
-	if (s1 == s2 && u1 == u2 && s1 > u1) {
+	if (isfinite(s1) && isfinite(u1) && u1 - s1 == u2 - s2 && s1 > u1) {
 		snprintf(err, errlen, "--since %s is after --until %s", opts->since, opts->until);
 		return -1;
 	}

@@ -38,6 +38,15 @@ char *report_fmt_duration(double s, char *out, size_t cap)
 	return out;
 }
 
+char *report_fmt_rate(double kb_per_min, char *out, size_t cap)
+{
+	char mag[16];
+
+	text_human_kb((uint64_t)llround(fabs(kb_per_min)), mag, sizeof mag);
+	snprintf(out, cap, "%c%s/min", kb_per_min < 0 ? '-' : '+', mag);
+	return out;
+}
+
 // When a suspect's flagged growth started: its last verdict's age.
 static double growing_since(const struct rflag *f)
 {
@@ -48,10 +57,11 @@ static double growing_since(const struct rflag *f)
 
 static void text_flag(FILE *f, const struct rflag *fl)
 {
-	char a[24], b[24], c[24];
+	char a[24], b[24], c[24], d[24];
 
-	fprintf(f, "      %+.1f KiB/min, confidence %.0f%% (highest %.0f%%), growing since %s;"
-		" flagged %s to %s (%zu samples)\n", fl->verdict.rate_kb_per_min, fl->verdict.score * 100,
+	fprintf(f, "      %s, confidence %.0f%% (highest %.0f%%), growing since %s;"
+		" flagged %s to %s (%zu samples)\n", report_fmt_rate(fl->verdict.rate_kb_per_min, d, sizeof d),
+		fl->verdict.score * 100,
 		fl->max_score * 100, report_fmt_time(growing_since(fl), a, sizeof a),
 		report_fmt_time(fl->first_t, b, sizeof b), report_fmt_time(fl->last_t, c, sizeof c), fl->ticks);
 }
@@ -106,7 +116,7 @@ static void text_top(const struct report *r, FILE *f, struct rproc **v, size_t n
 
 static void text_pressure(const struct report *r, FILE *f, const struct repisode *e, size_t n)
 {
-	char a[24], b[24];
+	char a[24], b[24], c[24];
 
 	fprintf(f, "\nMemory pressure episodes (PSI avg10: some >= %.0f%% or full >= %.0f%%): ",
 		REPORT_PSI_SOME_WARN, REPORT_PSI_FULL_WARN);
@@ -122,7 +132,7 @@ static void text_pressure(const struct report *r, FILE *f, const struct repisode
 			report_fmt_time(e[i].start_t, a, sizeof a),
 			report_fmt_duration(e[i].end_t - e[i].start_t, b, sizeof b),
 			e[i].from_start ? " (on at the start)" : "", e[i].ongoing ? " (still on)" : "",
-			e[i].peak_some, e[i].peak_full, report_fmt_time(e[i].peak_t, a, sizeof a),
+			e[i].peak_some, e[i].peak_full, report_fmt_time(e[i].peak_t, c, sizeof c),
 			e[i].critical ? ", critical" : "");
 	if (r->episodes_total > r->nepisodes)
 		fprintf(f, "  (%zu more not listed)\n", r->episodes_total - r->nepisodes);
@@ -151,7 +161,7 @@ static void text_report(const struct report *r, FILE *f, struct rproc **susp, si
 			struct rcgroup **cg, size_t ncg, struct rproc **top, size_t ntop,
 			const struct repisode *ep, size_t nep)
 {
-	char a[24], b[24], c[24];
+	char a[24], b[24], c[24], d[24], e[24];
 
 	fprintf(f, "memtop report of %s%s%s\n", *r->source_name ? r->source_name : "a recording",
 		*r->host ? ", recorded on " : "", r->host);
@@ -165,8 +175,8 @@ static void text_report(const struct report *r, FILE *f, struct rproc **susp, si
 	if (r->have_mem)
 		fprintf(f, "Available memory: lowest %s at %s (of %s; %s at the start, %s at the end)\n",
 			text_human_kb(r->avail_min_kb, a, sizeof a), report_fmt_time(r->avail_min_t, b, sizeof b),
-			text_human_kb(r->total_kb, c, sizeof c), text_human_kb(r->avail_first_kb, a, sizeof a),
-			text_human_kb(r->avail_last_kb, b, sizeof b));
+			text_human_kb(r->total_kb, c, sizeof c), text_human_kb(r->avail_first_kb, d, sizeof d),
+			text_human_kb(r->avail_last_kb, e, sizeof e));
 	text_suspects(r, f, susp, nsusp, cg, ncg);
 	text_top(r, f, top, ntop);
 	text_pressure(r, f, ep, nep);

@@ -449,7 +449,14 @@ static void test_run_whole_recording(void **state)
 	assert_non_null(strstr(r.out, "command: /bin/leak"));
 	assert_non_null(strstr(r.out, "OOM kills: 2\n"));
 	assert_non_null(strstr(r.out, "reboot"));
-	assert_non_null(strstr(r.out, "Available memory: lowest 1.0G"));
+	assert_non_null(strstr(r.out, "Available memory: lowest 1.0G at "));
+	assert_non_null(strstr(r.out, " (of 8.0G; 6.0G at the start, 6.0G at the end)\n"));
+	assert_non_null(strstr(r.out, "      +15M/min, confidence "));
+	// The episode's start and its peak, 30 s later, each in its place.
+	char start[24], peak[24], want[128];
+	snprintf(want, sizeof want, "  %s  for 60 s, peak some 45.0%%, full 3.0%% at %s, critical\n",
+		 report_fmt_time(TIME_OF(500), start, sizeof start), report_fmt_time(TIME_OF(515), peak, sizeof peak));
+	assert_non_null(strstr(r.out, want));
 	assert_non_null(strstr(r.out, "(PSI avg10: some >= 10% or full >= 5%): 2\n"));
 	run_free(&r);
 }

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Integration tests of memtop --report against a real recording, and the
+HTML report in a real browser.
+
+A recording is made once per run: `memtop -b -w FILE -d 0.5` for about 40 s
+beside a leaker whose name is hostile (started through a symlink called
+<i>&"'x, so its comm carries HTML's special characters) and a flat process.
+Then, with each binary of MEMTOP_BINS (default: the sanitizer build and the
+release build), memtop --report makes each format of it; the HTML page is
+loaded by headless Chromium (Debian's chromium, in make check's packages)
+with a temporary profile, which must exit 0 within a time limit, log no
+console message (the page has no script and loads nothing), and give back a
+DOM with the leaker's chart. Bad input (a period that ends before it starts,
+a file that does not exist) is refused with one line and exit status 2.
+Prints "N passed, N failed" last; exit status 1 when anything failed. Run
+from make integration.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+from suite import finish, run_tests  # noqa: E402
+from workload import LEAKER, Hold, Workload  # noqa: E402
+
+SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
+           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
+TIMEOUT = 120
+BROWSER_TIMEOUT = 90
+RECORD_SECONDS = 40
+INTERVAL = 0.5
+HOSTILE = "<i>&\"'x"             # the leaker's comm: every character HTML escapes
+
+
+def env():
+    return dict(os.environ, **SAN_ENV)
+
+
+def run_memtop(binary, args, timeout=TIMEOUT):
+    p = subprocess.run([binary] + args, capture_output=True, timeout=timeout, env=env())
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+class Recording:
+    """The suite's one recording, made on first use: its path and the
+    leaker's pid."""
+    path = None
+    leaker_pid = None
+    dir = None
+    failed = None               # why making it failed: not tried again
+
+    @classmethod
+    def get(cls):
+        if cls.failed:
+            raise AssertionError("no recording: %s" % cls.failed)
+        if cls.path is None:
+            try:
+                cls.make()
+            except Exception as e:
+                cls.failed = repr(e)
+                raise
+        return cls
+
+    @classmethod
+    def make(cls):
+        cls.dir = tempfile.mkdtemp(prefix="memtop-report-")
+        path = os.path.join(cls.dir, "rec.db")
+        link = os.path.join(cls.dir, HOSTILE)
+        os.symlink(LEAKER, link)
+        memtop = os.path.join(ROOT, "memtop")
+        with Workload([link, "linear", "--rate", "2048", "--duration", "120"], executable=link) as leaker, \
+                Hold(16):
+            with open(os.devnull, "w") as null:
+                p = subprocess.run([memtop, "-b", "-w", path, "-d", str(INTERVAL),
+                                    "-n", str(int(RECORD_SECONDS / INTERVAL))],
+                                   stdout=null, stderr=subprocess.PIPE, timeout=RECORD_SECONDS + 60)
+            assert p.returncode == 0, "recording: exit %d: %s" % (p.returncode, p.stderr.decode())
+            cls.leaker_pid = leaker.pid
+        cls.path = path
+
+    @classmethod
+    def clean(cls):
+        if cls.dir:
+            shutil.rmtree(cls.dir, ignore_errors=True)
+
+
+def report(binary, fmt, *extra):
+    rc, out, err = run_memtop(binary, ["--report", Recording.get().path, "-f", fmt] + list(extra))
+    return rc, out, err
+
+
+class Browser:
+    """Headless Chromium on a file, with a profile of its own (removed
+    after): --dump-dom's DOM, the log on stderr, the exit status."""
+
+    def __init__(self):
+        self.home = tempfile.mkdtemp(prefix="memtop-chromium-")
+
+    def run(self, url, *args):
+        argv = ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--user-data-dir=" + os.path.join(self.home, "profile"),
+                "--enable-logging=stderr", "--v=0"] + list(args) + [url]
+        # HOME too: Chromium writes beside the profile (caches, crash dumps).
+        e = dict(os.environ, HOME=self.home)
+        start = time.monotonic()
+        p = subprocess.run(argv, capture_output=True, timeout=BROWSER_TIMEOUT, env=e)
+        return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), \
+            time.monotonic() - start
+
+    def close(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def console_lines(log):
+    """What the page said on the console, or failed to load: nothing, for a
+    page with no script that loads nothing."""
+    return [line for line in log.splitlines()
+            if "CONSOLE" in line or "Uncaught" in line or "Failed to load resource" in line
+            or "net::ERR_" in line]
+
+
+def test_html_renders_in_chromium(memtop):
+    """The HTML report loads in a real browser without a console message,
+    and the rendered DOM has the charts, the leaker's with its pid, its
+    hostile name as text (escaped in the file, unescaped in the DOM)."""
+    rec = Recording.get()
+    rc, html, err = report(memtop, "html")
+    assert rc == 0, "exit %d: %s" % (rc, err)
+    assert err == "", err
+    assert html.startswith("<!DOCTYPE html>") and "http" not in html
+    assert "<script" not in html and "&lt;i&gt;&amp;&quot;&#39;x" in html
+    page = os.path.join(os.path.dirname(rec.path), "report.html")
+    with open(page, "w") as f:
+        f.write(html)
+    browser = Browser()
+    try:
+        rc, dom, log, took = browser.run("file://" + page, "--dump-dom")
+        assert rc == 0, "chromium exit %d: %s" % (rc, log[-2000:])
+        assert not console_lines(log), console_lines(log)
+        assert len(dom) > 1000, dom
+        assert took < BROWSER_TIMEOUT
+        assert re.search(r'<svg[^>]* id="suspect-pid-%d-\d+"' % rec.leaker_pid, dom), "no chart of the leaker"
+        assert 'id="chart-available"' in dom and 'id="chart-psi"' in dom
+        title = "pid %d (&lt;i&gt;&amp;\"'x): anonymous memory" % rec.leaker_pid
+        assert title in dom, "the leaker's chart title is not in the DOM"
+        assert "<i>&" not in dom               # the name never became markup
+        # And it paints: a screenshot of it is a real image.
+        shot = os.path.join(browser.home, "shot.png")
+        rc, _, log, _ = browser.run("file://" + page, "--screenshot=" + shot, "--window-size=1000,1400")
+        assert rc == 0 and not console_lines(log), log[-2000:]
+        with open(shot, "rb") as f:
+            png = f.read()
+        assert png.startswith(b"\x89PNG") and len(png) > 20000, len(png)
+    finally:
+        browser.close()
+
+
+def test_json_names_the_leaker(memtop):
+    """The JSON report is one object: the leaker a suspect with a rate near
+    its 2 MiB/s, its name as recorded, and among the top growers; the flat
+    process not a suspect; the period the recording's."""
+    rec = Recording.get()
+    rc, out, err = report(memtop, "json")
+    assert rc == 0, "exit %d: %s" % (rc, err)
+    r = json.loads(out)
+    assert r["period"]["samples"] >= RECORD_SECONDS / INTERVAL - 2, r["period"]
+    suspects = {s["pid"]: s for s in r["suspects"]}
+    assert rec.leaker_pid in suspects, [s["pid"] for s in r["suspects"]]
+    s = suspects[rec.leaker_pid]
+    assert s["comm"] == HOSTILE, s["comm"]
+    assert 60000 < s["rate_kb_per_min"] < 180000, s["rate_kb_per_min"]
+    assert r["period"]["first_sample"] <= s["first_flagged"] <= s["last_flagged"] <= r["period"]["last_sample"]
+    assert r["top_growers"]["processes"][0]["pid"] == rec.leaker_pid
+    assert r["available"]["lowest_kb"] > 0
+
+
+def test_formats_and_fail_on_leak(memtop):
+    """table and csv name the leaker; --fail-on-leak exits 3 after writing
+    the report; a period before the leak started has no suspect."""
+    rec = Recording.get()
+    rc, out, err = report(memtop, "table")
+    assert rc == 0 and "pid %d %s" % (rec.leaker_pid, HOSTILE) in out, (rc, err, out[:2000])
+    rc, out, err = report(memtop, "csv")
+    assert rc == 0 and re.search(r"^suspect,process,%d," % rec.leaker_pid, out, re.M), (rc, err)
+    rc, out, err = report(memtop, "json", "--fail-on-leak")
+    assert rc == 3 and json.loads(out)["suspects"], (rc, err)
+    rc, out, err = report(memtop, "json", "--fail-on-leak", "--until", "-%ds" % (RECORD_SECONDS - 3))
+    assert rc == 0 and json.loads(out)["suspects"] == [], (rc, err)
+
+
+def test_bad_input(memtop):
+    """Refused with one line on stderr and exit status 2, nothing on stdout:
+    a period that ends before it starts, a file that does not exist, html
+    without --report, --since without --report."""
+    with tempfile.TemporaryDirectory(prefix="memtop-report-bad-") as d:
+        missing = os.path.join(d, "missing.db")
+        for args, want in ((["--report", missing, "--since", "@1800000000", "--until", "@1700000000"],
+                            "--since @1800000000 is after --until @1700000000"),
+                           (["--report", missing, "--since", "-1h", "--until", "-2h"], "is after --until"),
+                           (["--report", missing], missing),
+                           (["--report", missing, "-f", "html"], missing),
+                           (["--report", missing, "--since", "soon"], "invalid time 'soon'")):
+            rc, out, err = run_memtop(memtop, args)
+            assert rc == 2 and out == "", (args, rc, out)
+            assert err.startswith("memtop: ") and err.count("\n") == 1 and want in err, (args, err)
+        assert "No such file" in run_memtop(memtop, ["--report", missing])[2]
+        for args, want in ((["-b", "-n", "1", "-f", "html"], "--format html goes with --report FILE"),
+                           (["--since", "-1h"], "--since goes with --report FILE")):
+            rc, out, err = run_memtop(memtop, args)
+            assert rc == 2 and err.splitlines()[0] == "memtop: " + want, (args, err)
+
+
+TESTS = [test_bad_input, test_html_renders_in_chromium, test_json_names_the_leaker,
+         test_formats_and_fail_on_leak]
+
+
+def main():
+    config_home = tempfile.TemporaryDirectory(prefix="memtop-report-config-")
+    os.environ["XDG_CONFIG_HOME"] = config_home.name
+    default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
+    start, passed, failed = time.monotonic(), 0, 0
+    try:
+        for binary in os.environ.get("MEMTOP_BINS", default).split():
+            print("-- %s" % os.path.relpath(binary, ROOT))
+            p, f = run_tests(TESTS, lambda test: test(binary), sys.argv[1:])
+            passed, failed = passed + p, failed + f
+    finally:
+        Recording.clean()
+    return finish("report", start, passed, failed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
