@@ -51,16 +51,18 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
 # zsh for the docs check (the man pages format cleanly, the zsh completion parses);
 # systemd for systemd-analyze, which checks the recorder's unit (unit-check),
 # procps for the /bin/kill its ExecReload= names (verify wants it there) and
-# man-db for verify's check that Documentation=man:memtop(1) is installed.
+# man-db for verify's check that Documentation=man:memtop(1) is installed;
+# chromium renders the HTML report (tests/integration/report.py).
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
                cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh cmd:sqlite3:sqlite3 \
-               cmd:systemd-analyze:systemd file:/bin/kill:procps cmd:man:man-db
+               cmd:systemd-analyze:systemd file:/bin/kill:procps cmd:man:man-db cmd:chromium:chromium
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
-SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core
+SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core \
+               cmd:chromium:chromium
 
 .PHONY: all run check bench install uninstall clean deps-build deps-check unit integration e2e hostile stress docs screenshots \
 	soak soak-check layers unit-check
@@ -153,6 +155,7 @@ unit: $(UNIT_BINS)
 integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT)
 	python3 tests/integration/run.py
 	python3 tests/integration/recording.py
+	python3 tests/integration/report.py
 
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)
@@ -200,10 +203,12 @@ docs: memtop
 unit-check: memtop
 	python3 tests/docs/check_unit.py
 
-# Regenerates screenshots/*.png from real runs in tmux.
+# Regenerates screenshots/*.png from real runs in tmux, and report.png: the
+# HTML report of a recorded scene in headless Chromium.
 screenshots: memtop $(WORKLOADS)
 	$(call ensure_packages,$(SHOT_NEEDS))
 	$(SHOT_PY) tests/screenshots/shoot.py
+	$(SHOT_PY) tests/screenshots/report.py
 
 # Benchmarks: measurements, not pass/fail tests. BENCH_MINUTES sets the
 # length of the real leak-detection run (default 15), SELFWATCH_MINUTES that

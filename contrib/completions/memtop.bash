@@ -37,7 +37,7 @@ _memtop()
 		COMPREPLY=($(compgen -W 'rss anon heap swap delta growth leak eta oom adj pid user command' -- "$cur"))
 		return ;;
 	-f|--format)
-		COMPREPLY=($(compgen -W 'table json csv' -- "$cur"))
+		COMPREPLY=($(compgen -W 'table json csv html' -- "$cur"))
 		return ;;
 	--leak-sensitivity)
 		COMPREPLY=($(compgen -W 'low normal high' -- "$cur"))
@@ -60,10 +60,10 @@ _memtop()
 	--smaps)
 		COMPREPLY=($(compgen -W "$(_memtop_pids)" -- "$cur"))
 		return ;;
-	-w|--write)
+	-w|--write|--report)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size)
+	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until)
 		return ;;    # a number of the user's choosing
 	esac
 
@@ -71,7 +71,7 @@ _memtop()
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
 			--fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
-			--no-cmdline -h --help -V --version' -- "$cur"))
+			--no-cmdline --report --since --until -h --help -V --version' -- "$cur"))
 	fi
 }
 

@@ -27,6 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 from suite import finish, run_tests  # noqa: E402
+from browser import Browser, console_lines  # noqa: E402
 from workload import LEAKER, Hold, Workload  # noqa: E402
 
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
@@ -95,36 +96,6 @@ def report(binary, fmt, *extra):
     return rc, out, err
 
 
-class Browser:
-    """Headless Chromium on a file, with a profile of its own (removed
-    after): --dump-dom's DOM, the log on stderr, the exit status."""
-
-    def __init__(self):
-        self.home = tempfile.mkdtemp(prefix="memtop-chromium-")
-
-    def run(self, url, *args):
-        argv = ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--user-data-dir=" + os.path.join(self.home, "profile"),
-                "--enable-logging=stderr", "--v=0"] + list(args) + [url]
-        # HOME too: Chromium writes beside the profile (caches, crash dumps).
-        e = dict(os.environ, HOME=self.home)
-        start = time.monotonic()
-        p = subprocess.run(argv, capture_output=True, timeout=BROWSER_TIMEOUT, env=e)
-        return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), \
-            time.monotonic() - start
-
-    def close(self):
-        shutil.rmtree(self.home, ignore_errors=True)
-
-
-def console_lines(log):
-    """What the page said on the console, or failed to load: nothing, for a
-    page with no script that loads nothing."""
-    return [line for line in log.splitlines()
-            if "CONSOLE" in line or "Uncaught" in line or "Failed to load resource" in line
-            or "net::ERR_" in line]
-
-
 def test_html_renders_in_chromium(memtop):
     """The HTML report loads in a real browser without a console message,
     and the rendered DOM has the charts, the leaker's with its pid, its
@@ -138,7 +109,7 @@ def test_html_renders_in_chromium(memtop):
     page = os.path.join(os.path.dirname(rec.path), "report.html")
     with open(page, "w") as f:
         f.write(html)
-    browser = Browser()
+    browser = Browser(BROWSER_TIMEOUT)
     try:
         rc, dom, log, took = browser.run("file://" + page, "--dump-dom")
         assert rc == 0, "chromium exit %d: %s" % (rc, log[-2000:])
