@@ -284,10 +284,12 @@ static int dup_into(char **dst, const char *s)
 
 // Copies a sample's names when they are new: a source gives changed names a
 // new allocation (the recorder relies on it too), so an unmoved comm pointer
-// means unchanged names; a moved one is compared before copying.
+// with the same comm means unchanged names (the comm is compared too: a
+// few bytes, against a source that rewrites a buffer in place); a moved
+// one is compared in full before copying.
 static int rproc_names(struct rproc *p, const struct proc_sample *s, bool no_cmdline)
 {
-	if (p->names_seen == s->comm)
+	if (p->names_seen == s->comm && strcmp(p->comm, s->comm) == 0)
 		return 0;
 	if (!p->comm || strcmp(p->comm, s->comm) != 0 || strcmp(p->user, s->user) != 0 ||
 	    strcmp(p->cgroup, s->cgroup) != 0 || (!no_cmdline && strcmp(p->cmdline, s->cmdline) != 0)) {

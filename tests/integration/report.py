@@ -34,7 +34,7 @@ SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 120
 BROWSER_TIMEOUT = 90
-RECORD_SECONDS = 40
+RECORD_SECONDS = 45
 INTERVAL = 0.5
 HOSTILE = "<i>&\"'x"             # the leaker's comm: every character HTML escapes
 
@@ -165,6 +165,20 @@ def test_formats_and_fail_on_leak(memtop):
     assert rc == 0 and json.loads(out)["suspects"] == [], (rc, err)
 
 
+def test_write_error_full_disk(memtop):
+    """The report to /dev/full, in each format: exit 1 and one line naming
+    ENOSPC (with --fail-on-leak too: the write error comes first)."""
+    rec = Recording.get()
+    e = dict(env(), LC_ALL="C.UTF-8")
+    for fmt in ("table", "json", "csv", "html"):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([memtop, "--report", rec.path, "-f", fmt, "--fail-on-leak"], stdout=full,
+                               stderr=subprocess.PIPE, timeout=TIMEOUT, env=e)
+        err = p.stderr.decode().splitlines()
+        assert p.returncode == 1 and err == ["memtop: write error: No space left on device"], \
+            (fmt, p.returncode, err)
+
+
 def test_bad_input(memtop):
     """Refused with one line on stderr and exit status 2, nothing on stdout:
     a period that ends before it starts, a file that does not exist, html
@@ -188,7 +202,7 @@ def test_bad_input(memtop):
 
 
 TESTS = [test_bad_input, test_html_renders_in_chromium, test_json_names_the_leaker,
-         test_formats_and_fail_on_leak]
+         test_formats_and_fail_on_leak, test_write_error_full_disk]
 
 
 def main():
