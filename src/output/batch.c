@@ -214,7 +214,7 @@ int batch_run(const struct options *opts)
 		wait_next_tick(&deadline, opts->interval_s);
 	}
 	if (status == 0 && opts->fail_on_leak && report_leaks(&m.table))
-		status = 3;
+		status = EXIT_LEAK_SUSPECTED;
 	recorder_close(rec);
 	monitor_close(&m);
 	return status;

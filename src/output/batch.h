@@ -14,6 +14,9 @@
 
 #include "conf/cli.h"
 
+/* The exit status of --fail-on-leak finding a suspect (batch and --report). */
+#define EXIT_LEAK_SUSPECTED 3
+
 int batch_run(const struct options *opts);
 
 #endif

@@ -190,7 +190,7 @@ static void chart_begin(FILE *f, struct chart *c, const char *id, const char *ti
 
 static void chart_line(FILE *f, const struct chart *c, const struct rseries *s, const char *cls)
 {
-	static double t[POINTS_MAX], v[POINTS_MAX];
+	double t[POINTS_MAX], v[POINTS_MAX];      // 8 KiB
 	size_t n = rseries_points(s, t, v, POINTS_MAX);
 
 	if (n == 0)

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/batch.h"
+
 #define PROGRESS_AFTER_S 1.0        // a read shorter than this shows no progress
 #define PROGRESS_EVERY_S 0.25       // and then at most four lines a second
 
@@ -177,7 +179,10 @@ static int report_collect(struct report *r, struct monitor *m, double since, dou
 	monitor_timeline(m, &tl);
 	pg.i0 = tl.index;
 	pg.t0 = tl.at_t;
-	pg.end_t = fmin(until, tl.last_t);
+	// A recording still being written grows while it is read: the period
+	// ends at the newest sample there was when the report started.
+	until = fmin(until, tl.last_t);
+	pg.end_t = until;
 	while (m->snap.sys.wall_time <= until) {
 		if ((rc = report_tick(r, m)) < 0)
 			break;
@@ -203,7 +208,7 @@ static int report_finish(const struct options *opts, const struct report *r, FIL
 		return rc;
 	if (opts->fail_on_leak && report_has_leak(r)) {
 		fprintf(msgs, "memtop: the period has a suspected leak\n");
-		return 3;
+		return EXIT_LEAK_SUSPECTED;
 	}
 	return 0;
 }
