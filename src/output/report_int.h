@@ -157,6 +157,29 @@ int64_t rproc_growth(const struct rproc *p);
  * most REPORT_EVENTS_MAX + 1); returns how many. */
 size_t report_episodes(const struct report *r, struct repisode *out);
 
+/* Where report_collect says how far it has read: a line on f (NULL:
+ * nowhere; report_run gives stderr when it is a terminal), rewritten once
+ * reading has taken REPORT_PROGRESS_AFTER_S, at most every
+ * REPORT_PROGRESS_EVERY_S, and cleared at the end; now(ctx) is its clock
+ * (monotonic seconds). The rest is its state. */
+#define REPORT_PROGRESS_AFTER_S 1.0
+#define REPORT_PROGRESS_EVERY_S 0.25
+
+struct report_progress {
+	FILE *f;
+	double (*now)(void *ctx);
+	void *ctx;
+	const char *name;            // the recording's, in the line
+	double start, last;
+	size_t i0;                   // the period's first sample
+	double t0, end_t;            // its first time and its end
+	bool shown;
+};
+
+/* Puts the monitor (over a recorded source) on the period's first sample
+ * and feeds r every sample to until. 0, or -errno. */
+int report_collect(struct report *r, struct monitor *m, double since, double until, struct report_progress *pg);
+
 /* The lists every format shows, gathered once by report_write. */
 struct report_lists {
 	struct rproc **susp, **top;

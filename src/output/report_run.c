@@ -11,9 +11,6 @@
 
 #include "output/batch.h"
 
-#define PROGRESS_AFTER_S 1.0        // a read shorter than this shows no progress
-#define PROGRESS_EVERY_S 0.25       // and then at most four lines a second
-
 // ---- the period ------------------------------------------------------------------
 
 // TO BE REPLACED by timeexpr_parse (util/timeexpr.h) when it lands: the
@@ -102,48 +99,41 @@ static int period_precheck(const struct options *opts, char *err, size_t errlen)
 
 // ---- progress ------------------------------------------------------------------------
 
-struct progress {
-	FILE *f;                     // NULL: none (not a terminal)
-	double start, last;          // monotonic
-	size_t i0;                   // the period's first sample
-	double t0, end_t;            // its first time and its end
-	bool shown;
-};
-
-static double mono_now(void)
+static double mono_now(void *ctx)
 {
 	struct timespec ts;
 
+	(void)ctx;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 // How far through the period a sample is: by samples when the period runs
 // to the recording's end, by time when it stops before.
-static double progress_fraction(const struct progress *p, const struct source_timeline *tl)
+static double progress_fraction(const struct report_progress *p, const struct source_timeline *tl)
 {
 	if (p->end_t >= tl->last_t && tl->count > p->i0 + 1)
 		return (double)(tl->index - p->i0) / (double)(tl->count - 1 - p->i0);
 	return p->end_t > p->t0 ? (tl->at_t - p->t0) / (p->end_t - p->t0) : 1;
 }
 
-static void progress_update(struct progress *p, const struct monitor *m, const char *name)
+static void progress_update(struct report_progress *p, const struct monitor *m)
 {
 	struct source_timeline tl;
 	double now;
 
 	if (!p->f || !monitor_timeline(m, &tl))
 		return;
-	now = mono_now();
-	if (now - p->start < PROGRESS_AFTER_S || now - p->last < PROGRESS_EVERY_S)
+	now = p->now(p->ctx);
+	if (now - p->start < REPORT_PROGRESS_AFTER_S || now - p->last < REPORT_PROGRESS_EVERY_S)
 		return;
 	p->last = now;
 	p->shown = true;
-	fprintf(p->f, "\rmemtop: reading %s: %3.0f%%", name, 100 * fmin(1, fmax(0, progress_fraction(p, &tl))));
+	fprintf(p->f, "\rmemtop: reading %s: %3.0f%%", p->name, 100 * fmin(1, fmax(0, progress_fraction(p, &tl))));
 	fflush(p->f);
 }
 
-static void progress_end(struct progress *p)
+static void progress_end(struct report_progress *p)
 {
 	if (p->shown)
 		fputs("\r\033[K", p->f);
@@ -165,28 +155,28 @@ static int report_seek(struct monitor *m, double since, const struct source_time
 	return rc < 0 ? rc : m->source_err;
 }
 
-// Feeds every sample of the period to r. 0, or -errno.
-static int report_collect(struct report *r, struct monitor *m, double since, double until,
-			  const struct options *opts, FILE *msgs)
+int report_collect(struct report *r, struct monitor *m, double since, double until, struct report_progress *pg)
 {
 	struct source_timeline tl;
-	struct progress pg = { .f = isatty(fileno(msgs)) ? msgs : NULL, .start = mono_now() };
 	int rc;
 
+	pg->start = pg->f ? pg->now(pg->ctx) : 0;
+	pg->shown = false;
 	monitor_timeline(m, &tl);
 	if ((rc = report_seek(m, since, &tl)) < 0)
 		return rc;
 	monitor_timeline(m, &tl);
-	pg.i0 = tl.index;
-	pg.t0 = tl.at_t;
+	pg->i0 = tl.index;
+	pg->t0 = tl.at_t;
+	pg->last = -INFINITY;
 	// A recording still being written grows while it is read: the period
 	// ends at the newest sample there was when the report started.
 	until = fmin(until, tl.last_t);
-	pg.end_t = until;
+	pg->end_t = until;
 	while (m->snap.sys.wall_time <= until) {
 		if ((rc = report_tick(r, m)) < 0)
 			break;
-		progress_update(&pg, m, opts->report_path ? opts->report_path : "the recording");
+		progress_update(pg, m);
 		rc = monitor_move(m, SOURCE_MOVE_STEP, 1);
 		if (rc == 1 || rc == -ERANGE) {   // the recording's end
 			rc = 0;
@@ -195,7 +185,7 @@ static int report_collect(struct report *r, struct monitor *m, double since, dou
 		if (rc < 0 || (rc = m->source_err) < 0)
 			break;
 	}
-	progress_end(&pg);
+	progress_end(pg);
 	return rc;
 }
 
@@ -218,6 +208,7 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 {
 	static struct monitor m;            // a sysmodel's rings: not on the stack
 	const char *name = opts->report_path ? opts->report_path : "the recording";
+	struct report_progress pg = { .f = isatty(fileno(msgs)) ? msgs : NULL, .now = mono_now, .name = name };
 	struct source_timeline tl = { .count = 0 };
 	struct report *r = NULL;
 	double since, until;
@@ -246,7 +237,7 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 							    .sens = opts->sensitivity, .source_name = name }))) {
 		fprintf(msgs, "memtop: out of memory\n");
 		status = 1;
-	} else if ((rc = report_collect(r, &m, since, until, opts, msgs)) < 0 ||
+	} else if ((rc = report_collect(r, &m, since, until, &pg)) < 0 ||
 		   (feed && feed->feed && (rc = feed->feed(feed->ctx, r, since - leak_memory_s(), until)) < 0)) {
 		fprintf(msgs, "memtop: cannot read %s: %s\n", name, strerror(-rc));
 		status = 1;

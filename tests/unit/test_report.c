@@ -38,6 +38,7 @@ static char empty[] = "";
 struct world {
 	size_t index, count;
 	int closed;
+	unsigned ticks;               // samples read: the progress test's clock
 	struct proc_sample s[3];
 	const struct proc_sample *p[3];
 };
@@ -61,6 +62,7 @@ static int world_tick(void *impl, struct snapshot *out)
 						  .cmdline = plain_cmd, .cgroup = empty, .exe = empty };
 	for (size_t j = 0; j < k; j++)
 		w->p[j] = &w->s[j];
+	w->ticks++;
 	*out = (struct snapshot){ .procs = w->p, .nprocs = k };
 	out->sys = (struct sys_sample){ .wall_time = TIME_OF(i), .mono_time = 5000 + STEP_S * (double)i,
 					.have_meminfo = true, .total_kb = 8u * KIB_G, .free_kb = 2u * KIB_G,
@@ -530,6 +532,68 @@ static void test_fail_on_leak_exit_3(void **state)
 	run_free(&r);
 }
 
+// A clock on which each sample read takes step seconds.
+struct slow {
+	const struct world *w;
+	double step;
+};
+
+static double slow_now(void *ctx)
+{
+	const struct slow *c = ctx;
+
+	return c->w->ticks * c->step;
+}
+
+// Reads the whole world with progress on a clock of step seconds a sample;
+// returns what the progress line wrote.
+static char *progress_of(double step)
+{
+	struct world w = { .count = NSAMPLES, .index = NSAMPLES - 1 };
+	struct slow clock = { &w, step };
+	struct monitor m;
+	struct report *r = report_new(&(struct report_config){ .since = -INFINITY, .until = INFINITY });
+	char *text = NULL;
+	size_t len = 0;
+	struct report_progress pg = { .f = open_memstream(&text, &len), .now = slow_now, .ctx = &clock,
+				      .name = "rec.db" };
+
+	monitor_open_source(&m, (struct source){ .ops = &world_ops, .impl = &w }, LEAK_SENS_NORMAL);
+	assert_int_equal(report_collect(r, &m, -INFINITY, INFINITY, &pg), 0);
+	assert_int_equal(report_samples(r), NSAMPLES);
+	assert_int_equal(fclose(pg.f), 0);
+	report_free(r);
+	monitor_close(&m);
+	return text;
+}
+
+// Progress: nothing for a read shorter than a second; a long one rewrites
+// one line at most four times a second, its percentage rising to 100, and
+// clears it at the end.
+static void test_progress_line(void **state)
+{
+	char *text = progress_of(0.001);          // 900 samples in 0.9 s
+
+	(void)state;
+	assert_string_equal(text, "");
+	free(text);
+	text = progress_of(0.1);                  // 90 s
+	assert_true(strncmp(text, "\rmemtop: reading rec.db: ", 25) == 0);
+	assert_true(strlen(text) > 4 && strcmp(text + strlen(text) - 4, "\r\033[K") == 0);
+	assert_null(strchr(text, '\n'));
+	size_t lines = count_of(text, "\rmemtop: reading rec.db: ");
+	// (90 - 1) s at most every 0.25 s, on a clock that moves 0.1 s a step.
+	assert_true(lines >= 250 && lines <= 89 / 0.25 + 1);
+	int last = -1, pct;
+	for (const char *p = text; (p = strstr(p, "rec.db: ")); p++) {
+		assert_int_equal(sscanf(p, "rec.db: %d%%", &pct), 1);
+		assert_true(pct >= last && pct <= 100);
+		last = pct;
+	}
+	assert_true(last >= 99);
+	free(text);
+}
+
 static void test_parse_time(void **state)
 {
 	char err[200];
@@ -761,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_bad_periods_exit_2),
 		cmocka_unit_test(test_fail_on_leak_exit_3),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_progress_line),
 		cmocka_unit_test(test_json_is_one_valid_object),
 		cmocka_unit_test(test_csv_sections),
 		cmocka_unit_test(test_html_page),
