@@ -11,6 +11,7 @@
 #include "fixture.h"
 
 #include <math.h>
+#include <time.h>
 
 #include "judge.h"
 #include "model/monitor.h"
@@ -737,6 +738,66 @@ static void test_html_page(void **state)
 	run_free(&r);
 }
 
+// The HTML page of a report of two samples, index a and b of the world.
+static char *html_of_two(size_t a, size_t b)
+{
+	struct world w = { .count = b + 1 };
+	struct monitor m;
+	struct report *r = report_new(&(struct report_config){ .since = -INFINITY, .until = INFINITY });
+	char *html = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&html, &len);
+
+	monitor_open_source(&m, (struct source){ .ops = &world_live_ops, .impl = &w }, LEAK_SENS_NORMAL);
+	for (size_t i = a; i <= b; i += b - a) {
+		w.index = i;
+		assert_int_equal(monitor_tick(&m), 0);
+		assert_int_equal(report_tick(r, &m), 0);
+	}
+	assert_int_equal(report_write(r, FORMAT_HTML, f), 0);
+	assert_int_equal(fclose(f), 0);
+	report_free(r);
+	monitor_close(&m);
+	return html;
+}
+
+// Time axes are labelled in local time, on local boundaries, with the date
+// when the period spans days.
+static void test_time_axis_local(void **state)
+{
+	char *old = getenv("TZ") ? strdup(getenv("TZ")) : NULL, *html;
+
+	(void)state;
+	// 2023-11-14 22:13:20 UTC to 22:43:18: labels every 5 minutes.
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	html = html_of_two(0, NSAMPLES - 1);
+	assert_non_null(strstr(html, ">22:15</text>"));
+	assert_non_null(strstr(html, ">22:40</text>"));
+	assert_null(strstr(html, ">22:13</text>"));
+	free(html);
+	setenv("TZ", "IST-5:30", 1);               // UTC+5:30
+	tzset();
+	html = html_of_two(0, NSAMPLES - 1);
+	assert_non_null(strstr(html, ">03:45</text>"));
+	assert_null(strstr(html, ">22:15</text>"));
+	free(html);
+	// Three days: a label every 12 hours, from local midnight, with the date.
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	html = html_of_two(0, 130000);
+	assert_non_null(strstr(html, ">Nov 15 00:00</text>"));
+	assert_non_null(strstr(html, ">Nov 16 12:00</text>"));
+	assert_null(strstr(html, ">Nov 15 06:00</text>"));
+	free(html);
+	if (old)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+}
+
 // With --no-cmdline the command lines stay out of every format.
 static void test_no_cmdline(void **state)
 {
@@ -829,6 +890,7 @@ int main(void)
 		cmocka_unit_test(test_json_is_one_valid_object),
 		cmocka_unit_test(test_csv_sections),
 		cmocka_unit_test(test_html_page),
+		cmocka_unit_test(test_time_axis_local),
 		cmocka_unit_test(test_no_cmdline),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_empty_report),
