@@ -384,7 +384,7 @@ static void csv_lists(const struct report *r, FILE *f, struct rproc **susp, size
 	for (size_t i = 0; i < ncg; i++) {
 		fputs("suspect,cgroup", f);
 		csv_str(f, cg[i]->path);
-		fputs(",,,", f);
+		fputs(",,", f);                    // no comm, no user
 		csv_str(f, cg[i]->path);
 		csv_flag(f, &cg[i]->flag);
 		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", cg[i]->first_kb, cg[i]->last_kb);

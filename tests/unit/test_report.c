@@ -432,6 +432,42 @@ static void test_cgroups(void **state)
 	assert_non_null(strstr(html, "/grow&lt;&amp;&gt;.slice"));
 	assert_null(strstr(html, "/grow<"));
 	free(html);
+
+	// In CSV a cgroup's row has its section's columns; in JSON its members.
+	char *text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(report_write(r, FORMAT_CSV, f), 0);
+	assert_int_equal(fclose(f), 0);
+	const char *p = strstr(text, "\nsection,kind,");
+	char *fields[CSV_MAX_FIELDS];
+	assert_non_null(p);
+	p++;
+	int header = csv_record(&p, fields);
+	csv_free(fields, header);
+	int rows = 0;
+	while (strncmp(p, "suspect,", 8) == 0) {
+		int k = csv_record(&p, fields);
+
+		assert_int_equal(k, header);
+		if (strcmp(fields[1], "cgroup") == 0) {
+			assert_string_equal(fields[2], "/grow<&>.slice");
+			assert_string_equal(fields[5], "/grow<&>.slice");
+			assert_string_equal(fields[14], "4194304");
+			rows++;
+		}
+		csv_free(fields, k);
+	}
+	assert_int_equal(rows, 1);
+	free(text);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(report_write(r, FORMAT_JSON, f), 0);
+	assert_int_equal(fclose(f), 0);
+	p = text;
+	assert_true(json_value(&p));
+	assert_non_null(strstr(text, "\"cgroup_suspects\": [\n  {\"path\": \"/grow<&>.slice\", \"usage_first_kb\": 280000,"));
+	assert_non_null(strstr(text, "\"limit_kb\": 4194304, \"score\": "));
+	free(text);
 	built_free(b);
 }
 
