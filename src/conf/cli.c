@@ -17,7 +17,8 @@
 // Codes of the options without a short form, out of the range of letters.
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
-	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE,
+	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
+	OPT_NO_HISTORY,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -56,6 +57,13 @@ static const struct cli_option options[] = {
 	  "with -w: keep the recording under SIZE bytes, K, M, G or T (default 1G)", NULL },
 	{ OPT_NO_CMDLINE, "no-cmdline", NULL,
 	  "with -w: record process names without their command lines", NULL },
+	{ 'r', "read", "FILE",
+	  "show a recording (made with -w) instead of this machine now: the screen at its newest "
+	  "sample (keys step through it), or with -b every sample from the first", NULL },
+	{ OPT_HISTORY, "history", "FILE",
+	  "preload each process's past from a recording of this boot (default "
+	  MEMTOP_DEFAULT_RECORDING " when it is there)", NULL },
+	{ OPT_NO_HISTORY, "no-history", NULL, "start without a recording's past", NULL },
 	{ 'h', "help", NULL, "show this help", NULL },
 	{ 'V', "version", NULL, "show the version", NULL },
 };
@@ -72,7 +80,8 @@ static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
-	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n";
+	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n"
+	"       memtop -r FILE [-b] [-n COUNT] [--format table|json|csv]\n";
 
 static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
@@ -412,6 +421,23 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		}
 		opts->write_path = arg;
 		return CLI_RUN;
+	case 'r':
+		if (!*arg) {
+			snprintf(err, errlen, "-r needs a file name");
+			return CLI_ERROR;
+		}
+		opts->read_path = arg;
+		return CLI_RUN;
+	case OPT_HISTORY:
+		if (!*arg) {
+			snprintf(err, errlen, "--history needs a file name");
+			return CLI_ERROR;
+		}
+		opts->history_path = arg;
+		return CLI_RUN;
+	case OPT_NO_HISTORY:
+		opts->no_history = true;
+		return CLI_RUN;
 	case OPT_KEEP:
 		return parse_keep(arg, &opts->keep_days, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case OPT_MAX_SIZE:
@@ -500,6 +526,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	}
 	if (opts->write_path && opts->smaps_pid) {
 		snprintf(err, errlen, "-w does not go with --smaps");
+		return CLI_ERROR;
+	}
+	if (opts->read_path && (opts->write_path || opts->smaps_pid || opts->npids || opts->history_path)) {
+		snprintf(err, errlen, "-r FILE does not go with %s", opts->write_path ? "-w" :
+			 opts->smaps_pid ? "--smaps" : opts->npids ? "-p" : "--history");
+		return CLI_ERROR;
+	}
+	if (opts->history_path && opts->no_history) {
+		snprintf(err, errlen, "--history and --no-history contradict each other");
 		return CLI_ERROR;
 	}
 	if (opts->fail_on_leak && !opts->batch) {

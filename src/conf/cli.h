@@ -41,6 +41,9 @@ struct options {
 	double keep_days;         // --keep DAYS with -w; 0 = the recorder's default
 	unsigned long long max_size;   // --max-size with -w, bytes; 0 = the recorder's default
 	bool no_cmdline;          // --no-cmdline with -w: names without command lines
+	const char *read_path;    // -r FILE: show a recording (points into argv); NULL = live
+	const char *history_path; // --history FILE; NULL = the default recording, if any
+	bool no_history;          // --no-history
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
@@ -56,6 +59,9 @@ enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
 #define CLI_MAX_INTERVAL 86400.0
 #define CLI_MAX_KEEP_DAYS 3650.0
 #define CLI_MIN_MAX_SIZE (1ULL << 20)
+// Where the recorder's systemd unit records (contrib/systemd): a live start
+// looks there for its history.
+#define MEMTOP_DEFAULT_RECORDING "/var/log/memtop/memtop.db"
 
 /* Parses a size as --max-size takes it: a whole number of bytes with an
  * optional K, M, G or T (powers of 1024), e.g. 500M. 0, or -1 with the

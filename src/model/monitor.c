@@ -84,11 +84,15 @@ static int monitor_seed(struct monitor *m, struct source *src)
 		starts[i] = t->v[i].start_ticks;
 		sg.seed[i].now_sig = proctable_signal_kb(t->v[i].s);
 	}
-	struct source_series_req req = {
-		.pids = pids, .start_ticks = starts, .n = t->n,
-		.from_t = now - leak_memory_s(), .fine_from_t = now - leak_fine_s(), .to_t = now,
-		.coarse_s = leak_coarse_s(),
-	};
+	struct source_series_req req = { .pids = pids, .start_ticks = starts, .n = t->n, .to_t = now };
+
+	// Slowest tier first: from its span on, one value per its bucket; the
+	// fastest tier's span, every value.
+	for (int k = HISTORY_TIERS - 1; k >= 0 && req.nlevels < SOURCE_SERIES_LEVELS; k--) {
+		req.level[req.nlevels].from_t = now - leak_tier_span_s(k);
+		req.level[req.nlevels].bucket_s = k > 0 ? history_bucket_s[k] : 0;
+		req.nlevels++;
+	}
 	rc = src->ops->series(src->impl, &req, seed_push, &sg);
 	for (size_t i = 0; i < t->n; i++) {
 		struct seed *sd = &sg.seed[i];

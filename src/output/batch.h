@@ -13,7 +13,10 @@
 #define MEMTOP_BATCH_H
 
 #include "conf/cli.h"
+#include "output/sources.h"
 
-int batch_run(const struct options *opts);
+/* Takes src's sources over (a recording to print, or a live run's history;
+ * either may be absent) and closes them. */
+int batch_run(const struct options *opts, struct run_sources *src);
 
 #endif

@@ -301,7 +301,7 @@ static void app_loop(struct app *a)
 	}
 }
 
-int app_run(const struct options *opts, const struct config_report *rc_report)
+int app_run(const struct options *opts, const struct config_report *rc_report, struct run_sources *src)
 {
 	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
 	static struct app a;      // large (the theme, the messages): not on the stack
@@ -315,9 +315,15 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		fputs("memtop: the interactive screen needs a terminal; use -b for batch output\n", stderr);
 		return 2;
 	}
-	if (monitor_open(&a.mon, &cfg, opts->sensitivity, err, sizeof err) < 0) {
+	if (src->recorded.ops) {
+		monitor_open_source(&a.mon, src->recorded, opts->sensitivity);
+		src->recorded = (struct source){ 0 };
+	} else if (monitor_open(&a.mon, &cfg, opts->sensitivity, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
+	} else if (src->history.ops) {
+		monitor_set_history(&a.mon, src->history);
+		src->history = (struct source){ 0 };
 	}
 	a.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (a.timer_fd < 0 || termsig_install() < 0) {

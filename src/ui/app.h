@@ -51,7 +51,9 @@ struct app {
 };
 
 /* rc_report: what loading the rc file found (for W's warning), or NULL. */
-int app_run(const struct options *opts, const struct config_report *rc_report);
+/* src: the recording to show, or this machine's with a recording's past
+ * (proc/source.h); taken over (zeroed). */
+int app_run(const struct options *opts, const struct config_report *rc_report, struct run_sources *src);
 
 /* Themes and settings (app_config.c). Loads the start-up theme (problems go
  * to stderr and the status line); call before the screen starts. */
