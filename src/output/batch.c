@@ -236,6 +236,9 @@ int batch_run(const struct options *opts, struct run_sources *src)
 			break;
 		}
 		out.elapsed_s = last_mono < 0 ? -1 : m.snap.sys.mono_time - last_mono;
+		// A recording's interval is what it was recorded at, not -d.
+		if (recorded)
+			out.interval_s = out.elapsed_s > 0 ? out.elapsed_s : 0;
 		last_mono = m.snap.sys.mono_time;
 		// A tick that cannot be written ends the run at once: no more
 		// sampling for output that is lost (EPIPE, ENOSPC, a closed stdout).

@@ -430,6 +430,7 @@ static struct rproc *add_proc(struct replay *rp, int64_t id)
 	p.s.comm = p.s.cmdline = p.s.cgroup = p.s.exe = "";
 	p.s.oom_score = p.s.oom_score_adj = 0;
 	p.s.priv.statm_fd = -1;
+	p.s.recorded = true;
 	if (rp->nprocs == rp->pcap) {
 		size_t cap = rp->pcap ? 2 * rp->pcap : 256;
 		struct rproc *a = realloc(rp->procs, cap * sizeof *a);
@@ -463,6 +464,13 @@ static void apply_sample(struct rproc *p, sqlite3_stmt *st)
 	p->s.swap_kb = (uint64_t)col_int(st, 3, 0);
 	p->s.oom_score = (int)col_int(st, 4, 0);
 	p->s.oom_score_adj = (int)col_int(st, 5, 0);
+}
+
+// The detail fields' age: read with the sample they were recorded in.
+static void stamp_detail(struct replay *rp, const struct rtick *k)
+{
+	for (size_t i = 0; i < rp->nprocs; i++)
+		rp->procs[i].s.detail_time = (double)k->mono_ms / 1000.0;
 }
 
 // Takes a process's names from an ident row (proc, ppid, comm, cmdline,
@@ -742,6 +750,7 @@ static int replay_tick(void *impl, struct snapshot *out)
 		rc = step_state(rp);
 	k = &rp->ticks[rp->pos];
 	fill_sys(rp, k, &out->sys);
+	stamp_detail(rp, k);
 	for (size_t i = 0; i < rp->nprocs; i++)
 		rp->list[n++] = &rp->procs[i].s;
 	qsort(rp->list, n, sizeof *rp->list, cmp_sample_pid);
