@@ -1135,3 +1135,47 @@ bool replay_span(const struct source *src, double *first_t, double *last_t)
 	*last_t = (double)rp->ticks[rp->nticks - 1].t_ms / 1000.0;
 	return true;
 }
+
+int replay_cgroup_series(const struct source *src, double from_t, double to_t, replay_cgroup_fn *push,
+			 void *ctx)
+{
+	struct replay *rp = src->impl;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (src->ops != &replay_ops)
+		return -EINVAL;
+	if (sqlite3_prepare_v2(rp->db, "SELECT c.path, k.t, s.usage_kb, s.limit_kb FROM cgroup_sample s"
+			       " JOIN tick k ON k.id = s.tick JOIN cgroup c ON c.id = s.cgroup"
+			       " WHERE k.t >= ? AND k.t <= ? AND s.usage_kb IS NOT NULL ORDER BY s.tick",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, llround(from_t * 1000));
+	sqlite3_bind_int64(st, 2, llround(to_t * 1000));
+	// The same path comes back every row: escape it once per change of path.
+	char *last_raw = NULL, *clean = NULL;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *raw = (const char *)sqlite3_column_text(st, 0);
+
+		if (!raw)
+			continue;
+		if (!last_raw || strcmp(raw, last_raw) != 0) {
+			free(last_raw);
+			free(clean);
+			last_raw = strdup(raw);
+			clean = clean_text((const unsigned char *)raw);
+			if (!last_raw || !clean) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		}
+		push(ctx, clean, (double)sqlite3_column_int64(st, 1) / 1000.0,
+		     (uint64_t)sqlite3_column_int64(st, 2), sqlite3_column_type(st, 3) != SQLITE_NULL,
+		     (uint64_t)col_int(st, 3, 0));
+	}
+	free(last_raw);
+	free(clean);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : rc == SQLITE_NOMEM ? -ENOMEM : -EIO;
+}

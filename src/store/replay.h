@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "proc/source.h"
@@ -50,5 +51,15 @@ int history_open(struct source *out, const char *path, const char *boot_id, doub
 /* The wall-time span of a recording's samples, for messages and --since
  * (a source from replay_open). */
 bool replay_span(const struct source *src, double *first_t, double *last_t);
+
+/* The recorded usage of each memory cgroup over [from_t, to_t] (wall
+ * seconds): every row (a change, or every 10 s the first time), oldest
+ * first, handed to push with the cgroup's path (escaped again, as names
+ * are). have_limit false: no limit. 0, or -errno (a source from
+ * replay_open only). */
+typedef void replay_cgroup_fn(void *ctx, const char *path, double t, uint64_t usage_kb, bool have_limit,
+			      uint64_t limit_kb);
+int replay_cgroup_series(const struct source *src, double from_t, double to_t, replay_cgroup_fn *push,
+			 void *ctx);
 
 #endif

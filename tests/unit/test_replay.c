@@ -86,7 +86,19 @@ static void world_close(void *impl)
 	(void)impl;
 }
 
-static const struct source_ops world_ops = { .name = "world", .tick = world_tick, .close = world_close };
+// The one cgroup's usage: a slow climb, 1 KiB a second.
+static int world_cgroup(void *impl, const char *path, struct cgroup_usage *u)
+{
+	struct world *wd = impl;
+
+	(void)path;
+	*u = (struct cgroup_usage){ .have_usage = true, .usage_kb = 100000 + (uint64_t)(wd->t - wd->t0),
+				    .have_limit = true, .limit_kb = 1u << 20 };
+	return 0;
+}
+
+static const struct source_ops world_ops = { .name = "world", .tick = world_tick, .close = world_close,
+					     .read_cgroup_usage = world_cgroup };
 
 static struct wproc *world_add(struct world *wd, int pid, const char *comm, double rate, double noise)
 {
@@ -592,6 +604,49 @@ static void test_crafted_names_escaped(void **state)
 	bench_free(b);
 }
 
+struct cg_rows {
+	size_t n;
+	double first_t, last_t;
+	uint64_t first_kb, last_kb;
+	bool bad;
+};
+
+static void count_cgroup(void *ctx, const char *path, double t, uint64_t usage_kb, bool have_limit,
+			 uint64_t limit_kb)
+{
+	struct cg_rows *c = ctx;
+
+	if (strcmp(path, "/a.slice") != 0 || !have_limit || limit_kb != 1u << 20 ||
+	    (c->n && (t < c->last_t || usage_kb < c->last_kb)))
+		c->bad = true;
+	if (!c->n)
+		c->first_t = t, c->first_kb = usage_kb;
+	c->last_t = t;
+	c->last_kb = usage_kb;
+	c->n++;
+}
+
+// The report's cgroup feed: the recorded rows in a period, in order.
+static void test_cgroup_series(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(100);
+	struct replay_options o = { .start_t = 0 };
+	struct source src;
+	struct cg_rows rows = { 0 };
+	char err[512];
+
+	bench_play(b, 100, 1.0);
+	assert_int_equal(replay_open(&src, b->path, &o, err, sizeof err), 0);
+	assert_int_equal(replay_cgroup_series(&src, 1.7e9 + 20, 1.7e9 + 80, count_cgroup, &rows), 0);
+	assert_false(rows.bad);
+	assert_int_equal(rows.n, 7);                 // every 10 s from 20 to 80
+	assert_true(fabs(rows.first_t - (1.7e9 + 20)) < 0.002);
+	assert_int_equal(rows.last_kb - rows.first_kb, 60);
+	src.ops->close(src.impl);
+	bench_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_reads_version_1),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_crafted_names_escaped),
+		cmocka_unit_test(test_cgroup_series),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
