@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	else if (opts.batch || opts.write_path)
 		status = batch_run(&opts);
 	else
-		status = app_run(&opts, &rc_report);
+		status = app_run(&opts, &rc_report, NULL);
 	cli_free(&opts);
 	// Every way out that wrote to stdout ends here: a write error, found now or
 	// by a mode (status -errno), is reported once, as one line.

@@ -27,12 +27,29 @@ void screen_draw(const struct screen *s, void *state, const struct screen_ctx *c
 	refresh();
 }
 
+bool screen_replay(const struct screen_ctx *c)
+{
+	struct source_timeline tl;
+
+	return c->mon && monitor_timeline(c->mon, &tl);
+}
+
+bool binding_in_mode(const struct binding *b, bool replay)
+{
+	return b->mode == BIND_BOTH || b->mode == (replay ? BIND_REPLAY : BIND_LIVE);
+}
+
 struct action screen_bound_key(const struct screen *s, void *state, const struct screen_ctx *c, int ch)
 {
-	for (size_t i = 0; i < s->nbindings; i++)
+	bool replay = screen_replay(c);
+
+	for (size_t i = 0; i < s->nbindings; i++) {
+		if (!binding_in_mode(&s->bindings[i], replay))
+			continue;
 		for (size_t k = 0; k < 4 && s->bindings[i].keys[k]; k++)
 			if (s->bindings[i].keys[k] == ch)
 				return s->bindings[i].act(state, c);
+	}
 	return action_of(ACTION_NONE);
 }
 

@@ -323,3 +323,16 @@ int timeexpr_parse(const char *s, double ref, double *out, char *err, size_t err
 	*out = t;
 	return 0;
 }
+
+char *timeexpr_format(double t, char *buf, size_t cap)
+{
+	bool ok = isfinite(t) && t < 1e15 && t > -1e15;
+	time_t tt = ok ? (time_t)floor_i64(t) : 0;
+	struct tm tm;
+
+	if (!cap)
+		return buf;
+	if (!ok || !localtime_r(&tt, &tm) || !strftime(buf, cap, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, cap, "?");
+	return buf;
+}

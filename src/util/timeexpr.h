@@ -21,5 +21,8 @@
 	"2026-12-05T18:00, -2h, +30m, -1h30m, -1d or @EPOCH"
 
 int timeexpr_parse(const char *s, double ref, double *out, char *err, size_t errlen);
+/* Writes wall time t as the local "YYYY-MM-DD HH:MM:SS" (a form the parser
+ * reads back) into buf; "?" when it has no local time. Returns buf. */
+char *timeexpr_format(double t, char *buf, size_t cap);
 
 #endif
