@@ -73,7 +73,7 @@ static struct screen_ctx app_ctx(struct app *a)
 				    .trigger_desc = a->trigger_desc };
 }
 
-static void app_draw(struct app *a)
+void app_draw(struct app *a)
 {
 	struct screen_ctx c = app_ctx(a);
 

@@ -64,11 +64,13 @@ int app_run(const struct options *opts, const struct config_report *rc_report,
 /* The loop's parts, for app_run and the tests. app_start shows the list
  * screen over a monitor (a->mon) already ticked once, and arms the timer
  * (a->timer_fd) as the mode wants. app_key handles one key of the active
- * screen and carries out what it returns. app_timer is the timer's
+ * screen and carries out what it returns; app_draw draws the active screen.
+ * app_timer is the timer's
  * expiry: live a tick; in a replay, the newest sample while End follows it;
  * it returns whether the model changed. app_end frees the screens' states
  * (not the monitor). */
 void app_start(struct app *a);
+void app_draw(struct app *a);
 void app_key(struct app *a, int ch);
 bool app_timer(struct app *a);
 void app_end(struct app *a);

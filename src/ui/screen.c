@@ -63,3 +63,21 @@ struct action action_message(const char *fmt, ...)
 	va_end(ap);
 	return a;
 }
+
+struct action action_move(enum source_move how, double arg, int nudge)
+{
+	return (struct action){ .kind = ACTION_MOVE, .move = how, .move_arg = arg, .move_nudge = nudge };
+}
+
+struct action action_move_by_time(const struct screen_ctx *c, double by)
+{
+	struct source_timeline tl;
+	double t;
+
+	if (!c->mon || !monitor_timeline(c->mon, &tl))
+		return action_of(ACTION_NONE);
+	t = tl.at_t + by;
+	if (t <= tl.first_t)
+		return action_move(SOURCE_MOVE_FIRST, 0, 0);
+	return action_move(SOURCE_MOVE_TIME, t < tl.last_t ? t : tl.last_t, by > 0 ? 1 : 0);
+}

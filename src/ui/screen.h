@@ -23,6 +23,7 @@
 #define SCREEN_MIN_LINES 10
 #define KEY_ESC 27
 #define KEY_CTRL(c) ((c) & 0x1f)
+#define SCREEN_STRIDE_S 600.0     // a replay's { and }: ten minutes
 
 enum action_kind {
 	ACTION_NONE,
@@ -116,5 +117,11 @@ static inline struct action action_of(enum action_kind kind)
 	return (struct action){ .kind = kind };
 }
 struct action action_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Moves in a replay (ACTION_MOVE): how with its argument; a time move that
+ * finds no other sample goes nudge samples on. */
+struct action action_move(enum source_move how, double arg, int nudge);
+/* A move by time from the sample shown (the replay's { and }): kept within
+ * the recording; on across a gap longer than by, the next sample. NONE live. */
+struct action action_move_by_time(const struct screen_ctx *c, double by);
 
 #endif

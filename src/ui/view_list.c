@@ -214,56 +214,43 @@ static struct action act_signal(void *st, const struct screen_ctx *c)
 
 /* ---- replay: moving in the recording ------------------------------------ */
 
-#define REPLAY_STRIDE_S 600.0     // { and }: ten minutes
 #define KEY_LBRACE '{'            // (named: the docs check reads the table)
 #define KEY_RBRACE '}'
-
-// A move for the loop to make (ACTION_MOVE).
-static struct action move_of(enum source_move how, double arg, int nudge)
-{
-	return (struct action){ .kind = ACTION_MOVE, .move = how, .move_arg = arg, .move_nudge = nudge };
-}
 
 static struct action act_sample_prev(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
-	return move_of(SOURCE_MOVE_STEP, -1, 0);
+	return action_move(SOURCE_MOVE_STEP, -1, 0);
 }
 
 static struct action act_sample_next(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
-	return move_of(SOURCE_MOVE_STEP, 1, 0);
+	return action_move(SOURCE_MOVE_STEP, 1, 0);
 }
 
-// { and }: ten minutes back or on from the sample shown, kept within the
-// recording; on across a longer gap, the next sample after it.
-static struct action stride(const struct screen_ctx *c, double by)
+static struct action act_stride_back(void *st, const struct screen_ctx *c)
 {
-	struct source_timeline tl;
-	double t;
-
-	if (!monitor_timeline(c->mon, &tl))
-		return NONE;
-	t = tl.at_t + by;
-	if (t <= tl.first_t)
-		return move_of(SOURCE_MOVE_FIRST, 0, 0);
-	return move_of(SOURCE_MOVE_TIME, t < tl.last_t ? t : tl.last_t, by > 0 ? 1 : 0);
+	(void)st;
+	return action_move_by_time(c, -SCREEN_STRIDE_S);
 }
 
-static struct action act_stride_back(void *st, const struct screen_ctx *c) { (void)st; return stride(c, -REPLAY_STRIDE_S); }
-static struct action act_stride_on(void *st, const struct screen_ctx *c) { (void)st; return stride(c, REPLAY_STRIDE_S); }
+static struct action act_stride_on(void *st, const struct screen_ctx *c)
+{
+	(void)st;
+	return action_move_by_time(c, SCREEN_STRIDE_S);
+}
 
 static struct action act_first_sample(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
-	return move_of(SOURCE_MOVE_FIRST, 0, 0);
+	return action_move(SOURCE_MOVE_FIRST, 0, 0);
 }
 
 static struct action act_last_sample(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
-	return move_of(SOURCE_MOVE_LAST, 0, 0);
+	return action_move(SOURCE_MOVE_LAST, 0, 0);
 }
 
 // b: asks for a time, relative to the sample shown.
@@ -285,7 +272,7 @@ static struct action act_follow(void *st, const struct screen_ctx *c)
 	(void)st;
 	if (monitor_timeline(c->mon, &tl) && tl.follow)
 		return action_of(ACTION_PAUSE);
-	return move_of(SOURCE_MOVE_LAST, 0, 0);
+	return action_move(SOURCE_MOVE_LAST, 0, 0);
 }
 
 static struct action act_no_signal(void *st, const struct screen_ctx *c)
