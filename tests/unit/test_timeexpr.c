@@ -188,6 +188,22 @@ static void test_error_buffer_sizes(void **state)
 	assert_int_equal(strlen(small), sizeof small - 1);
 }
 
+// The header's and the messages' form, which the parser reads back.
+static void test_format_reads_back(void **state)
+{
+	char buf[32];
+	double t;
+
+	(void)state;
+	assert_string_equal(timeexpr_format(REF_DEC, buf, sizeof buf), "2026-12-05 14:00:00");
+	assert_string_equal(timeexpr_format(1792888200, buf, sizeof buf), "2026-10-25 02:30:00");
+	assert_int_equal(timeexpr_parse(buf, 0, &t, NULL, 0), 0);
+	assert_true(t == 1792888200);
+	assert_string_equal(timeexpr_format(REF_DEC + 0.9, buf, sizeof buf), "2026-12-05 14:00:00");
+	assert_string_equal(timeexpr_format(INFINITY, buf, sizeof buf), "?");
+	assert_string_equal(timeexpr_format(REF_DEC, buf, 5), "?");   // too short for it
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_other_zones),
 		cmocka_unit_test(test_bad_input_says_what_was_expected),
 		cmocka_unit_test(test_error_buffer_sizes),
+		cmocka_unit_test(test_format_reads_back),
 	};
 
 	return cmocka_run_group_tests(tests, tz_setup, NULL);
