@@ -411,8 +411,7 @@ static void draw_totals(const struct dview *v, int y)
 static const char *maps_problem(const struct detail *dt)
 {
 	if (dt->d.err == -ENOTSUP)
-		return "no mappings in a recording: memtop -w records each process's totals, not its "
-		       "smaps (the graphs above are from the recording)";
+		return "no mappings in a recording: memtop -w keeps each process's totals, not smaps";
 	if (dt->d.err == -EACCES || dt->d.err == -EPERM)
 		return "smaps: permission denied: run as root or as the process owner";
 	if (dt->d.err && !dt->have_maps)

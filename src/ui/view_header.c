@@ -143,8 +143,7 @@ static void draw_status(const struct screen_ctx *c, int y, const struct listmode
 	if (!tl)
 		snprintf(every, sizeof every, wide ? "  Refresh: %gs" : "  %gs", c->interval_s);
 	else if (tl->follow && !c->paused)
-		snprintf(every, sizeof every, wide ? "  Looks for new samples every %gs" : "  %gs",
-			 c->interval_s);
+		snprintf(every, sizeof every, wide ? "  Follow: %gs" : "  %gs", c->interval_s);
 	if (wide)
 		snprintf(buf, sizeof buf, "Processes: %zu%s  Sort: %s %s", c->mon->table.n, every,
 			 sort_key_name(list->key), arrow);

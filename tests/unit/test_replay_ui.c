@@ -309,7 +309,7 @@ static void test_home_end_and_following(void **state)
 	check_shown(24, "14:50:00");
 	assert_non_null(strstr(screen_line(2), "following"));
 	assert_true(timer_armed());
-	assert_non_null(strstr(screen_line(3), "every 1s"));
+	assert_non_null(strstr(screen_line(3), "Follow: 1s"));
 	assert_false(app_timer(&app));   // no newer sample: nothing to draw
 	r->rec.count = 26;               // the recorder wrote one more
 	r->rec.t[25] = rec_time(25);
