@@ -280,6 +280,7 @@ static void app_act(struct app *a, const struct action *act)
 	}
 }
 
+// A key on the list clears its notice first.
 void app_key(struct app *a, int ch)
 {
 	struct screen_ctx c;

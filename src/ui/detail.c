@@ -95,7 +95,9 @@ static void detail_read_maps(struct detail *dt, struct monitor *mon)
 	dt->d.maps_sink = detail_maps_sink;
 	dt->d.maps_ctx = &dt->mt;
 	maptable_begin(&dt->mt);
-	monitor_read_detail(mon, dt->pid, dt->start_ticks, &dt->d);
+	// A source without mappings (a recording) says so in d.err, for the view.
+	if (monitor_read_detail(mon, dt->pid, dt->start_ticks, &dt->d) == -ENOTSUP)
+		dt->d.err = -ENOTSUP;
 	// A process that exited but is not reaped yet is a zombie with no
 	// memory: keep what it had rather than showing zeros.
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps))

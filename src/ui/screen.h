@@ -62,7 +62,7 @@ struct screen_ctx {
 	const struct ui *ui;
 	struct monitor *mon;      // the model; the detail view reads one process through it
 	double interval_s;
-	bool paused, readonly;
+	bool paused, readonly;    // paused: sampling (live), End's following (a replay)
 	const char *message;      // the status line's notice, "" when none
 	const char *alert;        // the memory-pressure banner, or NULL when it is not up
 	const char *trigger_desc; // how pressure wakes the screen (help)
