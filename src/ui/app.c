@@ -166,7 +166,6 @@ static void app_say_span(struct app *a, const char *what)
 // it could not. Any move ends a pause of the following.
 static void app_move(struct app *a, const struct action *act)
 {
-	struct source_timeline tl;
 	int rc = monitor_move(&a->mon, act->move, act->move_arg);
 
 	if (rc == 1 && act->move_nudge)
@@ -178,9 +177,9 @@ static void app_move(struct app *a, const struct action *act)
 		app_updated(a);
 	else if (rc == -ERANGE)
 		app_say_span(a, "no sample at that time");
-	else if (rc == 1 && act->move == SOURCE_MOVE_STEP && monitor_timeline(&a->mon, &tl))
-		snprintf(a->message, sizeof a->message, "%s", act->move_arg < 0 ? "already at the first sample" :
-			 tl.follow ? "already at the newest sample (following)" : "already at the newest sample");
+	else if (rc == 1 && act->move == SOURCE_MOVE_STEP)
+		snprintf(a->message, sizeof a->message, "already at the %s sample",
+			 act->move_arg < 0 ? "first" : "newest");
 	else if (rc < 0)
 		snprintf(a->message, sizeof a->message, "cannot move in the recording: %s", strerror(-rc));
 	app_timer_sync(a);

@@ -287,6 +287,11 @@ static void test_brackets_step_a_sample(void **state)
 	check_shown(10, "11:40:00");
 	keys("}}");
 	check_shown(12, "12:00:00");
+	keys("b14:50\n]");
+	check_shown(24, "14:50:00");
+	assert_string_equal(app.message, "already at the newest sample");
+	keys("}");                       // within the recording: stays
+	check_shown(24, "14:50:00");
 }
 
 static void test_home_end_and_following(void **state)
