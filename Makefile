@@ -155,6 +155,7 @@ unit: $(UNIT_BINS)
 integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT)
 	python3 tests/integration/run.py
 	python3 tests/integration/recording.py
+	python3 tests/integration/replay.py
 	python3 tests/integration/report.py
 
 # End-to-end tests of the real interactive screen, driven through tmux.

@@ -11,6 +11,7 @@
 #include "output/report.h"
 #include "conf/rc.h"
 #include "output/smapsdump.h"
+#include "output/sources.h"
 #include "store/recorder.h"
 
 #ifndef MEMTOP_VERSION
@@ -37,7 +38,7 @@ static int list_themes(void)
 int main(int argc, char **argv)
 {
 	struct options opts;
-	char err[256];
+	char err[512];
 	int status;
 
 	setlocale(LC_ALL, "");
@@ -77,14 +78,25 @@ int main(int argc, char **argv)
 	// A recorder runs for days: its own default interval, not the screen's.
 	if (opts.write_path && !interval_given)
 		opts.interval_s = RECORD_DEFAULT_INTERVAL_S;
-	if (opts.smaps_pid)
+	struct run_sources src = { 0 };
+	char note[512];
+
+	if (opts.smaps_pid) {
 		status = smapsdump_run(&opts);
-	else if (opts.report_path)
+	} else if (opts.report_path) {
 		status = report_main(&opts);
-	else if (opts.batch || opts.write_path)
-		status = batch_run(&opts);
-	else
-		status = app_run(&opts, &rc_report);
+	} else if ((status = sources_open(&opts, opts.batch || opts.write_path, &src, err, sizeof err, note,
+					  sizeof note)) != 0) {
+		fprintf(stderr, "memtop: %s\n", err);
+	} else {
+		if (note[0])
+			fprintf(stderr, "memtop: %s\n", note);
+		if (opts.batch || opts.write_path)
+			status = batch_run(&opts, &src);
+		else
+			status = app_run(&opts, &rc_report, &src);
+	}
+	sources_close(&src);
 	cli_free(&opts);
 	// Every way out that wrote to stdout ends here: a write error, found now or
 	// by a mode (status -errno), is reported once, as one line.

@@ -60,7 +60,7 @@ _memtop()
 	--smaps)
 		COMPREPLY=($(compgen -W "$(_memtop_pids)" -- "$cur"))
 		return ;;
-	-w|--write|--report)
+	-w|--write|-r|--read|--history|--report)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until)
@@ -71,7 +71,7 @@ _memtop()
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
 			--fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
-			--no-cmdline --report --since --until -h --help -V --version' -- "$cur"))
+			--no-cmdline -r --read --history --no-history --report --since --until -h --help -V --version' -- "$cur"))
 	fi
 }
 

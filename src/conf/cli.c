@@ -3,6 +3,7 @@
 
 #include "model/columns.h"
 #include "model/proctable.h"
+#include "util/timeexpr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,8 +18,8 @@
 // Codes of the options without a short form, out of the range of letters.
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
-	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_REPORT,
-	OPT_SINCE, OPT_UNTIL,
+	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
+	OPT_NO_HISTORY, OPT_REPORT, OPT_SINCE, OPT_UNTIL,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -59,12 +60,19 @@ static const struct cli_option options[] = {
 	{ OPT_NO_CMDLINE, "no-cmdline", NULL,
 	  "with -w: record process names without their command lines; with --report: leave "
 	  "them out of the report", NULL },
+	{ 'r', "read", "FILE",
+	  "show a recording (made with -w) instead of this machine now: the screen at its newest "
+	  "sample (keys step through it), or with -b every sample from the first", NULL },
+	{ OPT_HISTORY, "history", "FILE",
+	  "preload each process's past from a recording of this boot (default "
+	  MEMTOP_DEFAULT_RECORDING " when it is there)", NULL },
+	{ OPT_NO_HISTORY, "no-history", NULL, "start without a recording's past", NULL },
 	{ OPT_REPORT, "report", "FILE",
 	  "write a report of a recording (suspected leaks, top growers, pressure, OOM kills, "
 	  "lowest available memory) to stdout in the --format given, html too, and exit", NULL },
 	{ OPT_SINCE, "since", "TIME",
-	  "with --report: the period starts at TIME (@EPOCH, or -2h, -30m, -90s, -1d before the "
-	  "recording's newest sample; default its first)", NULL },
+	  "with --report: the period starts at TIME: " TIMEEXPR_FORMS " (a clock time or a "
+	  "relative one against the recording's newest sample; default its first)", NULL },
 	{ OPT_UNTIL, "until", "TIME", "with --report: the period ends at TIME (default the newest sample)",
 	  NULL },
 	{ 'h', "help", NULL, "show this help", NULL },
@@ -84,6 +92,7 @@ static const char usage_head[] =
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
 	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n"
+	"       memtop -r FILE [-b] [-n COUNT] [--format table|json|csv]\n"
 	"       memtop --report FILE [--since TIME] [--until TIME] [--format table|json|csv|html]\n"
 	"              [--no-cmdline] [--fail-on-leak]\n";
 
@@ -426,6 +435,23 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		}
 		opts->write_path = arg;
 		return CLI_RUN;
+	case 'r':
+		if (!*arg) {
+			snprintf(err, errlen, "-r needs a file name");
+			return CLI_ERROR;
+		}
+		opts->read_path = arg;
+		return CLI_RUN;
+	case OPT_HISTORY:
+		if (!*arg) {
+			snprintf(err, errlen, "--history needs a file name");
+			return CLI_ERROR;
+		}
+		opts->history_path = arg;
+		return CLI_RUN;
+	case OPT_NO_HISTORY:
+		opts->no_history = true;
+		return CLI_RUN;
 	case OPT_KEEP:
 		return parse_keep(arg, &opts->keep_days, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case OPT_MAX_SIZE:
@@ -497,9 +523,11 @@ static int cli_check_report(const struct options *opts, char *err, size_t errlen
 		}
 		return 0;
 	}
-	if (opts->write_path || opts->smaps_pid || opts->npids) {
+	if (opts->write_path || opts->smaps_pid || opts->npids || opts->read_path || opts->history_path ||
+	    opts->no_history) {
 		snprintf(err, errlen, "--report does not go with %s", opts->write_path ? "-w" :
-			 opts->smaps_pid ? "--smaps" : "-p");
+			 opts->smaps_pid ? "--smaps" : opts->npids ? "-p" : opts->read_path ? "-r" :
+			 opts->history_path ? "--history" : "--no-history");
 		return -1;
 	}
 	return 0;
@@ -548,6 +576,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		return CLI_ERROR;
 	if (opts->write_path && opts->smaps_pid) {
 		snprintf(err, errlen, "-w does not go with --smaps");
+		return CLI_ERROR;
+	}
+	if (opts->read_path && (opts->write_path || opts->smaps_pid || opts->npids || opts->history_path)) {
+		snprintf(err, errlen, "-r FILE does not go with %s", opts->write_path ? "-w" :
+			 opts->smaps_pid ? "--smaps" : opts->npids ? "-p" : "--history");
+		return CLI_ERROR;
+	}
+	if (opts->history_path && opts->no_history) {
+		snprintf(err, errlen, "--history and --no-history contradict each other");
 		return CLI_ERROR;
 	}
 	if (opts->fail_on_leak && !opts->batch && !opts->report_path) {

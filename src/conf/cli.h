@@ -45,6 +45,9 @@ struct options {
 	const char *report_path;  // --report FILE: a report of a recording (points into argv); NULL = not
 	const char *since;        // --since T, --until T with --report: the period, as typed
 	const char *until;        // (points into argv; parsed against the recording); NULL = open
+	const char *read_path;    // -r FILE: show a recording (points into argv); NULL = live
+	const char *history_path; // --history FILE; NULL = the default recording, if any
+	bool no_history;          // --no-history
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
@@ -60,6 +63,9 @@ enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
 #define CLI_MAX_INTERVAL 86400.0
 #define CLI_MAX_KEEP_DAYS 3650.0
 #define CLI_MIN_MAX_SIZE (1ULL << 20)
+// Where the recorder's systemd unit records (contrib/systemd): a live start
+// looks there for its history.
+#define MEMTOP_DEFAULT_RECORDING "/var/log/memtop/memtop.db"
 
 /* Parses a size as --max-size takes it: a whole number of bytes with an
  * optional K, M, G or T (powers of 1024), e.g. 500M. 0, or -1 with the

@@ -342,17 +342,7 @@ double leak_time_to_fill(double headroom_kb, double rate_kb_per_min)
 	return headroom_kb > 0 ? headroom_kb / (rate_kb_per_min / 60.0) : 0;
 }
 
-double leak_memory_s(void)
+double leak_tier_span_s(int k)
 {
-	return HISTORY_LEN * history_bucket_s[HISTORY_TIERS - 1];
-}
-
-double leak_coarse_s(void)
-{
-	return history_bucket_s[HISTORY_TIERS - 1];
-}
-
-double leak_fine_s(void)
-{
-	return HISTORY_LEN * history_bucket_s[HISTORY_TIERS - 2];
+	return HISTORY_LEN * history_bucket_s[k];
 }

@@ -91,14 +91,11 @@ struct leak_eval {
 void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
 		   struct leak_eval *out);
 
-/* How far back the detector looks: the span of its slowest tier's ring
- * (seconds). What a detector seeded from a recording needs of the past. */
-double leak_memory_s(void);
-/* The slowest tier's bucket (seconds), and how far back the faster tiers
- * look: before now - leak_fine_s() a seeded detector needs one value per
- * slowest bucket only (struct source_series_req). */
-double leak_coarse_s(void);
-double leak_fine_s(void);
+/* How far back tier k looks: its ring's span (seconds). A detector seeded
+ * from a recording needs no more of the past than the slowest tier's span,
+ * and, older than tier k-1's span, one value per tier k bucket (struct
+ * source_series_req). */
+double leak_tier_span_s(int k);
 
 /* Seconds until a process growing at rate_kb_per_min alone would use up
  * headroom_kb, or < 0 when it does not grow. */

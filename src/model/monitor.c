@@ -84,11 +84,15 @@ static int monitor_seed(struct monitor *m, struct source *src)
 		starts[i] = t->v[i].start_ticks;
 		sg.seed[i].now_sig = proctable_signal_kb(t->v[i].s);
 	}
-	struct source_series_req req = {
-		.pids = pids, .start_ticks = starts, .n = t->n,
-		.from_t = now - leak_memory_s(), .fine_from_t = now - leak_fine_s(), .to_t = now,
-		.coarse_s = leak_coarse_s(),
-	};
+	struct source_series_req req = { .pids = pids, .start_ticks = starts, .n = t->n, .to_t = now };
+
+	// Slowest tier first: from its span on, one value per its bucket; the
+	// fastest tier's span, every value.
+	for (int k = HISTORY_TIERS - 1; k >= 0 && req.nlevels < SOURCE_SERIES_LEVELS; k--) {
+		req.level[req.nlevels].from_t = now - leak_tier_span_s(k);
+		req.level[req.nlevels].bucket_s = k > 0 ? history_bucket_s[k] : 0;
+		req.nlevels++;
+	}
 	rc = src->ops->series(src->impl, &req, seed_push, &sg);
 	for (size_t i = 0; i < t->n; i++) {
 		struct seed *sd = &sg.seed[i];
@@ -142,11 +146,13 @@ static int monitor_jump(struct monitor *m)
 	const struct source_ops *o = m->source.ops;
 	struct source_timeline tl;
 	size_t target;
+	bool follow;
 	int rc;
 
 	if (!o->timeline(m->source.impl, &tl))
 		return -ENOTSUP;
 	target = tl.index;
+	follow = tl.follow;
 	if (o->move(m->source.impl, SOURCE_MOVE_TIME, tl.at_t - MONITOR_WARM_S) == -ERANGE)
 		o->move(m->source.impl, SOURCE_MOVE_FIRST, 0);
 	proctable_free(&m->table);
@@ -158,11 +164,17 @@ static int monitor_jump(struct monitor *m)
 		m->source_err = o->tick(m->source.impl, &m->snap);
 		if ((rc = monitor_update(m)) < 0)
 			return rc;
-		if (!o->timeline(m->source.impl, &tl) || tl.index >= target)
-			return 0;
-		if (o->move(m->source.impl, SOURCE_MOVE_STEP, 1) != 0)
-			return 0;
+		if (!o->timeline(m->source.impl, &tl) || tl.index >= target ||
+		    o->move(m->source.impl, SOURCE_MOVE_STEP, 1) != 0)
+			break;
 	}
+	// Following the newest sample: on to it again (the moves above
+	// stopped it), and to any that came meanwhile.
+	if (follow && o->move(m->source.impl, SOURCE_MOVE_LAST, 0) == 0) {
+		m->source_err = o->tick(m->source.impl, &m->snap);
+		rc = monitor_update(m);
+	}
+	return rc;
 }
 
 int monitor_tick(struct monitor *m)
@@ -197,7 +209,7 @@ int monitor_move(struct monitor *m, enum source_move how, double arg)
 
 	if (!o->move || !o->timeline || !o->timeline(m->source.impl, &before))
 		return -ENOTSUP;
-	if ((rc = o->move(m->source.impl, how, arg)) != 0)
+	if ((rc = o->move(m->source.impl, how, arg)) < 0 || (rc == 1 && m->have_snap))
 		return rc;
 	if (!o->timeline(m->source.impl, &after))
 		return -ENOTSUP;
@@ -213,11 +225,14 @@ int monitor_move(struct monitor *m, enum source_move how, double arg)
 			m->source_err = o->tick(m->source.impl, &m->snap);
 			rc = monitor_update(m);
 		}
+		// The steps stopped following; End follows again.
+		if (how == SOURCE_MOVE_LAST && rc == 0 && o->move(m->source.impl, SOURCE_MOVE_LAST, 0) == 0) {
+			m->source_err = o->tick(m->source.impl, &m->snap);
+			rc = monitor_update(m);
+		}
 	} else {
 		rc = monitor_jump(m);
 	}
-	if (how == SOURCE_MOVE_LAST)
-		o->move(m->source.impl, SOURCE_MOVE_LAST, 0);      // follow again
 	return rc;
 }
 

@@ -154,24 +154,61 @@ static int record_tick(struct recorder *rec, struct monitor *m)
 	return recorder_write(rec, m) < 0 ? 1 : 0;
 }
 
-int batch_run(const struct options *opts)
+// Opens the monitor over what the run reads: a recording, or this machine
+// (with a recording's past, when there is one). 0, or -1 (said on stderr).
+static int open_monitor(struct monitor *m, const struct options *opts, struct run_sources *src)
 {
 	struct source_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
 		// A recording keeps the OOM-kill counter and each executable.
 		.system_counters = opts->write_path != NULL, .read_exe = opts->write_path != NULL,
 	};
+	char err[256];
+
+	if (src->recorded.ops) {
+		monitor_open_source(m, src->recorded, opts->sensitivity);
+		src->recorded = (struct source){ 0 };
+		return 0;
+	}
+	if (monitor_open(m, &cfg, opts->sensitivity, err, sizeof err) < 0) {
+		fprintf(stderr, "memtop: %s\n", err);
+		return -1;
+	}
+	if (src->history.ops) {
+		monitor_set_history(m, src->history);
+		src->history = (struct source){ 0 };
+	}
+	return 0;
+}
+
+// Samples the next moment: live, a tick; a recording, its next sample
+// (the first tick starts where it was opened). 1 when a recording has no
+// more.
+static int next_moment(struct monitor *m, unsigned long tick, bool recorded)
+{
+	int rc;
+
+	if (!recorded || tick == 0)
+		return monitor_tick(m);
+	rc = monitor_move(m, SOURCE_MOVE_STEP, 1);
+	return rc == 1 ? 1 : rc;
+}
+
+int batch_run(const struct options *opts, struct run_sources *src)
+{
 	static struct monitor m;            // a sysmodel's rings: not on the stack
 	struct recorder *rec = NULL;
 	struct timespec deadline;
+	bool recorded = src->recorded.ops != NULL;
 	double last_mono = -1;
-	char err[256];
 	int status = 0;
 
-	if (opts->write_path && !(rec = open_recorder(opts)))
+	if (opts->write_path && !(rec = open_recorder(opts))) {
+		sources_close(src);
 		return 2;
-	if (monitor_open(&m, &cfg, opts->sensitivity, err, sizeof err) < 0) {
-		fprintf(stderr, "memtop: %s\n", err);
+	}
+	if (open_monitor(&m, opts, src) < 0) {
+		sources_close(src);
 		recorder_close(rec);
 		return 1;
 	}
@@ -181,12 +218,15 @@ int batch_run(const struct options *opts)
 		struct output_tick out = { .snap = &m.snap, .table = &m.table,
 					   .interval_s = opts->interval_s, .index = tick,
 					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys };
-		int rc = monitor_tick(&m);
+		int rc = next_moment(&m, tick, recorded);
 
+		if (rc == 1)
+			break;                      // the recording's last sample was printed
 		if (m.source_err < 0)
 			rc = m.source_err;
 		if (rc < 0) {
-			fprintf(stderr, "memtop: cannot sample /proc: %s\n", strerror(-rc));
+			fprintf(stderr, "memtop: cannot %s: %s\n", recorded ? "read the recording" : "sample /proc",
+				strerror(-rc));
 			status = 1;
 			break;
 		}
@@ -196,6 +236,9 @@ int batch_run(const struct options *opts)
 			break;
 		}
 		out.elapsed_s = last_mono < 0 ? -1 : m.snap.sys.mono_time - last_mono;
+		// A recording's interval is what it was recorded at, not -d.
+		if (recorded)
+			out.interval_s = out.elapsed_s > 0 ? out.elapsed_s : 0;
 		last_mono = m.snap.sys.mono_time;
 		// A tick that cannot be written ends the run at once: no more
 		// sampling for output that is lost (EPIPE, ENOSPC, a closed stdout).
@@ -211,11 +254,13 @@ int batch_run(const struct options *opts)
 		}
 		if (opts->count && tick + 1 >= (unsigned long)opts->count)
 			break;
-		wait_next_tick(&deadline, opts->interval_s);
+		if (!recorded)
+			wait_next_tick(&deadline, opts->interval_s);
 	}
 	if (status == 0 && opts->fail_on_leak && report_leaks(&m.table))
 		status = EXIT_LEAK_SUSPECTED;
 	recorder_close(rec);
 	monitor_close(&m);
+	sources_close(src);
 	return status;
 }

@@ -13,10 +13,13 @@
 #define MEMTOP_BATCH_H
 
 #include "conf/cli.h"
+#include "output/sources.h"
 
 /* The exit status of --fail-on-leak finding a suspect (batch and --report). */
 #define EXIT_LEAK_SUSPECTED 3
 
-int batch_run(const struct options *opts);
+/* Takes src's sources over (a recording to print, or a live run's history;
+ * either may be absent) and closes them. */
+int batch_run(const struct options *opts, struct run_sources *src);
 
 #endif

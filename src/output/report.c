@@ -546,19 +546,18 @@ static struct rcgroup *cgroup_find(struct report *r, const char *path)
 	return c;
 }
 
-int report_cgroup_sample(struct report *r, const char *path, double wall_t, uint64_t usage_kb,
-			 bool have_limit, uint64_t limit_kb)
+// One value of a cgroup: into its detector, and into the report when in
+// the period.
+static int cgroup_push(struct report *r, struct rcgroup *c, double wall_t, uint64_t usage_kb,
+		       bool have_limit, uint64_t limit_kb)
 {
-	struct rcgroup *c;
-	bool first;
-
-	if (wall_t > r->cfg.until)
-		return 0;
-	if (!(c = cgroup_find(r, path)))
-		return r->ncg >= REPORT_CGROUPS_MAX ? 0 : -ENOMEM;
 	if (!c->started)
 		leak_init(&c->leak, wall_t, r->cfg.sens);
 	c->started = true;
+	c->prev_t = wall_t;
+	c->prev_kb = usage_kb;
+	c->prev_have_limit = have_limit;
+	c->prev_limit_kb = limit_kb;
 	leak_push(&c->leak, wall_t, usage_kb);
 	if (wall_t < r->cfg.since)
 		return 0;                 // its past: the detector's only
@@ -571,8 +570,7 @@ int report_cgroup_sample(struct report *r, const char *path, double wall_t, uint
 	    rseries_start(&c->usage, REPORT_PREROLL, c->first_t, (double)c->first_kb, c->last_t,
 			  (double)c->last_kb) < 0)
 		return -ENOMEM;
-	first = rflag_update(&c->flag, &c->leak.verdict, wall_t);
-	if (first) {
+	if (rflag_update(&c->flag, &c->leak.verdict, wall_t)) {
 		r->cg_suspects++;
 		if (promote(&c->usage, c->first_t, (double)c->first_kb, c->last_t, (double)c->last_kb) < 0)
 			return -ENOMEM;
@@ -584,6 +582,51 @@ int report_cgroup_sample(struct report *r, const char *path, double wall_t, uint
 	c->have_limit = have_limit;
 	c->limit_kb = have_limit ? limit_kb : 0;
 	return 0;
+}
+
+// The previous value of c, again every step up to (not at) t: it held
+// there, as the recording's reading rule says.
+static int cgroup_carry(struct report *r, struct rcgroup *c, double t)
+{
+	double step = r->cfg.cgroup_step_s;
+	int rc = 0;
+
+	if (!c->started || step <= 0)
+		return 0;
+	for (double at = c->prev_t + step; rc == 0 && at < t - step / 2; at = c->prev_t + step)
+		rc = cgroup_push(r, c, at, c->prev_kb, c->prev_have_limit, c->prev_limit_kb);
+	return rc;
+}
+
+int report_cgroup_sample(struct report *r, const char *path, double wall_t, uint64_t usage_kb,
+			 bool have_limit, uint64_t limit_kb)
+{
+	struct rcgroup *c;
+	int rc;
+
+	if (wall_t > r->cfg.until)
+		return 0;
+	if (!(c = cgroup_find(r, path)))
+		return r->ncg >= REPORT_CGROUPS_MAX ? 0 : -ENOMEM;
+	if ((rc = cgroup_carry(r, c, wall_t)) < 0)
+		return rc;
+	return cgroup_push(r, c, wall_t, usage_kb, have_limit, limit_kb);
+}
+
+int report_cgroups_end(struct report *r)
+{
+	double end = r->samples ? r->last_t : r->cfg.until;
+	int rc = 0;
+
+	if (!isfinite(end) || r->cfg.cgroup_step_s <= 0)
+		return 0;
+	for (size_t i = 0; i < r->ncg && rc == 0; i++) {
+		struct rcgroup *c = r->cg[i];
+
+		if ((rc = cgroup_carry(r, c, end)) == 0 && c->started && c->prev_t < end)
+			rc = cgroup_push(r, c, end, c->prev_kb, c->prev_have_limit, c->prev_limit_kb);
+	}
+	return rc;
 }
 
 // ---- the lists the writers read -----------------------------------------------

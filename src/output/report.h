@@ -55,6 +55,9 @@ struct report_config {
 	bool no_cmdline;             // leave command lines out
 	enum leak_sensitivity sens;  // for the cgroups' detectors (the monitor has its own)
 	const char *source_name;     // the recording's file name, for the title; may be NULL
+	double cgroup_step_s;        // how often the recorder read the cgroups; their rows
+				     // are changes, so each value holds until the next
+				     // row (fed to the detector every step). 0: rows only
 };
 
 struct report *report_new(const struct report_config *cfg);
@@ -67,9 +70,15 @@ int report_tick(struct report *r, const struct monitor *m);
 
 /* One recorded usage of a memory cgroup (KiB; limit_kb when have_limit),
  * in time order per cgroup. Samples before the period feed its detector
- * only (its past); samples after it are ignored. */
+ * only (its past); samples after it are ignored. With cgroup_step_s, the
+ * previous value is carried over a gap, a step at a time (a flat stretch
+ * has no rows, and the detector must see it level off). */
 int report_cgroup_sample(struct report *r, const char *path, double wall_t, uint64_t usage_kb,
 			 bool have_limit, uint64_t limit_kb);
+
+/* Carries every cgroup's last value to the period's last sample (after
+ * the feed: a cgroup flat at the end has no rows there). 0 or -ENOMEM. */
+int report_cgroups_end(struct report *r);
 
 /* How many samples report_tick took in. */
 size_t report_samples(const struct report *r);
@@ -79,13 +88,6 @@ bool report_has_leak(const struct report *r);
 /* Writes the report in fmt (table, json, csv or html). 0 or -errno. */
 int report_write(const struct report *r, enum output_format fmt, FILE *f);
 
-/* Parses a --since/--until value against ref, the recording's newest sample:
- * "@EPOCH" (seconds, fractions allowed), or "-N" with a unit s, m, h or d
- * (before ref). 0, or -1 with the reason in err.
- * TO BE REPLACED by timeexpr_parse (util/timeexpr.h) when it lands: this
- * is the stand-in, and the only place that knows the syntax. */
-int report_parse_time(const char *s, double ref, double *out, char *err, size_t errlen);
-
 /* What feeds the recorded cgroups' usage in [from_t, to_t] into r (the
  * recording's cgroup table); 0 or -errno. NULL feed: none. */
 struct report_cgroup_feed {
@@ -94,7 +96,8 @@ struct report_cgroup_feed {
 };
 
 /* memtop --report over a recorded source (taken over: closed here): the
- * period from opts->since/until (against the newest sample), the samples
+ * period from opts->since/until (util/timeexpr.h, against the newest
+ * sample), the samples
  * in it through a monitor (the first one seeded with its past, so that the
  * verdicts are memtop's), the cgroups from feed, the report in
  * opts->format on out. Progress on msgs while it reads, when msgs is a
@@ -104,8 +107,9 @@ struct report_cgroup_feed {
 int report_run(const struct options *opts, struct source recorded, const struct report_cgroup_feed *feed,
 	       FILE *out, FILE *msgs);
 
-/* memtop --report FILE: opens the recording and runs the report on stdout.
- * The exit status as report_run's; 2 when the file cannot be opened. */
+/* memtop --report FILE: opens the recording (store/replay.h) and runs the
+ * report on stdout, with the recording's cgroups. The exit status as
+ * report_run's; 2 when the file cannot be opened. */
 int report_main(const struct options *opts);
 
 #endif

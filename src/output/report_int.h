@@ -68,6 +68,9 @@ struct rcgroup {
 	char *path;
 	struct leak_state leak;
 	bool started;                // its detector has a sample
+	double prev_t;               // the last value fed (before the period too)
+	uint64_t prev_kb, prev_limit_kb;
+	bool prev_have_limit;
 	bool in_period;              // has a sample in the period
 	double first_t, last_t;
 	uint64_t first_kb, last_kb;

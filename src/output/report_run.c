@@ -10,39 +10,11 @@
 #include <unistd.h>
 
 #include "output/batch.h"
+#include "store/policy.h"
+#include "store/replay.h"
+#include "util/timeexpr.h"
 
 // ---- the period ------------------------------------------------------------------
-
-// TO BE REPLACED by timeexpr_parse (util/timeexpr.h) when it lands: the
-// stand-in syntax, "@EPOCH" and "-N" with a unit.
-int report_parse_time(const char *s, double ref, double *out, char *err, size_t errlen)
-{
-	static const struct { char unit; double s; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
-	};
-	char *end;
-	double v;
-
-	errno = 0;
-	if (s[0] == '@') {
-		v = strtod(s + 1, &end);
-		if (end != s + 1 && !*end && errno != ERANGE && isfinite(v) && v >= 0) {
-			*out = v;
-			return 0;
-		}
-	} else if (s[0] == '-' && s[1] >= '0' && s[1] <= '9') {
-		v = strtod(s + 1, &end);
-		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-			if (end != s + 1 && end[0] == units[i].unit && !end[1] && errno != ERANGE && isfinite(v)) {
-				*out = ref - v * units[i].s;
-				return 0;
-			}
-		}
-	}
-	snprintf(err, errlen, "invalid time '%s': expected @EPOCH or -N with s, m, h or d (before the "
-		 "recording's newest sample), e.g. -2h", s);
-	return -1;
-}
 
 // One end of the period: s against ref, or dflt when not given.
 static int period_end(const char *name, const char *s, double ref, double dflt, double *out, char *err,
@@ -54,8 +26,8 @@ static int period_end(const char *name, const char *s, double ref, double dflt, 
 		*out = dflt;
 		return 0;
 	}
-	if (report_parse_time(s, ref, out, why, sizeof why) < 0) {
-		snprintf(err, errlen, "%s: %s", name, why);
+	if (timeexpr_parse(s, ref, out, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s %s: %s", name, s, why);
 		return -1;
 	}
 	return 0;
@@ -209,6 +181,9 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 	static struct monitor m;            // a sysmodel's rings: not on the stack
 	const char *name = opts->report_path ? opts->report_path : "the recording";
 	struct report_progress pg = { .f = isatty(fileno(msgs)) ? msgs : NULL, .now = mono_now, .name = name };
+	struct record_policy pol;          // the recorder's cgroup reading interval
+
+	record_policy_defaults(&pol);
 	struct source_timeline tl = { .count = 0 };
 	struct report *r = NULL;
 	double since, until;
@@ -234,11 +209,14 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 		status = 2;
 	} else if (!(r = report_new(&(struct report_config){ .since = since, .until = until,
 							    .no_cmdline = opts->no_cmdline,
-							    .sens = opts->sensitivity, .source_name = name }))) {
+							    .sens = opts->sensitivity, .source_name = name,
+							    .cgroup_step_s = pol.cgroup_every_s }))) {
 		fprintf(msgs, "memtop: out of memory\n");
 		status = 1;
 	} else if ((rc = report_collect(r, &m, since, until, &pg)) < 0 ||
-		   (feed && feed->feed && (rc = feed->feed(feed->ctx, r, since - leak_memory_s(), until)) < 0)) {
+		   (feed && feed->feed &&
+		    ((rc = feed->feed(feed->ctx, r, since - leak_tier_span_s(HISTORY_TIERS - 1), until)) < 0 ||
+		     (rc = report_cgroups_end(r)) < 0))) {
 		fprintf(msgs, "memtop: cannot read %s: %s\n", name, strerror(-rc));
 		status = 1;
 	} else {
@@ -251,30 +229,49 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 
 // ---- memtop --report FILE ------------------------------------------------------------------
 
-// REPLACE with replay_open (store/replay.h) when it lands: opens FILE as a
-// recorded source. The stand-in checks that the file can be read and says
-// that this build cannot replay yet.
-static int open_recording(const char *path, struct source *out, char *err, size_t errlen)
+/* One feed of the recording's cgroup rows into a report. */
+struct cgroup_rows {
+	struct report *r;
+	int rc;                      // the first error of report_cgroup_sample
+};
+
+static void cgroup_row(void *ctx, const char *path, double t, uint64_t usage_kb, bool have_limit,
+		       uint64_t limit_kb)
 {
-	*out = (struct source){ 0 };
-	if (access(path, R_OK) < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	snprintf(err, errlen, "%s: this build cannot read recordings yet", path);
-	return -1;
+	struct cgroup_rows *cr = ctx;
+	int rc = report_cgroup_sample(cr->r, path, t, usage_kb, have_limit, limit_kb);
+
+	if (rc < 0 && cr->rc == 0)
+		cr->rc = rc;
+}
+
+// The report's cgroup feed over a recorded source (ctx): its cgroup rows.
+static int feed_cgroups(void *ctx, struct report *r, double from_t, double to_t)
+{
+	struct cgroup_rows cr = { .r = r };
+	int rc = replay_cgroup_series(ctx, from_t, to_t, cgroup_row, &cr);
+
+	return rc < 0 ? rc : cr.rc;
 }
 
 int report_main(const struct options *opts)
 {
+	struct replay_options ro = {
+		.start_t = 0,                  // at the first sample, not following
+		.progress = isatty(STDERR_FILENO) ? stderr : NULL,
+	};
 	struct source src;
 	char err[512];
 
 	if (period_precheck(opts, err, sizeof err) < 0 ||
-	    open_recording(opts->report_path, &src, err, sizeof err) < 0) {
+	    replay_open(&src, opts->report_path, &ro, err, sizeof err) < 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 		return 2;
 	}
-	// The recorded cgroups' feed comes with the recorded source.
-	return report_run(opts, src, NULL, stdout, stderr);
+	// The source is the monitor's from here; the feed reads it before
+	// report_run closes it.
+	struct source feed_src = src;
+	struct report_cgroup_feed feed = { .feed = feed_cgroups, .ctx = &feed_src };
+
+	return report_run(opts, src, &feed, stdout, stderr);
 }

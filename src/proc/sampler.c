@@ -3,6 +3,7 @@
  * statm fds for the every-tick path. See sampler.h for the cost model. */
 #include "proc/sampler.h"
 #include "proc/sampler_int.h"
+#include "util/mathutil.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -82,6 +83,14 @@ static double sampler_wall_clock(struct sampler *s)
 	if (s->wall_origin == 0)
 		s->wall_origin = t;
 	return s->wall_origin + (t - s->wall_origin) * s->clock_scale;
+}
+
+// A time rounded to the millisecond, as a recording keeps it: the model
+// then computes on the same numbers live and in a replay (a process known
+// for exactly 12 s is known for 12 s in both).
+static double whole_ms(double t)
+{
+	return (double)floor_i64(t * 1000.0 + 0.5) / 1000.0;
 }
 
 // MEMTOP_CLOCK_SCALE, when it is a number from 1 to 10,000; else 1.
@@ -854,8 +863,8 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	ssize_t n;
 
 	memset(sys, 0, sizeof *sys);
-	sys->wall_time = sampler_wall_clock(s);
-	sys->mono_time = s->now;
+	sys->wall_time = whole_ms(sampler_wall_clock(s));
+	sys->mono_time = whole_ms(s->now);
 	if (m) {
 		sys->have_meminfo = true;
 		sys->total_kb = MEMINFO_VAL(M_TOTAL, ul_int, m, s->mem_info);

@@ -52,6 +52,7 @@ struct proc_sample {
 	// (The flags are together, so the struct has no padding holes.)
 	bool have_detail, have_heap, have_cg_headroom;
 	bool cmdline_cut;            // the command line was longer than the sampler keeps
+	bool recorded;               // from a recording: file, shmem and data were not kept
 	uint16_t exec_gen;           // counts the execs seen: a new program, a new history
 	const char *user;            // never NULL; shared by all its processes
 	char *comm;                  // never NULL; one allocation with the three below

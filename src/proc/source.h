@@ -97,17 +97,20 @@ enum source_move {
 };
 
 /* A request for the recorded past of some processes (source_ops.series),
- * in monotonic seconds (the monitor's clock): [from_t, to_t). Before
- * fine_from_t a source may give one point per coarse_s bucket
- * (floor(t / coarse_s)): the bucket's smallest value, at the bucket's
- * start; only the detector's slowest tier still holds that stretch, and it
- * keeps no more than that. From fine_from_t on, every recorded value. */
+ * in monotonic seconds (the monitor's clock), up to but not including to_t.
+ * The detector keeps less of the past the older it is: from level[k].from_t
+ * on (oldest level first), a source may give one point per
+ * level[k].bucket_s bucket (floor(t / bucket_s)), the bucket's smallest
+ * value at the bucket's start; bucket_s 0 (the newest level): every value.
+ * Nothing before level[0].from_t is needed. */
+#define SOURCE_SERIES_LEVELS 6
 struct source_series_req {
 	const int *pids;                 // sorted ascending
 	const uint64_t *start_ticks;     // with pids[i], the process's identity
 	size_t n;
-	double from_t, fine_from_t, to_t;
-	double coarse_s;
+	double to_t;
+	struct { double from_t, bucket_s; } level[SOURCE_SERIES_LEVELS];
+	size_t nlevels;
 };
 
 /* Receives process req->pids[i]'s leak signal (anonymous + swap, KiB) at
@@ -156,6 +159,14 @@ struct source_ops {
 struct source {
 	const struct source_ops *ops;
 	void *impl;
+};
+
+/* The sources a run reads (main opens them; output/sources.h): a recording
+ * to show, or for a live run the recording its detectors are seeded from.
+ * Either may be absent (ops NULL). A mode takes them over and zeroes them. */
+struct run_sources {
+	struct source recorded;      // -r FILE
+	struct source history;       // a live run's past (monitor_set_history)
 };
 
 #endif

@@ -73,7 +73,7 @@ static const char thin_sql[] =
 	// process has a row at the bucket's first tick that does not carry.
 	"DROP TABLE IF EXISTS temp.tsamp;"
 	"CREATE TEMP TABLE tsamp AS SELECT g.keep AS tick, g.proc AS proc, s.rss_kb, s.anon_kb,"
-	" s.swap_kb, g.rss_min, g.anon_min, g.sig_min, 1 - g.covered AS carry FROM"
+	" s.swap_kb, s.oom_score, s.oom_adj, g.rss_min, g.anon_min, g.sig_min, 1 - g.covered AS carry FROM"
 	" (SELECT m.keep AS keep, s.proc AS proc, max(s.tick) AS last,"
 	"  min(coalesce(s.rss_min_kb, s.rss_kb)) AS rss_min,"
 	"  min(coalesce(s.anon_min_kb, s.anon_kb)) AS anon_min,"
@@ -82,8 +82,9 @@ static const char thin_sql[] =
 	"  FROM sample s JOIN tmap m ON m.tick = s.tick GROUP BY m.keep, s.proc) g"
 	" JOIN sample s ON s.tick = g.last AND s.proc = g.proc;"
 	"DELETE FROM sample WHERE tick IN (SELECT tick FROM tmap);"
-	"INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb, rss_min_kb, anon_min_kb, sig_min_kb, carry)"
-	" SELECT tick, proc, rss_kb, anon_kb, swap_kb,"
+	"INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj, rss_min_kb,"
+	" anon_min_kb, sig_min_kb, carry)"
+	" SELECT tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj,"
 	" CASE WHEN rss_min < rss_kb THEN rss_min END,"
 	" CASE WHEN anon_min < anon_kb THEN anon_min END,"
 	" CASE WHEN sig_min < anon_kb + coalesce(swap_kb, 0) THEN sig_min END, carry FROM tsamp;"
@@ -164,6 +165,7 @@ static const char drop_sql[] =
 	"DELETE FROM sample WHERE tick < :cut;"
 	"DELETE FROM cgroup_sample WHERE tick < :cut;"
 	"DELETE FROM tick WHERE id < :cut;"
+	"DELETE FROM envelope WHERE t < (SELECT coalesce(min(t), 0) FROM tick);"
 	"DELETE FROM ident WHERE proc IN (SELECT id FROM proc WHERE exit_t <"
 	" (SELECT coalesce(min(t), 0) FROM tick));"
 	"DELETE FROM proc WHERE exit_t < (SELECT coalesce(min(t), 0) FROM tick);";

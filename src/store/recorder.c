@@ -16,6 +16,17 @@
 #include "store/maintain.h"
 #include "store/recording.h"
 
+// The rollup of a process's leak signal at one resolution: the bucket being
+// filled and the last value written (a row only when it differs).
+struct rec_envelope {
+	int64_t bucket;                // floor(mono / res) of the open bucket
+	uint64_t min_kb, written_kb;
+	bool open, written;
+};
+
+#define RECORD_ENVELOPE_RES 2
+static const int envelope_res_s[RECORD_ENVELOPE_RES] = { 150, 1800 };
+
 // What was last written of one process: the next tick writes a row only
 // when something differs.
 struct rec_entry {
@@ -23,7 +34,9 @@ struct rec_entry {
 	uint64_t start_ticks;
 	int64_t id;                    // its proc row
 	uint64_t rss_kb, anon_kb, swap_kb;
+	int oom_score, oom_adj;        // with swap: the sampler's detail fields
 	bool have_swap;
+	struct rec_envelope env[RECORD_ENVELOPE_RES];
 	uint64_t ident_hash;           // of its names as last written; 0 unknown
 	const char *names;             // the sample's names (comm) when hashed, and
 	int ppid;                      // its parent: unchanged, no need to hash again
@@ -39,16 +52,17 @@ struct rec_cgroup {
 
 enum stmt_id {
 	ST_TICK, ST_SAMPLE, ST_FIND_PROC, ST_INSERT_PROC, ST_LAST_IDENT, ST_IDENT, ST_EXIT,
-	ST_FIND_CGROUP, ST_INSERT_CGROUP, ST_CGROUP_SAMPLE, ST_CLOSE_OUT, ST_COUNT
+	ST_FIND_CGROUP, ST_INSERT_CGROUP, ST_CGROUP_SAMPLE, ST_CLOSE_OUT, ST_ENVELOPE, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TICK] = "INSERT INTO tick(t, boot, full, interval_ms, nprocs, mem_total_kb, mem_available_kb,"
 		" mem_free_kb, buffers_kb, cached_kb, shmem_kb, swap_total_kb, swap_free_kb,"
 		" psi_some_avg10, psi_some_avg60, psi_some_avg300, psi_some_total_us, psi_full_avg10,"
-		" psi_full_avg60, psi_full_avg300, psi_full_total_us, oom_kill)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[ST_SAMPLE] = "INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb) VALUES(?,?,?,?,?)",
+		" psi_full_avg60, psi_full_avg300, psi_full_total_us, oom_kill, mono_ms)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_SAMPLE] = "INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj)"
+		" VALUES(?,?,?,?,?,?,?)",
 	[ST_FIND_PROC] = "SELECT id FROM proc WHERE boot = ? AND pid = ? AND start_ticks = ?",
 	[ST_INSERT_PROC] = "INSERT INTO proc(boot, pid, start_ticks, start_t, first_t) VALUES(?,?,?,?,?)",
 	[ST_LAST_IDENT] = "SELECT ppid, comm, cmdline, user, cgroup, exe FROM ident WHERE proc = ?"
@@ -63,6 +77,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	// still has as running but which this tick did not find.
 	[ST_CLOSE_OUT] = "UPDATE proc SET last_t = coalesce(last_t, ?), exit_t = ? WHERE exit_t IS NULL"
 		" AND NOT EXISTS (SELECT 1 FROM sample WHERE tick = ? AND proc = proc.id)",
+	// A bucket of the rollup; a bucket written before (the file was
+	// opened again within it) keeps the smaller value.
+	[ST_ENVELOPE] = "INSERT INTO envelope(proc, res, bucket, sig_min_kb, t) VALUES(?,?,?,?,?)"
+		" ON CONFLICT DO UPDATE SET sig_min_kb = min(sig_min_kb, excluded.sig_min_kb)",
 };
 
 struct recorder {
@@ -79,6 +97,7 @@ struct recorder {
 	size_t cg_scratch_cap;
 	bool resync;                   // the next tick is full and looks processes up
 	int64_t last_t;                // the last tick written (ms), or the file's last before
+	int64_t tick_t;                // the tick being written (ms)
 	double last_full, last_cgroup, last_maintain;   // wall seconds; < 0 never
 	bool paused;                   // below the floor, or the disk was full
 	bool maintain_failed;          // the last maintenance failed (said once)
@@ -217,6 +236,8 @@ static int write_tick_row(struct recorder *r, const struct snapshot *snap, bool 
 	}
 	if (y->have_oom_kill)
 		sqlite3_bind_int64(st, i, (int64_t)y->oom_kill);
+	i++;
+	sqlite3_bind_int64(st, i, ms_of(y->mono_time));
 	if ((rc = run(st)) != SQLITE_OK)
 		return rc;
 	*tick_id = sqlite3_last_insert_rowid(r->rec.db);
@@ -307,15 +328,65 @@ static int write_sample(struct recorder *r, int64_t tick, const struct rec_entry
 	sqlite3_bind_int64(st, 2, e->id);
 	sqlite3_bind_int64(st, 3, (int64_t)e->rss_kb);
 	sqlite3_bind_int64(st, 4, (int64_t)e->anon_kb);
-	if (e->have_swap)
+	if (e->have_swap) {
 		sqlite3_bind_int64(st, 5, (int64_t)e->swap_kb);
+		sqlite3_bind_int(st, 6, e->oom_score);
+		sqlite3_bind_int(st, 7, e->oom_adj);
+	}
 	return run(st);
+}
+
+// Writes a closed bucket of a process's rollup when its value differs from
+// the last one written at that resolution.
+static int flush_envelope(struct recorder *r, struct rec_entry *e, int k)
+{
+	struct rec_envelope *v = &e->env[k];
+	sqlite3_stmt *st = r->st[ST_ENVELOPE];
+
+	if (!v->open || (v->written && v->written_kb == v->min_kb))
+		return SQLITE_OK;
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_int(st, 2, envelope_res_s[k]);
+	sqlite3_bind_int64(st, 3, v->bucket);
+	sqlite3_bind_int64(st, 4, (int64_t)v->min_kb);
+	sqlite3_bind_int64(st, 5, r->tick_t);
+	v->written = true;
+	v->written_kb = v->min_kb;
+	r->stats.envelope_rows++;
+	return run(st);
+}
+
+// Adds this tick's leak signal (anonymous + swap, as the detector takes it)
+// to the process's rollup, writing each bucket it closes.
+static int track_envelope(struct recorder *r, struct rec_entry *e, double mono)
+{
+	uint64_t sig = e->anon_kb + (e->have_swap ? e->swap_kb : 0);
+	int rc;
+
+	for (int k = 0; k < RECORD_ENVELOPE_RES; k++) {
+		struct rec_envelope *v = &e->env[k];
+		int64_t b = (int64_t)floor(mono / envelope_res_s[k]);
+
+		if (v->open && b != v->bucket) {
+			if ((rc = flush_envelope(r, e, k)) != SQLITE_OK)
+				return rc;
+			v->open = false;
+		}
+		if (!v->open) {
+			v->open = true;
+			v->bucket = b;
+			v->min_kb = sig;
+		} else if (sig < v->min_kb) {
+			v->min_kb = sig;
+		}
+	}
+	return SQLITE_OK;
 }
 
 // One process of the tick: its row, names and sample as needed. old is
 // its entry from the last tick, or NULL for a process new to the recorder.
 static int record_process(struct recorder *r, const struct proc_sample *s, const struct rec_entry *old,
-			  int64_t tick, int64_t t, bool full, struct rec_entry *e)
+			  int64_t tick, int64_t t, double mono, bool full, struct rec_entry *e)
 {
 	bool changed = true, known = false;
 	uint64_t h;
@@ -345,20 +416,31 @@ static int record_process(struct recorder *r, const struct proc_sample *s, const
 	}
 	if (old)
 		changed = old->rss_kb != s->rss_kb || old->anon_kb != s->anon_kb ||
-			  old->have_swap != s->have_detail || (s->have_detail && old->swap_kb != s->swap_kb);
+			  old->have_swap != s->have_detail ||
+			  (s->have_detail && (old->swap_kb != s->swap_kb || old->oom_score != s->oom_score ||
+					      old->oom_adj != s->oom_score_adj));
 	e->rss_kb = s->rss_kb;
 	e->anon_kb = s->anon_kb;
 	e->have_swap = s->have_detail;
 	e->swap_kb = s->have_detail ? s->swap_kb : 0;
+	e->oom_score = s->have_detail ? s->oom_score : 0;
+	e->oom_adj = s->have_detail ? s->oom_score_adj : 0;
+	if ((rc = track_envelope(r, e, mono)) != SQLITE_OK)
+		return rc;
 	if (!changed && !full)
 		return SQLITE_OK;
 	r->stats.sample_rows++;
 	return write_sample(r, tick, e);
 }
 
-static int record_exit(struct recorder *r, const struct rec_entry *e, int64_t t)
+static int record_exit(struct recorder *r, struct rec_entry *e, int64_t t)
 {
 	sqlite3_stmt *st = r->st[ST_EXIT];
+	int rc;
+
+	for (int k = 0; k < RECORD_ENVELOPE_RES; k++)
+		if ((rc = flush_envelope(r, e, k)) != SQLITE_OK)
+			return rc;
 
 	sqlite3_bind_int64(st, 1, r->last_t);
 	sqlite3_bind_int64(st, 2, t);
@@ -411,7 +493,8 @@ static int record_processes(struct recorder *r, const struct snapshot *snap, int
 				return rc;
 			j++;
 		}
-		if ((rc = record_process(r, s, old, tick, t, full, &r->next[k++])) != SQLITE_OK)
+		if ((rc = record_process(r, s, old, tick, t, snap->sys.mono_time, full, &r->next[k++])) !=
+		    SQLITE_OK)
 			return rc;
 	}
 	for (; j < r->ncur; j++)
@@ -560,6 +643,7 @@ static int write_tick(struct recorder *r, struct monitor *m, double interval, bo
 
 	if (grow_entries(r, snap->nprocs) < 0)
 		return SQLITE_NOMEM;
+	r->tick_t = t;
 	if (r->resync)
 		r->ncur = 0;               // every process is looked up in the file
 	if ((rc = write_tick_row(r, snap, full, interval, &tick)) != SQLITE_OK ||
@@ -821,6 +905,24 @@ struct recorder *recorder_open(const char *path, const struct record_policy *p,
 	return r;
 }
 
+// Writes the buckets the processes' rollups have open (on closing: a later
+// opening of the same boot continues them, keeping the smaller value).
+static void flush_open_envelopes(struct recorder *r)
+{
+	bool ok = true;
+
+	if (!r->rec.db || r->ncur == 0 || r->resync ||
+	    sqlite3_exec(r->rec.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return;
+	r->tick_t = r->last_t;
+	for (size_t i = 0; i < r->ncur && ok; i++)
+		for (int k = 0; k < RECORD_ENVELOPE_RES && ok; k++)
+			ok = flush_envelope(r, &r->cur[i], k) == SQLITE_OK;
+	// Best effort: a failure (a full disk) loses the open buckets' partial
+	// minima only; the samples themselves are all in the file.
+	sqlite3_exec(r->rec.db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+}
+
 // After a rotation (mv FILE OLD; kill -HUP): SQLite finishes a moved file
 // only when told to. The checkpoint copies the WAL into the open file (now
 // OLD) and empties it; closing then leaves FILE-wal and FILE-shm behind by
@@ -832,6 +934,7 @@ int recorder_reopen(struct recorder *r, char *err, size_t errlen)
 	struct stat st;
 
 	snprintf(path, sizeof path, "%s", r->rec.path);
+	flush_open_envelopes(r);
 	// Only a log emptied into OLD may be cleared: if the checkpoint failed
 	// (a full disk), FILE-wal still holds OLD's last ticks and stays.
 	int ck = sqlite3_wal_checkpoint_v2(r->rec.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
@@ -851,6 +954,7 @@ void recorder_close(struct recorder *r)
 {
 	if (!r)
 		return;
+	flush_open_envelopes(r);
 	finalize_all(r);
 	recording_close(&r->rec);
 	for (size_t i = 0; i < r->ncg; i++)

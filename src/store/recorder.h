@@ -50,7 +50,7 @@ void recorder_close(struct recorder *r);
 /* What the recorder did, for tests and the bench. */
 struct record_stats {
 	unsigned long ticks, paused_ticks, sample_rows, ident_rows, exits, cgroup_rows;
-	unsigned long thin_runs, trimmed_ticks;
+	unsigned long thin_runs, trimmed_ticks, envelope_rows;
 };
 const struct record_stats *recorder_stats(const struct recorder *r);
 /* The recorder's own policy, which takes effect from the next tick (tests

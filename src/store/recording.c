@@ -56,11 +56,34 @@ static const char schema_sql[] =
 	" s.proc, s.tick, k.res FROM sample s JOIN tick k ON k.id = s.tick"
 	" JOIN proc p ON p.id = s.proc;"
 	"PRAGMA application_id = 1296387412;"      // RECORDING_APPLICATION_ID
-	"PRAGMA user_version = 1;"                 // RECORDING_SCHEMA_VERSION
+	"PRAGMA user_version = 1;"                 // then brought up to 2, below
 	"COMMIT;";
 
 _Static_assert(RECORDING_APPLICATION_ID == 1296387412, "schema_sql names the application id");
-_Static_assert(RECORDING_SCHEMA_VERSION == 1, "schema_sql names the schema version");
+
+/* Version 2, for the replay: each tick's monotonic time (the clock the leak
+ * detector runs on), each sample's OOM score and adjustment (with swap: the
+ * sampler's detail fields), a rollup of every process's leak signal (the
+ * smallest anonymous + swap in each bucket of 150 s and 1800 s of the
+ * monotonic clock, a row when it differs from the process's previous
+ * bucket at that resolution), which seeds a detector with days of a
+ * process's past in a few rows (t: when the bucket was written, for
+ * retention), and the indexes a reader steps with. A
+ * version 1 file is brought up to it when opened for writing. */
+static const char schema_v2_sql[] =
+	"BEGIN;"
+	"ALTER TABLE tick ADD COLUMN mono_ms INTEGER;"
+	"ALTER TABLE sample ADD COLUMN oom_score INTEGER;"
+	"ALTER TABLE sample ADD COLUMN oom_adj INTEGER;"
+	"CREATE TABLE envelope(proc INTEGER NOT NULL, res INTEGER NOT NULL, bucket INTEGER NOT NULL,"
+	" sig_min_kb INTEGER NOT NULL, t INTEGER NOT NULL, PRIMARY KEY(proc, res, bucket)) WITHOUT ROWID;"
+	"CREATE INDEX envelope_t ON envelope(t);"
+	"CREATE INDEX proc_exit ON proc(exit_t);"
+	"CREATE INDEX ident_t ON ident(t);"
+	"PRAGMA user_version = 2;"
+	"COMMIT;";
+
+_Static_assert(RECORDING_SCHEMA_VERSION == 2, "schema_v2_sql names the schema version");
 
 // Settings of the writer's connection. WAL: readers read while it writes,
 // and a crash loses at most the last transactions; synchronous=NORMAL: no
@@ -269,6 +292,11 @@ int recording_open_write(struct recording *r, const char *path, char *err, size_
 		return open_fail(r, rc);
 	if (rc == 1 && recording_exec(r, schema_sql, err, errlen) != SQLITE_OK)
 		return open_fail(r, -EIO);
+	if (query_int(r->db, "PRAGMA user_version", -1) == 1 &&
+	    recording_exec(r, schema_v2_sql, err, errlen) != SQLITE_OK) {
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		return open_fail(r, -EIO);
+	}
 	if (recording_exec(r, writer_pragmas, err, errlen) != SQLITE_OK)
 		return open_fail(r, -EIO);
 	char sql[160];

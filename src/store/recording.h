@@ -21,7 +21,7 @@
 
 #include <sqlite3.h>
 
-#define RECORDING_SCHEMA_VERSION 1
+#define RECORDING_SCHEMA_VERSION 2
 #define RECORDING_APPLICATION_ID 0x4d454d54   // "MEMT", PRAGMA application_id
 
 struct recording {

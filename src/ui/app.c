@@ -1,5 +1,6 @@
 /* app.c — the interactive loop: wait on keys, the refresh timer and signals
- * together; tick = sample → model → draw. */
+ * together; tick = sample → model → draw. In a replay the recording moves
+ * only with the keys, or on the timer while End follows the newest sample. */
 #include "ui/app.h"
 
 #include <errno.h>
@@ -13,8 +14,10 @@
 
 #include "ui/termsig.h"
 #include "util/mathutil.h"
+#include "util/timeexpr.h"
 
-// Arms the timer to fire every interval, first after one interval.
+// Arms the timer to fire every interval, first after one interval; 0
+// disarms it.
 static void timer_arm(int fd, double seconds)
 {
 	struct itimerspec its;
@@ -26,10 +29,25 @@ static void timer_arm(int fd, double seconds)
 	timerfd_settime(fd, 0, &its, NULL);
 }
 
+// Whether End's following is on and not paused (a replay).
+static bool app_following(const struct app *a)
+{
+	struct source_timeline tl;
+
+	return monitor_timeline(&a->mon, &tl) && tl.follow && !a->paused;
+}
+
+// The timer as the mode wants it: live, every interval; in a replay, only
+// while it follows the newest sample (nothing else moves by itself).
+static void app_timer_sync(struct app *a)
+{
+	timer_arm(a->timer_fd, !a->replay || app_following(a) ? a->interval_s : 0);
+}
+
 static void app_set_interval(struct app *a, double seconds)
 {
 	a->interval_s = seconds;
-	timer_arm(a->timer_fd, seconds);
+	app_timer_sync(a);
 }
 
 // Monotonic time in seconds.
@@ -55,7 +73,7 @@ static struct screen_ctx app_ctx(struct app *a)
 				    .trigger_desc = a->trigger_desc };
 }
 
-static void app_draw(struct app *a)
+void app_draw(struct app *a)
 {
 	struct screen_ctx c = app_ctx(a);
 
@@ -103,23 +121,106 @@ static void app_fill_first_page(struct app *a)
 	list_screen_relist(a->list, &a->mon);
 }
 
-// Samples now (unless paused), updates the model, and lets the active
-// screen follow it.
-static void app_tick(struct app *a)
+// After the model changed (a tick, a move): says when the source could
+// not list processes, and lets the active screen follow the model.
+static void app_updated(struct app *a)
 {
 	struct screen_ctx c;
 
-	if (a->paused)
+	if (a->mon.source_err < 0)
+		snprintf(a->message, sizeof a->message, a->replay ? "cannot read the recording: %s" :
+			 "cannot list /proc: %s", strerror(-a->mon.source_err));
+	c = app_ctx(a);
+	if (a->screen && a->screen->tick)
+		a->screen->tick(a->screen->state, &c);
+}
+
+// Samples now (unless paused), updates the model, and lets the active
+// screen follow it. Live only: a recording's tick gives the sample it
+// stands at again.
+static void app_tick(struct app *a)
+{
+	if (a->paused || a->replay)
 		return;
 	if (a->list->nvisible)
 		monitor_set_wanted(&a->mon, a->list->visible, a->list->nvisible);
 	if (monitor_tick(&a->mon) < 0)
 		ui_fatal("out of memory");
-	if (a->mon.source_err < 0)
-		snprintf(a->message, sizeof a->message, "cannot list /proc: %s", strerror(-a->mon.source_err));
-	c = app_ctx(a);
-	if (a->screen && a->screen->tick)
-		a->screen->tick(a->screen->state, &c);
+	app_updated(a);
+}
+
+// "no sample at that time: the recording spans A – B".
+static void app_say_span(struct app *a, const char *what)
+{
+	struct source_timeline tl;
+	char first[32], last[32];
+
+	if (!monitor_timeline(&a->mon, &tl))
+		return;
+	snprintf(a->message, sizeof a->message, "%s: the recording spans %s %s %s", what,
+		 timeexpr_format(tl.first_t, first, sizeof first), a->ui.utf8 ? "\u2013" : "-",
+		 timeexpr_format(tl.last_t, last, sizeof last));
+}
+
+// Moves in the recording as a key asked (ACTION_MOVE), and says why when
+// it could not. Any move ends a pause of the following.
+static void app_move(struct app *a, const struct action *act)
+{
+	int rc = monitor_move(&a->mon, act->move, act->move_arg);
+
+	if (rc == 1 && act->move_nudge)
+		rc = monitor_move(&a->mon, SOURCE_MOVE_STEP, act->move_nudge);
+	if (rc == -ENOMEM)
+		ui_fatal("out of memory");
+	a->paused = false;
+	if (rc == 0)
+		app_updated(a);
+	else if (rc == -ERANGE)
+		app_say_span(a, "no sample at that time");
+	else if (rc == 1 && act->move == SOURCE_MOVE_STEP)
+		snprintf(a->message, sizeof a->message, "already at the %s sample",
+			 act->move_arg < 0 ? "first" : "newest");
+	else if (rc < 0)
+		snprintf(a->message, sizeof a->message, "cannot move in the recording: %s", strerror(-rc));
+	app_timer_sync(a);
+}
+
+// End's following, at each interval: the newest sample, when there is a
+// newer one. True when the model moved.
+static bool app_follow(struct app *a)
+{
+	int rc;
+
+	if (!app_following(a))
+		return false;
+	rc = monitor_move(&a->mon, SOURCE_MOVE_LAST, 0);
+	if (rc == -ENOMEM)
+		ui_fatal("out of memory");
+	if (rc < 0)
+		snprintf(a->message, sizeof a->message, "cannot read the recording: %s", strerror(-rc));
+	if (rc != 0)
+		return rc < 0;
+	app_updated(a);
+	return true;
+}
+
+bool app_timer(struct app *a)
+{
+	if (a->replay)
+		return app_follow(a);
+	app_tick(a);
+	return true;
+}
+
+// Space: pauses or resumes sampling (live) or End's following (a replay,
+// which catches up at once on resuming).
+static void app_pause(struct app *a)
+{
+	a->paused = !a->paused;
+	if (!a->replay)
+		return;
+	app_follow(a);
+	app_timer_sync(a);
 }
 
 // Sends what a prompt chose, and says how it went on the status line.
@@ -158,7 +259,7 @@ static void app_act(struct app *a, const struct action *act)
 		app_set_interval(a, act->interval_s);
 		break;
 	case ACTION_PAUSE:
-		a->paused = !a->paused;
+		app_pause(a);
 		break;
 	case ACTION_SEND_SIGNAL:
 		app_send_signal(a, act);
@@ -172,11 +273,14 @@ static void app_act(struct app *a, const struct action *act)
 	case ACTION_MESSAGE:
 		snprintf(a->message, sizeof a->message, "%s", act->message);
 		break;
+	case ACTION_MOVE:
+		app_move(a, act);
+		break;
 	}
 }
 
-// One key for the active screen. A key on the list clears its notice.
-static void app_key(struct app *a, int ch)
+// A key on the list clears its notice first.
+void app_key(struct app *a, int ch)
 {
 	struct screen_ctx c;
 	struct action act;
@@ -197,6 +301,11 @@ static void trigger_setup(struct app *a, const struct options *opts)
 	int fd;
 
 	a->trigger_fd = -1;
+	if (a->replay) {
+		snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger: none in a recording "
+			 "(its pressure is what was recorded)");
+		return;
+	}
 	if (!window) {
 		snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger off (--psi-trigger off): "
 			 "pressure is polled at the refresh interval");
@@ -263,6 +372,7 @@ static void app_loop(struct app *a)
 	while (!a->quit) {
 		uint64_t expirations;
 		int ready = poll(fds, 4, filling ? 0 : -1);
+		bool redraw = true;
 
 		if (ready < 0) {
 			if (errno == EINTR)
@@ -285,7 +395,9 @@ static void app_loop(struct app *a)
 			app_keys(a);
 		if ((fds[1].revents & POLLIN) &&
 		    read(a->timer_fd, &expirations, sizeof expirations) == sizeof expirations) {
-			app_tick(a);
+			// Following with no newer sample, and nothing else: nothing to draw.
+			if (!app_timer(a) && ready == 1)
+				redraw = false;
 			filling = monitor_idle_work(&a->mon);
 		}
 		if (fds[3].revents & POLLPRI) {
@@ -296,14 +408,52 @@ static void app_loop(struct app *a)
 			snprintf(a->trigger_desc, sizeof a->trigger_desc, "PSI trigger lost: pressure is "
 				 "polled at the refresh interval");
 		}
-		if (!a->quit)
+		if (!a->quit && redraw)
 			app_draw(a);
 	}
 }
 
-int app_run(const struct options *opts, const struct config_report *rc_report)
+void app_start(struct app *a)
+{
+	a->replay = monitor_timeline(&a->mon, &(struct source_timeline){ 0 });
+	app_fill_first_page(a);
+	app_switch(a, &screen_list, NULL);
+	app_timer_sync(a);
+}
+
+void app_end(struct app *a)
+{
+	for (size_t i = 0; i < a->nentered; i++)
+		if (a->entered[i]->free)
+			a->entered[i]->free(a->entered[i]->state);
+	a->nentered = 0;
+}
+
+// Opens the monitor over the recording given, or the live /proc with the
+// recording's past given (each taken over).
+static int app_open(struct app *a, const struct options *opts, struct run_sources *src)
 {
 	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
+	char err[256];
+
+	if (src->recorded.ops) {
+		monitor_open_source(&a->mon, src->recorded, opts->sensitivity);
+		src->recorded = (struct source){ 0 };
+		return 0;
+	}
+	if (monitor_open(&a->mon, &cfg, opts->sensitivity, err, sizeof err) < 0) {
+		fprintf(stderr, "memtop: %s\n", err);
+		return -1;
+	}
+	if (src->history.ops) {
+		monitor_set_history(&a->mon, src->history);
+		src->history = (struct source){ 0 };
+	}
+	return 0;
+}
+
+int app_run(const struct options *opts, const struct config_report *rc_report, struct run_sources *src)
+{
 	static struct app a;      // large (the theme, the messages): not on the stack
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
@@ -315,10 +465,9 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		fputs("memtop: the interactive screen needs a terminal; use -b for batch output\n", stderr);
 		return 2;
 	}
-	if (monitor_open(&a.mon, &cfg, opts->sensitivity, err, sizeof err) < 0) {
-		fprintf(stderr, "memtop: %s\n", err);
+	if (app_open(&a, opts, src) < 0)
 		return 1;
-	}
+	a.replay = monitor_timeline(&a.mon, &(struct source_timeline){ 0 });
 	a.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (a.timer_fd < 0 || termsig_install() < 0) {
 		fprintf(stderr, "memtop: cannot set up the refresh timer: %s\n", strerror(errno));
@@ -333,8 +482,14 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		snprintf(a.message, sizeof a.message, "%s", rc_report->first);
 	}
 	app_theme_load(&a, opts);
-	app_tick(&a);                // no screen yet: the model only
-	if (opts->npids && a.mon.table.n == 0) {
+	// No screen yet: the model only (a recording's first sample, with its past).
+	if (monitor_tick(&a.mon) < 0) {
+		fputs("memtop: out of memory\n", stderr);
+		monitor_close(&a.mon);
+		return 1;
+	}
+	app_updated(&a);
+	if (!a.replay && opts->npids && a.mon.table.n == 0) {
 		fputs("memtop: none of the given processes exists\n", stderr);
 		monitor_close(&a.mon);
 		return 1;
@@ -345,17 +500,13 @@ int app_run(const struct options *opts, const struct config_report *rc_report)
 		return 1;
 	}
 	app_theme_show(&a);
-	app_fill_first_page(&a);
-	app_switch(&a, &screen_list, NULL);
-	timer_arm(a.timer_fd, a.interval_s);
+	app_start(&a);
 	trigger_setup(&a, opts);
 	app_loop(&a);
 	if (a.trigger_fd >= 0)
 		close(a.trigger_fd);
 	ui_stop(&a.ui);
-	for (size_t i = 0; i < a.nentered; i++)
-		if (a.entered[i]->free)
-			a.entered[i]->free(a.entered[i]->state);
+	app_end(&a);
 	monitor_close(&a.mon);
 	close(a.timer_fd);
 	return 0;

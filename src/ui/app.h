@@ -4,7 +4,11 @@
  *
  * Contract: app_run owns the terminal from start to end and always restores
  * it; it returns the exit status. Only the loop (app.c) and its settings
- * (app_config.c) see struct app; the screens see a struct screen_ctx.
+ * (app_config.c) see struct app (and the tests, through app_start, app_key,
+ * app_timer and app_end); the screens see a struct screen_ctx. In a replay
+ * (a monitor over a recording: monitor_timeline true) nothing ticks by
+ * itself: keys move in the recording (ACTION_MOVE), and the timer runs only
+ * while End follows the newest sample.
  */
 #ifndef MEMTOP_APP_H
 #define MEMTOP_APP_H
@@ -26,8 +30,9 @@ struct app {
 	struct ui ui;
 	struct monitor mon;              // the source and the model: snapshot, processes,
 	                                 // available-memory trend and OOM pick
-	double interval_s;
-	bool paused, quit;
+	double interval_s;               // live: the refresh; a replay: End's poll
+	bool replay;                     // the monitor replays a recording
+	bool paused, quit;               // paused: sampling (live), following (a replay)
 	const struct screen *screen;     // the active screen
 	const struct screen *entered[APP_SCREENS_MAX];   // every screen entered (freed at exit)
 	size_t nentered;
@@ -50,8 +55,26 @@ struct app {
 	char alert[160];
 };
 
-/* rc_report: what loading the rc file found (for W's warning), or NULL. */
-int app_run(const struct options *opts, const struct config_report *rc_report);
+/* rc_report: what loading the rc file found (for W's warning), or NULL.
+ * src: a recording to replay (memtop -r), or for the live /proc the
+ * recording its detectors start from (--history); each is taken over (and
+ * zeroed in src) once the screen can start: the caller closes what is
+ * left (output/sources.h). */
+int app_run(const struct options *opts, const struct config_report *rc_report, struct run_sources *src);
+
+/* The loop's parts, for app_run and the tests. app_start shows the list
+ * screen over a monitor (a->mon) already ticked once, and arms the timer
+ * (a->timer_fd) as the mode wants. app_key handles one key of the active
+ * screen and carries out what it returns; app_draw draws the active screen.
+ * app_timer is the timer's
+ * expiry: live a tick; in a replay, the newest sample while End follows it;
+ * it returns whether the model changed. app_end frees the screens' states
+ * (not the monitor). */
+void app_start(struct app *a);
+void app_draw(struct app *a);
+void app_key(struct app *a, int ch);
+bool app_timer(struct app *a);
+void app_end(struct app *a);
 
 /* Themes and settings (app_config.c). Loads the start-up theme (problems go
  * to stderr and the status line); call before the screen starts. */

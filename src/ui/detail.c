@@ -3,6 +3,7 @@
  * read through the monitor at the pace what a read costs allows. */
 #include "ui/detail.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +95,9 @@ static void detail_read_maps(struct detail *dt, struct monitor *mon)
 	dt->d.maps_sink = detail_maps_sink;
 	dt->d.maps_ctx = &dt->mt;
 	maptable_begin(&dt->mt);
-	monitor_read_detail(mon, dt->pid, dt->start_ticks, &dt->d);
+	// A source without mappings (a recording) says so in d.err, for the view.
+	if (monitor_read_detail(mon, dt->pid, dt->start_ticks, &dt->d) == -ENOTSUP)
+		dt->d.err = -ENOTSUP;
 	// A process that exited but is not reaped yet is a zombie with no
 	// memory: keep what it had rather than showing zeros.
 	if (dt->d.exited || (dt->d.state == 'Z' && dt->have_maps))
@@ -110,16 +113,48 @@ static void detail_read_maps(struct detail *dt, struct monitor *mon)
 	dt->maps_cost = mono_now() - start;
 }
 
+// The whole command line, not the list's copy cut at 32 KiB: read at each
+// refresh, as it changes with an exec. A source that cannot (a recording)
+// has the list's.
+static void detail_read_cmdline(struct detail *dt, struct monitor *mon, const struct proc *p)
+{
+	char *text;
+	bool cut;
+	int rc = monitor_read_cmdline(mon, dt->pid, dt->start_ticks, &text, &cut);
+
+	if (rc == -ENOTSUP) {
+		if (!(text = strdup(p->s->cmdline)))
+			ui_fatal("out of memory");
+		cut = p->s->cmdline_cut;
+	} else if (rc != 0) {
+		return;
+	}
+	detail_set_cmdline(dt, text, cut);
+}
+
+// Adds the process's RSS now to its graph; a clock that went back (a
+// replay moved back in time) starts the graph again.
+static void detail_push_rss(struct detail *dt, double t, uint64_t rss_kb)
+{
+	if (t < dt->rss_last_t)
+		history_init(&dt->rss_hist);
+	dt->rss_last_t = t;
+	history_push(&dt->rss_hist, t, (uint32_t)(rss_kb < UINT32_MAX ? rss_kb : UINT32_MAX - 1));
+}
+
 void detail_refresh(struct detail *dt, struct monitor *mon, double interval_s)
 {
 	const struct proc *p = proctable_find(&mon->table, dt->pid);
 
-	if (dt->exited)
+	// A recording moves both ways: a process gone at one sample is there
+	// at an earlier one.
+	if (dt->exited && !dt->replay)
 		return;
 	if (!p || p->start_ticks != dt->start_ticks) {
 		detail_exited(dt);
 		return;
 	}
+	dt->exited = false;
 	if (p->exec_gen != dt->exec_gen) {
 		// A new program, a new address space: its mappings' changes and
 		// its RSS graph start again rather than comparing with the old one.
@@ -138,18 +173,9 @@ void detail_refresh(struct detail *dt, struct monitor *mon, double interval_s)
 		detail_exited(dt);
 		return;
 	}
-	// The whole command line, not the list's copy cut at 32 KiB: read at
-	// each refresh, as it changes with an exec.
-	{
-		char *text;
-		bool cut;
-
-		if (monitor_read_cmdline(mon, dt->pid, dt->start_ticks, &text, &cut) == 0)
-			detail_set_cmdline(dt, text, cut);
-	}
+	detail_read_cmdline(dt, mon, p);
 	detail_copy(dt, p);
-	history_push(&dt->rss_hist, mon->snap.sys.mono_time, (uint32_t)(p->s->rss_kb < UINT32_MAX ?
-									p->s->rss_kb : UINT32_MAX - 1));
+	detail_push_rss(dt, mon->snap.sys.mono_time, p->s->rss_kb);
 }
 
 void detail_close(struct detail *dt)
@@ -192,7 +218,9 @@ void detail_open(struct detail *dt, struct monitor *mon, const struct proc *p, d
 	dt->start_ticks = p->start_ticks;
 	dt->exec_gen = p->exec_gen;
 	dt->exited = dt->have_maps = false;
+	dt->replay = monitor_timeline(mon, &(struct source_timeline){ 0 });
 	history_init(&dt->rss_hist);
+	dt->rss_last_t = 0;
 	detail_copy(dt, p);         // shown even if the first read finds it gone
 	dt->sel = dt->top = 0;
 	dt->mt.nbase = 0;

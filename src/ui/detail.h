@@ -5,7 +5,10 @@
  * reads it (detail_refresh); detail_refresh follows it each tick, reading
  * smaps through the monitor at the pace the last read's cost allows
  * (model/pace.h), and keeps the last data once it exits; an exec starts
- * its mapping base and RSS graph again. detail_close gives the memory back
+ * its mapping base and RSS graph again. In a replay (a recording, which has
+ * no mappings, states or whole command lines) it follows the sample shown:
+ * a process not in it is "not running" there until a move finds it again,
+ * and a move back in time starts the RSS graph again. detail_close gives the memory back
  * (mapping table, command line) but keeps the grouping and sort for the
  * next view; detail_free frees everything.
  */
@@ -46,8 +49,11 @@ struct detail {
 	struct history hist;             // the process's leak signal
 	bool have_hist;
 	struct history rss_hist;         // its RSS, recorded while the view is open
+	double rss_last_t;               // the time of its last point
 	uint64_t flat_sig_kb;
+	bool replay;                     // the monitor replays a recording
 	bool exited;                     // gone: the last data stays on screen
+	                                 // (a replay: not in the sample shown)
 	double exit_uptime;              // seconds after boot when it was seen gone
 	bool have_maps;                  // smaps was read at least once
 	struct proc_detail d;

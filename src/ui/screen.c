@@ -27,12 +27,29 @@ void screen_draw(const struct screen *s, void *state, const struct screen_ctx *c
 	refresh();
 }
 
+bool screen_replay(const struct screen_ctx *c)
+{
+	struct source_timeline tl;
+
+	return c->mon && monitor_timeline(c->mon, &tl);
+}
+
+bool binding_in_mode(const struct binding *b, bool replay)
+{
+	return b->mode == BIND_BOTH || b->mode == (replay ? BIND_REPLAY : BIND_LIVE);
+}
+
 struct action screen_bound_key(const struct screen *s, void *state, const struct screen_ctx *c, int ch)
 {
-	for (size_t i = 0; i < s->nbindings; i++)
+	bool replay = screen_replay(c);
+
+	for (size_t i = 0; i < s->nbindings; i++) {
+		if (!binding_in_mode(&s->bindings[i], replay))
+			continue;
 		for (size_t k = 0; k < 4 && s->bindings[i].keys[k]; k++)
 			if (s->bindings[i].keys[k] == ch)
 				return s->bindings[i].act(state, c);
+	}
 	return action_of(ACTION_NONE);
 }
 
@@ -45,4 +62,22 @@ struct action action_message(const char *fmt, ...)
 	vsnprintf(a.message, sizeof a.message, fmt, ap);
 	va_end(ap);
 	return a;
+}
+
+struct action action_move(enum source_move how, double arg, int nudge)
+{
+	return (struct action){ .kind = ACTION_MOVE, .move = how, .move_arg = arg, .move_nudge = nudge };
+}
+
+struct action action_move_by_time(const struct screen_ctx *c, double by)
+{
+	struct source_timeline tl;
+	double t;
+
+	if (!c->mon || !monitor_timeline(c->mon, &tl))
+		return action_of(ACTION_NONE);
+	t = tl.at_t + by;
+	if (t <= tl.first_t)
+		return action_move(SOURCE_MOVE_FIRST, 0, 0);
+	return action_move(SOURCE_MOVE_TIME, t < tl.last_t ? t : tl.last_t, by > 0 ? 1 : 0);
 }

@@ -23,6 +23,7 @@
 #define SCREEN_MIN_LINES 10
 #define KEY_ESC 27
 #define KEY_CTRL(c) ((c) & 0x1f)
+#define SCREEN_STRIDE_S 600.0     // a replay's { and }: ten minutes
 
 enum action_kind {
 	ACTION_NONE,
@@ -35,6 +36,8 @@ enum action_kind {
 	ACTION_NEXT_THEME,
 	ACTION_WRITE_SETTINGS,
 	ACTION_MESSAGE,           // message on the status line
+	ACTION_MOVE,              // a replay: move in the recording (move, move_arg), then
+	                          // move_nudge samples on when a time move found no other sample
 };
 
 struct screen;
@@ -48,6 +51,9 @@ struct action {
 	int sig;
 	const char *sig_name;     // a static string ("TERM")
 	double interval_s;
+	enum source_move move;    // ACTION_MOVE: how (proc/source.h), and its argument
+	double move_arg;
+	int move_nudge;
 	char message[192];
 };
 
@@ -56,19 +62,24 @@ struct screen_ctx {
 	const struct ui *ui;
 	struct monitor *mon;      // the model; the detail view reads one process through it
 	double interval_s;
-	bool paused, readonly;
+	bool paused, readonly;    // paused: sampling (live), End's following (a replay)
 	const char *message;      // the status line's notice, "" when none
 	const char *alert;        // the memory-pressure banner, or NULL when it is not up
 	const char *trigger_desc; // how pressure wakes the screen (help)
 };
 
+/* Which monitors a binding is for: a live one, a recording (replay), or both. */
+enum binding_mode { BIND_BOTH, BIND_LIVE, BIND_REPLAY };
+
 /* One key binding: up to four keys, how help and the footer name it, and
- * what it does to the screen's state. */
+ * what it does to the screen's state. A key may have one binding live and
+ * another in a replay: the help and the footer show those of the mode. */
 struct binding {
 	int keys[4];              // 0-terminated when shorter
 	const char *label, *help; // NULL label: left out of help (a second key)
 	struct action (*act)(void *state, const struct screen_ctx *c);
 	const char *footer;       // short footer text, NULL when not in the footer
+	enum binding_mode mode;
 };
 
 /* A screen keeps its state in its own file; state points at it. Adding a
@@ -93,7 +104,12 @@ struct screen {
 /* Draws s over state: erase, draw, refresh; a terminal below the minimum
  * size gets a notice instead. */
 void screen_draw(const struct screen *s, void *state, const struct screen_ctx *c);
-/* Runs the binding of ch in s's table, if any; ACTION_NONE otherwise. */
+/* Whether the context's monitor replays a recording (it has a time line). */
+bool screen_replay(const struct screen_ctx *c);
+/* Whether b is for the mode (replay or live). */
+bool binding_in_mode(const struct binding *b, bool replay);
+/* Runs the binding of ch for the mode in s's table, if any; ACTION_NONE
+ * otherwise. */
 struct action screen_bound_key(const struct screen *s, void *state, const struct screen_ctx *c, int ch);
 /* Shorthands for a key's result. */
 static inline struct action action_of(enum action_kind kind)
@@ -101,5 +117,11 @@ static inline struct action action_of(enum action_kind kind)
 	return (struct action){ .kind = kind };
 }
 struct action action_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Moves in a replay (ACTION_MOVE): how with its argument; a time move that
+ * finds no other sample goes nudge samples on. */
+struct action action_move(enum source_move how, double arg, int nudge);
+/* A move by time from the sample shown (the replay's { and }): kept within
+ * the recording; on across a gap longer than by, the next sample. NONE live. */
+struct action action_move_by_time(const struct screen_ctx *c, double by);
 
 #endif

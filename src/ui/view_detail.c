@@ -76,14 +76,17 @@ static int draw_identity(const struct dview *v, int y)
 	format_age((dt->exited ? dt->exit_uptime : uptime_s()) - s->start_time_s, age, sizeof age);
 	snprintf(buf, sizeof buf, "PID %d  %s", s->pid, s->comm);
 	x = view_put(v->ui, y, 0, COLS, buf, ui_attr(v->ui, ROLE_LABEL));
-	if (dt->exited)
+	if (dt->replay)       // no state recorded, and this boot's clock says nothing of its age
+		snprintf(buf, sizeof buf, "  user %s  ppid %d", s->user, s->ppid);
+	else if (dt->exited)
 		snprintf(buf, sizeof buf, "  user %s  ppid %d  lived %s", s->user, s->ppid, age);
 	else
 		snprintf(buf, sizeof buf, "  state %c (%s)  user %s  ppid %d  age %s", dt->d.state,
 			 state_name(dt->d.state), s->user, s->ppid, age);
 	x += view_put(v->ui, y, x, COLS - x, buf, A_NORMAL);
 	if (dt->exited)
-		view_put(v->ui, y, x + 2, COLS - x - 2, "EXITED", ui_attr(v->ui, ROLE_PAUSED));
+		view_put(v->ui, y, x + 2, COLS - x - 2, dt->replay ? "NOT RUNNING at this sample (its last "
+			 "data shown)" : "EXITED", ui_attr(v->ui, ROLE_PAUSED));
 	view_put(v->ui, y + 1, 0, 8, "cgroup ", ui_attr(v->ui, ROLE_DIM));
 	view_put(v->ui, y + 1, 7, COLS - 7, s->cgroup[0] ? s->cgroup : "n/a", A_NORMAL);
 	return y + 2;
@@ -407,6 +410,8 @@ static void draw_totals(const struct dview *v, int y)
 // Why there are no mappings to show, or "" when there are.
 static const char *maps_problem(const struct detail *dt)
 {
+	if (dt->d.err == -ENOTSUP)
+		return "no mappings in a recording: memtop -w keeps each process's totals, not smaps";
 	if (dt->d.err == -EACCES || dt->d.err == -EPERM)
 		return "smaps: permission denied: run as root or as the process owner";
 	if (dt->d.err && !dt->have_maps)
@@ -459,8 +464,8 @@ static void draw_footer(const struct dview *v)
 	char buf[320], pace[96];
 
 	pace_describe(v->detail->maps_cost, v->interval_s, pace, sizeof pace);
-	snprintf(buf, sizeof buf, "Esc/q back  c command  M RSS  S size  D growth  N address  g %s  "
-		 "sorted by %s%s%s%s",
+	snprintf(buf, sizeof buf, "Esc/q back  %sc command  M RSS  S size  D growth  N address  g %s  "
+		 "sorted by %s%s%s%s", v->detail->replay ? "[ ] { } time  " : "",
 		 v->detail->mt.grouped ? "ungroup" : "group", sort_names[v->detail->mt.sort],
 		 pace[0] ? "  " : "", pace,
 		 v->detail->have_maps && v->detail->mt.grew_most < v->detail->mt.n
@@ -510,6 +515,11 @@ static struct action view_detail_key(void *state, const struct screen_ctx *c, in
 	case KEY_ESC: case 'q': case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT:
 		return action_of(ACTION_BACK);
 	case 'c': dt->cmd_expanded = !dt->cmd_expanded; return action_of(ACTION_NONE);
+	// A replay moves in time here too, as on the list.
+	case '[': return dt->replay ? action_move(SOURCE_MOVE_STEP, -1, 0) : action_of(ACTION_NONE);
+	case ']': return dt->replay ? action_move(SOURCE_MOVE_STEP, 1, 0) : action_of(ACTION_NONE);
+	case '{': return action_move_by_time(c, -SCREEN_STRIDE_S);
+	case '}': return action_move_by_time(c, SCREEN_STRIDE_S);
 	case 'M': dt->mt.sort = MAPSORT_RSS; reorder = true; break;
 	case 'S': dt->mt.sort = MAPSORT_SIZE; reorder = true; break;
 	case 'D': dt->mt.sort = MAPSORT_DELTA; reorder = true; break;

@@ -5,11 +5,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ui/draw.h"
 #include "util/graph.h"
 #include "util/mathutil.h"
 #include "util/text.h"
+#include "util/timeexpr.h"
 
 // One part of a meter's bar: a share of its total, drawn in a role.
 struct meter_part {
@@ -127,35 +129,80 @@ static void draw_header(const struct screen_ctx *c)
 	}
 }
 
-// Line 2: counts, interval, sort, filter, pause and any message.
-static void draw_status(const struct screen_ctx *c, const struct listmodel *list)
+// The status line: counts, interval, sort, filter, pause and any message.
+// A replay has no refresh but the poll of End's following, shown while it
+// follows.
+static void draw_status(const struct screen_ctx *c, int y, const struct listmodel *list,
+			const struct source_timeline *tl)
 {
-	char buf[512];
+	char buf[512], every[48] = "";
 	int x;
 	const char *arrow = list->descending ? (c->ui->utf8 ? "\u25bc" : "v") : (c->ui->utf8 ? "\u25b2" : "^");
+	bool wide = COLS >= 60;
 
-	if (COLS >= 60)
-		snprintf(buf, sizeof buf, "Processes: %zu  Refresh: %gs  Sort: %s %s", c->mon->table.n,
-			 c->interval_s, sort_key_name(list->key), arrow);
-	else
-		snprintf(buf, sizeof buf, "%zu procs  %gs  %s %s", c->mon->table.n, c->interval_s,
+	if (!tl)
+		snprintf(every, sizeof every, wide ? "  Refresh: %gs" : "  %gs", c->interval_s);
+	else if (tl->follow && !c->paused)
+		snprintf(every, sizeof every, wide ? "  Follow: %gs" : "  %gs", c->interval_s);
+	if (wide)
+		snprintf(buf, sizeof buf, "Processes: %zu%s  Sort: %s %s", c->mon->table.n, every,
 			 sort_key_name(list->key), arrow);
-	x = view_put(c->ui, 2, 0, COLS, buf, ui_attr(c->ui, ROLE_STATUS));
+	else
+		snprintf(buf, sizeof buf, "%zu procs%s  %s %s", c->mon->table.n, every,
+			 sort_key_name(list->key), arrow);
+	x = view_put(c->ui, y, 0, COLS, buf, ui_attr(c->ui, ROLE_STATUS));
 	if (list->filter[0]) {
 		snprintf(buf, sizeof buf, "  Filter: \"%s\" (%zu shown)", list->filter, list->nrows);
-		x += view_put(c->ui, 2, x, COLS - x, buf, ui_attr(c->ui, ROLE_PROMPT));
+		x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_PROMPT));
 	}
 	if (list->suspects_only)
-		x += view_put(c->ui, 2, x + 2, COLS - x - 2, "Leaks only", ui_attr(c->ui, ROLE_PROMPT)) + 2;
+		x += view_put(c->ui, y, x + 2, COLS - x - 2, "Leaks only", ui_attr(c->ui, ROLE_PROMPT)) + 2;
 	if (c->paused)
-		x += view_put(c->ui, 2, x + 2, COLS - x - 2, "PAUSED", ui_attr(c->ui, ROLE_PAUSED)) + 2;
+		x += view_put(c->ui, y, x + 2, COLS - x - 2, "PAUSED", ui_attr(c->ui, ROLE_PAUSED)) + 2;
 	if (c->message[0])
-		view_put(c->ui, 2, x + 2, COLS - x - 2, c->message, ui_attr(c->ui, ROLE_MESSAGE));
+		view_put(c->ui, y, x + 2, COLS - x - 2, c->message, ui_attr(c->ui, ROLE_MESSAGE));
 }
 
-// Line 3: the suspected leaks, fastest first, so the answer is on screen
-// whatever the sort order.
-static void draw_suspects(const struct screen_ctx *c)
+// Whether host names this machine.
+static bool same_host(const char *host)
+{
+	char here[256];
+
+	if (gethostname(here, sizeof here) < 0)
+		return false;
+	here[sizeof here - 1] = '\0';
+	return strcmp(here, host) == 0;
+}
+
+// A replay's own line: the recorded time of the sample shown, where it is
+// in the recording, whether End's following is on, and where it was
+// recorded when that was not this boot of this machine.
+static void draw_replay(const struct screen_ctx *c, int y, const struct source_timeline *tl)
+{
+	char at[32], first[32], last[32], buf[512];
+	int x;
+
+	snprintf(buf, sizeof buf, "Recorded %s", timeexpr_format(tl->at_t, at, sizeof at));
+	x = view_put(c->ui, y, 0, COLS, buf, ui_attr(c->ui, ROLE_LABEL));
+	snprintf(buf, sizeof buf, "  sample %zu/%zu", tl->count ? tl->index + 1 : 0, tl->count);
+	x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_STATUS));
+	if (tl->follow && !c->paused)
+		x += view_put(c->ui, y, x + 2, COLS - x - 2, "following", ui_attr(c->ui, ROLE_PROMPT)) + 2;
+	if (!tl->this_boot) {
+		snprintf(buf, sizeof buf, same_host(tl->host) ? "%s, an earlier boot" :
+			 "on %s, another machine", tl->host);
+		x += view_put(c->ui, y, x + 2, COLS - x - 2, buf, ui_attr(c->ui, ROLE_PAUSED)) + 2;
+	}
+	if (COLS - x >= 50) {
+		snprintf(buf, sizeof buf, "  (recording %s to %s)", timeexpr_format(tl->first_t, first, sizeof first),
+			 timeexpr_format(tl->last_t, last, sizeof last));
+		view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_DIM));
+	}
+}
+
+// The suspected leaks, fastest first, so the answer is on screen whatever
+// the sort order.
+static void draw_suspects(const struct screen_ctx *c, int y)
 {
 	const struct proc *top[3];
 	size_t n = 0, shown = 0;
@@ -179,18 +226,18 @@ static void draw_suspects(const struct screen_ctx *c)
 			top[j] = p;
 	}
 	if (n == 0) {
-		view_put(c->ui, 3, 0, COLS, "No suspected leaks", ui_attr(c->ui, ROLE_DIM));
+		view_put(c->ui, y, 0, COLS, "No suspected leaks", ui_attr(c->ui, ROLE_DIM));
 		return;
 	}
 	snprintf(buf, sizeof buf, "%zu suspected leak%s:", n, n == 1 ? "" : "s");
-	x = view_put(c->ui, 3, 0, COLS, buf, ui_attr(c->ui, ROLE_LEAK));
+	x = view_put(c->ui, y, 0, COLS, buf, ui_attr(c->ui, ROLE_LEAK));
 	for (size_t i = 0; i < shown && x < COLS; i++) {
 		char rate[16];
 
 		text_human_delta_kb((int64_t)round_l(top[i]->verdict.rate_kb_per_min), rate, sizeof rate);
 		snprintf(buf, sizeof buf, " %d %s %s/min %.0f%%%s", top[i]->pid, top[i]->s->comm, rate,
 			 top[i]->verdict.score * 100, i + 1 < shown ? "," : n > shown ? " ..." : "");
-		x += view_put(c->ui, 3, x, COLS - x, buf, ui_attr(c->ui, ROLE_GROWTH_UP));
+		x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_GROWTH_UP));
 	}
 }
 
@@ -210,9 +257,9 @@ static void format_eta(double s, char *buf, size_t cap)
 		snprintf(buf, cap, "%.0f d", s / 86400);
 }
 
-// Line 4: who the OOM killer would pick now, and when memory runs out at the
-// current rate.
-static void draw_oom_line(const struct screen_ctx *c)
+// Who the OOM killer would pick now (in a replay: then), and when memory
+// runs out at the current rate (the rate then).
+static void draw_oom_line(const struct screen_ctx *c, int y, bool replay)
 {
 	const struct sysmodel *m = &c->mon->sys;
 	const struct proc *p = m->oom.valid ? proctable_find(&c->mon->table, m->oom.pid) : NULL;
@@ -220,31 +267,43 @@ static void draw_oom_line(const struct screen_ctx *c)
 	int x = 0;
 
 	if (p) {
-		snprintf(buf, sizeof buf, "OOM victim now: %d %s (score %d, RSS %s%s)  ", p->pid, p->s->comm,
-			 m->oom.score, text_human_kb(p->s->rss_kb, rss, sizeof rss),
+		snprintf(buf, sizeof buf, "OOM victim %s: %d %s (score %d, RSS %s%s)  ", replay ? "then" : "now",
+			 p->pid, p->s->comm, m->oom.score, text_human_kb(p->s->rss_kb, rss, sizeof rss),
 			 m->oom.tied ? ", the largest of a tie" : "");
-		x = view_put(c->ui, 4, 0, COLS, buf, A_NORMAL);
+		x = view_put(c->ui, y, 0, COLS, buf, A_NORMAL);
 	}
 	if (m->falling) {
 		format_eta(m->eta_s, eta, sizeof eta);
-		snprintf(buf, sizeof buf, "Memory exhausted in ~%s at the current rate", eta);
-		view_put(c->ui, 4, x, COLS - x, buf, ui_attr(c->ui, ROLE_PSI_WARN));
+		snprintf(buf, sizeof buf, "Memory exhausted in ~%s at the %s", eta,
+			 replay ? "rate then" : "current rate");
+		view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_PSI_WARN));
 	} else {
-		view_put(c->ui, 4, x, COLS - x, "Memory: stable", ui_attr(c->ui, ROLE_DIM));
+		view_put(c->ui, y, x, COLS - x, "Memory: stable", ui_attr(c->ui, ROLE_DIM));
 	}
+}
+
+int header_lines(const struct screen_ctx *c)
+{
+	return HEADER_LINES + (screen_replay(c) ? 1 : 0);
 }
 
 void header_draw(const struct screen_ctx *c, const struct listmodel *list)
 {
+	struct source_timeline tl;
+	bool replay = monitor_timeline(c->mon, &tl);
+	int y = 2;
+
 	if (c->mon->have_snap)
 		draw_header(c);
-	draw_status(c, list);
+	if (replay)
+		draw_replay(c, y++, &tl);
+	draw_status(c, y++, list, replay ? &tl : NULL);
 	if (c->alert) {
 		attrset(ui_attr(c->ui, ROLE_ALERT));
-		mvhline(3, 0, ' ', COLS);
-		view_put(c->ui, 3, 0, COLS, c->alert, ui_attr(c->ui, ROLE_ALERT));
+		mvhline(y, 0, ' ', COLS);
+		view_put(c->ui, y, 0, COLS, c->alert, ui_attr(c->ui, ROLE_ALERT));
 	} else {
-		draw_suspects(c);
+		draw_suspects(c, y);
 	}
-	draw_oom_line(c);
+	draw_oom_line(c, y + 1, replay);
 }

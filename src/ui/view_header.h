@@ -1,4 +1,4 @@
-/* view_header.h — the list screen's header: lines 0 to 4.
+/* view_header.h — the list screen's header: lines 0 to 4 (5 in a replay).
  *
  * Contract: draws the monitor's model and the list's sort and filter from
  * the context into stdscr; reads nothing else.
@@ -9,10 +9,14 @@
 #include "model/listmodel.h"
 #include "ui/screen.h"
 
-#define HEADER_LINES 5
+#define HEADER_LINES 5           // live; a replay has one more
 
 /* Memory and swap meters with PSI (lines 0-1), the status line (2), the
- * suspected leaks or the pressure banner (3), the OOM line (4). */
+ * suspected leaks or the pressure banner (3), the OOM line (4). A replay
+ * puts its own line (the recorded time, the sample, following, the host)
+ * at 2 and the others one lower. */
 void header_draw(const struct screen_ctx *c, const struct listmodel *list);
+/* The lines header_draw draws. */
+int header_lines(const struct screen_ctx *c);
 
 #endif

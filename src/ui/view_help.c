@@ -20,14 +20,16 @@ static void help_enter(void *state, const struct screen_ctx *c, const struct act
 static void help_draw(void *state, const struct screen_ctx *c)
 {
 	const struct help_screen *h = state;
+	bool replay = screen_replay(c);
 	int y = 0;
 
-	view_put(c->ui, y++, 0, COLS, "memtop " MEMTOP_VERSION " - keys", ui_attr(c->ui, ROLE_LABEL));
+	view_put(c->ui, y++, 0, COLS, replay ? "memtop " MEMTOP_VERSION " - keys (replaying a recording)" :
+		 "memtop " MEMTOP_VERSION " - keys", ui_attr(c->ui, ROLE_LABEL));
 	y++;
 	for (size_t i = 0; h->of && i < h->of->nbindings && y < LINES - 2; i++) {
 		const struct binding *b = &h->of->bindings[i];
 
-		if (!b->label)
+		if (!b->label || !binding_in_mode(b, replay))
 			continue;
 		view_put(c->ui, y, 1, 10, b->label, ui_attr(c->ui, ROLE_FOOTER_KEY));
 		view_put(c->ui, y++, 12, COLS - 12, b->help, A_NORMAL);
@@ -38,6 +40,9 @@ static void help_draw(void *state, const struct screen_ctx *c)
 		view_put(c->ui, y++, 1, COLS - 1, "Detail view: M S D N sort mappings by RSS, size, growth, "
 			 "address; g groups them by name; c shows the whole command line (Up, Down, PgUp, "
 			 "PgDn, Home, End scroll it); Esc, q or Backspace return.", A_NORMAL);
+	if (y < LINES - 2 && replay)
+		view_put(c->ui, y++, 1, COLS - 1, "A recording moves only with [ ] { } b Home End, or while "
+			 "End follows a file still being written; the detail view has no mappings.", A_NORMAL);
 	if (y < LINES - 2)
 		view_put(c->ui, y++, 1, COLS - 1, c->trigger_desc, ui_attr(c->ui, ROLE_DIM));
 	view_put(c->ui, LINES - 1, 0, COLS, "Press any key to return.", ui_attr(c->ui, ROLE_PROMPT));

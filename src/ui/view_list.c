@@ -53,9 +53,13 @@ void list_screen_remember(struct list_screen *ls, size_t first, size_t count)
 
 /* ---- keys --------------------------------------------------------------- */
 
-static size_t page_rows(void)
+// The table's rows on screen: below the header and the column titles,
+// above the footer.
+static size_t page_rows(const struct screen_ctx *c)
 {
-	return LINES > 7 ? (size_t)(LINES - 7) : 1;
+	int rows = LINES - header_lines(c) - 2;
+
+	return rows > 0 ? (size_t)rows : 1;
 }
 
 #define NONE action_of(ACTION_NONE)
@@ -80,8 +84,8 @@ static struct action move_by(void *st, long rows)
 
 static struct action act_up(void *st, const struct screen_ctx *c) { (void)c; return move_by(st, -1); }
 static struct action act_down(void *st, const struct screen_ctx *c) { (void)c; return move_by(st, 1); }
-static struct action act_pgup(void *st, const struct screen_ctx *c) { (void)c; return move_by(st, -(long)page_rows()); }
-static struct action act_pgdn(void *st, const struct screen_ctx *c) { (void)c; return move_by(st, (long)page_rows()); }
+static struct action act_pgup(void *st, const struct screen_ctx *c) { return move_by(st, -(long)page_rows(c)); }
+static struct action act_pgdn(void *st, const struct screen_ctx *c) { return move_by(st, (long)page_rows(c)); }
 
 static struct action act_home(void *st, const struct screen_ctx *c)
 {
@@ -208,6 +212,75 @@ static struct action act_signal(void *st, const struct screen_ctx *c)
 	return NONE;
 }
 
+/* ---- replay: moving in the recording ------------------------------------ */
+
+#define KEY_LBRACE '{'            // (named: the docs check reads the table)
+#define KEY_RBRACE '}'
+
+static struct action act_sample_prev(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return action_move(SOURCE_MOVE_STEP, -1, 0);
+}
+
+static struct action act_sample_next(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return action_move(SOURCE_MOVE_STEP, 1, 0);
+}
+
+static struct action act_stride_back(void *st, const struct screen_ctx *c)
+{
+	(void)st;
+	return action_move_by_time(c, -SCREEN_STRIDE_S);
+}
+
+static struct action act_stride_on(void *st, const struct screen_ctx *c)
+{
+	(void)st;
+	return action_move_by_time(c, SCREEN_STRIDE_S);
+}
+
+static struct action act_first_sample(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return action_move(SOURCE_MOVE_FIRST, 0, 0);
+}
+
+static struct action act_last_sample(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return action_move(SOURCE_MOVE_LAST, 0, 0);
+}
+
+// b: asks for a time, relative to the sample shown.
+static struct action act_goto_time(void *st, const struct screen_ctx *c)
+{
+	struct source_timeline tl;
+
+	if (monitor_timeline(c->mon, &tl))
+		prompt_open_time(&((struct list_screen *)st)->prompt, tl.at_t);
+	return NONE;
+}
+
+// Space in a replay: pauses or resumes End's following; when not
+// following, it starts (End).
+static struct action act_follow(void *st, const struct screen_ctx *c)
+{
+	struct source_timeline tl;
+
+	(void)st;
+	if (monitor_timeline(c->mon, &tl) && tl.follow)
+		return action_of(ACTION_PAUSE);
+	return action_move(SOURCE_MOVE_LAST, 0, 0);
+}
+
+static struct action act_no_signal(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return action_message("no signals in a recording: it shows processes as they were");
+}
+
 static struct action act_clear_filter(void *st, const struct screen_ctx *c)
 {
 	struct list_screen *ls = st;
@@ -229,39 +302,61 @@ static struct action act_write(void *st, const struct screen_ctx *c)
 	return action_of(ACTION_WRITE_SETTINGS);
 }
 
+// A replay shows one recorded sample: Home and End move in time there
+// (g still selects the first process), Space follows the newest sample,
+// and nothing acts on a process (k only says so).
 static const struct binding bindings[] = {
-	{ { 'q', KEY_F(10) }, "q F10", "quit", act_quit, "Quit" },
-	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help" },
-	{ { KEY_UP }, "Up", "select the previous process", act_up, NULL },
-	{ { KEY_DOWN }, "Down", "select the next process", act_down, NULL },
-	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL },
-	{ { KEY_NPAGE, KEY_CTRL('f') }, "PgDn", "down one page", act_pgdn, NULL },
-	{ { KEY_HOME, 'g' }, "Home g", "first process", act_home, NULL },
-	{ { KEY_END }, "End", "last process", act_end, NULL },
-	{ { 'M' }, "M", "sort by resident memory (RSS)", act_sort_rss, NULL },
-	{ { 'A' }, "A", "sort by anonymous memory", act_sort_anon, NULL },
-	{ { 'O' }, "O", "sort by OOM score", act_sort_oom, NULL },
-	{ { 'N' }, "N", "sort by PID", act_sort_pid, NULL },
-	{ { 'G' }, "G", "sort by growth rate (fastest growers first)", act_sort_growth, "Growth" },
-	{ { 'L' }, "L", "show only suspected leaks (again: everything)", act_suspects, "Leaks" },
+	{ { 'q', KEY_F(10) }, "q F10", "quit", act_quit, "Quit", BIND_BOTH },
+	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
+	{ { KEY_UP }, "Up", "select the previous process", act_up, NULL, BIND_BOTH },
+	{ { KEY_DOWN }, "Down", "select the next process", act_down, NULL, BIND_BOTH },
+	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL, BIND_BOTH },
+	{ { KEY_NPAGE, KEY_CTRL('f') }, "PgDn", "down one page", act_pgdn, NULL, BIND_BOTH },
+	{ { KEY_HOME, 'g' }, "Home g", "first process", act_home, NULL, BIND_LIVE },
+	{ { KEY_END }, "End", "last process", act_end, NULL, BIND_LIVE },
+	{ { 'g' }, "g", "first process", act_home, NULL, BIND_REPLAY },
+	{ { '[' }, "[ ]", "previous / next recorded sample", act_sample_prev, "Sample", BIND_REPLAY },
+	{ { ']' }, NULL, NULL, act_sample_next, NULL, BIND_REPLAY },
+	{ { KEY_LBRACE }, "{ }", "10 minutes back / on (on across a longer gap: the next sample)",
+	  act_stride_back, NULL, BIND_REPLAY },
+	{ { KEY_RBRACE }, NULL, NULL, act_stride_on, NULL, BIND_REPLAY },
+	{ { KEY_HOME }, "Home", "the first sample of the recording", act_first_sample, NULL, BIND_REPLAY },
+	{ { KEY_END }, "End", "the newest sample, then follow it as the file grows", act_last_sample,
+	  NULL, BIND_REPLAY },
+	{ { 'b' }, "b", "go to a time: 12:30, yesterday 18:00, 2026-12-05 18:00, -1h (from the sample shown)",
+	  act_goto_time, "Time", BIND_REPLAY },
+	{ { ' ' }, "Space", "pause / resume following the newest sample (not following: as End)",
+	  act_follow, "Follow", BIND_REPLAY },
+	{ { 'M' }, "M", "sort by resident memory (RSS)", act_sort_rss, NULL, BIND_BOTH },
+	{ { 'A' }, "A", "sort by anonymous memory", act_sort_anon, NULL, BIND_BOTH },
+	{ { 'O' }, "O", "sort by OOM score", act_sort_oom, NULL, BIND_BOTH },
+	{ { 'N' }, "N", "sort by PID", act_sort_pid, NULL, BIND_BOTH },
+	{ { 'G' }, "G", "sort by growth rate (fastest growers first)", act_sort_growth, "Growth", BIND_BOTH },
+	{ { 'L' }, "L", "show only suspected leaks (again: everything)", act_suspects, "Leaks", BIND_BOTH },
 	{ { 'E' }, "E", "sort by time to exhaustion: the leak that fills memory soonest first",
-	  act_sort_eta, NULL },
-	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL },
-	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL },
-	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL },
-	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort" },
-	{ { 'I' }, "I", "invert the sort order", act_invert, "Invert" },
-	{ { '/' }, "/", "filter by command or user (Enter keeps, Esc clears)", act_filter, "Filter" },
-	{ { KEY_ESC }, "Esc", "clear the filter", act_clear_filter, NULL },
+	  act_sort_eta, NULL, BIND_BOTH },
+	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL, BIND_BOTH },
+	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL, BIND_BOTH },
+	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL, BIND_BOTH },
+	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort", BIND_BOTH },
+	{ { 'I' }, "I", "invert the sort order", act_invert, "Invert", BIND_BOTH },
+	{ { '/' }, "/", "filter by command or user (Enter keeps, Esc clears)", act_filter, "Filter", BIND_BOTH },
+	{ { KEY_ESC }, "Esc", "clear the filter", act_clear_filter, NULL, BIND_BOTH },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "details of the selected process: its mappings (smaps)",
-	  act_detail, NULL },
-	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay" },
-	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause" },
+	  act_detail, NULL, BIND_LIVE },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", "details of the selected process (a recording has no mappings)",
+	  act_detail, NULL, BIND_REPLAY },
+	{ { 'd' }, "d", "set the refresh interval (seconds, fractions allowed)", act_delay, "Delay",
+	  BIND_LIVE },
+	{ { 'd' }, "d", "how often following looks for new samples (seconds)", act_delay, NULL,
+	  BIND_REPLAY },
+	{ { ' ' }, "Space", "pause / resume sampling", act_pause, "Pause", BIND_LIVE },
 	{ { 'k', KEY_F(9) }, "k F9", "send a signal to the selected process (asks which; TERM first)",
-	  act_signal, "Kill" },
-	{ { 't' }, "t", "next colour theme", act_theme, NULL },
+	  act_signal, "Kill", BIND_LIVE },
+	{ { 'k', KEY_F(9) }, "k F9", "off: no signals in a recording", act_no_signal, NULL, BIND_REPLAY },
+	{ { 't' }, "t", "next colour theme", act_theme, NULL, BIND_BOTH },
 	{ { 'W' }, "W", "write the settings (interval, sort, theme, columns, sensitivity) to memtoprc",
-	  act_write, NULL },
+	  act_write, NULL, BIND_BOTH },
 };
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
 
@@ -327,19 +422,44 @@ static struct action list_key(void *st, const struct screen_ctx *c, int ch)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-// The footer: the keys that have a footer text, htop-style.
+// The footer's name of a key: the label's first ("q", "h", "F6"), or all
+// of a pair of one-character keys ("[]").
+static void footer_key(const char *label, char *key, size_t cap)
+{
+	const char *p = label;
+	bool singles = true;
+	size_t o = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		singles = singles && n == 1;
+		p += n;
+		p += strspn(p, " ");
+	}
+	if (!singles) {
+		snprintf(key, cap, "%.*s", (int)strcspn(label, " "), label);
+		return;
+	}
+	for (p = label; *p && o + 1 < cap; p++)
+		if (*p != ' ')
+			key[o++] = *p;
+	key[o] = '\0';
+}
+
+// The footer: the keys that have a footer text, htop-style, for the mode.
 static void draw_footer(const struct screen_ctx *c)
 {
 	int x = 0, y = LINES - 1;
+	bool replay = screen_replay(c);
 
 	for (size_t i = 0; i < NBINDINGS && x < COLS; i++) {
 		const char *label = bindings[i].label;
 		char key[16];
 
-		if (!bindings[i].footer)
+		if (!bindings[i].footer || !binding_in_mode(&bindings[i], replay))
 			continue;
-		// The footer shows the first name of the key ("q", "h", "F6").
-		snprintf(key, sizeof key, "%.*s", (int)strcspn(label, " "), label);
+		footer_key(label, key, sizeof key);
 		x += view_put(c->ui, y, x, COLS - x, key, ui_attr(c->ui, ROLE_FOOTER_KEY));
 		x += view_put(c->ui, y, x, COLS - x, bindings[i].footer, ui_attr(c->ui, ROLE_FOOTER_TEXT));
 		x += view_put(c->ui, y, x, COLS - x, " ", A_NORMAL);
@@ -350,8 +470,8 @@ static void list_draw(void *st, const struct screen_ctx *c)
 {
 	struct list_screen *ls = st;
 
-	ls->table.header_y = HEADER_LINES;
-	ls->table.rows_y = HEADER_LINES + 1;
+	ls->table.header_y = header_lines(c);
+	ls->table.rows_y = ls->table.header_y + 1;
 	header_draw(c, &ls->list);
 	table_draw_header(c->ui, &ls->table, ls->list.key);
 	list_screen_remember(ls, ls->list.top, table_draw_rows(c->ui, &ls->table, &ls->list));

@@ -1,4 +1,4 @@
-/* view_prompt.c — the filter, interval and signal prompts. */
+/* view_prompt.c — the filter, interval, signal and time prompts. */
 #include "ui/view_prompt.h"
 
 #include <signal.h>
@@ -8,6 +8,7 @@
 #include "conf/cli.h"
 #include "ui/draw.h"
 #include "util/text.h"
+#include "util/timeexpr.h"
 
 const struct prompt_signal prompt_signals[] = {
 	{ SIGTERM, "TERM" }, { SIGKILL, "KILL" }, { SIGINT, "INT" }, { SIGHUP, "HUP" },
@@ -45,6 +46,13 @@ void prompt_open_signal(struct prompt *p, int pid, uint64_t start_ticks, const c
 	prompt_set_text(p, comm);
 }
 
+void prompt_open_time(struct prompt *p, double ref)
+{
+	p->kind = PROMPT_TIME;
+	p->ref = ref;
+	prompt_set_text(p, "");
+}
+
 // "Send SIGTERM to 1234 (bash)?  <- -> signal  Enter send  Esc cancel"
 static void draw_signal_prompt(const struct prompt *p, const struct screen_ctx *c)
 {
@@ -60,7 +68,9 @@ static void draw_signal_prompt(const struct prompt *p, const struct screen_ctx *
 
 void prompt_draw(const struct prompt *p, const struct screen_ctx *c)
 {
-	const char *label = p->kind == PROMPT_FILTER ? "Filter: " : "Refresh interval (s): ";
+	const char *label = p->kind == PROMPT_FILTER ? "Filter: " : p->kind == PROMPT_TIME ?
+			    "Go to (12:30, -1h, yesterday 18:00, 2026-12-05 18:00): " :
+			    "Refresh interval (s): ";
 	char shown[LISTMODEL_FILTER_MAX * 4 + 1];
 	int x;
 
@@ -105,6 +115,14 @@ static struct action prompt_finish(struct prompt *p, struct listmodel *list, boo
 		if (!enter)
 			list->filter[0] = '\0';
 		*relist = true;
+	} else if (enter && p->kind == PROMPT_TIME) {
+		double t;
+		char err[160];
+
+		if (timeexpr_parse(p->text, p->ref, &t, err, sizeof err) == 0)
+			a = (struct action){ .kind = ACTION_MOVE, .move = SOURCE_MOVE_TIME, .move_arg = t };
+		else
+			a = action_message("%s", err);
 	} else if (enter) {
 		double v;
 		char err[160];

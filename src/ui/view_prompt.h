@@ -1,6 +1,6 @@
 /* view_prompt.h — the list screen's one-line prompts on the footer line:
- * the filter (applied as it is typed), the refresh interval, and which
- * signal to send to a process (k).
+ * the filter (applied as it is typed), the refresh interval, which signal
+ * to send to a process (k), and in a replay the time to go to (b).
  *
  * Contract: the prompt edits its own text; what it decides comes back as an
  * action (the interval, the signal) or, for the filter, in the list's filter
@@ -16,7 +16,7 @@
 #include "model/listmodel.h"
 #include "ui/screen.h"
 
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY, PROMPT_SIGNAL };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY, PROMPT_SIGNAL, PROMPT_TIME };
 
 struct prompt {
 	enum prompt_kind kind;
@@ -27,6 +27,9 @@ struct prompt {
 	int pid;
 	uint64_t start_ticks;
 	int signal;
+	// PROMPT_TIME: the wall time relative times count from (the sample
+	// shown when it opened).
+	double ref;
 };
 
 /* The signals k offers, TERM first. */
@@ -42,6 +45,9 @@ extern const size_t prompt_nsignals;
 void prompt_open_filter(struct prompt *p, const struct listmodel *list);
 void prompt_open_delay(struct prompt *p, double seconds);
 void prompt_open_signal(struct prompt *p, int pid, uint64_t start_ticks, const char *comm);
+/* Opens the time prompt of a replay: Enter moves to the time typed
+ * (util/timeexpr.h), relative to ref, or says what was wrong with it. */
+void prompt_open_time(struct prompt *p, double ref);
 /* Draws the open prompt on the last line. */
 void prompt_draw(const struct prompt *p, const struct screen_ctx *c);
 /* One key for the open prompt: line editing, Enter to apply, Esc to cancel

@@ -419,10 +419,10 @@ static void test_refuses_what_is_not_a_recording(void **state)
 	recorder_close(b->r);
 	b->r = NULL;
 	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 2", NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 3", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
-	refused(b, "schema version 2, newer than this memtop's (1)");
+	refused(b, "schema version 3, newer than this memtop's (2)");
 	bench_free(b);
 }
 

@@ -471,6 +471,47 @@ static void test_cgroups(void **state)
 	built_free(b);
 }
 
+// A cgroup's rows are its changes: one that levels off has none after, and
+// its value is carried (every cgroup_step_s) so that its detector sees the
+// plateau, up to the period's end.
+static void test_cgroup_plateau_is_carried(void **state)
+{
+	double last_flag[2];
+
+	(void)state;
+	for (int carry = 0; carry < 2; carry++) {
+		struct built *b = build(-INFINITY, INFINITY, 0, NSAMPLES - 1);
+		size_t n;
+		int err;
+
+		b->r->cfg.cgroup_step_s = carry ? 10 : 0;
+		// Growth every 10 s for 20 minutes, then flat (no rows).
+		for (int i = 0; i < 600; i += 5)
+			assert_int_equal(report_cgroup_sample(b->r, "/a.slice", TIME_OF(i), 100000 + 3000 * (uint64_t)i,
+							      false, 0), 0);
+		assert_int_equal(report_cgroups_end(b->r), 0);
+		struct rcgroup **cg = report_cg_suspects(b->r, &n, &err);
+		assert_int_equal(n, 1);
+		last_flag[carry] = cg[0]->flag.last_t;
+		if (carry) {
+			// Carried to the end, where the detector no longer flags it.
+			assert_true(cg[0]->last_t == TIME_OF(NSAMPLES - 1));
+			assert_int_equal(cg[0]->last_kb, 100000 + 3000 * 595);
+			assert_false(cg[0]->leak.verdict.suspected);
+			assert_true(cg[0]->flag.last_t < TIME_OF(NSAMPLES - 1) - 300);
+		} else {
+			assert_true(cg[0]->last_t == TIME_OF(595));
+		}
+		free(cg);
+		built_free(b);
+	}
+	// Without the carry the last row still flagged it and nothing after
+	// could clear it; with it the flag lasts until the detector saw the
+	// plateau.
+	assert_true(last_flag[0] == TIME_OF(595));
+	assert_true(last_flag[1] > TIME_OF(595));
+}
+
 // ---- the run and the period -----------------------------------------------------------------
 
 static void test_run_whole_recording(void **state)
@@ -517,7 +558,8 @@ static void test_since_until_select_the_period(void **state)
 	assert_null(strstr(r.out, "\"lowest_kb\": 1048576"));       // the dip at 400 is before
 	run_free(&r);
 
-	// Ten minutes before the newest sample: samples 599 to 899.
+	// Ten minutes before the newest sample: samples 599 to 899 (the forms
+	// are timeexpr's: util/timeexpr.h).
 	r = run_report(&w, "-10m", NULL, FORMAT_JSON, false);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "\"samples\": 301}"));
@@ -533,9 +575,9 @@ static void test_bad_periods_exit_2(void **state)
 		{ "-1h", "-2h", "memtop: --since -1h is after --until -2h\n" },
 		{ "@1800000000", NULL, "memtop: no samples in the period: rec<&>.db holds" },
 		{ NULL, "@1600000000", "memtop: no samples in the period" },
-		{ "yesterday", NULL, "memtop: --since: invalid time 'yesterday'" },
-		{ NULL, "-5x", "memtop: --until: invalid time '-5x'" },
-		{ "@", NULL, "invalid time '@'" },
+		{ "soon", NULL, "memtop: --since soon: " },
+		{ NULL, "-5x", "memtop: --until -5x: " },
+		{ "@", NULL, "memtop: --since @: " },
 	};
 	struct world w;
 
@@ -629,26 +671,6 @@ static void test_progress_line(void **state)
 	}
 	assert_true(last >= 99);
 	free(text);
-}
-
-static void test_parse_time(void **state)
-{
-	char err[200];
-	double t = 0;
-
-	(void)state;
-	assert_int_equal(report_parse_time("@1700000000.5", 5e9, &t, err, sizeof err), 0);
-	assert_true(t == 1700000000.5);
-	assert_int_equal(report_parse_time("-2h", 1e6, &t, err, sizeof err), 0);
-	assert_true(t == 1e6 - 7200);
-	assert_int_equal(report_parse_time("-1.5d", 1e6, &t, err, sizeof err), 0);
-	assert_true(t == 1e6 - 1.5 * 86400);
-	static const char *const bad[] = { "", "@", "@x", "@-5", "-2", "-h", "2h", "-2hh", "-2 h", "@1e999", "now" };
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		t = 7;
-		if (report_parse_time(bad[i], 1e6, &t, err, sizeof err) != -1 || t != 7)
-			fail_msg("'%s' accepted", bad[i]);
-	}
 }
 
 // ---- the formats ------------------------------------------------------------------------------
@@ -917,11 +939,11 @@ int main(void)
 		cmocka_unit_test(test_memory_bounded_under_churn),
 		cmocka_unit_test(test_psi_levels_are_the_screens),
 		cmocka_unit_test(test_cgroups),
+		cmocka_unit_test(test_cgroup_plateau_is_carried),
 		cmocka_unit_test(test_run_whole_recording),
 		cmocka_unit_test(test_since_until_select_the_period),
 		cmocka_unit_test(test_bad_periods_exit_2),
 		cmocka_unit_test(test_fail_on_leak_exit_3),
-		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_progress_line),
 		cmocka_unit_test(test_json_is_one_valid_object),
 		cmocka_unit_test(test_csv_sections),

@@ -211,6 +211,39 @@ static void test_help_lists_the_screen_it_came_from(void **state)
 	assert_int_equal(screen_help.key(screen_help.state, &r->c, 'z').kind, ACTION_BACK);
 }
 
+// Live, the replay's keys do nothing and neither help nor the footer names
+// them; Home and End select processes.
+static void test_live_has_no_replay_keys(void **state)
+{
+	struct rig *r = *state;
+	struct action a = { .kind = ACTION_OPEN, .screen = &screen_help, .from = &screen_list };
+	char line[81];
+	bool last = false;
+
+	for (const char *k = "[]{}b"; *k; k++)
+		assert_int_equal(press(r, *k).kind, ACTION_NONE);
+	assert_int_equal(r->ls->prompt.kind, PROMPT_NONE);      // b opened no prompt
+	press(r, KEY_END);
+	assert_int_equal(r->ls->list.sel, r->ls->list.nrows - 1);
+	press(r, KEY_HOME);
+	assert_int_equal(r->ls->list.sel, 0);
+	draw(r, &screen_list);
+	mvinnstr(LINES - 1, 0, line, 80);
+	assert_null(strstr(line, "Sample"));
+	assert_non_null(strstr(line, "Pause"));
+	mvinnstr(6, 0, line, 80);                               // no replay line: rows at 6
+	assert_null(strstr(line, "PID"));
+	screen_help.enter(screen_help.state, &r->c, &a);
+	draw(r, &screen_help);
+	for (int y = 0; y < LINES; y++) {
+		mvinnstr(y, 0, line, 80);
+		assert_null(strstr(line, "recorded sample"));
+		assert_null(strstr(line, "recording"));
+		last = last || strstr(line, "last process");
+	}
+	assert_true(last);
+}
+
 static void test_tiny_terminal_gets_a_notice(void **state)
 {
 	struct rig *r = *state;
@@ -235,6 +268,7 @@ int main(void)
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_help_lists_the_screen_it_came_from, rig_setup,
 						rig_teardown),
+		cmocka_unit_test_setup_teardown(test_live_has_no_replay_keys, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
 	};
 

@@ -1,0 +1,665 @@
+/* test_replay.c — memtop -r and --history: a scripted world played through
+ * the monitor and recorded, then read back through the recorded source.
+ * Stepping through the recording gives, tick by tick, the model the live
+ * monitor had (rows, names, deltas, leak verdicts); a jump into the middle
+ * gives it again from the recording alone (seeded detectors); history
+ * seeds a live start; a file still being written is followed; version 1
+ * files are read; bad files are refused with one line. */
+#include "fixture.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "model/monitor.h"
+#include "store/recorder.h"
+#include "store/replay.h"
+
+#define WORLD_MAX 16
+
+struct wproc {
+	int pid;
+	uint64_t start, anon, rss, swap;
+	int oom;
+	bool alive, detail;
+	unsigned gen;              // which of its two name buffers is current
+	char comm[16], cmd[48];
+	double rate_kb_s;          // anonymous growth
+	double noise_kb;           // a saw on top, period 7 s
+};
+
+struct world {
+	double t;                  // wall seconds
+	size_t n;
+	struct wproc w[WORLD_MAX];
+	struct proc_sample s[WORLD_MAX];
+	const struct proc_sample *p[WORLD_MAX];
+	char names[WORLD_MAX][4][64];   // each tick's names, a new buffer when they change
+	double t0;
+	uint64_t avail_kb;
+};
+
+static int world_tick(void *impl, struct snapshot *out)
+{
+	struct world *wd = impl;
+	size_t k = 0;
+
+	for (size_t i = 0; i < wd->n; i++) {
+		struct wproc *w = &wd->w[i];
+		double age = wd->t - wd->t0;
+		uint64_t saw = w->noise_kb > 0 ? (uint64_t)(fmod(age, 7.0) / 7.0 * w->noise_kb) : 0;
+
+		if (!w->alive)
+			continue;
+		w->anon = (uint64_t)(4096 + w->rate_kb_s * age) + saw;
+		w->rss = w->anon + 2048;
+		// A changed name gets another buffer, as the sampler gives it.
+		if (strcmp(wd->names[i][w->gen % 2], w->comm) != 0)
+			snprintf(wd->names[i][++w->gen % 2], 64, "%s", w->comm);
+		wd->s[k] = (struct proc_sample){
+			.pid = w->pid, .ppid = 1, .start_ticks = w->start, .rss_kb = w->rss, .anon_kb = w->anon,
+			.shared_kb = 2048, .swap_kb = w->swap, .have_detail = w->detail, .oom_score = w->oom,
+			.oom_score_adj = 0, .comm = wd->names[i][w->gen % 2], .cmdline = w->cmd, .cgroup = "/a.slice",
+			.exe = "/bin/x", .user = "root", .start_time_s = (double)w->start / 100,
+		};
+		wd->p[k] = &wd->s[k];
+		k++;
+	}
+	// Sorted by pid, as a source hands them up (a reused pid is added last).
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && wd->p[j - 1]->pid > wd->p[j]->pid; j--) {
+			const struct proc_sample *x = wd->p[j];
+
+			wd->p[j] = wd->p[j - 1];
+			wd->p[j - 1] = x;
+		}
+	*out = (struct snapshot){ .procs = wd->p, .nprocs = k };
+	out->sys = (struct sys_sample){ .wall_time = wd->t, .mono_time = wd->t - 1.7e9 + 5000,
+					.have_meminfo = true, .total_kb = 8u << 20,
+					.available_kb = wd->avail_kb, .free_kb = 1u << 20,
+					.have_oom_kill = true, .oom_kill = 2 };
+	return 0;
+}
+
+static void world_close(void *impl)
+{
+	(void)impl;
+}
+
+// The one cgroup's usage: a slow climb, 1 KiB a second.
+static int world_cgroup(void *impl, const char *path, struct cgroup_usage *u)
+{
+	struct world *wd = impl;
+
+	(void)path;
+	*u = (struct cgroup_usage){ .have_usage = true, .usage_kb = 100000 + (uint64_t)(wd->t - wd->t0),
+				    .have_limit = true, .limit_kb = 1u << 20 };
+	return 0;
+}
+
+static const struct source_ops world_ops = { .name = "world", .tick = world_tick, .close = world_close,
+					     .read_cgroup_usage = world_cgroup };
+
+static struct wproc *world_add(struct world *wd, int pid, const char *comm, double rate, double noise)
+{
+	struct wproc *w = &wd->w[wd->n++];
+
+	assert_true(wd->n <= WORLD_MAX);
+	*w = (struct wproc){ .pid = pid, .start = (uint64_t)pid * 11, .alive = true, .detail = true,
+			     .rate_kb_s = rate, .noise_kb = noise, .oom = pid % 50 };
+	snprintf(w->comm, sizeof w->comm, "%s", comm);
+	snprintf(w->cmd, sizeof w->cmd, "/usr/bin/%s -x", comm);
+	return w;
+}
+
+// What one tick of a monitor showed of one process.
+struct row {
+	int pid;
+	uint64_t rss, anon, swap;
+	int oom;
+	int64_t delta_rss;
+	bool have_delta, suspected, have_rate;
+	double score, rate;
+	char comm[16];
+};
+
+struct frame {
+	double wall;
+	size_t n;
+	struct row r[WORLD_MAX];
+	double eta;
+	uint64_t avail;
+};
+
+static void capture(const struct monitor *m, struct frame *f)
+{
+	memset(f, 0, sizeof *f);
+	f->wall = m->snap.sys.wall_time;
+	f->avail = m->snap.sys.available_kb;
+	f->eta = m->sys.eta_s;
+	for (size_t i = 0; i < m->table.n && i < WORLD_MAX; i++) {
+		const struct proc *p = &m->table.v[i];
+		struct row *r = &f->r[f->n++];
+
+		*r = (struct row){ .pid = p->pid, .rss = p->s->rss_kb, .anon = p->s->anon_kb,
+				   .swap = p->s->swap_kb, .oom = p->s->oom_score, .delta_rss = p->delta_rss_kb,
+				   .have_delta = p->have_delta, .suspected = p->verdict.suspected,
+				   .have_rate = p->verdict.have_rate, .score = p->verdict.score,
+				   .rate = p->verdict.rate_kb_per_min };
+		snprintf(r->comm, sizeof r->comm, "%s", p->s->comm);
+	}
+}
+
+// Compares two frames; with verdicts_only, the rows' values and verdicts
+// but not what only a step from the previous sample gives (the delta).
+static void assert_frames_equal(const struct frame *a, const struct frame *b, bool with_delta)
+{
+	assert_true(fabs(a->wall - b->wall) < 0.0015);
+	assert_int_equal(a->avail, b->avail);
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct row *x = &a->r[i], *y = &b->r[i];
+
+		assert_int_equal(x->pid, y->pid);
+		assert_string_equal(x->comm, y->comm);
+		assert_int_equal(x->rss, y->rss);
+		assert_int_equal(x->anon, y->anon);
+		assert_int_equal(x->swap, y->swap);
+		assert_int_equal(x->oom, y->oom);
+		if (x->suspected != y->suspected)
+			fail_msg("t=%.0f pid %d: live %s, replay %s", a->wall, x->pid,
+				 x->suspected ? "suspected" : "not", y->suspected ? "suspected" : "not");
+		assert_int_equal(x->have_rate, y->have_rate);
+		assert_true(fabs(x->score - y->score) < 1e-9);
+		assert_true(fabs(x->rate - y->rate) < 1e-6);
+		if (with_delta) {
+			assert_int_equal(x->have_delta, y->have_delta);
+			assert_int_equal(x->delta_rss, y->delta_rss);
+		}
+	}
+}
+
+// A recorded world: a fast leaker, a slow leaker, a flat process with a
+// saw, one that exits, a pid reused by another program, a rename.
+struct bench {
+	char dir[64], path[96];
+	struct world wd;
+	struct monitor m;
+	struct recorder *r;
+	struct record_policy pol;
+	struct record_host host;
+	struct frame *live;       // what the live monitor showed at each tick
+	size_t nlive;
+};
+
+static struct bench *bench_new(size_t ticks)
+{
+	struct bench *b = calloc(1, sizeof *b);
+	char err[512];
+
+	assert_non_null(b);
+	snprintf(b->dir, sizeof b->dir, "/tmp/memtop-replay-XXXXXX");
+	assert_non_null(mkdtemp(b->dir));
+	snprintf(b->path, sizeof b->path, "%s/rec.db", b->dir);
+	b->wd.t = b->wd.t0 = 1.7e9;
+	b->wd.avail_kb = 6u << 20;
+	monitor_open_source(&b->m, (struct source){ .ops = &world_ops, .impl = &b->wd }, LEAK_SENS_NORMAL);
+	record_policy_defaults(&b->pol);
+	b->pol.log = NULL;
+	snprintf(b->host.boot_id, sizeof b->host.boot_id, "boot-1");
+	snprintf(b->host.hostname, sizeof b->host.hostname, "testhost");
+	b->host.boot_time = 1.6e9;
+	b->r = recorder_open(b->path, &b->pol, &b->host, err, sizeof err);
+	if (!b->r)
+		fail_msg("recorder_open: %s", err);
+	b->live = calloc(ticks, sizeof *b->live);
+	assert_non_null(b->live);
+	return b;
+}
+
+// Plays the world for ticks samples dt apart, recording each and keeping
+// what the live monitor showed.
+static void bench_play(struct bench *b, size_t ticks, double dt)
+{
+	struct world *wd = &b->wd;
+
+	world_add(wd, 100, "fastleak", 300, 0);
+	world_add(wd, 200, "slowleak", 6, 200);
+	world_add(wd, 300, "flat", 0, 900);
+	struct wproc *quitter = world_add(wd, 400, "quitter", 0, 0);
+	struct wproc *renamed = world_add(wd, 500, "before", 1, 0);
+
+	for (size_t i = 0; i < ticks; i++) {
+		if (i == ticks / 3) {
+			quitter->alive = false;
+			// Its pid, reused by another program.
+			struct wproc *w = world_add(wd, 400, "reuser", 50, 0);
+
+			w->start = 999;
+		}
+		if (i == ticks / 2)
+			snprintf(renamed->comm, sizeof renamed->comm, "after");
+		if (i % 40 == 0)
+			wd->avail_kb -= 1024;
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(recorder_write(b->r, &b->m), RECORD_WRITTEN);
+		capture(&b->m, &b->live[b->nlive++]);
+		wd->t += dt;
+	}
+}
+
+static void bench_free(struct bench *b)
+{
+	char cmd[160];
+
+	recorder_close(b->r);
+	monitor_close(&b->m);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", b->dir);
+	assert_int_equal(system(cmd), 0);
+	free(b->live);
+	free(b);
+}
+
+static void open_replay(struct monitor *m, const char *path, double start)
+{
+	struct replay_options o = { .boot_id = "boot-1", .start_t = start };
+	struct source src;
+	char err[512];
+
+	if (replay_open(&src, path, &o, err, sizeof err) < 0)
+		fail_msg("replay_open: %s", err);
+	monitor_open_source(m, src, LEAK_SENS_NORMAL);
+}
+
+// The index of the live frame at wall time t.
+static size_t live_at(const struct bench *b, double t)
+{
+	for (size_t i = 0; i < b->nlive; i++)
+		if (fabs(b->live[i].wall - t) < 0.0015)
+			return i;
+	fail_msg("no live frame at %.3f", t);
+	return 0;
+}
+
+static void test_stepping_equals_live(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(900);
+	struct monitor m;
+	struct frame f;
+	struct source_timeline tl;
+	bool flagged = false;
+
+	bench_play(b, 900, 1.0);
+	open_replay(&m, b->path, 0);
+	assert_int_equal(monitor_tick(&m), 0);
+	for (size_t i = 0;; i++) {
+		capture(&m, &f);
+		assert_frames_equal(&b->live[i], &f, true);
+		for (size_t k = 0; k < f.n; k++)
+			flagged |= f.r[k].suspected;
+		assert_true(monitor_timeline(&m, &tl));
+		assert_int_equal(tl.index, i);
+		assert_true(tl.this_boot);
+		assert_string_equal(tl.host, "testhost");
+		int rc = monitor_move(&m, SOURCE_MOVE_STEP, 1);
+
+		if (rc == 1) {
+			assert_int_equal(i, 899);      // the end: nothing moved, nothing ticked
+			break;
+		}
+		assert_int_equal(rc, 0);
+	}
+	assert_true(flagged);                         // the verdicts compared include a leak
+	monitor_close(&m);
+	bench_free(b);
+}
+
+// A jump: the recorded source starts a few minutes before the target,
+// seeds each process's detector from the recording, and ticks on. What it
+// shows at the target is what the live monitor showed.
+static void test_jump_equals_live(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(2000);
+	struct monitor m;
+	struct frame f;
+	const double targets[] = { 1.7e9 + 1500, 1.7e9 + 700, 1.7e9 + 1999, 1.7e9 + 10, 1.7e9 + 1200 };
+
+	bench_play(b, 2000, 1.0);
+	open_replay(&m, b->path, -1);
+	assert_int_equal(monitor_tick(&m), 0);     // opened at the newest sample
+	capture(&m, &f);
+	assert_frames_equal(&b->live[1999], &f, true);
+	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+		assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, targets[i]), 0);
+		capture(&m, &f);
+		assert_frames_equal(&b->live[live_at(b, targets[i])], &f, true);
+	}
+	// Back by one sample, and on by one: a jump and a step.
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, -1), 0);
+	capture(&m, &f);
+	assert_frames_equal(&b->live[1199], &f, true);
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, 1), 0);
+	capture(&m, &f);
+	assert_frames_equal(&b->live[1200], &f, true);
+	// Home and End.
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_FIRST, 0), 0);
+	capture(&m, &f);
+	assert_frames_equal(&b->live[0], &f, true);
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_FIRST, 0), 1);
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_LAST, 0), 0);
+	capture(&m, &f);
+	assert_frames_equal(&b->live[1999], &f, true);
+	// Outside the recording: nothing moves.
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, 1.7e9 - 3600), -ERANGE);
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, 1.7e9 + 9000), -ERANGE);
+	monitor_close(&m);
+	bench_free(b);
+}
+
+// Hours at 5 s: a jump's seeding reads the slow tier's past from the
+// rollup (150 s buckets), and the verdict at the target is live's.
+static void test_jump_uses_rollup(void **state)
+{
+	(void)state;
+	const size_t ticks = 3 * 720;                 // three hours
+	struct bench *b = bench_new(ticks);
+	struct monitor m;
+	struct frame f;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	bench_play(b, ticks, 5.0);
+	recorder_close(b->r);
+	b->r = NULL;
+	assert_int_equal(sqlite3_open_v2(b->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM envelope WHERE res = 150", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_true(sqlite3_column_int(st, 0) > 100);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	open_replay(&m, b->path, -1);
+	for (double t = 1.7e9 + 3 * 3600 - 5; t > 1.7e9 + 1800; t -= 1333) {
+		size_t i = live_at(b, floor((t - 1.7e9) / 5) * 5 + 1.7e9);
+
+		assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, t) < 0, false);
+		capture(&m, &f);
+		assert_frames_equal(&b->live[i], &f, true);
+	}
+	monitor_close(&m);
+	bench_free(b);
+}
+
+// History on start-up: a live monitor of the same boot, started with the
+// recording's past, flags the slow leaker on its first tick; without it,
+// it does not.
+static void test_history_seeds_first_tick(void **state)
+{
+	(void)state;
+	const size_t ticks = 1440;                    // two hours at 5 s
+	struct bench *b = bench_new(ticks);
+	struct monitor m;
+	struct source hist;
+	char err[512];
+	struct frame f;
+
+	bench_play(b, ticks, 5.0);
+	assert_true(b->live[ticks - 1].r[1].suspected);        // the slow leaker, live
+	// A new live monitor at the next moment, on the same clock.
+	monitor_open_source(&m, (struct source){ .ops = &world_ops, .impl = &b->wd }, LEAK_SENS_NORMAL);
+	assert_int_equal(history_open(&hist, b->path, "boot-1", b->wd.t, err, sizeof err), 0);
+	monitor_set_history(&m, hist);
+	assert_int_equal(monitor_tick(&m), 0);
+	capture(&m, &f);
+	assert_int_equal(f.r[1].pid, 200);
+	assert_true(f.r[1].suspected);
+	assert_true(f.r[0].suspected);
+	assert_false(f.r[2].suspected);
+	assert_true(fabs(f.r[1].rate - b->live[ticks - 1].r[1].rate) < 0.1 * b->live[ticks - 1].r[1].rate);
+	monitor_close(&m);
+	// Without it: nothing on the first tick.
+	monitor_open_source(&m, (struct source){ .ops = &world_ops, .impl = &b->wd }, LEAK_SENS_NORMAL);
+	assert_int_equal(monitor_tick(&m), 0);
+	capture(&m, &f);
+	assert_false(f.r[1].suspected);
+	monitor_close(&m);
+	// Another boot's recording gives no history.
+	assert_int_equal(history_open(&hist, b->path, "boot-2", b->wd.t, err, sizeof err), -ENOENT);
+	assert_non_null(strstr(err, "no sample of this boot"));
+	bench_free(b);
+}
+
+// A file still being written: End follows it; a replay of another boot
+// says so.
+static void test_follow_and_other_boot(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(120);
+	struct monitor m;
+	struct source_timeline tl;
+	struct replay_options o = { .boot_id = "another-boot", .start_t = -1 };
+	struct source src;
+	char err[512];
+
+	bench_play(b, 60, 1.0);
+	assert_int_equal(replay_open(&src, b->path, &o, err, sizeof err), 0);
+	monitor_open_source(&m, src, LEAK_SENS_NORMAL);
+	assert_int_equal(monitor_tick(&m), 0);
+	assert_true(monitor_timeline(&m, &tl));
+	assert_int_equal(tl.count, 60);
+	assert_true(tl.follow);                       // the recorder holds the file
+	assert_true(tl.writing);
+	assert_false(tl.this_boot);
+	// The writer goes on; End moves to its newest sample.
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(recorder_write(b->r, &b->m), RECORD_WRITTEN);
+		b->wd.t += 1;
+	}
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_LAST, 0), 0);
+	assert_true(monitor_timeline(&m, &tl));
+	assert_int_equal(tl.count, 70);
+	assert_int_equal(tl.index, 69);
+	assert_true(fabs(m.snap.sys.wall_time - (b->wd.t - 1)) < 0.002);
+	assert_int_equal(monitor_move(&m, SOURCE_MOVE_LAST, 0), 1);      // nothing newer
+	monitor_close(&m);
+	bench_free(b);
+}
+
+// A version 1 file (no monotonic times, OOM columns or rollup) is read:
+// same rows, OOM scores unknown.
+static void test_reads_version_1(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(300);
+	struct monitor m;
+	struct frame f;
+	sqlite3 *db;
+
+	bench_play(b, 300, 1.0);
+	recorder_close(b->r);
+	b->r = NULL;
+	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX proc_exit; DROP INDEX ident_t; DROP TABLE envelope;"
+				      "ALTER TABLE tick DROP COLUMN mono_ms; ALTER TABLE sample DROP COLUMN oom_score;"
+				      "ALTER TABLE sample DROP COLUMN oom_adj; PRAGMA user_version = 1;",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_replay(&m, b->path, 0);
+	assert_int_equal(monitor_tick(&m), 0);
+	for (size_t i = 0; i < 300; i++) {
+		capture(&m, &f);
+		assert_int_equal(f.n, b->live[i].n);
+		for (size_t k = 0; k < f.n; k++) {
+			assert_int_equal(f.r[k].pid, b->live[i].r[k].pid);
+			assert_int_equal(f.r[k].anon, b->live[i].r[k].anon);
+			assert_int_equal(f.r[k].oom, 0);
+		}
+		if (i < 299)
+			assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, 1), 0);
+	}
+	monitor_close(&m);
+	bench_free(b);
+}
+
+static void refused(const char *path, int want, const char *msg)
+{
+	struct replay_options o = { .start_t = -1 };
+	struct source src;
+	char err[512] = "";
+
+	assert_int_equal(replay_open(&src, path, &o, err, sizeof err), want);
+	if (!strstr(err, msg))
+		fail_msg("expected \"%s\" in \"%s\"", msg, err);
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_bad_files(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(200);
+	char path[128], cmd[800];
+	FILE *f;
+
+	bench_play(b, 200, 1.0);
+	recorder_close(b->r);
+	b->r = NULL;
+	snprintf(path, sizeof path, "%s/missing.db", b->dir);
+	refused(path, -ENOENT, "No such file");
+	snprintf(path, sizeof path, "%s/empty.db", b->dir);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	refused(path, -ENODATA, "empty");
+	snprintf(path, sizeof path, "%s/text.db", b->dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("hello, this is not a database at all\n", f);
+	fclose(f);
+	refused(path, -EINVAL, "not a memtop recording");
+	// A recording cut in half (a copy lost its end).
+	snprintf(path, sizeof path, "%s/cut.db", b->dir);
+	snprintf(cmd, sizeof cmd, "head -c $(( $(stat -c %%s '%s') / 2 )) '%s' > '%s'", b->path, b->path, path);
+	assert_int_equal(system(cmd), 0);
+	{
+		struct replay_options o = { .start_t = 0 };
+		struct source src;
+		struct monitor m;
+		char err[512] = "";
+		int rc = replay_open(&src, path, &o, err, sizeof err);
+
+		if (rc == 0) {
+			// Opened (its index survived): every sample reads or
+			// fails cleanly, without a crash.
+			monitor_open_source(&m, src, LEAK_SENS_NORMAL);
+			monitor_tick(&m);
+			while (monitor_move(&m, SOURCE_MOVE_STEP, 1) == 0)
+				;
+			monitor_close(&m);
+		} else {
+			assert_true(strlen(err) > 0);
+			assert_null(strchr(err, '\n'));
+		}
+	}
+	// A recording with its schema but no sample.
+	snprintf(path, sizeof path, "%s/nosample.db", b->dir);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' .schema | sqlite3 '%s' && sqlite3 '%s' 'PRAGMA application_id = "
+		 "1296387412; PRAGMA user_version = 2;'", b->path, path, path);
+	assert_int_equal(system(cmd), 0);
+	refused(path, -ENODATA, "holds no sample yet");
+	// Another program's database, and a newer schema.
+	snprintf(path, sizeof path, "%s/other.db", b->dir);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'CREATE TABLE t(x)'", path);
+	assert_int_equal(system(cmd), 0);
+	refused(path, -EINVAL, "another program");
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version = 9'", b->path);
+	assert_int_equal(system(cmd), 0);
+	refused(b->path, -EINVAL, "schema version 9, newer");
+	bench_free(b);
+}
+
+// Names read from a crafted file are escaped again before they reach a
+// screen.
+static void test_crafted_names_escaped(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(20);
+	struct monitor m;
+	sqlite3 *db;
+
+	bench_play(b, 20, 1.0);
+	recorder_close(b->r);
+	b->r = NULL;
+	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE ident SET comm = 'ev' || char(27) || '[2Jil',"
+				      " cmdline = 'a\\b' || char(10) || 'c'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	open_replay(&m, b->path, -1);
+	assert_int_equal(monitor_tick(&m), 0);
+	for (size_t i = 0; i < m.table.n; i++) {
+		assert_string_equal(m.table.v[i].s->comm, "ev\\e[2Jil");
+		assert_string_equal(m.table.v[i].s->cmdline, "a\\\\b\\nc");
+	}
+	monitor_close(&m);
+	bench_free(b);
+}
+
+struct cg_rows {
+	size_t n;
+	double first_t, last_t;
+	uint64_t first_kb, last_kb;
+	bool bad;
+};
+
+static void count_cgroup(void *ctx, const char *path, double t, uint64_t usage_kb, bool have_limit,
+			 uint64_t limit_kb)
+{
+	struct cg_rows *c = ctx;
+
+	if (strcmp(path, "/a.slice") != 0 || !have_limit || limit_kb != 1u << 20 ||
+	    (c->n && (t < c->last_t || usage_kb < c->last_kb)))
+		c->bad = true;
+	if (!c->n)
+		c->first_t = t, c->first_kb = usage_kb;
+	c->last_t = t;
+	c->last_kb = usage_kb;
+	c->n++;
+}
+
+// The report's cgroup feed: the recorded rows in a period, in order.
+static void test_cgroup_series(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(100);
+	struct replay_options o = { .start_t = 0 };
+	struct source src;
+	struct cg_rows rows = { 0 };
+	char err[512];
+
+	bench_play(b, 100, 1.0);
+	assert_int_equal(replay_open(&src, b->path, &o, err, sizeof err), 0);
+	assert_int_equal(replay_cgroup_series(&src, 1.7e9 + 20, 1.7e9 + 80, count_cgroup, &rows), 0);
+	assert_false(rows.bad);
+	assert_int_equal(rows.n, 7);                 // every 10 s from 20 to 80
+	assert_true(fabs(rows.first_t - (1.7e9 + 20)) < 0.002);
+	assert_int_equal(rows.last_kb - rows.first_kb, 60);
+	src.ops->close(src.impl);
+	bench_free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stepping_equals_live),
+		cmocka_unit_test(test_jump_equals_live),
+		cmocka_unit_test(test_jump_uses_rollup),
+		cmocka_unit_test(test_history_seeds_first_tick),
+		cmocka_unit_test(test_follow_and_other_boot),
+		cmocka_unit_test(test_reads_version_1),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_crafted_names_escaped),
+		cmocka_unit_test(test_cgroup_series),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
