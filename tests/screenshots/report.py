@@ -24,7 +24,7 @@ from workload import Hold, Leaker  # noqa: E402
 OUT = os.path.join(ROOT, "screenshots", "report.png")
 MEMTOP = os.path.join(ROOT, "memtop")
 SECONDS = 120
-WIDTH, HEIGHT = 1000, 2300
+WIDTH, HEIGHT = 1000, 2000
 
 
 def main():
@@ -40,8 +40,9 @@ def main():
             if rec.wait(SECONDS) != 0:
                 raise SystemExit("shoot: memtop -w failed")
         with open(page, "w") as f:
-            p = subprocess.run([MEMTOP, "--report", path, "-f", "html"], stdout=f, stderr=subprocess.PIPE,
-                               text=True)
+            # Named as the page shows it: memtop.db, not the temporary folder.
+            p = subprocess.run([MEMTOP, "--report", "memtop.db", "-f", "html"], cwd=d, stdout=f,
+                               stderr=subprocess.PIPE, text=True)
         if p.returncode != 0:
             raise SystemExit("shoot: memtop --report failed: " + p.stderr)
         with Browser() as b:
