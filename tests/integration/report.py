@@ -105,6 +105,9 @@ def test_html_renders_in_chromium(memtop):
     assert rc == 0, "exit %d: %s" % (rc, err)
     assert err == "", err
     assert html.startswith("<!DOCTYPE html>") and "http" not in html
+    # Self-contained: the only references are links within the page.
+    refs = re.findall(r'(?:href|src|xlink:href)\s*=\s*"([^"]*)"', html) + re.findall(r"url\(|@import", html)
+    assert all(r.startswith("#") for r in refs), refs
     assert "<script" not in html and "&lt;i&gt;&amp;&quot;&#39;x" in html
     page = os.path.join(os.path.dirname(rec.path), "report.html")
     with open(page, "w") as f:
