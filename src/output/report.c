@@ -411,7 +411,7 @@ static int rproc_end(struct report *r, struct rproc *p)
 		return 0;
 	}
 	// top[] is sorted by growth, largest first.
-	size_t i = r->ntop;
+	size_t i;
 
 	if (g <= 0 || (r->ntop == r->cfg.top_n && g <= rproc_growth(r->top[r->ntop - 1]))) {
 		rproc_free(p);
