@@ -18,7 +18,7 @@
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
-	OPT_NO_HISTORY,
+	OPT_NO_HISTORY, OPT_SCREEN,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -57,6 +57,8 @@ static const struct cli_option options[] = {
 	  "with -w: keep the recording under SIZE bytes, K, M, G or T (default 1G)", NULL },
 	{ OPT_NO_CMDLINE, "no-cmdline", NULL,
 	  "with -w: record process names without their command lines", NULL },
+	{ OPT_SCREEN, "screen", NULL,
+	  "with -w: show the interactive screen and record what it samples (default interval 1 s)", NULL },
 	{ 'r', "read", "FILE",
 	  "show a recording (made with -w) instead of this machine now: the screen at its newest "
 	  "sample (keys step through it), or with -b every sample from the first", NULL },
@@ -80,7 +82,7 @@ static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
-	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n"
+	"       memtop -w FILE [-b | --screen] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n"
 	"       memtop -r FILE [-b] [-n COUNT] [--format table|json|csv]\n";
 
 static const char usage_tail[] =
@@ -438,6 +440,9 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_NO_HISTORY:
 		opts->no_history = true;
 		return CLI_RUN;
+	case OPT_SCREEN:
+		opts->screen = true;
+		return CLI_RUN;
 	case OPT_KEEP:
 		return parse_keep(arg, &opts->keep_days, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case OPT_MAX_SIZE:
@@ -519,9 +524,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--group goes with --smaps PID");
 		return CLI_ERROR;
 	}
-	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size || opts->no_cmdline)) {
+	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size || opts->no_cmdline || opts->screen)) {
 		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" :
-			 opts->max_size ? "--max-size" : "--no-cmdline");
+			 opts->max_size ? "--max-size" : opts->no_cmdline ? "--no-cmdline" : "--screen");
+		return CLI_ERROR;
+	}
+	if (opts->screen && opts->batch) {
+		snprintf(err, errlen, "--screen shows the screen: it does not go with -b");
 		return CLI_ERROR;
 	}
 	if (opts->write_path && opts->smaps_pid) {
