@@ -76,24 +76,24 @@ int main(int argc, char **argv)
 	config_load_rc(&rc, &rc_report);
 	rc_apply(&rc, &opts);
 	// A recorder runs for days: its own default interval, not the screen's.
-	if (opts.write_path && !interval_given)
+	if (opts.write_path && !opts.screen && !interval_given)
 		opts.interval_s = RECORD_DEFAULT_INTERVAL_S;
 	struct run_sources src = { 0 };
+	bool batch = opts.batch || (opts.write_path && !opts.screen);
 	char note[512];
 
 	if (opts.smaps_pid) {
 		status = smapsdump_run(&opts);
 	} else if (opts.report_path) {
 		status = report_main(&opts);
-	} else if ((status = sources_open(&opts, opts.batch || opts.write_path, &src, err, sizeof err, note,
-					  sizeof note)) != 0) {
+	} else if ((status = sources_open(&opts, batch, &src, err, sizeof err, note, sizeof note)) != 0) {
 		fprintf(stderr, "memtop: %s\n", err);
 	} else {
 		if (note[0])
 			fprintf(stderr, "memtop: %s\n", note);
-		if (opts.batch || opts.write_path)
+		if (batch)
 			status = batch_run(&opts, &src);
-		else
+		else if (!opts.screen || (status = sources_record_screen(&opts, &src)) == 0)
 			status = app_run(&opts, &rc_report, &src);
 	}
 	sources_close(&src);

@@ -71,7 +71,7 @@ _memtop()
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
 			--fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
-			--no-cmdline -r --read --history --no-history --report --since --until -h --help -V --version' -- "$cur"))
+			--no-cmdline --screen -r --read --history --no-history --report --since --until -h --help -V --version' -- "$cur"))
 	fi
 }
 

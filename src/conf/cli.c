@@ -19,7 +19,7 @@
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
-	OPT_NO_HISTORY, OPT_REPORT, OPT_SINCE, OPT_UNTIL,
+	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -60,6 +60,8 @@ static const struct cli_option options[] = {
 	{ OPT_NO_CMDLINE, "no-cmdline", NULL,
 	  "with -w: record process names without their command lines; with --report: leave "
 	  "them out of the report", NULL },
+	{ OPT_SCREEN, "screen", NULL,
+	  "with -w: show the interactive screen and record what it samples (default interval 1 s)", NULL },
 	{ 'r', "read", "FILE",
 	  "show a recording (made with -w) instead of this machine now: the screen at its newest "
 	  "sample (keys step through it), or with -b every sample from the first", NULL },
@@ -91,7 +93,8 @@ static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
-	"       memtop -w FILE [-b] [-d SECONDS] [--keep DAYS] [--max-size SIZE] [--no-cmdline]\n"
+	"       memtop -w FILE [-b | --screen] [-d SECONDS] [--keep DAYS] [--max-size SIZE]\n"
+	"              [--no-cmdline]\n"
 	"       memtop -r FILE [-b] [-n COUNT] [--format table|json|csv]\n"
 	"       memtop --report FILE [--since TIME] [--until TIME] [--format table|json|csv|html]\n"
 	"              [--no-cmdline] [--fail-on-leak]\n";
@@ -452,6 +455,9 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_NO_HISTORY:
 		opts->no_history = true;
 		return CLI_RUN;
+	case OPT_SCREEN:
+		opts->screen = true;
+		return CLI_RUN;
 	case OPT_KEEP:
 		return parse_keep(arg, &opts->keep_days, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case OPT_MAX_SIZE:
@@ -564,8 +570,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--group goes with --smaps PID");
 		return CLI_ERROR;
 	}
-	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size)) {
-		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" : "--max-size");
+	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size || opts->screen)) {
+		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" :
+			 opts->max_size ? "--max-size" : "--screen");
+		return CLI_ERROR;
+	}
+	if (opts->screen && opts->batch) {
+		snprintf(err, errlen, "--screen shows the screen: it does not go with -b");
 		return CLI_ERROR;
 	}
 	if (!opts->write_path && !opts->report_path && opts->no_cmdline) {

@@ -48,6 +48,7 @@ struct options {
 	const char *read_path;    // -r FILE: show a recording (points into argv); NULL = live
 	const char *history_path; // --history FILE; NULL = the default recording, if any
 	bool no_history;          // --no-history
+	bool screen;              // --screen with -w: the screen records what it samples
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 

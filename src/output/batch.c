@@ -12,7 +12,6 @@
 
 #include "model/monitor.h"
 #include "output/output.h"
-#include "proc/procfs.h"
 #include "store/recorder.h"
 #include "util/mathutil.h"
 
@@ -103,41 +102,6 @@ static size_t report_leaks(const struct proctable *t)
 	return n;
 }
 
-// The machine a recording is made on: its boot, name and boot time.
-static void host_of_this_machine(struct record_host *h)
-{
-	struct timespec wall, boot;
-
-	memset(h, 0, sizeof *h);
-	if (procfs_boot_id(h->boot_id, sizeof h->boot_id) <= 0)
-		snprintf(h->boot_id, sizeof h->boot_id, "unknown");
-	if (gethostname(h->hostname, sizeof h->hostname - 1) < 0)
-		h->hostname[0] = '\0';
-	clock_gettime(CLOCK_REALTIME, &wall);
-	clock_gettime(CLOCK_BOOTTIME, &boot);
-	h->boot_time = (double)(wall.tv_sec - boot.tv_sec) + (double)(wall.tv_nsec - boot.tv_nsec) / 1e9;
-}
-
-// Opens the -w recording; NULL (and the message said) when it is refused.
-static struct recorder *open_recorder(const struct options *opts)
-{
-	struct record_policy pol;
-	struct record_host host;
-	struct recorder *r;
-	char err[512];
-
-	record_policy_defaults(&pol);
-	if (opts->keep_days > 0)
-		pol.keep_s = opts->keep_days * 86400.0;
-	if (opts->max_size)
-		pol.max_bytes = opts->max_size;
-	pol.no_cmdline = opts->no_cmdline;
-	host_of_this_machine(&host);
-	if (!(r = recorder_open(opts->write_path, &pol, &host, err, sizeof err)))
-		fprintf(stderr, "memtop: %s\n", err);
-	return r;
-}
-
 // Hands the tick to the recorder (reopening the file first after a SIGHUP).
 // Returns 0, or 1 when the recording cannot go on (said on stderr).
 static int record_tick(struct recorder *rec, struct monitor *m)
@@ -203,7 +167,7 @@ int batch_run(const struct options *opts, struct run_sources *src)
 	double last_mono = -1;
 	int status = 0;
 
-	if (opts->write_path && !(rec = open_recorder(opts))) {
+	if (opts->write_path && !(rec = sources_open_recorder(opts, stderr))) {
 		sources_close(src);
 		return 2;
 	}

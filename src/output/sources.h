@@ -17,12 +17,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "conf/cli.h"
 #include "proc/source.h"
 
+struct recorder;
+
 int sources_open(const struct options *opts, bool batch, struct run_sources *out, char *err, size_t errlen,
 		 char *note, size_t notelen);
 void sources_close(struct run_sources *s);
+
+/* Opens the -w recording with its policy from the command line, logging to
+ * log; NULL (the message said on stderr) when it is refused. */
+struct recorder *sources_open_recorder(const struct options *opts, FILE *log);
+/* -w FILE --screen: a recorder of what the screen samples, as
+ * out->after_tick (its messages go to the screen's message line).
+ * 0, or an exit status (2: the file is refused, said on stderr). */
+int sources_record_screen(const struct options *opts, struct run_sources *out);
 
 #endif

@@ -164,9 +164,15 @@ struct source {
 /* The sources a run reads (main opens them; output/sources.h): a recording
  * to show, or for a live run the recording its detectors are seeded from.
  * Either may be absent (ops NULL). A mode takes them over and zeroes them. */
+struct monitor;
 struct run_sources {
 	struct source recorded;      // -r FILE
 	struct source history;       // a live run's past (monitor_set_history)
+	// What a live screen does with each tick besides showing it (memtop
+	// -w FILE --screen: the recorder). Returns 0, or -1 when it cannot go
+	// on (it is then not called again); msg gets a line to show, or "".
+	int (*after_tick)(void *ctx, struct monitor *m, char *msg, size_t msglen);
+	void *after_tick_ctx;
 };
 
 #endif

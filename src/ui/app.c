@@ -146,6 +146,15 @@ static void app_tick(struct app *a)
 		monitor_set_wanted(&a->mon, a->list->visible, a->list->nvisible);
 	if (monitor_tick(&a->mon) < 0)
 		ui_fatal("out of memory");
+	if (a->after_tick) {
+		char msg[sizeof a->message];
+
+		msg[0] = '\0';
+		if (a->after_tick(a->after_tick_ctx, &a->mon, msg, sizeof msg) < 0)
+			a->after_tick = NULL;
+		if (msg[0])
+			snprintf(a->message, sizeof a->message, "%s", msg);
+	}
 	app_updated(a);
 }
 
@@ -433,7 +442,10 @@ void app_end(struct app *a)
 // recording's past given (each taken over).
 static int app_open(struct app *a, const struct options *opts, struct run_sources *src)
 {
-	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true };
+	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true,
+				     // Recording what the screen samples: what a recording keeps.
+				     .system_counters = opts->write_path != NULL,
+				     .read_exe = opts->write_path != NULL };
 	char err[256];
 
 	if (src->recorded.ops) {
@@ -449,6 +461,8 @@ static int app_open(struct app *a, const struct options *opts, struct run_source
 		monitor_set_history(&a->mon, src->history);
 		src->history = (struct source){ 0 };
 	}
+	a->after_tick = src->after_tick;
+	a->after_tick_ctx = src->after_tick_ctx;
 	return 0;
 }
 

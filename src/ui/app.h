@@ -32,6 +32,8 @@ struct app {
 	                                 // available-memory trend and OOM pick
 	double interval_s;               // live: the refresh; a replay: End's poll
 	bool replay;                     // the monitor replays a recording
+	int (*after_tick)(void *ctx, struct monitor *m, char *msg, size_t msglen);   // run_sources'
+	void *after_tick_ctx;
 	bool paused, quit;               // paused: sampling (live), following (a replay)
 	const struct screen *screen;     // the active screen
 	const struct screen *entered[APP_SCREENS_MAX];   // every screen entered (freed at exit)

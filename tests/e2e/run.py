@@ -847,6 +847,59 @@ def test_leak_marker_growth_sort_and_suspects_only(tmux):
                and len(rows(s)) == min(process_count(s), page_rows(s)))
 
 
+def replay_rows(lines):
+    """The table's rows as the columns a recording keeps (every one but HEAP,
+    which is not recorded), for comparing a live frame with its replay."""
+    out = []
+    for pid, words, line in rows(lines):
+        out.append((pid, cell(lines, line, "RSS"), cell(lines, line, "ANON"), cell(lines, line, "SWAP"),
+                    cell(lines, line, "\u0394RSS"), cell(lines, line, "GROWTH"), left_cell(lines, line, "TREND"),
+                    left_cell(lines, line, "LEAK"), cell(lines, line, "OOM"), cell(lines, line, "ADJ"),
+                    command(lines, line)))
+    return out
+
+
+def test_replay_shows_what_was_live(tmux):
+    """memtop -w FILE --screen records what its screen samples; once the
+    leaker is flagged the screen is paused (no more samples) and its rows
+    kept. memtop -r FILE opens at that newest sample and shows the same rows,
+    values, TREND and LEAK markers; stepping back a sample ([) changes the
+    recorded time, End comes back to the same frame, and k sends nothing."""
+    d = tempfile.mkdtemp(prefix="memtop-e2e-replay-")
+    path = os.path.join(d, "rec.db")
+    try:
+        with Leaker(2048) as leaker, Hold(24) as flat:
+            pids = "%d,%d" % (leaker.pid, flat.pid)
+            with Session(tmux, ("-w", path, "--screen", "-d", DELAY, "-p", pids)) as p:
+                p.wait("the leaker flagged live", lambda s: row_of(s, leaker.pid) is not None and
+                       left_cell(s, row_of(s, leaker.pid)[2], "LEAK").startswith("\u25b2"), timeout=LEAK_WAIT)
+                p.keys("Space")
+                live = p.wait("paused", lambda s: "Paused" in s[-1] or "PAUSED" in "\n".join(s))
+                time.sleep(float(DELAY) * 2)           # no tick may come: the frame is the last
+                live = p.wait("still paused", lambda s: s == p.screen())
+                p.keys("q")
+                p.wait("quit", lambda s: any(EXIT_MARK + "0" in line for line in s))
+            want = replay_rows(live)
+            assert len(want) == 2 and any(r[7].startswith("\u25b2") for r in want), want
+            with Session(tmux, ("-r", path)) as p:
+                s = p.wait("the replay at the newest sample", lambda s: len(s) > 3 and s[2].startswith("Recorded")
+                           and header_index(s) is not None and len(rows(s)) == 2)
+                assert replay_rows(s) == want, "live:\n%s\nreplay:\n%s" % (show(live), show(s))
+                recorded = s[2]
+                m = re.search(r"sample (\d+)/(\d+)", recorded)
+                assert m and m.group(1) == m.group(2), recorded
+                p.keys("[")
+                s = p.wait("a sample back", lambda s: "sample %d/" % (int(m.group(1)) - 1) in s[2])
+                p.keys("End")
+                s = p.wait("End: the newest again", lambda s: "sample %s/" % m.group(1) in s[2])
+                assert replay_rows(s) == want
+                p.keys("k")
+                p.wait("no signals in a recording", lambda s: "no signals in a recording" in "\n".join(s))
+            assert leaker.proc.poll() is None and flat.proc.poll() is None
+    finally:
+        subprocess.run(["rm", "-rf", d])
+
+
 def test_not_a_terminal(tmux):
     with tempfile.NamedTemporaryFile(prefix="memtop-e2e-") as out:
         p = subprocess.run([MEMTOP], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE,
@@ -1586,7 +1639,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_write_settings_through_a_symlink,
          test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing,
          test_burst_names_follow_without_waiting_for_a_tick,
-         test_long_command_line_marked_in_list, test_detail_whole_command_line]
+         test_long_command_line_marked_in_list, test_detail_whole_command_line,
+         test_replay_shows_what_was_live]
 
 
 def main():

@@ -436,6 +436,7 @@ static const struct {
 	{ "keep", "7", "-wrec.db", CLI_RUN },
 	{ "max-size", "500M", "-wrec.db", CLI_RUN },
 	{ "no-cmdline", NULL, "-wrec.db", CLI_RUN },
+	{ "screen", NULL, "-wrec.db", CLI_RUN },
 	{ "read", "rec.db", NULL, CLI_RUN },
 	{ "history", "rec.db", NULL, CLI_RUN },
 	{ "no-history", NULL, NULL, CLI_RUN },
