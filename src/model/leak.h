@@ -47,7 +47,10 @@ struct leak_tier {
 	double span_s;             // time covered by its last evaluation
 	int passes, fails;         // consecutive evaluations
 	bool flagged;
-	bool bent;                 // the last evaluation saw a plateau or a bend
+	bool bent;                 // the last evaluation saw a plateau or a bend, or
+				   // (day tier) a cycle it has not outgrown
+	bool cyclic;               // (day tier) judged day over day
+	bool rising;               // (day tier) its newest buckets made a new high
 	bool have_slope;
 };
 
@@ -80,16 +83,24 @@ struct leak_eval {
 	double recent;             // slope of the last third / whole
 	double bend;               // slope of the last third / first third (1 if first <= 0)
 	double step;               // largest single rise / whole rise
+	unsigned width;            // buckets in the rolling minimum the points come from
 	bool shape_known;          // got past the size gates, so the shape was measured
-	bool bent;                 // ... and it flattens (recent or bend below the minimum)
+	bool bent;                 // ... and it flattens (recent or bend below the minimum);
+				   // or a cycle not outgrown that the floor does not flag
+	bool cyclic;               // (day tier) the window gave back much of a rise:
+				   // n counts day-over-day differences, slope is
+				   // their median / DAY_SEASON, rise their median
+	bool within_cycle;         // ... and the level is not past that rise's high
+	double cycle_high;         // the high it fell from (KiB)
+	bool rising;               // (day tier) the newest hour (a cyclic window: the
+				   // newest day) beat every bucket before it
 	bool pass;
 	bool hold;                 // passes the looser tests that keep a raised flag
 	double score;
 };
 
-/* Evaluates a tier's completed buckets (for tests; leak_push calls it). */
-void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
-		   struct leak_eval *out);
+/* Evaluates tier's completed buckets in h (for tests; leak_push calls it). */
+void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens, struct leak_eval *out);
 
 /* How far back the detector looks: the span of its slowest tier's ring
  * (seconds). What a detector seeded from a recording needs of the past. */
