@@ -188,8 +188,13 @@ static void score_eval(struct leak_eval *e)
 // leak under the cycle does not water the test down day after day).
 static bool day_cycle(const double *y, unsigned n, double rise_min_kb, struct leak_eval *e)
 {
-	double best = 0, high = 0;
+	double best = 0, high = 0, lo = y[0], hi = y[0];
 
+	// No fall can reach rise_min_kb within a smaller range (most processes).
+	for (unsigned i = 1; i < n; i++)
+		lo = dmin(lo, y[i]), hi = dmax(hi, y[i]);
+	if (hi - lo < rise_min_kb)
+		return false;
 	for (unsigned i = 1; i < n; i++) {
 		unsigned from = i >= DAY_SEASON ? i - DAY_SEASON + 1 : 0;
 		double top = y[from], low = y[from], low_before = y[from], fall;
