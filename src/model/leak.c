@@ -74,7 +74,7 @@ static double clamp01(double v)
 // Median of n values (n <= HISTORY_DAY_LEN); reorders v.
 static double median(double *v, unsigned n)
 {
-	// Insertion sort: n is at most a few dozen.
+	// Insertion sort: n is at most 96 (the day tier's window).
 	for (unsigned i = 1; i < n; i++) {
 		double x = v[i];
 		unsigned j = i;

@@ -295,6 +295,8 @@ static int gen_tick(void *impl, struct snapshot *out)
 			.start_time_s = (double)g->start_ticks / TICKS_PER_S, .have_detail = true,
 			.user = "genrec", .comm = g->comm, .cmdline = g->cmd, .cgroup = g->cg, .exe = g->exe,
 			.rss_kb = anon + 8192, .anon_kb = anon, .shared_kb = 8192, .file_kb = 8192,
+			// The kernel's badness: roughly its share of RAM, in thousandths.
+			.oom_score = (int)((anon + 8192) * 1000 / (16u << 20)),
 		};
 		gn->p[k] = &gn->s[k];
 		k++;
