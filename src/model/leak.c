@@ -330,9 +330,12 @@ void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens
 	const struct tier_params *p = &params[tier];
 	struct sens_factors f = sens_factors(sens);
 	uint32_t v[HISTORY_TIER_VALUES_MAX];
-	double y[HISTORY_DAY_LEN] = { 0 };     // (gcc cannot tell envelope fills what judge reads)
+	double y[HISTORY_DAY_LEN];
 	size_t count = history_tier_values(h, tier, false, v, history_tier_len(tier));
-	unsigned n = envelope(v, count, p->envelope, y);
+	unsigned n;
+
+	y[0] = 0;     // gcc cannot tell that envelope fills what judge reads
+	n = envelope(v, count, p->envelope, y);
 
 	memset(e, 0, sizeof *e);
 	e->width = p->envelope;
