@@ -16,6 +16,13 @@
  * the last LEAK_RECENT_S seconds, or within the time the flagged rate takes
  * to beat the old high by its margin (a slow leak in a big process). See
  * docs/leak-detection.md.
+ *
+ * The day tier (30-min buckets over 48 h) tests the same way, with a lower
+ * relative gate; a window in which the process gave much of a rise back
+ * within a day (a daily cycle) is judged day over day instead (each bucket
+ * against the one 24 h before, and the rise of the daily minimum), and a
+ * cycle it has not outgrown vetoes the faster tiers. Its flag also counts as
+ * growing while its own buckets make new highs.
  */
 #ifndef MEMTOP_LEAK_H
 #define MEMTOP_LEAK_H
@@ -86,10 +93,11 @@ struct leak_eval {
 	unsigned width;            // buckets in the rolling minimum the points come from
 	bool shape_known;          // got past the size gates, so the shape was measured
 	bool bent;                 // ... and it flattens (recent or bend below the minimum);
-				   // or a cycle not outgrown that the floor does not flag
+				   // or a cycle not outgrown that the day-over-day
+				   // test does not flag
 	bool cyclic;               // (day tier) the window gave back much of a rise:
 				   // n counts day-over-day differences, slope is
-				   // their median / DAY_SEASON, rise their median
+				   // their median / 48 (per bucket), rise their median
 	bool within_cycle;         // ... and the level is not past that rise's high
 	double cycle_high;         // the high it fell from (KiB)
 	bool rising;               // (day tier) the newest hour (a cyclic window: the
