@@ -185,10 +185,12 @@ static void score_eval(struct leak_eval *e)
 // cycle fields of e filled, when within some day of the window the process
 // fell by at least rise_min_kb and DAY_DRAWDOWN_MIN of what it had grown
 // to reach the high it fell from (measured within that day, so that a
-// leak under the cycle does not water the test down day after day).
-static bool day_cycle(const double *y, unsigned n, double rise_min_kb, struct leak_eval *e)
+// leak under the cycle does not water the test down day after day). v
+// (count values) are the tier's half-hour minima.
+static bool day_cycle(const uint32_t *v, size_t count, const double *y, unsigned n, double rise_min_kb,
+		      struct leak_eval *e)
 {
-	double best = 0, high = 0, lo = y[0], hi = y[0];
+	double best = 0, high = 0, lo = y[0], hi = y[0], steepest = 0;
 
 	// No fall can reach rise_min_kb within a smaller range (most processes).
 	for (unsigned i = 1; i < n; i++)
@@ -205,17 +207,22 @@ static bool day_cycle(const double *y, unsigned n, double rise_min_kb, struct le
 			low = dmin(low, y[j]);
 		}
 		fall = top - y[i];
-		if (fall >= rise_min_kb && fall >= DAY_DRAWDOWN_MIN * (top - low_before)) {
+		if (fall >= rise_min_kb && fall >= DAY_DRAWDOWN_MIN * (top - low_before))
 			best = dmax(best, fall);
-			high = dmax(high, top);
-		}
 	}
 	if (best <= 0)
 		return false;
+	for (size_t i = 0; i < count; i++) {
+		high = dmax(high, v[i]);
+		if (i > 0)
+			steepest = dmax(steepest, (double)v[i] - v[i - 1]);
+	}
 	e->cyclic = true;
-	e->cycle_high = high;
-	// Back within the range it has grown through and given back before.
-	e->within_cycle = y[n - 1] <= high + dmax(PEAK_MARGIN_KB, DAY_OUTGROWN * best);
+	// Past this level the process outgrows the range it has grown through
+	// and given back: its highest half-hour minimum, plus a tenth of the
+	// fall, plus what the live level (a few seconds' minimum) can be above
+	// a half-hour minimum on a ramp: up to two buckets of its steepest rise.
+	e->cycle_limit = high + dmax(PEAK_MARGIN_KB, DAY_OUTGROWN * best) + 2 * steepest;
 	return true;
 }
 
@@ -343,12 +350,13 @@ void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens
 		judge(y, n, p, f, e);
 		return;
 	}
-	if (n >= 6 && day_cycle(y, n, p->rise_min_kb * f.rise, e)) {
+	if (n >= 6 && day_cycle(v, count, y, n, p->rise_min_kb * f.rise, e)) {
 		// Judged day over day once there is a day and n_min points
-		// more; until then not at all. A cycle it has not outgrown,
-		// whose days do not rise, vetoes the faster tiers.
+		// more; until then not at all. A cycle whose days do not rise
+		// vetoes the faster tiers while the level stays within it
+		// (update_verdict checks the level at every verdict).
 		judge_daily(v, count, y, n, p, f, e);
-		e->bent = !e->pass && e->within_cycle;
+		e->bent = !e->pass;
 		// Still growing: the last day's high beat the days before by
 		// half a day's rise (noise in half-hour minima is far smaller).
 		e->rising = day_rising(y, n, DAY_SEASON, e->rise_kb / 2);
@@ -389,6 +397,7 @@ static void track_peak(struct leak_state *s, double t)
 		env = v[k] < env ? v[k] : env;
 	if (env == UINT32_MAX)
 		return;
+	s->level = env;
 	if (env > s->peak + peak_margin(s->peak)) {
 		s->peak = env;
 		s->peak_time = t;
@@ -418,6 +427,8 @@ static void update_tier(struct leak_state *s, int k)
 	lt->slope_kb_s = e.slope / history_bucket_s[k];
 	lt->score = e.score;
 	lt->bent = e.bent;
+	if (k == HISTORY_DAY)
+		s->cycle_limit = e.cyclic ? e.cycle_limit : 0;
 	lt->cyclic = e.cyclic;
 	lt->rising = e.rising;
 	lt->span_s = (e.n + e.width - 1) * history_bucket_s[k];
@@ -456,7 +467,8 @@ static void update_verdict(struct leak_state *s, double t)
 		bool vetoed = false;
 
 		for (int slower = k + 1; slower < HISTORY_TIERS; slower++)
-			vetoed |= s->tier[slower].bent;
+			vetoed |= s->tier[slower].bent &&
+				  (!s->tier[slower].cyclic || s->level <= s->cycle_limit);
 		// The day tier also judges "still growing" on its own buckets:
 		// half-hour minima beat the noise that hides a slow leak's new
 		// highs, and a cycle's new high comes once a day.

@@ -55,7 +55,7 @@ struct leak_tier {
 	int passes, fails;         // consecutive evaluations
 	bool flagged;
 	bool bent;                 // the last evaluation saw a plateau or a bend, or
-				   // (day tier) a cycle it has not outgrown
+				   // (day tier) a cycle whose days do not rise
 	bool cyclic;               // (day tier) judged day over day
 	bool rising;               // (day tier) its newest buckets made a new high
 	bool have_slope;
@@ -65,6 +65,8 @@ struct leak_state {
 	struct history hist;
 	struct leak_tier tier[HISTORY_TIERS];
 	uint32_t peak;             // high-water mark of the envelope
+	uint32_t level;            // the envelope now
+	double cycle_limit;        // the day tier's cycle vetoes while level <= this
 	uint8_t sensitivity;       // an enum leak_sensitivity, set by leak_init
 	double peak_time;          // when it last rose
 	double below_since;        // since when the envelope sits well below it; < 0 if not
@@ -93,13 +95,12 @@ struct leak_eval {
 	unsigned width;            // buckets in the rolling minimum the points come from
 	bool shape_known;          // got past the size gates, so the shape was measured
 	bool bent;                 // ... and it flattens (recent or bend below the minimum);
-				   // or a cycle not outgrown that the day-over-day
-				   // test does not flag
+				   // or a cycle that the day-over-day test does not flag
 	bool cyclic;               // (day tier) the window gave back much of a rise:
 				   // n counts day-over-day differences, slope is
 				   // their median / 48 (per bucket), rise their median
-	bool within_cycle;         // ... and the level is not past that rise's high
-	double cycle_high;         // the high it fell from (KiB)
+	double cycle_limit;        // ... and the level (KiB) past which it outgrows the
+				   // cycle: the high it fell from, plus a margin
 	bool rising;               // (day tier) the newest hour (a cyclic window: the
 				   // newest day) beat every bucket before it
 	bool pass;
