@@ -232,6 +232,14 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
 
+# The recording generator (docs/testing.md): synthetic days written through
+# the recorder, linked against the release build's library objects.
+LIB_OBJS   := $(LIB_SRCS:src/%.c=build/%.o) build/builtin_themes.o
+
+build/tools/genrec: tests/tools/genrec.c tests/common/shapes.h $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
 build/bench/readcost: tests/bench/readcost.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
 

@@ -9,6 +9,10 @@
 // the fast tier: strict on shape, for leaks of 256 KiB/s and more within a
 // minute. Tier 1 (15 s) catches ~16 KiB/s within minutes and a leak under a
 // sawtooth of up to a minute; tier 2 (150 s) slow leaks over an hour or two.
+// The day tier (30 min buckets, 48 h) catches ~1 MiB/h within hours: its
+// relative gate is low (a 1 MiB/h leak in a 512 MiB daemon rises 0.6 % in
+// 5 h) because a bucket is a half-hour minimum, whose noise is small next to
+// the rise, and because what guards it is the trend test on many hours.
 static const struct tier_params {
 	unsigned envelope;         // buckets in the rolling minimum
 	unsigned n_min;            // envelope points before the first test
@@ -22,7 +26,18 @@ static const struct tier_params {
 	{ 3, 15, 3.0, 4096, 0.05, 0.6, 0.6, 0.4 },
 	{ 4, 10, 3.0, 2048, 0.05, 0.5, 0.35, 0.5 },
 	{ 4, 10, 3.0, 4096, 0.05, 0.5, 0.35, 0.5 },
+	{ 2, 8, 3.0, 2048, 0.005, 0.5, 0.35, 0.5 },
 };
+
+// The day tier's cycle test. A window holding a fall of at least 30 % of
+// what the process had grown to before it (and at least the tier's
+// minimum rise) is cyclic: a daily cycle (work by day, freed at night), a
+// leak on top of one, or memory that was really given back. A cyclic window
+// is judged day over day (judge_daily): a cycle comes back to the same
+// levels a day later, a leak does not.
+#define DAY_SEASON 48              // buckets in a day: the cycle's period
+#define DAY_DRAWDOWN_MIN 0.3       // fall / the growth before it
+#define DAY_OUTGROWN 0.1           // past the cycle's high by this share of its fall
 
 // The sensitivity setting scales the evidence a tier needs: Mann-Kendall Z
 // and the minimum rise.
@@ -56,10 +71,10 @@ static double clamp01(double v)
 	return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-// Median of n values (n <= 2 * HISTORY_LEN); reorders v.
+// Median of n values (n <= HISTORY_DAY_LEN); reorders v.
 static double median(double *v, unsigned n)
 {
-	// Insertion sort: n is at most a few dozen.
+	// Insertion sort: n is at most 96 (the day tier's window).
 	for (unsigned i = 1; i < n; i++) {
 		double x = v[i];
 		unsigned j = i;
@@ -75,7 +90,7 @@ static double median(double *v, unsigned n)
 // half the span apart (Sen's estimator restricted to one lag, O(n)).
 static double robust_slope(const double *y, unsigned n)
 {
-	double s[HISTORY_LEN];
+	double s[HISTORY_DAY_LEN];
 	unsigned h = n / 2, k = 0;
 
 	if (n < 2)
@@ -106,7 +121,7 @@ static double mann_kendall_z(const double *y, unsigned n)
 // 0 when the residuals are negligible next to the rise.
 static double residual_autocorrelation(const double *y, unsigned n, double b)
 {
-	double r[HISTORY_LEN], tmp[HISTORY_LEN], a, mean = 0, num = 0, den = 0;
+	double r[HISTORY_DAY_LEN], tmp[HISTORY_DAY_LEN], a, mean = 0, num = 0, den = 0;
 
 	for (unsigned i = 0; i < n; i++)
 		tmp[i] = y[i] - b * i;
@@ -137,11 +152,10 @@ static double median3(const double *y)
 	return median(v, 3);
 }
 
-// Fills y with the lower envelope of a tier's buckets; returns its length.
-static unsigned envelope(const struct history_ring *r, unsigned width, double *y)
+// Fills y with the rolling minimum over width of v[0..count); returns its
+// length (0 when count < width).
+static unsigned envelope(const uint32_t *v, size_t count, unsigned width, double *y)
 {
-	uint32_t v[HISTORY_VALUES_MAX];
-	size_t count = history_values(r, false, v, HISTORY_LEN);
 	unsigned n = 0;
 
 	for (size_t i = width - 1; i < count; i++) {
@@ -154,15 +168,136 @@ static unsigned envelope(const struct history_ring *r, unsigned width, double *y
 	return n;
 }
 
-void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
-		   struct leak_eval *e)
+// An evaluation's score: the product of clamped terms for Z, the relative
+// rise, the recent slope and the step fraction; at least 0.5 when it
+// passes, below when it does not.
+static void score_eval(struct leak_eval *e)
 {
-	const struct tier_params *p = &params[tier];
-	struct sens_factors f = sens_factors(sens);
-	double y[HISTORY_LEN], start, end, third_first, third_last, max_step = 0, r1, z_min;
-	unsigned n = r->count >= p->envelope ? envelope(r, p->envelope, y) : 0, t;
+	e->score = clamp01((e->z - 2) / 3) * clamp01(e->rel / 0.10) *
+		   clamp01(e->recent / 0.8) * clamp01((1 - e->step) / 0.6);
+	if (!e->pass && e->score >= 0.5)
+		e->score = 0.49;
+	if (e->pass && e->score < 0.5)
+		e->score = 0.5;
+}
 
-	memset(e, 0, sizeof *e);
+// The day tier's cycle test on its envelope (y, n points): true, with the
+// cycle fields of e filled, when within some day of the window the process
+// fell by at least rise_min_kb and DAY_DRAWDOWN_MIN of what it had grown
+// to reach the high it fell from (measured within that day, so that a
+// leak under the cycle does not water the test down day after day). v
+// (count values) are the tier's half-hour minima.
+static bool day_cycle(const uint32_t *v, size_t count, const double *y, unsigned n, double rise_min_kb,
+		      struct leak_eval *e)
+{
+	double best = 0, high = 0, lo = y[0], hi = y[0], steepest = 0;
+
+	// No fall can reach rise_min_kb within a smaller range (most processes).
+	for (unsigned i = 1; i < n; i++)
+		lo = dmin(lo, y[i]), hi = dmax(hi, y[i]);
+	if (hi - lo < rise_min_kb)
+		return false;
+	for (unsigned i = 1; i < n; i++) {
+		unsigned from = i >= DAY_SEASON ? i - DAY_SEASON + 1 : 0;
+		double top = y[from], low = y[from], low_before = y[from], fall;
+
+		for (unsigned j = from + 1; j <= i; j++) {
+			if (y[j] > top)
+				top = y[j], low_before = low;
+			low = dmin(low, y[j]);
+		}
+		fall = top - y[i];
+		if (fall >= rise_min_kb && fall >= DAY_DRAWDOWN_MIN * (top - low_before))
+			best = dmax(best, fall);
+	}
+	if (best <= 0)
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		high = dmax(high, v[i]);
+		if (i > 0)
+			steepest = dmax(steepest, (double)v[i] - v[i - 1]);
+	}
+	e->cyclic = true;
+	// Past this level the process outgrows the range it has grown through
+	// and given back: its highest half-hour minimum, plus a tenth of the
+	// fall, plus what the live level (a few seconds' minimum) can be above
+	// a half-hour minimum on a ramp: up to two buckets of its steepest rise.
+	e->cycle_limit = high + dmax(PEAK_MARGIN_KB, DAY_OUTGROWN * best) + 2 * steepest;
+	return true;
+}
+
+// Whether the newest `back` points of y[0..n) beat every older value by
+// margin_kb (at least the peak margin): the day tier's own "still growing".
+static bool day_rising(const double *y, unsigned n, unsigned back, double margin_kb)
+{
+	double old = 0, recent = 0;
+
+	if (n <= back)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		if (i < n - back)
+			old = dmax(old, y[i]);
+		else
+			recent = dmax(recent, y[i]);
+	}
+	return recent > old + dmax(PEAK_MARGIN_KB, margin_kb);
+}
+
+// Judges a cyclic window day over day, a seasonal Kendall test with a
+// 24-hour season: each envelope point is compared with the one a day
+// before it (y[i + DAY_SEASON] - y[i]), and Z is the sign test on those
+// differences, corrected for their lag-1 autocorrelation. The slope is
+// their median (Sen's seasonal slope). Gates: that daily rise, and the
+// rise of the daily floor (the rolling minimum over a day, v's lowest
+// level in each 24 hours), which must not come from one jump.
+static void judge_daily(const uint32_t *v, size_t count, const double *y, unsigned n,
+			const struct tier_params *p, struct sens_factors f, struct leak_eval *e)
+{
+	double d[HISTORY_DAY_LEN], tmp[HISTORY_DAY_LEN], fl[HISTORY_DAY_LEN], start, rise_floor,
+		max_step = 0, r1, z_min;
+	unsigned nd = n > DAY_SEASON ? n - DAY_SEASON : 0, nf;
+	long sign = 0;
+
+	e->n = nd;
+	e->width = DAY_SEASON + p->envelope;
+	if (nd < 6)
+		return;
+	for (unsigned i = 0; i < nd; i++) {
+		d[i] = tmp[i] = y[i + DAY_SEASON] - y[i];
+		sign += (d[i] > 0) - (d[i] < 0);
+	}
+	e->rise_kb = median(tmp, nd);
+	e->slope = e->rise_kb / DAY_SEASON;
+	if (nd < p->n_min)
+		return;
+	start = median3(y);
+	e->rel = start > 0 ? e->rise_kb / start : e->rise_kb > 0 ? 1.0 : 0.0;
+	nf = envelope(v, count, DAY_SEASON, fl);
+	rise_floor = fl[nf - 1] - fl[0];
+	if (e->slope <= 0 || e->rise_kb < p->rise_min_kb * f.rise || e->rel < p->rel_min ||
+	    rise_floor < p->rise_min_kb * f.rise)
+		return;
+	for (unsigned i = 1; i < nf; i++)
+		max_step = dmax(max_step, fl[i] - fl[i - 1]);
+	e->step = max_step / rise_floor;
+	e->recent = e->bend = 1.0;       // a floor rises in steps: its thirds say nothing
+	e->shape_known = true;
+	r1 = residual_autocorrelation(d, nd, 0);
+	e->z = (sign > 0 ? (double)(sign - 1) / sqrt(nd) : 0) * sqrt((1 - r1) / (1 + r1));
+	z_min = p->z_min * f.z;
+	e->pass = e->z >= z_min && e->step <= p->step_max;
+	e->hold = e->z >= z_min * LEAK_HOLD_FACTOR && e->step <= p->step_max / LEAK_HOLD_FACTOR;
+	score_eval(e);
+}
+
+// The trend test proper on y[0..n), a tier's envelope: the gates,
+// Mann-Kendall and the shape vetoes.
+static void judge(const double *y, unsigned n, const struct tier_params *p, struct sens_factors f,
+		  struct leak_eval *e)
+{
+	double start, end, third_first, third_last, max_step = 0, r1, z_min;
+	unsigned t;
+
 	e->n = n;
 	if (n < 6)
 		return;
@@ -194,12 +329,43 @@ void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity
 		  e->step <= p->step_max;
 	e->hold = e->z >= z_min * LEAK_HOLD_FACTOR && e->recent >= p->recent_min * LEAK_HOLD_FACTOR &&
 		  e->bend >= p->bend_min * LEAK_HOLD_FACTOR && e->step <= p->step_max / LEAK_HOLD_FACTOR;
-	e->score = clamp01((e->z - 2) / 3) * clamp01(e->rel / 0.10) *
-		   clamp01(e->recent / 0.8) * clamp01((1 - e->step) / 0.6);
-	if (!e->pass && e->score >= 0.5)
-		e->score = 0.49;
-	if (e->pass && e->score < 0.5)
-		e->score = 0.5;
+	score_eval(e);
+}
+
+void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens, struct leak_eval *e)
+{
+	const struct tier_params *p = &params[tier];
+	struct sens_factors f = sens_factors(sens);
+	uint32_t v[HISTORY_TIER_VALUES_MAX];
+	double y[HISTORY_DAY_LEN];
+	size_t count = history_tier_values(h, tier, false, v, history_tier_len(tier));
+	unsigned n;
+
+	y[0] = 0;     // gcc cannot tell that envelope fills what judge reads
+	n = envelope(v, count, p->envelope, y);
+
+	memset(e, 0, sizeof *e);
+	e->width = p->envelope;
+	if (tier != HISTORY_DAY) {
+		judge(y, n, p, f, e);
+		return;
+	}
+	if (n >= 6 && day_cycle(v, count, y, n, p->rise_min_kb * f.rise, e)) {
+		// Judged day over day once there is a day and n_min points
+		// more; until then not at all. A cycle whose days do not rise
+		// vetoes the faster tiers while the level stays within it
+		// (update_verdict checks the level at every verdict).
+		judge_daily(v, count, y, n, p, f, e);
+		e->bent = !e->pass;
+		// Still growing: the last day's high beat the days before by
+		// half a day's rise (noise in half-hour minima is far smaller).
+		e->rising = day_rising(y, n, DAY_SEASON, e->rise_kb / 2);
+		return;
+	}
+	judge(y, n, p, f, e);
+	// Still growing: the last hour beat all before it by half of what
+	// the slope adds in an hour.
+	e->rising = day_rising(y, n, 2, e->slope);
 }
 
 void leak_init(struct leak_state *s, double t, enum leak_sensitivity sens)
@@ -231,6 +397,7 @@ static void track_peak(struct leak_state *s, double t)
 		env = v[k] < env ? v[k] : env;
 	if (env == UINT32_MAX)
 		return;
+	s->level = env;
 	if (env > s->peak + peak_margin(s->peak)) {
 		s->peak = env;
 		s->peak_time = t;
@@ -249,15 +416,22 @@ static void track_peak(struct leak_state *s, double t)
 static void update_tier(struct leak_state *s, int k)
 {
 	struct leak_tier *lt = &s->tier[k];
-	const struct history_ring *r = &s->hist.tier[k];
 	struct leak_eval e;
 
-	leak_evaluate(r, k, (enum leak_sensitivity)s->sensitivity, &e);
+	leak_evaluate(&s->hist, k, (enum leak_sensitivity)s->sensitivity, &e);
+	// The day tier's window just turned cyclic: the ramp that raised its
+	// flag was a cycle's rise, unless the days themselves rise.
+	if (e.cyclic && !lt->cyclic && !e.pass)
+		lt->flagged = false, lt->passes = 0;
 	lt->have_slope = e.n >= 6;
 	lt->slope_kb_s = e.slope / history_bucket_s[k];
 	lt->score = e.score;
-	lt->bent = e.shape_known && e.bent;
-	lt->span_s = (e.n + params[k].envelope - 1) * history_bucket_s[k];
+	lt->bent = e.bent;
+	if (k == HISTORY_DAY)
+		s->cycle_limit = e.cyclic ? e.cycle_limit : 0;
+	lt->cyclic = e.cyclic;
+	lt->rising = e.rising;
+	lt->span_s = (e.n + e.width - 1) * history_bucket_s[k];
 	if (e.pass) {
 		lt->fails = 0;
 		if (++lt->passes >= 2)
@@ -293,8 +467,12 @@ static void update_verdict(struct leak_state *s, double t)
 		bool vetoed = false;
 
 		for (int slower = k + 1; slower < HISTORY_TIERS; slower++)
-			vetoed |= s->tier[slower].bent;
-		if (lt->flagged && growing && !vetoed) {
+			vetoed |= s->tier[slower].bent &&
+				  (!s->tier[slower].cyclic || s->level <= s->cycle_limit);
+		// The day tier also judges "still growing" on its own buckets:
+		// half-hour minima beat the noise that hides a slow leak's new
+		// highs, and a cycle's new high comes once a day.
+		if (lt->flagged && (growing || (k == HISTORY_DAY && lt->rising)) && !vetoed) {
 			flagged = true;
 			// A held flag keeps at least the flag level of confidence.
 			best = dmax(best, dmax(lt->score, 0.5));
@@ -303,8 +481,10 @@ static void update_verdict(struct leak_state *s, double t)
 			if (s->growth_start < 0 || t - lt->span_s < s->growth_start)
 				s->growth_start = t - lt->span_s;
 		}
-		// The rate: the longest flagged tier, else the longest with a slope.
-		if (lt->have_slope && (rate_tier < 0 || !s->tier[rate_tier].flagged || lt->flagged))
+		// The rate: the longest flagged tier, else the longest with a slope
+		// but the day tier (a 48-hour average is not what GROWTH means).
+		if (lt->have_slope && (k != HISTORY_DAY || lt->flagged) &&
+		    (rate_tier < 0 || !s->tier[rate_tier].flagged || lt->flagged))
 			rate_tier = k;
 	}
 	v->suspected = flagged;
@@ -344,5 +524,5 @@ double leak_time_to_fill(double headroom_kb, double rate_kb_per_min)
 
 double leak_tier_span_s(int k)
 {
-	return HISTORY_LEN * history_bucket_s[k];
+	return (double)history_tier_len(k) * history_bucket_s[k];
 }

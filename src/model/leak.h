@@ -16,6 +16,13 @@
  * the last LEAK_RECENT_S seconds, or within the time the flagged rate takes
  * to beat the old high by its margin (a slow leak in a big process). See
  * docs/leak-detection.md.
+ *
+ * The day tier (30-min buckets over 48 h) tests the same way, with a lower
+ * relative gate; a window in which the process gave much of a rise back
+ * within a day (a daily cycle) is judged day over day instead (each bucket
+ * against the one 24 h before, and the rise of the daily minimum), and a
+ * cycle it has not outgrown vetoes the faster tiers. Its flag also counts as
+ * growing while its own buckets make new highs.
  */
 #ifndef MEMTOP_LEAK_H
 #define MEMTOP_LEAK_H
@@ -47,7 +54,10 @@ struct leak_tier {
 	double span_s;             // time covered by its last evaluation
 	int passes, fails;         // consecutive evaluations
 	bool flagged;
-	bool bent;                 // the last evaluation saw a plateau or a bend
+	bool bent;                 // the last evaluation saw a plateau or a bend, or
+				   // (day tier) a cycle whose days do not rise
+	bool cyclic;               // (day tier) judged day over day
+	bool rising;               // (day tier) its newest buckets made a new high
 	bool have_slope;
 };
 
@@ -55,6 +65,8 @@ struct leak_state {
 	struct history hist;
 	struct leak_tier tier[HISTORY_TIERS];
 	uint32_t peak;             // high-water mark of the envelope
+	uint32_t level;            // the envelope now
+	double cycle_limit;        // the day tier's cycle vetoes while level <= this
 	uint8_t sensitivity;       // an enum leak_sensitivity, set by leak_init
 	double peak_time;          // when it last rose
 	double below_since;        // since when the envelope sits well below it; < 0 if not
@@ -80,16 +92,24 @@ struct leak_eval {
 	double recent;             // slope of the last third / whole
 	double bend;               // slope of the last third / first third (1 if first <= 0)
 	double step;               // largest single rise / whole rise
+	unsigned width;            // buckets in the rolling minimum the points come from
 	bool shape_known;          // got past the size gates, so the shape was measured
-	bool bent;                 // ... and it flattens (recent or bend below the minimum)
+	bool bent;                 // ... and it flattens (recent or bend below the minimum);
+				   // or a cycle that the day-over-day test does not flag
+	bool cyclic;               // (day tier) the window gave back much of a rise:
+				   // n counts day-over-day differences, slope is
+				   // their median / 48 (per bucket), rise their median
+	double cycle_limit;        // ... and the level (KiB) past which it outgrows the
+				   // cycle: the high it fell from, plus a margin
+	bool rising;               // (day tier) the newest hour (a cyclic window: the
+				   // newest day) beat every bucket before it
 	bool pass;
 	bool hold;                 // passes the looser tests that keep a raised flag
 	double score;
 };
 
-/* Evaluates a tier's completed buckets (for tests; leak_push calls it). */
-void leak_evaluate(const struct history_ring *r, int tier, enum leak_sensitivity sens,
-		   struct leak_eval *out);
+/* Evaluates tier's completed buckets in h (for tests; leak_push calls it). */
+void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens, struct leak_eval *out);
 
 /* How far back tier k looks: its ring's span (seconds). A detector seeded
  * from a recording needs no more of the past than the slowest tier's span,

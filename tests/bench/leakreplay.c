@@ -68,14 +68,14 @@ static void print_costs(void)
 		history_push(&h, t, 100000);
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
-		leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
+		leak_evaluate(&h, 0, LEAK_SENS_NORMAL, &e);
 	flat = (now_s() - t0) / n * 1e6;
 	history_init(&h);
 	for (double t = 0; t < 200; t += 1)
 		history_push(&h, t, (uint32_t)(100000 + 512 * t));
 	t0 = now_s();
 	for (int i = 0; i < n; i++)
-		leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
+		leak_evaluate(&h, 0, LEAK_SENS_NORMAL, &e);
 	growing = (now_s() - t0) / n * 1e6;
 	leak_init(&st, 0, LEAK_SENS_NORMAL);
 	t0 = now_s();

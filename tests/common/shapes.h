@@ -24,6 +24,9 @@ enum shape_kind {
 	SHAPE_HOLD_FREE,   // +amp at t = period, freed at t = 4 * period
 	SHAPE_SPIKE,       // a 5 s spike of amp every period s
 	SHAPE_NOISY,       // flat with noise only
+	SHAPE_DAILY,       // a daily cycle of `period` s: rises amp over its first two
+			   // thirds (the day), freed at once for the last third (the
+			   // night); plus a leak at rate (0: none)
 };
 
 struct shape {
@@ -66,6 +69,10 @@ static inline double shape_value(const struct shape *s, double t)
 	case SHAPE_HOLD_FREE: v += (t >= s->period && t < 4 * s->period) ? s->amp : 0; break;
 	case SHAPE_SPIKE: v += fmod(t, s->period) < 5.0 && t >= 5.0 ? s->amp : 0; break;
 	case SHAPE_NOISY: break;
+	case SHAPE_DAILY:
+		phase = fmod(t, s->period) / s->period;
+		v += s->rate * t + (phase < 2.0 / 3 ? s->amp * phase * 1.5 : 0);
+		break;
 	}
 	v += s->noise * shape_noise_unit(s->seed, (uint64_t)(t * 10.0));
 	return v < 0 ? 0 : v;
@@ -73,7 +80,8 @@ static inline double shape_value(const struct shape *s, double t)
 
 static inline bool shape_is_leak(const struct shape *s)
 {
-	return s->kind == SHAPE_LINEAR || s->kind == SHAPE_BURSTY || s->kind == SHAPE_SAWLEAK;
+	return s->kind == SHAPE_LINEAR || s->kind == SHAPE_BURSTY || s->kind == SHAPE_SAWLEAK ||
+	       (s->kind == SHAPE_DAILY && s->rate > 0);
 }
 
 // When a non-leak shape's growth stops for good (< 0: it never grows, or

@@ -214,7 +214,7 @@ static void test_detail_series_at_every_fill_level(void **state)
 
 		history_init(&h);
 		feed(&h, 0, seconds_for(2, 3 * HISTORY_LEN) + 1.0, 0);
-		for (int k = 0; k < HISTORY_TIERS; k++)
+		for (int k = 0; k < HISTORY_DAY; k++)      // the day tier: 12 of 96
 			assert_int_equal(h.tier[k].count, HISTORY_LEN);
 		trend_detail_series(&h, 0, &ser);
 		assert_int_equal(ser.tier, 1);
@@ -242,8 +242,68 @@ static void test_leak_detector_over_many_wraps(void **state)
 			assert_true(st.verdict.rate_kb_per_min > 900 && st.verdict.rate_kb_per_min < 1150);
 		}
 	}
-	for (int k = 0; k < HISTORY_TIERS; k++)
+	for (int k = 0; k < HISTORY_DAY; k++)
 		assert_int_equal(st.hist.tier[k].count, HISTORY_LEN);
+	assert_int_equal(history_tier_count(&st.hist, HISTORY_DAY), 10);
+}
+
+// The day tier's two rings read as one by history_tier_values, at every
+// fill level in day-tier buckets: empty, one, the first ring exactly full
+// and one more (the first bucket handed to the older ring), both full, and
+// wrapped many times; a buffer of any capacity gets the newest values, in
+// order, and nothing is written past it.
+static void test_day_tier_at_every_fill_level(void **state)
+{
+	static const size_t day_fills[] = { 0, 1, HISTORY_LEN - 1, HISTORY_LEN, HISTORY_LEN + 1,
+					    HISTORY_DAY_LEN - 1, HISTORY_DAY_LEN, HISTORY_DAY_LEN + 1,
+					    7 * HISTORY_DAY_LEN + 5 };
+	const double w = history_bucket_s[HISTORY_DAY];
+
+	(void)state;
+	for (size_t f = 0; f < sizeof day_fills / sizeof day_fills[0]; f++) {
+		static struct history h;
+		uint32_t buf[HISTORY_TIER_VALUES_MAX + 2];
+		size_t want = day_fills[f] < HISTORY_DAY_LEN ? day_fills[f] : HISTORY_DAY_LEN, n;
+
+		// One sample a bucket, the value its bucket number: the values
+		// read back are consecutive and end at the newest completed one.
+		history_init(&h);
+		for (size_t b = 0; b <= day_fills[f]; b++)
+			history_push(&h, (double)b * w, (uint32_t)b + 1);
+		assert_int_equal(history_tier_count(&h, HISTORY_DAY), want);
+		assert_true(h.tier[HISTORY_DAY].count <= HISTORY_LEN && h.day_older.count <= HISTORY_LEN);
+		for (size_t cap = 0; cap <= HISTORY_TIER_VALUES_MAX; cap += cap < 3 ? 1 : 47) {
+			buf[0] = buf[cap + 1] = 0xdeadbeef;
+			n = history_tier_values(&h, HISTORY_DAY, true, buf + 1, cap);
+			assert_int_equal(n, want + 1 < cap ? want + 1 : cap);
+			assert_int_equal(buf[0], 0xdeadbeef);
+			assert_int_equal(buf[cap + 1], 0xdeadbeef);
+			for (size_t i = 0; i < n; i++)
+				assert_int_equal(buf[1 + i], day_fills[f] + 1 - (n - 1 - i));
+		}
+		n = history_tier_values(&h, HISTORY_DAY, false, buf, HISTORY_TIER_VALUES_MAX);
+		assert_int_equal(n, want);
+		if (n)
+			assert_int_equal(buf[n - 1], day_fills[f]);
+	}
+}
+
+// A pause longer than the day tier's 48 h fills it with repeats, no more.
+static void test_day_tier_gap(void **state)
+{
+	static struct history h;
+	uint32_t v[HISTORY_TIER_VALUES_MAX];
+
+	(void)state;
+	history_init(&h);
+	history_push(&h, 0, 500);
+	history_push(&h, 5 * 86400.0, 900);
+	assert_int_equal(history_tier_count(&h, HISTORY_DAY), HISTORY_DAY_LEN);
+	assert_int_equal(history_tier_values(&h, HISTORY_DAY, true, v, HISTORY_TIER_VALUES_MAX),
+			 HISTORY_TIER_VALUES_MAX);
+	assert_int_equal(v[0], 500);
+	assert_int_equal(v[HISTORY_DAY_LEN - 1], 500);
+	assert_int_equal(v[HISTORY_DAY_LEN], 900);
 }
 
 static void test_sysmodel_rings_over_many_wraps(void **state)
@@ -283,6 +343,8 @@ int main(void)
 		cmocka_unit_test(test_trend_cell_flat_and_too_small),
 		cmocka_unit_test(test_detail_series_at_every_fill_level),
 		cmocka_unit_test(test_leak_detector_over_many_wraps),
+		cmocka_unit_test(test_day_tier_at_every_fill_level),
+		cmocka_unit_test(test_day_tier_gap),
 		cmocka_unit_test(test_sysmodel_rings_over_many_wraps),
 	};
 

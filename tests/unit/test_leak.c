@@ -203,7 +203,7 @@ static void test_evaluation_statistics(void **state)
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)                   // 1 MiB per 2 s bucket
 		history_push(&h, t, (uint32_t)(100 * MIB + 512 * t));
-	leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
+	leak_evaluate(&h, 0, LEAK_SENS_NORMAL, &e);
 	assert_true(e.n >= 40);
 	assert_true(fabs(e.slope - 1024) < 1);                // KiB per bucket
 	assert_true(e.z > 5);
@@ -213,7 +213,7 @@ static void test_evaluation_statistics(void **state)
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)
 		history_push(&h, t, (uint32_t)(t < 50 ? 100 * MIB : 200 * MIB));
-	leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
+	leak_evaluate(&h, 0, LEAK_SENS_NORMAL, &e);
 	assert_true(e.step > 0.9);
 	assert_false(e.pass);
 }
@@ -232,11 +232,11 @@ static void test_sensitivity_is_per_detector(void **state)
 	history_init(&h);
 	for (double t = 0; t < 100; t += 1)
 		history_push(&h, t, (uint32_t)(20 * MIB + 32 * t));     // 3.1 MiB in 100 s
-	leak_evaluate(&h.tier[0], 0, LEAK_SENS_HIGH, &e);
+	leak_evaluate(&h, 0, LEAK_SENS_HIGH, &e);
 	assert_true(e.pass);
-	leak_evaluate(&h.tier[0], 0, LEAK_SENS_NORMAL, &e);
+	leak_evaluate(&h, 0, LEAK_SENS_NORMAL, &e);
 	assert_false(e.pass);
-	leak_evaluate(&h.tier[0], 0, LEAK_SENS_LOW, &e);
+	leak_evaluate(&h, 0, LEAK_SENS_LOW, &e);
 	assert_false(e.pass);
 	leak_init(&hi, 0, LEAK_SENS_HIGH);
 	leak_init(&lo, 0, LEAK_SENS_LOW);
@@ -276,7 +276,7 @@ static void test_real_heap_leak_keeps_its_full_trend(void **state)
 		p = nl + 1;
 	}
 	free(buf);
-	leak_evaluate(&st.hist.tier[0], 0, LEAK_SENS_NORMAL, &e);
+	leak_evaluate(&st.hist, 0, LEAK_SENS_NORMAL, &e);
 	assert_true(e.z > 6);                     // 32 rising points: Z ~ 8
 	assert_true(first >= 0 && first <= 40);
 	assert_true(st.verdict.score >= 0.9);
