@@ -79,9 +79,13 @@ static const char thin_sql[] =
 	"  min(coalesce(s.anon_min_kb, s.anon_kb)) AS anon_min,"
 	"  min(coalesce(s.sig_min_kb, s.anon_kb + coalesce(s.swap_kb, 0))) AS sig_min,"
 	"  coalesce(max(CASE WHEN s.tick = m.first THEN 1 - coalesce(s.carry, 0) END), 0) AS covered"
-	"  FROM sample s JOIN tmap m ON m.tick = s.tick GROUP BY m.keep, s.proc) g"
+	// (CROSS JOIN: tmap first. The planner knows nothing of a fresh temp
+	// table and would walk every sample of the file, a step a minute.)
+	"  FROM tmap m CROSS JOIN sample s ON s.tick = m.tick WHERE m.first != m.keep"
+	"  GROUP BY m.keep, s.proc) g"
 	" JOIN sample s ON s.tick = g.last AND s.proc = g.proc;"
-	"DELETE FROM sample WHERE tick IN (SELECT tick FROM tmap);"
+	// A bucket of one tick folds into itself: its rows stay as they are.
+	"DELETE FROM sample WHERE tick IN (SELECT tick FROM tmap WHERE first != keep);"
 	"INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj, rss_min_kb,"
 	" anon_min_kb, sig_min_kb, carry)"
 	" SELECT tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj,"
@@ -94,9 +98,10 @@ static const char thin_sql[] =
 	"CREATE TEMP TABLE tcg AS SELECT g.keep AS tick, g.cg AS cgroup, c.usage_kb, c.limit_kb,"
 	" g.usage_min FROM (SELECT m.keep AS keep, c.cgroup AS cg, max(c.tick) AS last,"
 	"  min(coalesce(c.usage_min_kb, c.usage_kb)) AS usage_min"
-	"  FROM cgroup_sample c JOIN tmap m ON m.tick = c.tick GROUP BY m.keep, c.cgroup) g"
+	"  FROM tmap m CROSS JOIN cgroup_sample c ON c.tick = m.tick WHERE m.first != m.keep"
+	"  GROUP BY m.keep, c.cgroup) g"
 	" JOIN cgroup_sample c ON c.tick = g.last AND c.cgroup = g.cg;"
-	"DELETE FROM cgroup_sample WHERE tick IN (SELECT tick FROM tmap);"
+	"DELETE FROM cgroup_sample WHERE tick IN (SELECT tick FROM tmap WHERE first != keep);"
 	"INSERT INTO cgroup_sample(tick, cgroup, usage_kb, limit_kb, usage_min_kb)"
 	" SELECT tick, cgroup, usage_kb, limit_kb, CASE WHEN usage_min < usage_kb THEN usage_min END"
 	" FROM tcg;"

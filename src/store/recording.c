@@ -80,6 +80,9 @@ static const char schema_v2_sql[] =
 	"CREATE INDEX envelope_t ON envelope(t);"
 	"CREATE INDEX proc_exit ON proc(exit_t);"
 	"CREATE INDEX ident_t ON ident(t);"
+	// Thinning finds the ticks still to fold without walking those it
+	// folded already (all of a month's, otherwise, every minute).
+	"CREATE INDEX tick_res_t ON tick(res, t);"
 	"PRAGMA user_version = 2;"
 	"COMMIT;";
 
