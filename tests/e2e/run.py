@@ -864,7 +864,9 @@ def test_replay_shows_what_was_live(tmux):
     leaker is flagged the screen is paused (no more samples) and its rows
     kept. memtop -r FILE opens at that newest sample and shows the same rows,
     values, TREND and LEAK markers; stepping back a sample ([) changes the
-    recorded time, End comes back to the same frame, and k sends nothing."""
+    recorded time, End comes back to the same frame, and k sends nothing.
+    Then a live start with the recording as --history shows the leaker
+    suspected on its very first frame."""
     d = tempfile.mkdtemp(prefix="memtop-e2e-replay-")
     path = os.path.join(d, "rec.db")
     try:
@@ -895,7 +897,20 @@ def test_replay_shows_what_was_live(tmux):
                 assert replay_rows(s) == want
                 p.keys("k")
                 p.wait("no signals in a recording", lambda s: "no signals in a recording" in "\n".join(s))
+            # History on start-up: the leaker, still running, recorded since
+            # it started, is a suspected leak on a live screen's very first
+            # frame (-d 60: the first frame stays up); not without it.
             assert leaker.proc.poll() is None and flat.proc.poll() is None
+            for history, flagged in ((["--history", path], True), (["--no-history"], False)):
+                with Session(tmux, ["-d", "60", "-p", pids] + history) as p:
+                    s = p.wait("the first screen", lambda s: has_frame(s) and len(rows(s)) == 2)
+                    line = row_of(s, leaker.pid)[2]
+                    assert left_cell(s, line, "LEAK").startswith("\u25b2") == flagged, show(s)
+                    if flagged:
+                        assert "suspected leak" in s[3] and str(leaker.pid) in s[3], show(s)
+                        growth = cell(s, line, "GROWTH")
+                        assert growth.startswith("+") and parse_human(growth[1:]) > 60 * 1024, growth
+                    assert not left_cell(s, row_of(s, flat.pid)[2], "LEAK").startswith("\u25b2")
     finally:
         subprocess.run(["rm", "-rf", d])
 

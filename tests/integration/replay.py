@@ -173,7 +173,58 @@ def test_other_boot_and_bad_files(memtop):
         shutil.rmtree(d, ignore_errors=True)
 
 
-TESTS = [test_replay_prints_what_was_live, test_history_flags_on_first_sample, test_other_boot_and_bad_files]
+GENREC = os.path.join(ROOT, "build", "tools", "genrec")
+HOUR = 3600.0
+
+
+class Days:
+    """Three synthetic days (tests/tools/genrec, through memtop's own
+    writer): a 1 MiB/h leak, a daily cycle (+16 MiB from 06:00 to 22:00 UTC,
+    freed at 22:00) and a 40 MiB one-hour warm-up; made once."""
+    path = None
+
+
+def days_recording():
+    if Days.path is None:
+        Days.path = os.path.join(Recorded.dir, "days.db")
+        p = subprocess.run([GENREC, "--out", Days.path, "--days", "3", "--interval", "60", "--leak", "--cycle",
+                            "--warmup"], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, p.stderr
+    return Days.path
+
+
+def test_day_scale_leaks_in_replay(memtop):
+    """Replayed sample by sample, the recorded days give the day tier's
+    targets: the 1 MiB/h leak is suspected within 6 h of its start and from
+    then on; the daily cycle is never suspected once a night has freed it
+    (its first rise is a ramp like any leak's: see docs/leak-detection.md);
+    the warm-up is never suspected from 3 h after it started."""
+    rc, out, err = run_memtop(memtop, ["-r", days_recording(), "-b", "-f", "json"], timeout=300)
+    assert rc == 0 and err == "", (rc, err)
+    ticks = [json.loads(line) for line in out.splitlines()]
+    assert len(ticks) > 4000, len(ticks)
+    start = ticks[0]["time"]
+    first_night = (int(start // 86400) * 86400 + 22 * HOUR) + (86400 if start % 86400 >= 22 * HOUR else 0)
+    leak_since, leak_after = None, []
+    for t in ticks:
+        procs = {q["pid"]: q for q in t["processes"]}
+        leaker, cycler, warmer = procs[1001], procs[1002], procs[1003]
+        if leaker["leak"]["suspected"] and leak_since is None:
+            leak_since = t["time"]
+        if leak_since is not None:
+            leak_after.append(leaker["leak"]["suspected"])
+        if t["time"] >= first_night + HOUR:
+            assert not cycler["leak"]["suspected"], "the cycle suspected at %.1f h" % ((t["time"] - start) / HOUR)
+        if t["time"] >= start + 3 * HOUR:
+            assert not warmer["leak"]["suspected"], "the warm-up suspected at %.1f h" % ((t["time"] - start) / HOUR)
+    assert leak_since is not None and leak_since - start <= 6 * HOUR, leak_since and (leak_since - start) / HOUR
+    assert all(leak_after), "the leak's flag dropped after %.1f h" % ((leak_since - start) / HOUR)
+    rate = [q for q in ticks[-1]["processes"] if q["pid"] == 1001][0]["growth_kb_per_min"]
+    assert abs(rate - 1024 / 60) < 0.2 * 1024 / 60, rate
+
+
+TESTS = [test_replay_prints_what_was_live, test_history_flags_on_first_sample, test_other_boot_and_bad_files,
+         test_day_scale_leaks_in_replay]
 
 
 def main():
