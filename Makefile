@@ -217,7 +217,7 @@ screenshots: memtop $(WORKLOADS)
 # PEERS_ARGS the options of the side-by-side run with top, htop, btop, atop,
 # TICKCOST_ARGS those of tickcost.py (e.g. --baseline OLD_MEMTOP: CPU per
 # refresh at 2,000 processes, side by side with an older build).
-bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench build/bench/idlers $(LARGE_SMAPS) $(WORKLOADS)
+bench: memtop build/tools/genrec build/bench/readcost build/bench/leakreplay build/bench/smapsbench build/bench/idlers $(LARGE_SMAPS) $(WORKLOADS)
 	build/bench/readcost 20
 	build/bench/smapsbench $(LARGE_SMAPS)
 	build/bench/leakreplay 24 5
@@ -228,6 +228,7 @@ bench: memtop build/bench/readcost build/bench/leakreplay build/bench/smapsbench
 	@$(MAKE) --no-print-directory bench-peers
 	@$(MAKE) --no-print-directory bench-detail
 	@$(MAKE) --no-print-directory bench-record
+	@$(MAKE) --no-print-directory bench-replay
 
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk

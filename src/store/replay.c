@@ -97,7 +97,7 @@ struct replay {
 	bool writing;                    // a writer holds the file (checked once a second)
 	double writing_checked;
 	FILE *progress;
-	double progress_last;
+	double progress_start, progress_last;   // monotonic seconds; 0: none yet
 };
 
 /* ---- small helpers ---- */
@@ -110,16 +110,25 @@ static double now_mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-// A "loading" line, at most four a second, overwritten in place.
+// A "loading" line once reading has taken a second, at most four a
+// second, overwritten in place and cleared at the end (frac 1).
 static void progress(struct replay *rp, const char *what, double frac)
 {
 	double t;
 
-	if (!rp->progress || ((t = now_mono()) - rp->progress_last < 0.25 && frac < 1))
+	if (!rp->progress)
 		return;
-	rp->progress_last = t;
-	fprintf(rp->progress, "\rmemtop: %s %s: %3.0f%%%s", what, rp->path, frac * 100,
-		frac >= 1 ? "\n" : "");
+	t = now_mono();
+	if (rp->progress_start <= 0)
+		rp->progress_start = t;
+	if (frac >= 1) {
+		if (rp->progress_last > 0)
+			fputs("\r\033[K", rp->progress);
+		rp->progress_start = rp->progress_last = 0;
+	} else if (t - rp->progress_start >= 1.0 && t - rp->progress_last >= 0.25) {
+		rp->progress_last = t;
+		fprintf(rp->progress, "\rmemtop: %s %s: %3.0f%%", what, rp->path, frac * 100);
+	}
 	fflush(rp->progress);
 }
 
@@ -366,7 +375,7 @@ static long load_ticks(struct replay *rp, char *err, size_t errlen)
 				     .full = sqlite3_column_int(st, 3) != 0 };
 		rp->nticks++;
 		n++;
-		if (total > 0 && (n & 1023) == 0)
+		if (total > 0 && (n & 255) == 0)
 			progress(rp, "reading", (double)rp->nticks / (double)total);
 	}
 	sqlite3_finalize(st);
@@ -375,8 +384,7 @@ static long load_ticks(struct replay *rp, char *err, size_t errlen)
 			 sqlite3_errmsg(rp->db));
 		return -EIO;
 	}
-	if (n > 4096)
-		progress(rp, "reading", 1);
+	progress(rp, "reading", 1);
 	return n;
 }
 
@@ -1052,7 +1060,6 @@ static int replay_new(struct replay **out, const char *path, FILE *progress_to, 
 		return -ENOMEM;
 	}
 	rp->progress = progress_to;
-	rp->progress_last = -1;
 	rp->min_t_ms = min_t > 0 ? llround(min_t * 1000) : INT64_MIN;
 	if ((rc = open_db(rp, path, err, errlen)) < 0 || (rc = prepare_queries(rp, err, errlen)) < 0 ||
 	    (rc = load_boots(rp, err, errlen)) < 0) {

@@ -6,7 +6,7 @@
 # PEERS_ARGS="--baseline build/old/22ec4bd/memtop" measures that build too, in
 # the same run (docs/performance.md).
 
-.PHONY: bench-peers bench-detail bench-same bench-record
+.PHONY: bench-peers bench-detail bench-same bench-record bench-replay
 
 build/bench/idlers: tests/bench/idlers.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
@@ -27,6 +27,13 @@ bench-detail: memtop build/workloads/manymaps
 # RECORD_ARGS="--repeat 1 --seconds 20" (docs/performance.md).
 bench-record: memtop build/bench/idlers
 	RECORD_MINUTES=$${RECORD_MINUTES:-5} python3 tests/bench/recordbench.py $(RECORD_ARGS)
+
+# Reading recordings (issue 18): the first frame with a day of history at 2,000
+# processes (with and without it), and a generated month: memtop -r's first
+# frame and jumps, --report's time, memory and progress. REPLAY_ARGS passes
+# options, e.g. REPLAY_ARGS="--repeat 3" (docs/performance.md).
+bench-replay: memtop build/bench/idlers build/tools/genrec
+	python3 tests/bench/replaybench.py $(REPLAY_ARGS)
 
 # Two builds' batch output and --smaps on the same frozen processes, byte for
 # byte, the fields that differ between two runs of one build masked: make

@@ -58,7 +58,9 @@ struct opts {
 	bool force, no_thin, leak, cycle, warmup;
 	int procs;
 	size_t nlive;
-	struct gproc live[16];
+	struct gproc *live;           // --live and --live-file, grown as they come
+	size_t live_cap;
+	bool live_past;               // --live-past: recorded from the first tick on
 };
 
 static void usage(FILE *f)
@@ -82,6 +84,9 @@ static void usage(FILE *f)
 	      "  --live PID:START_TICKS:ANON_KB:RATE_KB_PER_MIN\n"
 	      "                      a process with that identity whose anon is ANON_KB at\n"
 	      "                      --end and grew at RATE before (repeatable)\n"
+	      "  --live-file FILE    one PID:START_TICKS:ANON_KB:RATE a line\n"
+	      "  --live-past         record the --live processes from the first tick, even\n"
+	      "                      before they started (a benchmark's long past)\n"
 	      "  --keep DAYS         the recording's retention (default the recorder's, 30)\n"
 	      "  --no-thin           keep every tick at full resolution\n"
 	      "  --help              this text\n",
@@ -105,15 +110,40 @@ static bool parse_live(const char *arg, struct opts *o)
 	unsigned long long start, anon;
 	double rate;
 
-	if (o->nlive >= sizeof o->live / sizeof o->live[0])
-		return false;
 	if (sscanf(arg, "%d:%llu:%llu:%lf%n", &pid, &start, &anon, &rate, &used) != 4 || arg[used] || pid <= 0)
 		return false;
+	if (o->nlive == o->live_cap) {
+		size_t cap = o->live_cap ? 2 * o->live_cap : 16;
+		struct gproc *a = realloc(o->live, cap * sizeof *a);
+
+		if (!a)
+			return false;
+		o->live = a;
+		o->live_cap = cap;
+	}
 	g = &o->live[o->nlive++];
 	*g = (struct gproc){ .pid = pid, .start_ticks = start, .end_kb = (double)anon, .rate_kb_min = rate,
 			     .live = true };
 	gproc_names(g, "live");
 	return true;
+}
+
+// --live-file FILE: one "PID:START_TICKS:ANON_KB:RATE" a line (many
+// processes: a benchmark's).
+static bool parse_live_file(const char *path, struct opts *o)
+{
+	FILE *f = fopen(path, "r");
+	char line[128];
+	bool ok = f != NULL;
+
+	while (ok && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			ok = parse_live(line, o);
+	}
+	if (f)
+		fclose(f);
+	return ok;
 }
 
 static double number(const char *s, const char *name)
@@ -139,6 +169,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "cycle", no_argument, NULL, 'C' },          { "warmup", no_argument, NULL, 'W' },
 		{ "live", required_argument, NULL, 'l' },     { "keep", required_argument, NULL, 'k' },
 		{ "no-thin", no_argument, NULL, 'n' },        { "help", no_argument, NULL, 'h' },
+		{ "live-file", required_argument, NULL, 'F' }, { "live-past", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -166,6 +197,14 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 				exit(2);
 			}
 			break;
+		case 'F':
+			if (!parse_live_file(optarg, o)) {
+				fprintf(stderr, "genrec: --live-file %s: unreadable, or a line not "
+					"PID:START_TICKS:ANON_KB:RATE_KB_PER_MIN\n", optarg);
+				exit(2);
+			}
+			break;
+		case 'P': o->live_past = true; break;
 		case 'k': o->keep_days = number(optarg, "keep"); break;
 		case 'n': o->no_thin = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -239,6 +278,8 @@ static void build_world(struct gen *gn, const struct opts *o, double first)
 
 		*g = o->live[i];
 		g->start_wall = gn->boot_wall + (double)g->start_ticks / TICKS_PER_S;
+		if (o->live_past)
+			g->start_wall = first;     // a past before its start: for measuring, not for truth
 	}
 	// Background: flat, one in ten with ±64 KiB of noise; the pids after
 	// the scenarios', so the table is sorted by pid.
@@ -379,7 +420,9 @@ int main(int argc, char **argv)
 	ticks = (long)floor(o.days * 86400 / o.interval) + 1;
 	first = o.end - (double)(ticks - 1) * o.interval;
 	gn.boot_wall = o.boot_time >= 0 ? o.boot_time : o.nlive ? machine_boot_time() : first - 3600;
-	if (gn.boot_wall < 0 || gn.boot_wall > first) {
+	// (--live-past: a past longer than this boot, its monotonic times
+	// negative: a benchmark's.)
+	if (gn.boot_wall < 0 || (gn.boot_wall > first && !o.live_past)) {
 		fprintf(stderr, "genrec: the boot (%.0f) must come before the first tick (%.0f): fewer --days, or --boot-time\n", gn.boot_wall, first);
 		return 2;
 	}
