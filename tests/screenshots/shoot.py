@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Screenshots of memtop's interactive screen: screenshots/main.png, help.png,
-leak.png (sorted by growth, with a flagged leak), detail.png (the leaking
+leak.png (sorted by growth, with a flagged leak), replay.png (memtop -r
+on the leak scene's recording, following it), detail.png (the leaking
 process's detail view, its growing heap mapping highlighted), pressure.png
 (the memory-pressure banner) and theme-NAME.png (the leak scene in each
 theme but the default, switched to with t).
@@ -389,7 +390,10 @@ def main():
         ready, _, _ = select.select([leaker.stdout], [], [], WAIT)
         if not ready or not leaker.stdout.readline().startswith(b"ready "):
             raise SystemExit("shoot: the leaker did not start")
-        tmux.new_session("leak", COLS, LINES, cwd=ROOT, command="./memtop -s growth")
+        # It records what it shows (-w --screen): the replay scene reads it.
+        recording = os.path.join(config_home.name, "leak.db")
+        tmux.new_session("leak", COLS, LINES, cwd=ROOT,
+                         command="./memtop -s growth -w %s --screen" % recording)
         # The detail scene: a third memtop, watching only the leaker from its
         # start so the graphs hold its whole history, opens its detail view at
         # once; the heap's ΔRSS counts from then.
@@ -431,6 +435,12 @@ def main():
                 tmux, "the %s theme" % name,
                 lambda s, i=i, name=name: "theme %s (%d of" % (name, i) in s[2]
                 and "\u25b2" in (row_of(s, leaker.pid) or ""), target="leak")
+        # The replay scene: memtop -r on the leak scene's recording, still
+        # being written, at its newest sample, following it.
+        tmux.new_session("replay", COLS, LINES, cwd=ROOT, command="./memtop -r %s -s growth" % recording)
+        shots["replay.png"] = wait_screen(tmux, "the replay, following, the leak flagged",
+                                          lambda s: s[2].startswith("Recorded") and "following" in s[2]
+                                          and "\u25b2" in (row_of(s, leaker.pid) or ""), target="replay")
         shots["detail.png"] = wait_screen(tmux, "the flagged leak's detail view, its heap grown",
                                           lambda s: any(line.startswith("LEAK SUSPECTED") for line in s)
                                           and (map_row(s, "[heap]") or "-").split()[-2].startswith("+")
