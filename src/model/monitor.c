@@ -98,7 +98,7 @@ static int monitor_seed(struct monitor *m, struct source *src)
 		struct seed *sd = &sg.seed[i];
 
 		if (sd->leak && rc == 0)
-			proctable_adopt(t, &t->v[i], sd->leak, sd->first_t, sd->varied);
+			proctable_adopt(t, &t->v[i], sd->leak, sd->first_t, sd->varied, &m->snap.sys);
 		else
 			free(sd->leak);
 	}

@@ -108,7 +108,7 @@ static double proc_eta(const struct proc *p, const struct sys_sample *sys)
 }
 
 void proctable_adopt(struct proctable *t, struct proc *p, struct leak_state *seeded, double first_t,
-		     bool varied)
+		     bool varied, const struct sys_sample *sys)
 {
 	uint64_t sig = proctable_signal_kb(p->s);
 	double now = p->last_seen;
@@ -125,6 +125,7 @@ void proctable_adopt(struct proctable *t, struct proc *p, struct leak_state *see
 	p->leak = seeded;
 	leak_push(p->leak, now, sig);
 	p->verdict = p->leak->verdict;
+	p->eta_s = proc_eta(p, sys);
 }
 
 size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max)

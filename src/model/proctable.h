@@ -35,9 +35,10 @@ int proctable_update(struct proctable *t, const struct snapshot *snap);
  * has been fed with its recorded past (all before this sample, from
  * first_t on); the table then owns it and feeds it this sample. A past
  * that never differs from this sample's signal is no evidence: the process
- * stays on the flat path, known since first_t. */
+ * stays on the flat path, known since first_t. sys: this sample's machine,
+ * for its time to exhaustion. */
 void proctable_adopt(struct proctable *t, struct proc *p, struct leak_state *seeded, double first_t,
-		     bool varied);
+		     bool varied, const struct sys_sample *sys);
 /* Copies the pids of up to max suspected leaks into pids; returns how many. */
 size_t proctable_suspect_pids(const struct proctable *t, int *pids, size_t max);
 /* The leak signal of a sample: anonymous RSS plus swap, KiB. */

@@ -16,6 +16,9 @@ recording, so thinning (after a day) and retention by age (after 1.5 days)
 run again and again; at the end SIGTERM must leave it with status 0, no
 sanitizer report, a file SQLite finds whole, holding 1.5 days at most and
 thinned ticks.
+A third memtop replays that recording as it is written (memtop -r, the
+sanitizer build, following it while the recorder thins and trims under it),
+and its rounds step, jump, sort and open views in the recorded time line.
 Around them: a steady leaker (heap), a leaker through mmap with a sawtooth
 (grows and shrinks), a process that warms up and stops, and a churn of
 short-lived processes (a few dozen a second, each a new pid).
@@ -68,18 +71,27 @@ SIZES = [(120, 40), (80, 24), (200, 50), (60, 15), (120, 40)]
 class Memtop:
     """One sanitizer-built memtop in its own tmux session."""
 
-    def __init__(self, tmux, name, env, report_dir):
+    def __init__(self, tmux, name, env, report_dir, args=("--readonly",), first=None):
         self.name = name
         # The sanitizers write their reports to stderr (UBSan ignores
         # log_path when linked with ASan), so stderr goes to a file.
         wrapper = WRAPPER.replace('"$@";', '"$@" 2>"$SOAK_STDERR";', 1)
         assert wrapper != WRAPPER
         env = dict(env, SOAK_STDERR=os.path.join(report_dir, name + ".stderr"))
-        self.pane = tmux.start(command=["sh", "-c", wrapper, "memtop", ASAN_MEMTOP, "-d", DELAY,
-                                        "--readonly"], env=env)
+        self.pane = tmux.start(command=["sh", "-c", wrapper, "memtop", ASAN_MEMTOP, "-d", DELAY] + list(args),
+                               env=env)
         self.pid = e2e_pid(self.pane)
         tmux.memtops.add(self.pid)
-        self.pane.wait("%s: the first frame" % name, lambda s: has_frame(s) and rows(s))
+        self.pane.wait("%s: the first frame" % name, first or (lambda s: has_frame(s) and rows(s)))
+
+
+def replay_frame(lines):
+    """A replay's frame: the recorded time on line 2, then the table."""
+    return len(lines) > 3 and lines[2].startswith("Recorded") and e2e.header_index(lines) is not None
+
+
+# The replay's keys: samples, ten minutes, the ends, a jump, follow, sorts.
+REPLAY_KEYS = ["[", "]", "{", "}", "Home", "End", "[", "[", "Space", "Space", "M", "G", "I", "I", "Down"]
 
 
 def e2e_pid(pane):
@@ -146,7 +158,30 @@ class Soak:
             self.check(memtops, where)
             time.sleep(0.1)
 
+    def replay_round(self, memtops, m, rng, n):
+        """memtop -r following the recorder's file (thinned and trimmed
+        under it): moves, a typed jump, sorts, the detail view, help."""
+        p = m.pane
+        where = "round %d on %s" % (n, m.name)
+        for key in rng.sample(REPLAY_KEYS, 8):
+            p.keys(key)
+            self.settle(memtops, "%s, key %s" % (where, key), 0.15)
+        p.keys("b")
+        p.type("-6h")
+        p.keys("Enter")
+        self.settle(memtops, where + ", b -6h", 0.3)
+        p.keys("Enter")
+        self.settle(memtops, where + ", detail view", 0.5)
+        p.keys("[", "]", "Escape")
+        p.wait("%s: back to the list" % where, replay_frame)
+        p.keys("h")
+        self.settle(memtops, where + ", help", 0.3)
+        p.keys("Escape", "End")
+        p.wait("%s: following again" % where, lambda s: replay_frame(s) and "following" in s[2])
+
     def round(self, memtops, m, rng, leaker_pid, n):
+        if m.name == "replay":
+            return self.replay_round(memtops, m, rng, n)
         p = m.pane
         where = "round %d on %s" % (n, m.name)
         for key in rng.sample(SORT_KEYS, 4) + rng.sample(LIST_KEYS, 4):
@@ -242,6 +277,17 @@ def check_recorder(p, path, errfile):
             os.unlink(path + side)
 
 
+def recorded_ticks(path):
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True, timeout=5)
+        try:
+            return db.execute("SELECT count(*) FROM tick").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0
+
+
 def test_screen_soak(tmux):
     """Both memtops live through SOAK_SECONDS of keys over growing, shrinking
     and churning processes with no sanitizer report, then quit cleanly."""
@@ -257,11 +303,17 @@ def test_screen_soak(tmux):
     try:
         memtops = [Memtop(tmux, "real", env, report_dir),
                    Memtop(tmux, "scaled", dict(env, MEMTOP_CLOCK_SCALE=SCALE), report_dir)]
+        # A third, memtop -r, following the recording as it is written,
+        # thinned and trimmed.
+        deadline = time.monotonic() + e2e.WAIT
+        while not recorded_ticks(recorder[1]) and time.monotonic() < deadline:
+            time.sleep(e2e.POLL)
+        memtops.append(Memtop(tmux, "replay", env, report_dir, args=("-r", recorder[1]), first=replay_frame))
         soak = Soak(tmux, report_dir)
         rng = random.Random(15)
         start, n = time.monotonic(), 0
         while time.monotonic() - start < SOAK_SECONDS:
-            soak.round(memtops, memtops[n % 2], rng, leaker.pid, n)
+            soak.round(memtops, memtops[n % 3], rng, leaker.pid, n)
             n += 1
         print("     %d rounds, %d checks in %.0f s; the scaled memtop saw %.1f hours"
               % (n, soak.steps, time.monotonic() - start,
