@@ -113,9 +113,7 @@ int recording_exec(struct recording *r, const char *sql, char *err, size_t errle
 	return rc;
 }
 
-// One integer from a query (the first column of its first row); fallback
-// when there is no row or the query fails.
-static int64_t query_int(sqlite3 *db, const char *sql, int64_t fallback)
+int64_t recording_query_int(sqlite3 *db, const char *sql, int64_t fallback)
 {
 	sqlite3_stmt *st;
 	int64_t v = fallback;
@@ -231,9 +229,9 @@ static int check_directory(const char *path, char *err, size_t errlen)
 // 1 when it is empty (new), 0 when it is one, -EINVAL otherwise.
 static int check_identity(struct recording *r, char *err, size_t errlen)
 {
-	int64_t app = query_int(r->db, "PRAGMA application_id", -1);
-	int64_t version = query_int(r->db, "PRAGMA user_version", -1);
-	int64_t tables = query_int(r->db, "SELECT count(*) FROM sqlite_master", -1);
+	int64_t app = recording_query_int(r->db, "PRAGMA application_id", -1);
+	int64_t version = recording_query_int(r->db, "PRAGMA user_version", -1);
+	int64_t tables = recording_query_int(r->db, "SELECT count(*) FROM sqlite_master", -1);
 
 	if (app < 0 || version < 0 || tables < 0) {
 		snprintf(err, errlen, "%s is not a memtop recording (%s)", r->path, sqlite3_errmsg(r->db));
@@ -295,7 +293,7 @@ int recording_open_write(struct recording *r, const char *path, char *err, size_
 		return open_fail(r, rc);
 	if (rc == 1 && recording_exec(r, schema_sql, err, errlen) != SQLITE_OK)
 		return open_fail(r, -EIO);
-	if (query_int(r->db, "PRAGMA user_version", -1) == 1 &&
+	if (recording_query_int(r->db, "PRAGMA user_version", -1) == 1 &&
 	    recording_exec(r, schema_v2_sql, err, errlen) != SQLITE_OK) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 		return open_fail(r, -EIO);

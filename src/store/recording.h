@@ -10,8 +10,8 @@
  * is not SQLite, an SQLite database of another program, or a newer schema is
  * refused (-EINVAL) and left untouched. On error it returns -errno with one
  * line in err that names the file, and leaves r closed. recording_close on
- * a closed or zeroed recording does nothing. (Reading a recording is the
- * replay's, issue 18.)
+ * a closed or zeroed recording does nothing. Reading a recording is
+ * store/replay.h's.
  */
 #ifndef MEMTOP_RECORDING_H
 #define MEMTOP_RECORDING_H
@@ -36,6 +36,10 @@ void recording_close(struct recording *r);
 /* Runs SQL that returns no rows (several statements allowed). 0, or an
  * SQLite result code with the message in err. */
 int recording_exec(struct recording *r, const char *sql, char *err, size_t errlen);
+
+/* One integer from a query on db (the first column of its first row);
+ * fallback when there is no row, it is NULL, or the query fails. */
+int64_t recording_query_int(sqlite3 *db, const char *sql, int64_t fallback);
 
 /* The recording's meta value for key as an integer; fallback when absent. */
 int64_t recording_meta_int(struct recording *r, const char *key, int64_t fallback);

@@ -193,19 +193,6 @@ static int fail(char *err, size_t errlen, int rc, const char *path, const char *
 	return rc;
 }
 
-static int64_t query_int(sqlite3 *db, const char *sql, int64_t fallback)
-{
-	sqlite3_stmt *st;
-	int64_t v = fallback;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fallback;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 // Opens the file read-only and checks it is a recording this memtop reads.
 static int open_db(struct replay *rp, const char *path, char *err, size_t errlen)
 {
@@ -231,8 +218,8 @@ static int open_db(struct replay *rp, const char *path, char *err, size_t errlen
 	if (sqlite3_open_v2(path, &rp->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return fail(err, errlen, -EIO, path, rp->db ? sqlite3_errmsg(rp->db) : "out of memory");
 	sqlite3_busy_timeout(rp->db, 2000);
-	app = query_int(rp->db, "PRAGMA application_id", -1);
-	version = query_int(rp->db, "PRAGMA user_version", -1);
+	app = recording_query_int(rp->db, "PRAGMA application_id", -1);
+	version = recording_query_int(rp->db, "PRAGMA user_version", -1);
 	if (app < 0 || version < 0)
 		return fail(err, errlen, -EINVAL, path, sqlite3_errmsg(rp->db));
 	if (app != RECORDING_APPLICATION_ID)
@@ -321,7 +308,7 @@ static int boot_index(const struct replay *rp, int64_t id)
 static long load_ticks(struct replay *rp, char *err, size_t errlen)
 {
 	int64_t after = rp->nticks ? rp->ticks[rp->nticks - 1].id : 0;
-	int64_t total = query_int(rp->db, "SELECT count(*) FROM tick", 0);
+	int64_t total = recording_query_int(rp->db, "SELECT count(*) FROM tick", 0);
 	sqlite3_stmt *st;
 	long n = 0;
 	int rc;
@@ -701,8 +688,8 @@ static void fill_sys(struct replay *rp, const struct rtick *k, struct sys_sample
 static int refresh(struct replay *rp)
 {
 	char err[256];
-	int64_t count = query_int(rp->db, "SELECT count(*) FROM tick", -1);
-	int64_t first = query_int(rp->db, "SELECT min(id) FROM tick", -1);
+	int64_t count = recording_query_int(rp->db, "SELECT count(*) FROM tick", -1);
+	int64_t first = recording_query_int(rp->db, "SELECT min(id) FROM tick", -1);
 
 	// The writer thinned or trimmed what we hold: read the index again.
 	if (count >= 0 && rp->nticks && (first != rp->ticks[0].id || (size_t)count < rp->nticks)) {
