@@ -145,14 +145,14 @@ run: deps-build
 
 check: deps-check
 	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
-		build/stress/churn
+		build/stress/churn build/tools/genrec
 	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs unit-check \
 		fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT)
+integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/genrec
 	python3 tests/integration/run.py
 	python3 tests/integration/recording.py
 	python3 tests/integration/replay.py
