@@ -245,7 +245,7 @@ class Pane:
         self.tmux.run("send-keys", "-t", self.target, *keys)
 
     def type(self, text):
-        self.tmux.run("send-keys", "-t", self.target, "-l", text)
+        self.tmux.run("send-keys", "-t", self.target, "-l", "--", text)   # text may start with -
 
     def resize(self, width, height):
         self.tmux.run("resize-window", "-t", self.target, "-x", str(width), "-y", str(height))

@@ -2,7 +2,8 @@
 """Integration tests of memtop --report against a real recording, and the
 HTML report in a real browser.
 
-A recording is made once per run: `memtop -b -w FILE -d 0.5` for about 40 s
+A recording is made once per run: `memtop -b -w FILE`, a sample every 0.5 s
+for 60 s on a clock four times faster than the real one (15 s of real time),
 beside a leaker whose name is hostile (started through a symlink called
 <i>&"'x, so its comm carries HTML's special characters) and a flat process.
 Then, with each binary of MEMTOP_BINS (default: the sanitizer build and the
@@ -34,8 +35,14 @@ SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
            "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 120
 BROWSER_TIMEOUT = 90
-RECORD_SECONDS = 45
+# The recording's clock runs CLOCK_SCALE times faster than the real one
+# (MEMTOP_CLOCK_SCALE): RECORD_SECONDS of recorded time, a sample every
+# INTERVAL of it, in a quarter of the time; the leaker leaks 2 MiB a
+# second of that clock (8 MiB a real one).
+CLOCK_SCALE = 4
+RECORD_SECONDS = 60
 INTERVAL = 0.5
+LEAK_KIB_S = 2048
 HOSTILE = "<i>&\"'x"             # the leaker's comm: every character HTML escapes
 
 
@@ -75,12 +82,14 @@ class Recording:
         link = os.path.join(cls.dir, HOSTILE)
         os.symlink(LEAKER, link)
         memtop = os.path.join(ROOT, "memtop")
-        with Workload([link, "linear", "--rate", "2048", "--duration", "120"], executable=link) as leaker, \
+        with Workload([link, "linear", "--rate", str(LEAK_KIB_S * CLOCK_SCALE), "--duration", "120"],
+                      executable=link) as leaker, \
                 Hold(16):
             with open(os.devnull, "w") as null:
-                p = subprocess.run([memtop, "-b", "-w", path, "-d", str(INTERVAL),
+                p = subprocess.run([memtop, "-b", "-w", path, "-d", str(INTERVAL / CLOCK_SCALE),
                                     "-n", str(int(RECORD_SECONDS / INTERVAL))],
-                                   stdout=null, stderr=subprocess.PIPE, timeout=RECORD_SECONDS + 60)
+                                   stdout=null, stderr=subprocess.PIPE, timeout=RECORD_SECONDS + 60,
+                                   env=dict(os.environ, MEMTOP_CLOCK_SCALE=str(CLOCK_SCALE)))
             assert p.returncode == 0, "recording: exit %d: %s" % (p.returncode, p.stderr.decode())
             cls.leaker_pid = leaker.pid
         cls.path = path
