@@ -143,9 +143,12 @@ run: deps-build
 	@$(MAKE) --no-print-directory all
 	./memtop $(ARGS)
 
+# The build runs a compiler on every core (the tests run one suite at a time).
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 check: deps-check
-	@$(MAKE) --no-print-directory WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) $(MALLOCCOUNT) \
-		build/stress/churn build/tools/genrec
+	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) \
+		$(MALLOCCOUNT) build/stress/churn build/tools/genrec fuzz-build
 	@$(MAKE) --no-print-directory layers unit integration e2e hostile stress soak-check docs unit-check \
 		fuzz-smoke
 

@@ -3,7 +3,8 @@
 # Included from the Makefile (which defines WARNINGS, WERROR and DEFS):
 #   make fuzz        runs every target for FUZZ_SECONDS (default 60) each
 #   make fuzz-smoke  runs every target for FUZZ_SMOKE_SECONDS (default 5)
-#                    each, and fails when one crashes (part of make check)
+#                    each, FUZZ_JOBS (default: the cores) at a time, and
+#                    fails when one crashes (part of make check)
 # Both print one line per target: executions run and crashes found. A crash
 # leaves its input in build/fuzz/artifacts/ and the report in
 # build/fuzz/NAME.log; tests/fuzz/README.md says what to do with them.
@@ -66,11 +67,22 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard src/*.c src/
 build/fuzz:
 	mkdir -p $@
 
-# Runs every target for $(1) seconds (tests/fuzz/run.sh says how), even
-# after one crashed, and fails when any did.
+# Runs every target for $(1) seconds (tests/fuzz/run.sh says how),
+# FUZZ_JOBS at a time (each a process of its own: a core each), even after
+# one crashed; prints their lines in FUZZ_TARGETS order and fails when any
+# crashed.
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 define fuzz_run
-	@failed=""; \
-	$(foreach t,$(FUZZ_TARGETS),tests/fuzz/run.sh $(t) $(1) $(FUZZ_OPTS_$(t)) || failed="$$failed $(t)";) \
+	@rm -f build/fuzz/*.summary build/fuzz/*.status; \
+	printf '%s\n' $(foreach t,$(FUZZ_TARGETS),"$(strip $(t) $(FUZZ_OPTS_$(t)))") > build/fuzz/run.list; \
+	xargs -P $(FUZZ_JOBS) -L 1 sh -c 'tests/fuzz/run.sh "$$0" $(1) "$$@" > build/fuzz/$$0.summary; \
+		echo $$? > build/fuzz/$$0.status' < build/fuzz/run.list; \
+	failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  cat build/fuzz/$$t.summary; \
+	  [ "$$(cat build/fuzz/$$t.status 2>/dev/null)" = 0 ] || failed="$$failed $$t"; \
+	done; \
 	if [ -n "$$failed" ]; then \
 	  echo "fuzz: crashed:$$failed (reports in build/fuzz/NAME.log)" >&2; exit 1; \
 	fi
