@@ -262,6 +262,11 @@ static int trim_to_size(sqlite3 *db, uint64_t max_bytes, struct maintain_result 
 	return rc;
 }
 
+const char *maintain_sql(int which)
+{
+	return which == 0 ? thin_sql : drop_sql;
+}
+
 int maintain_run(sqlite3 *db, const struct record_policy *p, int64_t now_ms, struct maintain_result *res)
 {
 	int64_t cut_id, args[1] = { now_ms - (int64_t)(p->keep_s * 1000) };

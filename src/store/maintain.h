@@ -44,6 +44,10 @@ int maintain_run(sqlite3 *db, const struct record_policy *p, int64_t now_ms, str
 
 /* One thinning step of tier k (0: raw → thin_bucket_s[0], 1: → [1]) over
  * ticks older than cutoff_ms. *done says there was nothing (more) to do. */
+/* The SQL a thinning step and a retention step run (several statements),
+ * for tests that check SQLite's plans for them. */
+const char *maintain_sql(int which);     // 0: thinning, 1: dropping old ticks
+
 int maintain_thin(sqlite3 *db, int k, int64_t bucket_ms, int64_t cutoff_ms, struct maintain_result *res,
 		  int *done);
 
