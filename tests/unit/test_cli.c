@@ -631,6 +631,27 @@ static void test_long_only_errors(void **state)
 	ASSERT_ERROR("option '-n' needs a value", "-bn");
 }
 
+// Each row: up to three arguments (NULL ends them early) and a part of the
+// one-line error cli_parse must give for them.
+static void expect_refused(const char *const bad[][4], size_t n)
+{
+	struct options o;
+	char err[256];
+
+	for (size_t i = 0; i < n; i++) {
+		char *argv[5] = { (char *)"memtop" };
+		int argc = 1;
+
+		for (int k = 0; k < 3 && bad[i][k]; k++)
+			argv[argc++] = (char *)bad[i][k];
+		argv[argc] = NULL;
+		assert_int_equal(cli_parse(argc, argv, &o, err, sizeof err), CLI_ERROR);
+		if (!strstr(err, bad[i][3]))
+			fail_msg("%s %s: '%s', want '%s'", bad[i][0], bad[i][1] ? bad[i][1] : "", err, bad[i][3]);
+		cli_free(&o);
+	}
+}
+
 // -w and its options: values kept, the sizes' units, what they need.
 static void test_record_options(void **state)
 {
@@ -672,18 +693,7 @@ static void test_record_options(void **state)
 		{ "-wr.db", "--smaps", "1", "-w does not go with --smaps" },
 		{ "-w", "", NULL, "-w needs a file name" },
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char *argv[5] = { (char *)"memtop" };
-		int argc = 1;
-
-		for (int k = 0; k < 3 && bad[i][k]; k++)
-			argv[argc++] = (char *)bad[i][k];
-		argv[argc] = NULL;
-		assert_int_equal(cli_parse(argc, argv, &o, err, sizeof err), CLI_ERROR);
-		if (!strstr(err, bad[i][3]))
-			fail_msg("%s: '%s', want '%s'", bad[i][0], err, bad[i][3]);
-		cli_free(&o);
-	}
+	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
 
 // --report FILE, its period, -f html and what goes with it.
@@ -723,18 +733,7 @@ static void test_report_options(void **state)
 		{ "--report=r.db", "--since", "", "--since needs a value" },
 		{ "-f", "pdf", NULL, "expected table, json, csv or html" },
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char *argv[5] = { (char *)"memtop" };
-		int argc = 1;
-
-		for (int k = 0; k < 3 && bad[i][k]; k++)
-			argv[argc++] = (char *)bad[i][k];
-		argv[argc] = NULL;
-		assert_int_equal(cli_parse(argc, argv, &o, err, sizeof err), CLI_ERROR);
-		if (!strstr(err, bad[i][3]))
-			fail_msg("%s %s: '%s', want '%s'", bad[i][0], bad[i][1] ? bad[i][1] : "", err, bad[i][3]);
-		cli_free(&o);
-	}
+	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
 
 int main(void)
