@@ -27,7 +27,9 @@ static int open_history(const struct options *opts, struct run_sources *out, con
 	char err[512];
 	int rc;
 
-	if (opts->no_history)
+	// A recorder that shows nothing has no use for the past (the unit's
+	// recorder would read back its own file at every start).
+	if (opts->no_history || (opts->write_path && !opts->batch && !opts->screen))
 		return 0;
 	// The default file is looked for, not asked for: its absence (no
 	// recorder on this machine) or a file this user may not read is no news.
