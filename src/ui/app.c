@@ -138,6 +138,21 @@ static void app_updated(struct app *a)
 // Samples now (unless paused), updates the model, and lets the active
 // screen follow it. Live only: a recording's tick gives the sample it
 // stands at again.
+// Hands a live tick to what the run does besides showing it (-w FILE
+// --screen: the recorder), every tick, the first one included.
+static void app_after_tick(struct app *a)
+{
+	char msg[sizeof a->message];
+
+	if (!a->after_tick)
+		return;
+	msg[0] = '\0';
+	if (a->after_tick(a->after_tick_ctx, &a->mon, msg, sizeof msg) < 0)
+		a->after_tick = NULL;
+	if (msg[0])
+		snprintf(a->message, sizeof a->message, "%s", msg);
+}
+
 static void app_tick(struct app *a)
 {
 	if (a->paused || a->replay)
@@ -146,15 +161,7 @@ static void app_tick(struct app *a)
 		monitor_set_wanted(&a->mon, a->list->visible, a->list->nvisible);
 	if (monitor_tick(&a->mon) < 0)
 		ui_fatal("out of memory");
-	if (a->after_tick) {
-		char msg[sizeof a->message];
-
-		msg[0] = '\0';
-		if (a->after_tick(a->after_tick_ctx, &a->mon, msg, sizeof msg) < 0)
-			a->after_tick = NULL;
-		if (msg[0])
-			snprintf(a->message, sizeof a->message, "%s", msg);
-	}
+	app_after_tick(a);
 	app_updated(a);
 }
 
@@ -502,6 +509,7 @@ int app_run(const struct options *opts, const struct config_report *rc_report, s
 		monitor_close(&a.mon);
 		return 1;
 	}
+	app_after_tick(&a);
 	app_updated(&a);
 	if (!a.replay && opts->npids && a.mon.table.n == 0) {
 		fputs("memtop: none of the given processes exists\n", stderr);

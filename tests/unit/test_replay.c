@@ -156,6 +156,9 @@ static void assert_frames_equal(const struct frame *a, const struct frame *b, bo
 {
 	assert_true(fabs(a->wall - b->wall) < 0.0015);
 	assert_int_equal(a->avail, b->avail);
+	// The machine's model too: its trend of available memory.
+	if (fabs(a->eta - b->eta) > 1e-6)
+		fail_msg("t=%.0f: time to exhaustion live %.1f, replay %.1f", a->wall, a->eta, b->eta);
 	assert_int_equal(a->n, b->n);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct row *x = &a->r[i], *y = &b->r[i];
