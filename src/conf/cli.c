@@ -267,6 +267,18 @@ int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t err
 	return 0;
 }
 
+// An option that names a file (-w, -r, --history): kept as given (it
+// points into argv); an empty name is refused.
+static enum cli_result file_arg(const char *arg, const char *name, const char **out, char *err, size_t errlen)
+{
+	if (!*arg) {
+		snprintf(err, errlen, "%s needs a file name", name);
+		return CLI_ERROR;
+	}
+	*out = arg;
+	return CLI_RUN;
+}
+
 // Parses --keep: days, fractions allowed, within (0, CLI_MAX_KEEP_DAYS].
 static int parse_keep(const char *s, double *out, char *err, size_t errlen)
 {
@@ -432,26 +444,11 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_PSI_TRIGGER:
 		return parse_trigger(arg, opts, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case 'w':
-		if (!*arg) {
-			snprintf(err, errlen, "-w needs a file name");
-			return CLI_ERROR;
-		}
-		opts->write_path = arg;
-		return CLI_RUN;
+		return file_arg(arg, "-w", &opts->write_path, err, errlen);
 	case 'r':
-		if (!*arg) {
-			snprintf(err, errlen, "-r needs a file name");
-			return CLI_ERROR;
-		}
-		opts->read_path = arg;
-		return CLI_RUN;
+		return file_arg(arg, "-r", &opts->read_path, err, errlen);
 	case OPT_HISTORY:
-		if (!*arg) {
-			snprintf(err, errlen, "--history needs a file name");
-			return CLI_ERROR;
-		}
-		opts->history_path = arg;
-		return CLI_RUN;
+		return file_arg(arg, "--history", &opts->history_path, err, errlen);
 	case OPT_NO_HISTORY:
 		opts->no_history = true;
 		return CLI_RUN;

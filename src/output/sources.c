@@ -100,7 +100,10 @@ static void last_log_line(struct screen_recorder *sr, char *msg, size_t msglen)
 	while (start > sr->logbuf + sr->shown && start[-1] != '\n')
 		start--;
 	snprintf(msg, msglen, "%.*s", (int)(end - start), start);
-	sr->shown = sr->loglen;
+	// Written over from the start from now on: the buffer holds one
+	// burst of messages, not every line of a run that lasts for days.
+	rewind(sr->log);
+	sr->shown = 0;
 }
 
 static int record_screen_tick(void *ctx, struct monitor *m, char *msg, size_t msglen)
