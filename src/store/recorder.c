@@ -38,6 +38,7 @@ struct rec_entry {
 	bool have_swap;
 	struct rec_envelope env[RECORD_ENVELOPE_RES];
 	uint64_t ident_hash;           // of its names as last written; 0 unknown
+	uint16_t exec_gen;             // the sampler's exec count at the last tick
 	const char *names;             // the sample's names (comm) when hashed, and
 	int ppid;                      // its parent: unchanged, no need to hash again
 };
@@ -67,8 +68,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_INSERT_PROC] = "INSERT INTO proc(boot, pid, start_ticks, start_t, first_t) VALUES(?,?,?,?,?)",
 	[ST_LAST_IDENT] = "SELECT ppid, comm, cmdline, user, cgroup, exe FROM ident WHERE proc = ?"
 		" ORDER BY t DESC, id DESC LIMIT 1",
-	[ST_IDENT] = "INSERT INTO ident(proc, t, ppid, comm, cmdline, user, cgroup, exe)"
-		" VALUES(?,?,?,?,?,?,?,?)",
+	[ST_IDENT] = "INSERT INTO ident(proc, t, ppid, comm, cmdline, user, cgroup, exe, exec)"
+		" VALUES(?,?,?,?,?,?,?,?,?)",
 	[ST_EXIT] = "UPDATE proc SET last_t = ?, exit_t = ? WHERE id = ?",
 	[ST_FIND_CGROUP] = "SELECT id FROM cgroup WHERE path = ?",
 	[ST_INSERT_CGROUP] = "INSERT INTO cgroup(path) VALUES(?)",
@@ -305,7 +306,9 @@ static uint64_t last_ident_hash(struct recorder *r, int64_t id)
 	return h;
 }
 
-static int write_ident(struct recorder *r, const struct rec_entry *e, const struct proc_sample *s, int64_t t)
+// A row of the process's names at t; execd: it began a new program then.
+static int write_ident(struct recorder *r, const struct rec_entry *e, const struct proc_sample *s, int64_t t,
+		       bool execd)
 {
 	sqlite3_stmt *st = r->st[ST_IDENT];
 
@@ -317,6 +320,7 @@ static int write_ident(struct recorder *r, const struct rec_entry *e, const stru
 	bind_text(st, 6, s->user, false);
 	bind_text(st, 7, s->cgroup, true);
 	bind_text(st, 8, s->exe, true);
+	sqlite3_bind_int(st, 9, execd);
 	return run(st);
 }
 
@@ -388,14 +392,14 @@ static int track_envelope(struct recorder *r, struct rec_entry *e, double mono)
 static int record_process(struct recorder *r, const struct proc_sample *s, const struct rec_entry *old,
 			  int64_t tick, int64_t t, double mono, bool full, struct rec_entry *e)
 {
-	bool changed = true, known = false;
+	bool changed = true, known = false, execd;
 	uint64_t h;
 	int rc;
 
 	if (old) {
 		*e = *old;
 	} else {
-		*e = (struct rec_entry){ .pid = s->pid, .start_ticks = s->start_ticks };
+		*e = (struct rec_entry){ .pid = s->pid, .start_ticks = s->start_ticks, .exec_gen = s->exec_gen };
 		if ((rc = proc_row(r, s, t, &e->id, &known)) != SQLITE_OK)
 			return rc;
 		if (known)
@@ -408,13 +412,17 @@ static int record_process(struct recorder *r, const struct proc_sample *s, const
 	h = old && s->comm == old->names && s->ppid == old->ppid ? old->ident_hash : ident_hash(r, s);
 	e->names = s->comm;
 	e->ppid = s->ppid;
-	if (h != e->ident_hash) {
-		if ((rc = write_ident(r, e, s, t)) != SQLITE_OK)
+	// An exec starts a new record in the live model (a new program's
+	// memory is not the old one's growth): the row says so, for a replay.
+	execd = s->exec_gen != e->exec_gen;
+	e->exec_gen = s->exec_gen;
+	if (h != e->ident_hash || execd) {
+		if ((rc = write_ident(r, e, s, t, execd)) != SQLITE_OK)
 			return rc;
 		e->ident_hash = h;
 		r->stats.ident_rows++;
 	}
-	if (old)
+	if (old && !execd)
 		changed = old->rss_kb != s->rss_kb || old->anon_kb != s->anon_kb ||
 			  old->have_swap != s->have_detail ||
 			  (s->have_detail && (old->swap_kb != s->swap_kb || old->oom_score != s->oom_score ||

@@ -68,7 +68,8 @@ _Static_assert(RECORDING_APPLICATION_ID == 1296387412, "schema_sql names the app
  * monotonic clock, a row when it differs from the process's previous
  * bucket at that resolution), which seeds a detector with days of a
  * process's past in a few rows (t: when the bucket was written, for
- * retention), and the indexes a reader steps with. A
+ * retention), which ident rows an exec wrote (the live model starts a
+ * new record there), and the indexes a reader steps with. A
  * version 1 file is brought up to it when opened for writing. */
 static const char schema_v2_sql[] =
 	"BEGIN;"
@@ -80,6 +81,7 @@ static const char schema_v2_sql[] =
 	"CREATE INDEX envelope_t ON envelope(t);"
 	"CREATE INDEX proc_exit ON proc(exit_t);"
 	"CREATE INDEX ident_t ON ident(t);"
+	"ALTER TABLE ident ADD COLUMN exec INTEGER NOT NULL DEFAULT 0;"
 	// Thinning finds the ticks still to fold without walking those it
 	// folded already (all of a month's, otherwise, every minute).
 	"CREATE INDEX tick_res_t ON tick(res, t);"

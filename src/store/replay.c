@@ -50,7 +50,7 @@ struct rproc {
 };
 
 enum { Q_TICK_SYS, Q_SAMPLES_AT, Q_SAMPLES_RANGE, Q_PROC, Q_EXITS, Q_IDENTS_AT, Q_IDENT_OF,
-       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_COUNT };
+       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_COUNT };
 
 static const char *const query_sql[Q_COUNT] = {
 	[Q_TICK_SYS] = "SELECT mem_total_kb, mem_available_kb, mem_free_kb, buffers_kb, cached_kb,"
@@ -62,15 +62,18 @@ static const char *const query_sql[Q_COUNT] = {
 		" FROM sample WHERE tick >= ? AND tick <= ? ORDER BY tick",
 	[Q_PROC] = "SELECT pid, start_ticks, exit_t FROM proc WHERE id = ?",
 	[Q_EXITS] = "SELECT id FROM proc WHERE exit_t > ? AND exit_t <= ?",
-	[Q_IDENTS_AT] = "SELECT proc, ppid, comm, cmdline, user, cgroup, exe FROM ident WHERE t = ?"
+	[Q_IDENTS_AT] = "SELECT proc, ppid, comm, cmdline, user, cgroup, exe, %s FROM ident WHERE t = ?"
 		" ORDER BY id",
-	[Q_IDENT_OF] = "SELECT proc, ppid, comm, cmdline, user, cgroup, exe FROM ident"
+	[Q_IDENT_OF] = "SELECT proc, ppid, comm, cmdline, user, cgroup, exe, %s FROM ident"
 		" WHERE proc = ? AND t <= ? ORDER BY t DESC, id DESC LIMIT 1",
 	[Q_ENV] = "SELECT bucket, sig_min_kb FROM envelope WHERE proc = ? AND res = ? AND bucket >= ?"
 		" AND bucket < ? ORDER BY bucket",
 	[Q_ENV_BEFORE] = "SELECT sig_min_kb FROM envelope WHERE proc = ? AND res = ? AND bucket < ?"
 		" ORDER BY bucket DESC LIMIT 1",
 	[Q_FIND_PROC] = "SELECT id FROM proc WHERE boot = ? AND pid = ? AND start_ticks = ?",
+	// The monotonic time of a process's last exec at or before a time.
+	[Q_LAST_EXEC] = "SELECT max(k.mono_ms) FROM ident i JOIN tick k ON k.t = i.t AND k.boot = ?"
+		" WHERE i.proc = ? AND i.exec = 1 AND k.mono_ms <= ?",
 };
 
 struct replay {
@@ -238,17 +241,19 @@ static int open_db(struct replay *rp, const char *path, char *err, size_t errlen
 
 static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 {
-	// Version 1 has no OOM columns and no rollup.
+	// Version 1 has no OOM columns, no exec marks and no rollup.
 	const char *oom = rp->version >= 2 ? "oom_score, oom_adj" : "NULL, NULL";
+	const char *exec = rp->version >= 2 ? "exec" : "0";
 
 	for (int i = 0; i < Q_COUNT; i++) {
 		char sql[512];
 		const char *hole = strstr(query_sql[i], "%s");
+		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : oom;
 
-		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE))
+		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC))
 			continue;
 		if (hole)
-			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(hole - query_sql[i]), query_sql[i], oom, hole + 2);
+			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(hole - query_sql[i]), query_sql[i], cols, hole + 2);
 		else
 			snprintf(sql, sizeof sql, "%s", query_sql[i]);
 		if (sqlite3_prepare_v3(rp->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &rp->q[i], NULL) != SQLITE_OK) {
@@ -469,12 +474,15 @@ static void stamp_detail(struct replay *rp, const struct rtick *k)
 }
 
 // Takes a process's names from an ident row (proc, ppid, comm, cmdline,
-// user, cgroup, exe).
+// user, cgroup, exe, exec). A row an exec wrote, for a process already
+// named, moves its exec count: the model starts a new record, as live.
 static void apply_ident(struct replay *rp, struct rproc *p, sqlite3_stmt *st)
 {
 	char *part[4];
 	size_t len[4], total = 0;
 
+	if (p->have_names && sqlite3_column_int(st, 7))
+		p->s.exec_gen++;
 	p->s.ppid = sqlite3_column_int(st, 1);
 	for (int k = 0; k < 4; k++) {
 		static const int col[4] = { 2, 3, 5, 6 };
@@ -835,6 +843,8 @@ static int replay_move(void *impl, enum source_move how, double arg)
 struct series_target {
 	int64_t id;                       // its proc row, 0 when not recorded
 	size_t req_index;
+	double since;                     // its last exec's time: nothing older is its
+					  // program's (-inf: none recorded)
 	double last_t;                    // the newest point pushed
 	uint64_t last_sig;
 	bool pushed;
@@ -849,8 +859,9 @@ static int cmp_target_id(const void *a, const void *b)
 
 static void push_point(struct series_target *tg, source_series_fn *push, void *ctx, double t, uint64_t sig)
 {
-	if (tg->pushed && t < tg->last_t)
-		return;                        // never backwards (a rollup and raw rows overlap)
+	if ((tg->pushed && t < tg->last_t) || t < tg->since)
+		return;                        // never backwards (a rollup and raw rows overlap),
+					       // nor the program an exec replaced
 	push(ctx, tg->req_index, t, sig);
 	tg->pushed = true;
 	tg->last_t = t;
@@ -859,13 +870,17 @@ static void push_point(struct series_target *tg, source_series_fn *push, void *c
 
 // The rollup at resolution res over [from, to) (monotonic seconds, the
 // replay's clock; offset_ms is the boot's), with the bucket before from
-// carried in.
+// carried in. After an exec, from the first bucket that began after it
+// (the one it fell in holds the old program's memory too).
 static void series_rollup(struct replay *rp, struct series_target *tg, int res, double from, double to,
 			  int64_t offset_ms, source_series_fn *push, void *ctx)
 {
 	double off = (double)offset_ms / 1000.0;
 	int64_t b0 = (int64_t)floor((from - off) / res), b1 = (int64_t)floor((to - off) / res);
 	sqlite3_stmt *st = rp->q[Q_ENV_BEFORE];
+
+	if (tg->since > from && (b0 = (int64_t)ceil((tg->since - off) / res)) > b1)
+		return;
 
 	if (!tg->pushed) {
 		sqlite3_bind_int64(st, 1, tg->id);
@@ -939,6 +954,24 @@ static int series_raw(struct replay *rp, struct series_target *tg, size_t n, siz
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -EIO;
 }
 
+// The monotonic time (the replay's clock) of proc row id's last exec at
+// or before to_t, in boot b; -inf when none is recorded.
+static double last_exec(struct replay *rp, int b, int64_t id, double to_t)
+{
+	sqlite3_stmt *st = rp->q[Q_LAST_EXEC];
+	double since = -INFINITY;
+
+	if (!st)
+		return since;                  // version 1: execs were not marked
+	sqlite3_bind_int64(st, 1, rp->boots[b].id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, llround(to_t * 1000) - rp->boots[b].offset_ms);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		since = (double)(sqlite3_column_int64(st, 0) + rp->boots[b].offset_ms) / 1000.0;
+	reset(st);
+	return since;
+}
+
 // The proc row of (pid, start_ticks) in boot row boot; 0 when none.
 static int64_t find_proc_row(struct replay *rp, int64_t boot, int pid, uint64_t start_ticks)
 {
@@ -972,7 +1005,8 @@ static int replay_series(void *impl, const struct source_series_req *req, source
 		int64_t id = find_proc_row(rp, rp->boots[b].id, req->pids[i], req->start_ticks[i]);
 
 		if (id)
-			tg[n++] = (struct series_target){ .id = id, .req_index = i };
+			tg[n++] = (struct series_target){ .id = id, .req_index = i,
+							  .since = last_exec(rp, b, id, req->to_t) };
 	}
 	qsort(tg, n, sizeof *tg, cmp_target_id);
 	// The levels the rollup covers, oldest first; the rest from the samples.

@@ -23,6 +23,8 @@ struct wproc {
 	int oom;
 	bool alive, detail;
 	unsigned gen;              // which of its two name buffers is current
+	uint16_t execs;            // the programs it has run since the first
+	double born;               // when its program's memory started (0: t0)
 	char comm[16], cmd[48];
 	double rate_kb_s;          // anonymous growth
 	double noise_kb;           // a saw on top, period 7 s
@@ -46,7 +48,7 @@ static int world_tick(void *impl, struct snapshot *out)
 
 	for (size_t i = 0; i < wd->n; i++) {
 		struct wproc *w = &wd->w[i];
-		double age = wd->t - wd->t0;
+		double age = wd->t - (w->born > 0 ? w->born : wd->t0);
 		uint64_t saw = w->noise_kb > 0 ? (uint64_t)(fmod(age, 7.0) / 7.0 * w->noise_kb) : 0;
 
 		if (!w->alive)
@@ -61,6 +63,7 @@ static int world_tick(void *impl, struct snapshot *out)
 			.shared_kb = 2048, .swap_kb = w->swap, .have_detail = w->detail, .oom_score = w->oom,
 			.oom_score_adj = 0, .comm = wd->names[i][w->gen % 2], .cmdline = w->cmd, .cgroup = "/a.slice",
 			.exe = "/bin/x", .user = "root", .start_time_s = (double)w->start / 100,
+			.exec_gen = w->execs,
 		};
 		wd->p[k] = &wd->s[k];
 		k++;
@@ -183,7 +186,8 @@ static void assert_frames_equal(const struct frame *a, const struct frame *b, bo
 }
 
 // A recorded world: a fast leaker, a slow leaker, a flat process with a
-// saw, one that exits, a pid reused by another program, a rename.
+// saw, one that exits, a pid reused by another program, a rename, and a
+// leaker that execs a flat program of the same name (a new record live).
 struct bench {
 	char dir[64], path[96];
 	struct world wd;
@@ -231,6 +235,7 @@ static void bench_play(struct bench *b, size_t ticks, double dt)
 	world_add(wd, 300, "flat", 0, 900);
 	struct wproc *quitter = world_add(wd, 400, "quitter", 0, 0);
 	struct wproc *renamed = world_add(wd, 500, "before", 1, 0);
+	struct wproc *execer = world_add(wd, 600, "execer", 250, 0);
 
 	for (size_t i = 0; i < ticks; i++) {
 		if (i == ticks / 3) {
@@ -242,6 +247,11 @@ static void bench_play(struct bench *b, size_t ticks, double dt)
 		}
 		if (i == ticks / 2)
 			snprintf(renamed->comm, sizeof renamed->comm, "after");
+		if (i == ticks * 2 / 3) {
+			execer->execs++;
+			execer->born = wd->t;
+			execer->rate_kb_s = 20;
+		}
 		if (i % 40 == 0)
 			wd->avail_kb -= 1024;
 		assert_int_equal(monitor_tick(&b->m), 0);
