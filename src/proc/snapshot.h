@@ -83,10 +83,28 @@ struct proc_sample {
 	struct sample_private priv;
 };
 
+/* A memory cgroup that holds processes, as the source read it at a tick
+ * (source_config.cgroup_every_s). Sizes in KiB. */
+struct cgroup_reading {
+	const char *path;            // as proc_sample.cgroup names it; never NULL
+	bool gone;                   // removed before it could be read: nothing else is set
+	bool have_usage, have_limit, unlimited;   // as struct cgroup_usage (source.h)
+	uint64_t usage_kb, limit_kb;
+	bool have_anon;              // its own anonymous memory + swap (memory.stat:
+	uint64_t anon_kb;            // v2 anon + swap, v1 total_rss + total_swap)
+	bool have_pressure;          // v2 memory.pressure (none on v1)
+	struct psi pressure;
+};
+
 struct snapshot {
 	struct sys_sample sys;
 	const struct proc_sample *const *procs;   // sorted by pid
 	size_t nprocs;
+	// The cgroups read at this tick, sorted by path (strcmp); none (0)
+	// at most ticks: they are read every source_config.cgroup_every_s.
+	const struct cgroup_reading *cgroups;
+	size_t ncgroups;
+	bool cgroups_read;           // this tick read them (ncgroups may still be 0)
 };
 
 #endif
