@@ -1,4 +1,5 @@
-/* monitor.c — source → snapshot → proctable → sysmodel → cgroup watch. */
+/* monitor.c — source → snapshot → proctable → cgroup table → sysmodel →
+ * cgroup watch. */
 #include "model/monitor.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@ void monitor_open_source(struct monitor *m, struct source src, enum leak_sensiti
 {
 	memset(m, 0, sizeof *m);
 	m->table.sensitivity = sens;
+	m->cgroups.sensitivity = sens;
 	m->sens = sens;
 	m->source = src;
 }
@@ -123,6 +125,10 @@ static int monitor_update(struct monitor *m)
 		m->seed_due = false;
 		monitor_seed(m, m->history.ops ? &m->history : &m->source);
 	}
+	// Out of memory for a new cgroup's row: the table goes on with what
+	// it has, as the process table does.
+	if (cgtable_update(&m->cgroups, &m->snap, &m->table) < 0)
+		rc = -ENOMEM;
 	sysmodel_update(&m->sys, &m->snap, &m->table);
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
@@ -130,7 +136,7 @@ static int monitor_update(struct monitor *m)
 						proctable_suspect_pids(&m->table, suspects,
 								       MONITOR_CG_WATCH_MAX));
 	m->have_snap = true;
-	return 0;
+	return rc;
 }
 
 // How long before a target a replay starts the model again: the machine
@@ -157,6 +163,7 @@ static int monitor_jump(struct monitor *m)
 		o->move(m->source.impl, SOURCE_MOVE_FIRST, 0);
 	proctable_free(&m->table);
 	m->table.sensitivity = m->sens;
+	cgtable_free(&m->cgroups);
 	m->sys = (struct sysmodel){ 0 };
 	m->have_snap = false;
 	m->seed_due = true;
@@ -239,6 +246,7 @@ int monitor_move(struct monitor *m, enum source_move how, double arg)
 void monitor_close(struct monitor *m)
 {
 	proctable_free(&m->table);
+	cgtable_free(&m->cgroups);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)
