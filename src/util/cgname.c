@@ -23,6 +23,7 @@
  */
 #include "util/cgname.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -99,11 +100,11 @@ static bool span_eat_end(struct span *a, const char *word)
 /* The component before c in path (empty slashes skipped); n == 0 at the top. */
 static struct span span_parent(const char *path, struct span c)
 {
-	const char *end = c.s;
+	const char *end = c.s, *start;
 
 	while (end > path && end[-1] == '/')
 		end--;
-	const char *start = end;
+	start = end;
 	while (start > path && start[-1] != '/')
 		start--;
 	return (struct span){ start, (size_t)(end - start) };
@@ -235,16 +236,18 @@ static bool parse_container_unit(struct span c, struct cg_found *f)
  * containerd is told to use systemd names without systemd cgroups. */
 static bool parse_colon_form(struct span c, struct cg_found *f)
 {
+	const char *end = c.s + c.n;
 	const char *colon1 = memchr(c.s, ':', c.n);
-	const char *colon2 = colon1 ? memchr(colon1 + 1, ':', (size_t)(c.s + c.n - colon1 - 1)) : NULL;
+	const char *colon2 = colon1 ? memchr(colon1 + 1, ':', (size_t)(end - colon1 - 1)) : NULL;
+	struct span slice, prefix, id;
+	int i;
 
 	if (!colon2)
 		return false;
-	struct span slice = { c.s, (size_t)(colon1 - c.s) };
-	struct span prefix = { colon1 + 1, (size_t)(colon2 - colon1 - 1) };
-	struct span id = { colon2 + 1, (size_t)(c.s + c.n - colon2 - 1) };
-	int i = runtime_index(prefix);
-
+	slice = (struct span){ c.s, (size_t)(colon1 - c.s) };
+	prefix = (struct span){ colon1 + 1, (size_t)(colon2 - colon1 - 1) };
+	id = (struct span){ colon2 + 1, (size_t)(end - colon2 - 1) };
+	i = runtime_index(prefix);
 	if (i < 0 || !is_container_id(id))
 		return false;
 	set_runtime(f, i, id);
@@ -361,6 +364,7 @@ static void label_found(struct label *l, const struct cg_found *f)
 			return;
 		}
 	}
+	assert(f->word != NULL);   // a container outside a pod came from the runtime table
 	label_word(l, f->word);
 	label_word(l, " ");
 	label_span(l, f->id, CGNAME_ID_SHOWN);
@@ -369,12 +373,14 @@ static void label_found(struct label *l, const struct cg_found *f)
 size_t cgname_describe(const char *path, char *out, size_t cap)
 {
 	struct label l = { out, cap, 0, false };
-	struct span last = span_last(path);
+	struct span last;
 	struct cg_found f;
 
+	assert(path != NULL && out != NULL);
 	if (cap == 0)
 		return 0;
 	out[0] = '\0';
+	last = span_last(path);
 	if (path[0] == '\0') {
 		label_word(&l, "(unknown)");
 		return l.len;
