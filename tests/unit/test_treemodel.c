@@ -141,6 +141,23 @@ static void test_order_depth_and_branches(void **state)
 	// 7's line at depth 1 runs on: its parent 5 has a sibling after it.
 	assert_int_equal(row_info(w, 3)->branches, 1u);
 	assert_int_equal(row_info(w, 4)->branches, 0u);
+	world_free(w);
+	// Branch lines are inherited: 4's depth-1 ancestor 2 has a sibling (5)
+	// after it, its depth-2 ancestor 3 none.
+	w = world_new(5);
+	set_proc(w, 0, 1, 0, 100);
+	set_proc(w, 1, 2, 1, 50);
+	set_proc(w, 2, 3, 2, 40);
+	set_proc(w, 3, 4, 3, 30);
+	set_proc(w, 4, 5, 1, 20);
+	world_tick(w);
+	assert_string_equal(pids_text(w), "1 2 3 4 5");
+	assert_int_equal(row_info(w, 3)->depth, 3);
+	assert_int_equal(row_info(w, 3)->branches, 1u);
+	assert_int_equal(row_info(w, 2)->branches, 1u);
+	assert_int_equal(row_info(w, 4)->branches, 0u);
+	world_free(w);
+	w = family_new();
 	// By PID ascending the siblings swap.
 	listmodel_set_sort(&w->list, SORT_PID);
 	listmodel_rebuild(&w->list, &w->table);
