@@ -14,6 +14,8 @@
 #define NCOLUMNS ((size_t)COL_COUNT)
 _Static_assert(COL_COUNT <= TABLE_MAX_COLUMNS, "table_view.col_x is too small");
 #define COMMAND_MIN 12
+// The tree view indents the command three columns a level: it keeps more.
+#define COMMAND_MIN_TREE 32
 
 // The row of column c (every column id has one: test_fields checks it).
 static const struct field *column(size_t c)
@@ -41,7 +43,7 @@ static void columns_layout(int cols, unsigned wanted, bool tree, bool shown[NCOL
 		shown[i] = column_wanted(i, wanted, tree);
 		need += shown[i] ? column(i)->width + 1 : 0;
 	}
-	while (need + COMMAND_MIN > cols) {
+	while (need + (tree ? COMMAND_MIN_TREE : COMMAND_MIN) > cols) {
 		size_t victim = NCOLUMNS;
 
 		for (size_t i = 0; i < NCOLUMNS; i++)
