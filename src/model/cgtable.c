@@ -173,6 +173,20 @@ static int apply_reading(struct cgtable *t, struct cgroup_row *r, const struct c
 	return 0;
 }
 
+void cgtable_adopt(struct cgtable *t, struct cgroup_row *r, struct leak_state *seeded, double first_t,
+		   const struct sys_sample *sys)
+{
+	(void)t;
+	if (first_t < r->first_seen)
+		r->first_seen = first_t;
+	free(r->leak);
+	r->leak = seeded;
+	if (r->read_t == sys->mono_time)
+		leak_push(r->leak, r->read_t, r->sig_kb);
+	r->verdict = r->leak->verdict;
+	r->eta_s = row_eta(r, sys);
+}
+
 int cgtable_update(struct cgtable *t, const struct snapshot *snap, const struct proctable *pt)
 {
 	int rc = count_processes(t, pt, snap->sys.mono_time);

@@ -111,6 +111,7 @@ enum source_move {
 struct source_series_req {
 	const int *pids;                 // sorted ascending
 	const uint64_t *start_ticks;     // with pids[i], the process's identity
+	const char *const *paths;        // cgroup_series: the cgroups instead (pids NULL)
 	size_t n;
 	double to_t;
 	struct { double from_t, bucket_s; } level[SOURCE_SERIES_LEVELS];
@@ -162,6 +163,10 @@ struct source_ops {
 	// (a jump in a replay; the history a live start finds in a recording).
 	// 0 (nothing recorded is not an error), or -errno.
 	int (*series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
+	// The same for cgroups (req->paths): each one's recorded leak signal
+	// (its own anonymous memory + swap) as the readings gave it. A cgroup
+	// whose signal was not recorded gets no point.
+	int (*cgroup_series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
 };
 
 struct source {

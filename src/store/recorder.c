@@ -47,8 +47,8 @@ struct rec_entry {
 struct rec_cgroup {
 	char *path;
 	int64_t id;
-	bool written, have_usage, have_limit, have_anon, have_psi;
-	uint64_t usage_kb, limit_kb, anon_kb;
+	bool written, have_usage, have_limit, have_anon, have_psi, have_sig;
+	uint64_t usage_kb, limit_kb, anon_kb, sig_kb;
 	double psi_some, psi_full;
 };
 
@@ -75,7 +75,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FIND_CGROUP] = "SELECT id FROM cgroup WHERE path = ?",
 	[ST_INSERT_CGROUP] = "INSERT INTO cgroup(path) VALUES(?)",
 	[ST_CGROUP_SAMPLE] = "INSERT INTO cgroup_sample(tick, cgroup, usage_kb, limit_kb, anon_kb, psi_some,"
-		" psi_full) VALUES(?,?,?,?,?,?,?)",
+		" psi_full, sig_kb) VALUES(?,?,?,?,?,?,?,?)",
 	// After a full tick that follows an opening: the processes the file
 	// still has as running but which this tick did not find.
 	[ST_CLOSE_OUT] = "UPDATE proc SET last_t = coalesce(last_t, ?), exit_t = ? WHERE exit_t IS NULL"
@@ -564,12 +564,14 @@ static int cgroup_entry(struct recorder *r, const char *path, struct rec_cgroup 
 	return SQLITE_OK;
 }
 
-// Whether a reading differs from what was last written of its cgroup.
-static bool cgroup_changed(const struct rec_cgroup *c, const struct cgroup_reading *g)
+// Whether a reading (and the signal the model took from it, when that is
+// not its own anon: have_sig) differs from what was last written.
+static bool cgroup_changed(const struct rec_cgroup *c, const struct cgroup_reading *g, bool have_sig,
+			   uint64_t sig)
 {
 	bool limit = g->have_limit && !g->unlimited;
 
-	return !c->written || c->have_usage != g->have_usage || c->usage_kb != g->usage_kb ||
+	return !c->written || c->have_sig != have_sig || (have_sig && c->sig_kb != sig) || c->have_usage != g->have_usage || c->usage_kb != g->usage_kb ||
 	       c->have_limit != limit || (limit && c->limit_kb != g->limit_kb) ||
 	       c->have_anon != g->have_anon || c->anon_kb != g->anon_kb || c->have_psi != g->have_pressure ||
 	       (g->have_pressure && (c->psi_some != g->pressure.some.avg10 ||
@@ -577,19 +579,27 @@ static bool cgroup_changed(const struct rec_cgroup *c, const struct cgroup_readi
 }
 
 // One cgroup's reading: a row when it changed, or when every row is due.
-static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g, int64_t tick, bool all)
+// row: the model's row of the cgroup, whose leak signal is kept (sig_kb)
+// when it is not the reading's own anon (the processes' sum), so that a
+// replay can seed the cgroup's detector with it.
+static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g, const struct cgroup_row *row,
+			     int64_t tick, bool all)
 {
 	struct rec_cgroup *c;
 	sqlite3_stmt *st = r->st[ST_CGROUP_SAMPLE];
+	bool have_sig = row && !row->own_signal && row->leak;
+	uint64_t sig = have_sig ? row->sig_kb : 0;
 	int rc;
 
-	if (g->gone || (!g->have_usage && !g->have_limit && !g->have_anon))
+	if (g->gone || (!g->have_usage && !g->have_limit && !g->have_anon && !have_sig))
 		return SQLITE_OK;           // gone, or nothing to read: no row
 	if ((rc = cgroup_entry(r, g->path, &c)) != SQLITE_OK)
 		return rc;
-	if (!all && !cgroup_changed(c, g))
+	if (!all && !cgroup_changed(c, g, have_sig, sig))
 		return SQLITE_OK;
 	c->written = true;
+	c->have_sig = have_sig;
+	c->sig_kb = sig;
 	c->have_usage = g->have_usage;
 	c->usage_kb = g->usage_kb;
 	c->have_limit = g->have_limit && !g->unlimited;
@@ -611,6 +621,8 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 		sqlite3_bind_double(st, 6, c->psi_some);
 		sqlite3_bind_double(st, 7, c->psi_full);
 	}
+	if (c->have_sig)
+		sqlite3_bind_int64(st, 8, (int64_t)c->sig_kb);
 	r->stats.cgroup_rows++;
 	return run(st);
 }
@@ -618,8 +630,9 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 // The cgroups the source read at this tick (snapshot.cgroups): a row for
 // each that changed; after a full tick, for each at the next reading (so
 // that the rule "a cgroup's value is its last row" survives retention).
-static int record_cgroups(struct recorder *r, const struct snapshot *snap, int64_t tick, bool full)
+static int record_cgroups(struct recorder *r, const struct monitor *m, int64_t tick, bool full)
 {
+	const struct snapshot *snap = &m->snap;
 	int rc;
 
 	if (full)
@@ -627,7 +640,8 @@ static int record_cgroups(struct recorder *r, const struct snapshot *snap, int64
 	if (!snap->cgroups_read)
 		return SQLITE_OK;
 	for (size_t i = 0; i < snap->ncgroups; i++)
-		if ((rc = record_one_cgroup(r, &snap->cgroups[i], tick, r->cg_all_due)) != SQLITE_OK)
+		if ((rc = record_one_cgroup(r, &snap->cgroups[i], cgtable_find(&m->cgroups, snap->cgroups[i].path),
+					    tick, r->cg_all_due)) != SQLITE_OK)
 			return rc;
 	r->cg_all_due = false;
 	return SQLITE_OK;
@@ -672,7 +686,7 @@ static int write_tick(struct recorder *r, struct monitor *m, double interval, bo
 		if ((rc = run(st)) != SQLITE_OK)
 			return rc;
 	}
-	if ((rc = record_cgroups(r, snap, tick, full)) != SQLITE_OK)
+	if ((rc = record_cgroups(r, m, tick, full)) != SQLITE_OK)
 		return rc;
 	*full_out = full;
 	return SQLITE_OK;

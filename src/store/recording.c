@@ -90,6 +90,7 @@ static const char schema_v2_sql[] =
 	"ALTER TABLE cgroup_sample ADD COLUMN anon_kb INTEGER;"
 	"ALTER TABLE cgroup_sample ADD COLUMN psi_some REAL;"
 	"ALTER TABLE cgroup_sample ADD COLUMN psi_full REAL;"
+	"ALTER TABLE cgroup_sample ADD COLUMN sig_kb INTEGER;"
 	"CREATE INDEX cgroup_sample_cg ON cgroup_sample(cgroup, tick);"
 	// Thinning finds the ticks still to fold without walking those it
 	// folded already (all of a month's, otherwise, every minute).

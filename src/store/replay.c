@@ -51,7 +51,8 @@ struct rproc {
 };
 
 enum { Q_TICK_SYS, Q_SAMPLES_AT, Q_SAMPLES_RANGE, Q_PROC, Q_EXITS, Q_IDENTS_AT, Q_IDENT_OF,
-       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_CG_READING, Q_COUNT };
+       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_CG_READING, Q_CG_ID, Q_CG_BEFORE, Q_CG_ROWS,
+       Q_COUNT };
 
 static const char *const query_sql[Q_COUNT] = {
 	[Q_TICK_SYS] = "SELECT mem_total_kb, mem_available_kb, mem_free_kb, buffers_kb, cached_kb,"
@@ -79,6 +80,13 @@ static const char *const query_sql[Q_COUNT] = {
 	[Q_CG_READING] = "SELECT s.usage_kb, s.limit_kb, s.anon_kb, s.psi_some, s.psi_full FROM cgroup c"
 		" JOIN cgroup_sample s ON s.cgroup = c.id WHERE c.path = ? AND s.tick <= ?"
 		" ORDER BY s.tick DESC LIMIT 1",
+	[Q_CG_ID] = "SELECT id FROM cgroup WHERE path = ?",
+	// A cgroup's own anon rows: the one carried into a range, and the range's.
+	// (Its leak signal: sig_kb when the model's was not its own anon.)
+	[Q_CG_BEFORE] = "SELECT coalesce(sig_kb, anon_kb) FROM cgroup_sample WHERE cgroup = ? AND tick < ?"
+		" ORDER BY tick DESC LIMIT 1",
+	[Q_CG_ROWS] = "SELECT tick, coalesce(sig_kb, anon_kb) FROM cgroup_sample WHERE cgroup = ? AND tick >= ?"
+		" AND tick < ? ORDER BY tick",
 };
 
 struct replay {
@@ -258,7 +266,8 @@ static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 		const char *hole = strstr(query_sql[i], "%s");
 		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : oom;
 
-		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC || i == Q_CG_READING))
+		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC || i == Q_CG_READING ||
+					 i == Q_CG_ID || i == Q_CG_BEFORE || i == Q_CG_ROWS))
 			continue;
 		if (hole)
 			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(hole - query_sql[i]), query_sql[i], cols, hole + 2);
@@ -746,9 +755,9 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-// One cgroup's recorded reading at tick k: its last row at or before it
-// (NULL limit: unlimited); none recorded: a reading with nothing read, as
-// live when its files could not be read.
+// One cgroup's recorded reading at tick k: its last row at or before it;
+// none recorded: a reading with nothing read, as live when its files
+// could not be read.
 static void cgroup_reading_at(struct replay *rp, const struct rtick *k, const char *path,
 			      struct cgroup_reading *g)
 {
@@ -760,8 +769,10 @@ static void cgroup_reading_at(struct replay *rp, const struct rtick *k, const ch
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		g->have_usage = sqlite3_column_type(st, 0) != SQLITE_NULL;
 		g->usage_kb = (uint64_t)col_int(st, 0, 0);
-		g->have_limit = true;
-		g->unlimited = sqlite3_column_type(st, 1) == SQLITE_NULL;
+		// A NULL limit beside a usage is no limit; with nothing read
+		// (a row of the model's signal only), no limit was read either.
+		g->have_limit = g->have_usage || sqlite3_column_type(st, 1) != SQLITE_NULL;
+		g->unlimited = g->have_limit && sqlite3_column_type(st, 1) == SQLITE_NULL;
 		g->limit_kb = (uint64_t)col_int(st, 1, 0);
 		g->have_anon = sqlite3_column_type(st, 2) != SQLITE_NULL;
 		g->anon_kb = (uint64_t)col_int(st, 2, 0);
@@ -1111,6 +1122,130 @@ static int replay_series(void *impl, const struct source_series_req *req, source
 	return rc;
 }
 
+/* ---- a cgroup's past ---- */
+
+// The level a time falls in (the last whose from_t it reached); -1 before all.
+static int level_of(const struct source_series_req *req, double t)
+{
+	int l = -1;
+
+	for (size_t k = 0; k < req->nlevels; k++)
+		if (t >= req->level[k].from_t)
+			l = (int)k;
+	return l;
+}
+
+// One cgroup's readings over ticks [i0, i1), as the detector had them
+// live: at each tick that read the cgroups, its last row's value (rows are
+// written only when it changed); in a slow level one point per bucket,
+// the smallest of the bucket's readings at the bucket's start. A reading
+// whose own anon was not recorded (NULL) is skipped.
+struct cg_walk {
+	source_series_fn *push;
+	void *ctx;
+	size_t index;                     // the request's
+	int level;                        // of the bucket being gathered; -1 none
+	double bucket;                    // its number
+	uint64_t min;
+};
+
+static void walk_flush(const struct source_series_req *req, struct cg_walk *w)
+{
+	if (w->level >= 0)
+		w->push(w->ctx, w->index, w->bucket * req->level[w->level].bucket_s, w->min);
+	w->level = -1;
+}
+
+static void walk_reading(const struct source_series_req *req, struct cg_walk *w, double t, uint64_t v)
+{
+	int l = level_of(req, t);
+	double bs, b;
+
+	if (l < 0)
+		return;
+	bs = req->level[l].bucket_s;
+	if (bs <= 0) {
+		walk_flush(req, w);
+		w->push(w->ctx, w->index, t, v);
+		return;
+	}
+	b = floor(t / bs);
+	if (w->level == l && w->bucket == b) {
+		if (v < w->min)
+			w->min = v;
+		return;
+	}
+	walk_flush(req, w);
+	*w = (struct cg_walk){ .push = w->push, .ctx = w->ctx, .index = w->index, .level = l, .bucket = b,
+			       .min = v };
+}
+
+static int cgroup_walk(struct replay *rp, const struct source_series_req *req, int64_t cg, size_t i0,
+		       size_t i1, struct cg_walk *w)
+{
+	sqlite3_stmt *st = rp->q[Q_CG_BEFORE];
+	bool have = false;
+	uint64_t value = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, cg);
+	sqlite3_bind_int64(st, 2, rp->ticks[i0].id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		value = (uint64_t)sqlite3_column_int64(st, 0);
+		have = true;
+	}
+	reset(st);
+	st = rp->q[Q_CG_ROWS];
+	sqlite3_bind_int64(st, 1, cg);
+	sqlite3_bind_int64(st, 2, rp->ticks[i0].id);
+	sqlite3_bind_int64(st, 3, i1 < rp->nticks ? rp->ticks[i1].id : INT64_MAX);
+	rc = sqlite3_step(st);
+	for (size_t k = i0; k < i1; k++) {
+		const struct rtick *tk = &rp->ticks[k];
+
+		// The rows up to this tick: the last one is its value.
+		while (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) <= tk->id) {
+			have = sqlite3_column_type(st, 1) != SQLITE_NULL;
+			value = (uint64_t)col_int(st, 1, 0);
+			rc = sqlite3_step(st);
+		}
+		if (tk->cg_read && have)
+			walk_reading(req, w, (double)tk->mono_ms / 1000.0, value);
+	}
+	walk_flush(req, w);
+	reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -EIO;
+}
+
+static int replay_cgroup_series_of(void *impl, const struct source_series_req *req, source_series_fn *push,
+				   void *ctx)
+{
+	struct replay *rp = impl;
+	size_t i0, i1;
+	int b, rc = 0;
+
+	if (!rp->nticks || req->nlevels == 0 || !req->paths || !rp->q[Q_CG_ID])
+		return 0;
+	b = rp->history_boot ? boot_index(rp, rp->history_boot) : rp->ticks[rp->pos].boot;
+	if (b < 0)
+		return 0;
+	i0 = tick_at_mono(rp, req->level[0].from_t, b, 0, rp->nticks);
+	i1 = tick_at_mono(rp, req->to_t, b, i0, rp->nticks);
+	for (size_t i = 0; i < req->n && rc == 0 && i0 < i1; i++) {
+		sqlite3_stmt *st = rp->q[Q_CG_ID];
+		struct cg_walk w = { .push = push, .ctx = ctx, .index = i, .level = -1 };
+		int64_t cg = 0;
+
+		sqlite3_bind_text(st, 1, req->paths[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			cg = sqlite3_column_int64(st, 0);
+		reset(st);
+		if (cg)
+			rc = cgroup_walk(rp, req, cg, i0, i1, &w);
+	}
+	return rc;
+}
+
 static void replay_close(void *impl)
 {
 	struct replay *rp = impl;
@@ -1141,6 +1276,7 @@ static const struct source_ops replay_ops = {
 	.timeline = replay_timeline,
 	.move = replay_move,
 	.series = replay_series,
+	.cgroup_series = replay_cgroup_series_of,
 };
 
 static const struct source_ops history_ops = {
@@ -1148,6 +1284,7 @@ static const struct source_ops history_ops = {
 	.tick = replay_tick,
 	.close = replay_close,
 	.series = replay_series,
+	.cgroup_series = replay_cgroup_series_of,
 };
 
 // Opens the file and reads its index. On failure, frees it and returns -errno.

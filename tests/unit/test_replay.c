@@ -427,26 +427,32 @@ static void test_jump_equals_live(void **state)
 	assert_int_equal(monitor_tick(&m), 0);     // opened at the newest sample
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1999], &f, true);
+		assert_cgroups_equal(&b->live[1999], &f);
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
 		assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, targets[i]), 0);
 		capture(&m, &f);
 		assert_frames_equal(&b->live[live_at(b, targets[i])], &f, true);
+		assert_cgroups_equal(&b->live[live_at(b, targets[i])], &f);
 	}
 	// Back by one sample, and on by one: a jump and a step.
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, -1), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1199], &f, true);
+		assert_cgroups_equal(&b->live[1199], &f);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, 1), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1200], &f, true);
+		assert_cgroups_equal(&b->live[1200], &f);
 	// Home and End.
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_FIRST, 0), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[0], &f, true);
+		assert_cgroups_equal(&b->live[0], &f);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_FIRST, 0), 1);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_LAST, 0), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1999], &f, true);
+		assert_cgroups_equal(&b->live[1999], &f);
 	// Outside the recording: nothing moves.
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, 1.7e9 - 3600), -ERANGE);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, 1.7e9 + 9000), -ERANGE);
@@ -483,6 +489,7 @@ static void test_jump_uses_rollup(void **state)
 		assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, t) < 0, false);
 		capture(&m, &f);
 		assert_frames_equal(&b->live[i], &f, true);
+		assert_cgroups_equal(&b->live[i], &f);
 	}
 	monitor_close(&m);
 	bench_free(b);
@@ -514,12 +521,18 @@ static void test_history_seeds_first_tick(void **state)
 	assert_true(f.r[0].suspected);
 	assert_false(f.r[2].suspected);
 	assert_true(fabs(f.r[1].rate - b->live[ticks - 1].r[1].rate) < 0.1 * b->live[ticks - 1].r[1].rate);
+	// /a.slice's own growth too, from its recorded readings.
+	assert_true(b->live[ticks - 1].cg[0].suspected);
+	assert_string_equal(f.cg[0].path, "/a.slice");
+	assert_true(f.cg[0].suspected);
+	assert_true(fabs(f.cg[0].rate - b->live[ticks - 1].cg[0].rate) < 0.1 * b->live[ticks - 1].cg[0].rate);
 	monitor_close(&m);
 	// Without it: nothing on the first tick.
 	monitor_open_source(&m, (struct source){ .ops = &world_ops, .impl = &b->wd }, LEAK_SENS_NORMAL);
 	assert_int_equal(monitor_tick(&m), 0);
 	capture(&m, &f);
 	assert_false(f.r[1].suspected);
+	assert_false(f.cg[0].suspected);
 	monitor_close(&m);
 	// Another boot's recording gives no history.
 	assert_int_equal(history_open(&hist, b->path, "boot-2", b->wd.t, err, sizeof err), -ENOENT);
@@ -712,7 +725,9 @@ static void count_cgroup(void *ctx, const char *path, double t, uint64_t usage_k
 {
 	struct cg_rows *c = ctx;
 
-	if (strcmp(path, "/a.slice") != 0 || !have_limit || limit_kb != 1u << 20 ||
+	if (strcmp(path, "/a.slice") != 0)
+		return;                                   // the service's rows: its signal moves
+	if (!have_limit || limit_kb != 1u << 20 ||
 	    (c->n && (t < c->last_t || usage_kb < c->last_kb)))
 		c->bad = true;
 	if (!c->n)
