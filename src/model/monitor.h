@@ -30,6 +30,11 @@
 #include "proc/source.h"
 
 #define MONITOR_CG_WATCH_MAX 64   // suspected leaks whose cgroup headroom is read
+// How often the cgroups are read (source_config.cgroup_every_s): in the
+// background (the screen, a recording run), and while the cgroup view
+// shows them or batch prints them (--cgroups).
+#define MONITOR_CGROUP_EVERY_S 10.0
+#define MONITOR_CGROUP_VIEW_S 1.0
 
 struct monitor {
 	struct source source;

@@ -145,8 +145,8 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 		// A recording keeps the OOM-kill counter and each executable.
 		.system_counters = opts->write_path != NULL, .read_exe = opts->write_path != NULL,
 		// --cgroups: the cgroups once a second (each interval when
-		// longer); a recording keeps them every RECORD_CGROUP_EVERY_S.
-		.cgroup_every_s = opts->cgroups ? 1.0 : opts->write_path ? RECORD_CGROUP_EVERY_S : 0,
+		// longer); a recording keeps them every MONITOR_CGROUP_EVERY_S.
+		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S : opts->write_path ? MONITOR_CGROUP_EVERY_S : 0,
 	};
 	char err[256];
 

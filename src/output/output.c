@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "model/fields.h"
-#include "output/output_cgroups.h"
 #include "util/text.h"
 
 void output_json_string(FILE *f, const char *s)

@@ -52,6 +52,18 @@ int output_flush(FILE *f);
  * written to it is not an error. */
 int output_close(FILE *f, int status, FILE *msgs);
 
+/* The cgroup table (memtop -b --cgroups; output_cgroups.c). JSON:
+ * output_json calls output_json_cgroups inside the tick's object when the
+ * tick has a cgroup table (members: path, name, procs, rss_kb, anon_kb,
+ * swap_kb: its processes' sums; usage_kb, limit_kb ("max": unlimited),
+ * own_anon_kb, pressure {some_avg10, full_avg10}: what was last read of
+ * the cgroup, null when nothing was; delta_kb, growth_kb_per_min, leak
+ * {suspected, score, since_s}, exhaustion_eta_s). CSV and the table format
+ * write one row per cgroup instead of one per process. */
+void output_json_cgroups(FILE *f, const struct cgtable *t);
+void output_csv_cgroups(FILE *f, const struct output_tick *t);
+void output_table_cgroups(FILE *f, const struct output_tick *t);
+
 /* Writes s as a JSON string literal (with quotes). */
 void output_json_string(FILE *f, const char *s);
 /* Writes s as one CSV field, quoted when it holds a comma, quote, space or

@@ -1,7 +1,7 @@
 /* output_cgroups.c — the cgroup table in batch output (--cgroups): a
  * "cgroups" array in a JSON tick, and one row per cgroup in CSV and the
  * table format. */
-#include "output/output_cgroups.h"
+#include "output/output.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -207,7 +207,7 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 	} else if (!(r = report_new(&(struct report_config){ .since = since, .until = until,
 							    .no_cmdline = opts->no_cmdline,
 							    .sens = opts->sensitivity, .source_name = name,
-							    .cgroup_step_s = RECORD_CGROUP_EVERY_S }))) {
+							    .cgroup_step_s = MONITOR_CGROUP_EVERY_S }))) {
 		fprintf(msgs, "memtop: out of memory\n");
 		status = 1;
 	} else if ((rc = report_collect(r, &m, since, until, &pg)) < 0 ||

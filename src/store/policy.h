@@ -26,9 +26,6 @@ struct record_policy {
 	FILE *log;                     // where it says what it does (stderr)
 };
 
-/* How often a recording run reads the cgroups (source_config.cgroup_every_s). */
-#define RECORD_CGROUP_EVERY_S 10.0
-
 /* The defaults: 30 days, 1 GiB, full ticks hourly,
  * raw data for a day, 15-s buckets to three days, 150-s buckets after. */
 void record_policy_defaults(struct record_policy *p);    // in recorder.c

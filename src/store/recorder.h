@@ -5,7 +5,7 @@
  * What a tick writes: the machine's row; for each process only what changed
  * since its last row (its statm did not move: nothing), keyed by (pid,
  * start time); its names when they change; its exit; and, at the ticks
- * whose snapshot read the cgroups (every RECORD_CGROUP_EVERY_S in a
+ * whose snapshot read the cgroups (every MONITOR_CGROUP_EVERY_S in a
  * recording run, every second while the screen shows them), each memory
  * cgroup's reading that changed (usage, limit, own anonymous memory,
  * pressure). Every

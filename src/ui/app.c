@@ -3,8 +3,6 @@
  * only with the keys, or on the timer while End follows the newest sample. */
 #include "ui/app.h"
 
-#include "store/policy.h"
-
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -458,7 +456,7 @@ static int app_open(struct app *a, const struct options *opts, struct run_source
 				     // The cgroups' own readings in the background, so that
 				     // their verdicts have a past when the cgroup view opens
 				     // (it reads them every second while shown).
-				     .cgroup_every_s = RECORD_CGROUP_EVERY_S };
+				     .cgroup_every_s = MONITOR_CGROUP_EVERY_S };
 	char err[256];
 
 	if (src->recorded.ops) {
