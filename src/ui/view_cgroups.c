@@ -126,6 +126,16 @@ static void scroll_to_selection(struct cgroup_screen *v, size_t page)
 typedef enum ui_role cg_cell_fn(const struct cgroup_row *r, const struct cell_ctx *ctx, char *buf,
 				size_t cap);
 
+// Labels and paths arrive sanitised (\xNN escapes, drawn as they are);
+// should a control byte slip through anyway, it is drawn as '?' rather than
+// handed to curses (which would widen it to ^X past its column).
+static void scrub_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static enum ui_role size_cell(bool have, uint64_t kb, char *buf, size_t cap)
 {
 	if (have)
@@ -139,6 +149,7 @@ static enum ui_role cell_name(const struct cgroup_row *r, const struct cell_ctx 
 {
 	(void)ctx;
 	snprintf(buf, cap, "%s", r->label);
+	scrub_controls(buf);
 	return ROLE_NORMAL;
 }
 
@@ -258,6 +269,7 @@ static enum ui_role cell_path(const struct cgroup_row *r, const struct cell_ctx 
 {
 	(void)ctx;
 	snprintf(buf, cap, "%s", r->path);
+	scrub_controls(buf);
 	return ROLE_DIM;
 }
 
