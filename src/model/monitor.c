@@ -312,6 +312,12 @@ int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us
 	return m->source.ops->psi_trigger(m->source.impl, stall_us, window_us);
 }
 
+void monitor_set_cgroup_every(struct monitor *m, double every_s)
+{
+	if (m->source.ops->set_cgroup_every)
+		m->source.ops->set_cgroup_every(m->source.impl, every_s);
+}
+
 int monitor_read_cgroup_usage(struct monitor *m, const char *path, struct cgroup_usage *out)
 {
 	if (!m->source.ops->read_cgroup_usage) {

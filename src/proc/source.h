@@ -147,6 +147,10 @@ struct source_ops {
 	// relative, "." or ".." segments, a sanitiser's escape); -ENOTSUP no
 	// memory controller.
 	int (*read_cgroup_usage)(void *impl, const char *path, struct cgroup_usage *out);
+	// How often the cgroups are read for the snapshot from now on
+	// (source_config.cgroup_every_s; 0: never). NULL: a recording, whose
+	// readings are those recorded.
+	void (*set_cgroup_every)(void *impl, double every_s);
 	// A recording's time line; false for a live source (NULL: live).
 	bool (*timeline)(const void *impl, struct source_timeline *out);
 	// Where the next tick reads (a recording). Moving clears follow

@@ -28,6 +28,7 @@ struct rtick {
 	int64_t id, t_ms, mono_ms;       // mono_ms: the replay's clock (boot offset applied)
 	int32_t boot;                    // index into boots
 	bool full;
+	bool cg_read;                    // the cgroups were read at it
 };
 
 struct rboot {
@@ -50,7 +51,7 @@ struct rproc {
 };
 
 enum { Q_TICK_SYS, Q_SAMPLES_AT, Q_SAMPLES_RANGE, Q_PROC, Q_EXITS, Q_IDENTS_AT, Q_IDENT_OF,
-       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_COUNT };
+       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_CG_READING, Q_COUNT };
 
 static const char *const query_sql[Q_COUNT] = {
 	[Q_TICK_SYS] = "SELECT mem_total_kb, mem_available_kb, mem_free_kb, buffers_kb, cached_kb,"
@@ -74,6 +75,10 @@ static const char *const query_sql[Q_COUNT] = {
 	// The monotonic time of a process's last exec at or before a time.
 	[Q_LAST_EXEC] = "SELECT max(k.mono_ms) FROM ident i JOIN tick k ON k.t = i.t AND k.boot = ?"
 		" WHERE i.proc = ? AND i.exec = 1 AND k.mono_ms <= ?",
+	// A cgroup's reading at a tick: its last row at or before it.
+	[Q_CG_READING] = "SELECT s.usage_kb, s.limit_kb, s.anon_kb, s.psi_some, s.psi_full FROM cgroup c"
+		" JOIN cgroup_sample s ON s.cgroup = c.id WHERE c.path = ? AND s.tick <= ?"
+		" ORDER BY s.tick DESC LIMIT 1",
 };
 
 struct replay {
@@ -93,6 +98,9 @@ struct replay {
 	struct rproc *procs;             // sorted by proc id
 	size_t nprocs, pcap;
 	const struct proc_sample **list; // the snapshot's, sorted by pid
+	const char **cg_paths;           // the snapshot's cgroups (a reading tick), and
+	struct cgroup_reading *cg;       // their readings: one each per process at most
+	size_t cg_cap;
 	char **users;                    // interned user names
 	size_t nusers;
 	int64_t history_boot;            // history_open: the boot's row; else 0
@@ -250,7 +258,7 @@ static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 		const char *hole = strstr(query_sql[i], "%s");
 		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : oom;
 
-		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC))
+		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC || i == Q_CG_READING))
 			continue;
 		if (hole)
 			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(hole - query_sql[i]), query_sql[i], cols, hole + 2);
@@ -319,8 +327,9 @@ static long load_ticks(struct replay *rp, char *err, size_t errlen)
 	int rc;
 
 	if (sqlite3_prepare_v2(rp->db, rp->version >= 2
-				? "SELECT id, t, boot, full, mono_ms FROM tick WHERE id > ? AND t >= ? ORDER BY id"
-				: "SELECT id, t, boot, full, NULL FROM tick WHERE id > ? AND t >= ? ORDER BY id",
+				? "SELECT id, t, boot, full, mono_ms, cg_read FROM tick WHERE id > ? AND t >= ?"
+				  " ORDER BY id"
+				: "SELECT id, t, boot, full, NULL, 0 FROM tick WHERE id > ? AND t >= ? ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s cannot be read (%s)", rp->path, sqlite3_errmsg(rp->db));
 		return -EINVAL;
@@ -364,7 +373,8 @@ static long load_ticks(struct replay *rp, char *err, size_t errlen)
 		}
 		*k = (struct rtick){ .id = sqlite3_column_int64(st, 0), .t_ms = t_ms,
 				     .mono_ms = mono + bt->offset_ms, .boot = b,
-				     .full = sqlite3_column_int(st, 3) != 0 };
+				     .full = sqlite3_column_int(st, 3) != 0,
+				     .cg_read = sqlite3_column_int(st, 5) != 0 };
 		rp->nticks++;
 		n++;
 		if (total > 0 && (n & 255) == 0)
@@ -731,6 +741,75 @@ static void check_writer(struct replay *rp)
 	}
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// One cgroup's recorded reading at tick k: its last row at or before it
+// (NULL limit: unlimited); none recorded: a reading with nothing read, as
+// live when its files could not be read.
+static void cgroup_reading_at(struct replay *rp, const struct rtick *k, const char *path,
+			      struct cgroup_reading *g)
+{
+	sqlite3_stmt *st = rp->q[Q_CG_READING];
+
+	*g = (struct cgroup_reading){ .path = path };
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, k->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		g->have_usage = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		g->usage_kb = (uint64_t)col_int(st, 0, 0);
+		g->have_limit = true;
+		g->unlimited = sqlite3_column_type(st, 1) == SQLITE_NULL;
+		g->limit_kb = (uint64_t)col_int(st, 1, 0);
+		g->have_anon = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		g->anon_kb = (uint64_t)col_int(st, 2, 0);
+		if ((g->have_pressure = sqlite3_column_type(st, 3) != SQLITE_NULL)) {
+			g->pressure.some = (struct psi_line){ .valid = true, .avg10 = sqlite3_column_double(st, 3) };
+			g->pressure.full = (struct psi_line){ .valid = true, .avg10 = sqlite3_column_double(st, 4) };
+		}
+	}
+	reset(st);
+}
+
+// At a tick that read the cgroups, the readings of those its processes
+// are in, as the live source hands them up (sorted by path).
+static void fill_cgroups(struct replay *rp, const struct rtick *k, struct snapshot *out)
+{
+	size_t n = 0, m = 0;
+
+	out->cgroups = NULL;
+	out->ncgroups = 0;
+	out->cgroups_read = false;
+	if (!k->cg_read || !rp->q[Q_CG_READING])
+		return;
+	if (out->nprocs > rp->cg_cap) {
+		const char **p = realloc(rp->cg_paths, out->nprocs * sizeof *p);
+		struct cgroup_reading *g;
+
+		if (!p)
+			return;
+		rp->cg_paths = p;
+		if (!(g = realloc(rp->cg, out->nprocs * sizeof *g)))
+			return;
+		rp->cg = g;
+		rp->cg_cap = out->nprocs;
+	}
+	for (size_t i = 0; i < out->nprocs; i++)
+		if (out->procs[i]->cgroup[0])
+			rp->cg_paths[n++] = out->procs[i]->cgroup;
+	qsort(rp->cg_paths, n, sizeof *rp->cg_paths, cmp_path);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || strcmp(rp->cg_paths[m - 1], rp->cg_paths[i]) != 0)
+			rp->cg_paths[m++] = rp->cg_paths[i];
+	for (size_t i = 0; i < m; i++)
+		cgroup_reading_at(rp, k, rp->cg_paths[i], &rp->cg[i]);
+	out->cgroups = rp->cg;
+	out->ncgroups = m;
+	out->cgroups_read = true;
+}
+
 static int replay_tick(void *impl, struct snapshot *out)
 {
 	struct replay *rp = impl;
@@ -759,6 +838,7 @@ static int replay_tick(void *impl, struct snapshot *out)
 	qsort(rp->list, n, sizeof *rp->list, cmp_sample_pid);
 	out->procs = rp->list;
 	out->nprocs = n;
+	fill_cgroups(rp, k, out);
 	return rc;
 }
 
@@ -1047,6 +1127,8 @@ static void replay_close(void *impl)
 	free(rp->users);
 	free(rp->procs);
 	free(rp->list);
+	free(rp->cg_paths);
+	free(rp->cg);
 	free(rp->ticks);
 	free(rp->boots);
 	free(rp);

@@ -15,21 +15,14 @@
 #include "util/timeexpr.h"
 
 // How often the source reads the cgroups' own files while the view is
-// shown (the numbers change under the user's eyes), and otherwise.
+// shown (the numbers change under the user's eyes), and otherwise: the
+// screen's pace from its start (app.c opens the source at
+// RECORD_CGROUP_EVERY_S, 10 s, what a recording keeps).
 #define CGVIEW_READ_SHOWN_S 1.0
 #define CGVIEW_READ_HIDDEN_S 10.0
 #define PATH_MIN 10               // the PATH column's least width before others drop
 
 #define NONE action_of(ACTION_NONE)
-
-// TODO(monitor_set_cgroup_every): the monitor is getting
-// monitor_set_cgroup_every(struct monitor *m, double s), the pace of the
-// source's cgroup readings (source_config.cgroup_every_s). Call it here once
-// it is in: until then the source keeps its own pace.
-static void cgroups_read_every(struct monitor *m, double seconds)
-{
-	(void)m, (void)seconds;
-}
 
 /* ---- the rows ------------------------------------------------------------ */
 
@@ -703,7 +696,7 @@ static void cgroups_enter(void *st, const struct screen_ctx *c, const struct act
 
 	(void)why;
 	v->mon = c->mon;
-	cgroups_read_every(v->mon, CGVIEW_READ_SHOWN_S);
+	monitor_set_cgroup_every(v->mon, CGVIEW_READ_SHOWN_S);
 	cgroup_screen_rebuild(v, &c->mon->cgroups);
 }
 
@@ -717,7 +710,7 @@ static void cgroups_leave(void *st)
 	struct cgroup_screen *v = st;
 
 	if (v->mon)
-		cgroups_read_every(v->mon, CGVIEW_READ_HIDDEN_S);
+		monitor_set_cgroup_every(v->mon, CGVIEW_READ_HIDDEN_S);
 }
 
 static void cgroups_free(void *st)
