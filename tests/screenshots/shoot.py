@@ -459,8 +459,10 @@ def main():
         tmux.run("send-keys", "-t", "shot", "q")
         wait_screen(tmux, "the list again", lambda s: s[0].startswith("Mem["))
         tmux.run("send-keys", "-t", "shot", "S")
-        shots["cgroups.png"] = wait_screen(tmux, "the cgroup view",
-                                           lambda s: s[0].startswith("Cgroups: ") and "PATH" in s[1])
+        # Read every second while shown: wait for the first row's usage.
+        shots["cgroups.png"] = wait_screen(tmux, "the cgroup view with its readings",
+                                           lambda s: s[0].startswith("Cgroups: ") and "PATH" in s[1]
+                                           and s[2][:s[1].index("USAGE") + 5].split()[-1] != "-")
         shots["tree.png"] = tree_scene(tmux)
         # The fast tier flags a steady leak after ~40 s of growth.
         shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",
