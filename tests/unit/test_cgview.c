@@ -15,6 +15,7 @@
 #define GIB (1024u * 1024u)
 
 struct rig {
+	double cgroup_every_s;          // what the view last asked the source for
 	struct monitor m;
 	struct ui ui;
 	struct screen_ctx c;
@@ -23,8 +24,14 @@ struct rig {
 	SCREEN *term;
 };
 
-// A source with no calls at all: live, not a recording.
-static const struct source_ops no_ops;
+// A live source whose one call is the pace of its cgroup readings, which
+// it remembers (impl points at a double).
+static void fake_set_cgroup_every(void *impl, double every_s)
+{
+	*(double *)impl = every_s;
+}
+
+static const struct source_ops no_ops = { .set_cgroup_every = fake_set_cgroup_every };
 
 // A recording's time line, for the replay test.
 static bool fake_timeline(const void *impl, struct source_timeline *out)
@@ -117,6 +124,7 @@ static int rig_setup(void **state)
 
 	assert_non_null(r);
 	r->m.source.ops = &no_ops;
+	r->m.source.impl = &r->cgroup_every_s;
 	build_table(&r->m.cgroups);
 	r->out = fopen("/dev/null", "w");
 	r->in = fopen("/dev/null", "r");
@@ -439,6 +447,18 @@ static void test_enter_limits_the_process_list(void **state)
 	assert_int_equal(press(r, '\r').kind, ACTION_NONE);
 }
 
+// Shown, the cgroups are read every second; left, every 10 s again.
+static void test_cgroups_read_every_second_while_shown(void **state)
+{
+	struct rig *r = *state;
+
+	assert_true(r->cgroup_every_s == 1.0);                  // entered in the set-up
+	screen_cgroups.leave(r->v);
+	assert_true(r->cgroup_every_s == 10.0);
+	screen_cgroups.enter(r->v, &r->c, &(struct action){ .kind = ACTION_OPEN });
+	assert_true(r->cgroup_every_s == 1.0);
+}
+
 static void test_keys_back_and_help(void **state)
 {
 	struct rig *r = *state;
@@ -540,6 +560,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scrolling_keeps_the_selection_in_sight, rig_setup,
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_enter_limits_the_process_list, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_cgroups_read_every_second_while_shown, rig_setup,
+						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_keys_back_and_help, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_replay_shows_the_recorded_table, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_terminal, rig_setup, rig_teardown),
