@@ -11,6 +11,8 @@ bool listmodel_matches(const struct listmodel *m, const struct proc *p)
 
 	if (m->suspects_only && !p->verdict.suspected)
 		return false;
+	if (m->cgroup[0] && strcmp(s->cgroup, m->cgroup) != 0)
+		return false;
 	if (!m->filter[0])
 		return true;
 	return strcasestr(s->cmdline, m->filter) || strcasestr(s->comm, m->filter) ||

@@ -20,12 +20,16 @@
 #include "model/treemodel.h"
 
 #define LISTMODEL_FILTER_MAX 128
+#define LISTMODEL_CGROUP_MAX 256
 
 struct listmodel {
 	enum sort_key key;
 	bool descending;
 	char filter[LISTMODEL_FILTER_MAX];   // case-insensitive substring; "" = all
 	bool suspects_only;                  // only suspected leaks
+	// Only the processes of this memory cgroup (an exact path, as
+	// proc_sample.cgroup names it: the cgroup view's Enter); "" = all.
+	char cgroup[LISTMODEL_CGROUP_MAX];
 	struct proc **rows;
 	size_t nrows, cap;
 	size_t sel, top;                     // selected row, first row on screen
@@ -54,8 +58,8 @@ void listmodel_move(struct listmodel *m, long delta);
 void listmodel_select(struct listmodel *m, size_t row);
 /* Scrolls so that the selection is visible in a page of page rows. */
 void listmodel_scroll(struct listmodel *m, size_t page);
-/* True when a process matches the filter (comm, command line or user) and,
- * with suspects_only, is a suspected leak. */
+/* True when a process matches the filter (comm, command line or user), is
+ * in the cgroup when one is set and, with suspects_only, is a suspected leak. */
 bool listmodel_matches(const struct listmodel *m, const struct proc *p);
 void listmodel_free(struct listmodel *m);
 

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/listmodel.h"
 #include "model/monitor.h"
 #include "ui/ui.h"
 
@@ -29,7 +30,8 @@ enum action_kind {
 	ACTION_NONE,
 	ACTION_QUIT,
 	ACTION_OPEN,              // make screen the active one (it gets the action in enter)
-	ACTION_BACK,              // leave this screen for the process list
+	ACTION_BACK,              // leave this screen for the process list (limited to
+	                          // cgroup when that is set)
 	ACTION_SET_INTERVAL,      // interval_s, already validated
 	ACTION_PAUSE,             // pause or resume sampling
 	ACTION_SEND_SIGNAL,       // sig to (pid, start_ticks); sig_name for the message
@@ -55,6 +57,9 @@ struct action {
 	double move_arg;
 	int move_nudge;
 	char message[192];
+	// ACTION_BACK: the list shows only this cgroup's processes (the cgroup
+	// view's Enter; an exact path); "" leaves the list's limit as it is.
+	char cgroup[LISTMODEL_CGROUP_MAX];
 };
 
 /* What the loop gives a screen for one call. */

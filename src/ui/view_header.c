@@ -155,6 +155,10 @@ static void draw_status(const struct screen_ctx *c, int y, const struct listmode
 		snprintf(buf, sizeof buf, "  Filter: \"%s\" (%zu shown)", list->filter, list->nrows);
 		x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_PROMPT));
 	}
+	if (list->cgroup[0]) {
+		snprintf(buf, sizeof buf, "  Cgroup: %s (%zu shown)", list->cgroup, list->nrows);
+		x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_PROMPT));
+	}
 	if (list->suspects_only)
 		x += view_put(c->ui, y, x + 2, COLS - x - 2, "Leaks only", ui_attr(c->ui, ROLE_PROMPT)) + 2;
 	if (c->paused)

@@ -9,6 +9,7 @@
 
 #include "model/columns.h"
 #include "ui/draw.h"
+#include "ui/view_cgroups.h"
 #include "ui/view_detail.h"
 #include "ui/view_header.h"
 #include "ui/view_help.h"
@@ -122,6 +123,12 @@ static struct action act_cgroup(void *st, const struct screen_ctx *c)
 	(void)c;
 	((struct list_screen *)st)->table.columns ^= COLUMN_BIT(COL_CGROUP);
 	return NONE;
+}
+
+static struct action act_cgroups(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_cgroups };
 }
 
 static struct action act_suspects(void *st, const struct screen_ctx *c)
@@ -286,6 +293,7 @@ static struct action act_clear_filter(void *st, const struct screen_ctx *c)
 	struct list_screen *ls = st;
 
 	ls->list.filter[0] = '\0';
+	ls->list.cgroup[0] = '\0';
 	list_screen_relist(ls, c->mon);
 	return NONE;
 }
@@ -377,6 +385,8 @@ static const struct binding bindings[] = {
 	{ { 'E' }, "E", "sort by time to exhaustion: the leak that fills memory soonest first",
 	  act_sort_eta, NULL, BIND_BOTH },
 	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL, BIND_BOTH },
+	{ { 'S' }, "S", "services: one row per memory cgroup (usage, limit, growth, leak)", act_cgroups,
+	  "Cgrp", BIND_BOTH },
 	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
 	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
 	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,
@@ -388,7 +398,7 @@ static const struct binding bindings[] = {
 	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort", BIND_BOTH },
 	{ { 'I' }, "I", "invert the sort order", act_invert, "Invert", BIND_BOTH },
 	{ { '/' }, "/", "filter by command or user (Enter keeps, Esc clears)", act_filter, "Filter", BIND_BOTH },
-	{ { KEY_ESC }, "Esc", "clear the filter", act_clear_filter, NULL, BIND_BOTH },
+	{ { KEY_ESC }, "Esc", "clear the filter and the cgroup limit", act_clear_filter, NULL, BIND_BOTH },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "details of the selected process: its mappings (smaps)",
 	  act_detail, NULL, BIND_LIVE },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "details of the selected process (a recording has no mappings)",
@@ -532,10 +542,17 @@ static void list_draw(void *st, const struct screen_ctx *c)
 }
 
 // Entering (at start, and back from another screen) and after each refresh:
-// the list may have moved on meanwhile.
+// the list may have moved on meanwhile. Back from the cgroup view's Enter,
+// it shows that cgroup's processes only, from the first.
 static void list_enter(void *st, const struct screen_ctx *c, const struct action *why)
 {
-	(void)why;
+	struct listmodel *l = &((struct list_screen *)st)->list;
+
+	if (why && why->kind == ACTION_BACK && why->cgroup[0]) {
+		snprintf(l->cgroup, sizeof l->cgroup, "%s", why->cgroup);
+		l->sel = l->top = 0;
+		l->have_sel = false;
+	}
 	list_screen_relist(st, c->mon);
 }
 

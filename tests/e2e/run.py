@@ -1641,6 +1641,105 @@ def test_detail_whole_command_line(tmux):
         assert command_page(s)[2] == want, "%s lines, want %d" % (command_page(s), want)
 
 
+# --- the cgroup view (S) ------------------------------------------------------------
+#
+# Line 0 is its status line ("Cgroups: N  Sort: usage ▼"), line 1 the column
+# titles (NAME first), rows below down to the footer; PATH is the last column.
+
+def memory_cgroup_of(pid):
+    """The cgroup memtop shows for pid: the memory controller's path on cgroup
+    v1 (its "memory" line), else the unified hierarchy's ("0::")."""
+    with open("/proc/%d/cgroup" % pid) as f:
+        lines = [line.rstrip("\n").split(":", 2) for line in f]
+    memory = [l[2] for l in lines if "memory" in l[1].split(",")]
+    return memory[0] if memory else [l[2] for l in lines if l[0] == "0"][0]
+
+
+def is_cgroup_view(lines):
+    return (len(lines) > 3 and lines[0].startswith("Cgroups: ") and lines[1].split()[:1] == ["NAME"]
+            and "PATH" in lines[1])
+
+
+def cgroup_rows(lines):
+    """The cgroup view's rows as dicts: name, procs, path and line."""
+    head = lines[1]
+    out = []
+    for line in lines[2:-1]:
+        if not line.strip():
+            break
+        out.append({"name": line[:head.index("PROCS")].strip(),
+                    "procs": int(line[:head.index("PROCS") + len("PROCS")].split()[-1]),
+                    "path": line[head.index("PATH"):].strip(), "line": line})
+    return out
+
+
+def cgroup_row(lines, path):
+    found = [r for r in cgroup_rows(lines) if r["path"] == path]
+    return found[0] if found else None
+
+
+def test_cgroup_view(tmux):
+    """S lists the memory cgroups: memtop's own is there with its processes;
+    sort keys order the rows; Enter on it shows the process list limited to
+    that cgroup's processes (each one's CGROUP is that path); Esc shows all
+    again."""
+    with Session(tmux, width=200) as p:
+        memtop = p.memtop_pid()
+        own = memory_cgroup_of(memtop)
+        p.wait_table()
+        p.keys("S")
+        s = p.wait("S: the cgroup view with memtop's own cgroup",
+                   lambda s: is_cgroup_view(s) and cgroup_row(s, own) is not None
+                   and cgroup_row(s, own)["procs"] >= 1)
+        assert "Sort: usage \u25bc" in s[0], s[0]
+        p.keys("P")
+        s = p.wait("P: sorted by processes", lambda s: "Sort: procs \u25bc" in s[0])
+        procs = [r["procs"] for r in cgroup_rows(s)]
+        assert procs == sorted(procs, reverse=True), "PROCS not descending:\n" + show(s)
+        p.keys("N")
+        s = p.wait("N: sorted by name", lambda s: "Sort: name \u25b2" in s[0])
+        names = [r["name"] for r in cgroup_rows(s)]
+        assert names == sorted(names) and len(names) >= 1, "NAME not ascending:\n" + show(s)
+        p.keys("I")
+        s = p.wait("I: by name, Z to A", lambda s: "Sort: name \u25bc" in s[0])
+        names = [r["name"] for r in cgroup_rows(s)]
+        assert names == sorted(names, reverse=True), "NAME not descending:\n" + show(s)
+        # Select memtop's cgroup: filter by its path, then go down to its row.
+        p.keys("/")
+        p.type(own)
+        p.keys("Enter")
+        s = p.wait("the filter on memtop's cgroup",
+                   lambda s: "Filter:" in s[0] and cgroup_row(s, own) is not None)
+        p.keys("Home", *["Down"] * cgroup_rows(s).index(cgroup_row(s, own)))
+        p.wait("memtop's cgroup selected", lambda s: any(
+            "\x1b[46m" in line and strip_sgr(line).rstrip().endswith(own) for line in s), escapes=True)
+        p.keys("Enter")
+        s = p.wait("Enter: the list limited to memtop's cgroup",
+                   lambda s: has_frame(s) and ("Cgroup: %s (" % own) in status(s) and row_of(s, memtop))
+        p.keys("C")
+        s = p.wait("C: the CGROUP column", lambda s: "CGROUP" in s[header_index(s)].split()
+                   and ("Cgroup: %s (" % own) in status(s))
+        shown = int(re.search(r"Cgroup: .* \((\d+) shown\)", status(s)).group(1))
+        listed = rows(s)
+        assert listed and len(listed) == min(shown, page_rows(s)), show(s)
+        for pid, _, line in listed:
+            assert left_cell(s, line, "CGROUP") == own[:24].strip(), \
+                "process %d is not in %s:\n%s" % (pid, own, show(s))
+            try:
+                actual = memory_cgroup_of(pid)
+            except OSError:
+                continue                    # exited since the capture
+            assert actual == own, "process %d is in %s, not %s" % (pid, actual, own)
+        p.keys("Escape")
+        s = p.wait("Esc: every process again", lambda s: has_frame(s) and "Cgroup:" not in status(s)
+                   and process_count(s) > shown)
+        # And back to the cgroup view and out of it with q: the list, not quitting.
+        p.keys("S")
+        p.wait("S again: the cgroup view", is_cgroup_view)
+        p.keys("q")
+        p.wait("q: back on the list", has_frame)
+
+
 # --- the tree view ---------------------------------------------------------------
 
 TREE_MARK = "e2etree%d" % (os.getpid() % 100000)
@@ -1863,7 +1962,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_burst_names_follow_without_waiting_for_a_tick,
          test_long_command_line_marked_in_list, test_detail_whole_command_line,
          test_replay_shows_what_was_live, test_tree_view_sums_and_order,
-         test_tree_view_collapse_expand, test_tree_view_selection_follows_its_process]
+         test_tree_view_collapse_expand, test_tree_view_selection_follows_its_process,
+         test_cgroup_view]
 
 
 def main():

@@ -3,8 +3,8 @@
 leak.png (sorted by growth, with a flagged leak), replay.png (memtop -r
 on the leak scene's recording, following it), detail.png (the leaking
 process's detail view, its growing heap mapping highlighted), pressure.png
-(the memory-pressure banner), tree.png (the tree view of a small family of
-workloads) and theme-NAME.png (the leak scene in each
+(the memory-pressure banner), cgroups.png (the cgroup view, S), tree.png (the tree view of
+a small family of workloads) and theme-NAME.png (the leak scene in each
 theme but the default, switched to with t).
 
 Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
@@ -455,6 +455,14 @@ def main():
         tmux.run("send-keys", "-t", "shot", "h")
         shots["help.png"] = wait_screen(tmux, "the help screen",
                                         lambda s: any("Press any key" in line for line in s))
+        # The cgroup view (S), from the help screen back on the list.
+        tmux.run("send-keys", "-t", "shot", "q")
+        wait_screen(tmux, "the list again", lambda s: s[0].startswith("Mem["))
+        tmux.run("send-keys", "-t", "shot", "S")
+        # Read every second while shown: wait for the first row's usage.
+        shots["cgroups.png"] = wait_screen(tmux, "the cgroup view with its readings",
+                                           lambda s: s[0].startswith("Cgroups: ") and "PATH" in s[1]
+                                           and s[2][:s[1].index("USAGE") + 5].split()[-1] != "-")
         shots["tree.png"] = tree_scene(tmux)
         # The fast tier flags a steady leak after ~40 s of growth.
         shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",

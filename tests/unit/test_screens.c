@@ -10,6 +10,7 @@
 #include "model/monitor.h"
 #include "script_source.h"
 #include "ui/screen.h"
+#include "ui/view_cgroups.h"
 #include "ui/view_detail.h"
 #include "ui/view_help.h"
 #include "ui/view_list.h"
@@ -244,6 +245,34 @@ static void test_live_has_no_replay_keys(void **state)
 	assert_true(last);
 }
 
+// S opens the cgroup view; coming back from its Enter limits the list to
+// one cgroup (the status line says so) until Esc; coming back otherwise
+// (help, detail, the view's q) leaves the limit as it is.
+static void test_cgroup_view_limits_the_list(void **state)
+{
+	struct rig *r = *state;
+	struct action a = press(r, 'S'), back = { .kind = ACTION_BACK };
+	char line[81];
+
+	assert_int_equal(a.kind, ACTION_OPEN);
+	assert_ptr_equal(a.screen, &screen_cgroups);
+	snprintf(back.cgroup, sizeof back.cgroup, "%s", SCRIPT_CGROUP);
+	screen_list.enter(r->ls, &r->c, &back);
+	assert_string_equal(r->ls->list.cgroup, SCRIPT_CGROUP);
+	assert_int_equal(r->ls->list.nrows, 0);                 // the script's processes are in ""
+	draw(r, &screen_list);
+	mvinnstr(2, 0, line, 80);
+	assert_non_null(strstr(line, "Cgroup: " SCRIPT_CGROUP " (0 shown)"));
+	screen_list.enter(r->ls, &r->c, &(struct action){ .kind = ACTION_BACK });
+	assert_string_equal(r->ls->list.cgroup, SCRIPT_CGROUP);
+	press(r, KEY_ESC);
+	assert_string_equal(r->ls->list.cgroup, "");
+	assert_int_equal(r->ls->list.nrows, 2);
+	draw(r, &screen_list);
+	mvinnstr(2, 0, line, 80);
+	assert_null(strstr(line, "Cgroup:"));
+}
+
 static void test_tiny_terminal_gets_a_notice(void **state)
 {
 	struct rig *r = *state;
@@ -269,6 +298,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_lists_the_screen_it_came_from, rig_setup,
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_live_has_no_replay_keys, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_cgroup_view_limits_the_list, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
 	};
 
