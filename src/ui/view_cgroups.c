@@ -16,10 +16,9 @@
 
 // How often the source reads the cgroups' own files while the view is
 // shown (the numbers change under the user's eyes), and otherwise: the
-// screen's pace from its start (app.c opens the source at
-// RECORD_CGROUP_EVERY_S, 10 s, what a recording keeps).
-#define CGVIEW_READ_SHOWN_S 1.0
-#define CGVIEW_READ_HIDDEN_S 10.0
+// screen's pace from its start (app.c opens the source at it).
+#define CGVIEW_READ_SHOWN_S MONITOR_CGROUP_VIEW_S
+#define CGVIEW_READ_HIDDEN_S MONITOR_CGROUP_EVERY_S
 #define PATH_MIN 10               // the PATH column's least width before others drop
 
 #define NONE action_of(ACTION_NONE)

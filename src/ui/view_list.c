@@ -396,7 +396,7 @@ static const struct binding bindings[] = {
 	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL, BIND_BOTH },
 	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL, BIND_BOTH },
 	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort", BIND_BOTH },
-	{ { 'I' }, "I", "invert the sort order", act_invert, "Invert", BIND_BOTH },
+	{ { 'I' }, "I", "invert the sort order", act_invert, NULL, BIND_BOTH },
 	{ { '/' }, "/", "filter by command or user (Enter keeps, Esc clears)", act_filter, "Filter", BIND_BOTH },
 	{ { KEY_ESC }, "Esc", "clear the filter and the cgroup limit", act_clear_filter, NULL, BIND_BOTH },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "details of the selected process: its mappings (smaps)",
