@@ -65,6 +65,8 @@ CHILDREN = []
 SORT_KEYS = ["M", "A", "O", "N", "G", "E", ">", ">", ">", "<", "I", "I"]
 LIST_KEYS = ["Down", "Down", "NPage", "PPage", "Home", "End", "Up", "C", "C", "t"]
 DETAIL_KEYS = ["M", "S", "D", "N", "g", "g", "Down", "NPage", "End", "Home", "j", "k"]
+CGROUP_KEYS = ["M", "A", "P", "G", "N", ">", "<", "I", "I", "Down", "End", "Home"]
+TREE_KEYS = ["Down", "-", "+", "Down", "Down", "-", "*", "G", "M"]
 SIZES = [(120, 40), (80, 24), (200, 50), (60, 15), (120, 40)]
 
 
@@ -216,6 +218,28 @@ class Soak:
         self.settle(memtops, where + ", help", 0.5)
         p.keys("Escape")
         p.wait("%s: back from help" % where, has_frame)
+        # The cgroup view (read every second while shown): a few keys,
+        # then Enter limits the list to a cgroup and Esc clears it.
+        p.keys("S")
+        p.wait("%s: the cgroup view" % where, lambda s: any("Cgroups:" in line for line in s))
+        for key in rng.sample(CGROUP_KEYS, 5):
+            p.keys(key)
+            self.settle(memtops, "%s, cgroup key %s" % (where, key), 0.2)
+        p.keys("L")                # suspects only, and back: Enter needs a row
+        self.settle(memtops, where + ", cgroup suspects", 0.3)
+        p.keys("L")
+        self.settle(memtops, where + ", cgroup view", 1.0)
+        p.keys("Enter")
+        p.wait("%s: the list of a cgroup" % where, lambda s: any("Cgroup:" in line for line in s))
+        p.keys("Escape")
+        p.wait("%s: back to the whole list" % where, has_frame)
+        # The tree view: moves, collapses and expands, then off.
+        p.keys("T")
+        for key in rng.sample(TREE_KEYS, 5):
+            p.keys(key)
+            self.settle(memtops, "%s, tree key %s" % (where, key), 0.15)
+        p.keys("T")
+        self.settle(memtops, where + ", tree off", 0.3)
         # Pause and resume; a resize.
         p.keys("Space")
         self.settle(memtops, where + ", paused", 0.3)
