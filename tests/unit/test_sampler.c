@@ -8,6 +8,8 @@
  */
 #include "fixture.h"
 
+#include <math.h>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -572,6 +574,46 @@ static void test_cgroup_usage_v1(void **state)
 	assert_false(u.have_usage || u.have_limit);
 }
 
+// A cgroup view's reading: usage and limit, its own anon + swap from
+// memory.stat (v2: anon + memory.swap.current; v1: rss + swap), v2
+// pressure; the root's memory.stat (the machine's) is not its own; a gone
+// cgroup is marked gone.
+static void test_cgroup_reading(void **state)
+{
+	char buf[8192];
+	struct cgroup_reading g;
+
+	(void)state;
+	sampler_cgroup_reading_at(TREE_V2, true, "/system.slice/limited.service", buf, sizeof buf, &g);
+	assert_string_equal(g.path, "/system.slice/limited.service");
+	assert_false(g.gone);
+	assert_true(g.have_usage && g.have_limit && !g.unlimited);
+	assert_int_equal(g.usage_kb, 120563);
+	assert_true(g.have_anon);
+	assert_int_equal(g.anon_kb, (52445184 + 1048576) / 1024);
+	assert_true(g.have_pressure);
+	assert_true(fabs(g.pressure.some.avg10 - 5.66) < 1e-9);
+	assert_true(fabs(g.pressure.full.avg10 - 5.66) < 1e-9);
+	sampler_cgroup_reading_at(TREE_V2, true, "/user.slice/a b.scope", buf, sizeof buf, &g);
+	assert_true(g.have_usage && g.unlimited);
+	assert_false(g.have_anon || g.have_pressure);          // no memory.stat, no pressure file
+	sampler_cgroup_reading_at(TREE_V2, true, "/", buf, sizeof buf, &g);
+	assert_false(g.have_anon);                              // the machine's, not the root's own
+	sampler_cgroup_reading_at(TREE_V1, false, "/limited", buf, sizeof buf, &g);
+	assert_true(g.have_usage && g.have_limit && !g.unlimited);
+	assert_true(g.have_anon);
+	assert_int_equal(g.anon_kb, 85786624 / 1024);           // rss + swap 0
+	assert_false(g.have_pressure);                          // v1 has none
+	sampler_cgroup_reading_at(TREE_V1, false, "/unlimited", buf, sizeof buf, &g);
+	assert_true(g.have_anon);
+	assert_int_equal(g.anon_kb, (2097152 + 4096) / 1024);
+	sampler_cgroup_reading_at(TREE_V1, false, "/gone", buf, sizeof buf, &g);
+	assert_true(g.gone);
+	assert_false(g.have_usage || g.have_anon);
+	sampler_cgroup_reading_at(TREE_V1, false, "/a\\x1b", buf, sizeof buf, &g);   // an escaped name
+	assert_false(g.gone || g.have_usage || g.have_anon);
+}
+
 // A cgroup that is gone: -ENOENT, and nothing left in *out.
 static void test_cgroup_usage_gone(void **state)
 {
@@ -659,6 +701,44 @@ static void test_cgroup_usage_live(void **state)
 	monitor_close(&m);
 }
 
+// The snapshot's cgroup readings on this machine: the first tick reads
+// the test's own memory cgroup, the next only once the interval passed
+// (set again through the monitor), never with 0; the cgroup table has its
+// row with the process and a detector from the first reading.
+static void test_cgroup_readings_live(void **state)
+{
+	static struct monitor m;
+	int self = getpid();
+	struct source_config cfg = { .pids = &self, .npids = 1, .cgroup_every_s = 3600 };
+	const struct cgroup_row *r;
+	char err[256];
+
+	(void)state;
+	if (!have_memory_controller())
+		skip();
+	assert_int_equal(monitor_open(&m, &cfg, LEAK_SENS_NORMAL, err, sizeof err), 0);
+	assert_int_equal(monitor_tick(&m), 0);
+	assert_true(m.snap.cgroups_read);
+	assert_int_equal(m.snap.ncgroups, 1);
+	assert_string_equal(m.snap.cgroups[0].path, m.snap.procs[0]->cgroup);
+	assert_true(m.snap.cgroups[0].have_usage && m.snap.cgroups[0].usage_kb > 0);
+	r = cgtable_find(&m.cgroups, m.snap.procs[0]->cgroup);
+	assert_non_null(r);
+	assert_int_equal(r->nprocs, 1);
+	assert_non_null(r->leak);
+	assert_int_equal(monitor_tick(&m), 0);            // within the hour: no reading
+	assert_false(m.snap.cgroups_read);
+	assert_int_equal(m.snap.ncgroups, 0);
+	assert_true(cgtable_find(&m.cgroups, m.snap.procs[0]->cgroup)->have_usage);
+	monitor_set_cgroup_every(&m, 1e-6);
+	assert_int_equal(monitor_tick(&m), 0);
+	assert_true(m.snap.cgroups_read);
+	monitor_set_cgroup_every(&m, 0);
+	assert_int_equal(monitor_tick(&m), 0);
+	assert_false(m.snap.cgroups_read);
+	monitor_close(&m);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +756,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cgroup_usage_v2),
 		cmocka_unit_test(test_cgroup_usage_v1),
 		cmocka_unit_test(test_cgroup_usage_gone),
+		cmocka_unit_test(test_cgroup_reading),
+		cmocka_unit_test(test_cgroup_readings_live),
 		cmocka_unit_test(test_cgroup_usage_rejected_paths),
 		cmocka_unit_test(test_cgroup_usage_live),
 	};
