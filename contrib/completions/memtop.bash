@@ -70,7 +70,7 @@ _memtop()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
-			--fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
+			--cgroups --fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
 			--no-cmdline --screen -r --read --history --no-history --report --since --until -h --help -V --version' -- "$cur"))
 	fi
 }

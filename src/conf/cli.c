@@ -19,7 +19,7 @@
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
-	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL,
+	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL, OPT_CGROUPS,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -43,9 +43,14 @@ static const struct cli_option options[] = {
 	{ OPT_READONLY, "readonly", NULL, "the screen sends no signals (k and F9 are off)", NULL },
 	{ OPT_SENSITIVITY, "leak-sensitivity", "low|normal|high",
 	  "how much evidence a leak verdict needs (default normal)", NULL },
+	{ OPT_CGROUPS, "cgroups", NULL,
+	  "batch: the memory cgroups that hold processes (services, containers, pods), with usage, "
+	  "limit, growth and a leak verdict of their own: a \"cgroups\" array in json, one row per "
+	  "cgroup instead of per process in table and csv", NULL },
 	{ OPT_FAIL_ON_LEAK, "fail-on-leak", NULL,
-	  "batch: exit 3 when a watched process is a suspected leak at the end of the run "
-	  "(and name it on stderr); --report: when the period has a suspected leak", NULL },
+	  "batch: exit 3 when a watched process (with --cgroups: or a cgroup) is a suspected leak at "
+	  "the end of the run (and name it on stderr); --report: when the period has a suspected "
+	  "leak", NULL },
 	{ OPT_SMAPS, "smaps", "PID", "print the process's mapping table (from smaps) and exit", NULL },
 	{ OPT_GROUP, "group", NULL, "with --smaps: one row per mapped file or kind of region", NULL },
 	{ OPT_PSI_TRIGGER, "psi-trigger", "S/W",
@@ -92,6 +97,7 @@ static const struct cli_option options[] = {
 static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
+	"              [--cgroups] [--fail-on-leak]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
 	"       memtop -w FILE [-b | --screen] [-d SECONDS] [--keep DAYS] [--max-size SIZE]\n"
 	"              [--no-cmdline]\n"
@@ -428,6 +434,9 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_FAIL_ON_LEAK:
 		opts->fail_on_leak = true;
 		return CLI_RUN;
+	case OPT_CGROUPS:
+		opts->cgroups = true;
+		return CLI_RUN;
 	case OPT_SMAPS: {
 		long pid;
 
@@ -593,6 +602,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	}
 	if (opts->history_path && opts->no_history) {
 		snprintf(err, errlen, "--history and --no-history contradict each other");
+		return CLI_ERROR;
+	}
+	if (opts->cgroups && (!opts->batch || opts->smaps_pid)) {
+		snprintf(err, errlen, "--cgroups works in batch mode (add -b)");
 		return CLI_ERROR;
 	}
 	if (opts->fail_on_leak && !opts->batch && !opts->report_path) {

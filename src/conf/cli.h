@@ -28,6 +28,7 @@ struct options {
 	int sort_key;             // -s, an enum sort_key (default SORT_RSS)
 	bool no_color;            // --no-color
 	bool fail_on_leak;        // --fail-on-leak: exit 3 if a leak is suspected at the end
+	bool cgroups;             // --cgroups: batch output of the cgroup table (and -f: its leaks)
 	int smaps_pid;            // --smaps PID: dump its mapping table and exit; 0 = not
 	bool group;               // --group: with --smaps, one row per mapped name
 	unsigned trigger_stall_ms;   // --psi-trigger STALL/WINDOW: wake at once on pressure;

@@ -76,6 +76,12 @@ struct cgtable {
 
 /* Merges one tick. 0, or -ENOMEM (the table then holds what it could). */
 int cgtable_update(struct cgtable *t, const struct snapshot *snap, const struct proctable *pt);
+/* Gives row r (of this update) the detector seeded has been fed with its
+ * recorded past from first_t on (a replay's jump, a live start's
+ * history); the table owns it from here and feeds it this tick's reading,
+ * if the tick read the cgroup. */
+void cgtable_adopt(struct cgtable *t, struct cgroup_row *r, struct leak_state *seeded, double first_t,
+		   const struct sys_sample *sys);
 /* The row of a path, or NULL. */
 const struct cgroup_row *cgtable_find(const struct cgtable *t, const char *path);
 /* Fills t->order by key (ties by path). */

@@ -10,8 +10,11 @@
 #include "model/fields.h"
 
 #define COLUMN_BIT(id) (1u << (id))
-/* Shown unless the user says otherwise: all but CGROUP. */
-#define COLUMNS_DEFAULT (((1u << COL_COUNT) - 1) & ~COLUMN_BIT(COL_CGROUP))
+/* Shown unless the user says otherwise: all but CGROUP (and the tree view's
+ * totals, which that view shows whatever the list says: FIELD_TREE). */
+#define COLUMNS_TREE (COLUMN_BIT(COL_TREE_RSS) | COLUMN_BIT(COL_TREE_ANON) | \
+		      COLUMN_BIT(COL_TREE_GROWTH))
+#define COLUMNS_DEFAULT (((1u << COL_COUNT) - 1) & ~COLUMN_BIT(COL_CGROUP) & ~COLUMNS_TREE)
 
 /* The column's name in the rc file ("pid", "delta"). */
 const char *column_key(enum column_id id);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/process.h"
+#include "model/treemodel.h"
 #include "model/trend.h"
 #include "util/mathutil.h"
 #include "util/text.h"
@@ -147,12 +148,66 @@ static const char *command_text(const struct proc *p)
 	return p->s->cmdline[0] ? p->s->cmdline : p->s->comm;
 }
 
+// The tree view's glyphs before a command: a line for each ancestor whose
+// siblings continue below, then the row's own branch ("+" when collapsed).
+// Returns the bytes written.
+static size_t tree_prefix(const struct tree_row *tr, bool utf8, char *buf, size_t cap)
+{
+	const char *line = utf8 ? "\u2502  " : "|  ";
+	const char *mid = utf8 ? (tr->collapsed ? "\u251c+ " : "\u251c\u2500 ") : (tr->collapsed ? "|+ " : "|- ");
+	const char *end = utf8 ? (tr->collapsed ? "\u2514+ " : "\u2514\u2500 ") : (tr->collapsed ? "`+ " : "`- ");
+	unsigned levels = tr->depth > 0 ? tr->depth - 1 : 0;
+	size_t o = 0;
+
+	if (tr->depth == 0) {
+		// A root has no branch: only its collapsed mark.
+		return tr->collapsed ? (size_t)snprintf(buf, cap, "+ ") : 0;
+	}
+	// Past TREE_BRANCH_LEVELS the indentation stops growing (it would fill the column).
+	if (levels > TREE_BRANCH_LEVELS)
+		levels = TREE_BRANCH_LEVELS;
+	for (unsigned l = 0; l < levels && o < cap; l++)
+		o += (size_t)snprintf(buf + o, cap - o, "%s", tr->branches & (UINT32_C(1) << l) ? line : "   ");
+	if (o < cap)
+		o += (size_t)snprintf(buf + o, cap - o, "%s", tr->last ? end : mid);
+	return o < cap ? o : cap - 1;
+}
+
 static enum cell_hint cell_command(const struct proc *p, const struct cell_ctx *ctx, char *buf, size_t cap)
 {
-	(void)ctx;
-	snprintf(buf, cap, "%s", command_text(p));
+	size_t o = ctx->tree ? tree_prefix(ctx->tree, ctx->utf8, buf, cap) : 0;
+
+	snprintf(buf + o, cap - o, "%s", command_text(p));
 	// Only a command line is cut by the sampler; a name is whole.
 	return p->s->cmdline_cut && p->s->cmdline[0] ? CELL_CUT : CELL_PLAIN;
+}
+
+// The tree view's subtree totals; "-" outside it.
+static enum cell_hint cell_tree_rss(const struct proc *p, const struct cell_ctx *ctx, char *buf, size_t cap)
+{
+	(void)p;
+	return cell_kb(ctx->tree != NULL, ctx->tree ? ctx->tree->sub_rss_kb : 0, buf, cap);
+}
+
+static enum cell_hint cell_tree_anon(const struct proc *p, const struct cell_ctx *ctx, char *buf, size_t cap)
+{
+	(void)p;
+	return cell_kb(ctx->tree != NULL, ctx->tree ? ctx->tree->sub_anon_kb : 0, buf, cap);
+}
+
+// The sum of the subtree's growth rates (GROWTH's), coloured as growing
+// when a suspected leak is among them.
+static enum cell_hint cell_tree_growth(const struct proc *p, const struct cell_ctx *ctx, char *buf, size_t cap)
+{
+	const struct tree_row *tr = ctx->tree;
+
+	(void)p;
+	if (!tr || !tr->sub_have_rate) {
+		snprintf(buf, cap, "-");
+		return CELL_PLAIN;
+	}
+	text_human_delta_kb((int64_t)round_l(tr->sub_growth_kb_per_min), buf, cap);
+	return tr->sub_suspected ? CELL_UP : CELL_DIM;
 }
 
 /* ---- sort values ----------------------------------------------------------- */
@@ -302,6 +357,17 @@ static const struct field fields[] = {
 	  .descending = true, .sort_value = sort_adj,
 	  .table_title = "ADJ", .table_width = 5,
 	  .json = "oom_score_adj", .csv = "oom_score_adj", .value = val_adj },
+	// The tree view's subtree totals (own + every descendant): screen only.
+	{ .name = "tree_rss", .column = COL_TREE_RSS, .sort = -1, .reads = READ_STATM,
+	  .flags = FIELD_TREE,
+	  .title = "\u03a3RSS", .title_ascii = "TRSS", .width = 6, .drop = 1, .cell = cell_tree_rss },
+	{ .name = "tree_anon", .column = COL_TREE_ANON, .sort = -1, .reads = READ_STATM,
+	  .flags = FIELD_TREE,
+	  .title = "\u03a3ANON", .title_ascii = "TANON", .width = 6, .drop = 3, .cell = cell_tree_anon },
+	{ .name = "tree_growth", .column = COL_TREE_GROWTH, .sort = -1,
+	  .reads = READ_STATM | READ_DETAIL | READ_HISTORY, .flags = FIELD_TREE,
+	  .title = "\u03a3GROWTH", .title_ascii = "TGROWTH", .width = 7, .drop = 2,
+	  .cell = cell_tree_growth },
 	// Only with C; dropped last but for the never-dropped ones.
 	{ .name = "cgroup", .column = COL_CGROUP, .sort = -1, .reads = READ_NAMES,
 	  .title = "CGROUP", .title_ascii = "CGROUP", .width = 24, .left = true, .drop = 1,

@@ -27,7 +27,8 @@ struct proc;
 /* The screen's columns, in on-screen order. */
 enum column_id {
 	COL_PID, COL_USER, COL_RSS, COL_ANON, COL_HEAP, COL_SWAP, COL_DELTA, COL_GROWTH,
-	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_CGROUP, COL_COMMAND,
+	COL_TREND, COL_LEAK, COL_OOM, COL_ADJ, COL_TREE_RSS, COL_TREE_ANON, COL_TREE_GROWTH,
+	COL_CGROUP, COL_COMMAND,
 	COL_COUNT
 };
 
@@ -64,6 +65,8 @@ enum field_flag {
 	FIELD_CSV_LAST = 1u << 0,  // after every other CSV column (long free text)
 	FIELD_IDENTITY = 1u << 1,  // names a process rather than measures it: listed
 	                           // after the measures in sort_key_list
+	FIELD_TREE = 1u << 2,      // a subtree total: on screen in the tree view only, and
+	                           // there whatever the column list says
 };
 
 /* A batch value: its kind picks JSON's and CSV's spelling. */
@@ -76,10 +79,15 @@ struct field_value {
 	const char *text;
 };
 
-/* How a cell is being drawn: the screen's charset and the column's width. */
+struct tree_row;
+
+/* How a cell is being drawn: the screen's charset and the column's width;
+ * in the tree view, the row's place in the tree and its subtree's totals
+ * (model/treemodel.h), NULL otherwise. */
 struct cell_ctx {
 	bool utf8;
 	int width;
+	const struct tree_row *tree;
 };
 
 typedef enum cell_hint field_cell_fn(const struct proc *p, const struct cell_ctx *ctx,

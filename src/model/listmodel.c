@@ -42,8 +42,11 @@ int listmodel_rebuild(struct listmodel *m, const struct proctable *t)
 	for (size_t i = 0; i < t->n; i++)
 		if (listmodel_matches(m, &t->v[i]))
 			m->rows[n++] = &t->v[i];
-	m->nrows = n;
 	proctable_sort_rows(m->rows, n, m->key, m->descending);
+	m->nrows = n;
+	if (m->tree && treemodel_build(&m->forest, t, m->rows, n, &n) < 0)
+		return -ENOMEM;    // the rows are the sorted list then
+	m->nrows = n;
 	if (m->have_sel) {
 		for (size_t i = 0; i < n; i++) {
 			if (m->rows[i]->pid == m->sel_pid && m->rows[i]->start_ticks == m->sel_start) {
@@ -56,6 +59,22 @@ int listmodel_rebuild(struct listmodel *m, const struct proctable *t)
 	m->sel = n == 0 ? 0 : m->sel < n ? m->sel : n - 1;
 	remember_selection(m);
 	return 0;
+}
+
+const struct tree_row *listmodel_tree_row(const struct listmodel *m, size_t row)
+{
+	return m->tree && row < m->nrows ? &m->forest.info[row] : NULL;
+}
+
+int listmodel_collapse(struct listmodel *m, bool collapsed)
+{
+	const struct tree_row *tr = listmodel_tree_row(m, m->sel);
+	const struct proc *p;
+
+	if (!tr || !tr->has_children)
+		return 0;
+	p = m->rows[m->sel];
+	return treemodel_set_collapsed(&m->forest, p->pid, p->start_ticks, collapsed) < 0 ? -ENOMEM : 1;
 }
 
 void listmodel_set_sort(struct listmodel *m, enum sort_key key)
@@ -96,5 +115,6 @@ void listmodel_free(struct listmodel *m)
 {
 	free(m->rows);
 	m->rows = NULL;
+	treemodel_free(&m->forest);
 	m->nrows = m->cap = 0;
 }

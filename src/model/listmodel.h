@@ -1,6 +1,9 @@
 /* listmodel.h — what the process list shows: the filter, the sort order,
  * the selection (which follows its process, not its row) and the scroll
  * position. Pure: it orders pointers into a proctable and draws nothing.
+ * In tree mode (tree) the rows are the filtered ones in tree order
+ * (model/treemodel.h), without those inside collapsed subtrees, and each
+ * row has its tree_row (listmodel_tree_row).
  *
  * Contract: rows point into the proctable given to listmodel_rebuild and are
  * valid until that table's next update. All functions keep sel < nrows (or
@@ -14,6 +17,7 @@
 #include <stdint.h>
 
 #include "model/proctable.h"
+#include "model/treemodel.h"
 
 #define LISTMODEL_FILTER_MAX 128
 
@@ -28,11 +32,20 @@ struct listmodel {
 	int sel_pid;                         // the selected process's identity,
 	uint64_t sel_start;                  // so the selection can follow it
 	bool have_sel;
+	bool tree;                           // processes under their parents
+	struct treemodel forest;             // the tree of the last rebuild, and
+	                                     // the collapsed subtrees
 };
 
 /* Rebuilds rows from the table: filter, sort, then find the selected process
  * again (or keep the selection's row index when it is gone). 0 or -ENOMEM. */
 int listmodel_rebuild(struct listmodel *m, const struct proctable *t);
+/* The tree row of a row in tree mode, or NULL (not in tree mode). */
+const struct tree_row *listmodel_tree_row(const struct listmodel *m, size_t row);
+/* Collapses (collapsed true) or expands the selected process's subtree, at
+ * the next rebuild: 1, or 0 when it has no children (nothing changes), or
+ * -ENOMEM. */
+int listmodel_collapse(struct listmodel *m, bool collapsed);
 /* Sets the sort key with the key's natural direction. */
 void listmodel_set_sort(struct listmodel *m, enum sort_key key);
 /* Moves the selection by delta rows (clamped) and remembers its process. */

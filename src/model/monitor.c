@@ -1,4 +1,5 @@
-/* monitor.c — source → snapshot → proctable → sysmodel → cgroup watch. */
+/* monitor.c — source → snapshot → proctable → cgroup table → sysmodel →
+ * cgroup watch. */
 #include "model/monitor.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@ void monitor_open_source(struct monitor *m, struct source src, enum leak_sensiti
 {
 	memset(m, 0, sizeof *m);
 	m->table.sensitivity = sens;
+	m->cgroups.sensitivity = sens;
 	m->sens = sens;
 	m->source = src;
 }
@@ -60,6 +62,56 @@ static void seed_push(void *ctx, size_t i, double t, uint64_t sig_kb)
 	leak_push(sd->leak, t, sig_kb);
 }
 
+// The levels of the past a detector needs at time now: slowest tier
+// first, from its span on one value per its bucket; the fastest tier's
+// span, every value.
+static void seed_levels(struct source_series_req *req, double now)
+{
+	req->to_t = now;
+	for (int k = HISTORY_TIERS - 1; k >= 0 && req->nlevels < SOURCE_SERIES_LEVELS; k--) {
+		req->level[req->nlevels].from_t = now - leak_tier_span_s(k);
+		req->level[req->nlevels].bucket_s = k > 0 ? history_bucket_s[k] : 0;
+		req->nlevels++;
+	}
+}
+
+// Seeds every cgroup's detector from what src recorded of its readings,
+// before this tick. Returns 0 or -errno (the cgroups are then unseeded).
+static int monitor_seed_cgroups(struct monitor *m, struct source *src)
+{
+	struct cgtable *t = &m->cgroups;
+	struct seeding sg = { .sens = t->sensitivity };
+	const char **paths;
+	int rc;
+
+	if (!src->ops || !src->ops->cgroup_series || t->n == 0)
+		return 0;
+	paths = malloc(t->n * sizeof *paths);
+	sg.seed = calloc(t->n, sizeof *sg.seed);
+	if (!paths || !sg.seed) {
+		free(paths);
+		free(sg.seed);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		paths[i] = t->v[i].path;
+	struct source_series_req req = { .paths = paths, .n = t->n };
+
+	seed_levels(&req, m->snap.sys.mono_time);
+	rc = src->ops->cgroup_series(src->impl, &req, seed_push, &sg);
+	for (size_t i = 0; i < t->n; i++) {
+		struct seed *sd = &sg.seed[i];
+
+		if (sd->leak && rc == 0)
+			cgtable_adopt(t, &t->v[i], sd->leak, sd->first_t, &m->snap.sys);
+		else
+			free(sd->leak);
+	}
+	free(paths);
+	free(sg.seed);
+	return rc;
+}
+
 // Seeds every process's detector from what src recorded of its past, up to
 // this tick's sample. Returns 0 or -errno (the model is then as unseeded).
 static int monitor_seed(struct monitor *m, struct source *src)
@@ -84,15 +136,9 @@ static int monitor_seed(struct monitor *m, struct source *src)
 		starts[i] = t->v[i].start_ticks;
 		sg.seed[i].now_sig = proctable_signal_kb(t->v[i].s);
 	}
-	struct source_series_req req = { .pids = pids, .start_ticks = starts, .n = t->n, .to_t = now };
+	struct source_series_req req = { .pids = pids, .start_ticks = starts, .n = t->n };
 
-	// Slowest tier first: from its span on, one value per its bucket; the
-	// fastest tier's span, every value.
-	for (int k = HISTORY_TIERS - 1; k >= 0 && req.nlevels < SOURCE_SERIES_LEVELS; k--) {
-		req.level[req.nlevels].from_t = now - leak_tier_span_s(k);
-		req.level[req.nlevels].bucket_s = k > 0 ? history_bucket_s[k] : 0;
-		req.nlevels++;
-	}
+	seed_levels(&req, now);
 	rc = src->ops->series(src->impl, &req, seed_push, &sg);
 	for (size_t i = 0; i < t->n; i++) {
 		struct seed *sd = &sg.seed[i];
@@ -114,15 +160,23 @@ static int monitor_update(struct monitor *m)
 {
 	int suspects[MONITOR_CG_WATCH_MAX], rc;
 
+	bool seed = m->seed_due;
+	struct source *past = m->history.ops ? &m->history : &m->source;
+
 	rc = proctable_update(&m->table, &m->snap);
 	if (rc < 0)
 		return rc;
-	if (m->seed_due) {
-		// A recording's past, before the model's first look at the
-		// processes: the history a live start found, or a replay's.
-		m->seed_due = false;
-		monitor_seed(m, m->history.ops ? &m->history : &m->source);
-	}
+	// A recording's past, before the model's first look at the processes
+	// and cgroups: the history a live start found, or a replay's.
+	m->seed_due = false;
+	if (seed)
+		monitor_seed(m, past);
+	// Out of memory for a new cgroup's row: the table goes on with what
+	// it has, as the process table does.
+	if (cgtable_update(&m->cgroups, &m->snap, &m->table) < 0)
+		rc = -ENOMEM;
+	if (seed)
+		monitor_seed_cgroups(m, past);
 	sysmodel_update(&m->sys, &m->snap, &m->table);
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
@@ -130,7 +184,7 @@ static int monitor_update(struct monitor *m)
 						proctable_suspect_pids(&m->table, suspects,
 								       MONITOR_CG_WATCH_MAX));
 	m->have_snap = true;
-	return 0;
+	return rc;
 }
 
 // How long before a target a replay starts the model again: the machine
@@ -157,6 +211,7 @@ static int monitor_jump(struct monitor *m)
 		o->move(m->source.impl, SOURCE_MOVE_FIRST, 0);
 	proctable_free(&m->table);
 	m->table.sensitivity = m->sens;
+	cgtable_free(&m->cgroups);
 	m->sys = (struct sysmodel){ 0 };
 	m->have_snap = false;
 	m->seed_due = true;
@@ -239,6 +294,7 @@ int monitor_move(struct monitor *m, enum source_move how, double arg)
 void monitor_close(struct monitor *m)
 {
 	proctable_free(&m->table);
+	cgtable_free(&m->cgroups);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)
@@ -302,6 +358,12 @@ int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us
 	if (!m->source.ops->psi_trigger)
 		return -ENOTSUP;
 	return m->source.ops->psi_trigger(m->source.impl, stall_us, window_us);
+}
+
+void monitor_set_cgroup_every(struct monitor *m, double every_s)
+{
+	if (m->source.ops->set_cgroup_every)
+		m->source.ops->set_cgroup_every(m->source.impl, every_s);
 }
 
 int monitor_read_cgroup_usage(struct monitor *m, const char *path, struct cgroup_usage *out)

@@ -1,5 +1,6 @@
 /* monitor.h — the pipeline every mode shares, in one place: a source's
- * snapshot, then the process table, the system model, and the suspected
+ * snapshot, then the process table, the cgroup table (the processes by
+ * memory cgroup, with what the source read of each), the system model, and the suspected
  * leaks whose cgroup limit the source reads from the next moment on.
  *
  * The source is an interface (proc/source.h): the live /proc sampler today,
@@ -22,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/cgtable.h"
 #include "model/proctable.h"
 #include "model/sysmodel.h"
 #include "proc/snapshot.h"
@@ -36,6 +38,7 @@ struct monitor {
 	enum leak_sensitivity sens;
 	struct snapshot snap;
 	struct proctable table;
+	struct cgtable cgroups;   // the memory cgroups that hold processes
 	struct sysmodel sys;
 	bool have_snap;           // at least one tick done
 	int source_err;           // the last tick's source status: 0 or -errno
@@ -81,5 +84,8 @@ int monitor_read_cmdline(struct monitor *m, int pid, uint64_t start_ticks, char 
 int monitor_send_signal(struct monitor *m, int pid, uint64_t start_ticks, int sig);
 int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us);
 int monitor_read_cgroup_usage(struct monitor *m, const char *path, struct cgroup_usage *out);
+/* How often the source reads the cgroups (the cgroup view: every second;
+ * otherwise as rarely as the recorder needs). A recording: nothing. */
+void monitor_set_cgroup_every(struct monitor *m, double every_s);
 
 #endif

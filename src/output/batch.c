@@ -83,6 +83,24 @@ static void wait_next_tick(struct timespec *deadline, double interval)
 		;
 }
 
+// Names every suspected cgroup on stderr; returns how many there are.
+static size_t report_cgroup_leaks(const struct cgtable *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct cgroup_row *r = &t->v[i];
+
+		if (!r->verdict.suspected)
+			continue;
+		n++;
+		fprintf(stderr, "memtop: leak suspected: cgroup %s (%s, %zu processes) growing %+.1f KiB/min "
+			"for %.0f s, confidence %.0f%%\n", r->path, r->label, r->nprocs, r->verdict.rate_kb_per_min,
+			r->verdict.since_s, r->verdict.score * 100);
+	}
+	return n;
+}
+
 // Names every suspected leak on stderr; returns how many there are.
 static size_t report_leaks(const struct proctable *t)
 {
@@ -126,6 +144,9 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
 		// A recording keeps the OOM-kill counter and each executable.
 		.system_counters = opts->write_path != NULL, .read_exe = opts->write_path != NULL,
+		// --cgroups: the cgroups once a second (each interval when
+		// longer); a recording keeps them every RECORD_CGROUP_EVERY_S.
+		.cgroup_every_s = opts->cgroups ? 1.0 : opts->write_path ? RECORD_CGROUP_EVERY_S : 0,
 	};
 	char err[256];
 
@@ -181,7 +202,8 @@ int batch_run(const struct options *opts, struct run_sources *src)
 	for (unsigned long tick = 0; !stop_requested; tick++) {
 		struct output_tick out = { .snap = &m.snap, .table = &m.table,
 					   .interval_s = opts->interval_s, .index = tick,
-					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys };
+					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys,
+					   .cgroups = opts->cgroups ? &m.cgroups : NULL };
 		int rc = next_moment(&m, tick, recorded);
 
 		if (rc == 1)
@@ -221,7 +243,9 @@ int batch_run(const struct options *opts, struct run_sources *src)
 		if (!recorded)
 			wait_next_tick(&deadline, opts->interval_s);
 	}
-	if (status == 0 && opts->fail_on_leak && report_leaks(&m.table))
+	// Both lists are named, then the status given once.
+	if (status == 0 && opts->fail_on_leak &&
+	    (report_leaks(&m.table) + (opts->cgroups ? report_cgroup_leaks(&m.cgroups) : 0)) > 0)
 		status = EXIT_LEAK_SUSPECTED;
 	recorder_close(rec);
 	monitor_close(&m);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "model/fields.h"
+#include "output/output_cgroups.h"
 #include "util/text.h"
 
 void output_json_string(FILE *f, const char *s)
@@ -186,6 +187,8 @@ void output_json(FILE *f, const struct output_tick *t)
 		else
 			fputs(", \"exhaustion_eta_s\": null}", f);
 	}
+	if (t->cgroups)
+		output_json_cgroups(f, t->cgroups);
 	fputs("}\n", f);
 	fflush(f);
 }
@@ -387,10 +390,18 @@ int output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	switch (fmt) {
 	case FORMAT_JSON: output_json(f, t); break;
-	case FORMAT_CSV: output_csv(f, t); break;
+	case FORMAT_CSV:
+		if (t->cgroups)
+			output_csv_cgroups(f, t);
+		else
+			output_csv(f, t);
+		break;
 	case FORMAT_TABLE:
 	case FORMAT_HTML:        // --report's own: cli_parse refuses it for batch mode
-		output_table(f, t);
+		if (t->cgroups)
+			output_table_cgroups(f, t);
+		else
+			output_table(f, t);
 		break;
 	}
 	return output_flush(f);

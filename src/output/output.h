@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "conf/cli.h"
+#include "model/cgtable.h"
 #include "model/proctable.h"
 #include "proc/snapshot.h"
 #include "model/sysmodel.h"
@@ -28,6 +29,7 @@ struct output_tick {
 	unsigned long index;          // 0 for the first tick
 	enum sort_key sort_key;       // the table's row order
 	const struct sysmodel *sys;   // OOM pick and exhaustion estimate; may be NULL
+	struct cgtable *cgroups;      // --cgroups: the cgroup table (output_cgroups.h); NULL: not asked
 };
 
 void output_json(FILE *f, const struct output_tick *t);

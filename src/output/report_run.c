@@ -181,9 +181,6 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 	static struct monitor m;            // a sysmodel's rings: not on the stack
 	const char *name = opts->report_path ? opts->report_path : "the recording";
 	struct report_progress pg = { .f = isatty(fileno(msgs)) ? msgs : NULL, .now = mono_now, .name = name };
-	struct record_policy pol;          // the recorder's cgroup reading interval
-
-	record_policy_defaults(&pol);
 	struct source_timeline tl = { .count = 0 };
 	struct report *r = NULL;
 	double since, until;
@@ -210,7 +207,7 @@ int report_run(const struct options *opts, struct source recorded, const struct 
 	} else if (!(r = report_new(&(struct report_config){ .since = since, .until = until,
 							    .no_cmdline = opts->no_cmdline,
 							    .sens = opts->sensitivity, .source_name = name,
-							    .cgroup_step_s = pol.cgroup_every_s }))) {
+							    .cgroup_step_s = RECORD_CGROUP_EVERY_S }))) {
 		fprintf(msgs, "memtop: out of memory\n");
 		status = 1;
 	} else if ((rc = report_collect(r, &m, since, until, &pg)) < 0 ||

@@ -35,6 +35,30 @@ int cgfiles_parse_limit(const char *buf, size_t len, bool *unlimited, uint64_t *
 	return 0;
 }
 
+int cgfiles_parse_stat(const char *buf, size_t len, const char *key, uint64_t *v)
+{
+	const char *p = buf, *end = buf + len;
+	size_t klen = strlen(key);
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		uint64_t n;
+
+		if (!eol)
+			return -ENOENT;                // a cut last line holds no value
+		if ((size_t)(eol - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == ' ') {
+			const char *q = scan_u64(p + klen + 1, eol, &n);
+
+			if (!q || q != eol)
+				return -EINVAL;
+			*v = n;
+			return 0;
+		}
+		p = eol + 1;
+	}
+	return -ENOENT;
+}
+
 /* One space-separated field of a mountinfo line, still escaped. */
 struct mi_field {
 	const char *s;

@@ -35,6 +35,13 @@ int cgfiles_parse_limit(const char *buf, size_t len, bool *unlimited, uint64_t *
  * v1 memory.usage_in_bytes, memory.memsw.usage_in_bytes. */
 int cgfiles_parse_u64(const char *buf, size_t len, uint64_t *v);
 
+/* Reads one "key value" line of a memory.stat text (v2 "anon", v1 "rss",
+ * "swap": bytes). 0 and *v set when the key has a whole
+ * line with a decimal value; -ENOENT when no complete line has the key
+ * (other keys that start with it do not count); -EINVAL when its value is
+ * not a decimal. *v is unchanged unless 0 is returned. */
+int cgfiles_parse_stat(const char *buf, size_t len, const char *key, uint64_t *v);
+
 /* Where the cgroup hierarchies memtop needs are mounted; "" when absent. */
 struct cg_mounts {
 	char v2[256];          // the cgroup2 hierarchy (fstype "cgroup2")

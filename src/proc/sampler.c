@@ -946,6 +946,7 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 			s->view[nview++] = s->ents[i];
 	out->procs = s->view;
 	out->nprocs = nview;
+	sampler_read_cgroups(s, out);
 	return rc;
 }
 
@@ -996,6 +997,8 @@ void sampler_free(struct sampler *s)
 	free(s->scratch);
 	free(s->exe_raw);
 	free(s->exe_text);
+	free(s->cg_paths);
+	free(s->cg_readings);
 	procfs_buf_free(&s->buf);
 	if (s->pids_info)
 		procps_pids_unref(&s->pids_info);
@@ -1052,6 +1055,11 @@ static int live_psi_trigger(void *impl, unsigned stall_us, unsigned window_us)
 	return sampler_psi_trigger(stall_us, window_us);
 }
 
+static void live_set_cgroup_every(void *impl, double every_s)
+{
+	sampler_set_cgroup_every(impl, every_s);
+}
+
 static int live_read_cgroup_usage(void *impl, const char *path, struct cgroup_usage *out)
 {
 	return sampler_read_cgroup_usage(impl, path, out);
@@ -1072,6 +1080,7 @@ static const struct source_ops live_ops = {
 	.send_signal = live_send_signal,
 	.psi_trigger = live_psi_trigger,
 	.read_cgroup_usage = live_read_cgroup_usage,
+	.set_cgroup_every = live_set_cgroup_every,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

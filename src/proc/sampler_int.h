@@ -66,7 +66,19 @@ struct sampler {
 	struct procfs_buf buf;
 	char *scratch;                       // sanitiser output: 2 x SCRATCH_HALF
 	char *exe_raw, *exe_text;            // cfg.read_exe: EXE_MAX and EXE_TEXT_MAX; else NULL
+	// The cgroups of the snapshot (sampler_cgroups.c): paths point into
+	// the processes' samples; both arrays hold one per listed process.
+	const char **cg_paths;
+	struct cgroup_reading *cg_readings;
+	size_t cg_cap;
+	double cg_last_read;                 // monotonic; 0: never
 };
+
+/* Reads the cgroups of out's processes into out->cgroups when
+ * cfg.cgroup_every_s has passed since the last reading; else none. */
+void sampler_read_cgroups(struct sampler *s, struct snapshot *out);
+/* Changes how often they are read (0: never). */
+void sampler_set_cgroup_every(struct sampler *s, double every_s);
 
 /* Fills the cgroup section of a detail read: pressure (when asked for) and
  * (v2) the memory files, or (v1) usage and limit; whatever the layout has. */

@@ -91,7 +91,8 @@ struct cgroup_reading {
 	bool have_usage, have_limit, unlimited;   // as struct cgroup_usage (source.h)
 	uint64_t usage_kb, limit_kb;
 	bool have_anon;              // its own anonymous memory + swap (memory.stat:
-	uint64_t anon_kb;            // v2 anon + swap, v1 total_rss + total_swap)
+	uint64_t anon_kb;            // v2 anon + swap.current, v1 rss + swap; not
+	                             // for the root, whose file is the machine's)
 	bool have_pressure;          // v2 memory.pressure (none on v1)
 	struct psi pressure;
 };

@@ -111,6 +111,7 @@ enum source_move {
 struct source_series_req {
 	const int *pids;                 // sorted ascending
 	const uint64_t *start_ticks;     // with pids[i], the process's identity
+	const char *const *paths;        // cgroup_series: the cgroups instead (pids NULL)
 	size_t n;
 	double to_t;
 	struct { double from_t, bucket_s; } level[SOURCE_SERIES_LEVELS];
@@ -147,6 +148,10 @@ struct source_ops {
 	// relative, "." or ".." segments, a sanitiser's escape); -ENOTSUP no
 	// memory controller.
 	int (*read_cgroup_usage)(void *impl, const char *path, struct cgroup_usage *out);
+	// How often the cgroups are read for the snapshot from now on
+	// (source_config.cgroup_every_s; 0: never). NULL: a recording, whose
+	// readings are those recorded.
+	void (*set_cgroup_every)(void *impl, double every_s);
 	// A recording's time line; false for a live source (NULL: live).
 	bool (*timeline)(const void *impl, struct source_timeline *out);
 	// Where the next tick reads (a recording). Moving clears follow
@@ -158,6 +163,10 @@ struct source_ops {
 	// (a jump in a replay; the history a live start finds in a recording).
 	// 0 (nothing recorded is not an error), or -errno.
 	int (*series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
+	// The same for cgroups (req->paths): each one's recorded leak signal
+	// (its own anonymous memory + swap) as the readings gave it. A cgroup
+	// whose signal was not recorded gets no point.
+	int (*cgroup_series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
 };
 
 struct source {

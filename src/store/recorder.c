@@ -47,8 +47,9 @@ struct rec_entry {
 struct rec_cgroup {
 	char *path;
 	int64_t id;
-	bool written, have_usage, have_limit;
-	uint64_t usage_kb, limit_kb;
+	bool written, have_usage, have_limit, have_anon, have_psi, have_sig;
+	uint64_t usage_kb, limit_kb, anon_kb, sig_kb;
+	double psi_some, psi_full;
 };
 
 enum stmt_id {
@@ -60,8 +61,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TICK] = "INSERT INTO tick(t, boot, full, interval_ms, nprocs, mem_total_kb, mem_available_kb,"
 		" mem_free_kb, buffers_kb, cached_kb, shmem_kb, swap_total_kb, swap_free_kb,"
 		" psi_some_avg10, psi_some_avg60, psi_some_avg300, psi_some_total_us, psi_full_avg10,"
-		" psi_full_avg60, psi_full_avg300, psi_full_total_us, oom_kill, mono_ms)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" psi_full_avg60, psi_full_avg300, psi_full_total_us, oom_kill, mono_ms, cg_read)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_SAMPLE] = "INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj)"
 		" VALUES(?,?,?,?,?,?,?)",
 	[ST_FIND_PROC] = "SELECT id FROM proc WHERE boot = ? AND pid = ? AND start_ticks = ?",
@@ -73,7 +74,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_EXIT] = "UPDATE proc SET last_t = ?, exit_t = ? WHERE id = ?",
 	[ST_FIND_CGROUP] = "SELECT id FROM cgroup WHERE path = ?",
 	[ST_INSERT_CGROUP] = "INSERT INTO cgroup(path) VALUES(?)",
-	[ST_CGROUP_SAMPLE] = "INSERT INTO cgroup_sample(tick, cgroup, usage_kb, limit_kb) VALUES(?,?,?,?)",
+	[ST_CGROUP_SAMPLE] = "INSERT INTO cgroup_sample(tick, cgroup, usage_kb, limit_kb, anon_kb, psi_some,"
+		" psi_full, sig_kb) VALUES(?,?,?,?,?,?,?,?)",
 	// After a full tick that follows an opening: the processes the file
 	// still has as running but which this tick did not find.
 	[ST_CLOSE_OUT] = "UPDATE proc SET last_t = coalesce(last_t, ?), exit_t = ? WHERE exit_t IS NULL"
@@ -94,12 +96,11 @@ struct recorder {
 	size_t ncur, cap;
 	struct rec_cgroup *cg;         // sorted by path
 	size_t ncg, cgcap;
-	const char **cg_scratch;       // the tick's cgroup paths, for sorting
-	size_t cg_scratch_cap;
+	bool cg_all_due;               // the next cgroup reading writes every cgroup's row
 	bool resync;                   // the next tick is full and looks processes up
 	int64_t last_t;                // the last tick written (ms), or the file's last before
 	int64_t tick_t;                // the tick being written (ms)
-	double last_full, last_cgroup, last_maintain;   // wall seconds; < 0 never
+	double last_full, last_maintain;   // wall seconds; < 0 never
 	bool paused;                   // below the floor, or the disk was full
 	bool maintain_failed;          // the last maintenance failed (said once)
 	unsigned long paused_since;    // ticks not written in this pause
@@ -111,7 +112,7 @@ void record_policy_defaults(struct record_policy *p)
 	*p = (struct record_policy){
 		.keep_s = RECORD_DEFAULT_KEEP_DAYS * 86400.0,
 		.max_bytes = RECORD_DEFAULT_MAX_BYTES,
-		.full_every_s = 3600, .cgroup_every_s = 10, .maintain_every_s = 60,
+		.full_every_s = 3600, .maintain_every_s = 60,
 		.thin_after_s = { 86400, 3 * 86400 }, .thin_bucket_s = { 15, 150 },
 		.log = stderr,
 	};
@@ -238,7 +239,8 @@ static int write_tick_row(struct recorder *r, const struct snapshot *snap, bool 
 	if (y->have_oom_kill)
 		sqlite3_bind_int64(st, i, (int64_t)y->oom_kill);
 	i++;
-	sqlite3_bind_int64(st, i, ms_of(y->mono_time));
+	sqlite3_bind_int64(st, i++, ms_of(y->mono_time));
+	sqlite3_bind_int(st, i, snap->cgroups_read);
 	if ((rc = run(st)) != SQLITE_OK)
 		return rc;
 	*tick_id = sqlite3_last_insert_rowid(r->rec.db);
@@ -512,11 +514,6 @@ static int record_processes(struct recorder *r, const struct snapshot *snap, int
 	return SQLITE_OK;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int cmp_cgroup_path(const void *key, const void *elem)
 {
 	return strcmp((const char *)key, ((const struct rec_cgroup *)elem)->path);
@@ -567,62 +564,86 @@ static int cgroup_entry(struct recorder *r, const char *path, struct rec_cgroup 
 	return SQLITE_OK;
 }
 
-static int record_one_cgroup(struct recorder *r, struct monitor *m, const char *path, int64_t tick, bool full)
+// Whether a reading (and the signal the model took from it, when that is
+// not its own anon: have_sig) differs from what was last written.
+static bool cgroup_changed(const struct rec_cgroup *c, const struct cgroup_reading *g, bool have_sig,
+			   uint64_t sig)
 {
-	struct cgroup_usage u = { 0 };
+	bool limit = g->have_limit && !g->unlimited;
+
+	return !c->written || c->have_sig != have_sig || (have_sig && c->sig_kb != sig) || c->have_usage != g->have_usage || c->usage_kb != g->usage_kb ||
+	       c->have_limit != limit || (limit && c->limit_kb != g->limit_kb) ||
+	       c->have_anon != g->have_anon || c->anon_kb != g->anon_kb || c->have_psi != g->have_pressure ||
+	       (g->have_pressure && (c->psi_some != g->pressure.some.avg10 ||
+				     c->psi_full != (g->pressure.full.valid ? g->pressure.full.avg10 : 0)));
+}
+
+// One cgroup's reading: a row when it changed, or when every row is due.
+// row: the model's row of the cgroup, whose leak signal is kept (sig_kb)
+// when it is not the reading's own anon (the processes' sum), so that a
+// replay can seed the cgroup's detector with it.
+static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g, const struct cgroup_row *row,
+			     int64_t tick, bool all)
+{
 	struct rec_cgroup *c;
+	sqlite3_stmt *st = r->st[ST_CGROUP_SAMPLE];
+	bool have_sig = row && !row->own_signal && row->leak;
+	uint64_t sig = have_sig ? row->sig_kb : 0;
 	int rc;
 
-	if (monitor_read_cgroup_usage(m, path, &u) < 0 || (!u.have_usage && !u.have_limit))
+	if (g->gone || (!g->have_usage && !g->have_limit && !g->have_anon && !have_sig))
 		return SQLITE_OK;           // gone, or nothing to read: no row
-	if ((rc = cgroup_entry(r, path, &c)) != SQLITE_OK)
+	if ((rc = cgroup_entry(r, g->path, &c)) != SQLITE_OK)
 		return rc;
-	if (c->written && !full && c->have_usage == u.have_usage && c->usage_kb == u.usage_kb &&
-	    c->have_limit == (u.have_limit && !u.unlimited) && c->limit_kb == u.limit_kb)
+	if (!all && !cgroup_changed(c, g, have_sig, sig))
 		return SQLITE_OK;
 	c->written = true;
-	c->have_usage = u.have_usage;
-	c->usage_kb = u.usage_kb;
-	c->have_limit = u.have_limit && !u.unlimited;
-	c->limit_kb = c->have_limit ? u.limit_kb : 0;
-
-	sqlite3_stmt *st = r->st[ST_CGROUP_SAMPLE];
-
+	c->have_sig = have_sig;
+	c->sig_kb = sig;
+	c->have_usage = g->have_usage;
+	c->usage_kb = g->usage_kb;
+	c->have_limit = g->have_limit && !g->unlimited;
+	c->limit_kb = c->have_limit ? g->limit_kb : 0;
+	c->have_anon = g->have_anon;
+	c->anon_kb = g->anon_kb;
+	c->have_psi = g->have_pressure;
+	c->psi_some = g->have_pressure ? g->pressure.some.avg10 : 0;
+	c->psi_full = g->have_pressure && g->pressure.full.valid ? g->pressure.full.avg10 : 0;
 	sqlite3_bind_int64(st, 1, tick);
 	sqlite3_bind_int64(st, 2, c->id);
 	if (c->have_usage)
 		sqlite3_bind_int64(st, 3, (int64_t)c->usage_kb);
 	if (c->have_limit)
 		sqlite3_bind_int64(st, 4, (int64_t)c->limit_kb);
+	if (c->have_anon)
+		sqlite3_bind_int64(st, 5, (int64_t)c->anon_kb);
+	if (c->have_psi) {
+		sqlite3_bind_double(st, 6, c->psi_some);
+		sqlite3_bind_double(st, 7, c->psi_full);
+	}
+	if (c->have_sig)
+		sqlite3_bind_int64(st, 8, (int64_t)c->sig_kb);
 	r->stats.cgroup_rows++;
 	return run(st);
 }
 
-// The memory cgroups holding the tick's processes, each once.
-static int record_cgroups(struct recorder *r, struct monitor *m, int64_t tick, bool full)
+// The cgroups the source read at this tick (snapshot.cgroups): a row for
+// each that changed; after a full tick, for each at the next reading (so
+// that the rule "a cgroup's value is its last row" survives retention).
+static int record_cgroups(struct recorder *r, const struct monitor *m, int64_t tick, bool full)
 {
 	const struct snapshot *snap = &m->snap;
-	size_t n = 0;
 	int rc;
 
-	if (snap->nprocs > r->cg_scratch_cap) {
-		const char **a = realloc(r->cg_scratch, snap->nprocs * sizeof *a);
-
-		if (!a)
-			return SQLITE_NOMEM;
-		r->cg_scratch = a;
-		r->cg_scratch_cap = snap->nprocs;
-	}
-	for (size_t i = 0; i < snap->nprocs; i++)
-		if (snap->procs[i]->cgroup[0] == '/')
-			r->cg_scratch[n++] = snap->procs[i]->cgroup;
-	qsort(r->cg_scratch, n, sizeof *r->cg_scratch, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && strcmp(r->cg_scratch[i], r->cg_scratch[i - 1]) == 0)
-			continue;
-		if ((rc = record_one_cgroup(r, m, r->cg_scratch[i], tick, full)) != SQLITE_OK)
+	if (full)
+		r->cg_all_due = true;
+	if (!snap->cgroups_read)
+		return SQLITE_OK;
+	for (size_t i = 0; i < snap->ncgroups; i++)
+		if ((rc = record_one_cgroup(r, &snap->cgroups[i], cgtable_find(&m->cgroups, snap->cgroups[i].path),
+					    tick, r->cg_all_due)) != SQLITE_OK)
 			return rc;
-	}
+	r->cg_all_due = false;
 	return SQLITE_OK;
 }
 
@@ -640,13 +661,12 @@ static bool due(double last, double every, double now)
 }
 
 static int write_tick(struct recorder *r, struct monitor *m, double interval, bool *full_out,
-		      bool *cgroups_out, size_t *nnext)
+		      size_t *nnext)
 {
 	const struct snapshot *snap = &m->snap;
 	double now = snap->sys.wall_time;
 	int64_t t = ms_of(now), tick;
 	bool full = r->resync || due(r->last_full, r->pol.full_every_s, now);
-	bool cgroups = full || due(r->last_cgroup, r->pol.cgroup_every_s, now);
 	int rc;
 
 	if (grow_entries(r, snap->nprocs) < 0)
@@ -666,10 +686,9 @@ static int write_tick(struct recorder *r, struct monitor *m, double interval, bo
 		if ((rc = run(st)) != SQLITE_OK)
 			return rc;
 	}
-	if (cgroups && (rc = record_cgroups(r, m, tick, full)) != SQLITE_OK)
+	if ((rc = record_cgroups(r, m, tick, full)) != SQLITE_OK)
 		return rc;
 	*full_out = full;
-	*cgroups_out = cgroups;
 	return SQLITE_OK;
 }
 
@@ -754,7 +773,7 @@ int recorder_write(struct recorder *r, struct monitor *m)
 	uint64_t fs_size, avail = free_space(r, &fs_size);
 	double now = m->snap.sys.wall_time;
 	double interval = r->last_t > 0 ? now - (double)r->last_t / 1000.0 : -1;
-	bool full = false, cgroups = false;
+	bool full = false;
 	size_t nnext = 0;
 	int rc;
 
@@ -774,7 +793,7 @@ int recorder_write(struct recorder *r, struct monitor *m)
 		interval = -1;
 	if ((rc = sqlite3_exec(r->rec.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		return write_failed(r, rc);
-	if ((rc = write_tick(r, m, interval, &full, &cgroups, &nnext)) != SQLITE_OK ||
+	if ((rc = write_tick(r, m, interval, &full, &nnext)) != SQLITE_OK ||
 	    (rc = sqlite3_exec(r->rec.db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
 		return write_failed(r, rc);
 	struct rec_entry *swap = r->cur;
@@ -786,8 +805,6 @@ int recorder_write(struct recorder *r, struct monitor *m)
 	r->last_t = ms_of(now);
 	if (full)
 		r->last_full = now;
-	if (cgroups)
-		r->last_cgroup = now;
 	r->stats.ticks++;
 	resume_writing(r);
 	// Thinning that fails (a full disk) leaves the file as it was and is
@@ -888,7 +905,7 @@ static int attach(struct recorder *r, const char *path, char *err, size_t errlen
 	}
 	r->resync = true;
 	r->ncur = 0;
-	r->last_full = r->last_cgroup = -1;
+	r->last_full = -1;
 	r->last_maintain = -1;
 	forget_cgroups(r);
 	return 0;
@@ -968,7 +985,6 @@ void recorder_close(struct recorder *r)
 	for (size_t i = 0; i < r->ncg; i++)
 		free(r->cg[i].path);
 	free(r->cg);
-	free(r->cg_scratch);
 	free(r->cur);
 	free(r->next);
 	free(r);

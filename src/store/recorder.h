@@ -4,8 +4,11 @@
  *
  * What a tick writes: the machine's row; for each process only what changed
  * since its last row (its statm did not move: nothing), keyed by (pid,
- * start time); its names when they change; its exit; every cgroup_every_s,
- * the usage and limit of each memory cgroup that holds processes. Every
+ * start time); its names when they change; its exit; and, at the ticks
+ * whose snapshot read the cgroups (every RECORD_CGROUP_EVERY_S in a
+ * recording run, every second while the screen shows them), each memory
+ * cgroup's reading that changed (usage, limit, own anonymous memory,
+ * pressure). Every
  * full_every_s (and on the first tick after opening) a "full" tick has a
  * row for every process, so a reader can start there.
  *

@@ -28,6 +28,7 @@ struct rtick {
 	int64_t id, t_ms, mono_ms;       // mono_ms: the replay's clock (boot offset applied)
 	int32_t boot;                    // index into boots
 	bool full;
+	bool cg_read;                    // the cgroups were read at it
 };
 
 struct rboot {
@@ -50,7 +51,8 @@ struct rproc {
 };
 
 enum { Q_TICK_SYS, Q_SAMPLES_AT, Q_SAMPLES_RANGE, Q_PROC, Q_EXITS, Q_IDENTS_AT, Q_IDENT_OF,
-       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_COUNT };
+       Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_CG_READING, Q_CG_ID, Q_CG_BEFORE, Q_CG_ROWS,
+       Q_COUNT };
 
 static const char *const query_sql[Q_COUNT] = {
 	[Q_TICK_SYS] = "SELECT mem_total_kb, mem_available_kb, mem_free_kb, buffers_kb, cached_kb,"
@@ -74,6 +76,17 @@ static const char *const query_sql[Q_COUNT] = {
 	// The monotonic time of a process's last exec at or before a time.
 	[Q_LAST_EXEC] = "SELECT max(k.mono_ms) FROM ident i JOIN tick k ON k.t = i.t AND k.boot = ?"
 		" WHERE i.proc = ? AND i.exec = 1 AND k.mono_ms <= ?",
+	// A cgroup's reading at a tick: its last row at or before it.
+	[Q_CG_READING] = "SELECT s.usage_kb, s.limit_kb, s.anon_kb, s.psi_some, s.psi_full FROM cgroup c"
+		" JOIN cgroup_sample s ON s.cgroup = c.id WHERE c.path = ? AND s.tick <= ?"
+		" ORDER BY s.tick DESC LIMIT 1",
+	[Q_CG_ID] = "SELECT id FROM cgroup WHERE path = ?",
+	// A cgroup's own anon rows: the one carried into a range, and the range's.
+	// (Its leak signal: sig_kb when the model's was not its own anon.)
+	[Q_CG_BEFORE] = "SELECT coalesce(sig_kb, anon_kb) FROM cgroup_sample WHERE cgroup = ? AND tick < ?"
+		" ORDER BY tick DESC LIMIT 1",
+	[Q_CG_ROWS] = "SELECT tick, coalesce(sig_kb, anon_kb) FROM cgroup_sample WHERE cgroup = ? AND tick >= ?"
+		" AND tick < ? ORDER BY tick",
 };
 
 struct replay {
@@ -93,6 +106,9 @@ struct replay {
 	struct rproc *procs;             // sorted by proc id
 	size_t nprocs, pcap;
 	const struct proc_sample **list; // the snapshot's, sorted by pid
+	const char **cg_paths;           // the snapshot's cgroups (a reading tick), and
+	struct cgroup_reading *cg;       // their readings: one each per process at most
+	size_t cg_cap;
 	char **users;                    // interned user names
 	size_t nusers;
 	int64_t history_boot;            // history_open: the boot's row; else 0
@@ -250,7 +266,8 @@ static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 		const char *hole = strstr(query_sql[i], "%s");
 		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : oom;
 
-		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC))
+		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC || i == Q_CG_READING ||
+					 i == Q_CG_ID || i == Q_CG_BEFORE || i == Q_CG_ROWS))
 			continue;
 		if (hole)
 			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(hole - query_sql[i]), query_sql[i], cols, hole + 2);
@@ -319,8 +336,9 @@ static long load_ticks(struct replay *rp, char *err, size_t errlen)
 	int rc;
 
 	if (sqlite3_prepare_v2(rp->db, rp->version >= 2
-				? "SELECT id, t, boot, full, mono_ms FROM tick WHERE id > ? AND t >= ? ORDER BY id"
-				: "SELECT id, t, boot, full, NULL FROM tick WHERE id > ? AND t >= ? ORDER BY id",
+				? "SELECT id, t, boot, full, mono_ms, cg_read FROM tick WHERE id > ? AND t >= ?"
+				  " ORDER BY id"
+				: "SELECT id, t, boot, full, NULL, 0 FROM tick WHERE id > ? AND t >= ? ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s cannot be read (%s)", rp->path, sqlite3_errmsg(rp->db));
 		return -EINVAL;
@@ -364,7 +382,8 @@ static long load_ticks(struct replay *rp, char *err, size_t errlen)
 		}
 		*k = (struct rtick){ .id = sqlite3_column_int64(st, 0), .t_ms = t_ms,
 				     .mono_ms = mono + bt->offset_ms, .boot = b,
-				     .full = sqlite3_column_int(st, 3) != 0 };
+				     .full = sqlite3_column_int(st, 3) != 0,
+				     .cg_read = sqlite3_column_int(st, 5) != 0 };
 		rp->nticks++;
 		n++;
 		if (total > 0 && (n & 255) == 0)
@@ -731,6 +750,77 @@ static void check_writer(struct replay *rp)
 	}
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// One cgroup's recorded reading at tick k: its last row at or before it;
+// none recorded: a reading with nothing read, as live when its files
+// could not be read.
+static void cgroup_reading_at(struct replay *rp, const struct rtick *k, const char *path,
+			      struct cgroup_reading *g)
+{
+	sqlite3_stmt *st = rp->q[Q_CG_READING];
+
+	*g = (struct cgroup_reading){ .path = path };
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, k->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		g->have_usage = sqlite3_column_type(st, 0) != SQLITE_NULL;
+		g->usage_kb = (uint64_t)col_int(st, 0, 0);
+		// A NULL limit beside a usage is no limit; with nothing read
+		// (a row of the model's signal only), no limit was read either.
+		g->have_limit = g->have_usage || sqlite3_column_type(st, 1) != SQLITE_NULL;
+		g->unlimited = g->have_limit && sqlite3_column_type(st, 1) == SQLITE_NULL;
+		g->limit_kb = (uint64_t)col_int(st, 1, 0);
+		g->have_anon = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		g->anon_kb = (uint64_t)col_int(st, 2, 0);
+		if ((g->have_pressure = sqlite3_column_type(st, 3) != SQLITE_NULL)) {
+			g->pressure.some = (struct psi_line){ .valid = true, .avg10 = sqlite3_column_double(st, 3) };
+			g->pressure.full = (struct psi_line){ .valid = true, .avg10 = sqlite3_column_double(st, 4) };
+		}
+	}
+	reset(st);
+}
+
+// At a tick that read the cgroups, the readings of those its processes
+// are in, as the live source hands them up (sorted by path).
+static void fill_cgroups(struct replay *rp, const struct rtick *k, struct snapshot *out)
+{
+	size_t n = 0, m = 0;
+
+	out->cgroups = NULL;
+	out->ncgroups = 0;
+	out->cgroups_read = false;
+	if (!k->cg_read || !rp->q[Q_CG_READING])
+		return;
+	if (out->nprocs > rp->cg_cap) {
+		const char **p = realloc(rp->cg_paths, out->nprocs * sizeof *p);
+		struct cgroup_reading *g;
+
+		if (!p)
+			return;
+		rp->cg_paths = p;
+		if (!(g = realloc(rp->cg, out->nprocs * sizeof *g)))
+			return;
+		rp->cg = g;
+		rp->cg_cap = out->nprocs;
+	}
+	for (size_t i = 0; i < out->nprocs; i++)
+		if (out->procs[i]->cgroup[0])
+			rp->cg_paths[n++] = out->procs[i]->cgroup;
+	qsort(rp->cg_paths, n, sizeof *rp->cg_paths, cmp_path);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || strcmp(rp->cg_paths[m - 1], rp->cg_paths[i]) != 0)
+			rp->cg_paths[m++] = rp->cg_paths[i];
+	for (size_t i = 0; i < m; i++)
+		cgroup_reading_at(rp, k, rp->cg_paths[i], &rp->cg[i]);
+	out->cgroups = rp->cg;
+	out->ncgroups = m;
+	out->cgroups_read = true;
+}
+
 static int replay_tick(void *impl, struct snapshot *out)
 {
 	struct replay *rp = impl;
@@ -759,6 +849,7 @@ static int replay_tick(void *impl, struct snapshot *out)
 	qsort(rp->list, n, sizeof *rp->list, cmp_sample_pid);
 	out->procs = rp->list;
 	out->nprocs = n;
+	fill_cgroups(rp, k, out);
 	return rc;
 }
 
@@ -1031,6 +1122,130 @@ static int replay_series(void *impl, const struct source_series_req *req, source
 	return rc;
 }
 
+/* ---- a cgroup's past ---- */
+
+// The level a time falls in (the last whose from_t it reached); -1 before all.
+static int level_of(const struct source_series_req *req, double t)
+{
+	int l = -1;
+
+	for (size_t k = 0; k < req->nlevels; k++)
+		if (t >= req->level[k].from_t)
+			l = (int)k;
+	return l;
+}
+
+// One cgroup's readings over ticks [i0, i1), as the detector had them
+// live: at each tick that read the cgroups, its last row's value (rows are
+// written only when it changed); in a slow level one point per bucket,
+// the smallest of the bucket's readings at the bucket's start. A reading
+// whose own anon was not recorded (NULL) is skipped.
+struct cg_walk {
+	source_series_fn *push;
+	void *ctx;
+	size_t index;                     // the request's
+	int level;                        // of the bucket being gathered; -1 none
+	double bucket;                    // its number
+	uint64_t min;
+};
+
+static void walk_flush(const struct source_series_req *req, struct cg_walk *w)
+{
+	if (w->level >= 0)
+		w->push(w->ctx, w->index, w->bucket * req->level[w->level].bucket_s, w->min);
+	w->level = -1;
+}
+
+static void walk_reading(const struct source_series_req *req, struct cg_walk *w, double t, uint64_t v)
+{
+	int l = level_of(req, t);
+	double bs, b;
+
+	if (l < 0)
+		return;
+	bs = req->level[l].bucket_s;
+	if (bs <= 0) {
+		walk_flush(req, w);
+		w->push(w->ctx, w->index, t, v);
+		return;
+	}
+	b = floor(t / bs);
+	if (w->level == l && w->bucket == b) {
+		if (v < w->min)
+			w->min = v;
+		return;
+	}
+	walk_flush(req, w);
+	*w = (struct cg_walk){ .push = w->push, .ctx = w->ctx, .index = w->index, .level = l, .bucket = b,
+			       .min = v };
+}
+
+static int cgroup_walk(struct replay *rp, const struct source_series_req *req, int64_t cg, size_t i0,
+		       size_t i1, struct cg_walk *w)
+{
+	sqlite3_stmt *st = rp->q[Q_CG_BEFORE];
+	bool have = false;
+	uint64_t value = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, cg);
+	sqlite3_bind_int64(st, 2, rp->ticks[i0].id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		value = (uint64_t)sqlite3_column_int64(st, 0);
+		have = true;
+	}
+	reset(st);
+	st = rp->q[Q_CG_ROWS];
+	sqlite3_bind_int64(st, 1, cg);
+	sqlite3_bind_int64(st, 2, rp->ticks[i0].id);
+	sqlite3_bind_int64(st, 3, i1 < rp->nticks ? rp->ticks[i1].id : INT64_MAX);
+	rc = sqlite3_step(st);
+	for (size_t k = i0; k < i1; k++) {
+		const struct rtick *tk = &rp->ticks[k];
+
+		// The rows up to this tick: the last one is its value.
+		while (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) <= tk->id) {
+			have = sqlite3_column_type(st, 1) != SQLITE_NULL;
+			value = (uint64_t)col_int(st, 1, 0);
+			rc = sqlite3_step(st);
+		}
+		if (tk->cg_read && have)
+			walk_reading(req, w, (double)tk->mono_ms / 1000.0, value);
+	}
+	walk_flush(req, w);
+	reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -EIO;
+}
+
+static int replay_cgroup_series_of(void *impl, const struct source_series_req *req, source_series_fn *push,
+				   void *ctx)
+{
+	struct replay *rp = impl;
+	size_t i0, i1;
+	int b, rc = 0;
+
+	if (!rp->nticks || req->nlevels == 0 || !req->paths || !rp->q[Q_CG_ID])
+		return 0;
+	b = rp->history_boot ? boot_index(rp, rp->history_boot) : rp->ticks[rp->pos].boot;
+	if (b < 0)
+		return 0;
+	i0 = tick_at_mono(rp, req->level[0].from_t, b, 0, rp->nticks);
+	i1 = tick_at_mono(rp, req->to_t, b, i0, rp->nticks);
+	for (size_t i = 0; i < req->n && rc == 0 && i0 < i1; i++) {
+		sqlite3_stmt *st = rp->q[Q_CG_ID];
+		struct cg_walk w = { .push = push, .ctx = ctx, .index = i, .level = -1 };
+		int64_t cg = 0;
+
+		sqlite3_bind_text(st, 1, req->paths[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			cg = sqlite3_column_int64(st, 0);
+		reset(st);
+		if (cg)
+			rc = cgroup_walk(rp, req, cg, i0, i1, &w);
+	}
+	return rc;
+}
+
 static void replay_close(void *impl)
 {
 	struct replay *rp = impl;
@@ -1047,6 +1262,8 @@ static void replay_close(void *impl)
 	free(rp->users);
 	free(rp->procs);
 	free(rp->list);
+	free(rp->cg_paths);
+	free(rp->cg);
 	free(rp->ticks);
 	free(rp->boots);
 	free(rp);
@@ -1059,6 +1276,7 @@ static const struct source_ops replay_ops = {
 	.timeline = replay_timeline,
 	.move = replay_move,
 	.series = replay_series,
+	.cgroup_series = replay_cgroup_series_of,
 };
 
 static const struct source_ops history_ops = {
@@ -1066,6 +1284,7 @@ static const struct source_ops history_ops = {
 	.tick = replay_tick,
 	.close = replay_close,
 	.series = replay_series,
+	.cgroup_series = replay_cgroup_series_of,
 };
 
 // Opens the file and reads its index. On failure, frees it and returns -errno.

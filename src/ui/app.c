@@ -3,6 +3,8 @@
  * only with the keys, or on the timer while End follows the newest sample. */
 #include "ui/app.h"
 
+#include "store/policy.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -452,7 +454,11 @@ static int app_open(struct app *a, const struct options *opts, struct run_source
 	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true,
 				     // Recording what the screen samples: what a recording keeps.
 				     .system_counters = opts->write_path != NULL,
-				     .read_exe = opts->write_path != NULL };
+				     .read_exe = opts->write_path != NULL,
+				     // The cgroups' own readings in the background, so that
+				     // their verdicts have a past when the cgroup view opens
+				     // (it reads them every second while shown).
+				     .cgroup_every_s = RECORD_CGROUP_EVERY_S };
 	char err[256];
 
 	if (src->recorded.ops) {

@@ -290,6 +290,47 @@ static struct action act_clear_filter(void *st, const struct screen_ctx *c)
 	return NONE;
 }
 
+/* ---- the tree view ------------------------------------------------------ */
+
+static struct action act_tree(void *st, const struct screen_ctx *c)
+{
+	struct list_screen *ls = st;
+
+	ls->list.tree = !ls->list.tree;
+	list_screen_relist(ls, c->mon);
+	return NONE;
+}
+
+// - and +: collapses or expands the selected process's subtree.
+static struct action set_collapsed(struct list_screen *ls, const struct screen_ctx *c, bool collapsed)
+{
+	int r;
+
+	if (!ls->list.tree)
+		return action_message("the tree view is off: F5 or T shows it");
+	r = listmodel_collapse(&ls->list, collapsed);
+	if (r < 0)
+		ui_fatal("out of memory");
+	if (r == 0)
+		return action_message("the selected process has no children");
+	list_screen_relist(ls, c->mon);
+	return NONE;
+}
+
+static struct action act_collapse(void *st, const struct screen_ctx *c) { return set_collapsed(st, c, true); }
+static struct action act_expand(void *st, const struct screen_ctx *c) { return set_collapsed(st, c, false); }
+
+static struct action act_expand_all(void *st, const struct screen_ctx *c)
+{
+	struct list_screen *ls = st;
+
+	if (!ls->list.tree)
+		return action_message("the tree view is off: F5 or T shows it");
+	treemodel_expand_all(&ls->list.forest);
+	list_screen_relist(ls, c->mon);
+	return NONE;
+}
+
 static struct action act_theme(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
@@ -336,6 +377,12 @@ static const struct binding bindings[] = {
 	{ { 'E' }, "E", "sort by time to exhaustion: the leak that fills memory soonest first",
 	  act_sort_eta, NULL, BIND_BOTH },
 	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL, BIND_BOTH },
+	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
+	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
+	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,
+	  BIND_BOTH },
+	{ { '+' }, "+", "tree view: expand the selected process's subtree", act_expand, NULL, BIND_BOTH },
+	{ { '*' }, "*", "tree view: expand every subtree", act_expand_all, NULL, BIND_BOTH },
 	{ { '<', ',' }, "< >", "previous / next sort column", act_sort_prev, NULL, BIND_BOTH },
 	{ { '>', '.' }, NULL, NULL, act_sort_next, NULL, BIND_BOTH },
 	{ { KEY_F(6) }, "F6", "choose the sort column from a list", act_sort_pick, "Sort", BIND_BOTH },
@@ -472,6 +519,7 @@ static void list_draw(void *st, const struct screen_ctx *c)
 
 	ls->table.header_y = header_lines(c);
 	ls->table.rows_y = ls->table.header_y + 1;
+	ls->table.tree = ls->list.tree;
 	header_draw(c, &ls->list);
 	table_draw_header(c->ui, &ls->table, ls->list.key);
 	list_screen_remember(ls, ls->list.top, table_draw_rows(c->ui, &ls->table, &ls->list));

@@ -14,6 +14,8 @@
 #define NCOLUMNS ((size_t)COL_COUNT)
 _Static_assert(COL_COUNT <= TABLE_MAX_COLUMNS, "table_view.col_x is too small");
 #define COMMAND_MIN 12
+// The tree view indents the command three columns a level: it keeps more.
+#define COMMAND_MIN_TREE 32
 
 // The row of column c (every column id has one: test_fields checks it).
 static const struct field *column(size_t c)
@@ -21,18 +23,27 @@ static const struct field *column(size_t c)
 	return field_of_column((enum column_id)c);
 }
 
+// Whether column c is on screen before the width is considered: the tree
+// view's totals in the tree view only, the others when wanted.
+static bool column_wanted(size_t c, unsigned wanted, bool tree)
+{
+	if (column(c)->flags & FIELD_TREE)
+		return tree;
+	return (wanted & COLUMN_BIT(c)) || c == COL_COMMAND;
+}
+
 // Decides which of the wanted columns (a mask of COLUMN_BITs) fit in cols:
 // drops the most droppable first until the fixed columns leave COMMAND_MIN
 // for the command.
-static void columns_layout(int cols, unsigned wanted, bool shown[NCOLUMNS])
+static void columns_layout(int cols, unsigned wanted, bool tree, bool shown[NCOLUMNS])
 {
 	int need = 0;
 
 	for (size_t i = 0; i < NCOLUMNS; i++) {
-		shown[i] = (wanted & COLUMN_BIT(i)) || i == COL_COMMAND;
+		shown[i] = column_wanted(i, wanted, tree);
 		need += shown[i] ? column(i)->width + 1 : 0;
 	}
-	while (need + COMMAND_MIN > cols) {
+	while (need + (tree ? COMMAND_MIN_TREE : COMMAND_MIN) > cols) {
 		size_t victim = NCOLUMNS;
 
 		for (size_t i = 0; i < NCOLUMNS; i++)
@@ -96,7 +107,7 @@ void table_draw_header(const struct ui *u, struct table_view *tv, enum sort_key 
 	bool shown[NCOLUMNS];
 	int x = 0, y = tv->header_y;
 
-	columns_layout(COLS, tv->columns, shown);
+	columns_layout(COLS, tv->columns, tv->tree, shown);
 	attrset(ui_attr(u, ROLE_TABLE_HEADER));
 	mvhline(y, 0, ' ', COLS);
 	for (size_t c = 0; c < TABLE_MAX_COLUMNS; c++)
@@ -130,7 +141,8 @@ size_t table_draw_rows(const struct ui *u, const struct table_view *tv, struct l
 			mvhline(y, 0, ' ', COLS);
 		}
 		for (size_t c = 0; c < NCOLUMNS; c++) {
-			struct cell_ctx ctx = { .utf8 = u->utf8, .width = column(c)->width };
+			struct cell_ctx ctx = { .utf8 = u->utf8, .width = column(c)->width,
+						.tree = listmodel_tree_row(list, list->top + i) };
 			char cell[1024];
 			enum cell_hint hint;
 

@@ -15,10 +15,11 @@
 #include "model/proctable.h"
 #include "ui/ui.h"
 
-#define TABLE_MAX_COLUMNS 16
+#define TABLE_MAX_COLUMNS 20
 
 struct table_view {
 	unsigned columns;               // the columns wanted (COLUMN_BITs)
+	bool tree;                      // the tree view: its columns (FIELD_TREE) too
 	int header_y, rows_y;           // screen lines of the title row and the first row
 	int col_x[TABLE_MAX_COLUMNS];   // x of each column (table order), -1 when not shown
 };

@@ -1641,6 +1641,213 @@ def test_detail_whole_command_line(tmux):
         assert command_page(s)[2] == want, "%s lines, want %d" % (command_page(s), want)
 
 
+# --- the tree view ---------------------------------------------------------------
+
+TREE_MARK = "e2etree%d" % (os.getpid() % 100000)
+# A shell with three children, one of them a shell with a child of its own:
+#   sh (TREE_MARK) -> hold 8, hold 16, sh (TREE_MARK) -> hold 4
+# Every hold reads the test's pipe (fd 3: an asynchronous list's stdin is
+# /dev/null unless redirected), so closing it ends them all.
+TREE_SCRIPT = ('exec 3<&0; '
+               '"$HOLD" --comm "$COMM" 8 <&3 & '
+               '"$HOLD" --comm "$COMM" 16 <&3 & '
+               'sh -c \'"$HOLD" --comm "$COMM" 4 <&3 & wait\' "$0" <&3 & '
+               'wait')
+
+
+class ProcessTree:
+    """The tree above, ready (every hold resident); a context manager that ends it.
+    kids: the outer shell's children by what they are (hold8, hold16, inner);
+    grandchild: the inner shell's hold."""
+
+    def __init__(self):
+        env = dict(os.environ, HOLD=HOLD, COMM=TREE_MARK.encode().hex())
+        self.proc = subprocess.Popen(["sh", "-c", TREE_SCRIPT, TREE_MARK], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        self.pid = self.proc.pid
+        deadline = time.monotonic() + WAIT
+        while not self.ready():
+            assert time.monotonic() < deadline, "the process tree did not start"
+            time.sleep(POLL)
+
+    def ready(self):
+        parent = {p: int(f[1]) for p, f in proc_stats()}
+        kids = sorted(k for k, v in parent.items() if v == self.pid)
+        if len(kids) != 3:
+            return False
+        holds, shells = [], []
+        for k in kids:
+            try:
+                exe = os.readlink("/proc/%d/exe" % k)
+            except OSError:
+                return False
+            (holds if exe == os.path.realpath(HOLD) else shells).append(k)
+        grand = [k for k, v in parent.items() if shells and v == shells[0]]
+        if len(holds) != 2 or len(shells) != 1 or len(grand) != 1:
+            return False
+        try:
+            sizes = {k: vm_rss_kb(k) for k in holds + grand}
+        except (OSError, AssertionError):
+            return False
+        holds.sort(key=lambda k: sizes[k])
+        self.hold8, self.hold16, self.inner, self.grandchild = holds[0], holds[1], shells[0], grand[0]
+        return sizes[self.hold8] >= 8 * 1024 and sizes[self.hold16] >= 16 * 1024 \
+            and sizes[self.grandchild] >= 4 * 1024
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def size_slack(text):
+    """How far a size memtop shows may be from the true one: half its last digit."""
+    kb = parse_human(text)
+    unit = 1024 ** "KMGTPE".index(text[-1])
+    return 0.5 * unit if unit == 1 or kb / unit >= 9.95 else 0.05 * unit
+
+
+def tree_title(lines, title):
+    """ΣRSS's title as shown (TRSS in ASCII), checked to be on the header."""
+    head = lines[header_index(lines)]
+    want = "\u03a3" + title
+    assert want in head.split(), "no %s column in the tree view: %r" % (want, head)
+    return want
+
+
+def check_subtree_sum(lines, parent, children, column, own_column):
+    """The parent's subtree total equals its own value plus its children's
+    totals, as far as the shown digits tell."""
+    total_col = tree_title(lines, column)
+    total = cell(lines, row_of(lines, parent)[2], total_col)
+    own = cell(lines, row_of(lines, parent)[2], own_column)
+    kids = [cell(lines, row_of(lines, k)[2], total_col) for k in children]
+    want = parse_human(own) + sum(parse_human(k) for k in kids)
+    slack = size_slack(total) + size_slack(own) + sum(size_slack(k) for k in kids)
+    assert abs(parse_human(total) - want) <= slack, \
+        "%s of %d is %s, its own %s %s + its children's %s = %.0fK\n%s" % (
+            total_col, parent, total, own_column, own, kids, want, show(lines))
+
+
+def open_tree_of(p, tree):
+    """Shows the tree view filtered to the test's tree; returns the screen."""
+    p.wait_table()
+    p.keys("T")
+    p.wait("T: the tree view's columns", lambda s: "\u03a3RSS" in s[header_index(s)])
+    p.keys("/")
+    p.type(TREE_MARK)
+    p.keys("Enter")
+    everyone = {tree.pid, tree.hold8, tree.hold16, tree.inner, tree.grandchild}
+    return p.wait("the filtered tree", lambda s: {r[0] for r in rows(s)} == everyone
+                  and s[-1].startswith("qQuit"))
+
+
+def test_tree_view_sums_and_order(tmux):
+    with ProcessTree() as tree, Session(tmux) as p:
+        s = open_tree_of(p, tree)
+        pids = [r[0] for r in rows(s)]
+        # Sorted by RSS: the root, then its children largest first, the inner
+        # shell's child right under it.
+        assert pids == [tree.pid, tree.hold16, tree.hold8, tree.inner, tree.grandchild], \
+            "not in tree order:\n" + show(s)
+        cmds = [command(s, r[2]) for r in rows(s)]
+        assert not cmds[0].startswith(("\u251c", "\u2514", "+")), cmds[0]
+        assert cmds[1].startswith("\u251c\u2500 ") and cmds[2].startswith("\u251c\u2500 "), cmds
+        assert cmds[3].startswith("\u2514\u2500 sh -c"), cmds[3]
+        assert cmds[4].startswith("   \u2514\u2500 "), cmds[4]
+        for column, own in (("RSS", "RSS"), ("ANON", "ANON")):
+            check_subtree_sum(s, tree.pid, [tree.hold16, tree.hold8, tree.inner], column, own)
+            check_subtree_sum(s, tree.inner, [tree.grandchild], column, own)
+            for leaf in (tree.hold8, tree.hold16, tree.grandchild):
+                check_subtree_sum(s, leaf, [], column, own)
+        # Whole: the root's total holds every hold's memory (28 MiB).
+        assert parse_human(cell(s, row_of(s, tree.pid)[2], "\u03a3ANON")) >= 28 * 1024 * 0.97, show(s)
+        # F5 is the same toggle: back to the list, exactly as before.
+        p.keys("F5")
+        s = p.wait("F5: the list again", lambda s: header_index(s) is not None
+                   and "\u03a3RSS" not in s[header_index(s)]
+                   and all(not command(s, r[2]).startswith(("\u251c", "\u2514")) for r in rows(s)))
+        assert [r[0] for r in rows(s)][:2] == [tree.hold16, tree.hold8], show(s)
+
+
+def test_tree_view_collapse_expand(tmux):
+    with ProcessTree() as tree, Session(tmux) as p:
+        s = open_tree_of(p, tree)
+        total = cell(s, row_of(s, tree.pid)[2], "\u03a3RSS")
+        p.keys("Home")
+        p.type("-")
+        s = p.wait("- collapses the root: its children are gone",
+                   lambda s: [r[0] for r in rows(s)] == [tree.pid])
+        assert command(s, rows(s)[0][2]).startswith("+ "), "no collapsed mark:\n" + show(s)
+        # The collapsed row keeps its subtree's total.
+        got = cell(s, rows(s)[0][2], "\u03a3RSS")
+        assert abs(parse_human(got) - parse_human(total)) <= size_slack(got) + size_slack(total) + 1024, \
+            "total %s collapsed, %s expanded" % (got, total)
+        p.type("+")
+        p.wait("+ expands it again", lambda s: [r[0] for r in rows(s)] ==
+               [tree.pid, tree.hold16, tree.hold8, tree.inner, tree.grandchild])
+        # Collapse the inner shell (the fourth row), then * expands everything.
+        p.keys("Down", "Down", "Down")
+        p.type("-")
+        s = p.wait("- on the inner shell hides its child",
+                   lambda s: [r[0] for r in rows(s)] == [tree.pid, tree.hold16, tree.hold8, tree.inner])
+        assert command(s, row_of(s, tree.inner)[2]).startswith("\u2514+ sh -c"), show(s)
+        p.keys("Home")
+        p.type("-")
+        p.wait("the root collapsed too", lambda s: [r[0] for r in rows(s)] == [tree.pid])
+        p.type("*")
+        p.wait("* expands every subtree", lambda s: [r[0] for r in rows(s)] ==
+               [tree.pid, tree.hold16, tree.hold8, tree.inner, tree.grandchild])
+
+
+def selected_pid(capture):
+    """The PID of the selected row of a capture -e, or None."""
+    sel = selected_lines(capture)
+    return int(strip_sgr(capture[sel[0]]).split()[0]) if len(sel) == 1 else None
+
+
+def tree_order(tree, children):
+    """The filtered tree's rows for the root's children in this order (the
+    inner shell's child right under it)."""
+    out = [tree.pid]
+    for k in children:
+        out += [k, tree.grandchild] if k == tree.inner else [k]
+    return out
+
+
+def test_tree_view_selection_follows_its_process(tmux):
+    with ProcessTree() as tree, Session(tmux) as p:
+        s = open_tree_of(p, tree)
+        h = header_index(s)
+        p.keys("Home", "Down", "Down")           # hold 8, the third row by RSS
+        p.wait("hold 8 selected", lambda c: selected_pid(c) == tree.hold8
+               and selected_lines(c) == [h + 3], escapes=True)
+        plain_rows = lambda c: [r[0] for r in rows([strip_sgr(x) for x in c])]
+        # By PID (ascending, then inverted) the siblings move; the selection
+        # moves with hold 8.
+        for keys, descending in (("N", False), ("I", True)):
+            want = tree_order(tree, sorted([tree.hold8, tree.hold16, tree.inner], reverse=descending))
+            p.keys(keys)
+            c = p.wait("%s: the rows in PID order" % keys,
+                       lambda c: "Sort: pid" in strip_sgr(c[2]) and plain_rows(c) == want, escapes=True)
+            assert selected_pid(c) == tree.hold8, show(c)
+            assert selected_lines(c) == [h + 1 + want.index(tree.hold8)], show(c)
+        # Refreshes keep it there (three intervals, every stable screen checked).
+        deadline, prev = time.monotonic() + 1.5, None
+        while time.monotonic() < deadline:
+            c = p.screen(escapes=True)
+            if c == prev:
+                assert selected_pid(c) == tree.hold8, "the selection moved:\n" + show(c)
+            prev = c
+            time.sleep(POLL)
+
+
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
          test_filter, test_names_follow_exec_on_screen, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
@@ -1655,7 +1862,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_signal_key_names_the_process_and_sends, test_readonly_sends_nothing,
          test_burst_names_follow_without_waiting_for_a_tick,
          test_long_command_line_marked_in_list, test_detail_whole_command_line,
-         test_replay_shows_what_was_live]
+         test_replay_shows_what_was_live, test_tree_view_sums_and_order,
+         test_tree_view_collapse_expand, test_tree_view_selection_follows_its_process]
 
 
 def main():

@@ -1,7 +1,9 @@
 /* fuzz_cgfiles.c — the small cgroup interface file parsers of cgfiles.h
- * (cgfiles_parse_u64, cgfiles_parse_limit, cgfiles_controllers_have) on
+ * (cgfiles_parse_u64, cgfiles_parse_limit, cgfiles_controllers_have,
+ * cgfiles_parse_stat) on
  * arbitrary bytes; each is cheap, so every input goes to all of them. */
 #include <errno.h>
+#include <string.h>
 
 #include "proc/cgfiles.h"
 #include "fuzz.h"
@@ -45,6 +47,21 @@ static void fuzz_controllers(const char *buf, size_t len)
 	}
 }
 
+// memory.stat: a key is found only on a whole line that starts with it.
+static void fuzz_stat(const char *buf, size_t len)
+{
+	static const char *const keys[] = { "anon", "total_rss", "total_swap", "a" };
+
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		uint64_t v = SENTINEL;
+		int rc = cgfiles_parse_stat(buf, len, keys[k], &v);
+
+		FUZZ_CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL);
+		FUZZ_CHECK(rc == 0 || v == SENTINEL);
+		FUZZ_CHECK(rc != 0 || memmem(buf, len, keys[k], strlen(keys[k])) != NULL);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_copy(data, size, false);
@@ -52,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_u64(buf, size);
 	fuzz_limit(buf, size);
 	fuzz_controllers(buf, size);
+	fuzz_stat(buf, size);
 	free(buf);
 	return 0;
 }

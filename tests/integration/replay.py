@@ -50,7 +50,7 @@ def make_recording():
     Recorded.flat = Hold(16).__enter__()
     churn = subprocess.Popen(["sh", "-c", "while :; do sleep 0.7 & sleep 0.3; done"], start_new_session=True)
     try:
-        p = subprocess.run([os.path.join(ROOT, "memtop"), "-b", "-f", "json", "-w", Recorded.path,
+        p = subprocess.run([os.path.join(ROOT, "memtop"), "-b", "-f", "json", "--cgroups", "-w", Recorded.path,
                             "-d", "0.125", "-n", "100"], capture_output=True, timeout=120,
                            env=dict(os.environ, MEMTOP_CLOCK_SCALE="4"))
     finally:
@@ -83,10 +83,14 @@ def test_replay_prints_what_was_live(memtop):
     """memtop -r FILE -b -f json prints, sample by sample, what memtop printed
     while recording: the same processes, values, names, deltas, growth rates
     and leak verdicts (the detector fed the recorded series), the machine's
-    memory, PSI and OOM line."""
-    rc, out, err = run_memtop(memtop, ["-r", Recorded.path, "-b", "-f", "json"])
+    memory, PSI and OOM line, and with --cgroups the same cgroups, readings
+    and cgroup verdicts."""
+    rc, out, err = run_memtop(memtop, ["-r", Recorded.path, "-b", "-f", "json", "--cgroups"])
     assert rc == 0 and err == "", (rc, err)
     replayed = [json.loads(line) for line in out.splitlines()]
+    # The cgroups too: each read every second (the 8th sample) and recorded,
+    # their verdicts computed again from the recorded readings.
+    assert any(c["usage_kb"] is not None for t in replayed for c in t["cgroups"])
     assert len(replayed) == len(Recorded.live)
     for i, (live, again) in enumerate(zip(Recorded.live, replayed)):
         if i > 0:

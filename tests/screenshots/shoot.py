@@ -3,7 +3,8 @@
 leak.png (sorted by growth, with a flagged leak), replay.png (memtop -r
 on the leak scene's recording, following it), detail.png (the leaking
 process's detail view, its growing heap mapping highlighted), pressure.png
-(the memory-pressure banner) and theme-NAME.png (the leak scene in each
+(the memory-pressure banner), tree.png (the tree view of a small family of
+workloads) and theme-NAME.png (the leak scene in each
 theme but the default, switched to with t).
 
 Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
@@ -370,6 +371,39 @@ def delta_of(lines, pid):
     return line[:end].split()[-1]
 
 
+# The tree scene's family, every member named (comm or $0) TREE_NAME so the
+# filter shows them alone: a shell with two holds and a shell with one.
+TREE_NAME = "demo-family"
+TREE_SCRIPT = ('exec 3<&0; '
+               '"$HOLD" --comm "$COMM" 96 <&3 & '
+               '"$HOLD" --comm "$COMM" 24 <&3 & '
+               'sh -c \'"$HOLD" --comm "$COMM" 48 <&3 & "$HOLD" --comm "$COMM" 8 <&3 & wait\' "$0" <&3 & '
+               'wait')
+
+
+def tree_scene(tmux):
+    """The tree view (T) filtered to a family of workloads, its inner shell's
+    subtree collapsed then expanded again; returns the capture."""
+    env = dict(os.environ, HOLD=os.path.join(ROOT, "build/workloads/hold"),
+               COMM=TREE_NAME.encode().hex())
+    family = subprocess.Popen(["sh", "-c", TREE_SCRIPT, TREE_NAME], env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    try:
+        tmux.new_session("tree", COLS, LINES, cwd=ROOT, command="./memtop")
+        wait_screen(tmux, "the tree scene's first frame", lambda s: s[0].startswith("Mem["),
+                    target="tree")
+        tmux.run("send-keys", "-t", "tree", "T", "/")
+        tmux.run("send-keys", "-t", "tree", "-l", TREE_NAME)
+        tmux.run("send-keys", "-t", "tree", "Enter", "Home")
+        # Every hold resident (each prints "ready" once it is) before the shot.
+        return wait_screen(tmux, "the family's tree",
+                           lambda s: '"%s" (6 shown)' % TREE_NAME in s[2]
+                           and s[-1].startswith("qQuit") and "96M" in "".join(s), target="tree")
+    finally:
+        family.stdin.close()
+        family.wait(5)
+
+
 def main():
     for path in ("memtop", "build/workloads/hold", "build/workloads/leaker"):
         if not os.access(os.path.join(ROOT, path), os.X_OK):
@@ -421,6 +455,7 @@ def main():
         tmux.run("send-keys", "-t", "shot", "h")
         shots["help.png"] = wait_screen(tmux, "the help screen",
                                         lambda s: any("Press any key" in line for line in s))
+        shots["tree.png"] = tree_scene(tmux)
         # The fast tier flags a steady leak after ~40 s of growth.
         shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",
                                         lambda s: "\u25b2" in (row_of(s, leaker.pid) or "")

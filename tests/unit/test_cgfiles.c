@@ -137,6 +137,42 @@ static void test_u64_real_v1_counters(void **state)
 	assert_int_equal(v, 0);
 }
 
+// memory.stat: a cgroup's own anonymous memory (v2 "anon"; v1 "total_rss",
+// hierarchical) and v1's swap, by whole key.
+static void test_memory_stat(void **state)
+{
+	size_t len;
+	char *v1 = fixture_read(DIR "v1_memory_stat_real.txt", &len), *v2;
+	uint64_t v = 7;
+
+	(void)state;
+	assert_int_equal(cgfiles_parse_stat(v1, len, "total_rss", &v), 0);
+	assert_int_equal(v, 85786624);
+	assert_int_equal(cgfiles_parse_stat(v1, len, "rss", &v), 0);      // not rss_huge, not total_rss
+	assert_int_equal(v, 85786624);
+	assert_int_equal(cgfiles_parse_stat(v1, len, "rss_huge", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cgfiles_parse_stat(v1, len, "total_swap", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cgfiles_parse_stat(v1, len, "anon", &v), -ENOENT);   // v1 has no anon line
+	v2 = fixture_read(DIR "v2_memory_stat.txt", &len);
+	assert_int_equal(cgfiles_parse_stat(v2, len, "anon", &v), 0);
+	assert_int_equal(v, 52445184);
+	assert_int_equal(cgfiles_parse_stat(v2, len, "anon_thp", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(cgfiles_parse_stat(v2, len, "total_rss", &v), -ENOENT);
+	// A line cut before its newline holds no value; a bad value is an error.
+	v = 7;
+	assert_int_equal(cgfiles_parse_stat("file 4\nanon 12", 14, "anon", &v), -ENOENT);
+	assert_int_equal(cgfiles_parse_stat("anon 1x2\n", 9, "anon", &v), -EINVAL);
+	assert_int_equal(cgfiles_parse_stat("anon \n", 6, "anon", &v), -EINVAL);
+	assert_int_equal(cgfiles_parse_stat("anon\n", 5, "anon", &v), -ENOENT);
+	assert_int_equal(v, 7);
+	assert_int_equal(cgfiles_parse_stat("", 0, "anon", &v), -ENOENT);
+	free(v1);
+	free(v2);
+}
+
 static void test_u64_edges(void **state)
 {
 	static const char max[] = "18446744073709551615\n";
@@ -454,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_memory_pressure_real),
 		cmocka_unit_test(test_memory_pressure_handmade),
 		cmocka_unit_test(test_check_path),
+		cmocka_unit_test(test_memory_stat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

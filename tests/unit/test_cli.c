@@ -370,6 +370,9 @@ static void test_smaps_options(void **state)
 	ASSERT_ERROR("invalid PID '0' for --smaps", "--smaps", "0");
 	ASSERT_ERROR("--group goes with --smaps", "--group");
 	ASSERT_ERROR("--fail-on-leak works in batch mode", "--fail-on-leak");
+	ASSERT_ERROR("--cgroups works in batch mode", "--cgroups");
+	ASSERT_ERROR("--cgroups works in batch mode", "-r", "x.db", "--cgroups");
+	ASSERT_ERROR("--cgroups works in batch mode", "--smaps", "1", "-b", "--cgroups");
 }
 
 static void test_psi_trigger_option(void **state)
@@ -429,6 +432,7 @@ static const struct {
 	{ "readonly", NULL, NULL, CLI_RUN },
 	{ "leak-sensitivity", "high", NULL, CLI_RUN },
 	{ "fail-on-leak", NULL, "-b", CLI_RUN },
+	{ "cgroups", NULL, "-b", CLI_RUN },
 	{ "smaps", "1", NULL, CLI_RUN },
 	{ "group", NULL, "--smaps=1", CLI_RUN },
 	{ "psi-trigger", "off", NULL, CLI_RUN },

@@ -7,6 +7,7 @@
 
 #include "model/columns.h"
 #include "model/fields.h"
+#include "model/treemodel.h"
 #include "model/proctable.h"
 #include "ui/view_table.h"
 
@@ -235,6 +236,62 @@ static void test_cells_of_a_shrinking_process(void **state)
 	check_cell(&x.p, COL_DELTA, true, "0", CELL_DIM);
 }
 
+// The cell of column c in the tree view, for a row placed as tr says.
+static void check_tree_cell(const struct proc *p, const struct tree_row *tr, enum column_id c,
+			    bool utf8, const char *want, enum cell_hint want_hint)
+{
+	const struct field *f = field_of_column(c);
+	struct cell_ctx ctx = { .utf8 = utf8, .width = f->width, .tree = tr };
+	char buf[256];
+
+	memset(buf, 'X', sizeof buf);
+	assert_int_equal(f->cell(p, &ctx, buf, sizeof buf), want_hint);
+	assert_string_equal(buf, want);
+}
+
+static void test_cells_in_the_tree_view(void **state)
+{
+	struct fixture x;
+	// Depth 3: the line of its depth-1 ancestor runs on, its depth-2 one's not.
+	struct tree_row tr = { .depth = 3, .branches = 1, .last = false, .sub_rss_kb = 3 * 1024,
+			       .sub_anon_kb = 2048, .sub_growth_kb_per_min = 1536.4,
+			       .sub_have_rate = true, .sub_suspected = true };
+
+	(void)state;
+	full_proc(&x);
+	check_tree_cell(&x.p, &tr, COL_COMMAND, true, "\u2502     \u251c\u2500 ./leaky --fast", CELL_PLAIN);
+	check_tree_cell(&x.p, &tr, COL_COMMAND, false, "|     |- ./leaky --fast", CELL_PLAIN);
+	tr.last = tr.collapsed = tr.has_children = true;
+	check_tree_cell(&x.p, &tr, COL_COMMAND, true, "\u2502     \u2514+ ./leaky --fast", CELL_PLAIN);
+	check_tree_cell(&x.p, &tr, COL_COMMAND, false, "|     `+ ./leaky --fast", CELL_PLAIN);
+	tr.depth = 0;                                    // a root: only the collapsed mark
+	check_tree_cell(&x.p, &tr, COL_COMMAND, false, "+ ./leaky --fast", CELL_PLAIN);
+	tr.collapsed = false;
+	check_tree_cell(&x.p, &tr, COL_COMMAND, true, "./leaky --fast", CELL_PLAIN);
+	tr.depth = 100;                                  // indentation stops growing
+	{
+		const struct field *f = field_of_column(COL_COMMAND);
+		struct cell_ctx ctx = { .utf8 = false, .width = 0, .tree = &tr };
+		char buf[1024];
+
+		f->cell(&x.p, &ctx, buf, sizeof buf);
+		assert_int_equal(strlen(buf), 3 * TREE_BRANCH_LEVELS + 3 + strlen("./leaky --fast"));
+	}
+	check_tree_cell(&x.p, &tr, COL_TREE_RSS, true, "3.0M", CELL_PLAIN);
+	check_tree_cell(&x.p, &tr, COL_TREE_ANON, true, "2.0M", CELL_PLAIN);
+	check_tree_cell(&x.p, &tr, COL_TREE_GROWTH, true, "+1.5M", CELL_UP);
+	tr.sub_suspected = false;
+	check_tree_cell(&x.p, &tr, COL_TREE_GROWTH, true, "+1.5M", CELL_DIM);
+	tr.sub_have_rate = false;
+	check_tree_cell(&x.p, &tr, COL_TREE_GROWTH, true, "-", CELL_PLAIN);
+	// Outside the tree view: no totals, and the command as ever.
+	check_cell(&x.p, COL_TREE_RSS, true, "-", CELL_PLAIN);
+	check_cell(&x.p, COL_TREE_ANON, true, "-", CELL_PLAIN);
+	check_cell(&x.p, COL_TREE_GROWTH, true, "-", CELL_PLAIN);
+	assert_true(field_of_column(COL_TREE_RSS)->flags & FIELD_TREE);
+	assert_false(field_of_column(COL_RSS)->flags & FIELD_TREE);
+}
+
 // A command line longer than any cell buffer reaches the table format whole.
 static void test_table_text_of_a_long_command(void **state)
 {
@@ -303,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_cells_without_detail),
 		cmocka_unit_test(test_cells_of_a_suspected_leak),
 		cmocka_unit_test(test_cells_of_a_shrinking_process),
+		cmocka_unit_test(test_cells_in_the_tree_view),
 		cmocka_unit_test(test_table_text_of_a_long_command),
 		cmocka_unit_test(test_values),
 	};

@@ -38,8 +38,10 @@ struct world {
 	struct wproc w[WORLD_MAX];
 	struct proc_sample s[WORLD_MAX];
 	const struct proc_sample *p[WORLD_MAX];
-	uint64_t cg_usage;
-	int cg_reads;
+	// The cgroups the next tick reads (cg_due), as a source hands them up.
+	bool cg_due;
+	struct cgroup_reading cg[3];
+	size_t ncg;
 };
 
 static int world_tick(void *impl, struct snapshot *out)
@@ -61,7 +63,9 @@ static int world_tick(void *impl, struct snapshot *out)
 		wd->p[k] = &wd->s[k];
 		k++;
 	}
-	*out = (struct snapshot){ .procs = wd->p, .nprocs = k };
+	*out = (struct snapshot){ .procs = wd->p, .nprocs = k, .cgroups_read = wd->cg_due,
+				  .cgroups = wd->cg_due ? wd->cg : NULL, .ncgroups = wd->cg_due ? wd->ncg : 0 };
+	wd->cg_due = false;
 	out->sys = (struct sys_sample){ .wall_time = wd->t, .mono_time = wd->t - 1.7e9, .have_meminfo = true,
 					.total_kb = 8u << 20, .free_kb = 4u << 20, .available_kb = 6u << 20,
 					.have_oom_kill = true, .oom_kill = 3 };
@@ -73,19 +77,8 @@ static void world_close(void *impl)
 	(void)impl;
 }
 
-static int world_cgroup(void *impl, const char *path, struct cgroup_usage *u)
-{
-	struct world *wd = impl;
-
-	(void)path;
-	wd->cg_reads++;
-	*u = (struct cgroup_usage){ .have_usage = true, .have_limit = true, .usage_kb = wd->cg_usage,
-				    .limit_kb = 1u << 20 };
-	return 0;
-}
-
 static const struct source_ops world_ops = {
-	.name = "world", .tick = world_tick, .close = world_close, .read_cgroup_usage = world_cgroup,
+	.name = "world", .tick = world_tick, .close = world_close,
 };
 
 static void world_rename(struct wproc *w, const char *comm)
@@ -426,34 +419,51 @@ static void test_refuses_what_is_not_a_recording(void **state)
 	bench_free(b);
 }
 
-static void test_cgroups_sampled_when_due_and_changed(void **state)
+// The cgroups a tick's snapshot read: a row for each reading that changed
+// (usage, limit, own anon, pressure), none for one gone or unread, every
+// one again at the first reading after a full tick; the tick says it read.
+static void test_cgroup_readings_recorded_when_changed(void **state)
 {
 	struct bench *b = bench_new();
-	struct wproc *a;
+	struct world *wd = &b->wd;
 
 	(void)state;
-	a = world_add(&b->wd, 10, "alpha", 1000);
-	world_add(&b->wd, 20, "beta", 2000);
-	snprintf(a->cg, sizeof a->cg, "/system.slice/beta.service");   // the two share one
-	world_add(&b->wd, 30, "gamma", 3000)->cg[0] = '\0';            // and one has none
-	b->wd.cg_usage = 5000;
+	world_add(wd, 10, "alpha", 1000);
+	wd->cg[0] = (struct cgroup_reading){ .path = "/system.slice/a.service", .have_usage = true,
+					     .usage_kb = 5000, .have_limit = true, .limit_kb = 1u << 20,
+					     .have_anon = true, .anon_kb = 3000, .have_pressure = true };
+	wd->cg[0].pressure.some = (struct psi_line){ .valid = true, .avg10 = 1.25 };
+	wd->cg[0].pressure.full = (struct psi_line){ .valid = true, .avg10 = 0.5 };
+	wd->cg[1] = (struct cgroup_reading){ .path = "/system.slice/b.service", .have_usage = true,
+					     .usage_kb = 700, .have_limit = true, .unlimited = true };
+	wd->cg[2] = (struct cgroup_reading){ .path = "/gone.scope", .gone = true };
+	wd->ncg = 3;
 	bench_open(b);
-	bench_tick(b, 1);                     // every 10 s, and on the first tick
-	assert_int_equal(b->wd.cg_reads, 1);
-	assert_int_equal(q(b, "SELECT count(*) FROM cgroup"), 1);
-	assert_int_equal(q(b, "SELECT usage_kb FROM cgroup_sample"), 5000);
-	assert_int_equal(q(b, "SELECT limit_kb FROM cgroup_sample"), 1 << 20);
-	for (int i = 0; i < 9; i++)
-		bench_tick(b, 1);
-	assert_int_equal(b->wd.cg_reads, 1);
-	bench_tick(b, 1);                     // 10 s on: read, unchanged, no row
-	assert_int_equal(b->wd.cg_reads, 2);
-	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 1);
-	b->wd.cg_usage = 6000;
-	for (int i = 0; i < 11; i++)
-		bench_tick(b, 1);
+	wd->cg_due = true;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup"), 2);
 	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 2);
-	assert_int_equal(q(b, "SELECT usage_kb FROM cgroup_sample ORDER BY tick DESC"), 6000);
+	assert_int_equal(q(b, "SELECT cg_read FROM tick ORDER BY id DESC"), 1);
+	assert_int_equal(q(b, "SELECT anon_kb FROM cgroup_sample WHERE usage_kb = 5000"), 3000);
+	assert_int_equal(q(b, "SELECT limit_kb FROM cgroup_sample WHERE usage_kb = 5000"), 1 << 20);
+	assert_int_equal(q(b, "SELECT psi_some * 100 FROM cgroup_sample WHERE usage_kb = 5000"), 125);
+	assert_int_equal(q(b, "SELECT psi_full * 100 FROM cgroup_sample WHERE usage_kb = 5000"), 50);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample WHERE usage_kb = 700 AND limit_kb IS NULL"
+			   " AND anon_kb IS NULL AND psi_some IS NULL"), 1);      // unlimited: NULL
+	bench_tick(b, 1);                     // no reading
+	assert_int_equal(q(b, "SELECT cg_read FROM tick ORDER BY id DESC"), 0);
+	wd->cg_due = true;
+	bench_tick(b, 1);                     // read, unchanged: no row
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 2);
+	wd->cg[0].anon_kb = 3100;             // its own anon moved: a row
+	wd->cg_due = true;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 3);
+	assert_int_equal(q(b, "SELECT anon_kb FROM cgroup_sample ORDER BY tick DESC"), 3100);
+	wd->cg[0].pressure.some.avg10 = 2;    // and its pressure
+	wd->cg_due = true;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 4);
 	bench_free(b);
 }
 
@@ -790,7 +800,7 @@ int main(void)
 		cmocka_unit_test(test_reopen_continues_the_file),
 		cmocka_unit_test(test_second_writer_refused),
 		cmocka_unit_test(test_refuses_what_is_not_a_recording),
-		cmocka_unit_test(test_cgroups_sampled_when_due_and_changed),
+		cmocka_unit_test(test_cgroup_readings_recorded_when_changed),
 		cmocka_unit_test(test_floor_pauses_then_resumes),
 		cmocka_unit_test(test_lock_held_elsewhere_pauses),
 		cmocka_unit_test(test_thinning_keeps_envelope_and_verdict),

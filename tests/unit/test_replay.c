@@ -28,6 +28,7 @@ struct wproc {
 	char comm[16], cmd[48];
 	double rate_kb_s;          // anonymous growth
 	double noise_kb;           // a saw on top, period 7 s
+	const char *cg;            // its memory cgroup
 };
 
 struct world {
@@ -39,7 +40,11 @@ struct world {
 	char names[WORLD_MAX][4][64];   // each tick's names, a new buffer when they change
 	double t0;
 	uint64_t avail_kb;
+	unsigned ticks;            // ticks so far: every third reads the cgroups
+	struct cgroup_reading cg[2];
 };
+
+static const char *const world_cgroups[2] = { "/a.slice", "/b.slice/svc.service" };
 
 static int world_tick(void *impl, struct snapshot *out)
 {
@@ -61,7 +66,8 @@ static int world_tick(void *impl, struct snapshot *out)
 		wd->s[k] = (struct proc_sample){
 			.pid = w->pid, .ppid = 1, .start_ticks = w->start, .rss_kb = w->rss, .anon_kb = w->anon,
 			.shared_kb = 2048, .swap_kb = w->swap, .have_detail = w->detail, .oom_score = w->oom,
-			.oom_score_adj = 0, .comm = wd->names[i][w->gen % 2], .cmdline = w->cmd, .cgroup = "/a.slice",
+			.oom_score_adj = 0, .comm = wd->names[i][w->gen % 2], .cmdline = w->cmd,
+			.cgroup = (char *)w->cg,
 			.exe = "/bin/x", .user = "root", .start_time_s = (double)w->start / 100,
 			.exec_gen = w->execs,
 		};
@@ -77,6 +83,24 @@ static int world_tick(void *impl, struct snapshot *out)
 			wd->p[j - 1] = x;
 		}
 	*out = (struct snapshot){ .procs = wd->p, .nprocs = k };
+	// Every third tick reads the two cgroups, as the sampler does every
+	// cgroup_every_s: /a.slice's own anon grows 2 KiB/s on top of a
+	// level, the service's has no memory.stat (its processes' sum).
+	if (wd->ticks++ % 3 == 0) {
+		uint64_t age = (uint64_t)(wd->t - wd->t0);
+
+		wd->cg[0] = (struct cgroup_reading){ .path = world_cgroups[0], .have_usage = true,
+						     .usage_kb = 100000 + age, .have_limit = true,
+						     .limit_kb = 1u << 20, .have_anon = true,
+						     .anon_kb = 50000 + 2 * age, .have_pressure = true };
+		wd->cg[0].pressure.some = (struct psi_line){ .valid = true, .avg10 = (double)(age % 7) };
+		wd->cg[0].pressure.full = (struct psi_line){ .valid = true, .avg10 = 0.5 };
+		wd->cg[1] = (struct cgroup_reading){ .path = world_cgroups[1], .have_usage = true,
+						     .usage_kb = 7000, .have_limit = true, .unlimited = true };
+		out->cgroups = wd->cg;
+		out->ncgroups = 2;
+		out->cgroups_read = true;
+	}
 	out->sys = (struct sys_sample){ .wall_time = wd->t, .mono_time = wd->t - 1.7e9 + 5000,
 					.have_meminfo = true, .total_kb = 8u << 20,
 					.available_kb = wd->avail_kb, .free_kb = 1u << 20,
@@ -109,7 +133,8 @@ static struct wproc *world_add(struct world *wd, int pid, const char *comm, doub
 
 	assert_true(wd->n <= WORLD_MAX);
 	*w = (struct wproc){ .pid = pid, .start = (uint64_t)pid * 11, .alive = true, .detail = true,
-			     .rate_kb_s = rate, .noise_kb = noise, .oom = pid % 50 };
+			     .rate_kb_s = rate, .noise_kb = noise, .oom = pid % 50,
+			     .cg = world_cgroups[pid >= 500] };
 	snprintf(w->comm, sizeof w->comm, "%s", comm);
 	snprintf(w->cmd, sizeof w->cmd, "/usr/bin/%s -x", comm);
 	return w;
@@ -126,10 +151,22 @@ struct row {
 	char comm[16];
 };
 
+// What it showed of one cgroup.
+struct cgrow {
+	char path[32];
+	size_t nprocs;
+	uint64_t anon, usage, limit, own_anon;
+	bool have_usage, unlimited, have_own, have_pressure, suspected, have_rate, have_delta;
+	double psi, score, rate;
+	int64_t delta;
+};
+
 struct frame {
 	double wall;
 	size_t n;
 	struct row r[WORLD_MAX];
+	size_t ncg;
+	struct cgrow cg[4];
 	double eta;
 	uint64_t avail;
 };
@@ -150,6 +187,48 @@ static void capture(const struct monitor *m, struct frame *f)
 				   .have_rate = p->verdict.have_rate, .score = p->verdict.score,
 				   .rate = p->verdict.rate_kb_per_min };
 		snprintf(r->comm, sizeof r->comm, "%s", p->s->comm);
+	}
+	for (size_t i = 0; i < m->cgroups.n && i < 4; i++) {
+		const struct cgroup_row *g = &m->cgroups.v[i];
+		struct cgrow *c = &f->cg[f->ncg++];
+
+		*c = (struct cgrow){ .nprocs = g->nprocs, .anon = g->anon_kb, .usage = g->usage_kb,
+				     .limit = g->limit_kb, .own_anon = g->own_anon_kb, .have_usage = g->have_usage,
+				     .unlimited = g->unlimited, .have_own = g->have_own_anon,
+				     .have_pressure = g->have_pressure, .suspected = g->verdict.suspected,
+				     .have_rate = g->verdict.have_rate, .have_delta = g->have_delta,
+				     .psi = g->have_pressure ? g->pressure.some.avg10 : 0, .score = g->verdict.score,
+				     .rate = g->verdict.rate_kb_per_min, .delta = g->delta_kb };
+		snprintf(c->path, sizeof c->path, "%s", g->path);
+	}
+}
+
+// The cgroup rows of two frames: the same readings, sums and verdicts.
+static void assert_cgroups_equal(const struct frame *a, const struct frame *b)
+{
+	assert_int_equal(a->ncg, b->ncg);
+	for (size_t i = 0; i < a->ncg; i++) {
+		const struct cgrow *x = &a->cg[i], *y = &b->cg[i];
+
+		assert_string_equal(x->path, y->path);
+		assert_int_equal(x->nprocs, y->nprocs);
+		assert_int_equal(x->anon, y->anon);
+		assert_int_equal(x->have_usage, y->have_usage);
+		assert_int_equal(x->usage, y->usage);
+		assert_int_equal(x->unlimited, y->unlimited);
+		assert_int_equal(x->limit, y->limit);
+		assert_int_equal(x->have_own, y->have_own);
+		assert_int_equal(x->own_anon, y->own_anon);
+		assert_int_equal(x->have_pressure, y->have_pressure);
+		assert_true(fabs(x->psi - y->psi) < 1e-9);
+		if (x->suspected != y->suspected)
+			fail_msg("t=%.0f cgroup %s: live %s, replay %s", a->wall, x->path,
+				 x->suspected ? "suspected" : "not", y->suspected ? "suspected" : "not");
+		assert_int_equal(x->have_rate, y->have_rate);
+		assert_true(fabs(x->score - y->score) < 1e-9);
+		assert_true(fabs(x->rate - y->rate) < 1e-6);
+		assert_int_equal(x->have_delta, y->have_delta);
+		assert_int_equal(x->delta, y->delta);
 	}
 }
 
@@ -301,7 +380,7 @@ static void test_stepping_equals_live(void **state)
 	struct monitor m;
 	struct frame f;
 	struct source_timeline tl;
-	bool flagged = false;
+	bool flagged = false, cg_flagged = false;
 
 	bench_play(b, 900, 1.0);
 	open_replay(&m, b->path, 0);
@@ -309,8 +388,11 @@ static void test_stepping_equals_live(void **state)
 	for (size_t i = 0;; i++) {
 		capture(&m, &f);
 		assert_frames_equal(&b->live[i], &f, true);
+		assert_cgroups_equal(&b->live[i], &f);
 		for (size_t k = 0; k < f.n; k++)
 			flagged |= f.r[k].suspected;
+		for (size_t k = 0; k < f.ncg; k++)
+			cg_flagged |= f.cg[k].suspected;
 		assert_true(monitor_timeline(&m, &tl));
 		assert_int_equal(tl.index, i);
 		assert_true(tl.this_boot);
@@ -324,6 +406,7 @@ static void test_stepping_equals_live(void **state)
 		assert_int_equal(rc, 0);
 	}
 	assert_true(flagged);                         // the verdicts compared include a leak
+	assert_true(cg_flagged);                      // ... and a cgroup's (/a.slice's own growth)
 	monitor_close(&m);
 	bench_free(b);
 }
@@ -344,26 +427,32 @@ static void test_jump_equals_live(void **state)
 	assert_int_equal(monitor_tick(&m), 0);     // opened at the newest sample
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1999], &f, true);
+		assert_cgroups_equal(&b->live[1999], &f);
 	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
 		assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, targets[i]), 0);
 		capture(&m, &f);
 		assert_frames_equal(&b->live[live_at(b, targets[i])], &f, true);
+		assert_cgroups_equal(&b->live[live_at(b, targets[i])], &f);
 	}
 	// Back by one sample, and on by one: a jump and a step.
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, -1), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1199], &f, true);
+		assert_cgroups_equal(&b->live[1199], &f);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_STEP, 1), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1200], &f, true);
+		assert_cgroups_equal(&b->live[1200], &f);
 	// Home and End.
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_FIRST, 0), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[0], &f, true);
+		assert_cgroups_equal(&b->live[0], &f);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_FIRST, 0), 1);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_LAST, 0), 0);
 	capture(&m, &f);
 	assert_frames_equal(&b->live[1999], &f, true);
+		assert_cgroups_equal(&b->live[1999], &f);
 	// Outside the recording: nothing moves.
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, 1.7e9 - 3600), -ERANGE);
 	assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, 1.7e9 + 9000), -ERANGE);
@@ -400,6 +489,7 @@ static void test_jump_uses_rollup(void **state)
 		assert_int_equal(monitor_move(&m, SOURCE_MOVE_TIME, t) < 0, false);
 		capture(&m, &f);
 		assert_frames_equal(&b->live[i], &f, true);
+		assert_cgroups_equal(&b->live[i], &f);
 	}
 	monitor_close(&m);
 	bench_free(b);
@@ -431,12 +521,18 @@ static void test_history_seeds_first_tick(void **state)
 	assert_true(f.r[0].suspected);
 	assert_false(f.r[2].suspected);
 	assert_true(fabs(f.r[1].rate - b->live[ticks - 1].r[1].rate) < 0.1 * b->live[ticks - 1].r[1].rate);
+	// /a.slice's own growth too, from its recorded readings.
+	assert_true(b->live[ticks - 1].cg[0].suspected);
+	assert_string_equal(f.cg[0].path, "/a.slice");
+	assert_true(f.cg[0].suspected);
+	assert_true(fabs(f.cg[0].rate - b->live[ticks - 1].cg[0].rate) < 0.1 * b->live[ticks - 1].cg[0].rate);
 	monitor_close(&m);
 	// Without it: nothing on the first tick.
 	monitor_open_source(&m, (struct source){ .ops = &world_ops, .impl = &b->wd }, LEAK_SENS_NORMAL);
 	assert_int_equal(monitor_tick(&m), 0);
 	capture(&m, &f);
 	assert_false(f.r[1].suspected);
+	assert_false(f.cg[0].suspected);
 	monitor_close(&m);
 	// Another boot's recording gives no history.
 	assert_int_equal(history_open(&hist, b->path, "boot-2", b->wd.t, err, sizeof err), -ENOENT);
@@ -629,7 +725,9 @@ static void count_cgroup(void *ctx, const char *path, double t, uint64_t usage_k
 {
 	struct cg_rows *c = ctx;
 
-	if (strcmp(path, "/a.slice") != 0 || !have_limit || limit_kb != 1u << 20 ||
+	if (strcmp(path, "/a.slice") != 0)
+		return;                                   // the service's rows: its signal moves
+	if (!have_limit || limit_kb != 1u << 20 ||
 	    (c->n && (t < c->last_t || usage_kb < c->last_kb)))
 		c->bad = true;
 	if (!c->n)
@@ -653,9 +751,9 @@ static void test_cgroup_series(void **state)
 	assert_int_equal(replay_open(&src, b->path, &o, err, sizeof err), 0);
 	assert_int_equal(replay_cgroup_series(&src, 1.7e9 + 20, 1.7e9 + 80, count_cgroup, &rows), 0);
 	assert_false(rows.bad);
-	assert_int_equal(rows.n, 7);                 // every 10 s from 20 to 80
-	assert_true(fabs(rows.first_t - (1.7e9 + 20)) < 0.002);
-	assert_int_equal(rows.last_kb - rows.first_kb, 60);
+	assert_int_equal(rows.n, 20);                // read every third second: 21 to 78
+	assert_true(fabs(rows.first_t - (1.7e9 + 21)) < 0.002);
+	assert_int_equal(rows.last_kb - rows.first_kb, 57);
 	src.ops->close(src.impl);
 	bench_free(b);
 }

@@ -1,0 +1,70 @@
+/* sampler_cgroups.c — the memory cgroups that hold the listed processes,
+ * read every cfg.cgroup_every_s for the snapshot: each cgroup once, however
+ * many processes it holds, and only those that hold one. */
+#include "proc/sampler_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// The distinct cgroup paths of the snapshot's processes, sorted, into
+// s->cg_paths; their number, or -ENOMEM.
+static long distinct_paths(struct sampler *s, const struct snapshot *snap)
+{
+	size_t n = 0, m = 0;
+
+	if (snap->nprocs > s->cg_cap) {
+		const char **p = realloc(s->cg_paths, snap->nprocs * sizeof *p);
+		struct cgroup_reading *g;
+
+		if (!p)
+			return -ENOMEM;
+		s->cg_paths = p;
+		if (!(g = realloc(s->cg_readings, snap->nprocs * sizeof *g)))
+			return -ENOMEM;
+		s->cg_readings = g;
+		s->cg_cap = snap->nprocs;
+	}
+	for (size_t i = 0; i < snap->nprocs; i++)
+		if (snap->procs[i]->cgroup[0])
+			s->cg_paths[n++] = snap->procs[i]->cgroup;
+	qsort(s->cg_paths, n, sizeof *s->cg_paths, cmp_path);
+	for (size_t i = 0; i < n; i++)
+		if (m == 0 || strcmp(s->cg_paths[m - 1], s->cg_paths[i]) != 0)
+			s->cg_paths[m++] = s->cg_paths[i];
+	return (long)m;
+}
+
+void sampler_read_cgroups(struct sampler *s, struct snapshot *out)
+{
+	const char *mount = s->memory_on_v2 ? s->cg_mounts.v2 : s->cg_mounts.v1_memory;
+	double every = s->cfg.cgroup_every_s;
+	long n;
+
+	out->cgroups = NULL;
+	out->ncgroups = 0;
+	out->cgroups_read = false;
+	// Due once the interval has passed, within a twentieth of it: ticks
+	// exactly one interval apart must not skip every other reading.
+	if (every <= 0 || (s->cg_last_read > 0 && s->now - s->cg_last_read < every * 0.95))
+		return;
+	if ((n = distinct_paths(s, out)) < 0)
+		return;                              // out of memory: none this time
+	for (long i = 0; i < n; i++)
+		sampler_cgroup_reading_at(mount, s->memory_on_v2, s->cg_paths[i], s->scratch, SCRATCH_HALF,
+					  &s->cg_readings[i]);
+	s->cg_last_read = s->now;
+	out->cgroups = s->cg_readings;
+	out->ncgroups = (size_t)n;
+	out->cgroups_read = true;
+}
+
+void sampler_set_cgroup_every(struct sampler *s, double every_s)
+{
+	s->cfg.cgroup_every_s = every_s > 0 ? every_s : 0;
+}
