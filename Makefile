@@ -160,6 +160,7 @@ integration: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/ge
 	python3 tests/integration/recording.py
 	python3 tests/integration/replay.py
 	python3 tests/integration/report.py
+	python3 tests/integration/cgroups.py
 
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)

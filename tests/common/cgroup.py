@@ -395,3 +395,154 @@ class PressureCgroup:
             except (OSError, CgroupError):
                 pass                    # a task exiting; the next round sees
             time.sleep(0.05)
+
+
+class MemoryCgroup:
+    """A context manager: a fresh memory cgroup without a limit, in the
+    hierarchy that has the memory controller (the v1 memory hierarchy on a
+    hybrid host, as a child of this process's own v1 memory cgroup; cgroup2
+    where the controller is on v2, as a child of its root). For tests of
+    memtop's per-cgroup rows. tag (letters, digits, "-") tells two of one
+    test apart: the name is memtop-test-PID-TAG.
+
+      name      memtop-test-PID-TAG
+      layout    the Layout found
+      path      the cgroup, absolute
+      rel       its path as /proc/PID/cgroup shows it in that hierarchy (the
+                "memory" line on v1, the "0::" line on v2): memtop's "path"
+      on_v2     whether it is a cgroup2 cgroup
+
+    add(pid) moves a process in (and checks it arrived); the cgroup's own
+    files are read with own_anon_kb(), usage_kb() and pids(). On exit every
+    process still in the cgroup is killed by PID (the test started them all:
+    the cgroup was made empty) and the cgroup is removed, also when the block
+    raised; leftovers() says, before that, which processes a workload failed
+    to take with it."""
+
+    def __init__(self, tag, mountinfo="/proc/self/mountinfo"):
+        if not re.fullmatch(r"[A-Za-z0-9-]+", tag):
+            raise ValueError("tag must be letters, digits and '-': %r" % tag)
+        self.tag, self.mountinfo = tag, mountinfo
+        self.name = PREFIX + "%d-%s" % (os.getpid(), tag)
+        self.layout = self.path = self.rel = self.parent = None
+        self.on_v2 = False
+
+    def __enter__(self):
+        self.layout = layout = detect_layout(self.mountinfo)
+        if layout.v2 is not None and layout.memory_on_v2:
+            self.on_v2, self.parent = True, layout.v2.mountpoint
+            subtree = _read(os.path.join(self.parent, "cgroup.subtree_control")).split()
+            if "memory" not in subtree:
+                raise CgroupError("the memory controller is on cgroup2 but not enabled for children "
+                                  "of %s (cgroup.subtree_control: %r)" % (self.parent, " ".join(subtree)))
+        elif layout.v1_memory is not None:
+            self.parent = self._own_v1_dir(layout.v1_memory)
+        else:
+            raise CgroupError("no memory controller: %s" % layout)
+        self._remove_stale()
+        self.path = os.path.join(self.parent, self.name)
+        try:
+            os.mkdir(self.path)
+        except OSError as e:
+            why = {errno.EACCES: "not permitted: run as root or in a delegated cgroup",
+                   errno.EPERM: "not permitted: run as root or in a delegated cgroup",
+                   errno.EEXIST: "it exists already",
+                   errno.EROFS: "the cgroup file system is mounted read-only"}.get(e.errno, e.strerror)
+            self.path = None
+            raise CgroupError("cannot create cgroup %s: %s (%s)" % (
+                os.path.join(self.parent, self.name), why, layout)) from None
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        problem = self.remove()
+        if problem and exc_type is None:
+            raise CgroupError(problem)
+        if problem:
+            print("cgroup.py: while cleaning up: %s" % problem, file=sys.stderr)
+        return False
+
+    def add(self, pid):
+        """Moves process pid into the cgroup; raises CgroupError when it is
+        not there afterwards. Sets self.rel."""
+        _write(os.path.join(self.path, "cgroup.procs"), str(pid))
+        seen = proc_cgroups(pid).get("v2" if self.on_v2 else "memory")
+        if not seen or os.path.basename(seen) != self.name:
+            raise CgroupError("process %d is in %s cgroup %r, not in %s" % (
+                pid, "the v2" if self.on_v2 else "the v1 memory", seen, self.name))
+        self.rel = seen
+
+    def pids(self):
+        """The processes in the cgroup now."""
+        return [int(p) for p in _read(os.path.join(self.path, "cgroup.procs")).split()]
+
+    def stat(self):
+        """memory.stat as {key: int}."""
+        out = {}
+        for line in _read(os.path.join(self.path, "memory.stat")).splitlines():
+            key, _, value = line.partition(" ")
+            if value.strip().isdigit():
+                out[key] = int(value)
+        return out
+
+    def own_anon_kb(self):
+        """The cgroup's own anonymous memory + swap, KiB: memory.stat's anon
+        + swap on v2, total_rss + total_swap on v1 (what memtop's own_anon_kb
+        reads)."""
+        s = self.stat()
+        if self.on_v2:
+            return (s.get("anon", 0) + s.get("swap", 0)) // 1024
+        return (s.get("total_rss", 0) + s.get("total_swap", 0)) // 1024
+
+    def usage_kb(self):
+        """memory.current (v2) or memory.usage_in_bytes (v1), KiB."""
+        name = "memory.current" if self.on_v2 else "memory.usage_in_bytes"
+        return int(_read(os.path.join(self.path, name))) // 1024
+
+    def leftovers(self):
+        """The processes still in the cgroup ([] once removed)."""
+        try:
+            return self.pids()
+        except (OSError, TypeError):
+            return []
+
+    def remove(self, timeout=5.0):
+        """Kills (by PID) whatever is left in the cgroup and removes it;
+        returns what went wrong, or None."""
+        if self.path is None:
+            return None
+        deadline = time.monotonic() + timeout
+        while True:
+            for pid in self.leftovers():
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+            try:
+                os.rmdir(self.path)
+                self.path = None
+                return None
+            except FileNotFoundError:
+                self.path = None
+                return None
+            except OSError as e:
+                if e.errno != errno.EBUSY or time.monotonic() > deadline:
+                    return "cannot remove cgroup %s: %s" % (self.path, e.strerror)
+            time.sleep(0.05)
+
+    def _own_v1_dir(self, mount):
+        """This process's own v1 memory cgroup, as a directory."""
+        own = proc_cgroups().get("memory", "/")
+        root = mount.root.rstrip("/")
+        if own != root and not own.startswith(root + "/"):
+            return mount.mountpoint
+        return os.path.join(mount.mountpoint, own[len(root):].lstrip("/"))
+
+    def _remove_stale(self):
+        """Removes empty memtop-test-PID-TAG cgroups whose PID is gone."""
+        for entry in os.listdir(self.parent):
+            m = re.fullmatch(re.escape(PREFIX) + r"(\d+)-[A-Za-z0-9-]+", entry)
+            if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+                try:
+                    os.rmdir(os.path.join(self.parent, entry))
+                except OSError:
+                    pass
