@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Integration tests of memtop's per-cgroup ("service") rows (issue 19):
-memtop -b -f json --cgroups, and --fail-on-leak=cgroups.
+memtop -b -f json --cgroups, and --fail-on-leak (with --cgroups).
 
 A pre-fork server recycles workers that each grow a little and die: no
 process looks like a leak while the service grows. One scene serves every
@@ -15,7 +15,7 @@ binaries it checks:
   forks; the parent of "leak" also grows a cache at 256 KiB/s;
 - for each binary of MEMTOP_BINS (default: the sanitizer build and the
   release build), one memtop -b -f json --cgroups -d 1 over the whole run
-  and one with -n and --fail-on-leak=cgroups beside it;
+  and one with -n and --fail-on-leak (with --cgroups) beside it;
 - the cgroups' own memory.stat read every second, the ground truth that
   tells a workload that did not do its part from a memtop that missed it.
 
@@ -49,8 +49,8 @@ GROW_KIB = 1024
 PARENT_RATE_KIB = 256      # the leak cgroup's parent, KiB/s
 RUN_S = 150                # the streaming memtop's run
 LEAK_WITHIN_S = 120        # the leak cgroup is suspected this soon after the start
-FAIL_TICKS = 140           # the --fail-on-leak=cgroups run, at -d 1
-FAIL_ON_LEAK = ["--fail-on-leak=cgroups"]
+FAIL_TICKS = 140           # the --fail-on-leak (with --cgroups) run, at -d 1
+FAIL_ON_LEAK = ["--fail-on-leak"]   # with --cgroups: cgroups count too
 STOP_S = 15                # a memtop given SIGTERM, or one past its -n, ends within this
 
 
@@ -313,7 +313,7 @@ def test_rows_add_up(scene, binary):
 
 
 def test_fail_on_leak_cgroups(scene, binary):
-    """memtop -n 140 --fail-on-leak=cgroups exits 3 and names the leak
+    """memtop -n 140 --fail-on-leak (with --cgroups) exits 3 and names the leak
     cgroup on stderr, not the clean one."""
     gate = scene.gates[binary]
     err = gate.stderr()
