@@ -168,9 +168,11 @@ e2e: memtop $(WORKLOADS)
 	python3 tests/e2e/edge.py
 
 # Hostile names, command lines, mapping paths and cgroup names: escaped on the
-# screen and in every format.
-hostile: memtop $(WORKLOADS)
+# screen and in every format; then real cgroups that churn, move, nest 50
+# deep and vanish under the cgroup table (the release and sanitizer builds).
+hostile: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/hostile/run.py
+	python3 tests/hostile/cgroups.py
 
 # A minute of process churn (hostile names among them) under the screen and
 # batch mode, and a PID reused in a PID namespace.

@@ -133,6 +133,18 @@ static const char *size_cell(bool have, uint64_t kb, char *buf, size_t cap)
 	return have ? text_human_kb(kb, buf, cap) : "-";
 }
 
+// How many bytes of a label the NAME cell shows: at most width, cut before a
+// character rather than inside one (labels are sanitised, valid UTF-8).
+static int label_cut(const char *label, size_t width)
+{
+	size_t n = strnlen(label, width + 1);
+
+	if (n > width)
+		for (n = width; n > 0 && ((unsigned char)label[n] & 0xC0) == 0x80;)
+			n--;
+	return (int)n;
+}
+
 void output_table_cgroups(FILE *f, const struct output_tick *t)
 {
 	struct cgtable *cg = t->cgroups;
@@ -159,7 +171,8 @@ void output_table_cgroups(FILE *f, const struct output_tick *t)
 			snprintf(growth, sizeof growth, "%+.1f", rate);
 		if (r->have_pressure)
 			snprintf(psi, sizeof psi, "%.2f", r->pressure.some.avg10);
-		fprintf(f, "%-24.24s %5zu %9s %9s %9s %9s %11s %5s %6s  %s\n", r->label, r->nprocs,
+		fprintf(f, "%-24.*s %5zu %9s %9s %9s %9s %11s %5s %6s  %s\n", label_cut(r->label, 24), r->label,
+			r->nprocs,
 			size_cell(r->have_usage, r->usage_kb, usage, sizeof usage),
 			r->have_limit && r->unlimited ? "max" : size_cell(r->have_limit, r->limit_kb, limit,
 									  sizeof limit),

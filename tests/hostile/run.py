@@ -93,6 +93,13 @@ CASES = [
     ("del-cr-bs", b"del\x7f\r\x08"),
 ]
 
+# Cgroups made for the cgroup table only, each holding one hold process:
+# "cut-bytes" is 26 bytes before its tag, with a three-byte character over
+# byte 24, where a label cut by bytes rather than characters breaks in two.
+CG_ONLY_CASES = [
+    ("cut-bytes", ("cgcut" + "\u6f22" * 7).encode()),
+]
+
 # The Python child: argv[1] is its name; maps DIR/map-NAME and reads it in.
 CHILD_SCRIPT = r'''
 import ctypes, mmap, os, sys
@@ -208,6 +215,7 @@ class World:
         self.children = []        # Child: the Python children
         self.execs = []           # (label, name, Workload): hold exec'd by a hostile name
         self.refused = {}         # cgroup name bytes the kernel refused: label -> bytes
+        self.cg_only = []         # Child: a hold in a hostile cgroup (CG_ONLY_CASES)
 
     # -- set-up --
     def start(self):
@@ -227,7 +235,10 @@ class World:
             os.symlink(HOLD, link)
             self.execs.append((label, name, workload.Workload([link, "1"], registry=self.procs,
                                                               timeout=WAIT)))
-        for c in self.children:
+        for label, name in CG_ONLY_CASES:
+            self.cg_only.append(Child(label, name, workload.Workload([HOLD, "1"], registry=self.procs,
+                                                                     timeout=WAIT)))
+        for c in self.children + self.cg_only:
             self.make_cgroup(c)
         self.check_kernel_holds_the_bytes()
         print("set-up: %d hostile Python children, %d exec'd by hostile names; cgroups in %s (%s)"
@@ -300,6 +311,9 @@ class World:
             assert c.map_raw_name == want, "%s: maps names %r" % (c.label, c.map_raw_name)
             assert os.path.basename(c.cgroup_dir) in read_bytes("/proc/%d/cgroup" % c.pid), \
                 "%s: not in its cgroup: %r" % (c.label, read_bytes("/proc/%d/cgroup" % c.pid))
+        for c in self.cg_only:
+            assert os.path.basename(c.cgroup_dir) in read_bytes("/proc/%d/cgroup" % c.pid), \
+                "%s: not in its cgroup: %r" % (c.label, read_bytes("/proc/%d/cgroup" % c.pid))
         for label, name, w in self.execs:
             comm = read_bytes("/proc/%d/comm" % w.pid).rstrip(b"\n")
             assert comm == name[:15], "%s: exec name gave comm %r, not %r" % (label, comm, name[:15])
@@ -312,6 +326,14 @@ class World:
         """(label, pid) of every hostile process."""
         return [(c.label, c.pid) for c in self.children] + \
             [("exec " + label, w.pid) for label, _, w in self.execs]
+
+    def hostile_cgroups(self):
+        """(label, pid, path, name) of every hostile cgroup made, each holding
+        one process: the path and the label memtop must show, escaped."""
+        out = []
+        for c in self.children + self.cg_only:
+            out.append((c.label, c.pid, expected(c.pid)[2], sanitize(os.path.basename(c.cgroup_dir))))
+        return out
 
     # -- clean-up --
     def close(self):
@@ -631,6 +653,135 @@ def test_smaps_table(world, tmux):
     report(problems)
 
 
+# --- the cgroup table (--cgroups, the S view) ----------------------------------------
+
+def check_cgroup_row(problems, what, row, label, pid, path, name, procs_of):
+    """A hostile cgroup's row: its path and name exactly the escaped ones,
+    its one process counted (procs_of: the row's process count)."""
+    compare(problems, "%s %s path" % (what, label), row["path"], path)
+    compare(problems, "%s %s name" % (what, label), row["name"], name)
+    if procs_of(row) < 1:
+        problems.append("%s %s: procs %r, want at least its process %d" % (what, label, procs_of(row), pid))
+
+
+def test_cgroups_json(world, tmux):
+    """-b --cgroups -f json -n 3 -d 1 of the whole machine: valid UTF-8, every
+    line an object, every cgroup's path and name clean; each hostile cgroup
+    in every tick's "cgroups" with its path and name escaped exactly as
+    text_sanitize makes them, holding its process (whose "cgroup" names it)."""
+    out = run_memtop("-b", "--cgroups", "-f", "json", "-n", "3", "-d", "1")
+    text = strict_utf8(out, "the --cgroups JSON output")
+    lines = text.split("\n")
+    assert lines[-1] == "" and len(lines) == 4, "not three lines ending in a newline: %r" % text[-200:]
+    problems = []
+    for n, line in enumerate(lines[:-1], 1):
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            raise AssertionError("line %d does not parse: %s, near %r"
+                                 % (n, e, line[max(0, e.pos - 60):e.pos + 60])) from None
+        rows = {}
+        for r in obj["cgroups"]:
+            for key in ("path", "name"):
+                if not isinstance(r[key], str) or unclean(r[key]):
+                    problems.append("tick %d: cgroup %s %r holds %r" % (n, key, r[key], unclean(str(r[key]))))
+            if r["path"] in rows:
+                problems.append("tick %d: two rows for %r" % (n, r["path"]))
+            rows[r["path"]] = r
+        procs = {p["pid"]: p for p in obj["processes"]}
+        for label, pid, path, name in world.hostile_cgroups():
+            if path not in rows:
+                problems.append("tick %d: %s's cgroup %r missing; rows of the run: %r"
+                                % (n, label, path, [p for p in rows if CG_TAG.decode() in p]))
+                continue
+            check_cgroup_row(problems, "tick %d" % n, rows[path], label, pid, path, name, lambda r: r["procs"])
+            if pid not in procs:
+                problems.append("tick %d: %s's process %d missing" % (n, label, pid))
+            else:
+                compare(problems, "tick %d %s process cgroup" % (n, label), procs[pid]["cgroup"], path)
+    report(problems)
+
+
+CGROUP_CSV_HEADER = ("time,path,name,procs,rss_kb,anon_kb,swap_kb,usage_kb,limit_kb,own_anon_kb,"
+                     "psi_some_avg10,psi_full_avg10,delta_kb,growth_kb_per_min,leak_suspected,leak_score,"
+                     "leak_since_s,exhaustion_eta_s").split(",")
+
+
+def test_cgroups_csv(world, tmux):
+    """-b --cgroups -f csv -n 2: valid UTF-8, parses with the csv module into
+    rows of the header's columns (one header), no control character in any
+    field, and each hostile cgroup once a tick with its path and name escaped."""
+    text = strict_utf8(run_memtop("-b", "--cgroups", "-f", "csv", "-n", "2", "-d", DELAY),
+                       "the --cgroups CSV output")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows and rows[0] == CGROUP_CSV_HEADER, "header %r" % rows[:1]
+    col = {name: i for i, name in enumerate(rows[0])}
+    problems, seen = [], {}
+    for n, row in enumerate(rows[1:], 2):
+        if len(row) != len(CGROUP_CSV_HEADER):
+            problems.append("row %d has %d fields, the header %d: %r" % (n, len(row), len(CGROUP_CSV_HEADER), row))
+            continue
+        if row == CGROUP_CSV_HEADER:
+            problems.append("row %d repeats the header" % n)
+        for i, field in enumerate(row):
+            if unclean(field):
+                problems.append("row %d %s holds %r" % (n, CGROUP_CSV_HEADER[i], unclean(field)))
+        seen.setdefault(row[col["path"]], []).append(row)
+    ticks = len({row[0] for row in rows[1:]})
+    if ticks != 2:
+        problems.append("%d distinct times, want 2 ticks" % ticks)
+    for label, pid, path, name in world.hostile_cgroups():
+        got = seen.get(path, [])
+        if len(got) != 2:
+            problems.append("%s's cgroup %r: %d rows, want one a tick" % (label, path, len(got)))
+        for row in got:
+            check_cgroup_row(problems, "csv", {"path": row[col["path"]], "name": row[col["name"]]},
+                             label, pid, path, name, lambda r: int(row[col["procs"]]))
+    report(problems)
+
+
+CGROUP_TABLE_TAIL = re.compile(r"^(.*?) +(\d+)(?: +\S+){7}$")
+
+
+def test_cgroups_table(world, tmux):
+    """-b --cgroups (table) -n 2: valid UTF-8, no control character but the
+    newlines, one line per cgroup (as many as the title counts); each hostile
+    cgroup on one line a tick, ending with its escaped path, its NAME cell
+    a prefix of its escaped label (cut, never split inside a character)."""
+    text = strict_utf8(run_memtop("-b", "--cgroups", "-n", "2", "-d", DELAY), "the --cgroups table")
+    problems = []
+    bad = unclean(text.replace("\n", ""))
+    if bad:
+        problems.append("control characters %r in the table" % sorted(set(bad)))
+    blocks = [b for b in text.split("\nmemtop - ") if b]
+    if len(blocks) != 2:
+        problems.append("%d samples, want 2" % len(blocks))
+    for block in blocks:
+        lines = block.rstrip("\n").split("\n")
+        m = re.search(r", (\d+) cgroups, \d+ processes$", lines[0])
+        assert m, "no title in:\n%s" % block[:2000]
+        head = [i for i, line in enumerate(lines) if line.split()[:2] == ["NAME", "PROCS"]]
+        assert len(head) == 1, "no single column header in:\n%s" % block[:2000]
+        body = lines[head[0] + 1:]
+        if len(body) != int(m.group(1)):
+            problems.append("%s cgroups, %d lines" % (m.group(1), len(body)))
+        for label, pid, path, name in world.hostile_cgroups():
+            mine = [line for line in body if line.endswith("  " + path)]
+            if len(mine) != 1:
+                problems.append("%s's cgroup %r: %d lines" % (label, path, len(mine)))
+                continue
+            cells = CGROUP_TABLE_TAIL.match(mine[0][:-len(path) - 2])
+            if not cells:
+                problems.append("%s: not a cgroup row: %r" % (label, mine[0]))
+                continue
+            cell = cells.group(1)
+            if not cell or not name.startswith(cell) or len(cell) < min(len(name), 8):
+                problems.append("%s: NAME cell %r is no prefix of the label %r" % (label, cell, name))
+            if int(cells.group(2)) < 1:
+                problems.append("%s: PROCS %s" % (label, cells.group(2)))
+    report(problems)
+
+
 # --- the interactive screen -----------------------------------------------------------
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
@@ -737,7 +888,7 @@ def check_stream(w, problems, what):
         problems.append("%s: the terminal got invalid UTF-8 at %d: %r"
                         % (what, e.start, raw[max(0, e.start - 40):e.end + 40]))
         text = raw.decode("utf-8", "replace")
-    for label, name in CASES:
+    for label, name in CASES + CG_ONLY_CASES:
         # A string that is valid UTF-8 and needs an escape must not be there
         # as it is (invalid UTF-8 would already have failed the decoding).
         for piece in {name, name[:15]}:
@@ -958,9 +1109,95 @@ def test_tui_detail(world, tmux):
     report(problems)
 
 
+def cgroup_view_rows(s):
+    """The cgroup view's rows: (NAME cell, PROCS, the rest of the line from
+    PATH on, the line), by display column (wide characters take two)."""
+    head = s[1]
+    procs_end, path_col = head.index("PROCS") + len("PROCS"), head.index("PATH")
+    out = []
+    for line in s[2:-1]:
+        if not line.strip():
+            break
+        out.append((col_slice(line, 0, 24).rstrip(), col_slice(line, 0, procs_end).split()[-1],
+                    col_slice(line, path_col).rstrip(), line))
+    return out
+
+
+def test_tui_cgroup_view(world, tmux):
+    """S, the cgroup view, of the hostile processes (-p): one row per hostile
+    cgroup, its NAME the escaped label cut to 24 columns, its PATH (the last
+    column, which may be cut) the escaped path; then for each hostile row,
+    Enter limits the process list to that cgroup ("Cgroup: PATH" on the
+    status line, only its process listed), Esc shows all again. The screen
+    and the raw stream hold no hostile byte (check_screen)."""
+    cgs = world.hostile_cgroups()
+    pids = [pid for _, pid, _, _ in cgs]
+    w = Watched(tmux, ["-d", DELAY, "-s", "pid", "-p", ",".join(map(str, pids))])
+    problems = []
+
+    def is_view(s):
+        return len(s) > 3 and s[0].startswith("Cgroups: ") and s[1].split()[:1] == ["NAME"]
+
+    try:
+        p = w.pane
+        p.wait("every hostile process", lambda s: e2e.has_frame(s)
+               and sorted(r[0] for r in e2e.rows(s)) == sorted(pids))
+        p.keys("S")
+        s = p.wait("S: the cgroup view, by name", lambda s: is_view(s) and len(cgroup_view_rows(s)) == len(cgs))
+        p.keys("N")
+        s = p.wait("N: by name", lambda s: is_view(s) and "Sort: name" in s[0]
+                   and len(cgroup_view_rows(s)) == len(cgs))
+        path_cols = WIDTH - s[1].index("PATH")
+        shown = cgroup_view_rows(s)
+        for label, pid, path, name in cgs:
+            mine = [r for r in shown if r[0] == fit(name, 24).rstrip()]
+            if len(mine) != 1:
+                problems.append("%s: %d rows named %r; rows: %r" % (label, len(mine), fit(name, 24), shown))
+                continue
+            compare(problems, "%s PROCS" % label, mine[0][1], "1")
+            compare(problems, "%s PATH" % label, mine[0][2], fit(path, path_cols).rstrip())
+        check_capture(w.capture(), problems, "cgroup view")
+        # Enter on each hostile row, in the order shown.
+        for label, pid, path, name in cgs:
+            s = p.wait("the cgroup view again", lambda s: is_view(s) and len(cgroup_view_rows(s)) == len(cgs))
+            at = [i for i, r in enumerate(cgroup_view_rows(s)) if r[0] == fit(name, 24).rstrip()]
+            if len(at) != 1:
+                continue                    # said above
+            p.keys("Home", *["Down"] * at[0])
+            p.wait("%s selected" % label, lambda s: any(
+                "\x1b[46m" in line and fit(name, 24).rstrip() in SGR.sub("", line) for line in s), escapes=True)
+            p.keys("Enter")
+            s = p.wait("Enter: the list limited to %s's cgroup" % label,
+                       lambda s: e2e.has_frame(s) and "Cgroup: " in e2e.status(s))
+            want = "Cgroup: %s (1 shown)" % path
+            if want not in e2e.status(s):
+                problems.append("%s: status %r, want it to hold %r" % (label, e2e.status(s), want))
+            listed = [r[0] for r in e2e.rows(s)]
+            if listed != [pid]:
+                problems.append("%s: the limited list holds %r, want its process %d" % (label, listed, pid))
+            check_capture(w.capture(), problems, "the list limited to %s" % label)
+            p.keys("Escape")
+            p.wait("Esc: every hostile process", lambda s: e2e.has_frame(s) and "Cgroup:" not in e2e.status(s)
+                   and len(e2e.rows(s)) == len(pids))
+            p.keys("S")
+        p.wait("the cgroup view", is_view)
+        p.keys("q")
+        p.wait("q: the list", e2e.has_frame)
+        p.keys("q")
+        p.wait_info("q: memtop ends", "#{pane_dead}", "1")
+    except AssertionError as e:
+        problems.append(str(e))
+    finally:
+        try:
+            check_screen(w, problems, "cgroup view")
+        finally:
+            w.close()
+    report(problems)
+
+
 TESTS = [test_json_batch, test_csv_batch, test_table_batch, test_recording, test_smaps_json, test_smaps_csv,
-         test_smaps_table, test_tui_list, test_tui_signal_prompt,
-         test_tui_ascii_locale, test_tui_detail]
+         test_smaps_table, test_cgroups_json, test_cgroups_csv, test_cgroups_table, test_tui_list,
+         test_tui_signal_prompt, test_tui_ascii_locale, test_tui_detail, test_tui_cgroup_view]
 
 
 def main():
