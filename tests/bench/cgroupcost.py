@@ -3,12 +3,16 @@
 2,000 processes in 200 memory cgroups, side by side with the build before it.
 
     cgroupcost.py [--baseline PATH | --build-old COMMIT] [--count N] [--cgroups N]
-                  [--ticks N] [--slow-ticks N] [--repeat N] [--wiggle S]
+                  [--ticks N] [--slow-ticks N] [--repeat N] [--wiggle S] [--round-robin]
 
 Needs root. Makes CGROUPS fresh memory cgroups (default 200) under one parent,
 memtop-bench-PID, and starts COUNT idle processes (build/bench/idlers, default
 2,000; with --wiggle S each dirties and frees a page every S seconds), moving
-COUNT/CGROUPS of them into each cgroup through its cgroup.procs. The memory
+COUNT/CGROUPS of them into each cgroup through its cgroup.procs: neighbours in
+pid order share a cgroup (as a service's processes often do), or with
+--round-robin none do (idler i goes to cgroup i mod CGROUPS: the worst case for
+the table's counting, which looks up a row only when a process's cgroup differs
+from the previous process's). The memory
 controller's hierarchy comes from /proc/self/mountinfo (tests/common/cgroup.py's
 detect_layout): on cgroup v1 (hybrid layouts) the cgroups are children of this
 process's own v1 memory cgroup, on a pure v2 layout children of the cgroup2 root
@@ -299,7 +303,7 @@ def report(results, args, info):
     med = {k: statistics.median(v) * 1000 for k, v in results.items()}
     print("cgroupcost: %(nproc)d processes, %(ncg)d memory cgroups of %(per)d idlers each "
           "(memtop sees %(rows)d cgroups), median of %(repeat)d, first refresh left out" % info)
-    print("  layout: %(layout)s; cgroups under %(parent)s" % info)
+    print("  layout: %(layout)s; cgroups under %(parent)s; %(spread)s" % info)
     print("  baseline: %(base)s; memtop: %(new)s" % info)
     if args.wiggle:
         print("  each idler dirties and frees a page every %g s" % args.wiggle)
@@ -358,6 +362,8 @@ def main():
     ap.add_argument("--slow-ticks", type=int, default=20, help="refreshes of the -d 1 runs (default 20)")
     ap.add_argument("--repeat", type=int, default=5, help="rounds (default 5)")
     ap.add_argument("--wiggle", type=float, default=0, help="idlers move a page every S seconds")
+    ap.add_argument("--round-robin", action="store_true",
+                    help="idler i in cgroup i mod CGROUPS (default: blocks of neighbours)")
     args = ap.parse_args()
     if args.cgroups < 1 or args.count < args.cgroups or args.count % args.cgroups:
         ap.error("--count must be a positive multiple of --cgroups")
@@ -375,19 +381,22 @@ def main():
             with BenchCgroups(args.cgroups) as cgs, peers.Idlers(args.count, args.wiggle or None) as idl:
                 log("cgroupcost.py: %s; moving %d idlers into %d cgroups under %s"
                     % (cgs.layout, args.count, args.cgroups, cgs.parent))
-                for i, pid in enumerate(idl.children):
-                    cgs.add(i // per, pid)
+                where = [i % args.cgroups if args.round_robin else i // per
+                         for i in range(args.count)]
+                for pid, index in zip(idl.children, where):
+                    cgs.add(index, pid)
                 seen = cgroup.proc_cgroups(idl.children[-1])
                 key = "v2" if cgs.layout.memory_on_v2 else "memory"
-                if seen.get(key) != cgs.rel[-1]:
-                    raise SetupError("idler %d is in %r, not in %s" % (idl.children[-1], seen.get(key),
-                                                                      cgs.rel[-1]))
+                if seen.get(key) != cgs.rel[where[-1]]:
+                    raise SetupError("idler %d is in %r, not in %s" % (
+                        idl.children[-1], seen.get(key), cgs.rel[where[-1]]))
                 rows = check_seen(binaries["new"], cgs, per)
                 nproc = len([d for d in os.listdir("/proc") if d.isdigit()])
                 results = measure(binaries, args)
             info = {"nproc": nproc, "ncg": args.cgroups, "per": per, "rows": rows,
                     "repeat": args.repeat, "layout": cgs.layout, "parent": cgs.parent,
-                    "base": base, "new": MEMTOP}
+                    "base": base, "new": MEMTOP,
+                    "spread": "round robin" if args.round_robin else "neighbours in pid order together"}
             report(results, args, info)
     except RunFailed as e:
         log("cgroupcost.py: %s" % e)
