@@ -235,6 +235,7 @@ bench: memtop build/tools/genrec build/bench/readcost build/bench/leakreplay bui
 	@$(MAKE) --no-print-directory bench-detail
 	@$(MAKE) --no-print-directory bench-record
 	@$(MAKE) --no-print-directory bench-replay
+	@$(MAKE) --no-print-directory bench-cgroups
 
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk

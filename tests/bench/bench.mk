@@ -1,12 +1,12 @@
 # The side-by-side benchmark of memtop and its peers (top, htop, btop, atop):
-# CPU per refresh, peak RSS, keypress and startup latency; and the cost of a
-# huge detail view. Included from the
+# CPU per refresh, peak RSS, keypress and startup latency; the cost of a
+# huge detail view and of the cgroup table (bench-cgroups). Included from the
 # main Makefile, which defines the build/bench directory, WARNINGS, WERROR and
 # WORKLOADS. PEERS_ARGS passes options to the script, e.g. PEERS_ARGS="--repeat 1";
 # PEERS_ARGS="--baseline build/old/22ec4bd/memtop" measures that build too, in
 # the same run (docs/performance.md).
 
-.PHONY: bench-peers bench-detail bench-same bench-record bench-replay
+.PHONY: bench-peers bench-detail bench-same bench-record bench-replay bench-cgroups
 
 build/bench/idlers: tests/bench/idlers.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
@@ -34,6 +34,15 @@ bench-record: memtop build/bench/idlers
 # options, e.g. REPLAY_ARGS="--repeat 3" (docs/performance.md).
 bench-replay: memtop build/bench/idlers build/tools/genrec
 	python3 tests/bench/replaybench.py $(REPLAY_ARGS)
+
+# The cgroup table's cost (issue 19), as root: 2,000 idlers in 200 fresh memory
+# cgroups, CPU per refresh of memtop -b (the table counting; with --cgroups at
+# -d 1, every cgroup read every refresh; at -d 0.1, every 10th) side by side
+# with the build before it, 5ecef6a (built by the script in build/old/5ecef6a/
+# like bench-same, or CGROUPS_ARGS="--baseline PATH"). CGROUPS_ARGS passes
+# options, e.g. CGROUPS_ARGS="--repeat 3" (docs/performance.md).
+bench-cgroups: memtop build/bench/idlers
+	python3 tests/bench/cgroupcost.py $(CGROUPS_ARGS)
 
 # Two builds' batch output and --smaps on the same frozen processes, byte for
 # byte, the fields that differ between two runs of one build masked: make
