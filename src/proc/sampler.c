@@ -997,6 +997,7 @@ void sampler_free(struct sampler *s)
 	free(s->scratch);
 	free(s->exe_raw);
 	free(s->exe_text);
+	cgreader_free(s->cg_reader, &s->fds_kept);
 	free(s->cg_paths);
 	free(s->cg_readings);
 	procfs_buf_free(&s->buf);

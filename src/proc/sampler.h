@@ -116,13 +116,6 @@ int sampler_read_cgroup_usage(struct sampler *s, const char *path, struct cgroup
  * files as v2 says: what sampler_read_cgroup_usage does with the mount it
  * found in mountinfo, apart so that it can be tested on a fixture tree. */
 int sampler_cgroup_usage_at(const char *mount, bool v2, const char *path, struct cgroup_usage *out);
-/* One cgroup's reading for a snapshot (struct cgroup_reading) below the
- * hierarchy at mount: usage and limit as above, its own anonymous memory +
- * swap (memory.stat), and with v2 its memory.pressure. g->path = path;
- * gone when the cgroup is; nothing else set for a path cgfiles_check_path
- * refuses or without a mount. buf (cap bytes, >= 8 KiB) is scratch. */
-void sampler_cgroup_reading_at(const char *mount, bool v2, const char *path, char *buf, size_t cap,
-			       struct cgroup_reading *g);
 
 /* Reads the whole command line of the process (pid, start_ticks) for the
  * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up

@@ -242,61 +242,6 @@ int sampler_read_cgroup_usage(struct sampler *s, const char *path, struct cgroup
 				       s->memory_on_v2, path, out);
 }
 
-// A cgroup's own anonymous memory + swap, bytes: v2 memory.stat "anon"
-// and memory.swap.current (when the cgroup has one), v1 memory.stat "rss"
-// and "swap" (with swap accounting on): the cgroup's own, without its
-// children's (v1 lets a cgroup with children hold processes too; on v2
-// only leaves do, so there it is the same). False when memory.stat cannot
-// be read.
-static bool cg_own_anon(const char *mount, const char *rel, bool v2, char *buf, size_t cap, uint64_t *bytes)
-{
-	ssize_t n = cg_read(mount, rel, "memory.stat", buf, cap);
-	uint64_t anon, swap = 0;
-	int has_swap;
-
-	if (n <= 0 || cgfiles_parse_stat(buf, (size_t)n, v2 ? "anon" : "rss", &anon) < 0)
-		return false;
-	if (v2) {
-		n = cg_read(mount, rel, "memory.swap.current", buf, cap);
-		has_swap = n > 0 && cgfiles_parse_u64(buf, (size_t)n, &swap) == 0;
-	} else {
-		has_swap = cgfiles_parse_stat(buf, (size_t)n, "swap", &swap) == 0;
-	}
-	*bytes = anon + (has_swap ? swap : 0);
-	return true;
-}
-
-void sampler_cgroup_reading_at(const char *mount, bool v2, const char *path, char *buf, size_t cap,
-			       struct cgroup_reading *g)
-{
-	const char *rel = path[0] && strcmp(path, "/") ? path : "";
-	struct cgroup_usage u;
-	uint64_t anon;
-	ssize_t n;
-	int rc = sampler_cgroup_usage_at(mount, v2, path, &u);
-
-	*g = (struct cgroup_reading){ .path = path };
-	if (rc == -ENOENT) {
-		g->gone = true;
-		return;
-	}
-	if (rc < 0)
-		return;                  // not a path to open, or no memory controller
-	g->have_usage = u.have_usage;
-	g->usage_kb = u.usage_kb;
-	g->have_limit = u.have_limit;
-	g->unlimited = u.unlimited;
-	g->limit_kb = u.limit_kb;
-	// The root's memory.stat is the whole machine's (v1 total_ and v2
-	// alike): its row's signal is its own processes' sum instead.
-	if (rel[0] && (g->have_anon = cg_own_anon(mount, rel, v2, buf, cap, &anon)))
-		g->anon_kb = anon / 1024;
-	if (v2) {
-		n = cg_read(mount, rel, "memory.pressure", buf, cap);
-		g->have_pressure = n > 0 && psi_parse(buf, (size_t)n, &g->pressure) == 0;
-	}
-}
-
 int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d)
 {
 	char path[48];

@@ -13,6 +13,7 @@
 #include <libproc2/pids.h>
 
 #include "proc/cgfiles.h"
+#include "proc/cgreader.h"
 #include "proc/procfs.h"
 #include "proc/sampler.h"
 
@@ -70,6 +71,7 @@ struct sampler {
 	// the processes' samples; both arrays hold one per listed process.
 	const char **cg_paths;
 	struct cgroup_reading *cg_readings;
+	struct cgreader *cg_reader;          // their files, kept open; NULL until read
 	size_t cg_cap;
 	double cg_last_read;                 // monotonic; 0: never
 };

@@ -22,6 +22,7 @@
 
 #include "model/monitor.h"
 #include "proc/cgfiles.h"
+#include "proc/cgreader.h"
 #include "proc/procfs.h"
 #include "proc/procparse.h"
 #include "proc/sampler.h"
@@ -574,44 +575,130 @@ static void test_cgroup_usage_v1(void **state)
 	assert_false(u.have_usage || u.have_limit);
 }
 
+// One path through a fresh reader of the fixture tree.
+static struct cgroup_reading read_one(const char *mount, bool v2, const char *path)
+{
+	struct cgreader *r = cgreader_new(mount, v2);
+	struct cgroup_reading g;
+	long kept = 0;
+
+	assert_non_null(r);
+	assert_int_equal(cgreader_read(r, &path, 1, &g, &kept, 100), 0);
+	cgreader_free(r, &kept);
+	assert_int_equal(kept, 0);                          // every kept file closed
+	return g;
+}
+
 // A cgroup view's reading: usage and limit, its own anon + swap from
 // memory.stat (v2: anon + memory.swap.current; v1: rss + swap), v2
 // pressure; the root's memory.stat (the machine's) is not its own; a gone
-// cgroup is marked gone.
+// cgroup is marked gone; an escaped name is not opened.
 static void test_cgroup_reading(void **state)
 {
-	char buf[8192];
 	struct cgroup_reading g;
 
 	(void)state;
-	sampler_cgroup_reading_at(TREE_V2, true, "/system.slice/limited.service", buf, sizeof buf, &g);
+	g = read_one(TREE_V2, true, "/system.slice/limited.service");
 	assert_string_equal(g.path, "/system.slice/limited.service");
 	assert_false(g.gone);
 	assert_true(g.have_usage && g.have_limit && !g.unlimited);
 	assert_int_equal(g.usage_kb, 120563);
+	assert_int_equal(g.limit_kb, 524288);
 	assert_true(g.have_anon);
 	assert_int_equal(g.anon_kb, (52445184 + 1048576) / 1024);
 	assert_true(g.have_pressure);
 	assert_true(fabs(g.pressure.some.avg10 - 5.66) < 1e-9);
 	assert_true(fabs(g.pressure.full.avg10 - 5.66) < 1e-9);
-	sampler_cgroup_reading_at(TREE_V2, true, "/user.slice/a b.scope", buf, sizeof buf, &g);
+	g = read_one(TREE_V2, true, "/user.slice/a b.scope");
 	assert_true(g.have_usage && g.unlimited);
 	assert_false(g.have_anon || g.have_pressure);          // no memory.stat, no pressure file
-	sampler_cgroup_reading_at(TREE_V2, true, "/", buf, sizeof buf, &g);
-	assert_false(g.have_anon);                              // the machine's, not the root's own
-	sampler_cgroup_reading_at(TREE_V1, false, "/limited", buf, sizeof buf, &g);
+	g = read_one(TREE_V2, true, "/");
+	assert_false(g.gone || g.have_anon);                    // the machine's, not the root's own
+	g = read_one(TREE_V1, false, "/limited");
 	assert_true(g.have_usage && g.have_limit && !g.unlimited);
 	assert_true(g.have_anon);
 	assert_int_equal(g.anon_kb, 85786624 / 1024);           // rss + swap 0
 	assert_false(g.have_pressure);                          // v1 has none
-	sampler_cgroup_reading_at(TREE_V1, false, "/unlimited", buf, sizeof buf, &g);
+	g = read_one(TREE_V1, false, "/unlimited");
 	assert_true(g.have_anon);
 	assert_int_equal(g.anon_kb, (2097152 + 4096) / 1024);
-	sampler_cgroup_reading_at(TREE_V1, false, "/gone", buf, sizeof buf, &g);
+	g = read_one(TREE_V1, false, "/gone");
 	assert_true(g.gone);
 	assert_false(g.have_usage || g.have_anon);
-	sampler_cgroup_reading_at(TREE_V1, false, "/a\\x1b", buf, sizeof buf, &g);   // an escaped name
+	g = read_one(TREE_V1, false, "/a\\x1b");                  // an escaped name
 	assert_false(g.gone || g.have_usage || g.have_anon);
+	g = read_one("", true, "/system.slice/limited.service");  // no controller
+	assert_false(g.gone || g.have_usage || g.have_anon);
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+// Readings over time: files kept open (within the budget) and read again;
+// memory.stat read again only when the usage moved; cgroups no longer
+// asked for forgotten and their files closed; a cgroup removed is gone.
+static void test_cgroup_reader_over_time(void **state)
+{
+	char root[] = "/tmp/memtop-cgreader-XXXXXX", dir[64], cmd[128];
+	const char *a = "/a.service", *both[2] = { "/a.service", "/b.service" };
+	struct cgroup_reading g[2];
+	struct cgreader *r;
+	long kept = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	for (int i = 0; i < 2; i++) {
+		snprintf(dir, sizeof dir, "%s%s", root, both[i]);
+		assert_int_equal(mkdir(dir, 0700), 0);
+		put_file(dir, "memory.current", "1048576\n");
+		put_file(dir, "memory.max", "max\n");
+		put_file(dir, "memory.stat", "anon 524288\nfile 0\n");
+	}
+	snprintf(dir, sizeof dir, "%s%s", root, a);
+	assert_non_null(r = cgreader_new(root, true));
+	assert_int_equal(cgreader_read(r, &a, 1, g, &kept, 100), 0);
+	assert_int_equal(g[0].anon_kb, 512);
+	assert_int_equal(kept, 3);                           // current, max, stat (no swap, no pressure)
+	// Its anon moves while its usage does not: the cached value stands.
+	put_file(dir, "memory.stat", "anon 1048576\nfile 0\n");
+	assert_int_equal(cgreader_read(r, &a, 1, g, &kept, 100), 0);
+	assert_int_equal(g[0].anon_kb, 512);
+	assert_int_equal(kept, 3);
+	// The usage moves: memory.stat is read again.
+	put_file(dir, "memory.current", "2097152\n");
+	assert_int_equal(cgreader_read(r, &a, 1, g, &kept, 100), 0);
+	assert_int_equal(g[0].usage_kb, 2048);
+	assert_int_equal(g[0].anon_kb, 1024);
+	// Two cgroups within a budget of four kept files: the rest are read
+	// by opening them each time, with the same values.
+	assert_int_equal(cgreader_read(r, both, 2, g, &kept, 4), 0);
+	assert_true(kept <= 4);
+	assert_int_equal(g[1].usage_kb, 1024);
+	assert_int_equal(g[1].anon_kb, 512);
+	assert_int_equal(g[0].anon_kb, 1024);
+	// b alone: a is forgotten, its files closed.
+	assert_int_equal(cgreader_read(r, &both[1], 1, g, &kept, 100), 0);
+	assert_true(kept <= 3);
+	// b removed: gone.
+	snprintf(cmd, sizeof cmd, "rm -rf '%s%s'", root, both[1]);
+	assert_int_equal(system(cmd), 0);
+	cgreader_free(r, &kept);
+	assert_int_equal(kept, 0);
+	assert_non_null(r = cgreader_new(root, true));
+	assert_int_equal(cgreader_read(r, &both[1], 1, g, &kept, 100), 0);
+	assert_true(g[0].gone);
+	cgreader_free(r, &kept);
+	assert_int_equal(kept, 0);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
 }
 
 // A cgroup that is gone: -ENOENT, and nothing left in *out.
@@ -757,6 +844,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cgroup_usage_v1),
 		cmocka_unit_test(test_cgroup_usage_gone),
 		cmocka_unit_test(test_cgroup_reading),
+		cmocka_unit_test(test_cgroup_reader_over_time),
 		cmocka_unit_test(test_cgroup_readings_live),
 		cmocka_unit_test(test_cgroup_usage_rejected_paths),
 		cmocka_unit_test(test_cgroup_usage_live),
