@@ -165,8 +165,9 @@ int maintain_thin(sqlite3 *db, int k, int64_t bucket_ms, int64_t cutoff_ms, stru
 	return SQLITE_OK;
 }
 
-/* Drops the ticks with ids below :cut, their samples, and the processes
- * (with their names) that had exited before the oldest tick left. */
+/* Drops the ticks with ids below :cut, their samples, the processes (with
+ * their names) that had exited before the oldest tick left, and the
+ * cgroups no sample names any more. */
 static const char drop_sql[] =
 	"DELETE FROM sample WHERE tick < :cut;"
 	"DELETE FROM cgroup_sample WHERE tick < :cut;"
@@ -174,7 +175,10 @@ static const char drop_sql[] =
 	"DELETE FROM envelope WHERE t < (SELECT coalesce(min(t), 0) FROM tick);"
 	"DELETE FROM ident WHERE proc IN (SELECT id FROM proc WHERE exit_t <"
 	" (SELECT coalesce(min(t), 0) FROM tick));"
-	"DELETE FROM proc WHERE exit_t < (SELECT coalesce(min(t), 0) FROM tick);";
+	"DELETE FROM proc WHERE exit_t < (SELECT coalesce(min(t), 0) FROM tick);"
+	// A cgroup with no sample left (none seen since the oldest tick kept:
+	// a cgroup read is written at least hourly) goes with its path.
+	"DELETE FROM cgroup WHERE NOT EXISTS (SELECT 1 FROM cgroup_sample s WHERE s.cgroup = cgroup.id);";
 
 // Drops up to MAINTAIN_MAX_TICKS of the oldest ticks, those below id cut.
 // *done says none below cut are left.

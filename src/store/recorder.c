@@ -47,6 +47,7 @@ struct rec_entry {
 struct rec_cgroup {
 	char *path;
 	int64_t id;
+	bool seen;                     // in the reading being written
 	bool written, have_usage, have_limit, have_anon, have_psi, have_sig;
 	uint64_t usage_kb, limit_kb, anon_kb, sig_kb;
 	double psi_some, psi_full;
@@ -595,6 +596,7 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 		return SQLITE_OK;           // gone, or nothing to read: no row
 	if ((rc = cgroup_entry(r, g->path, &c)) != SQLITE_OK)
 		return rc;
+	c->seen = true;
 	if (!all && !cgroup_changed(c, g, have_sig, sig))
 		return SQLITE_OK;
 	c->written = true;
@@ -627,6 +629,25 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 	return run(st);
 }
 
+// Keeps only the cgroups of the reading just written: containers and
+// sessions come and go for days, and their entries must go with them (a
+// cgroup seen again is looked up in the file again).
+static void forget_unseen_cgroups(struct recorder *r)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < r->ncg; i++) {
+		if (r->cg[i].seen) {
+			r->cg[i].seen = false;
+			r->cg[m++] = r->cg[i];
+		} else {
+			free(r->cg[i].path);
+		}
+	}
+	r->ncg = m;
+	r->stats.cgroups_known = m;
+}
+
 // The cgroups the source read at this tick (snapshot.cgroups): a row for
 // each that changed; after a full tick, for each at the next reading (so
 // that the rule "a cgroup's value is its last row" survives retention).
@@ -644,6 +665,7 @@ static int record_cgroups(struct recorder *r, const struct monitor *m, int64_t t
 					    tick, r->cg_all_due)) != SQLITE_OK)
 			return rc;
 	r->cg_all_due = false;
+	forget_unseen_cgroups(r);
 	return SQLITE_OK;
 }
 
@@ -822,6 +844,10 @@ int recorder_maintain(struct recorder *r, double now)
 	r->last_maintain = now;
 	r->stats.thin_runs += res.thinned_buckets > 0;
 	r->stats.trimmed_ticks += res.dropped_ticks;
+	// Retention may have taken a remembered cgroup's last sample, and its
+	// row with it: each is looked up again at its next reading.
+	if (res.dropped_ticks)
+		forget_cgroups(r);
 	if (rc != SQLITE_OK) {
 		sqlite3_exec(r->rec.db, "ROLLBACK", NULL, NULL, NULL);
 		if (!r->maintain_failed)

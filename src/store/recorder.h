@@ -54,6 +54,7 @@ void recorder_close(struct recorder *r);
 struct record_stats {
 	unsigned long ticks, paused_ticks, sample_rows, ident_rows, exits, cgroup_rows;
 	unsigned long thin_runs, trimmed_ticks, envelope_rows;
+	unsigned long cgroups_known;   // cgroups whose rows it remembers: those of the last reading
 };
 const struct record_stats *recorder_stats(const struct recorder *r);
 /* The recorder's own policy, which takes effect from the next tick (tests

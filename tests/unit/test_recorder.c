@@ -692,10 +692,21 @@ static void test_retention_by_age(void **state)
 	b->pol.maintain_every_s = 60;
 	bench_open(b);
 	for (int s = 0; s < 1800; s++) {
+		char cg[32];
+
 		b->wd.w[0].rss += 1;                  // a row every tick
+		b->wd.w[0].anon += 4;                 // and a rollup row every bucket
 		if (s == 100)
 			d->alive = false;
+		// Every 10 s a reading of its cgroup, a new one each minute (a
+		// container or session that comes and goes).
+		snprintf(cg, sizeof cg, "/run-%d.scope", s / 60);
+		b->wd.cg[0] = (struct cgroup_reading){ .path = cg, .have_usage = true,
+						       .usage_kb = 1000 + (uint64_t)s };
+		b->wd.ncg = 1;
+		b->wd.cg_due = s % 10 == 0;
 		assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+		assert_true(recorder_stats(b->r)->cgroups_known <= 1);   // only the last reading's
 	}
 	maintain_all(b, b->wd.t - 1);
 	int64_t newest = q(b, "SELECT max(t) FROM tick");
@@ -707,6 +718,15 @@ static void test_retention_by_age(void **state)
 	assert_int_equal(q(b, "SELECT count(*) FROM proc"), 1);
 	assert_int_equal(q(b, "SELECT count(*) FROM ident WHERE comm = 'short'"), 0);
 	assert_int_equal(q(b, "SELECT count(*) FROM proc_name WHERE comm = 'alpha'"), 1);
+	// The rollup and the cgroups too: nothing older than the oldest tick,
+	// and the cgroups of the last ten minutes only (30 came and went).
+	assert_true(q(b, "SELECT count(*) FROM envelope") > 0);
+	assert_int_equal(q(b, "SELECT count(*) FROM envelope WHERE t < (SELECT min(t) FROM tick)"), 0);
+	assert_true(q(b, "SELECT count(*) FROM cgroup") <= 12);
+	assert_true(q(b, "SELECT count(*) FROM cgroup") >= 10);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup WHERE path = '/run-29.scope'"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample s LEFT JOIN cgroup c ON c.id = s.cgroup"
+			   " WHERE c.id IS NULL"), 0);
 	bench_free(b);
 }
 
