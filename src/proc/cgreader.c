@@ -29,7 +29,14 @@ struct cg_entry {
 	bool absent[CGF_COUNT];      // the cgroup has no such file: not asked again
 	bool have_stat;              // own anon read at stat_usage_kb
 	uint64_t stat_usage_kb, anon_kb;
+	unsigned readings;           // since it was first read: the limit every CG_LIMIT_EVERY
+	bool have_limit, unlimited;
+	uint64_t limit_kb;
 };
+
+// The limit is an administrator's setting: read at the first reading and
+// then every tenth (ten seconds while the cgroup view is shown).
+#define CG_LIMIT_EVERY 10
 
 struct cgreader {
 	char mount[PATH_MAX];
@@ -179,13 +186,16 @@ static void read_entry(struct cgreader *r, struct cg_entry *e, struct cgroup_rea
 		return;                           // no controller, or not a path to open
 	if ((g->have_usage = read_u64(r, e, rel, CGF_USAGE, kept, budget, &gone, &v)))
 		g->usage_kb = v / 1024;
-	n = read_file(r, e, rel, CGF_LIMIT, kept, budget);
-	if (n < 0)
-		gone = 1;
-	if (n > 0 && cgfiles_parse_limit(r->buf, (size_t)n, &g->unlimited, &v) == 0) {
-		g->have_limit = true;
-		g->limit_kb = g->unlimited ? 0 : v / 1024;
+	if (e->readings++ % CG_LIMIT_EVERY == 0) {
+		n = read_file(r, e, rel, CGF_LIMIT, kept, budget);
+		if (n < 0)
+			gone = 1;
+		e->have_limit = n > 0 && cgfiles_parse_limit(r->buf, (size_t)n, &e->unlimited, &v) == 0;
+		e->limit_kb = e->have_limit && !e->unlimited ? v / 1024 : 0;
 	}
+	g->have_limit = e->have_limit;
+	g->unlimited = e->have_limit && e->unlimited;
+	g->limit_kb = e->limit_kb;
 	own_anon(r, e, rel, g, kept, budget, &gone);
 	n = read_file(r, e, rel, CGF_PRESSURE, kept, budget);
 	if (n < 0)

@@ -5,7 +5,8 @@
  * it holds processes (within the sampler's fd budget) and read again with
  * pread; memory.stat, whose ~40 counters the kernel formats at every read,
  * is read again only when the cgroup's usage moved (its anonymous memory
- * cannot have moved without it), as is v2's swap.
+ * cannot have moved without it), as is v2's swap; the limit, a setting,
+ * every tenth reading.
  *
  * Files read (under the memory controller's hierarchy at mount): v2
  * memory.current, memory.max, memory.stat (anon), memory.swap.current,

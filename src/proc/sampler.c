@@ -1000,6 +1000,7 @@ void sampler_free(struct sampler *s)
 	cgreader_free(s->cg_reader, &s->fds_kept);
 	free(s->cg_paths);
 	free(s->cg_readings);
+	free(s->cg_keys);
 	procfs_buf_free(&s->buf);
 	if (s->pids_info)
 		procps_pids_unref(&s->pids_info);

@@ -71,6 +71,7 @@ struct sampler {
 	// the processes' samples; both arrays hold one per listed process.
 	const char **cg_paths;
 	struct cgroup_reading *cg_readings;
+	struct cg_key { uint64_t hash; const char *path; } *cg_keys;   // for finding the distinct ones
 	struct cgreader *cg_reader;          // their files, kept open; NULL until read
 	size_t cg_cap;
 	double cg_last_read;                 // monotonic; 0: never

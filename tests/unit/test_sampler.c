@@ -677,6 +677,15 @@ static void test_cgroup_reader_over_time(void **state)
 	assert_int_equal(cgreader_read(r, &a, 1, g, &kept, 100), 0);
 	assert_int_equal(g[0].usage_kb, 2048);
 	assert_int_equal(g[0].anon_kb, 1024);
+	// A new limit shows at the tenth reading since the first.
+	put_file(dir, "memory.max", "4194304\n");
+	for (int i = 3; i < 10; i++) {
+		assert_int_equal(cgreader_read(r, &a, 1, g, &kept, 100), 0);
+		assert_true(g[0].have_limit && g[0].unlimited);
+	}
+	assert_int_equal(cgreader_read(r, &a, 1, g, &kept, 100), 0);
+	assert_true(g[0].have_limit && !g[0].unlimited);
+	assert_int_equal(g[0].limit_kb, 4096);
 	// Two cgroups within a budget of four kept files: the rest are read
 	// by opening them each time, with the same values.
 	assert_int_equal(cgreader_read(r, both, 2, g, &kept, 4), 0);
