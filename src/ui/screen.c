@@ -81,3 +81,21 @@ struct action action_move_by_time(const struct screen_ctx *c, double by)
 		return action_move(SOURCE_MOVE_FIRST, 0, 0);
 	return action_move(SOURCE_MOVE_TIME, t < tl.last_t ? t : tl.last_t, by > 0 ? 1 : 0);
 }
+
+struct action screen_act_quit(void *state, const struct screen_ctx *c)
+{
+	(void)state, (void)c;
+	return action_of(ACTION_QUIT);
+}
+
+struct action screen_act_sample_prev(void *state, const struct screen_ctx *c)
+{
+	(void)state, (void)c;
+	return action_move(SOURCE_MOVE_STEP, -1, 0);
+}
+
+struct action screen_act_sample_next(void *state, const struct screen_ctx *c)
+{
+	(void)state, (void)c;
+	return action_move(SOURCE_MOVE_STEP, 1, 0);
+}

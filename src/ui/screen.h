@@ -125,6 +125,10 @@ struct action action_message(const char *fmt, ...) __attribute__((format(printf,
 /* Moves in a replay (ACTION_MOVE): how with its argument; a time move that
  * finds no other sample goes nudge samples on. */
 struct action action_move(enum source_move how, double arg, int nudge);
+/* Bindings more than one screen has: quit, and a replay's [ and ]. */
+struct action screen_act_quit(void *state, const struct screen_ctx *c);
+struct action screen_act_sample_prev(void *state, const struct screen_ctx *c);
+struct action screen_act_sample_next(void *state, const struct screen_ctx *c);
 /* A move by time from the sample shown (the replay's { and }): kept within
  * the recording; on across a gap longer than by, the next sample. NONE live. */
 struct action action_move_by_time(const struct screen_ctx *c, double by);

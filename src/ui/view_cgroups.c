@@ -527,31 +527,13 @@ static struct action act_help(void *st, const struct screen_ctx *c)
 	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_help };
 }
 
-static struct action act_quit(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_of(ACTION_QUIT);
-}
-
-static struct action act_sample_prev(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_move(SOURCE_MOVE_STEP, -1, 0);
-}
-
-static struct action act_sample_next(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_move(SOURCE_MOVE_STEP, 1, 0);
-}
-
 // q returns here (it quits on the list only), as in the detail view.
 static const struct binding bindings[] = {
 	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", act_back, "Back", BIND_BOTH },
 	{ { 'S', KEY_LEFT }, NULL, NULL, act_back, NULL, BIND_BOTH },
 	{ { KEY_ESC }, "Esc", "clear the filter and Leaks only; without them, back to the process list",
 	  act_escape, NULL, BIND_BOTH },
-	{ { KEY_F(10) }, "F10", "quit", act_quit, NULL, BIND_BOTH },
+	{ { KEY_F(10) }, "F10", "quit", screen_act_quit, NULL, BIND_BOTH },
 	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "the selected cgroup's processes: the process list limited "
 	  "to them (Esc there shows all again)", act_processes, "Procs", BIND_BOTH },
@@ -561,8 +543,8 @@ static const struct binding bindings[] = {
 	{ { KEY_NPAGE, KEY_CTRL('f') }, "PgDn", "down one page", act_pgdn, NULL, BIND_BOTH },
 	{ { KEY_HOME, 'g' }, "Home g", "first cgroup", act_home, NULL, BIND_BOTH },
 	{ { KEY_END }, "End", "last cgroup", act_end, NULL, BIND_BOTH },
-	{ { '[' }, "[ ]", "previous / next recorded sample", act_sample_prev, NULL, BIND_REPLAY },
-	{ { ']' }, NULL, NULL, act_sample_next, NULL, BIND_REPLAY },
+	{ { '[' }, "[ ]", "previous / next recorded sample", screen_act_sample_prev, NULL, BIND_REPLAY },
+	{ { ']' }, NULL, NULL, screen_act_sample_next, NULL, BIND_REPLAY },
 	{ { 'M' }, "M", "sort by memory usage (the cgroup's own)", act_sort_usage, NULL, BIND_BOTH },
 	{ { 'A' }, "A", "sort by the processes' anonymous memory", act_sort_anon, NULL, BIND_BOTH },
 	{ { 'P' }, "P", "sort by the number of processes", act_sort_procs, NULL, BIND_BOTH },

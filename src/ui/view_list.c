@@ -65,12 +65,6 @@ static size_t page_rows(const struct screen_ctx *c)
 
 #define NONE action_of(ACTION_NONE)
 
-static struct action act_quit(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_of(ACTION_QUIT);
-}
-
 static struct action act_help(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
@@ -224,18 +218,6 @@ static struct action act_signal(void *st, const struct screen_ctx *c)
 #define KEY_LBRACE '{'            // (named: the docs check reads the table)
 #define KEY_RBRACE '}'
 
-static struct action act_sample_prev(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_move(SOURCE_MOVE_STEP, -1, 0);
-}
-
-static struct action act_sample_next(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_move(SOURCE_MOVE_STEP, 1, 0);
-}
-
 static struct action act_stride_back(void *st, const struct screen_ctx *c)
 {
 	(void)st;
@@ -355,7 +337,7 @@ static struct action act_write(void *st, const struct screen_ctx *c)
 // (g still selects the first process), Space follows the newest sample,
 // and nothing acts on a process (k only says so).
 static const struct binding bindings[] = {
-	{ { 'q', KEY_F(10) }, "q F10", "quit", act_quit, "Quit", BIND_BOTH },
+	{ { 'q', KEY_F(10) }, "q F10", "quit", screen_act_quit, "Quit", BIND_BOTH },
 	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
 	{ { KEY_UP }, "Up", "select the previous process", act_up, NULL, BIND_BOTH },
 	{ { KEY_DOWN }, "Down", "select the next process", act_down, NULL, BIND_BOTH },
@@ -364,8 +346,8 @@ static const struct binding bindings[] = {
 	{ { KEY_HOME, 'g' }, "Home g", "first process", act_home, NULL, BIND_LIVE },
 	{ { KEY_END }, "End", "last process", act_end, NULL, BIND_LIVE },
 	{ { 'g' }, "g", "first process", act_home, NULL, BIND_REPLAY },
-	{ { '[' }, "[ ]", "previous / next recorded sample", act_sample_prev, "Sample", BIND_REPLAY },
-	{ { ']' }, NULL, NULL, act_sample_next, NULL, BIND_REPLAY },
+	{ { '[' }, "[ ]", "previous / next recorded sample", screen_act_sample_prev, "Sample", BIND_REPLAY },
+	{ { ']' }, NULL, NULL, screen_act_sample_next, NULL, BIND_REPLAY },
 	{ { KEY_LBRACE }, "{ }", "10 minutes back / on (on across a longer gap: the next sample)",
 	  act_stride_back, NULL, BIND_REPLAY },
 	{ { KEY_RBRACE }, NULL, NULL, act_stride_on, NULL, BIND_REPLAY },
