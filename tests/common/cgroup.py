@@ -419,11 +419,14 @@ class MemoryCgroup:
     raised; leftovers() says, before that, which processes a workload failed
     to take with it."""
 
-    def __init__(self, tag, mountinfo="/proc/self/mountinfo"):
+    def __init__(self, tag, mountinfo="/proc/self/mountinfo", name=None):
         if not re.fullmatch(r"[A-Za-z0-9-]+", tag):
             raise ValueError("tag must be letters, digits and '-': %r" % tag)
+        if name is not None and not re.fullmatch(r"[A-Za-z0-9@._-]+", name):
+            raise ValueError("name must be letters, digits and '@._-': %r" % name)
         self.tag, self.mountinfo = tag, mountinfo
-        self.name = PREFIX + "%d-%s" % (os.getpid(), tag)
+        # A name of the caller's (a screenshot's "php-fpm.service"), or ours.
+        self.name = name or PREFIX + "%d-%s" % (os.getpid(), tag)
         self.layout = self.path = self.rel = self.parent = None
         self.on_v2 = False
 

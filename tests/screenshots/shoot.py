@@ -3,7 +3,8 @@
 leak.png (sorted by growth, with a flagged leak), replay.png (memtop -r
 on the leak scene's recording, following it), detail.png (the leaking
 process's detail view, its growing heap mapping highlighted), pressure.png
-(the memory-pressure banner), cgroups.png (the cgroup view, S), tree.png (the tree view of
+(the memory-pressure banner), cgroups.png (the cgroup view, S, sorted by growth: two pre-fork
+services in memory cgroups of their names, one whose parent grows, flagged), tree.png (the tree view of
 a small family of workloads) and theme-NAME.png (the leak scene in each
 theme but the default, switched to with t).
 
@@ -28,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
+import cgroup  # noqa: E402
 import tmuxserver  # noqa: E402
 OUT_DIR = os.path.join(ROOT, "screenshots")
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -381,6 +383,55 @@ TREE_SCRIPT = ('exec 3<&0; '
                'wait')
 
 
+PREFORK = os.path.join(ROOT, "build/workloads/prefork")
+# Two pre-fork services, as the cgroup view (S) shows them: each a parent
+# keeping 8 workers that grow ~1 MiB over ~20 s and exit; php-fpm's parent
+# also grows a cache of 256 KiB/s, the leak no single worker shows.
+SERVICES = (("php-fpm.service", 256), ("gunicorn.service", 0))
+
+
+def start_services():
+    """The services, each in a memory cgroup of its name (a leftover of a
+    killed run removed first); returns [(cgroup, process)]."""
+    started = []
+    for name, rate in SERVICES:
+        cg = cgroup.MemoryCgroup("shot", name=name)
+        try:
+            cg.__enter__()
+        except cgroup.CgroupError:
+            raise SystemExit("shoot: cannot make the %s cgroup (a leftover? remove it)" % name)
+        proc = subprocess.Popen([PREFORK, "--wait", "--parent-rate-kib", str(rate)], cwd=ROOT,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        started.append((cg, proc))
+        ready, _, _ = select.select([proc.stdout], [], [], WAIT)
+        if not ready or not proc.stdout.readline().startswith(b"ready "):
+            raise SystemExit("shoot: the %s workload did not start" % name)
+        cg.add(proc.pid)
+        proc.stdin.write(b"go\n")
+        proc.stdin.flush()
+    return started
+
+
+def stop_services(started):
+    for cg, proc in started:
+        proc.stdin.close()
+        proc.wait(10)
+        proc.stdout.close()
+        cg.__exit__(None, None, None)
+
+
+def services_scene(tmux):
+    """The cgroup view sorted by growth once php-fpm's cgroup is flagged
+    (about 80 s after the services started)."""
+    tmux.new_session("svc", COLS, LINES, cwd=ROOT, command="./memtop")
+    wait_screen(tmux, "the services scene's first frame", lambda s: s[0].startswith("Mem["), target="svc")
+    tmux.run("send-keys", "-t", "svc", "S", "G")
+    return wait_screen(tmux, "php-fpm.service flagged in the cgroup view",
+                       lambda s: s[0].startswith("Cgroups: ")
+                       and any(line.startswith("php-fpm.service") and "\u25b2" in line for line in s),
+                       target="svc", timeout=150)
+
+
 def tree_scene(tmux):
     """The tree view (T) filtered to a family of workloads, its inner shell's
     subtree collapsed then expanded again; returns the capture."""
@@ -405,10 +456,10 @@ def tree_scene(tmux):
 
 
 def main():
-    for path in ("memtop", "build/workloads/hold", "build/workloads/leaker"):
+    for path in ("memtop", "build/workloads/hold", "build/workloads/leaker", "build/workloads/prefork"):
         if not os.access(os.path.join(ROOT, path), os.X_OK):
             raise SystemExit("shoot: %s is missing; run make memtop build/workloads/hold "
-                             "build/workloads/leaker" % path)
+                             "build/workloads/leaker build/workloads/prefork" % path)
     os.makedirs(OUT_DIR, exist_ok=True)
     renderer = Renderer()
     hold = subprocess.Popen(["build/workloads/hold", "256", "16"], cwd=ROOT,
@@ -420,7 +471,10 @@ def main():
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     config_home = tempfile.TemporaryDirectory(prefix="memtop-shots-config-")
     tmux = Tmux(config_home.name)
+    services = []
     try:
+        # The services scene is taken last: php-fpm's cgroup needs ~80 s.
+        services = start_services()
         ready, _, _ = select.select([leaker.stdout], [], [], WAIT)
         if not ready or not leaker.stdout.readline().startswith(b"ready "):
             raise SystemExit("shoot: the leaker did not start")
@@ -455,14 +509,8 @@ def main():
         tmux.run("send-keys", "-t", "shot", "h")
         shots["help.png"] = wait_screen(tmux, "the help screen",
                                         lambda s: any("Press any key" in line for line in s))
-        # The cgroup view (S), from the help screen back on the list.
         tmux.run("send-keys", "-t", "shot", "q")
         wait_screen(tmux, "the list again", lambda s: s[0].startswith("Mem["))
-        tmux.run("send-keys", "-t", "shot", "S")
-        # Read every second while shown: wait for the first row's usage.
-        shots["cgroups.png"] = wait_screen(tmux, "the cgroup view with its readings",
-                                           lambda s: s[0].startswith("Cgroups: ") and "PATH" in s[1]
-                                           and s[2][:s[1].index("USAGE") + 5].split()[-1] != "-")
         shots["tree.png"] = tree_scene(tmux)
         # The fast tier flags a steady leak after ~40 s of growth.
         shots["leak.png"] = wait_screen(tmux, "the flagged leak at the top",
@@ -500,6 +548,7 @@ def main():
             shots["pressure.png"] = wait_screen(tmux, "the pressure banner",
                                                 lambda s: "MEMORY PRESSURE at" in s[3],
                                                 target="pressure", timeout=30)
+        shots["cgroups.png"] = services_scene(tmux)
         for name, text in shots.items():
             lines = DETAIL_LINES if name == "detail.png" else LINES
             img = renderer.render(parse_capture(text, COLS, lines))
@@ -508,6 +557,7 @@ def main():
     finally:
         tmux.kill()
         config_home.cleanup()
+        stop_services(services)
         for proc in (hold, leaker):
             proc.stdin.close()
             proc.wait(5)

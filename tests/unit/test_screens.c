@@ -212,6 +212,40 @@ static void test_help_lists_the_screen_it_came_from(void **state)
 	assert_int_equal(screen_help.key(screen_help.state, &r->c, 'z').kind, ACTION_BACK);
 }
 
+// At 80x24 the list's help is longer than the screen: it says so and
+// scrolls; its last line (the PSI trigger) comes into view, and Down
+// past the end stays there.
+static void test_help_scrolls(void **state)
+{
+	struct rig *r = *state;
+	struct action a = { .kind = ACTION_OPEN, .screen = &screen_help, .from = &screen_list };
+	char line[81];
+	bool seen = false;
+
+	screen_help.enter(screen_help.state, &r->c, &a);
+	draw(r, &screen_help);
+	mvinnstr(LINES - 1, 0, line, 80);
+	assert_non_null(strstr(line, "scroll"));
+	for (int y = 2; y < LINES - 2; y++) {
+		mvinnstr(y, 0, line, 80);
+		assert_null(strstr(line, "PSI trigger off"));
+	}
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(screen_help.key(screen_help.state, &r->c, KEY_DOWN).kind, ACTION_NONE);
+	draw(r, &screen_help);
+	for (int y = 2; y < LINES - 1; y++) {
+		mvinnstr(y, 0, line, 80);
+		seen |= strstr(line, "PSI trigger off") != NULL;
+	}
+	assert_true(seen);
+	assert_int_equal(screen_help.key(screen_help.state, &r->c, KEY_PPAGE).kind, ACTION_NONE);
+	assert_int_equal(screen_help.key(screen_help.state, &r->c, KEY_PPAGE).kind, ACTION_NONE);
+	draw(r, &screen_help);
+	mvinnstr(2, 0, line, 80);
+	assert_non_null(strstr(line, "q F10"));           // back at the top
+	assert_int_equal(screen_help.key(screen_help.state, &r->c, 'q').kind, ACTION_BACK);
+}
+
 // Live, the replay's keys do nothing and neither help nor the footer names
 // them; Home and End select processes.
 static void test_live_has_no_replay_keys(void **state)
@@ -295,6 +329,7 @@ int main(void)
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_enter_opens_the_detail_view_of_the_row, rig_setup,
 						rig_teardown),
+		cmocka_unit_test_setup_teardown(test_help_scrolls, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_help_lists_the_screen_it_came_from, rig_setup,
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_live_has_no_replay_keys, rig_setup, rig_teardown),
