@@ -20,7 +20,7 @@
 #include "model/treemodel.h"
 
 #define LISTMODEL_FILTER_MAX 128
-#define LISTMODEL_CGROUP_MAX 256
+#define LISTMODEL_CGROUP_MAX 1024    // a kubepods path under a v1 prefix passes 256
 
 struct listmodel {
 	enum sort_key key;

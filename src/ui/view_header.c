@@ -156,8 +156,10 @@ static void draw_status(const struct screen_ctx *c, int y, const struct listmode
 		x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_PROMPT));
 	}
 	if (list->cgroup[0]) {
-		snprintf(buf, sizeof buf, "  Cgroup: %s (%zu shown)", list->cgroup, list->nrows);
-		x += view_put(c->ui, y, x, COLS - x, buf, ui_attr(c->ui, ROLE_PROMPT));
+		char cg[LISTMODEL_CGROUP_MAX + 48];   // the screen's width cuts it
+
+		snprintf(cg, sizeof cg, "  Cgroup: %s (%zu shown)", list->cgroup, list->nrows);
+		x += view_put(c->ui, y, x, COLS - x, cg, ui_attr(c->ui, ROLE_PROMPT));
 	}
 	if (list->suspects_only)
 		x += view_put(c->ui, y, x + 2, COLS - x - 2, "Leaks only", ui_attr(c->ui, ROLE_PROMPT)) + 2;

@@ -27,8 +27,8 @@ names has its row.
   tick it is counted in exactly one of them, the one its "cgroup" names.
 - test_moved_away: a process moved from A to B, then A removed: within
   FOLLOW_S (two of --cgroups' readings) memtop counts it in B and A's row is
-  gone (docs/cgroups.md: "a process that moves to another cgroup is counted
-  there at once"; a removed cgroup's row is stale).
+  gone: counted where it went within a reading and a tick (a removed
+  cgroup's row is not kept).
 - test_deep: a hierarchy DEPTH levels deep with a process in the deepest:
   its row has the full path and its last component as the name, no level
   above has a row; the screen's cgroup view (S) at 80x24 shows it, and
@@ -75,7 +75,7 @@ CHURN_LIFE_S = 0.25          # a churn cgroup lives up to this long
 MOVES_S = 6.0
 FOLLOW_S = 2.5               # two --cgroups readings (1 s apart) and a tick
 DEPTH = 50
-LIST_CGROUP_MAX = 256        # LISTMODEL_CGROUP_MAX: the list's limit to one cgroup
+LIST_CGROUP_MAX = 1024       # LISTMODEL_CGROUP_MAX: the list's limit to one cgroup
 
 
 # --- the cgroups ----------------------------------------------------------------------
