@@ -545,6 +545,18 @@ def check(memtop, verbose):
             errors.append("CSV column %s (csv_header in %s) is not named in the CSV subsection of %s"
                           % (c, rel(src("output.c")), rel(MAN)))
     counts["CSV columns"] = len(csvcols)
+    # The cgroup table's (--cgroups): JSON members and CSV columns.
+    cfields = json_fields(src("output_cgroups.c"))
+    for f in cfields:
+        if f not in jl_tags:
+            errors.append("JSON field %s (written by %s) has no entry in the \"JSON Lines\" "
+                          "subsection of %s" % (f, rel(src("output_cgroups.c")), rel(MAN)))
+    ccols = csv_columns(src("output_cgroups.c"), r'output_csv_cgroups\(.*?fputs\(((?:"[^"]*"\s*)+)')
+    for c in ccols:
+        if not has_word(csv_text, c):
+            errors.append("CSV column %s (%s) is not named in the CSV subsection of %s"
+                          % (c, rel(src("output_cgroups.c")), rel(MAN)))
+    counts["cgroup fields"] = len(set(cfields) | set(ccols))
     smaps = man.subsection(lambda t: "--smaps" in t, "--smaps (a .SS with --smaps in its title)")
     smaps_tags = set()
     for _, t in man.tags(smaps):
