@@ -508,7 +508,7 @@ def main():
         shots = {"main.png": text}
         tmux.run("send-keys", "-t", "shot", "h")
         shots["help.png"] = wait_screen(tmux, "the help screen",
-                                        lambda s: any("Press any key" in line for line in s))
+                                        lambda s: any("Press any key" in line or "any other key returns" in line for line in s))
         tmux.run("send-keys", "-t", "shot", "q")
         wait_screen(tmux, "the list again", lambda s: s[0].startswith("Mem["))
         shots["tree.png"] = tree_scene(tmux)
