@@ -897,13 +897,17 @@ def test_cgroup_pressure(memtop):
     assert got["v2_path"] == cg.v2_rel, (got["v2_path"], cg.v2_rel)
     assert got["pressure"]["some"]["total_us"] > 0, got["pressure"]
     assert got["pressure"]["full"]["total_us"] <= got["pressure"]["some"]["total_us"]
+    # The usage may pass the limit by a little: charges the kernel must
+    # not fail (kernel memory, page tables) are forced past it (seen here:
+    # 128 KiB over, on v1, once in a check).
+    slack_kb = 512
     if cg.layout.memory_on_v2:
         assert got["max_kb"] == 32 * 1024, got
-        assert 0 < got["current_kb"] <= 32 * 1024 + 64, got
+        assert 0 < got["current_kb"] <= 32 * 1024 + slack_kb, got
     else:
         assert got["v1_memory_path"] == cg.v1_rel, (got["v1_memory_path"], cg.v1_rel)
         assert got["v1_limit_kb"] == 32 * 1024, got
-        assert 0 < got["v1_usage_kb"] <= 32 * 1024, got
+        assert 0 < got["v1_usage_kb"] <= 32 * 1024 + slack_kb, got
 
 
 def write_rc(text):
