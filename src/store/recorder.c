@@ -48,6 +48,9 @@ struct rec_cgroup {
 	char *path;
 	int64_t id;
 	bool seen;                     // in the reading being written
+	// Its leak signal's rollup (the model's: own anon, else its
+	// processes'), in the envelope table under minus its id.
+	struct rec_envelope env[RECORD_ENVELOPE_RES];
 	bool written, have_usage, have_limit, have_anon, have_psi, have_sig;
 	uint64_t usage_kb, limit_kb, anon_kb, sig_kb;
 	double psi_some, psi_full;
@@ -345,14 +348,16 @@ static int write_sample(struct recorder *r, int64_t tick, const struct rec_entry
 
 // Writes a closed bucket of a process's rollup when its value differs from
 // the last one written at that resolution.
-static int flush_envelope(struct recorder *r, struct rec_entry *e, int k)
+// Writes bucket k of a rollup (id: a proc row, or minus a cgroup row) when
+// it differs from the last one written.
+static int flush_envelope(struct recorder *r, int64_t id, struct rec_envelope *env, int k)
 {
-	struct rec_envelope *v = &e->env[k];
+	struct rec_envelope *v = &env[k];
 	sqlite3_stmt *st = r->st[ST_ENVELOPE];
 
 	if (!v->open || (v->written && v->written_kb == v->min_kb))
 		return SQLITE_OK;
-	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, envelope_res_s[k]);
 	sqlite3_bind_int64(st, 3, v->bucket);
 	sqlite3_bind_int64(st, 4, (int64_t)v->min_kb);
@@ -363,19 +368,28 @@ static int flush_envelope(struct recorder *r, struct rec_entry *e, int k)
 	return run(st);
 }
 
-// Adds this tick's leak signal (anonymous + swap, as the detector takes it)
-// to the process's rollup, writing each bucket it closes.
-static int track_envelope(struct recorder *r, struct rec_entry *e, double mono)
+static int flush_envelopes(struct recorder *r, int64_t id, struct rec_envelope *env)
 {
-	uint64_t sig = e->anon_kb + (e->have_swap ? e->swap_kb : 0);
+	int rc;
+
+	for (int k = 0; k < RECORD_ENVELOPE_RES; k++)
+		if ((rc = flush_envelope(r, id, env, k)) != SQLITE_OK)
+			return rc;
+	return SQLITE_OK;
+}
+
+// Adds a leak signal (as the detector takes it) at monotonic time mono to
+// a rollup, writing each bucket it closes.
+static int track_envelope(struct recorder *r, int64_t id, struct rec_envelope *env, uint64_t sig, double mono)
+{
 	int rc;
 
 	for (int k = 0; k < RECORD_ENVELOPE_RES; k++) {
-		struct rec_envelope *v = &e->env[k];
+		struct rec_envelope *v = &env[k];
 		int64_t b = (int64_t)floor(mono / envelope_res_s[k]);
 
 		if (v->open && b != v->bucket) {
-			if ((rc = flush_envelope(r, e, k)) != SQLITE_OK)
+			if ((rc = flush_envelope(r, id, env, k)) != SQLITE_OK)
 				return rc;
 			v->open = false;
 		}
@@ -436,7 +450,8 @@ static int record_process(struct recorder *r, const struct proc_sample *s, const
 	e->swap_kb = s->have_detail ? s->swap_kb : 0;
 	e->oom_score = s->have_detail ? s->oom_score : 0;
 	e->oom_adj = s->have_detail ? s->oom_score_adj : 0;
-	if ((rc = track_envelope(r, e, mono)) != SQLITE_OK)
+	if ((rc = track_envelope(r, e->id, e->env, e->anon_kb + (e->have_swap ? e->swap_kb : 0), mono)) !=
+	    SQLITE_OK)
 		return rc;
 	if (!changed && !full)
 		return SQLITE_OK;
@@ -449,10 +464,8 @@ static int record_exit(struct recorder *r, struct rec_entry *e, int64_t t)
 	sqlite3_stmt *st = r->st[ST_EXIT];
 	int rc;
 
-	for (int k = 0; k < RECORD_ENVELOPE_RES; k++)
-		if ((rc = flush_envelope(r, e, k)) != SQLITE_OK)
-			return rc;
-
+	if ((rc = flush_envelopes(r, e->id, e->env)) != SQLITE_OK)
+		return rc;
 	sqlite3_bind_int64(st, 1, r->last_t);
 	sqlite3_bind_int64(st, 2, t);
 	sqlite3_bind_int64(st, 3, e->id);
@@ -584,11 +597,12 @@ static bool cgroup_changed(const struct rec_cgroup *c, const struct cgroup_readi
 // when it is not the reading's own anon (the processes' sum), so that a
 // replay can seed the cgroup's detector with it.
 static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g, const struct cgroup_row *row,
-			     int64_t tick, bool all)
+			     int64_t tick, bool all, double mono)
 {
 	struct rec_cgroup *c;
 	sqlite3_stmt *st = r->st[ST_CGROUP_SAMPLE];
-	bool have_sig = row && !row->own_signal && row->leak;
+	bool pushed = row && row->leak && row->read_t == mono;   // the model took a signal now
+	bool have_sig = pushed && !row->own_signal;
 	uint64_t sig = have_sig ? row->sig_kb : 0;
 	int rc;
 
@@ -597,6 +611,8 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 	if ((rc = cgroup_entry(r, g->path, &c)) != SQLITE_OK)
 		return rc;
 	c->seen = true;
+	if (pushed && (rc = track_envelope(r, -c->id, c->env, row->sig_kb, mono)) != SQLITE_OK)
+		return rc;
 	if (!all && !cgroup_changed(c, g, have_sig, sig))
 		return SQLITE_OK;
 	c->written = true;
@@ -632,20 +648,24 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 // Keeps only the cgroups of the reading just written: containers and
 // sessions come and go for days, and their entries must go with them (a
 // cgroup seen again is looked up in the file again).
-static void forget_unseen_cgroups(struct recorder *r)
+static int forget_unseen_cgroups(struct recorder *r)
 {
 	size_t m = 0;
+	int rc = SQLITE_OK;
 
 	for (size_t i = 0; i < r->ncg; i++) {
 		if (r->cg[i].seen) {
 			r->cg[i].seen = false;
 			r->cg[m++] = r->cg[i];
-		} else {
-			free(r->cg[i].path);
+			continue;
 		}
+		if (rc == SQLITE_OK)
+			rc = flush_envelopes(r, -r->cg[i].id, r->cg[i].env);   // its open buckets
+		free(r->cg[i].path);
 	}
 	r->ncg = m;
 	r->stats.cgroups_known = m;
+	return rc;
 }
 
 // The cgroups the source read at this tick (snapshot.cgroups): a row for
@@ -662,11 +682,10 @@ static int record_cgroups(struct recorder *r, const struct monitor *m, int64_t t
 		return SQLITE_OK;
 	for (size_t i = 0; i < snap->ncgroups; i++)
 		if ((rc = record_one_cgroup(r, &snap->cgroups[i], cgtable_find(&m->cgroups, snap->cgroups[i].path),
-					    tick, r->cg_all_due)) != SQLITE_OK)
+					    tick, r->cg_all_due, snap->sys.mono_time)) != SQLITE_OK)
 			return rc;
 	r->cg_all_due = false;
-	forget_unseen_cgroups(r);
-	return SQLITE_OK;
+	return forget_unseen_cgroups(r);
 }
 
 static void forget_cgroups(struct recorder *r)
@@ -836,6 +855,19 @@ int recorder_write(struct recorder *r, struct monitor *m)
 	return RECORD_WRITTEN;
 }
 
+// The open rollup buckets of the cgroups remembered, in a transaction of
+// their own (best effort, as at the end).
+static void flush_cgroup_envelopes(struct recorder *r)
+{
+	bool ok = true;
+
+	if (r->ncg == 0 || sqlite3_exec(r->rec.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return;
+	for (size_t i = 0; i < r->ncg && ok; i++)
+		ok = flush_envelopes(r, -r->cg[i].id, r->cg[i].env) == SQLITE_OK;
+	sqlite3_exec(r->rec.db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+}
+
 int recorder_maintain(struct recorder *r, double now)
 {
 	struct maintain_result res = { 0 };
@@ -845,9 +877,12 @@ int recorder_maintain(struct recorder *r, double now)
 	r->stats.thin_runs += res.thinned_buckets > 0;
 	r->stats.trimmed_ticks += res.dropped_ticks;
 	// Retention may have taken a remembered cgroup's last sample, and its
-	// row with it: each is looked up again at its next reading.
-	if (res.dropped_ticks)
+	// row with it: each is looked up again at its next reading (its open
+	// rollup buckets written first).
+	if (res.dropped_ticks) {
+		flush_cgroup_envelopes(r);
 		forget_cgroups(r);
+	}
 	if (rc != SQLITE_OK) {
 		sqlite3_exec(r->rec.db, "ROLLBACK", NULL, NULL, NULL);
 		if (!r->maintain_failed)
@@ -962,13 +997,14 @@ static void flush_open_envelopes(struct recorder *r)
 {
 	bool ok = true;
 
-	if (!r->rec.db || r->ncur == 0 || r->resync ||
+	if (!r->rec.db || (r->ncur == 0 && r->ncg == 0) || r->resync ||
 	    sqlite3_exec(r->rec.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return;
 	r->tick_t = r->last_t;
 	for (size_t i = 0; i < r->ncur && ok; i++)
-		for (int k = 0; k < RECORD_ENVELOPE_RES && ok; k++)
-			ok = flush_envelope(r, &r->cur[i], k) == SQLITE_OK;
+		ok = flush_envelopes(r, r->cur[i].id, r->cur[i].env) == SQLITE_OK;
+	for (size_t i = 0; i < r->ncg && ok; i++)
+		ok = flush_envelopes(r, -r->cg[i].id, r->cg[i].env) == SQLITE_OK;
 	// Best effort: a failure (a full disk) loses the open buckets' partial
 	// minima only; the samples themselves are all in the file.
 	sqlite3_exec(r->rec.db, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);

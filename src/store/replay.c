@@ -1229,18 +1229,41 @@ static int replay_cgroup_series_of(void *impl, const struct source_series_req *r
 	b = rp->history_boot ? boot_index(rp, rp->history_boot) : rp->ticks[rp->pos].boot;
 	if (b < 0)
 		return 0;
-	i0 = tick_at_mono(rp, req->level[0].from_t, b, 0, rp->nticks);
+	// The slow levels from the rollup (kept under minus the cgroup's row),
+	// the rest from the readings: a few minutes' worth, not two days'.
+	double raw_t = req->level[0].from_t;
+	size_t nroll = 0;
+
+	while (nroll < req->nlevels && req->level[nroll].bucket_s >= 150)
+		nroll++;
+	if (nroll) {
+		// From the start of the rollup's bucket that holds the first
+		// reading left to walk: that bucket's minimum is the walk's.
+		double off = (double)rp->boots[b].offset_ms / 1000.0, res = req->level[nroll - 1].bucket_s;
+
+		raw_t = nroll < req->nlevels ? req->level[nroll].from_t : req->to_t;
+		raw_t = floor((raw_t - off) / res) * res + off;
+	}
+	i0 = tick_at_mono(rp, raw_t, b, 0, rp->nticks);
 	i1 = tick_at_mono(rp, req->to_t, b, i0, rp->nticks);
-	for (size_t i = 0; i < req->n && rc == 0 && i0 < i1; i++) {
+	for (size_t i = 0; i < req->n && rc == 0; i++) {
 		sqlite3_stmt *st = rp->q[Q_CG_ID];
 		struct cg_walk w = { .push = push, .ctx = ctx, .index = i, .level = -1 };
+		struct series_target tg = { .req_index = i, .since = -INFINITY };
 		int64_t cg = 0;
 
 		sqlite3_bind_text(st, 1, req->paths[i], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			cg = sqlite3_column_int64(st, 0);
 		reset(st);
-		if (cg)
+		if (!cg)
+			continue;
+		tg.id = -cg;
+		for (size_t l = 0; l < nroll; l++)
+			series_rollup(rp, &tg, req->level[l].bucket_s >= 1800 ? 1800 : 150, req->level[l].from_t,
+				      l + 1 < nroll ? req->level[l + 1].from_t : raw_t, rp->boots[b].offset_ms, push,
+				      ctx);
+		if (i0 < i1)
 			rc = cgroup_walk(rp, req, cg, i0, i1, &w);
 	}
 	return rc;
