@@ -365,12 +365,3 @@ void monitor_set_cgroup_every(struct monitor *m, double every_s)
 	if (m->source.ops->set_cgroup_every)
 		m->source.ops->set_cgroup_every(m->source.impl, every_s);
 }
-
-int monitor_read_cgroup_usage(struct monitor *m, const char *path, struct cgroup_usage *out)
-{
-	if (!m->source.ops->read_cgroup_usage) {
-		*out = (struct cgroup_usage){ 0 };
-		return -ENOTSUP;
-	}
-	return m->source.ops->read_cgroup_usage(m->source.impl, path, out);
-}

@@ -110,8 +110,8 @@ static ssize_t read_file(struct cgreader *r, struct cg_entry *e, const char *rel
 			return 0;
 		e->fd[k] = open(path, O_RDONLY | O_CLOEXEC);
 		if (e->fd[k] < 0) {
-			if (errno != ENOENT)
-				return 0;
+			if (errno != ENOENT && errno != ENOTDIR)
+				return 0;                   // not allowed, or the like: nothing read
 			if (dir_gone(r, rel))
 				return -ENOENT;
 			e->absent[k] = true;        // a file this layout or cgroup lacks

@@ -1062,11 +1062,6 @@ static void live_set_cgroup_every(void *impl, double every_s)
 	sampler_set_cgroup_every(impl, every_s);
 }
 
-static int live_read_cgroup_usage(void *impl, const char *path, struct cgroup_usage *out)
-{
-	return sampler_read_cgroup_usage(impl, path, out);
-}
-
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1081,7 +1076,6 @@ static const struct source_ops live_ops = {
 	.read_cmdline = live_read_cmdline,
 	.send_signal = live_send_signal,
 	.psi_trigger = live_psi_trigger,
-	.read_cgroup_usage = live_read_cgroup_usage,
 	.set_cgroup_every = live_set_cgroup_every,
 };
 

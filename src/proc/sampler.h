@@ -101,22 +101,6 @@ int sampler_read_detail(struct sampler *s, int pid, uint64_t start_ticks, struct
  * smaps. Returns 0 or -errno (d->exited: the process is gone). */
 int sampler_read_detail_state(struct sampler *s, int pid, uint64_t start_ticks, struct proc_detail *d);
 
-/* Reads the usage and limit of the memory cgroup at path (a snapshot's
- * proc_sample.cgroup: the v1 memory hierarchy's path when memory is on v1,
- * else the v2 one) from the memory controller's hierarchy: v2
- * memory.current and memory.max, or v1 memory.usage_in_bytes and
- * memory.limit_in_bytes. Two small reads, on demand only, never in a tick.
- * Returns 0 (a file the cgroup lacks leaves its have_ flag false: the v2
- * root has neither), -ENOENT when the cgroup is gone, -EINVAL for a path
- * cgfiles_check_path refuses (checked first, before any file is opened),
- * -ENOTSUP when no hierarchy has the memory controller; *out is then all
- * zero. */
-int sampler_read_cgroup_usage(struct sampler *s, const char *path, struct cgroup_usage *out);
-/* The same below the hierarchy mounted at mount ("": -ENOTSUP), v2 or v1
- * files as v2 says: what sampler_read_cgroup_usage does with the mount it
- * found in mountinfo, apart so that it can be tested on a fixture tree. */
-int sampler_cgroup_usage_at(const char *mount, bool v2, const char *path, struct cgroup_usage *out);
-
 /* Reads the whole command line of the process (pid, start_ticks) for the
  * detail view, where the every-tick copy (cut at 32 KiB) is not enough: up
  * to SOURCE_CMDLINE_FULL_MAX raw bytes, sanitised (text_sanitize_cmdline),

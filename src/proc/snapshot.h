@@ -88,7 +88,8 @@ struct proc_sample {
 struct cgroup_reading {
 	const char *path;            // as proc_sample.cgroup names it; never NULL
 	bool gone;                   // removed before it could be read: nothing else is set
-	bool have_usage, have_limit, unlimited;   // as struct cgroup_usage (source.h)
+	bool have_usage, have_limit, unlimited;   // unlimited: "max" or v1's huge value
+	                             // (limit_kb 0)
 	uint64_t usage_kb, limit_kb;
 	bool have_anon;              // its own anonymous memory + swap (memory.stat:
 	uint64_t anon_kb;            // v2 anon + swap.current, v1 rss + swap; not

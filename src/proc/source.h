@@ -4,8 +4,8 @@
  *
  * Contract: a source fills one snapshot per tick (valid until the next);
  * the optional calls (the screen's wanted rows, idle-time filling, the
- * cgroup watch, one process's details, signals, the PSI trigger, a
- * cgroup's usage) may be NULL in a source that has nothing to do for them:
+ * cgroup watch, one process's details, signals, the PSI trigger, the
+ * cgroups' reading pace) may be NULL in a source that has nothing to do for them:
  * the monitor's wrappers (model/monitor.h) then do nothing or return
  * -ENOTSUP. Strings in what a source hands up are already sanitised, except
  * the smaps mapping names (raw: the mapping table sanitises them as it
@@ -49,16 +49,6 @@ struct cgroup_detail {
 	bool have_v1;                      // v1 memory.usage_in_bytes / limit_in_bytes
 	bool v1_unlimited;
 	uint64_t v1_usage, v1_limit;       // bytes
-};
-
-/* A memory cgroup's usage and limit, in KiB (bytes rounded down): v2
- * memory.current and memory.max, or v1 memory.usage_in_bytes and
- * memory.limit_in_bytes. unlimited ("max", or v1's huge "no limit" value)
- * comes with have_limit and limit_kb 0. The v2 root has neither file: both
- * have_ flags false. */
-struct cgroup_usage {
-	bool have_usage, have_limit, unlimited;
-	uint64_t usage_kb, limit_kb;
 };
 
 /* What the detail view (and memtop --smaps) reads of one process. */
@@ -142,12 +132,6 @@ struct source_ops {
 	int (*read_cmdline)(void *impl, int pid, uint64_t start_ticks, char **out, bool *cut);
 	int (*send_signal)(void *impl, int pid, uint64_t start_ticks, int sig);
 	int (*psi_trigger)(void *impl, unsigned stall_us, unsigned window_us);
-	// The usage and limit of the memory cgroup at path, as a snapshot's
-	// proc_sample.cgroup names it. 0, or -errno: -ENOENT the cgroup is
-	// gone; -EINVAL not a plain absolute path (see cgfiles_check_path:
-	// relative, "." or ".." segments, a sanitiser's escape); -ENOTSUP no
-	// memory controller.
-	int (*read_cgroup_usage)(void *impl, const char *path, struct cgroup_usage *out);
 	// How often the cgroups are read for the snapshot from now on
 	// (source_config.cgroup_every_s; 0: never). NULL: a recording, whose
 	// readings are those recorded.

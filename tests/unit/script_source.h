@@ -1,9 +1,9 @@
 /* script_source.h — a source (proc/source.h) that plays a script instead
  * of reading /proc, for the tests of the monitor and the screens: a leaker
  * growing 512 KiB every 2 s tick and a flat process, on a clock that starts
- * at 1000 s. It can only tick, watch cgroups, tell a cgroup's usage (the
- * leaker's, SCRIPT_CGROUP, growing with it) and close, as a recording
- * could; the other calls are left out on purpose.
+ * at 1000 s. It can only tick, watch cgroups and close, as a recording
+ * could; the other calls are left out on purpose. SCRIPT_CGROUP names a
+ * cgroup for the screens' tests.
  */
 #ifndef MEMTOP_TEST_SCRIPT_SOURCE_H
 #define MEMTOP_TEST_SCRIPT_SOURCE_H
@@ -16,7 +16,6 @@
 #define LEAKER 100
 #define FLAT 200
 #define SCRIPT_CGROUP "/leaker.scope"
-#define SCRIPT_CG_LIMIT_KB (1u << 20)
 
 struct script {
 	int ticks, closed;
@@ -64,25 +63,10 @@ static int script_watch(void *impl, const int *pids, size_t n)
 	return 0;
 }
 
-// The leaker's cgroup: its usage as of the last tick, a 1 GiB limit.
-static int script_cgroup_usage(void *impl, const char *path, struct cgroup_usage *out)
-{
-	const struct script *sc = impl;
-
-	*out = (struct cgroup_usage){ 0 };
-	if (strcmp(path, SCRIPT_CGROUP) != 0)
-		return -ENOENT;
-	*out = (struct cgroup_usage){ .have_usage = true, .have_limit = true,
-				      .usage_kb = sc->ticks ? sc->s[0].rss_kb : 0,
-				      .limit_kb = SCRIPT_CG_LIMIT_KB };
-	return 0;
-}
-
-// Only what a recording could do: ticks, the cgroup watch, a cgroup's
-// usage, closing.
+// Only what a recording could do: ticks, the cgroup watch, closing.
 __attribute__((unused)) static const struct source_ops script_ops = {
 	.name = "script", .tick = script_tick, .close = script_close,
-	.set_cgroup_watch = script_watch, .read_cgroup_usage = script_cgroup_usage,
+	.set_cgroup_watch = script_watch,
 };
 
 #endif

@@ -43,36 +43,11 @@ static void test_model_follows_a_scripted_source(void **state)
 	assert_int_equal(sc.closed, 1);
 }
 
-// monitor_read_cgroup_usage hands the source's answer through, errors too.
-static void test_cgroup_usage_is_the_sources(void **state)
-{
-	struct script sc = { 0 };
-	struct monitor m;
-	struct cgroup_usage u;
-	const struct proc *leaker;
-
-	(void)state;
-	monitor_open_source(&m, (struct source){ .ops = &script_ops, .impl = &sc }, LEAK_SENS_NORMAL);
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(monitor_tick(&m), 0);
-	leaker = proctable_find(&m.table, LEAKER);
-	assert_non_null(leaker);
-	assert_int_equal(monitor_read_cgroup_usage(&m, SCRIPT_CGROUP, &u), 0);
-	assert_true(u.have_usage && u.have_limit && !u.unlimited);
-	assert_int_equal(u.usage_kb, 20000 + 2 * 512);     // the third tick's
-	assert_int_equal(u.limit_kb, SCRIPT_CG_LIMIT_KB);
-	assert_int_equal(monitor_read_cgroup_usage(&m, "/other.scope", &u), -ENOENT);
-	assert_false(u.have_usage || u.have_limit);
-	monitor_close(&m);
-}
-
 static void test_missing_calls_answer_enotsup(void **state)
 {
 	struct script sc = { 0 };
 	struct monitor m;
 	struct proc_detail d = { 0 };
-	struct source_ops bare = script_ops;
-	struct cgroup_usage u;
 	char *text = (char *)"unset";
 	bool cut;
 
@@ -94,14 +69,11 @@ static void test_missing_calls_answer_enotsup(void **state)
 	assert_int_equal(monitor_psi_trigger(&m, 100000, 1000000), -ENOTSUP);
 	monitor_close(&m);
 
-	// A source without the cgroup usage call (the script has it).
-	bare.read_cgroup_usage = NULL;
-	monitor_open_source(&m, (struct source){ .ops = &bare, .impl = &sc }, LEAK_SENS_NORMAL);
+	// Its cgroups' pace is the recording's: setting it does nothing.
+	monitor_open_source(&m, (struct source){ .ops = &script_ops, .impl = &sc }, LEAK_SENS_NORMAL);
+	monitor_set_cgroup_every(&m, 1.0);
 	assert_int_equal(monitor_tick(&m), 0);
-	u = (struct cgroup_usage){ true, true, true, 7, 7 };    // left over: must be cleared
-	assert_int_equal(monitor_read_cgroup_usage(&m, SCRIPT_CGROUP, &u), -ENOTSUP);
-	assert_false(u.have_usage || u.have_limit || u.unlimited);
-	assert_int_equal(u.usage_kb, 0);
+	assert_false(m.snap.cgroups_read);
 	monitor_close(&m);
 }
 
@@ -109,7 +81,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_follows_a_scripted_source),
-		cmocka_unit_test(test_cgroup_usage_is_the_sources),
 		cmocka_unit_test(test_missing_calls_answer_enotsup),
 	};
 

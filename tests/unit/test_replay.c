@@ -113,19 +113,7 @@ static void world_close(void *impl)
 	(void)impl;
 }
 
-// The one cgroup's usage: a slow climb, 1 KiB a second.
-static int world_cgroup(void *impl, const char *path, struct cgroup_usage *u)
-{
-	struct world *wd = impl;
-
-	(void)path;
-	*u = (struct cgroup_usage){ .have_usage = true, .usage_kb = 100000 + (uint64_t)(wd->t - wd->t0),
-				    .have_limit = true, .limit_kb = 1u << 20 };
-	return 0;
-}
-
-static const struct source_ops world_ops = { .name = "world", .tick = world_tick, .close = world_close,
-					     .read_cgroup_usage = world_cgroup };
+static const struct source_ops world_ops = { .name = "world", .tick = world_tick, .close = world_close };
 
 static struct wproc *world_add(struct world *wd, int pid, const char *comm, double rate, double noise)
 {

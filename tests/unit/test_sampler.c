@@ -1,9 +1,9 @@
 /* test_sampler.c — the live sampler's readings behind source_config's
  * switches, on this machine's /proc and on fixture trees: the OOM-kill
- * counter (system_counters), each process's executable (read_exe), and a
- * memory cgroup's usage and limit by path (sampler_cgroup_usage_at on
- * tests/fixtures/cgroup-usage/{v1,v2}, and the process's own cgroup through
- * the monitor). Uses real child processes; some tests need root (drop to
+ * counter (system_counters), each process's executable (read_exe), and
+ * the memory cgroups' readings (proc/cgreader.h on
+ * tests/fixtures/cgroup-usage/{v1,v2} and a changing tree, and the
+ * process's own cgroup through the monitor). Uses real child processes; some tests need root (drop to
  * nobody) and the v1 or v2 memory controller, and skip without them.
  */
 #include "fixture.h"
@@ -522,59 +522,6 @@ static void test_exe_follows_an_exec(void **state)
 #define TREE_V1 FIXTURES "/cgroup-usage/v1"
 #define TREE_V2 FIXTURES "/cgroup-usage/v2"
 
-// sampler_cgroup_usage_at over a fixture tree; fails unless it returns rc.
-static struct cgroup_usage usage_at(const char *mount, bool v2, const char *path, int rc)
-{
-	struct cgroup_usage u = { true, true, true, 7, 7 };   // left over: must be cleared
-
-	assert_int_equal(sampler_cgroup_usage_at(mount, v2, path, &u), rc);
-	return u;
-}
-
-static void test_cgroup_usage_v2(void **state)
-{
-	struct cgroup_usage u;
-
-	(void)state;
-	u = usage_at(TREE_V2, true, "/system.slice/limited.service", 0);
-	assert_true(u.have_usage && u.have_limit && !u.unlimited);
-	assert_int_equal(u.usage_kb, 120563);               // 123456789 bytes, rounded down
-	assert_int_equal(u.limit_kb, 524288);               // 512 MiB
-	u = usage_at(TREE_V2, true, "/user.slice/a b.scope", 0);
-	assert_true(u.have_usage && u.have_limit && u.unlimited);
-	assert_int_equal(u.usage_kb, 4000);
-	assert_int_equal(u.limit_kb, 0);                    // "max"
-	// The root has neither file.
-	u = usage_at(TREE_V2, true, "/", 0);
-	assert_false(u.have_usage || u.have_limit || u.unlimited);
-	assert_int_equal(u.usage_kb + u.limit_kb, 0);
-	// A cgroup without the controller's files is there all the same.
-	u = usage_at(TREE_V2, true, "/nomem", 0);
-	assert_false(u.have_usage || u.have_limit);
-}
-
-static void test_cgroup_usage_v1(void **state)
-{
-	struct cgroup_usage u;
-
-	(void)state;
-	u = usage_at(TREE_V1, false, "/limited", 0);
-	assert_true(u.have_usage && u.have_limit && !u.unlimited);
-	assert_int_equal(u.usage_kb, 32636);                // 33419264 bytes
-	assert_int_equal(u.limit_kb, 32768);                // 32 MiB
-	u = usage_at(TREE_V1, false, "/unlimited", 0);      // 9223372036854771712
-	assert_true(u.have_usage && u.have_limit && u.unlimited);
-	assert_int_equal(u.usage_kb, 976);                  // 1000001 bytes
-	assert_int_equal(u.limit_kb, 0);
-	// The v1 root has both files.
-	u = usage_at(TREE_V1, false, "/", 0);
-	assert_true(u.have_usage && u.have_limit && u.unlimited);
-	assert_int_equal(u.usage_kb, 363184);               // 371900416 bytes
-	// The same tree read as v2 has none of its files.
-	u = usage_at(TREE_V1, true, "/limited", 0);
-	assert_false(u.have_usage || u.have_limit);
-}
-
 // One path through a fresh reader of the fixture tree.
 static struct cgroup_reading read_one(const char *mount, bool v2, const char *path)
 {
@@ -587,6 +534,59 @@ static struct cgroup_reading read_one(const char *mount, bool v2, const char *pa
 	cgreader_free(r, &kept);
 	assert_int_equal(kept, 0);                          // every kept file closed
 	return g;
+}
+
+// A reading over a fixture tree (proc/cgreader.h); fails unless gone is as wanted.
+static struct cgroup_reading usage_at(const char *mount, bool v2, const char *path, bool gone)
+{
+	struct cgroup_reading g = read_one(mount, v2, path);
+
+	assert_int_equal(g.gone, gone);
+	return g;
+}
+
+static void test_cgroup_usage_v2(void **state)
+{
+	struct cgroup_reading u;
+
+	(void)state;
+	u = usage_at(TREE_V2, true, "/system.slice/limited.service", false);
+	assert_true(u.have_usage && u.have_limit && !u.unlimited);
+	assert_int_equal(u.usage_kb, 120563);               // 123456789 bytes, rounded down
+	assert_int_equal(u.limit_kb, 524288);               // 512 MiB
+	u = usage_at(TREE_V2, true, "/user.slice/a b.scope", false);
+	assert_true(u.have_usage && u.have_limit && u.unlimited);
+	assert_int_equal(u.usage_kb, 4000);
+	assert_int_equal(u.limit_kb, 0);                    // "max"
+	// The root has neither file.
+	u = usage_at(TREE_V2, true, "/", false);
+	assert_false(u.have_usage || u.have_limit || u.unlimited);
+	assert_int_equal(u.usage_kb + u.limit_kb, 0);
+	// A cgroup without the controller's files is there all the same.
+	u = usage_at(TREE_V2, true, "/nomem", false);
+	assert_false(u.have_usage || u.have_limit);
+}
+
+static void test_cgroup_usage_v1(void **state)
+{
+	struct cgroup_reading u;
+
+	(void)state;
+	u = usage_at(TREE_V1, false, "/limited", false);
+	assert_true(u.have_usage && u.have_limit && !u.unlimited);
+	assert_int_equal(u.usage_kb, 32636);                // 33419264 bytes
+	assert_int_equal(u.limit_kb, 32768);                // 32 MiB
+	u = usage_at(TREE_V1, false, "/unlimited", false);      // 9223372036854771712
+	assert_true(u.have_usage && u.have_limit && u.unlimited);
+	assert_int_equal(u.usage_kb, 976);                  // 1000001 bytes
+	assert_int_equal(u.limit_kb, 0);
+	// The v1 root has both files.
+	u = usage_at(TREE_V1, false, "/", false);
+	assert_true(u.have_usage && u.have_limit && u.unlimited);
+	assert_int_equal(u.usage_kb, 363184);               // 371900416 bytes
+	// The same tree read as v2 has none of its files.
+	u = usage_at(TREE_V1, true, "/limited", false);
+	assert_false(u.have_usage || u.have_limit);
 }
 
 // A cgroup view's reading: usage and limit, its own anon + swap from
@@ -710,17 +710,17 @@ static void test_cgroup_reader_over_time(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-// A cgroup that is gone: -ENOENT, and nothing left in *out.
+// A cgroup that is gone: gone, and nothing else set.
 static void test_cgroup_usage_gone(void **state)
 {
-	struct cgroup_usage u;
+	struct cgroup_reading u;
 
 	(void)state;
-	u = usage_at(TREE_V2, true, "/system.slice/gone.service", -ENOENT);
+	u = usage_at(TREE_V2, true, "/system.slice/gone.service", true);
 	assert_false(u.have_usage || u.have_limit || u.unlimited);
-	u = usage_at(TREE_V1, false, "/gone", -ENOENT);
+	u = usage_at(TREE_V1, false, "/gone", true);
 	assert_false(u.have_usage || u.have_limit || u.unlimited);
-	usage_at(TREE_V1, false, "/limited/memory.usage_in_bytes", -ENOENT);   // a file, not a cgroup
+	usage_at(TREE_V1, false, "/limited/memory.usage_in_bytes", true);   // a file, not a cgroup
 }
 
 // Paths that are not a plain absolute cgroup path are refused before any
@@ -732,21 +732,20 @@ static void test_cgroup_usage_rejected_paths(void **state)
 		"/.", "/./limited", "/limited/.", "//limited", "/limited/", "/limited\\x1b[31m",
 		"/a\\\\b", "/lim\nited", "/lim\x7fited",
 	};
-	struct cgroup_usage u;
+	struct cgroup_reading u;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		u = (struct cgroup_usage){ true, true, true, 7, 7 };
-		if (sampler_cgroup_usage_at(TREE_V1, false, bad[i], &u) != -EINVAL)
+		u = read_one(TREE_V1, false, bad[i]);
+		if (u.gone || u.have_usage || u.have_limit || u.have_anon)
 			fail_msg("accepted '%s'", bad[i]);
-		assert_false(u.have_usage || u.have_limit || u.unlimited);
 	}
 	// Dots inside a name are a name.
-	usage_at(TREE_V1, false, "/...", -ENOENT);
-	usage_at(TREE_V1, false, "/.limited", -ENOENT);
+	usage_at(TREE_V1, false, "/...", true);
+	usage_at(TREE_V1, false, "/.limited", true);
 	// No mount: no memory controller.
-	usage_at("", true, "/limited", -ENOTSUP);
-	usage_at("", false, "/", -ENOTSUP);
+	usage_at("", true, "/limited", false);
+	usage_at("", false, "/", false);
 }
 
 // Whether this machine has the memory controller mounted, found apart from
@@ -770,31 +769,6 @@ static bool have_memory_controller(void)
 	have = cgfiles_controllers_have(text, len, "memory");
 	free(text);
 	return have;
-}
-
-// This machine: the test process's own memory cgroup through the monitor
-// and the live source, by the path its snapshot holds.
-static void test_cgroup_usage_live(void **state)
-{
-	static struct monitor m;                 // a sysmodel's rings: not on the stack
-	int self = getpid();
-	struct source_config cfg = { .pids = &self, .npids = 1 };
-	struct cgroup_usage u;
-	char err[256];
-
-	(void)state;
-	if (!have_memory_controller())
-		skip();
-	assert_int_equal(monitor_open(&m, &cfg, LEAK_SENS_NORMAL, err, sizeof err), 0);
-	assert_int_equal(monitor_tick(&m), 0);
-	assert_int_equal(m.snap.nprocs, 1);
-	assert_true(m.snap.procs[0]->cgroup[0] == '/');
-	assert_int_equal(monitor_read_cgroup_usage(&m, m.snap.procs[0]->cgroup, &u), 0);
-	assert_true(u.have_usage);
-	assert_true(u.usage_kb > 0);
-	assert_int_equal(monitor_read_cgroup_usage(&m, "/memtop-no-such-cgroup", &u), -ENOENT);
-	assert_int_equal(monitor_read_cgroup_usage(&m, "/x\\x1b", &u), -EINVAL);
-	monitor_close(&m);
 }
 
 // The snapshot's cgroup readings on this machine: the first tick reads
@@ -856,7 +830,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cgroup_reader_over_time),
 		cmocka_unit_test(test_cgroup_readings_live),
 		cmocka_unit_test(test_cgroup_usage_rejected_paths),
-		cmocka_unit_test(test_cgroup_usage_live),
 	};
 
 	if (argc == 2 && strcmp(argv[1], "--exe-hop") == 0)
