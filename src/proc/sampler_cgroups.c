@@ -9,34 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_path(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-	uint64_t x = ((const struct cg_key *)a)->hash, y = ((const struct cg_key *)b)->hash;
-
-	return (x > y) - (x < y);
-}
-
-// FNV-1a: cgroup paths share long prefixes, so sorting them by strcmp
-// compares most of each one; their hashes compare in one step.
-static uint64_t path_hash(const char *p)
-{
-	uint64_t h = UINT64_C(14695981039346656037);
-
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
-	return h;
-}
+#include "util/strset.h"
 
 static int grow_scratch(struct sampler *s, size_t n)
 {
 	const char **p;
 	struct cgroup_reading *g;
-	struct cg_key *k;
+	struct strset_key *k;
 
 	if (n <= s->cg_cap)
 		return 0;
@@ -54,31 +33,17 @@ static int grow_scratch(struct sampler *s, size_t n)
 }
 
 // The distinct cgroup paths of the snapshot's processes, sorted, into
-// s->cg_paths; their number, or -ENOMEM. Thousands of processes in a few
-// hundred cgroups: the duplicates go first, by hash, and only the distinct
-// paths are sorted by name.
+// s->cg_paths; their number, or -ENOMEM.
 static long distinct_paths(struct sampler *s, const struct snapshot *snap)
 {
-	size_t n = 0, m = 0;
+	size_t n = 0;
 
 	if (grow_scratch(s, snap->nprocs) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < snap->nprocs; i++)
 		if (snap->procs[i]->cgroup[0])
-			s->cg_keys[n++] = (struct cg_key){ path_hash(snap->procs[i]->cgroup), snap->procs[i]->cgroup };
-	qsort(s->cg_keys, n, sizeof *s->cg_keys, cmp_key);
-	for (size_t i = 0, run = 0; i < n; i++) {
-		bool seen = false;
-
-		if (i == 0 || s->cg_keys[i].hash != s->cg_keys[i - 1].hash)
-			run = m;                     // the distinct paths of this hash start here
-		for (size_t j = run; j < m && !seen; j++)
-			seen = strcmp(s->cg_paths[j], s->cg_keys[i].path) == 0;
-		if (!seen)
-			s->cg_paths[m++] = s->cg_keys[i].path;
-	}
-	qsort(s->cg_paths, m, sizeof *s->cg_paths, cmp_path);
-	return (long)m;
+			s->cg_paths[n++] = snap->procs[i]->cgroup;
+	return (long)strset_distinct(s->cg_paths, n, s->cg_keys, s->cg_paths);
 }
 
 // A cgroup found gone still named by a process: it moved (or is leaving).

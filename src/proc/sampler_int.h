@@ -16,6 +16,7 @@
 #include "proc/cgreader.h"
 #include "proc/procfs.h"
 #include "proc/sampler.h"
+#include "util/strset.h"
 
 #define CMDLINE_MAX (32 * 1024)             // raw bytes of a command line kept (cmdline_cut beyond)
 #define SCRATCH_HALF (4 * CMDLINE_MAX + 1)  // a sanitised command line at most
@@ -71,7 +72,7 @@ struct sampler {
 	// the processes' samples; both arrays hold one per listed process.
 	const char **cg_paths;
 	struct cgroup_reading *cg_readings;
-	struct cg_key { uint64_t hash; const char *path; } *cg_keys;   // for finding the distinct ones
+	struct strset_key *cg_keys;          // for finding the distinct ones
 	struct cgreader *cg_reader;          // their files, kept open; NULL until read
 	size_t cg_cap;
 	double cg_last_read;                 // monotonic; 0: never

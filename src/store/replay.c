@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/recording.h"
+#include "util/strset.h"
 #include "util/text.h"
 
 #define REPLAY_TEXT_MAX 4096          // a command line as the sampler keeps it, escaped
@@ -108,6 +109,7 @@ struct replay {
 	const struct proc_sample **list; // the snapshot's, sorted by pid
 	const char **cg_paths;           // the snapshot's cgroups (a reading tick), and
 	struct cgroup_reading *cg;       // their readings: one each per process at most
+	struct strset_key *cg_keys;      // for finding the distinct ones
 	size_t cg_cap;
 	char **users;                    // interned user names
 	size_t nusers;
@@ -750,11 +752,6 @@ static void check_writer(struct replay *rp)
 	}
 }
 
-static int cmp_path(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 // One cgroup's recorded reading at tick k: its last row at or before it;
 // none recorded: a reading with nothing read, as live when its files
 // could not be read.
@@ -798,6 +795,7 @@ static void fill_cgroups(struct replay *rp, const struct rtick *k, struct snapsh
 	if (out->nprocs > rp->cg_cap) {
 		const char **p = realloc(rp->cg_paths, out->nprocs * sizeof *p);
 		struct cgroup_reading *g;
+		struct strset_key *keys;
 
 		if (!p)
 			return;
@@ -805,15 +803,15 @@ static void fill_cgroups(struct replay *rp, const struct rtick *k, struct snapsh
 		if (!(g = realloc(rp->cg, out->nprocs * sizeof *g)))
 			return;
 		rp->cg = g;
+		if (!(keys = realloc(rp->cg_keys, out->nprocs * sizeof *keys)))
+			return;
+		rp->cg_keys = keys;
 		rp->cg_cap = out->nprocs;
 	}
 	for (size_t i = 0; i < out->nprocs; i++)
 		if (out->procs[i]->cgroup[0])
 			rp->cg_paths[n++] = out->procs[i]->cgroup;
-	qsort(rp->cg_paths, n, sizeof *rp->cg_paths, cmp_path);
-	for (size_t i = 0; i < n; i++)
-		if (m == 0 || strcmp(rp->cg_paths[m - 1], rp->cg_paths[i]) != 0)
-			rp->cg_paths[m++] = rp->cg_paths[i];
+	m = strset_distinct(rp->cg_paths, n, rp->cg_keys, rp->cg_paths);
 	for (size_t i = 0; i < m; i++)
 		cgroup_reading_at(rp, k, rp->cg_paths[i], &rp->cg[i]);
 	out->cgroups = rp->cg;
@@ -1287,6 +1285,7 @@ static void replay_close(void *impl)
 	free(rp->list);
 	free(rp->cg_paths);
 	free(rp->cg);
+	free(rp->cg_keys);
 	free(rp->ticks);
 	free(rp->boots);
 	free(rp);
