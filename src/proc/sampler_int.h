@@ -18,8 +18,8 @@
 #include "proc/sampler.h"
 #include "util/strset.h"
 
-#define CMDLINE_MAX (32 * 1024)             // raw bytes of a command line kept (cmdline_cut beyond)
-#define SCRATCH_HALF (4 * CMDLINE_MAX + 1)  // a sanitised command line at most
+#define CMDLINE_MAX SNAPSHOT_CMDLINE_RAW_MAX    // raw bytes of a command line kept (cmdline_cut beyond)
+#define SCRATCH_HALF SNAPSHOT_CMDLINE_TEXT_MAX // a sanitised command line at most
 #define SMAPS_MAX (512 * 1024 * 1024)       // a huge process's smaps; the rest is cut
 // /proc/vmstat: ~4 KB here, some 8 KB with many NUMA nodes' counters and
 // 20-digit values; a cut one still gives the lines before the cut.

@@ -16,6 +16,10 @@
 
 #define SNAPSHOT_USER_MAX 64
 #define SNAPSHOT_COMM_MAX 80     // a 15-byte comm escaped grows up to 4x
+// Raw bytes of a command line the sampler keeps (cmdline_cut beyond), and
+// the most they grow to escaped (4x: a byte may become \xNN), with the NUL.
+#define SNAPSHOT_CMDLINE_RAW_MAX (32 * 1024)
+#define SNAPSHOT_CMDLINE_TEXT_MAX (4 * SNAPSHOT_CMDLINE_RAW_MAX + 1)
 
 struct sys_sample {
 	double wall_time;            // seconds since the epoch (CLOCK_REALTIME)

@@ -71,10 +71,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" VALUES(?,?,?,?,?,?,?)",
 	[ST_FIND_PROC] = "SELECT id FROM proc WHERE boot = ? AND pid = ? AND start_ticks = ?",
 	[ST_INSERT_PROC] = "INSERT INTO proc(boot, pid, start_ticks, start_t, first_t) VALUES(?,?,?,?,?)",
-	[ST_LAST_IDENT] = "SELECT ppid, comm, cmdline, user, cgroup, exe FROM ident WHERE proc = ?"
+	[ST_LAST_IDENT] = "SELECT ppid, comm, cmdline, user, cgroup, exe, cmdline_cut FROM ident WHERE proc = ?"
 		" ORDER BY t DESC, id DESC LIMIT 1",
-	[ST_IDENT] = "INSERT INTO ident(proc, t, ppid, comm, cmdline, user, cgroup, exe, exec)"
-		" VALUES(?,?,?,?,?,?,?,?,?)",
+	[ST_IDENT] = "INSERT INTO ident(proc, t, ppid, comm, cmdline, user, cgroup, exe, exec, cmdline_cut)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?)",
 	[ST_EXIT] = "UPDATE proc SET last_t = ?, exit_t = ? WHERE id = ?",
 	[ST_FIND_CGROUP] = "SELECT id FROM cgroup WHERE path = ?",
 	[ST_INSERT_CGROUP] = "INSERT INTO cgroup(path) VALUES(?)",
@@ -170,6 +170,7 @@ static uint64_t ident_hash(const struct recorder *r, const struct proc_sample *s
 	h = hash_bytes(h, ppid);
 	h = hash_bytes(h, s->comm);
 	h = hash_bytes(h, r->pol.no_cmdline ? "" : s->cmdline);
+	h = hash_bytes(h, !r->pol.no_cmdline && s->cmdline_cut ? "cut" : "");
 	h = hash_bytes(h, s->user);
 	h = hash_bytes(h, s->cgroup);
 	h = hash_bytes(h, s->exe ? s->exe : "");
@@ -296,6 +297,7 @@ static uint64_t last_ident_hash(struct recorder *r, int64_t id)
 			.user = (const char *)sqlite3_column_text(st, 3),
 			.cgroup = (char *)sqlite3_column_text(st, 4),
 			.exe = (char *)sqlite3_column_text(st, 5),
+			.cmdline_cut = sqlite3_column_int(st, 6) != 0,
 		};
 
 		if (!s.cmdline)
@@ -327,6 +329,7 @@ static int write_ident(struct recorder *r, const struct rec_entry *e, const stru
 	bind_text(st, 7, s->cgroup, true);
 	bind_text(st, 8, s->exe, true);
 	sqlite3_bind_int(st, 9, execd);
+	sqlite3_bind_int(st, 10, !r->pol.no_cmdline && s->cmdline_cut);
 	return run(st);
 }
 

@@ -69,7 +69,7 @@ _Static_assert(RECORDING_APPLICATION_ID == 1296387412, "schema_sql names the app
  * bucket at that resolution), which seeds a detector with days of a
  * process's past in a few rows (t: when the bucket was written, for
  * retention), which ident rows an exec wrote (the live model starts a
- * new record there), the cgroup readings of the cgroup view (the ticks
+ * new record there) and which command lines the sampler cut, the cgroup readings of the cgroup view (the ticks
  * that read them; each cgroup's own anonymous memory and pressure), and
  * the indexes a reader steps with. A
  * version 1 file is brought up to it when opened for writing. */
@@ -84,6 +84,7 @@ static const char schema_v2_sql[] =
 	"CREATE INDEX proc_exit ON proc(exit_t);"
 	"CREATE INDEX ident_t ON ident(t);"
 	"ALTER TABLE ident ADD COLUMN exec INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE ident ADD COLUMN cmdline_cut INTEGER NOT NULL DEFAULT 0;"
 	// The cgroup view's readings: which ticks read the cgroups, and each
 	// cgroup's own anonymous memory + swap and pressure.
 	"ALTER TABLE tick ADD COLUMN cg_read INTEGER NOT NULL DEFAULT 0;"

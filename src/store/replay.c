@@ -19,7 +19,6 @@
 #include "util/strset.h"
 #include "util/text.h"
 
-#define REPLAY_TEXT_MAX 4096          // a command line as the sampler keeps it, escaped
 #define REPLAY_BOOT_GAP_S 3600.0      // between two boots on the replay's clock
 #define REPLAY_ALIGN_S 1800.0         // keeps every tier's buckets aligned across boots
 #define HISTORY_READ_S (3 * 86400.0)  // what history reads of a recording: more than any tier holds
@@ -156,20 +155,27 @@ static void progress(struct replay *rp, const char *what, double frac)
 // Text read from the file, safe for a terminal: the recorder wrote it
 // sanitised; anything else (a crafted file) is escaped now. Text that only
 // differs from its escaped form by doubled backslashes was clean already.
+// Nothing the recorder writes is longer than an escaped command line as the
+// sampler keeps it; a crafted file's longer text is cut there.
 static char *clean_text(const unsigned char *in)
 {
-	char buf[REPLAY_TEXT_MAX];
-	size_t len, n, backslashes = 0;
+	size_t len, n, cap, backslashes = 0;
+	char *out;
 
 	if (!in)
 		return strdup("");
-	len = strlen((const char *)in);
+	len = strnlen((const char *)in, SNAPSHOT_CMDLINE_TEXT_MAX - 1);
 	for (size_t i = 0; i < len; i++)
 		backslashes += in[i] == '\\';
-	n = text_sanitize((const char *)in, len, buf, sizeof buf);
-	if (n == len + backslashes)
-		return strndup((const char *)in, len < REPLAY_TEXT_MAX ? len : REPLAY_TEXT_MAX - 1);
-	return strdup(buf);
+	cap = 4 * len + 1;             // text_sanitize writes at most 4 bytes a byte
+	if (!(out = malloc(cap)))
+		return NULL;
+	n = text_sanitize((const char *)in, len, out, cap);
+	if (n == len + backslashes) {
+		memcpy(out, in, len);
+		out[len] = '\0';
+	}
+	return out;
 }
 
 static int64_t col_int(sqlite3_stmt *st, int i, int64_t fallback)
@@ -261,7 +267,7 @@ static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 {
 	// Version 1 has no OOM columns, no exec marks and no rollup.
 	const char *oom = rp->version >= 2 ? "oom_score, oom_adj" : "NULL, NULL";
-	const char *exec = rp->version >= 2 ? "exec" : "0";
+	const char *exec = rp->version >= 2 ? "exec, cmdline_cut" : "0, 0";
 
 	for (int i = 0; i < Q_COUNT; i++) {
 		char sql[512];
@@ -495,7 +501,7 @@ static void stamp_detail(struct replay *rp, const struct rtick *k)
 }
 
 // Takes a process's names from an ident row (proc, ppid, comm, cmdline,
-// user, cgroup, exe, exec). A row an exec wrote, for a process already
+// user, cgroup, exe, exec, cmdline_cut). A row an exec wrote, for a process already
 // named, moves its exec count: the model starts a new record, as live.
 static void apply_ident(struct replay *rp, struct rproc *p, sqlite3_stmt *st)
 {
@@ -505,6 +511,7 @@ static void apply_ident(struct replay *rp, struct rproc *p, sqlite3_stmt *st)
 	if (p->have_names && sqlite3_column_int(st, 7))
 		p->s.exec_gen++;
 	p->s.ppid = sqlite3_column_int(st, 1);
+	p->s.cmdline_cut = sqlite3_column_int(st, 8) != 0;
 	for (int k = 0; k < 4; k++) {
 		static const int col[4] = { 2, 3, 5, 6 };
 

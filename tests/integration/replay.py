@@ -40,7 +40,7 @@ class Recorded:
     and the leaker's pid (still running, for the history tests)."""
     dir = path = None
     live = []
-    leaker = flat = None
+    leaker = flat = odd = nameless = None
 
 
 def make_recording():
@@ -48,6 +48,11 @@ def make_recording():
     Recorded.path = os.path.join(Recorded.dir, "rec.db")
     Recorded.leaker = Leaker("linear", "--rate", "2048").__enter__()
     Recorded.flat = Hold(16).__enter__()
+    # What a busy machine has that a quiet one may not: a command line past
+    # what the sampler keeps (cut, with escapes and backslashes in it), a
+    # hostile name, a user with no name.
+    Recorded.odd = Hold(4, comm=b"odd\\\x1b[31m", argv0="arg\\zero\x1b]0;x\x07" + "y" * 40000).__enter__()
+    Recorded.nameless = subprocess.Popen(["sleep", "600"], user=54321, group=54321)
     churn = subprocess.Popen(["sh", "-c", "while :; do sleep 0.7 & sleep 0.3; done"], start_new_session=True)
     try:
         p = subprocess.run([os.path.join(ROOT, "memtop"), "-b", "-f", "json", "--cgroups", "-w", Recorded.path,
@@ -62,12 +67,19 @@ def make_recording():
     flagged = [t for t in Recorded.live for q in t["processes"]
                if q["pid"] == Recorded.leaker.pid and q["leak"]["suspected"]]
     assert flagged, "the leaker was never flagged live: nothing to compare"
+    odd = [q for t in Recorded.live for q in t["processes"] if q["pid"] == Recorded.odd.pid]
+    assert odd and all(q["cmdline_truncated"] and "\\e" in q["cmdline"] for q in odd), odd[:1]
+    nameless = [q for q in Recorded.live[-1]["processes"] if q["pid"] == Recorded.nameless.pid]
+    assert nameless and nameless[0]["user"] == "54321", nameless
 
 
 def drop_recording():
-    for w in (Recorded.leaker, Recorded.flat):
+    for w in (Recorded.leaker, Recorded.flat, Recorded.odd):
         if w:
             w.stop()
+    if Recorded.nameless:
+        Recorded.nameless.kill()
+        Recorded.nameless.wait()
     if Recorded.dir:
         shutil.rmtree(Recorded.dir, ignore_errors=True)
 

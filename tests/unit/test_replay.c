@@ -26,6 +26,8 @@ struct wproc {
 	uint16_t execs;            // the programs it has run since the first
 	double born;               // when its program's memory started (0: t0)
 	char comm[16], cmd[48];
+	char *long_cmd;            // instead of cmd when set
+	bool cut;                  // its command line was cut, as the sampler says
 	double rate_kb_s;          // anonymous growth
 	double noise_kb;           // a saw on top, period 7 s
 	const char *cg;            // its memory cgroup
@@ -66,7 +68,8 @@ static int world_tick(void *impl, struct snapshot *out)
 		wd->s[k] = (struct proc_sample){
 			.pid = w->pid, .ppid = 1, .start_ticks = w->start, .rss_kb = w->rss, .anon_kb = w->anon,
 			.shared_kb = 2048, .swap_kb = w->swap, .have_detail = w->detail, .oom_score = w->oom,
-			.oom_score_adj = 0, .comm = wd->names[i][w->gen % 2], .cmdline = w->cmd,
+			.oom_score_adj = 0, .comm = wd->names[i][w->gen % 2],
+			.cmdline = w->long_cmd ? w->long_cmd : w->cmd, .cmdline_cut = w->cut,
 			.cgroup = (char *)w->cg,
 			.exe = "/bin/x", .user = "root", .start_time_s = (double)w->start / 100,
 			.exec_gen = w->execs,
@@ -701,6 +704,68 @@ static void test_crafted_names_escaped(void **state)
 	bench_free(b);
 }
 
+// Gives a process's names a new buffer at its next tick, as the sampler
+// does when any of them changes.
+static void world_renew_names(struct world *wd, struct wproc *w)
+{
+	wd->names[w - wd->w][w->gen % 2][0] = '\0';
+}
+
+// A command line the sampler cut comes back whole and marked cut, at the
+// longest the sampler keeps it (escaped: 4 bytes for each raw byte), and
+// the mark follows it when only the mark changes.
+static void test_cut_command_lines(void **state)
+{
+	(void)state;
+	enum { TICKS = 30 };
+	struct bench *b = bench_new(TICKS);
+	struct wproc *w = world_add(&b->wd, 700, "longargs", 0, 0);
+	size_t len = SNAPSHOT_CMDLINE_TEXT_MAX - 1;
+	char *longest = malloc(len + 1), *shorter = strdup("/bin/longargs x \\e[0m");
+	bool cut_at[TICKS];
+	struct monitor m;
+
+	assert_non_null(longest);
+	for (size_t i = 0; i < len; i += 4)
+		memcpy(longest + i, "\\x07", 4);           // what the sampler makes of raw BELs
+	longest[len] = '\0';
+	w->long_cmd = longest;
+	w->cut = true;
+	for (size_t i = 0; i < TICKS; i++) {
+		if (i == 10) {                                // the text only: a recorded row
+			w->long_cmd = shorter;
+			world_renew_names(&b->wd, w);
+		}
+		if (i == 20) {                                // the mark only: cut no more
+			w->cut = false;
+			world_renew_names(&b->wd, w);
+		}
+		cut_at[i] = w->cut;
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(recorder_write(b->r, &b->m), RECORD_WRITTEN);
+		b->wd.t += 1.0;
+	}
+	recorder_close(b->r);
+	b->r = NULL;
+	open_replay(&m, b->path, 0);
+	for (size_t i = 0; i < TICKS; i++) {
+		const struct proc_sample *s = NULL;
+
+		assert_int_equal(i ? monitor_move(&m, SOURCE_MOVE_STEP, 1) : monitor_tick(&m), 0);
+		for (size_t k = 0; k < m.table.n; k++)
+			if (m.table.v[k].pid == 700)
+				s = m.table.v[k].s;
+		assert_non_null(s);
+		assert_string_equal(s->cmdline, i < 10 ? longest : shorter);
+		if (s->cmdline_cut != cut_at[i])
+			fail_msg("tick %zu: cut %d, recorded %d", i, s->cmdline_cut, cut_at[i]);
+	}
+	monitor_close(&m);
+	bench_free(b);
+	free(longest);
+	free(shorter);
+}
+
 struct cg_rows {
 	size_t n;
 	double first_t, last_t;
@@ -757,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_reads_version_1),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_crafted_names_escaped),
+		cmocka_unit_test(test_cut_command_lines),
 		cmocka_unit_test(test_cgroup_series),
 	};
 
