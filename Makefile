@@ -23,13 +23,14 @@ WARNINGS   := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2
 WERROR     ?=
 PKGS       := ncursesw libproc2 sqlite3
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# -pthread: the metrics endpoint's server runs in a thread (src/export/httpd.h).
+PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 # -fno-math-errno: sqrt is one instruction, not a libm call (src/util/mathutil.h).
-DEFS       := -Isrc -fno-math-errno -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
+DEFS       := -Isrc -pthread -fno-math-errno -D_GNU_SOURCE -DMEMTOP_VERSION='"$(VERSION)"' -DMEMTOP_DATADIR='"$(DATADIR)"'
 SAN_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-# src/ is laid out by layer (docs/architecture.md): proc, model, output, conf,
-# ui, util, and main.c on top. Includes name the layer: "proc/sampler.h".
+# src/ is laid out by layer (docs/architecture.md): proc, model, store, export,
+# output, conf, ui, util, and main.c on top. Includes name the layer: "proc/sampler.h".
 SRCS       := $(wildcard src/*.c src/*/*.c)
 LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
 # The default and mono themes, compiled in as memtop's fallback.
