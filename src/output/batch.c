@@ -3,6 +3,7 @@
 #include "output/batch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -205,8 +206,14 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 	bool recorded = src->recorded.ops != NULL;
 	double last_mono = -1;
 	bool out_failing = false;
+	char errbuf[PATH_MAX + 128];
 	int status = 0;
 
+	if (opts->out_path && output_check_replaceable(opts->out_path, errbuf, sizeof errbuf) < 0) {
+		fprintf(stderr, "memtop: %s\n", errbuf);
+		sources_close(src);
+		return 2;
+	}
 	if (opts->write_path && !(rec = sources_open_recorder(opts, stderr))) {
 		sources_close(src);
 		return 2;

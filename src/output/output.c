@@ -2,11 +2,13 @@
 #include "output/output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio_ext.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -447,18 +449,40 @@ int output_close(FILE *f, int status, FILE *msgs)
 	return 1;
 }
 
+int output_check_replaceable(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "-o %s: not a regular file (each sample replaces the file: a device, "
+			 "a folder or a link is not replaced)", path);
+		return -1;
+	}
+	return 0;
+}
+
 int output_replace_file(const char *path, enum output_format fmt, const struct output_tick *t)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
-	int rc;
+	int fd, rc;
 
 	// A name the textfile collector does not read (it takes *.prom), in
-	// the same folder, so that the rename is atomic.
+	// the same folder, so that the rename is atomic. Made afresh, never
+	// through a link someone left under that name (the folder may be
+	// writable by others; memtop may be root).
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return ENAMETOOLONG;
-	if (!(f = fopen(tmp, "w")))
+	if (unlink(tmp) < 0 && errno != ENOENT)
 		return errno;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+		return errno;
+	if (!(f = fdopen(fd, "w"))) {
+		rc = errno;
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
 	rc = output_write(f, fmt, t);
 	if (fclose(f) != 0 && !rc)
 		rc = errno ? errno : EIO;

@@ -46,6 +46,10 @@ int output_write(FILE *f, enum output_format fmt, const struct output_tick *t);
  * reader sees the whole of one sample or the whole of the one before.
  * Returns 0, or the errno of what failed (FILE is then left as it was). */
 int output_replace_file(const char *path, enum output_format fmt, const struct output_tick *t);
+/* -o FILE at start: refuses (-1, one line in err) a FILE that is there and
+ * is not a regular file: replacing /dev/null or a symbolic link's target's
+ * name is never what was meant. */
+int output_check_replaceable(const char *path, char *err, size_t errlen);
 
 /* Flushes f; returns 0, or the errno of the write that failed (EIO when f
  * failed earlier and that errno is gone). Clear errno before writing. */

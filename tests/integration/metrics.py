@@ -115,13 +115,14 @@ def test_output_file_replaced_whole(memtop):
         assert p.returncode == 0 and out == "" and err == "", (p.returncode, out, err)
         assert reads > 50, reads
         assert not os.path.exists(path + ".tmp")
-        # A folder where the file should be: each write fails, said once.
-        bad = os.path.join(d, "dir.prom")
-        os.mkdir(bad)
+        # A folder that is not there yet: each write fails, said once; then
+        # it is made, and the file is written again.
+        folder = os.path.join(d, "later")
+        bad = os.path.join(folder, "m.prom")
         p = subprocess.Popen([memtop, "-b", "-f", "prometheus", "-o", bad, "-d", "0.1"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(0.5)
-        os.rmdir(bad)                           # now it can be written
+        time.sleep(0.5)                         # a few failed samples; then the folder
+        os.mkdir(folder)
         deadline = time.monotonic() + 10
         while not os.path.isfile(bad) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -129,9 +130,26 @@ def test_output_file_replaced_whole(memtop):
         out, err = p.communicate(timeout=10)
         assert p.returncode == 0, (p.returncode, err)
         lines = err.splitlines()
-        assert len(lines) == 2 and "cannot write %s: Is a directory" % bad in lines[0] \
+        assert len(lines) == 2 and "cannot write %s: No such file or directory" % bad in lines[0] \
             and lines[1] == "memtop: %s written again" % bad, err
         assert os.path.isfile(bad)
+        # Never replaced: a device, a link. A link left at FILE.tmp is not
+        # followed: its target stays as it was.
+        for target in ("/dev/null", os.path.join(d, "link.prom")):
+            if target != "/dev/null":
+                os.symlink(path, target)
+            rc, out, err = run(memtop, ["-b", "-f", "prometheus", "-o", target, "-n", "1"])
+            assert rc == 2 and "not a regular file" in err and err.count("\n") == 1, (rc, err)
+        assert os.path.realpath("/dev/null") == "/dev/null" and not os.path.isfile("/dev/null")
+        victim = os.path.join(d, "victim")
+        with open(victim, "w") as f:
+            f.write("keep\n")
+        os.symlink(victim, path + ".tmp")
+        rc, out, err = run(memtop, ["-b", "-f", "prometheus", "-o", path, "-n", "1"])
+        assert rc == 0 and err == "", (rc, err)
+        with open(victim) as f:
+            assert f.read() == "keep\n"
+        assert not os.path.lexists(path + ".tmp")
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
