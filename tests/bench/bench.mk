@@ -6,7 +6,7 @@
 # PEERS_ARGS="--baseline build/old/22ec4bd/memtop" measures that build too, in
 # the same run (docs/performance.md).
 
-.PHONY: bench-peers bench-detail bench-same bench-record bench-replay bench-cgroups
+.PHONY: bench-peers bench-detail bench-same bench-record bench-replay bench-cgroups bench-metrics
 
 build/bench/idlers: tests/bench/idlers.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
@@ -51,3 +51,14 @@ bench-cgroups: memtop build/bench/idlers
 bench-same: memtop $(WORKLOADS)
 	@test -n "$(OLD)" || { echo "usage: make bench-same OLD=COMMIT (or OLD=path/to/memtop)"; exit 2; }
 	python3 tests/bench/samebatch.py $(if $(wildcard $(OLD)),$(OLD),--build-old $(OLD)) ./memtop
+
+# The metrics endpoint (issue 20): rendering the page of a 2,000-process model
+# in each format (build/bench/metricsbench), then CPU per scrape of memtop
+# --listen over 2,000 idlers, side by side with one nobody scrapes and one
+# exporting every process (SCRAPE_ARGS, e.g. SCRAPE_ARGS="--seconds 60").
+build/bench/metricsbench: tests/bench/metricsbench.c src/export/metrics.c src/export/metrics.h | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/metricsbench.c src/export/metrics.c
+
+bench-metrics: memtop build/bench/idlers build/bench/metricsbench
+	build/bench/metricsbench 2000 500
+	python3 tests/bench/scrapecost.py $(SCRAPE_ARGS)
