@@ -47,6 +47,9 @@ MANPAGE = os.path.join("usr", "share", "man", "man1", "memtop.1")
 # systemd-analyze security's overall exposure, 0 (none) to 10, as measured on
 # systemd 252 (Debian 12): 1.2, "OK". Any loosening of the unit raises it.
 MAX_EXPOSURE = 1.2
+# With the drop-in that adds --listen: the host's network namespace and
+# AF_INET/AF_INET6 (loopback only, by IPAddressAllow=).
+MAX_EXPOSURE_LISTEN = 2.0
 
 # What the unit leaves exposed on purpose, as systemd-analyze security names
 # it, and why (the unit's comments say more).
@@ -171,15 +174,55 @@ def check_security(copy, errors):
     return exposure
 
 
+DROPIN = os.path.join("usr", "share", "memtop", "systemd", "memtop-record-listen.conf")
+
+
+def check_dropin(dest, copy, errors):
+    """The --listen drop-in as make install installs it: no @WORD@ left,
+    ExecStart= reset and set to the recorder's command with --listen on
+    loopback, and the unit with it (its [Service] lines after the unit's,
+    as systemd reads a drop-in) still draws nothing from verify. Returns
+    the merged unit's path."""
+    path = os.path.join(dest, DROPIN)
+    if not os.path.isfile(path):
+        raise Failure("make install did not install /%s" % DROPIN)
+    with open(path, encoding="utf-8") as f:
+        dropin = f.read()
+    left = sorted(set(re.findall(r"@[A-Z_]+@", dropin)))
+    if left:
+        errors.append("the installed drop-in still has %s" % ", ".join(left))
+    if not re.search(r"^ExecStart=\n^ExecStart=/usr/bin/memtop -w \S+ --listen 127\.0\.0\.1:19377$", dropin, re.M):
+        errors.append("the drop-in does not reset ExecStart= to the recorder with --listen 127.0.0.1:19377")
+    with open(copy, encoding="utf-8") as f:
+        unit = f.read()
+    merged = os.path.join(os.path.dirname(copy), "listen", UNIT)
+    os.mkdir(os.path.dirname(merged))
+    with open(merged, "w", encoding="utf-8") as f:
+        f.write(unit + "\n" + dropin.replace("ExecStart=/usr/bin/", "ExecStart=%s/usr/bin/" % dest))
+    env = dict(os.environ, MANPATH=os.path.join(dest, "usr", "share", "man"), SYSTEMD_LOG_COLOR="0")
+    rc, out = run(["systemd-analyze", "verify", "--man=no", merged], env=env)
+    for line in about_unit(out):
+        errors.append("systemd-analyze verify, with the drop-in: %s" % line.replace(merged, "/" + INSTALLED))
+    if rc != 0:
+        errors.append("systemd-analyze verify with the drop-in exited %d" % rc)
+    return merged
+
+
 def check(dest, errors):
     """Appends each problem to errors; returns the summary line."""
     unit = check_install(dest, errors)
     copy, man = check_verify(dest, unit, errors)
+    merged = check_dropin(dest, copy, errors)
     exposure = check_security(copy, errors)
+    rc, out = run(["systemd-analyze", "security", "--offline=true", "--no-pager", merged])
+    m = re.search(r"Overall exposure level for %s: ([0-9]+\.[0-9]+)" % re.escape(UNIT), out)
+    if not m or float(m.group(1)) > MAX_EXPOSURE_LISTEN:
+        errors.append("systemd-analyze security with the --listen drop-in: %s, over %.1f"
+                      % (m.group(1) if m else "no rating", MAX_EXPOSURE_LISTEN))
     summary = ("check_unit: /%s installed from its template; systemd-analyze verify: nothing "
-               "to say%s; security: exposure %.1f (at most %.1f)"
+               "to say%s; security: exposure %.1f (at most %.1f), %s with the --listen drop-in"
                % (INSTALLED, "" if man else " (man(1) not run: Documentation= checked as a file)",
-                  exposure, MAX_EXPOSURE))
+                  exposure, MAX_EXPOSURE, m.group(1) if m else "?"))
     return summary
 
 
