@@ -8,7 +8,7 @@ rest:
 
 - a linear leaker (2 MiB/s, tests/workloads/leaker.c) and a flat process
   holding 16 MiB (tests/workloads/hold.c);
-- memtop --listen 127.0.0.1:0 -d 0.25 --export-top 100000 (every process
+- memtop --listen 127.0.0.1:0 -d 0.25 --export-top 1000 (every process
   exported, so the flat one is there to be not suspected), on a clock 4
   times faster (MEMTOP_CLOCK_SCALE=4) so the leak is flagged within seconds;
   MEMTOP_BIN names another binary (default ./memtop);
@@ -216,7 +216,7 @@ class Scene:
         self.memtop_err = os.path.join(self.tmp, "memtop.err")
         with open(self.memtop_err, "wb") as err, open(os.path.join(self.tmp, "memtop.out"), "wb") as out:
             self.memtop = subprocess.Popen(
-                [binary, "--listen", "127.0.0.1:0", "-d", "0.25", "--export-top", "100000"],
+                [binary, "--listen", "127.0.0.1:0", "-d", "0.25", "--export-top", "1000"],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 env=dict(os.environ, MEMTOP_CLOCK_SCALE="4", XDG_CONFIG_HOME=config_home))
 
@@ -504,9 +504,9 @@ def test_text_format_passes_promtool():
 
 def test_openmetrics_format():
     """With Accept: application/openmetrics-text memtop serves OpenMetrics:
-    its content type, HELP and TYPE for every family (counters named without
-    _total, their samples with it), every sample line well-formed, and one
-    '# EOF' as the last line."""
+    its content type, HELP and TYPE for every family (counters and infos
+    named without _total / _info, their samples with it), every sample line
+    well-formed and of a family with a TYPE, and one '# EOF' as the last line."""
     scene = Scene.get()
     status, headers, body = http_get(scene.memtop_url,
                                      {"Accept": "application/openmetrics-text; version=1.0.0"})
@@ -518,6 +518,7 @@ def test_openmetrics_format():
     assert types and set(types) == helps, set(types) ^ helps
     assert types.get("memtop_oom_kills") == "counter", "TYPE of the OOM counter: %s" % {
         k: v for k, v in types.items() if "oom" in k}
+    assert types.get("memtop_build") == "info", {k: v for k, v in types.items() if "build" in k}
     label = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
     sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{%s(,%s)*\})? (\S+)( \S+)?$' % (label, label))
     bad = []
@@ -531,9 +532,14 @@ def test_openmetrics_format():
             bad.append(line)
             continue
         name = m.group(1)
-        family = name[:-6] if name.endswith("_total") and types.get(name[:-6]) == "counter" else name
+        family = name
+        for suffix, kind in (("_total", "counter"), ("_created", "counter"), ("_info", "info")):
+            if name.endswith(suffix) and types.get(name[:-len(suffix)]) == kind:
+                family = name[:-len(suffix)]
         if family not in types:
             bad.append("no TYPE for: " + line)
+        elif types[family] in ("counter", "info") and family == name:
+            bad.append("a %s's sample without its suffix: %s" % (types[family], line))
         try:
             float(m.group(4))
         except ValueError:
