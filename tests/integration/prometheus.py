@@ -3,8 +3,8 @@
 contrib/prometheus/memtop.rules.yml, the Grafana dashboard of
 contrib/grafana/memtop.json, and a real Prometheus scraping a real memtop.
 
-The rules are checked and unit-tested with promtool. One scene serves the
-rest:
+The rules are checked and unit-tested with promtool, and the example
+configuration checked (also with its TLS job). One scene serves the rest:
 
 - a linear leaker (2 MiB/s, tests/workloads/leaker.c) and a flat process
   holding 16 MiB (tests/workloads/hold.c);
@@ -50,6 +50,7 @@ from workload import HOLD, LEAKER, Hold, Leaker  # noqa: E402
 RULES = os.path.join(ROOT, "contrib", "prometheus", "memtop.rules.yml")
 RULES_TEST = os.path.join(ROOT, "contrib", "prometheus", "memtop.rules.test.yml")
 DASHBOARD = os.path.join(ROOT, "contrib", "grafana", "memtop.json")
+EXAMPLE = os.path.join(ROOT, "contrib", "prometheus", "prometheus.yml.example")
 JOB = "memtop"
 LEAK_FOR = "5s"            # MemtopLeakSuspected's for: in the test copy (15m in the file)
 START_S = 30               # memtop prints its address / prometheus is ready within this
@@ -356,6 +357,33 @@ def test_rules_name_memtop_metrics():
         assert "alertname: %s\n" % name in unit, "%s is not in the unit tests" % name
 
 
+def test_example_config():
+    """contrib/prometheus/prometheus.yml.example passes promtool check config
+    with the rules beside it, as it is and with its memtop-tls job (TLS,
+    basic auth) uncommented; it scrapes job memtop at 127.0.0.1:19377."""
+    tmp = tempfile.mkdtemp(prefix="memtop-promconfig-")
+    try:
+        shutil.copy(RULES, tmp)
+        with open(EXAMPLE) as f:
+            text = f.read()
+        assert "- job_name: memtop\n" in text and "targets: ['127.0.0.1:19377']" in text, text
+        secret = os.path.join(tmp, "secret")
+        with open(secret, "w") as f:
+            f.write("x\n")
+        start = text.index("  # - job_name: memtop-tls")
+        tls = text[:start] + re.sub(r"(?m)^  # ", "  ", text[start:])
+        tls = tls.replace("/etc/prometheus/memtop.password", secret).replace("/etc/prometheus/memtop-ca.crt", secret)
+        assert "scheme: https" in tls and "\n    basic_auth:" in tls and "\n    tls_config:" in tls, tls
+        for name, body in (("as-is.yml", text), ("tls.yml", tls)):
+            path = os.path.join(tmp, name)
+            with open(path, "w") as f:
+                f.write(body)
+            rc, out = promtool("check", "config", path)
+            assert rc == 0 and "SUCCESS" in out, "%s: %s" % (name, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def test_dashboard_well_formed():
     """The dashboard is JSON with schemaVersion 38, a Prometheus data-source
     variable every panel uses, an instance variable every query filters on,
@@ -585,7 +613,7 @@ def test_memtop_stops_cleanly():
 
 
 TESTS = [test_promtool_check_rules, test_promtool_test_rules, test_rules_name_memtop_metrics,
-         test_dashboard_well_formed, test_memtop_scraped_up, test_leaker_suspected_not_flat,
+         test_example_config, test_dashboard_well_formed, test_memtop_scraped_up, test_leaker_suspected_not_flat,
          test_recording_rules_live, test_rules_healthy, test_leak_alert_fires,
          test_text_format_passes_promtool, test_openmetrics_format, test_dashboard_queries_parse,
          test_memtop_stops_cleanly]
