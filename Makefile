@@ -53,19 +53,22 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
 # systemd for systemd-analyze, which checks the recorder's unit (unit-check),
 # procps for the /bin/kill its ExecReload= names (verify wants it there) and
 # man-db for verify's check that Documentation=man:memtop(1) is installed;
-# chromium renders the HTML report (tests/integration/report.py).
+# chromium renders the HTML report (tests/integration/report.py); prometheus
+# (the server and promtool) checks the rules and scrapes memtop's metrics
+# endpoint (tests/integration/prometheus.py).
 FUZZ_RT     := /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a
 CHECK_NEEDS := $(BUILD_NEEDS) pc:cmocka:libcmocka-dev cmd:tmux:tmux cmd:python3:python3 \
                cmd:clang:clang file:$(FUZZ_RT):libclang-rt-14-dev cmd:valgrind:valgrind \
                cmd:unshare:util-linux cmd:groff:groff-base cmd:zsh:zsh cmd:sqlite3:sqlite3 \
-               cmd:systemd-analyze:systemd file:/bin/kill:procps cmd:man:man-db cmd:chromium:chromium
+               cmd:systemd-analyze:systemd file:/bin/kill:procps cmd:man:man-db cmd:chromium:chromium \
+               cmd:prometheus:prometheus cmd:promtool:prometheus
 # Debian's python3 (where python3-pil installs), even when another python3
 # comes first on PATH.
 SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core \
                cmd:chromium:chromium
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration integration-serial e2e hostile stress docs screenshots \
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration integration-serial integration-prometheus e2e hostile stress docs screenshots \
 	soak soak-check layers unit-check
 
 all: memtop
@@ -164,7 +167,7 @@ check: deps-check
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-integration: integration-serial
+integration: integration-serial integration-prometheus
 	python3 tests/integration/cgroups.py
 
 integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/genrec
@@ -173,6 +176,13 @@ integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/t
 	python3 tests/integration/replay.py
 	python3 tests/integration/report.py
 	python3 tests/integration/metrics.py
+
+# The Prometheus side: promtool checks and unit-tests contrib/prometheus's
+# rules; a real prometheus (127.0.0.1, a free port) scrapes memtop --listen
+# watching a leaker, loads the rules, fires the leak alert and runs every
+# query of the Grafana dashboard (contrib/grafana/memtop.json). About 30 s.
+integration-prometheus: memtop $(WORKLOADS)
+	python3 tests/integration/prometheus.py
 
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)
