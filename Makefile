@@ -159,7 +159,7 @@ check: deps-check
 	@$(MAKE) --no-print-directory layers
 	@python3 tests/integration/cgroups.py > build/check-cgroups.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null' INT TERM; \
-	$(MAKE) --no-print-directory unit integration-serial; rc=$$?; \
+	$(MAKE) --no-print-directory unit integration-serial integration-prometheus; rc=$$?; \
 	wait $$pid; crc=$$?; echo "python3 tests/integration/cgroups.py (beside them)"; \
 	cat build/check-cgroups.log; [ $$rc -eq 0 ] && [ $$crc -eq 0 ]
 	@$(MAKE) --no-print-directory e2e hostile stress soak-check docs unit-check fuzz-smoke

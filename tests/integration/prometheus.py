@@ -8,8 +8,9 @@ configuration checked (also with its TLS job). One scene serves the rest:
 
 - a linear leaker (2 MiB/s, tests/workloads/leaker.c) and a flat process
   holding 16 MiB (tests/workloads/hold.c);
-- memtop --listen 127.0.0.1:0 -d 0.25 --export-top 1000 (every process
-  exported, so the flat one is there to be not suspected), on a clock 4
+- memtop --listen 127.0.0.1:0 -d 0.25 -p LEAKER,FLAT (both within the
+  default --export-top 10 on any host, so the flat one is there to be not
+  suspected), on a clock 4
   times faster (MEMTOP_CLOCK_SCALE=4) so the leak is flagged within seconds;
   MEMTOP_BIN names another binary (default ./memtop);
 - the Debian prometheus server on 127.0.0.1 at a free port, a temporary
@@ -217,7 +218,7 @@ class Scene:
         self.memtop_err = os.path.join(self.tmp, "memtop.err")
         with open(self.memtop_err, "wb") as err, open(os.path.join(self.tmp, "memtop.out"), "wb") as out:
             self.memtop = subprocess.Popen(
-                [binary, "--listen", "127.0.0.1:0", "-d", "0.25", "--export-top", "1000"],
+                [binary, "--listen", "127.0.0.1:0", "-d", "0.25", "-p", "%d,%d" % (self.leaker.pid, self.flat.pid)],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 env=dict(os.environ, MEMTOP_CLOCK_SCALE="4", XDG_CONFIG_HOME=config_home))
 
