@@ -172,6 +172,7 @@ integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/t
 	python3 tests/integration/recording.py
 	python3 tests/integration/replay.py
 	python3 tests/integration/report.py
+	python3 tests/integration/metrics.py
 
 # End-to-end tests of the real interactive screen, driven through tmux.
 e2e: memtop $(WORKLOADS)
@@ -284,6 +285,11 @@ install: memtop
 		> $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp
 	mv $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/memtop-record.service
+	install -d $(DESTDIR)$(DATADIR)/systemd
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' contrib/systemd/memtop-record-listen.conf.in \
+		> $(DESTDIR)$(DATADIR)/systemd/memtop-record-listen.conf.tmp
+	chmod 0644 $(DESTDIR)$(DATADIR)/systemd/memtop-record-listen.conf.tmp
+	mv $(DESTDIR)$(DATADIR)/systemd/memtop-record-listen.conf.tmp $(DESTDIR)$(DATADIR)/systemd/memtop-record-listen.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/memtop $(DESTDIR)$(MANDIR)/man1/memtop.1

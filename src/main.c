@@ -12,6 +12,7 @@
 #include "conf/rc.h"
 #include "output/smapsdump.h"
 #include "output/sources.h"
+#include "export/exporter.h"
 #include "store/recorder.h"
 
 #ifndef MEMTOP_VERSION
@@ -75,11 +76,13 @@ int main(int argc, char **argv)
 
 	config_load_rc(&rc, &rc_report);
 	rc_apply(&rc, &opts);
-	// A recorder runs for days: its own default interval, not the screen's.
-	if (opts.write_path && !opts.screen && !interval_given)
+	// A recorder runs for days: its own default interval, not the screen's;
+	// so does the metrics endpoint on its own.
+	if ((opts.write_path || (opts.listen && !opts.batch)) && !opts.screen && !interval_given)
 		opts.interval_s = RECORD_DEFAULT_INTERVAL_S;
 	struct run_sources src = { 0 };
-	bool batch = opts.batch || (opts.write_path && !opts.screen);
+	struct exporter *exp = NULL;
+	bool batch = opts.batch || ((opts.write_path || opts.listen) && !opts.screen);
 	char note[512];
 
 	if (opts.smaps_pid) {
@@ -88,15 +91,18 @@ int main(int argc, char **argv)
 		status = report_main(&opts);
 	} else if ((status = sources_open(&opts, batch, &src, err, sizeof err, note, sizeof note)) != 0) {
 		fprintf(stderr, "memtop: %s\n", err);
+	} else if (opts.listen && !(exp = sources_open_exporter(&opts))) {
+		status = 2;
 	} else {
 		if (note[0])
 			fprintf(stderr, "memtop: %s\n", note);
 		if (batch)
-			status = batch_run(&opts, &src);
-		else if (!opts.screen || (status = sources_record_screen(&opts, &src)) == 0)
+			status = batch_run(&opts, &src, exp);
+		else if (!opts.screen || (status = sources_screen_hooks(&opts, &src, exp)) == 0)
 			status = app_run(&opts, &rc_report, &src);
 	}
 	sources_close(&src);
+	exporter_close(exp);
 	cli_free(&opts);
 	// Every way out that wrote to stdout ends here: a write error, found now or
 	// by a mode (status -errno), is reported once, as one line.

@@ -37,7 +37,7 @@ _memtop()
 		COMPREPLY=($(compgen -W 'rss anon heap swap delta growth leak eta oom adj pid user command' -- "$cur"))
 		return ;;
 	-f|--format)
-		COMPREPLY=($(compgen -W 'table json csv html' -- "$cur"))
+		COMPREPLY=($(compgen -W 'table json csv html prometheus openmetrics' -- "$cur"))
 		return ;;
 	--leak-sensitivity)
 		COMPREPLY=($(compgen -W 'low normal high' -- "$cur"))
@@ -60,10 +60,10 @@ _memtop()
 	--smaps)
 		COMPREPLY=($(compgen -W "$(_memtop_pids)" -- "$cur"))
 		return ;;
-	-w|--write|-r|--read|--history|--report)
+	-w|--write|-r|--read|--history|--report|-o|--output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until)
+	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until|--listen|--export-top)
 		return ;;    # a number of the user's choosing
 	esac
 
@@ -71,7 +71,8 @@ _memtop()
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
 			--cgroups --fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
-			--no-cmdline --screen -r --read --history --no-history --report --since --until -h --help -V --version' -- "$cur"))
+			--no-cmdline --screen -r --read --history --no-history --report --since --until -o --output
+			--listen --allow-remote --export-top --export-cmdline -h --help -V --version' -- "$cur"))
 	fi
 }
 

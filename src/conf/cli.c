@@ -19,7 +19,8 @@
 enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
-	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL, OPT_CGROUPS,
+	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL, OPT_CGROUPS, OPT_LISTEN,
+	OPT_ALLOW_REMOTE, OPT_EXPORT_TOP, OPT_EXPORT_CMDLINE,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -32,8 +33,11 @@ static const struct cli_option options[] = {
 	{ 'p', "pid", "PID[,PID...]", "watch only these processes", NULL },
 	{ 's', "sort", "KEY", "initial sort (default rss):", sort_key_list },
 	{ 'f', "format", "FORMAT",
-	  "batch output: table (default), json (one object per line), csv; with --report also html",
-	  NULL },
+	  "batch output: table (default), json (one object per line), csv, prometheus (the text "
+	  "format 0.0.4) or openmetrics (a scrape per sample); with --report also html", NULL },
+	{ 'o', "output", "FILE",
+	  "with -f prometheus or openmetrics: replace FILE with each sample (a new file renamed over "
+	  "it, as node_exporter's textfile collector wants) instead of printing it", NULL },
 	{ 't', "theme", "NAME|PATH",
 	  "colour theme: a name from the theme folders or a file (default, light, mono, "
 	  "high-contrast, dracula, solarized-dark; t cycles them on screen)", NULL },
@@ -66,7 +70,20 @@ static const struct cli_option options[] = {
 	  "with -w: record process names without their command lines; with --report: leave "
 	  "them out of the report", NULL },
 	{ OPT_SCREEN, "screen", NULL,
-	  "with -w: show the interactive screen and record what it samples (default interval 1 s)", NULL },
+	  "with -w or --listen: show the interactive screen as well, recording or serving what it "
+	  "samples (default interval 1 s)", NULL },
+	{ OPT_LISTEN, "listen", "[ADDR:]PORT",
+	  "serve the metrics for Prometheus at http://ADDR:PORT/metrics (default address 127.0.0.1; "
+	  "memtop's port is 19377); alone without a screen until stopped, or beside -b, -w or "
+	  "--screen", NULL },
+	{ OPT_ALLOW_REMOTE, "allow-remote", NULL,
+	  "with --listen: allow an address beyond loopback (anyone who reaches it sees the "
+	  "metrics: see memtop(1) for TLS and authentication)", NULL },
+	{ OPT_EXPORT_TOP, "export-top", "K",
+	  "metrics of every suspected leak and the K largest processes and cgroups (default 10, "
+	  "at most 1000)", NULL },
+	{ OPT_EXPORT_CMDLINE, "export-cmdline", NULL,
+	  "label the processes' metrics with their command lines too (they can hold secrets)", NULL },
 	{ 'r', "read", "FILE",
 	  "show a recording (made with -w) instead of this machine now: the screen at its newest "
 	  "sample (keys step through it), or with -b every sample from the first", NULL },
@@ -97,7 +114,9 @@ static const struct cli_option options[] = {
 static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
-	"              [--cgroups] [--fail-on-leak]\n"
+	"              [--cgroups] [--fail-on-leak] [--format prometheus|openmetrics [-o FILE]]\n"
+	"       memtop --listen [ADDR:]PORT [-b | -w FILE | --screen] [--allow-remote]\n"
+	"              [--export-top K] [--export-cmdline] [--cgroups]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
 	"       memtop -w FILE [-b | --screen] [-d SECONDS] [--keep DAYS] [--max-size SIZE]\n"
 	"              [--no-cmdline]\n"
@@ -194,6 +213,42 @@ int cli_parse_interval(const char *s, double *out, char *err, size_t errlen)
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+// Splits --listen's value into an address and a port. The address is only
+// checked for its form here (inet_pton, at start-up, says whether it is one).
+int cli_parse_listen(const char *s, char *addr, size_t addrlen, int *port, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':'), *p = colon ? colon + 1 : s;
+	size_t alen = colon ? (size_t)(colon - s) : 0;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(p, &end, 10);
+	if (!*p || *end || errno || v < 0 || v > 65535 || !isdigit((unsigned char)*p)) {
+		snprintf(err, errlen, "invalid --listen '%s': expected [ADDR:]PORT, PORT 0 to 65535", s);
+		return -1;
+	}
+	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {   // [IPv6]:PORT
+		s++;
+		alen -= 2;
+	} else if (memchr(s, ':', alen)) {
+		snprintf(err, errlen, "invalid --listen '%s': write an IPv6 address in brackets, [::1]:PORT", s);
+		return -1;
+	}
+	if (alen == 0 || (alen == 9 && strncmp(s, "localhost", 9) == 0)) {
+		s = CLI_DEFAULT_LISTEN_ADDR;
+		alen = strlen(s);
+	}
+	if (alen >= addrlen) {
+		snprintf(err, errlen, "invalid --listen: address too long");
+		return -1;
+	}
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	*port = (int)v;
 	return 0;
 }
 
@@ -344,7 +399,8 @@ static int parse_format(const char *s, enum output_format *out, char *err, size_
 {
 	static const struct { const char *name; enum output_format fmt; } formats[] = {
 		{ "table", FORMAT_TABLE }, { "json", FORMAT_JSON }, { "csv", FORMAT_CSV },
-		{ "html", FORMAT_HTML },
+		{ "html", FORMAT_HTML }, { "prometheus", FORMAT_PROMETHEUS },
+		{ "openmetrics", FORMAT_OPENMETRICS },
 	};
 
 	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
@@ -353,7 +409,8 @@ static int parse_format(const char *s, enum output_format *out, char *err, size_
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "unknown format '%s': expected table, json, csv or html", s);
+	snprintf(err, errlen, "unknown format '%s': expected table, json, csv, prometheus, openmetrics "
+		 "or html", s);
 	return -1;
 }
 
@@ -464,6 +521,29 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_SCREEN:
 		opts->screen = true;
 		return CLI_RUN;
+	case OPT_LISTEN:
+		opts->listen = true;
+		return cli_parse_listen(arg, opts->listen_addr, sizeof opts->listen_addr, &opts->listen_port,
+					err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case OPT_ALLOW_REMOTE:
+		opts->allow_remote = true;
+		return CLI_RUN;
+	case OPT_EXPORT_TOP: {
+		long k;
+
+		if (parse_positive(arg, CLI_MAX_EXPORT_TOP, &k) < 0 && strcmp(arg, "0") != 0) {
+			snprintf(err, errlen, "invalid count '%s' for --export-top: 0 to %d", arg, CLI_MAX_EXPORT_TOP);
+			return CLI_ERROR;
+		}
+		opts->export_top = strcmp(arg, "0") == 0 ? 0 : (unsigned)k;
+		opts->given |= OPT_GIVEN_EXPORT_TOP;
+		return CLI_RUN;
+	}
+	case OPT_EXPORT_CMDLINE:
+		opts->export_cmdline = true;
+		return CLI_RUN;
+	case 'o':
+		return file_arg(arg, "-o", &opts->out_path, err, errlen);
 	case OPT_KEEP:
 		return parse_keep(arg, &opts->keep_days, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
 	case OPT_MAX_SIZE:
@@ -498,7 +578,7 @@ void cli_defaults(struct options *opts)
 {
 	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS,
 				  .trigger_stall_ms = 100, .trigger_window_ms = 1000,
-				  .columns = COLUMNS_DEFAULT };
+				  .columns = COLUMNS_DEFAULT, .export_top = CLI_DEFAULT_EXPORT_TOP };
 }
 
 // Fills getopt_long's tables from options[]: longopts (NULL-terminated,
@@ -522,6 +602,38 @@ static void build_getopt_tables(struct option *longopts, char *shortopts)
 	}
 	*s = '\0';
 	longopts[OPTION_COUNT] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+// The metrics' rules: --listen serves a live run, the metric formats are
+// batch output, and their options go with one of them.
+static int cli_check_metrics(const struct options *opts, char *err, size_t errlen)
+{
+	bool metric_format = opts->format == FORMAT_PROMETHEUS || opts->format == FORMAT_OPENMETRICS;
+
+	if (opts->listen && (opts->read_path || opts->smaps_pid || opts->report_path)) {
+		snprintf(err, errlen, "--listen serves this machine now: it does not go with %s",
+			 opts->read_path ? "-r" : opts->smaps_pid ? "--smaps" : "--report");
+		return -1;
+	}
+	if (metric_format && (!opts->batch || opts->smaps_pid || opts->report_path)) {
+		snprintf(err, errlen, "--format %s is batch output: %s", opts->format == FORMAT_PROMETHEUS ?
+			 "prometheus" : "openmetrics", opts->batch ? "not with --smaps or --report" : "add -b");
+		return -1;
+	}
+	if (opts->out_path && !metric_format) {
+		snprintf(err, errlen, "-o FILE goes with -b -f prometheus or -f openmetrics");
+		return -1;
+	}
+	if (!opts->listen && opts->allow_remote) {
+		snprintf(err, errlen, "--allow-remote goes with --listen");
+		return -1;
+	}
+	if (!opts->listen && !metric_format && ((opts->given & OPT_GIVEN_EXPORT_TOP) || opts->export_cmdline)) {
+		snprintf(err, errlen, "%s goes with --listen or -f prometheus|openmetrics",
+			 opts->export_cmdline ? "--export-cmdline" : "--export-top");
+		return -1;
+	}
+	return 0;
 }
 
 // --report's rules: a mode of its own, and the options only it takes.
@@ -576,11 +688,16 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--group goes with --smaps PID");
 		return CLI_ERROR;
 	}
-	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size || opts->screen)) {
-		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" :
-			 opts->max_size ? "--max-size" : "--screen");
+	if (!opts->write_path && (opts->keep_days > 0 || opts->max_size)) {
+		snprintf(err, errlen, "%s goes with -w FILE", opts->keep_days > 0 ? "--keep" : "--max-size");
 		return CLI_ERROR;
 	}
+	if (opts->screen && !opts->write_path && !opts->listen) {
+		snprintf(err, errlen, "--screen goes with -w FILE or --listen");
+		return CLI_ERROR;
+	}
+	if (cli_check_metrics(opts, err, errlen) < 0)
+		return CLI_ERROR;
 	if (opts->screen && opts->batch) {
 		snprintf(err, errlen, "--screen shows the screen: it does not go with -b");
 		return CLI_ERROR;
@@ -604,8 +721,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--history and --no-history contradict each other");
 		return CLI_ERROR;
 	}
-	if (opts->cgroups && (!opts->batch || opts->smaps_pid)) {
-		snprintf(err, errlen, "--cgroups works in batch mode (add -b)");
+	if (opts->cgroups && ((!opts->batch && !opts->listen) || opts->smaps_pid)) {
+		snprintf(err, errlen, "--cgroups works in batch mode (add -b) and with --listen");
 		return CLI_ERROR;
 	}
 	if (opts->fail_on_leak && !opts->batch && !opts->report_path) {

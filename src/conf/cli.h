@@ -15,7 +15,8 @@
 #include "model/leak.h"
 
 // FORMAT_HTML is --report's only (cli_parse refuses it elsewhere).
-enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV, FORMAT_HTML };
+enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV, FORMAT_HTML, FORMAT_PROMETHEUS,
+		     FORMAT_OPENMETRICS };
 enum sort_order { ORDER_NATURAL, ORDER_DESCENDING, ORDER_ASCENDING };
 
 struct options {
@@ -49,7 +50,14 @@ struct options {
 	const char *read_path;    // -r FILE: show a recording (points into argv); NULL = live
 	const char *history_path; // --history FILE; NULL = the default recording, if any
 	bool no_history;          // --no-history
-	bool screen;              // --screen with -w: the screen records what it samples
+	bool screen;              // --screen with -w or --listen: the screen as well
+	bool listen;              // --listen [ADDR:]PORT: serve /metrics (src/export/)
+	char listen_addr[64];     // numeric, as inet_pton takes it (no brackets)
+	int listen_port;          // 0: any free port
+	bool allow_remote;        // --allow-remote: --listen may name an address beyond loopback
+	unsigned export_top;      // --export-top K: processes by RSS besides the suspects
+	bool export_cmdline;      // --export-cmdline: label processes with their command lines
+	const char *out_path;     // -o FILE: -f prometheus|openmetrics replaced in FILE each sample
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
@@ -57,6 +65,7 @@ struct options {
 enum {
 	OPT_GIVEN_INTERVAL = 1, OPT_GIVEN_SORT = 2, OPT_GIVEN_THEME = 4,
 	OPT_GIVEN_SENSITIVITY = 8, OPT_GIVEN_NO_COLOR = 16, OPT_GIVEN_READONLY = 32,
+	OPT_GIVEN_EXPORT_TOP = 64,
 };
 
 enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
@@ -68,6 +77,18 @@ enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
 // Where the recorder's systemd unit records (contrib/systemd): a live start
 // looks there for its history.
 #define MEMTOP_DEFAULT_RECORDING "/var/log/memtop/memtop.db"
+// The metrics endpoint's default port and address. Prometheus's registry of
+// exporter ports (9100-9999) is full; memtop takes one outside it and below
+// Linux's ephemeral range (README.md, "Prometheus").
+#define CLI_DEFAULT_LISTEN_PORT 19377
+#define CLI_DEFAULT_LISTEN_ADDR "127.0.0.1"
+#define CLI_DEFAULT_EXPORT_TOP 10
+#define CLI_MAX_EXPORT_TOP 1000
+
+/* Parses --listen's value: PORT, ADDR:PORT, [IPV6]:PORT or :PORT (the
+ * default address); ADDR numeric or "localhost". 0, or -1 with the reason
+ * in err. */
+int cli_parse_listen(const char *s, char *addr, size_t addrlen, int *port, char *err, size_t errlen);
 
 /* Parses a size as --max-size takes it: a whole number of bytes with an
  * optional K, M, G or T (powers of 1024), e.g. 500M. 0, or -1 with the

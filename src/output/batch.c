@@ -3,6 +3,7 @@
 #include "output/batch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export/exporter.h"
 #include "model/monitor.h"
 #include "output/output.h"
 #include "store/recorder.h"
@@ -120,6 +122,21 @@ static size_t report_leaks(const struct proctable *t)
 	return n;
 }
 
+// -o FILE: replaces the file with the tick. A failure is said once (and
+// the recovery), and the run goes on: 0.
+static int replace_out_file(const struct options *opts, const struct output_tick *out, bool *failing)
+{
+	int rc = output_replace_file(opts->out_path, opts->format, out);
+
+	if (rc && !*failing)
+		fprintf(stderr, "memtop: cannot write %s: %s (it keeps the last sample written; trying "
+			"again at each sample)\n", opts->out_path, strerror(rc));
+	else if (!rc && *failing)
+		fprintf(stderr, "memtop: %s written again\n", opts->out_path);
+	*failing = rc != 0;
+	return 0;
+}
+
 // Hands the tick to the recorder (reopening the file first after a SIGHUP).
 // Returns 0, or 1 when the recording cannot go on (said on stderr).
 static int record_tick(struct recorder *rec, struct monitor *m)
@@ -142,11 +159,13 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 {
 	struct source_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
-		// A recording keeps the OOM-kill counter and each executable.
-		.system_counters = opts->write_path != NULL, .read_exe = opts->write_path != NULL,
+		// A recording keeps the OOM-kill counter and each executable;
+		// the metrics endpoint exports the counter.
+		.system_counters = opts->write_path != NULL || opts->listen, .read_exe = opts->write_path != NULL,
 		// --cgroups: the cgroups once a second (each interval when
-		// longer); a recording keeps them every MONITOR_CGROUP_EVERY_S.
-		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S : opts->write_path ? MONITOR_CGROUP_EVERY_S : 0,
+		// longer); a recording and the endpoint every MONITOR_CGROUP_EVERY_S.
+		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S :
+				  opts->write_path || opts->listen ? MONITOR_CGROUP_EVERY_S : 0,
 	};
 	char err[256];
 
@@ -179,15 +198,22 @@ static int next_moment(struct monitor *m, unsigned long tick, bool recorded)
 	return rc == 1 ? 1 : rc;
 }
 
-int batch_run(const struct options *opts, struct run_sources *src)
+int batch_run(const struct options *opts, struct run_sources *src, struct exporter *exp)
 {
 	static struct monitor m;            // a sysmodel's rings: not on the stack
 	struct recorder *rec = NULL;
 	struct timespec deadline;
 	bool recorded = src->recorded.ops != NULL;
 	double last_mono = -1;
+	bool out_failing = false;
+	char errbuf[PATH_MAX + 128];
 	int status = 0;
 
+	if (opts->out_path && output_check_replaceable(opts->out_path, errbuf, sizeof errbuf) < 0) {
+		fprintf(stderr, "memtop: %s\n", errbuf);
+		sources_close(src);
+		return 2;
+	}
 	if (opts->write_path && !(rec = sources_open_recorder(opts, stderr))) {
 		sources_close(src);
 		return 2;
@@ -203,7 +229,8 @@ int batch_run(const struct options *opts, struct run_sources *src)
 		struct output_tick out = { .snap = &m.snap, .table = &m.table,
 					   .interval_s = opts->interval_s, .index = tick,
 					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys,
-					   .cgroups = opts->cgroups ? &m.cgroups : NULL };
+					   .cgroups = opts->cgroups ? &m.cgroups : NULL,
+					   .metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline } };
 		int rc = next_moment(&m, tick, recorded);
 
 		if (rc == 1)
@@ -228,7 +255,10 @@ int batch_run(const struct options *opts, struct run_sources *src)
 		last_mono = m.snap.sys.mono_time;
 		// A tick that cannot be written ends the run at once: no more
 		// sampling for output that is lost (EPIPE, ENOSPC, a closed stdout).
-		int werr = opts->batch ? output_write(stdout, opts->format, &out) : 0;
+		// A file replaced at each tick (-o) is another matter: it keeps
+		// the last sample written, and the next tick tries again.
+		int werr = !opts->batch ? 0 : opts->out_path ? replace_out_file(opts, &out, &out_failing) :
+			   output_write(stdout, opts->format, &out);
 
 		if (werr) {
 			status = -werr;
@@ -238,6 +268,8 @@ int batch_run(const struct options *opts, struct run_sources *src)
 			status = 1;
 			break;
 		}
+		if (exp && exporter_publish(exp, &m) < 0)
+			fprintf(stderr, "memtop: metrics: out of memory: the endpoint serves the last sample it had\n");
 		if (opts->count && tick + 1 >= (unsigned long)opts->count)
 			break;
 		if (!recorded)

@@ -19,7 +19,9 @@
 #define EXIT_LEAK_SUSPECTED 3
 
 /* Takes src's sources over (a recording to print, or a live run's history;
- * either may be absent) and closes them. */
-int batch_run(const struct options *opts, struct run_sources *src);
+ * either may be absent) and closes them; publishes each tick to exp (the
+ * metrics endpoint, --listen) when it is not NULL. */
+struct exporter;
+int batch_run(const struct options *opts, struct run_sources *src, struct exporter *exp);
 
 #endif

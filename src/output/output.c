@@ -2,11 +2,15 @@
 #include "output/output.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio_ext.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "model/fields.h"
 #include "util/text.h"
@@ -378,6 +382,16 @@ void output_table(FILE *f, const struct output_tick *t)
 	fflush(f);
 }
 
+// A scrape of the tick (export/metrics.h): the cgroups when the table has
+// them (--cgroups).
+static void output_metrics(FILE *f, enum output_format fmt, const struct output_tick *t)
+{
+	struct metrics_input in = { .snap = t->snap, .table = t->table, .sys = t->sys, .cgroups = t->cgroups,
+				    .cgroups_read = t->cgroups != NULL };
+
+	metrics_write(f, fmt == FORMAT_OPENMETRICS ? METRICS_OPENMETRICS : METRICS_PROMETHEUS, &in, &t->metrics);
+}
+
 int output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
 {
 	// Sampling leaves errno set (processes vanish); a failure must be named
@@ -401,6 +415,10 @@ int output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
 			output_table_cgroups(f, t);
 		else
 			output_table(f, t);
+		break;
+	case FORMAT_PROMETHEUS:
+	case FORMAT_OPENMETRICS:
+		output_metrics(f, fmt, t);
 		break;
 	}
 	return output_flush(f);
@@ -429,4 +447,48 @@ int output_close(FILE *f, int status, FILE *msgs)
 	if (err != EPIPE)           // the reader has gone: as quiet as SIGPIPE
 		fprintf(msgs, "memtop: write error: %s\n", strerror(err));
 	return 1;
+}
+
+int output_check_replaceable(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "-o %s: not a regular file (each sample replaces the file: a device, "
+			 "a folder or a link is not replaced)", path);
+		return -1;
+	}
+	return 0;
+}
+
+int output_replace_file(const char *path, enum output_format fmt, const struct output_tick *t)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int fd, rc;
+
+	// A name the textfile collector does not read (it takes *.prom), in
+	// the same folder, so that the rename is atomic. Made afresh, never
+	// through a link someone left under that name (the folder may be
+	// writable by others; memtop may be root).
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return ENAMETOOLONG;
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return errno;
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+		return errno;
+	if (!(f = fdopen(fd, "w"))) {
+		rc = errno;
+		close(fd);
+		unlink(tmp);
+		return rc;
+	}
+	rc = output_write(f, fmt, t);
+	if (fclose(f) != 0 && !rc)
+		rc = errno ? errno : EIO;
+	if (!rc && rename(tmp, path) != 0)
+		rc = errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "conf/cli.h"
+#include "export/metrics.h"
 #include "model/cgtable.h"
 #include "model/proctable.h"
 #include "proc/snapshot.h"
@@ -30,6 +31,7 @@ struct output_tick {
 	enum sort_key sort_key;       // the table's row order
 	const struct sysmodel *sys;   // OOM pick and exhaustion estimate; may be NULL
 	struct cgtable *cgroups;      // --cgroups: the cgroup table (output_cgroups.h); NULL: not asked
+	struct metrics_options metrics;   // -f prometheus|openmetrics: which processes, which labels
 };
 
 void output_json(FILE *f, const struct output_tick *t);
@@ -39,6 +41,15 @@ void output_table(FILE *f, const struct output_tick *t);
 /* Dispatches on the format; returns 0, or the errno of a failed write of
  * this tick (f's error flag stays set). */
 int output_write(FILE *f, enum output_format fmt, const struct output_tick *t);
+
+/* -o FILE: writes the tick to FILE.tmp and renames it over FILE, so that a
+ * reader sees the whole of one sample or the whole of the one before.
+ * Returns 0, or the errno of what failed (FILE is then left as it was). */
+int output_replace_file(const char *path, enum output_format fmt, const struct output_tick *t);
+/* -o FILE at start: refuses (-1, one line in err) a FILE that is there and
+ * is not a regular file: replacing /dev/null or a symbolic link's target's
+ * name is never what was meant. */
+int output_check_replaceable(const char *path, char *err, size_t errlen);
 
 /* Flushes f; returns 0, or the errno of the write that failed (EIO when f
  * failed earlier and that errno is gone). Clear errno before writing. */

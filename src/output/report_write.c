@@ -482,6 +482,8 @@ static void text_like(const struct report *r, enum output_format fmt, FILE *f, c
 		break;
 	case FORMAT_TABLE:
 	case FORMAT_HTML:
+	case FORMAT_PROMETHEUS:      // batch output only: cli_parse refuses them with --report
+	case FORMAT_OPENMETRICS:
 		text_report(r, f, l->susp, l->nsusp, l->cg, l->ncg, l->top, l->ntop, l->ep, l->nep);
 		break;
 	}

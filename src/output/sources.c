@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export/exporter.h"
 #include "proc/procfs.h"
 #include "store/recorder.h"
 #include "store/replay.h"
@@ -76,65 +77,96 @@ struct recorder *sources_open_recorder(const struct options *opts, FILE *log)
 	return r;
 }
 
-// The screen's recorder (-w FILE --screen): its log lines go to the
-// screen's message line, not to a terminal the screen owns.
-struct screen_recorder {
-	struct recorder *rec;
+// What the screen does with each tick besides showing it: record it (-w
+// FILE --screen; the recorder's log lines go to the screen's message line,
+// not to a terminal the screen owns) and serve it (--listen --screen).
+struct screen_hooks {
+	struct recorder *rec;        // NULL: not recording (or no longer)
 	FILE *log;
 	char *logbuf;
 	size_t loglen, shown;
+	struct exporter *exp;        // NULL: not serving; not owned
 };
 
 // The last complete line the recorder logged since the last call, if any.
-static void last_log_line(struct screen_recorder *sr, char *msg, size_t msglen)
+static void last_log_line(struct screen_hooks *sh, char *msg, size_t msglen)
 {
 	const char *end, *start;
 
-	fflush(sr->log);
-	if (!sr->logbuf || sr->loglen <= sr->shown)
+	fflush(sh->log);
+	if (!sh->logbuf || sh->loglen <= sh->shown)
 		return;
-	end = sr->logbuf + sr->loglen;
-	while (end > sr->logbuf + sr->shown && end[-1] == '\n')
+	end = sh->logbuf + sh->loglen;
+	while (end > sh->logbuf + sh->shown && end[-1] == '\n')
 		end--;
 	start = end;
-	while (start > sr->logbuf + sr->shown && start[-1] != '\n')
+	while (start > sh->logbuf + sh->shown && start[-1] != '\n')
 		start--;
 	snprintf(msg, msglen, "%.*s", (int)(end - start), start);
 	// Written over from the start from now on: the buffer holds one
 	// burst of messages, not every line of a run that lasts for days.
-	rewind(sr->log);
-	sr->shown = 0;
+	rewind(sh->log);
+	sh->shown = 0;
 }
 
-static int record_screen_tick(void *ctx, struct monitor *m, char *msg, size_t msglen)
+static int screen_tick(void *ctx, struct monitor *m, char *msg, size_t msglen)
 {
-	struct screen_recorder *sr = ctx;
-	int rc = recorder_write(sr->rec, m);
+	struct screen_hooks *sh = ctx;
 
-	last_log_line(sr, msg, msglen);
-	if (rc < 0 && !msg[0])
-		snprintf(msg, msglen, "recording ended: cannot write to it");
-	return rc < 0 ? -1 : 0;
+	if (sh->exp && exporter_publish(sh->exp, m) < 0)
+		snprintf(msg, msglen, "metrics: out of memory: the endpoint serves the last sample it had");
+	if (sh->rec) {
+		int rc = recorder_write(sh->rec, m);
+
+		last_log_line(sh, msg, msglen);
+		if (rc < 0) {
+			if (!msg[0])
+				snprintf(msg, msglen, "recording ended: cannot write to it");
+			recorder_close(sh->rec);
+			sh->rec = NULL;
+		}
+	}
+	return sh->rec || sh->exp ? 0 : -1;
 }
 
-int sources_record_screen(const struct options *opts, struct run_sources *out)
+int sources_screen_hooks(const struct options *opts, struct run_sources *out, struct exporter *exp)
 {
-	struct screen_recorder *sr = calloc(1, sizeof *sr);
+	struct screen_hooks *sh = calloc(1, sizeof *sh);
 
-	if (!sr || !(sr->log = open_memstream(&sr->logbuf, &sr->loglen))) {
-		free(sr);
+	if (!sh || !(sh->log = open_memstream(&sh->logbuf, &sh->loglen))) {
+		free(sh);
 		fprintf(stderr, "memtop: out of memory\n");
 		return 1;
 	}
-	if (!(sr->rec = sources_open_recorder(opts, sr->log))) {
-		fclose(sr->log);
-		free(sr->logbuf);
-		free(sr);
+	if (opts->write_path && !(sh->rec = sources_open_recorder(opts, sh->log))) {
+		fclose(sh->log);
+		free(sh->logbuf);
+		free(sh);
 		return 2;
 	}
-	out->after_tick = record_screen_tick;
-	out->after_tick_ctx = sr;
+	sh->exp = exp;
+	out->after_tick = screen_tick;
+	out->after_tick_ctx = sh;
 	return 0;
+}
+
+struct exporter *sources_open_exporter(const struct options *opts)
+{
+	struct exporter_config cfg = {
+		.addr = opts->listen_addr, .port = opts->listen_port, .allow_remote = opts->allow_remote,
+		.metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline },
+		.cgroups = true,             // a live run reads them (sources_cgroup_every)
+	};
+	struct exporter *e;
+	char err[512], url[128];
+
+	if (!(e = exporter_open(&cfg, err, sizeof err))) {
+		fprintf(stderr, "memtop: %s\n", err);
+		return NULL;
+	}
+	exporter_url(e, url, sizeof url);
+	fprintf(stderr, "memtop: serving metrics on %s\n", url);
+	return e;
 }
 
 int sources_open(const struct options *opts, bool batch, struct run_sources *out, char *err, size_t errlen,
@@ -162,13 +194,13 @@ int sources_open(const struct options *opts, bool batch, struct run_sources *out
 
 void sources_close(struct run_sources *s)
 {
-	struct screen_recorder *sr = s->after_tick == record_screen_tick ? s->after_tick_ctx : NULL;
+	struct screen_hooks *sh = s->after_tick == screen_tick ? s->after_tick_ctx : NULL;
 
-	if (sr) {
-		recorder_close(sr->rec);
-		fclose(sr->log);
-		free(sr->logbuf);
-		free(sr);
+	if (sh) {
+		recorder_close(sh->rec);
+		fclose(sh->log);
+		free(sh->logbuf);
+		free(sh);
 	}
 	if (s->recorded.ops)
 		s->recorded.ops->close(s->recorded.impl);

@@ -23,6 +23,7 @@
 #include "proc/source.h"
 
 struct recorder;
+struct exporter;
 
 int sources_open(const struct options *opts, bool batch, struct run_sources *out, char *err, size_t errlen,
 		 char *note, size_t notelen);
@@ -31,9 +32,15 @@ void sources_close(struct run_sources *s);
 /* Opens the -w recording with its policy from the command line, logging to
  * log; NULL (the message said on stderr) when it is refused. */
 struct recorder *sources_open_recorder(const struct options *opts, FILE *log);
-/* -w FILE --screen: a recorder of what the screen samples, as
- * out->after_tick (its messages go to the screen's message line).
- * 0, or an exit status (2: the file is refused, said on stderr). */
-int sources_record_screen(const struct options *opts, struct run_sources *out);
+/* --screen with -w FILE and/or --listen: out->after_tick records what the
+ * screen samples (its messages go to the screen's message line) and
+ * publishes it to exp (not NULL: --listen; not taken over). A recording
+ * that fails ends; the endpoint goes on. 0, or an exit status (2: the
+ * file is refused, said on stderr). */
+int sources_screen_hooks(const struct options *opts, struct run_sources *out, struct exporter *exp);
+
+/* --listen: the metrics endpoint, listening, its URL said on stderr; NULL
+ * when it cannot be (the reason said on stderr). exporter_close ends it. */
+struct exporter *sources_open_exporter(const struct options *opts);
 
 #endif

@@ -442,6 +442,11 @@ static const struct {
 	{ "no-cmdline", NULL, "-wrec.db", CLI_RUN },
 	{ "screen", NULL, "-wrec.db", CLI_RUN },
 	{ "read", "rec.db", NULL, CLI_RUN },
+	{ "output", "m.prom", "-bfprometheus", CLI_RUN },
+	{ "listen", "19377", NULL, CLI_RUN },
+	{ "allow-remote", NULL, "--listen=1", CLI_RUN },
+	{ "export-top", "5", "--listen=1", CLI_RUN },
+	{ "export-cmdline", NULL, "--listen=1", CLI_RUN },
 	{ "history", "rec.db", NULL, CLI_RUN },
 	{ "no-history", NULL, NULL, CLI_RUN },
 	{ "report", "rec.db", NULL, CLI_RUN },
@@ -700,6 +705,57 @@ static void test_record_options(void **state)
 	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
 
+// --listen, its address forms, the metric formats, -o and what goes with
+// them.
+static void test_listen_options(void **state)
+{
+	static const struct { const char *arg, *addr; int port; } forms[] = {
+		{ "19377", "127.0.0.1", 19377 }, { "127.0.0.1:0", "127.0.0.1", 0 }, { ":9", "127.0.0.1", 9 },
+		{ "localhost:80", "127.0.0.1", 80 }, { "[::1]:65535", "::1", 65535 },
+		{ "0.0.0.0:1", "0.0.0.0", 1 }, { "[::]:2", "::", 2 },
+	};
+	static const char *const bad_forms[] = { "", "x", "65536", "-1", "1:2:3", "::1:80", "1.2.3.4:", "[::1]",
+						 "12ab", " 80" };
+	struct options o;
+	char err[ERRLEN], addr[64];
+	int port;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		assert_int_equal(cli_parse_listen(forms[i].arg, addr, sizeof addr, &port, err, sizeof err), 0);
+		assert_string_equal(addr, forms[i].addr);
+		assert_int_equal(port, forms[i].port);
+	}
+	for (size_t i = 0; i < sizeof bad_forms / sizeof bad_forms[0]; i++)
+		if (cli_parse_listen(bad_forms[i], addr, sizeof addr, &port, err, sizeof err) != -1)
+			fail_msg("--listen '%s' accepted", bad_forms[i]);
+	assert_int_equal(PARSE(&o, err, "--listen", "9100", "--export-top", "0", "--export-cmdline", "--cgroups"),
+			 CLI_RUN);
+	assert_true(o.listen && o.listen_port == 9100 && o.export_top == 0 && o.export_cmdline && o.cgroups);
+	assert_string_equal(o.listen_addr, "127.0.0.1");
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-b", "-f", "openmetrics", "-o", "m.prom"), CLI_RUN);
+	assert_true(o.format == FORMAT_OPENMETRICS && !strcmp(o.out_path, "m.prom") &&
+		    o.export_top == CLI_DEFAULT_EXPORT_TOP);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--listen", "1", "--screen", "-wr.db"), CLI_RUN);
+	cli_free(&o);
+	const char *const bad[][4] = {
+		{ "--listen", "1", "-rr.db", "--listen serves this machine now: it does not go with -r" },
+		{ "--allow-remote", NULL, NULL, "--allow-remote goes with --listen" },
+		{ "--export-top", "3", NULL, "--export-top goes with --listen" },
+		{ "--export-cmdline", NULL, NULL, "--export-cmdline goes with --listen" },
+		{ "--listen=1", "--export-top", "x", "invalid count 'x' for --export-top" },
+		{ "-fprometheus", NULL, NULL, "--format prometheus is batch output: add -b" },
+		{ "-b", "-o", "x", "-o FILE goes with -b -f prometheus or -f openmetrics" },
+		{ "--screen", NULL, NULL, "--screen goes with -w FILE or --listen" },
+		{ "--listen=1", "--smaps", "1", "--listen serves this machine now: it does not go with --smaps" },
+	};
+	expect_refused(bad, sizeof bad / sizeof bad[0]);
+	ASSERT_ERROR("invalid count '1001' for --export-top", "--listen", "1", "--export-top", "1001");
+	ASSERT_ERROR("--format openmetrics is batch output: not with --smaps", "-b", "-fopenmetrics", "--smaps", "1");
+}
+
 // --report FILE, its period, -f html and what goes with it.
 static void test_report_options(void **state)
 {
@@ -735,7 +791,7 @@ static void test_report_options(void **state)
 		{ "--report=r.db", "--no-history", NULL, "--report does not go with --no-history" },
 		{ "--report", "", NULL, "--report needs a value" },
 		{ "--report=r.db", "--since", "", "--since needs a value" },
-		{ "-f", "pdf", NULL, "expected table, json, csv or html" },
+		{ "-f", "pdf", NULL, "expected table, json, csv, prometheus, openmetrics or html" },
 	};
 	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
@@ -766,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_table_options_parse),
 		cmocka_unit_test(test_record_options),
 		cmocka_unit_test(test_report_options),
+		cmocka_unit_test(test_listen_options),
 		cmocka_unit_test(test_table_shape),
 		cmocka_unit_test(test_help_names_every_option),
 		cmocka_unit_test(test_help_mentions_only_real_options),
