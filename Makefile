@@ -195,6 +195,7 @@ e2e: memtop $(WORKLOADS)
 hostile: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/hostile/run.py
 	python3 tests/hostile/cgroups.py
+	python3 tests/hostile/http.py
 
 # A minute of process churn (hostile names among them) under the screen and
 # batch mode, and a PID reused in a PID namespace.

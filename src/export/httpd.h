@@ -25,18 +25,24 @@
  * (when full, a new one evicts the connection that has waited longest for
  * its request to finish arriving; if none is waiting, the new one is
  * closed at once); a request must arrive whole within cfg.request_timeout_s
- * of its first byte (slowloris); an idle keep-alive connection is closed
- * after cfg.idle_timeout_s; a response not taken within cfg.write_timeout_s
- * (a client that never reads) is dropped. Memory: a fixed buffer per
- * connection, and the published pages they still send (a reference each).
- * No request reads a file, signals a process or allocates beyond that.
+ * of its first byte (slowloris), and a new connection's first byte within
+ * as long; an idle keep-alive connection is closed after cfg.idle_timeout_s;
+ * a response not taken within cfg.write_timeout_s (no byte sent for that
+ * long: a client that never reads) is dropped. A connection answered with
+ * "Connection: close" shuts its side and drains what the client still sends
+ * for up to 2 s (2 MiB) before closing, so that the close does not reset
+ * the answer away; such a connection is the first evicted. Memory: a fixed
+ * buffer per connection (allocated at start), and the published pages they
+ * still send (a reference each). No request reads a file, signals a process
+ * or allocates.
  *
  * Contract: httpd_start binds and listens before returning (so a bad
  * address or a port in use is an error the caller reports at start-up);
  * it refuses an address that is not loopback (127.0.0.0/8, ::1) unless
  * cfg.allow_remote. Returns NULL with one line in err. httpd_publish takes
  * ownership of both buffers (malloc'd; either may be NULL: then 503 for that
- * format); pages already being sent stay valid until sent. httpd_stop stops
+ * format; with h NULL they are freed); pages already being sent stay valid
+ * until sent, and the last reference frees them, in whichever thread. httpd_stop stops
  * the thread, closes every socket and frees everything; NULL is a no-op.
  * httpd_stats is for tests and benchmarks. SIGPIPE is never raised (sends
  * use MSG_NOSIGNAL); the thread blocks every signal, so signals reach the
