@@ -33,6 +33,7 @@
 #define ACCEPT_BURST 64              // connections taken per wake-up, so the others get a turn
 #define ACCEPT_PAUSE_S 0.1           // out of descriptors: try again after this
 #define HEAD_MAX 512
+#define STALLED_S 1.0                // a writer whose client took nothing for this long may be evicted
 
 static const char TYPE_TEXT[] = "text/plain; version=0.0.4; charset=utf-8";
 static const char TYPE_OM[] = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -383,24 +384,32 @@ static bool conn_expire(struct httpd *h, struct conn *c, double now)
 
 /* A slot for a new connection: a free one, else the one a closing
  * connection lingers in, else the one that has waited longest for its
- * request (evicted); NULL when every connection is writing an answer. */
-static struct conn *conn_slot(struct httpd *h)
+ * request (evicted), else the writer whose client has taken nothing for
+ * longest, if that is STALLED_S or more (evicted: without it, max_conns
+ * clients that never read would lock Prometheus out for the write
+ * timeout); NULL when every connection is writing to a client that reads. */
+static struct conn *conn_slot(struct httpd *h, double now)
 {
-	struct conn *victim = NULL;
+	struct conn *victim = NULL, *stalled = NULL;
 
 	for (size_t i = 0; i < h->max_conns; i++) {
 		struct conn *c = &h->conns[i];
 
 		if (c->state == CONN_FREE)
 			return c;
-		if (c->state == CONN_WRITING)
+		if (c->state == CONN_WRITING) {
+			if (now - c->last_progress >= STALLED_S && (!stalled || c->last_progress < stalled->last_progress))
+				stalled = c;
 			continue;
+		}
 		if (!victim || (c->state == CONN_LINGERING) > (victim->state == CONN_LINGERING) ||
 		    ((c->state == CONN_LINGERING) == (victim->state == CONN_LINGERING) && c->since < victim->since))
 			victim = c;
 	}
+	if (!victim)
+		victim = stalled;
 	if (victim) {
-		if (victim->state == CONN_READING)
+		if (victim->state != CONN_LINGERING)
 			count(h, &h->stats.evicted);
 		conn_close(h, victim);
 	}
@@ -422,7 +431,7 @@ static void serve_accept(struct httpd *h, double now)
 			return;
 		}
 		count(h, &h->stats.accepted);
-		c = conn_slot(h);
+		c = conn_slot(h, now);
 		if (!c) {
 			close(fd);
 			count(h, &h->stats.refused);

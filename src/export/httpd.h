@@ -23,8 +23,9 @@
  *
  * Bounds (what no client can exceed): at most cfg.max_conns connections
  * (when full, a new one evicts the connection that has waited longest for
- * its request to finish arriving; if none is waiting, the new one is
- * closed at once); a request must arrive whole within cfg.request_timeout_s
+ * its request to finish arriving; if none is waiting, the one writing to a
+ * client that has taken nothing for longest, if for a second or more; else
+ * the new one is closed at once); a request must arrive whole within cfg.request_timeout_s
  * of its first byte (slowloris), and a new connection's first byte within
  * as long; an idle keep-alive connection is closed after cfg.idle_timeout_s;
  * a response not taken within cfg.write_timeout_s (no byte sent for that

@@ -769,6 +769,62 @@ static void test_live_write_timeout(void **state)
 	httpd_stop(h);
 }
 
+static bool refused_at_least(const struct httpd_stats *st, size_t n)
+{
+	return st->refused >= n;
+}
+
+/* max_conns clients that never read: a newcomer is refused while they are
+ * fresh, and once one has taken nothing for a second, it takes that one's
+ * place and is answered (else Prometheus would be locked out for the
+ * write timeout, 30 s by default). */
+static void test_live_stalled_writer_evicted(void **state)
+{
+	struct httpd *h = server_start((struct httpd_config){ .max_conns = 2, .write_timeout_s = 60 });
+	static struct client c;
+	struct httpd_stats st;
+	int stuck[2], early;
+	double start, end;
+
+	(void)state;
+	httpd_publish(h, big_page(BIG), BIG, dup_str("memtop_up 1\n# EOF\n"), 18);
+	for (int i = 0; i < 2; i++) {
+		stuck[i] = client_connect(h, 4096);
+		client_send_str(stuck[i], "GET /metrics HTTP/1.1\r\n\r\n");
+	}
+	wait_stats(h, requests_is, 2);
+	start = now_s();
+	early = client_connect(h, 0);
+	wait_stats(h, refused_at_least, 1);
+	httpd_stats(h, &st);
+	if (now_s() - start < 0.9)                      // still fresh when it came: refused
+		assert_int_equal(st.evicted, 0);
+	close(early);
+	end = now_s() + WAIT_S;
+	for (;;) {                                      // newcomers until one is let in
+		client_open(&c, h);
+		client_send_str(c.fd, "GET /metrics HTTP/1.1\r\nAccept: application/openmetrics-text\r\n\r\n");
+		struct pollfd pf = { .fd = c.fd, .events = POLLIN };
+		char peek;
+
+		// Refused: the server closes it at once; let in: the answer comes.
+		assert_int_equal(poll(&pf, 1, (int)(WAIT_S * 1000)), 1);
+		if (recv(c.fd, &peek, 1, MSG_PEEK) == 1 || now_s() > end)
+			break;
+		close(c.fd);
+	}
+	client_response(&c, false);
+	assert_int_equal(c.status, 200);
+	if (now_s() - start < 0.9)                      // not before a writer stalled a second
+		fail_msg("let in %.3f s after the writers stalled", now_s() - start);
+	wait_stats(h, evicted_is, 1);
+	assert_true(client_sees_eof(stuck[0], WAIT_S) || client_sees_eof(stuck[1], WAIT_S));
+	close(stuck[0]);
+	close(stuck[1]);
+	close(c.fd);
+	httpd_stop(h);
+}
+
 /* A page being sent stays whole when a new one is published under it (and
  * is freed after: ASan sees a leak or a use after free). */
 static void test_live_page_outlives_publish(void **state)
@@ -953,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_live_request_timeout),
 		cmocka_unit_test(test_live_idle_timeout),
 		cmocka_unit_test(test_live_write_timeout),
+		cmocka_unit_test(test_live_stalled_writer_evicted),
 		cmocka_unit_test(test_live_page_outlives_publish),
 		cmocka_unit_test(test_live_stop_with_connections),
 		cmocka_unit_test(test_live_signals),
