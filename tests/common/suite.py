@@ -62,3 +62,16 @@ def tmux_suite(label, tests, children, make_tmux):
             child.stop()
         tmux.kill()
     return finish(label, start, passed, failed)
+
+
+def run_for_binaries(label, tests, only, root):
+    """Runs the tests once for each binary of MEMTOP_BINS (default: the
+    sanitizer build, then the release build), each after a "-- NAME" line,
+    and finishes the suite; returns its exit status."""
+    default = " ".join(os.path.join(root, p) for p in ("build/asan/memtop", "memtop"))
+    start, passed, failed = time.monotonic(), 0, 0
+    for binary in os.environ.get("MEMTOP_BINS", default).split():
+        print("-- %s" % os.path.relpath(binary, root))
+        p, f = run_tests(tests, lambda test: test(binary), only)
+        passed, failed = passed + p, failed + f
+    return finish(label, start, passed, failed)

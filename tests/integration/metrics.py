@@ -31,7 +31,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from suite import finish, run_tests  # noqa: E402
+from suite import run_for_binaries  # noqa: E402
 from workload import Hold, Leaker  # noqa: E402
 
 PROMTOOL = shutil.which("promtool")
@@ -281,13 +281,7 @@ TESTS = [test_batch_formats, test_output_file_replaced_whole, test_listen_serves
 
 def main():
     assert PROMTOOL, "promtool is missing: make check installs the prometheus package"
-    default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
-    start, passed, failed = time.monotonic(), 0, 0
-    for binary in os.environ.get("MEMTOP_BINS", default).split():
-        print("-- %s" % os.path.relpath(binary, ROOT))
-        p, f = run_tests(TESTS, lambda test: test(binary), sys.argv[1:])
-        passed, failed = passed + p, failed + f
-    return finish("metrics", start, passed, failed)
+    return run_for_binaries("metrics", TESTS, sys.argv[1:], ROOT)
 
 
 if __name__ == "__main__":

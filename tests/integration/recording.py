@@ -19,7 +19,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from suite import finish, run_tests  # noqa: E402
+from suite import run_for_binaries  # noqa: E402
 from workload import Hold, Leaker  # noqa: E402
 
 SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
@@ -357,13 +357,7 @@ TESTS = [test_recording_equals_batch_json, test_sigkill_then_continue,
 def main():
     config_home = tempfile.TemporaryDirectory(prefix="memtop-recording-config-")
     os.environ["XDG_CONFIG_HOME"] = config_home.name
-    default = " ".join(os.path.join(ROOT, p) for p in ("build/asan/memtop", "memtop"))
-    start, passed, failed = time.monotonic(), 0, 0
-    for binary in os.environ.get("MEMTOP_BINS", default).split():
-        print("-- %s" % os.path.relpath(binary, ROOT))
-        p, f = run_tests(TESTS, lambda test: test(binary), sys.argv[1:])
-        passed, failed = passed + p, failed + f
-    return finish("recording", start, passed, failed)
+    return run_for_binaries("recording", TESTS, sys.argv[1:], ROOT)
 
 
 if __name__ == "__main__":
