@@ -155,7 +155,7 @@ struct exporter *sources_open_exporter(const struct options *opts)
 	struct exporter_config cfg = {
 		.addr = opts->listen_addr, .port = opts->listen_port, .allow_remote = opts->allow_remote,
 		.metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline },
-		.cgroups = true,             // a live run reads them (sources_cgroup_every)
+		.cgroups = true,             // --listen reads them (batch.c and app.c: every MONITOR_CGROUP_EVERY_S)
 	};
 	struct exporter *e;
 	char err[512], url[128];
