@@ -720,7 +720,12 @@ static void fill_sys(struct replay *rp, const struct rtick *k, struct sys_sample
 
 /* ---- the source ---- */
 
-// Newer samples of a file still being written; 1 when there are some.
+// Newer samples of a file still being written: 1 when there are some;
+// REINDEXED when the writer thinned or trimmed what was read, so the index
+// was read again and the processes' state is to be rebuilt at the next
+// tick (-EIO when the index could not be read again).
+#define REINDEXED 2
+
 static int refresh(struct replay *rp)
 {
 	char err[256];
@@ -732,13 +737,15 @@ static int refresh(struct replay *rp)
 		double at = (double)rp->ticks[rp->pos].t_ms;
 
 		rp->nticks = 0;
-		clear_state(rp);
+		// Rebuilt at the next tick; not freed now: the snapshot handed up
+		// last points into it, and stays the monitor's until then.
+		rp->have_state = false;
 		if (load_ticks(rp, err, sizeof err) <= 0)
 			return -EIO;
 		rp->pos = 0;
 		while (rp->pos + 1 < rp->nticks && (double)rp->ticks[rp->pos + 1].t_ms <= at)
 			rp->pos++;
-		return 1;
+		return REINDEXED;
 	}
 	return load_ticks(rp, err, sizeof err) > 0;
 }
@@ -919,13 +926,19 @@ static int replay_move(void *impl, enum source_move how, double arg)
 	case SOURCE_MOVE_FIRST:
 		to = 0;
 		break;
-	case SOURCE_MOVE_LAST:
-		refresh(rp);
+	case SOURCE_MOVE_LAST: {
+		int r = refresh(rp);
+
+		if (r < 0)
+			return r;
 		rp->follow = true;
-		if (rp->pos == rp->nticks - 1)
+		// At the newest sample already, nothing moved: unless the index
+		// was read again, when the caller ticks to rebuild from it.
+		if (rp->pos == rp->nticks - 1 && r != REINDEXED)
 			return 1;
 		rp->pos = rp->nticks - 1;
 		return 0;
+	}
 	}
 	rp->follow = false;
 	if (to == rp->pos)
