@@ -137,6 +137,19 @@ static int replace_out_file(const struct options *opts, const struct output_tick
 	return 0;
 }
 
+// --listen: hands the tick to the endpoint. Out of memory, it serves the
+// sample before: said once, and again when it serves new ones.
+static void publish_tick(struct exporter *exp, const struct monitor *m, bool *failing)
+{
+	bool failed = exporter_publish(exp, m) < 0;
+
+	if (failed && !*failing)
+		fputs("memtop: metrics: out of memory: the endpoint serves the last sample it had\n", stderr);
+	else if (!failed && *failing)
+		fputs("memtop: metrics: the endpoint serves new samples again\n", stderr);
+	*failing = failed;
+}
+
 // Hands the tick to the recorder (reopening the file first after a SIGHUP).
 // Returns 0, or 1 when the recording cannot go on (said on stderr).
 static int record_tick(struct recorder *rec, struct monitor *m)
@@ -205,7 +218,7 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 	struct timespec deadline;
 	bool recorded = src->recorded.ops != NULL;
 	double last_mono = -1;
-	bool out_failing = false;
+	bool out_failing = false, publish_failing = false;
 	char errbuf[PATH_MAX + 128];
 	int status = 0;
 
@@ -268,8 +281,8 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 			status = 1;
 			break;
 		}
-		if (exp && exporter_publish(exp, &m) < 0)
-			fprintf(stderr, "memtop: metrics: out of memory: the endpoint serves the last sample it had\n");
+		if (exp)
+			publish_tick(exp, &m, &publish_failing);
 		if (opts->count && tick + 1 >= (unsigned long)opts->count)
 			break;
 		if (!recorded)
