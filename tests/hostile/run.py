@@ -526,6 +526,78 @@ def test_csv_batch(world, tmux):
     report(problems)
 
 
+METRIC_LINE = re.compile(r'^([a-z_]+)\{(.*)\} (\S+)$')
+METRIC_LABEL = re.compile(r'([a-z_]+)="((?:[^"\\\n]|\\[\\"n])*)"(,|$)')
+LABEL_MAX = 256          # METRICS_LABEL_MAX: a longer value is cut and tagged with a hash
+
+
+def metric_labels(text):
+    """The labels of a sample line's {...}, unescaped; None when the text is
+    not a well-formed label set."""
+    labels, pos = {}, 0
+    while pos < len(text):
+        m = METRIC_LABEL.match(text, pos)
+        if not m:
+            return None
+        labels[m.group(1)] = re.sub(r"\\(.)", lambda e: "\n" if e.group(1) == "n" else e.group(1), m.group(2))
+        pos = m.end()
+    return labels
+
+
+def label_value(value):
+    """What memtop makes of a (sanitised) value as a label: itself, or when
+    longer than LABEL_MAX bytes its start, "...", and 8 hex digits."""
+    raw = value.encode()
+    if len(raw) <= LABEL_MAX:
+        return value, None
+    keep = LABEL_MAX - 11
+    while keep > 0 and (raw[keep] & 0xC0) == 0x80:
+        keep -= 1
+    return raw[:keep].decode(), len(raw)
+
+
+def test_prometheus_batch(world, tmux):
+    """-b -f prometheus of the hostile processes with their command lines as
+    labels: valid UTF-8 with no raw control byte, every sample line a
+    well-formed label set (escapes only \\\\, \\" and \\n), promtool
+    accepts it, and each hostile comm, cgroup and cmdline label is the
+    sanitised text (a long one cut and tagged)."""
+    pids = [pid for _, pid in world.all_named()]
+    out = run_memtop("-b", "-n", "1", "-f", "prometheus", "--export-cmdline", "--export-top", "1000",
+                     "-p", ",".join(map(str, pids)))
+    text = strict_utf8(out, "the Prometheus output")
+    problems, seen = [], {}
+    for n, line in enumerate(text.split("\n"), 1):
+        if unclean(line):
+            problems.append("line %d holds %r" % (n, unclean(line)))
+        m = METRIC_LINE.match(line)
+        if not m:
+            continue
+        labels = metric_labels(m.group(2))
+        if labels is None:
+            problems.append("line %d: a malformed label set: %r" % (n, line[:200]))
+        elif m.group(1) == "memtop_process_resident_bytes":
+            seen[int(labels["pid"])] = labels
+    promtool = shutil.which("promtool")
+    if promtool:
+        p = subprocess.run([promtool, "check", "metrics"], input=out, capture_output=True)
+        if p.returncode != 0:
+            problems.append("promtool check metrics: %r" % (p.stdout + p.stderr)[:500])
+    for label, pid in world.all_named():
+        got = seen.get(pid)
+        if not got:
+            problems.append("%s (pid %d): no series" % (label, pid))
+            continue
+        comm, cmd, cg, _, _ = expected(pid)
+        for key, want in (("comm", comm), ("cgroup", cg), ("cmdline", cmd)):
+            start, cut = label_value(want)
+            if cut is None:
+                compare(problems, "%s %s" % (label, key), got[key], want)
+            elif not re.fullmatch(re.escape(start) + r"\.\.\.[0-9a-f]{8}", got[key]):
+                problems.append("%s %s: %r is not the cut of %r" % (label, key, got[key][:80], want[:80]))
+    report(problems)
+
+
 TABLE_ROW = re.compile(r" *\d+ ")
 
 
@@ -1195,7 +1267,7 @@ def test_tui_cgroup_view(world, tmux):
     report(problems)
 
 
-TESTS = [test_json_batch, test_csv_batch, test_table_batch, test_recording, test_smaps_json, test_smaps_csv,
+TESTS = [test_json_batch, test_csv_batch, test_table_batch, test_prometheus_batch, test_recording, test_smaps_json, test_smaps_csv,
          test_smaps_table, test_cgroups_json, test_cgroups_csv, test_cgroups_table, test_tui_list,
          test_tui_signal_prompt, test_tui_ascii_locale, test_tui_detail, test_tui_cgroup_view]
 
