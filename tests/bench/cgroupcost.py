@@ -60,13 +60,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-import cgroup  # noqa: E402  (detect_layout, proc_cgroups)
+import cgroup  # noqa: E402  (detect_layout, proc_cgroups, remove_cgroup)
 import peers  # noqa: E402  (Idlers: started and stopped by pid)
 import samebatch  # noqa: E402  (build_old)
 
@@ -206,27 +205,9 @@ class BenchCgroups:
 
     def _rmdir(self, path, timeout=10.0):
         """Removes one cgroup, waiting for exiting processes to leave it; a process
-        still in it at the end (none of ours: the idlers are stopped before) is
-        moved to the base cgroup, never killed."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                os.rmdir(path)
-                return None
-            except FileNotFoundError:
-                return None
-            except OSError as e:
-                if e.errno != errno.EBUSY:
-                    return "cannot remove %s: %s" % (path, e.strerror)
-                if time.monotonic() > deadline:
-                    try:
-                        for pid in open(os.path.join(path, "cgroup.procs")).read().split():
-                            _write(os.path.join(self.base, "cgroup.procs"), pid)
-                        os.rmdir(path)
-                        return None
-                    except (OSError, SetupError) as e2:
-                        return "cannot remove %s: %s" % (path, e2)
-            time.sleep(0.05)
+        still in it (none of ours: the idlers are stopped before) is moved to the
+        base cgroup, never killed."""
+        return cgroup.remove_cgroup(path, self.base, timeout)
 
 
 # --- the runs ----------------------------------------------------------------

@@ -167,6 +167,39 @@ def _write(path, value):
         raise CgroupError("cannot write %r to %s: %s" % (value, path, e)) from None
 
 
+def remove_cgroup(path, parent, timeout=5.0, kill=False):
+    """Removes the (empty of children) cgroup folder path, waiting for its
+    exiting processes to leave; one still in it is moved to parent (and
+    killed when kill: a hostile test's own stray, never another's). path and
+    parent are str or bytes alike. Returns None, or the problem as a line."""
+    procs = os.path.join(path, b"cgroup.procs" if isinstance(path, bytes) else "cgroup.procs")
+    target = os.path.join(parent, b"cgroup.procs" if isinstance(parent, bytes) else "cgroup.procs")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.rmdir(path)
+            return None
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            if e.errno != errno.EBUSY or time.monotonic() > deadline:
+                return "cannot remove cgroup %r: %s" % (path, e.strerror)
+        try:
+            with open(procs, "rb") as f:
+                pids = f.read().split()
+            for pid in pids:
+                with open(target, "wb") as f:
+                    f.write(pid)
+                if kill:
+                    try:
+                        os.kill(int(pid), 9)
+                    except ProcessLookupError:
+                        pass
+        except OSError:
+            pass                        # a task exiting; the next round sees
+        time.sleep(0.05)
+
+
 def _alive(pid):
     try:
         os.kill(pid, 0)
@@ -371,31 +404,10 @@ class PressureCgroup:
             self.workload = None
         while self._made:
             path, parent = self._made.pop()
-            problem = self._remove(path, parent)
+            problem = remove_cgroup(path, parent)
             if problem:
                 problems.append(problem)
         return problems
-
-    def _remove(self, path, parent, timeout=5.0):
-        """Removes one cgroup, first moving out any process left in it (to its
-        parent: nothing is killed that the workload did not start)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                os.rmdir(path)
-                return None
-            except FileNotFoundError:
-                return None
-            except OSError as e:
-                if e.errno != errno.EBUSY or time.monotonic() > deadline:
-                    return "cannot remove cgroup %s: %s" % (path, e.strerror)
-            try:
-                for pid in _read(os.path.join(path, "cgroup.procs")).split():
-                    _write(os.path.join(parent, "cgroup.procs"), pid)
-            except (OSError, CgroupError):
-                pass                    # a task exiting; the next round sees
-            time.sleep(0.05)
-
 
 class MemoryCgroup:
     """A context manager: a fresh memory cgroup without a limit, in the

@@ -183,28 +183,9 @@ def remove_tree(top, parent):
         folders += [os.path.join(dirpath, d) for d in dirnames]
     folders = sorted(folders, key=lambda p: p.count(b"/"), reverse=True) + [top]
     for path in folders:
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                os.rmdir(path)
-                break
-            except FileNotFoundError:
-                break
-            except OSError as e:
-                if e.errno != errno.EBUSY or time.monotonic() > deadline:
-                    problems.append("removing cgroup %r: %s" % (path, e))
-                    break
-            try:
-                with open(os.path.join(path, b"cgroup.procs"), "rb") as f:
-                    for pid in f.read().split():
-                        move(int(pid), parent)
-                        try:
-                            os.kill(int(pid), signal.SIGKILL)
-                        except ProcessLookupError:
-                            pass
-            except OSError:
-                pass
-            time.sleep(0.05)
+        problem = cgroup.remove_cgroup(path, parent, kill=True)
+        if problem:
+            problems.append(problem)
     return problems
 
 

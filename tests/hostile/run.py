@@ -344,25 +344,9 @@ class World:
             except Exception as e:
                 problems.append("stopping %d: %s" % (w.pid, e))
         while self.cgroups:
-            path, parent = self.cgroups.pop()
-            deadline = time.monotonic() + 5
-            while True:
-                try:
-                    os.rmdir(path)
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError as e:
-                    if e.errno != errno.EBUSY or time.monotonic() > deadline:
-                        problems.append("removing cgroup %r: %s" % (path, e))
-                        break
-                try:    # a straggler: back to the parent
-                    for pid in read_bytes(os.path.join(path, b"cgroup.procs")).split():
-                        with open(os.path.join(parent, b"cgroup.procs"), "wb") as f:
-                            f.write(pid)
-                except OSError:
-                    pass
-                time.sleep(0.05)
+            problem = cgroup.remove_cgroup(*self.cgroups.pop())
+            if problem:
+                problems.append(problem)
         shutil.rmtree(self.tmp, ignore_errors=True)
         if os.path.exists(self.tmp):
             problems.append("cannot remove %s" % self.tmp)
