@@ -13,9 +13,11 @@ Two memtops run side by side for SOAK_SECONDS (default 185, `make check`;
 Beside them, a recorder (memtop -w, the same sanitizer build) on a clock
 1,200 times faster, -d 0.1, --keep 1.5 --max-size 8M: 185 s are 2.6 days of
 recording, so thinning (after a day) and retention by age (after 1.5 days)
-run again and again; at the end SIGTERM must leave it with status 0, no
-sanitizer report, a file SQLite finds whole, holding 1.5 days at most and
-thinned ticks.
+run again and again; it also serves its metrics (--listen: ~1,850 pages
+published), scraped after each round, whole and of a newer sample each
+time; at the end SIGTERM must leave it with status 0, no sanitizer report
+and nothing on stderr but where it served, a file SQLite finds whole,
+holding 1.5 days at most and thinned ticks.
 A third memtop replays that recording as it is written (memtop -r, the
 sanitizer build, following it while the recorder thins and trims under it),
 and its rounds step, jump, sort and open views in the recorded time line.
@@ -38,6 +40,7 @@ pacing sleeps only spread the keys over the soak.
 Prints "N passed, N failed" last; exit status 1 when anything failed.
 """
 import glob
+import http.client
 import os
 import random
 import signal
@@ -147,10 +150,10 @@ class Soak:
                     m.name, m.pid, {None: "gone"}.get(st, st), where, screen))
 
     def check_reports(self, where):
-        reports = [r for r in sorted(glob.glob(os.path.join(self.report_dir, "*")))
-                   if os.path.getsize(r) > 0]
-        if reports:
-            text = "".join(open(r, errors="replace").read() for r in reports)
+        # The recorder's stderr holds where it serves, first: not a report.
+        text = "".join(line for r in sorted(glob.glob(os.path.join(self.report_dir, "*")))
+                       for line in open(r, errors="replace") if not line.startswith(SERVING))
+        if text:
             raise AssertionError("sanitizer report after %s:\n%s" % (where, text[:6000]))
 
     def settle(self, memtops, where, seconds):
@@ -265,24 +268,55 @@ RECORD_SCALE = 1200
 RECORD_KEEP_DAYS = 1.5
 
 
+SERVING = "memtop: serving metrics on http://127.0.0.1:"
+
+
 def start_recorder(env, report_dir):
-    """The sanitizer build recording on a fast clock; its stderr to a file."""
+    """The sanitizer build recording on a fast clock and serving its metrics
+    (--listen: a page published every 0.1 s for the whole soak, scraped each
+    round); its stderr to a file. (process, recording, stderr file, port)."""
     path = os.path.join(report_dir, "..", os.path.basename(report_dir) + ".db")
     err = open(os.path.join(report_dir, "recorder-stderr"), "w")
     p = subprocess.Popen([ASAN_MEMTOP, "-w", path, "-d", "0.1", "--keep", str(RECORD_KEEP_DAYS),
-                          "--max-size", "8M"], stdout=subprocess.DEVNULL, stderr=err,
+                          "--max-size", "8M", "--listen", "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=err,
                          env=dict(os.environ, MEMTOP_CLOCK_SCALE=str(RECORD_SCALE), **env))
-    return p, os.path.abspath(path), err.name
+    deadline = time.monotonic() + e2e.WAIT
+    while time.monotonic() < deadline:
+        with open(err.name) as f:
+            first = f.readline()
+        if first.endswith("/metrics\n"):
+            assert first.startswith(SERVING), first
+            return p, os.path.abspath(path), err.name, int(first[len(SERVING):].split("/")[0])
+        assert p.poll() is None, "the recorder ended: %s" % open(err.name).read()
+        time.sleep(e2e.POLL)
+    raise AssertionError("the recorder did not say where it serves: %r" % open(err.name).read())
 
 
-def check_recorder(p, path, errfile):
-    """The recorder ends at SIGTERM with status 0 and nothing on stderr; its
-    file is whole, within --keep, and thinned where a day old."""
+def scrape(port, last_t):
+    """One OpenMetrics scrape of the recorder: whole, and of a newer sample
+    than the scrape before (the endpoint follows the recorder). Its time."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        c.request("GET", "/metrics", headers={"Accept": "application/openmetrics-text"})
+        r = c.getresponse()
+        body = r.read().decode()
+    finally:
+        c.close()
+    assert r.status == 200 and body.endswith("# EOF\n"), (r.status, body[-200:])
+    t = float(body.split("\nmemtop_sample_timestamp_seconds ", 1)[1].split("\n", 1)[0])
+    assert t > last_t, "the endpoint's sample did not move on: %.3f after %.3f" % (t, last_t)
+    return t
+
+
+def check_recorder(p, path, errfile, port):
+    """The recorder ends at SIGTERM with status 0 and nothing on stderr but
+    where it served; its file is whole, within --keep, and thinned where a
+    day old."""
     assert p.poll() is None, "the recorder ended early: %s" % open(errfile).read()
     p.send_signal(signal.SIGTERM)
     assert p.wait(timeout=60) == 0, open(errfile).read()
     text = open(errfile).read()
-    assert text == "", text
+    assert text == "%s%d/metrics\n" % (SERVING, port), text
     os.unlink(errfile)
     db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
     try:
@@ -336,10 +370,13 @@ def test_screen_soak(tmux):
         soak = Soak(tmux, report_dir)
         rng = random.Random(15)
         start, n = time.monotonic(), 0
+        scraped_t = 0.0
         while time.monotonic() - start < SOAK_SECONDS:
             soak.round(memtops, memtops[n % 3], rng, leaker.pid, n)
+            scraped_t = scrape(recorder[3], scraped_t)
             n += 1
-        print("     %d rounds, %d checks in %.0f s; the scaled memtop saw %.1f hours"
+        print("     %d rounds (a scrape of the recorder's endpoint after each), %d checks in %.0f s; "
+              "the scaled memtop saw %.1f hours"
               % (n, soak.steps, time.monotonic() - start,
                  (time.monotonic() - start) * float(SCALE) / 3600))
         for m in memtops:
