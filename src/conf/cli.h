@@ -61,7 +61,8 @@ struct options {
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
-/* Settings that the rc file may also set; the command line wins. */
+/* Settings that the rc file may also set (the command line wins), and
+ * --export-top, given or not (it goes with --listen or a metric format). */
 enum {
 	OPT_GIVEN_INTERVAL = 1, OPT_GIVEN_SORT = 2, OPT_GIVEN_THEME = 4,
 	OPT_GIVEN_SENSITIVITY = 8, OPT_GIVEN_NO_COLOR = 16, OPT_GIVEN_READONLY = 32,

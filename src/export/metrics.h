@@ -33,8 +33,7 @@
 #include "model/sysmodel.h"
 #include "proc/snapshot.h"
 
-#define METRICS_DEFAULT_TOP 10
-#define METRICS_TOP_MAX 1000
+#define METRICS_TOP_MAX 1000      // the renderer's own bound (--export-top takes no more)
 #define METRICS_LABEL_MAX 256
 
 enum metrics_format { METRICS_PROMETHEUS, METRICS_OPENMETRICS };
@@ -58,8 +57,5 @@ int metrics_write(FILE *f, enum metrics_format fmt, const struct metrics_input *
 /* Writes s as a label value (without the quotes) as described above; for
  * tests. */
 void metrics_label_value(FILE *f, const char *s);
-
-#define METRICS_CONTENT_TYPE_TEXT "text/plain; version=0.0.4; charset=utf-8"
-#define METRICS_CONTENT_TYPE_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
 
 #endif
