@@ -98,19 +98,24 @@ void listmodel_move(struct listmodel *m, long delta)
 	listmodel_select(m, row < 0 ? 0 : (size_t)row);
 }
 
-void listmodel_scroll(struct listmodel *m, size_t page)
+void list_scroll(size_t *top, size_t sel, size_t nrows, size_t page)
 {
 	if (page == 0)
 		page = 1;
-	if (m->sel < m->top)
-		m->top = m->sel;
-	else if (m->sel >= m->top + page)
-		m->top = m->sel - page + 1;
+	if (sel < *top)
+		*top = sel;
+	else if (sel >= *top + page)
+		*top = sel - page + 1;
 	// Do not leave empty rows at the bottom when the list got shorter.
-	if (m->nrows >= page && m->top > m->nrows - page)
-		m->top = m->nrows - page;
-	else if (m->nrows < page)
-		m->top = 0;
+	if (nrows >= page && *top > nrows - page)
+		*top = nrows - page;
+	else if (nrows < page)
+		*top = 0;
+}
+
+void listmodel_scroll(struct listmodel *m, size_t page)
+{
+	list_scroll(&m->top, m->sel, m->nrows, page);
 }
 
 void listmodel_free(struct listmodel *m)

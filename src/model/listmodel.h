@@ -58,6 +58,10 @@ void listmodel_move(struct listmodel *m, long delta);
 void listmodel_select(struct listmodel *m, size_t row);
 /* Scrolls so that the selection is visible in a page of page rows. */
 void listmodel_scroll(struct listmodel *m, size_t page);
+/* The same for any list: the first row shown (*top) so that row sel of
+ * nrows is on a page of page rows, with no empty rows at the bottom when
+ * the list got shorter (the cgroup view's list uses it too). */
+void list_scroll(size_t *top, size_t sel, size_t nrows, size_t page);
 /* True when a process matches the filter (comm, command line or user), is
  * in the cgroup when one is set and, with suspects_only, is a suspected leak. */
 bool listmodel_matches(const struct listmodel *m, const struct proc *p);

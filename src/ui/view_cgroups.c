@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/fields.h"
+#include "model/listmodel.h"
 #include "model/trend.h"
 #include "ui/draw.h"
 #include "ui/view_help.h"
@@ -94,20 +95,6 @@ const char *cgroup_screen_selected(const struct cgroup_screen *v)
 static size_t page_rows(void)
 {
 	return LINES > 3 ? (size_t)(LINES - 3) : 1;
-}
-
-// Scrolls so that the selection is on a page of page rows, leaving no
-// empty rows at the bottom when the list got shorter.
-static void scroll_to_selection(struct cgroup_screen *v, size_t page)
-{
-	if (v->sel < v->top)
-		v->top = v->sel;
-	else if (v->sel >= v->top + page)
-		v->top = v->sel - page + 1;
-	if (v->nrows >= page && v->top > v->nrows - page)
-		v->top = v->nrows - page;
-	else if (v->nrows < page)
-		v->top = 0;
 }
 
 /* ---- cells --------------------------------------------------------------- */
@@ -391,7 +378,7 @@ static void draw_rows(const struct ui *u, struct cgroup_screen *v)
 {
 	size_t page = page_rows(), count;
 
-	scroll_to_selection(v, page);
+	list_scroll(&v->top, v->sel, v->nrows, page);
 	count = v->nrows - v->top < page ? v->nrows - v->top : page;
 	for (size_t i = 0; i < count; i++)
 		draw_row(u, v, v->rows_y + (int)i, v->rows[v->top + i], v->top + i == v->sel);
