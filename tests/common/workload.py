@@ -24,6 +24,17 @@ def vm_rss_kb(pid):
     raise AssertionError("no VmRSS for %d" % pid)
 
 
+def end_by_stdin(proc, wait_s=5):
+    """Ends a child that runs until its stdin closes: closes it, waits
+    wait_s, and kills the child if it has not gone."""
+    proc.stdin.close()
+    try:
+        proc.wait(wait_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 class Workload:
     """One workload process; a context manager that stops it on exit."""
 
@@ -53,12 +64,7 @@ class Workload:
 
     def stop(self):
         if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            end_by_stdin(self.proc)
         self.proc.stdout.close()
         if self.registry is not None and self in self.registry:
             self.registry.remove(self)

@@ -165,12 +165,7 @@ class Waiter:
         return self
 
     def __exit__(self, *exc):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        workload.end_by_stdin(self.proc)
 
 
 # --- tmux ----------------------------------------------------------------------
@@ -1797,12 +1792,7 @@ class ProcessTree:
         return self
 
     def __exit__(self, *exc):
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        workload.end_by_stdin(self.proc)
 
 
 def size_slack(text):
