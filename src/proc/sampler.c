@@ -865,6 +865,7 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	memset(sys, 0, sizeof *sys);
 	sys->wall_time = whole_ms(sampler_wall_clock(s));
 	sys->mono_time = whole_ms(s->now);
+	sys->oom_log_err = -ENOTSUP;         // the kernel log is not read (yet)
 	if (m) {
 		sys->have_meminfo = true;
 		sys->total_kb = MEMINFO_VAL(M_TOTAL, ul_int, m, s->mem_info);

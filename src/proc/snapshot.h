@@ -21,6 +21,61 @@
 #define SNAPSHOT_CMDLINE_RAW_MAX (32 * 1024)
 #define SNAPSHOT_CMDLINE_TEXT_MAX (4 * SNAPSHOT_CMDLINE_RAW_MAX + 1)
 
+/* One OOM kill as the kernel log reported it (/dev/kmsg, root only; parsed
+ * by proc/kmsg.h). Strings are sanitised; a field the kernel's wording did
+ * not give is left 0 / "" with its have_ flag false. Sizes KiB. */
+#define OOM_CGROUP_MAX 256        // a cgroup path as the log gives it, sanitised
+#define OOM_TEXT_MAX 96           // gfp mask, constraint name
+#define OOM_TASKS_MAX 5           // the largest rows of the task table kept
+
+enum oom_scope {
+	OOM_SCOPE_UNKNOWN,        // no constraint line (older kernels), and the kill
+	                          // line did not say
+	OOM_SCOPE_GLOBAL,         // CONSTRAINT_NONE: the whole machine ran out
+	OOM_SCOPE_MEMCG,          // CONSTRAINT_MEMCG: a memory cgroup hit its limit
+	OOM_SCOPE_CPUSET,         // CONSTRAINT_CPUSET
+	OOM_SCOPE_MEMPOLICY,      // CONSTRAINT_MEMORY_POLICY
+};
+
+struct oom_task_row {             // one row of the report's task table
+	int pid, uid;
+	uint64_t total_vm_kb, rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, pgtables_kb, swap_kb;
+	bool have_split;          // rss_anon/file/shmem given (newer kernels)
+	int oom_score_adj;
+	char comm[SNAPSHOT_COMM_MAX];
+};
+
+struct oom_kill {
+	uint64_t seq;             // the kill record's sequence number in the log
+	double boot_s;            // when, in seconds after boot (the record's stamp)
+	double mono_time;         // the same on the monitor's clock (CLOCK_MONOTONIC)
+	double wall_time;         // the same in seconds since the epoch
+	bool since_start;         // after this memtop started reading (else: backlog)
+	// "X invoked oom-killer: gfp_mask=..., order=N, oom_score_adj=N"
+	bool have_trigger;
+	char trigger_comm[SNAPSHOT_COMM_MAX];
+	char gfp_mask[OOM_TEXT_MAX];
+	int order, trigger_oom_score_adj;
+	// "oom-kill:constraint=...,oom_memcg=...,task_memcg=...,task=...,pid=...,uid=..."
+	enum oom_scope scope;
+	char constraint[OOM_TEXT_MAX];   // as the kernel named it ("" when not given)
+	char oom_memcg[OOM_CGROUP_MAX];  // the cgroup that hit its limit (memcg scope)
+	char task_memcg[OOM_CGROUP_MAX]; // the victim's cgroup
+	// "memory: usage NkB, limit NkB, failcnt N" (memcg scope)
+	bool have_memcg_usage;
+	uint64_t memcg_usage_kb, memcg_limit_kb;
+	// "...Killed process PID (comm) total-vm:NkB, anon-rss:NkB, ..."
+	int pid, uid;             // uid -1 when not given
+	char comm[SNAPSHOT_COMM_MAX];
+	uint64_t total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
+	bool have_pgtables, have_oom_score_adj;
+	int oom_score_adj;
+	// The task table's largest rows by rss (0 when the dump was off or lost).
+	struct oom_task_row tasks[OOM_TASKS_MAX];
+	unsigned ntasks;          // rows kept
+	unsigned tasks_listed;    // rows the kernel printed
+};
+
 struct sys_sample {
 	double wall_time;            // seconds since the epoch (CLOCK_REALTIME)
 	double mono_time;            // seconds (CLOCK_MONOTONIC), for intervals
@@ -33,6 +88,12 @@ struct sys_sample {
 	// (/proc/vmstat oom_kill, Linux 4.13+); have_oom_kill false otherwise.
 	bool have_oom_kill;
 	uint64_t oom_kill;
+	// The kernel log (source_config.oom_log): 0 while it is read; -errno
+	// when it cannot be (-EPERM/-EACCES: not root, dmesg_restrict), so the
+	// kills are known from the counters only; -ENOTSUP: not asked for, or
+	// a recording that did not keep them.
+	int oom_log_err;
+	uint64_t oom_log_lost;       // records overwritten before they were read, so far
 };
 
 /* The sampler's bookkeeping for one process; nobody else reads it. */
@@ -100,6 +161,8 @@ struct cgroup_reading {
 	                             // for the root, whose file is the machine's)
 	bool have_pressure;          // v2 memory.pressure (none on v1)
 	struct psi pressure;
+	bool have_oom_kill;          // v2 memory.events oom_kill, v1 memory.oom_control
+	uint64_t oom_kill;           // oom_kill: kills in this cgroup (v2: and below)
 };
 
 struct snapshot {
@@ -111,6 +174,11 @@ struct snapshot {
 	const struct cgroup_reading *cgroups;
 	size_t ncgroups;
 	bool cgroups_read;           // this tick read them (ncgroups may still be 0)
+	// The OOM kills the kernel log reported since the last tick, oldest
+	// first; at the first tick every one still in the log since boot
+	// (since_start false). None when sys.oom_log_err is not 0.
+	const struct oom_kill *oom_kills;
+	size_t noom_kills;
 };
 
 #endif

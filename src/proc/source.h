@@ -33,6 +33,7 @@ struct source_config {
 	// they then cost nothing (no file opened, no read):
 	bool system_counters;   // sys_sample.oom_kill: /proc/vmstat every tick
 	bool read_exe;          // proc_sample.exe: /proc/PID/exe with the names
+	bool oom_log;           // snapshot.oom_kills: the kernel log (/dev/kmsg, root)
 	// The memory cgroups that hold listed processes: their usage, limit,
 	// own anonymous memory and pressure (snapshot.cgroups), read at the
 	// first tick and then once this many seconds have passed; 0: never.

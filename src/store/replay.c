@@ -714,6 +714,7 @@ static void fill_sys(struct replay *rp, const struct rtick *k, struct sys_sample
 		y->have_psi = y->psi.some.valid;
 		y->have_oom_kill = sqlite3_column_type(st, 16) != SQLITE_NULL;
 		y->oom_kill = (uint64_t)col_int(st, 16, 0);
+		y->oom_log_err = -ENOTSUP;   // OOM kill reports are not recorded (yet)
 	}
 	reset(st);
 }
