@@ -59,6 +59,13 @@ int cgfiles_parse_stat(const char *buf, size_t len, const char *key, uint64_t *v
 	return -ENOENT;
 }
 
+int cgfiles_parse_oom_kill(const char *buf, size_t len, uint64_t *v)
+{
+	// The same "key value" lines as memory.stat; "oom_kill_disable" (v1)
+	// and "oom_group_kill" (v2) are other keys.
+	return cgfiles_parse_stat(buf, len, "oom_kill", v);
+}
+
 /* One space-separated field of a mountinfo line, still escaped. */
 struct mi_field {
 	const char *s;

@@ -42,6 +42,13 @@ int cgfiles_parse_u64(const char *buf, size_t len, uint64_t *v);
  * not a decimal. *v is unchanged unless 0 is returned. */
 int cgfiles_parse_stat(const char *buf, size_t len, const char *key, uint64_t *v);
 
+/* Reads the OOM kills of a memory cgroup: the "oom_kill N" line of v2
+ * memory.events (kills in the cgroup and below) or of v1
+ * memory.oom_control (Linux 4.13 on). 0 and *v set; -ENOENT when there is
+ * no such line (an older kernel's memory.oom_control: the count is not
+ * known, which is not 0); -EINVAL when its value is not a decimal. */
+int cgfiles_parse_oom_kill(const char *buf, size_t len, uint64_t *v);
+
 /* Where the cgroup hierarchies memtop needs are mounted; "" when absent. */
 struct cg_mounts {
 	char v2[256];          // the cgroup2 hierarchy (fstype "cgroup2")

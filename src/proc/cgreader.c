@@ -13,13 +13,15 @@
 #include "proc/procfs.h"
 #include "proc/psi.h"
 
-enum cg_file { CGF_USAGE, CGF_LIMIT, CGF_STAT, CGF_SWAP, CGF_PRESSURE, CGF_COUNT };
+enum cg_file { CGF_USAGE, CGF_LIMIT, CGF_STAT, CGF_SWAP, CGF_PRESSURE, CGF_EVENTS, CGF_COUNT };
 
 static const char *const v2_names[CGF_COUNT] = {
 	"memory.current", "memory.max", "memory.stat", "memory.swap.current", "memory.pressure",
+	"memory.events",
 };
 static const char *const v1_names[CGF_COUNT] = {
 	"memory.usage_in_bytes", "memory.limit_in_bytes", "memory.stat", NULL, NULL,
+	"memory.oom_control",
 };
 
 // One cgroup, while it holds processes.
@@ -201,6 +203,11 @@ static void read_entry(struct cgreader *r, struct cg_entry *e, struct cgroup_rea
 	if (n < 0)
 		gone = 1;
 	g->have_pressure = n > 0 && psi_parse(r->buf, (size_t)n, &g->pressure) == 0;
+	// Read every time: a kill need not move the usage the reading sees.
+	n = read_file(r, e, rel, CGF_EVENTS, kept, budget);
+	if (n < 0)
+		gone = 1;
+	g->have_oom_kill = n > 0 && cgfiles_parse_oom_kill(r->buf, (size_t)n, &g->oom_kill) == 0;
 	if (gone)
 		*g = (struct cgroup_reading){ .path = g->path, .gone = true };
 }

@@ -10,9 +10,10 @@
  *
  * Files read (under the memory controller's hierarchy at mount): v2
  * memory.current, memory.max, memory.stat (anon), memory.swap.current,
- * memory.pressure; v1 memory.usage_in_bytes, memory.limit_in_bytes,
- * memory.stat (rss + swap: the cgroup's own, not its children's). The root's
- * memory.stat is the whole machine's: not read for it.
+ * memory.pressure, memory.events (oom_kill); v1 memory.usage_in_bytes,
+ * memory.limit_in_bytes, memory.stat (rss + swap: the cgroup's own, not its
+ * children's), memory.oom_control (oom_kill). The root's memory.stat is the
+ * whole machine's: not read for it.
  *
  * Contract: cgreader_read takes the paths sorted (strcmp) and distinct, as
  * proc_sample.cgroup gives them, and fills out[i] for paths[i] (out[i].path

@@ -1,6 +1,6 @@
 /* fuzz_cgfiles.c — the small cgroup interface file parsers of cgfiles.h
  * (cgfiles_parse_u64, cgfiles_parse_limit, cgfiles_controllers_have,
- * cgfiles_parse_stat) on
+ * cgfiles_parse_stat, cgfiles_parse_oom_kill) on
  * arbitrary bytes; each is cheap, so every input goes to all of them. */
 #include <errno.h>
 #include <string.h>
@@ -62,6 +62,17 @@ static void fuzz_stat(const char *buf, size_t len)
 	}
 }
 
+// memory.events / memory.oom_control: a count only from an "oom_kill " line.
+static void fuzz_oom_kill(const char *buf, size_t len)
+{
+	uint64_t v = SENTINEL;
+	int rc = cgfiles_parse_oom_kill(buf, len, &v);
+
+	FUZZ_CHECK(rc == 0 || rc == -ENOENT || rc == -EINVAL);
+	FUZZ_CHECK(rc == 0 || v == SENTINEL);
+	FUZZ_CHECK(rc != 0 || fuzz_is_substring(buf, len, "oom_kill "));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_copy(data, size, false);
@@ -70,6 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_limit(buf, size);
 	fuzz_controllers(buf, size);
 	fuzz_stat(buf, size);
+	fuzz_oom_kill(buf, size);
 	free(buf);
 	return 0;
 }

@@ -467,6 +467,39 @@ static void test_check_path(void **state)
 			fail_msg("accepted '%s'", bad[i]);
 }
 
+static int oom_kill_fixture(const char *rel, uint64_t *v)
+{
+	size_t len;
+	char *buf = fixture_read(rel, &len);
+	int rc = cgfiles_parse_oom_kill(buf, len, v);
+
+	free(buf);
+	return rc;
+}
+
+// v2 memory.events and v1 memory.oom_control: the oom_kill line, not
+// oom_kill_disable's or oom_group_kill's; none on old kernels (unknown, not 0).
+static void test_oom_kill(void **state)
+{
+	uint64_t v = SENTINEL;
+
+	(void)state;
+	assert_int_equal(oom_kill_fixture(DIR "v1_oom_control_real.txt", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(oom_kill_fixture(DIR "v1_oom_control_killed_real.txt", &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(oom_kill_fixture(DIR "v2_memory_events.txt", &v), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(oom_kill_fixture(DIR "v2_memory_events_max.txt", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	v = SENTINEL;
+	assert_int_equal(oom_kill_fixture(DIR "v1_oom_control_old.txt", &v), -ENOENT);
+	assert_int_equal(oom_kill_fixture(DIR "v2_memory_events_cut.txt", &v), -ENOENT);
+	assert_int_equal(oom_kill_fixture(DIR "v1_oom_control_bad.txt", &v), -EINVAL);
+	assert_int_equal(oom_kill_fixture(DIR "empty.txt", &v), -ENOENT);
+	assert_int_equal(v, SENTINEL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_memory_pressure_handmade),
 		cmocka_unit_test(test_check_path),
 		cmocka_unit_test(test_memory_stat),
+		cmocka_unit_test(test_oom_kill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -609,9 +609,12 @@ static void test_cgroup_reading(void **state)
 	assert_true(g.have_pressure);
 	assert_true(fabs(g.pressure.some.avg10 - 5.66) < 1e-9);
 	assert_true(fabs(g.pressure.full.avg10 - 5.66) < 1e-9);
+	assert_true(g.have_oom_kill);                           // memory.events
+	assert_int_equal(g.oom_kill, 3);
 	g = read_one(TREE_V2, true, "/user.slice/a b.scope");
 	assert_true(g.have_usage && g.unlimited);
 	assert_false(g.have_anon || g.have_pressure);          // no memory.stat, no pressure file
+	assert_false(g.have_oom_kill);                          // no memory.events
 	g = read_one(TREE_V2, true, "/");
 	assert_false(g.gone || g.have_anon);                    // the machine's, not the root's own
 	g = read_one(TREE_V1, false, "/limited");
@@ -619,9 +622,15 @@ static void test_cgroup_reading(void **state)
 	assert_true(g.have_anon);
 	assert_int_equal(g.anon_kb, 85786624 / 1024);           // rss + swap 0
 	assert_false(g.have_pressure);                          // v1 has none
+	assert_true(g.have_oom_kill);                           // memory.oom_control
+	assert_int_equal(g.oom_kill, 1);
 	g = read_one(TREE_V1, false, "/unlimited");
 	assert_true(g.have_anon);
 	assert_int_equal(g.anon_kb, (2097152 + 4096) / 1024);
+	assert_false(g.have_oom_kill);                          // an old kernel's: no oom_kill line
+	g = read_one(TREE_V1, false, "/");
+	assert_true(g.have_oom_kill);
+	assert_int_equal(g.oom_kill, 0);
 	g = read_one(TREE_V1, false, "/gone");
 	assert_true(g.gone);
 	assert_false(g.have_usage || g.have_anon);
