@@ -157,7 +157,7 @@ CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 # their output.
 check: deps-check
 	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) \
-		$(MALLOCCOUNT) build/stress/churn build/tools/genrec fuzz-build
+		$(MALLOCCOUNT) build/stress/churn build/tools/genrec build/tools/kmsgdump fuzz-build
 	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory integration-beside > build/check-beside.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null' INT TERM; \
@@ -171,7 +171,8 @@ unit: $(UNIT_BINS)
 
 integration: integration-serial integration-beside
 
-integration-beside: memtop build/asan/memtop $(WORKLOADS)
+integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump
+	python3 tests/integration/oomread.py
 	python3 tests/integration/cgroups.py
 	python3 tests/integration/prometheus.py
 	python3 tests/integration/metrics.py
@@ -274,6 +275,12 @@ include tests/fuzz/fuzz.mk
 LIB_OBJS   := $(LIB_SRCS:src/%.c=build/%.o) build/builtin_themes.o
 
 build/tools/genrec: tests/tools/genrec.c tests/common/shapes.h $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
+# The kills the live sampler reads from the kernel log, as JSON lines
+# (tests/integration/oomread.py).
+build/tools/kmsgdump: tests/tools/kmsgdump.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
 
