@@ -331,7 +331,8 @@ static void test_interleaved(void **state)
 
 	(void)state;
 	assert_int_equal(f.n, 2);
-	// The first trigger ("a") never got its kill: the next one replaced it.
+	// The first trigger ("a") never got its kill: the next one replaced it,
+	// usage, table and all.
 	assert_string_equal(f.kills[0].trigger_comm, "worker");
 	assert_int_equal(f.kills[0].trigger_oom_score_adj, 100);
 	assert_int_equal(f.kills[0].memcg_limit_kb, 32768);
@@ -339,7 +340,9 @@ static void test_interleaved(void **state)
 	assert_string_equal(f.kills[0].tasks[1].comm, "worker helper");
 	assert_string_equal(f.kills[0].oom_memcg, "/app/a");
 	assert_int_equal(f.kills[0].pid, 700);
-	assert_int_equal(f.kills[0].seq, 3012);
+	assert_int_equal(f.kills[0].seq, 3014);
+	for (unsigned i = 0; i < f.kills[0].ntasks; i++)
+		assert_int_not_equal(f.kills[0].tasks[i].pid, 650);   // the abandoned report's row
 	// The second report starts clean: none of the first's rows or usage.
 	assert_string_equal(f.kills[1].trigger_comm, "cruncher");
 	assert_int_equal(f.kills[1].memcg_limit_kb, 16384);
