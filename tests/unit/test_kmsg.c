@@ -165,6 +165,30 @@ static void test_real_6x_memcg(void **state)
 	assert_false(k->since_start);                 // the caller's to set
 }
 
+// A real kill (this machine, oomread.py's victim) of a comm with a space,
+// a comma and parentheses, in a nested v1 cgroup.
+static void test_real_6x_memcg_comm(void **state)
+{
+	struct fed f = feed_fixture("6x-memcg-real-comm.txt");
+	const struct oom_kill *k = &f.kills[0];
+	static const char cg[] = "/process_api/16645ed30ced049e15c70138e31891b2/memtop-test-17883-oomread";
+
+	(void)state;
+	assert_int_equal(f.n, 1);
+	assert_int_equal(k->seq, 2409);
+	assert_string_equal(k->trigger_comm, "oom v,(1)");
+	assert_string_equal(k->comm, "oom v,(1)");
+	assert_string_equal(k->oom_memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	assert_int_equal(k->pid, 17935);
+	assert_int_equal(k->total_vm_kb, 82536);
+	assert_int_equal(k->anon_rss_kb, 72320);
+	assert_int_equal(k->file_rss_kb, 6764);
+	assert_int_equal(k->tasks_listed, 1);
+	assert_string_equal(k->tasks[0].comm, "oom v,(1)");
+	assert_int_equal(k->tasks[0].rss_kb, 19771 * 4);
+}
+
 static void test_6x_global(void **state)
 {
 	struct fed f = feed_fixture("6x-global.txt");
@@ -456,7 +480,7 @@ static void test_trigger_lookalike_comm(void **state)
 static void test_every_prefix(void **state)
 {
 	static const char *const names[] = {
-		"6x-memcg-real.txt", "6x-global.txt", "5.4-memcg.txt", "4.19-memcg.txt",
+		"6x-memcg-real.txt", "6x-memcg-real-comm.txt", "6x-global.txt", "5.4-memcg.txt", "4.19-memcg.txt",
 		"4.9-global.txt", "3.10-memcg.txt", "hostile.txt", "interleaved.txt", "lost.txt",
 	};
 
@@ -520,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_record),
 		cmocka_unit_test(test_record_malformed),
 		cmocka_unit_test(test_real_6x_memcg),
+		cmocka_unit_test(test_real_6x_memcg_comm),
 		cmocka_unit_test(test_6x_global),
 		cmocka_unit_test(test_5_4_memcg),
 		cmocka_unit_test(test_4_19_memcg),
