@@ -142,10 +142,10 @@ def test_backlog():
     out = subprocess.run([KMSGDUMP], capture_output=True, text=True, timeout=30, check=True).stdout
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines[-1]["tick"] == 0 and lines[-1]["oom_log_err"] == 0, lines[-1]
-    mine = [k for k in lines if k.get("pid") == seen["pid"]]   # among the newest 64
+    mine = [k for k in lines if k.get("seq") == seen["seq"]]   # among the newest 64
     assert len(mine) == 1, mine
     assert mine[0]["since_start"] is False
-    assert mine[0]["seq"] == seen["seq"] and mine[0]["comm"] == COMM
+    assert mine[0]["pid"] == seen["pid"] and mine[0]["comm"] == COMM
     assert abs(mine[0]["mono_time"] - seen["mono_time"]) < 0.01
 
 

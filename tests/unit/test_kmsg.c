@@ -424,6 +424,30 @@ static void test_lost_call(void **state)
 	assert_true(f.kills[0].have_trigger);
 }
 
+// The kill line's other prefixes: vm.oom_kill_allocating_task's, and a
+// cpuset's (no memcg words: the constraint line says which).
+static void test_kill_prefixes(void **state)
+{
+	static const char text[] =
+		"3,1,1,-;Out of memory (oom_kill_allocating_task): Killed process 41 (dd) total-vm:8kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB, UID:7 pgtables:4kB oom_score_adj:0\n"
+		"6,2,2,-;oom-kill:constraint=CONSTRAINT_CPUSET,nodemask=(null),cpuset=/batch,mems_allowed=1,global_oom,task_memcg=/,task=numa,pid=42,uid=0\n"
+		"3,3,3,-;Out of memory: Killed process 42 (numa) total-vm:8kB, anon-rss:4kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0\n";
+	struct kmsg_oom a;
+	struct fed f = { 0 };
+
+	(void)state;
+	kmsg_oom_init(&a, 4);
+	feed_text(&a, text, sizeof text - 1, &f);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.kills[0].pid, 41);
+	assert_string_equal(f.kills[0].comm, "dd");
+	assert_int_equal(f.kills[0].uid, 7);
+	assert_int_equal(f.kills[0].scope, OOM_SCOPE_UNKNOWN);
+	assert_int_equal(f.kills[1].scope, OOM_SCOPE_CPUSET);
+	assert_string_equal(f.kills[1].task_memcg, "/");
+	assert_string_equal(f.kills[1].oom_memcg, "");
+}
+
 // Lines that look like parts of a report but are not, and parts outside one.
 static void test_unknown_lines(void **state)
 {
@@ -554,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_interleaved),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_lost_call),
+		cmocka_unit_test(test_kill_prefixes),
 		cmocka_unit_test(test_unknown_lines),
 		cmocka_unit_test(test_trigger_lookalike_comm),
 		cmocka_unit_test(test_every_prefix),
