@@ -116,7 +116,6 @@ static void report_reset(struct kmsg_oom *a)
 {
 	memset(&a->cur, 0, sizeof a->cur);
 	a->cur.uid = -1;
-	a->open = false;
 	a->ncols = 0;
 	a->kill_memcg = false;
 }
@@ -139,14 +138,14 @@ void kmsg_oom_lost(struct kmsg_oom *a)
 static bool parse_trigger(struct kmsg_oom *a, const char *p, const char *end)
 {
 	static const char phrase[] = " invoked oom-killer: ";
-	const char *at = find(p, p + TASK_COMM_RAW_MAX + sizeof phrase - 1 < end ? p + TASK_COMM_RAW_MAX + sizeof phrase - 1 : end, phrase);
+	size_t window = TASK_COMM_RAW_MAX + sizeof phrase - 1;
+	const char *at = find(p, (size_t)(end - p) > window ? p + window : end, phrase);
 	const char *rest, *gfp, *gend;
 	struct oom_kill *k = &a->cur;
 
 	if (!at)
 		return false;
 	report_reset(a);          // an open report without its kill is abandoned
-	a->open = true;
 	k->have_trigger = true;
 	sanitize(p, at, k->trigger_comm, sizeof k->trigger_comm);
 	rest = at + sizeof phrase - 1;
@@ -171,7 +170,6 @@ static void parse_memcg_usage(struct kmsg_oom *a, const char *p, const char *end
 		a->cur.have_memcg_usage = true;
 		a->cur.memcg_usage_kb = usage;
 		a->cur.memcg_limit_kb = limit;
-		a->open = true;
 	}
 }
 
@@ -180,6 +178,7 @@ static void parse_memcg_usage(struct kmsg_oom *a, const char *p, const char *end
 static bool parse_table_header(struct kmsg_oom *a, const char *p, const char *end)
 {
 	const char *close = memchr(p, ']', (size_t)(end - p));
+	unsigned char cols[KMSG_TABLE_COLS];
 	unsigned n = 0;
 
 	if (!close || !find(p, close, "pid"))
@@ -196,16 +195,17 @@ static bool parse_table_header(struct kmsg_oom *a, const char *p, const char *en
 			break;
 		if (n == KMSG_TABLE_COLS)
 			return false;
-		a->cols[n] = TC_OTHER;
+		cols[n] = TC_OTHER;
 		for (i = 0; i < sizeof tcol_names / sizeof tcol_names[0]; i++)
 			if (strlen(tcol_names[i].name) == (size_t)(we - w) &&
 			    memcmp(tcol_names[i].name, w, (size_t)(we - w)) == 0)
-				a->cols[n] = (unsigned char)tcol_names[i].kind;
+				cols[n] = (unsigned char)tcol_names[i].kind;
 		n++;
 		p = we;
 	}
+	// Only a whole header replaces the one in use.
+	memcpy(a->cols, cols, n);
 	a->ncols = n;
-	a->open = true;
 	return true;
 }
 
@@ -311,7 +311,6 @@ static void parse_constraint(struct kmsg_oom *a, const char *p, const char *end)
 	c = p + strlen("oom-kill:constraint=");
 	cend = memchr(c, ',', (size_t)(end - c));
 	uid = find_last(p, end, ",uid=");
-	a->open = true;
 	sanitize(c, cend ? cend : end, k->constraint, sizeof k->constraint);
 	k->scope = scope_of(k->constraint);
 	if (!uid || !(pid = find_last(p, uid, ",pid=")))
@@ -342,7 +341,6 @@ static void parse_task_in(struct kmsg_oom *a, const char *p, const char *end)
 
 	if (!m)
 		return;
-	a->open = true;
 	a->kill_memcg = true;
 	sanitize(p + strlen("Task in "), m, a->cur.task_memcg, sizeof a->cur.task_memcg);
 	sanitize(m + sizeof mid - 1, end, a->cur.oom_memcg, sizeof a->cur.oom_memcg);
@@ -413,7 +411,6 @@ static bool parse_kill(struct kmsg_oom *a, const struct kmsg_record *rec, const 
 			return false;
 		q = colon + 2;
 		if (starts(q, end, "Kill process ")) {
-			a->open = true;
 			a->kill_memcg |= memcg;
 			return false;
 		}

@@ -51,7 +51,6 @@ struct kmsg_oom {
 	unsigned page_kb;         // the task table counts pages of this size
 	bool have_seq;            // last_seq holds the previous record's number
 	uint64_t last_seq;
-	bool open;                // some part of a report was seen since the last kill
 	struct oom_kill cur;      // the report being assembled
 	// The task table's header, as column kinds (kmsg.c's enum): 0 columns
 	// while no header was seen in this report.

@@ -452,19 +452,21 @@ static void test_kill_prefixes(void **state)
 static void test_unknown_lines(void **state)
 {
 	static const char text[] =
-		"6,1,1,-;[  pid  ] not a header\n"
-		"6,2,2,-;[  12]     0    12 a row before any header\n"
-		"6,3,3,-;memory: usage lots\n"
-		"6,4,4,-;oom-kill:constraint\n"
-		"6,5,5,-;Task in /x was fine\n"
-		"6,6,6,-;Out of memory\n"
-		"6,7,7,-;Out of memory: Killed process\n"
-		"6,8,8,-;Killed process x (y)\n"
-		"6,9,9,-;Killed process 12 no comm\n"
-		"6,10,10,-;a very long comm, more than fifteen invoked oom-killer: gfp_mask=0x0\n"
-		"6,11,11,-;oom_reaper: reaped process 8812 (x), now anon-rss:0kB\n"
-		"6,12,12,-;\n"
-		"6,13,13,-;Killed process 77 (memory: usage ) total-vm:4kB, anon-rss:4kB, file-rss:0kB\n";
+		"6,1,1,-;[  pid  ]   uid  tgid total_vm      rss swapents oom_score_adj name\n"
+		"6,2,1,-;[  pid  ] uid half a header\n"   // does not replace the whole one
+		"6,3,1,-;[     11]     0    11     1000      100        0             0 eleven\n"
+		"6,4,2,-;[  12]     0    12 a row short of its columns\n"
+		"6,5,3,-;memory: usage lots\n"
+		"6,6,4,-;oom-kill:constraint\n"
+		"6,7,5,-;Task in /x was fine\n"
+		"6,8,6,-;Out of memory\n"
+		"6,9,7,-;Out of memory: Killed process\n"
+		"6,10,8,-;Killed process x (y)\n"
+		"6,11,9,-;Killed process 12 no comm\n"
+		"6,12,10,-;a very long comm, more than fifteen invoked oom-killer: gfp_mask=0x0\n"
+		"6,13,11,-;oom_reaper: reaped process 8812 (x), now anon-rss:0kB\n"
+		"6,14,12,-;\n"
+		"6,15,13,-;Killed process 77 (memory: usage ) total-vm:4kB, anon-rss:4kB, file-rss:0kB\n";
 	struct kmsg_oom a;
 	struct fed f = { 0 };
 
@@ -476,7 +478,10 @@ static void test_unknown_lines(void **state)
 	assert_int_equal(f.kills[0].pid, 77);
 	assert_string_equal(f.kills[0].comm, "memory: usage ");
 	assert_false(f.kills[0].have_trigger);
-	assert_int_equal(f.kills[0].tasks_listed, 0);
+	assert_int_equal(f.kills[0].tasks_listed, 1);   // "eleven", read by the whole header
+	assert_int_equal(f.kills[0].tasks[0].pid, 11);
+	assert_int_equal(f.kills[0].tasks[0].rss_kb, 400);
+	assert_string_equal(f.kills[0].tasks[0].comm, "eleven");
 }
 
 // A comm that begins like a report line still invokes the killer.
