@@ -163,6 +163,11 @@ static int monitor_update(struct monitor *m)
 	bool seed = m->seed_due;
 	struct source *past = m->history.ops ? &m->history : &m->source;
 
+	// The kills reported since the last tick, checked against what the
+	// model predicted at that tick: before the cgroup table and the
+	// system model move on to this one.
+	oomlog_update(&m->oom, &m->snap, m->have_snap ? &m->cgroups : NULL,
+		      m->have_snap ? &m->sys : NULL);
 	rc = proctable_update(&m->table, &m->snap);
 	if (rc < 0)
 		return rc;
@@ -295,6 +300,7 @@ void monitor_close(struct monitor *m)
 {
 	proctable_free(&m->table);
 	cgtable_free(&m->cgroups);
+	oomlog_free(&m->oom);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)

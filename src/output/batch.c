@@ -166,6 +166,14 @@ static int record_tick(struct recorder *rec, struct monitor *m)
 	return recorder_write(rec, m) < 0 ? 1 : 0;
 }
 
+// Whether the records printed name the OOM kills (and their counters):
+// JSON Lines and the table do; CSV's rows are processes, and --cgroups
+// prints the cgroup table instead.
+static bool prints_oom(const struct options *opts)
+{
+	return opts->batch && !opts->cgroups && (opts->format == FORMAT_JSON || opts->format == FORMAT_TABLE);
+}
+
 // Opens the monitor over what the run reads: a recording, or this machine
 // (with a recording's past, when there is one). 0, or -1 (said on stderr).
 static int open_monitor(struct monitor *m, const struct options *opts, struct run_sources *src)
@@ -174,7 +182,10 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
 		// A recording keeps the OOM-kill counter and each executable;
 		// the metrics endpoint exports the counter.
-		.system_counters = opts->write_path != NULL || opts->listen, .read_exe = opts->write_path != NULL,
+		.system_counters = opts->write_path != NULL || opts->listen || prints_oom(opts),
+		.read_exe = opts->write_path != NULL,
+		// JSON and the table name each OOM kill the kernel log reports.
+		.oom_log = prints_oom(opts),
 		// --cgroups: the cgroups once a second (each interval when
 		// longer); a recording and the endpoint every MONITOR_CGROUP_EVERY_S.
 		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S :

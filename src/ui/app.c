@@ -452,7 +452,9 @@ static int app_open(struct app *a, const struct options *opts, struct run_source
 	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true,
 				     // Recording what the screen samples: what a recording keeps.
 				     // The metrics endpoint exports the OOM-kill counter.
-				     .system_counters = opts->write_path != NULL || opts->listen,
+				     // The header and the OOM screen (o) name the kills the
+				     // kernel log reports, and count them.
+				     .system_counters = true, .oom_log = true,
 				     .read_exe = opts->write_path != NULL,
 				     // The cgroups' own readings in the background, so that
 				     // their verdicts have a past when the cgroup view opens

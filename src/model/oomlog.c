@@ -1,0 +1,171 @@
+/* oomlog.c — the OOM kills seen, in a bounded ring, with memtop's
+ * prediction for each; pure. */
+#include "model/oomlog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cgname.h"
+
+const char *oomlog_scope_name(enum oom_scope scope)
+{
+	switch (scope) {
+	case OOM_SCOPE_GLOBAL: return "global";
+	case OOM_SCOPE_MEMCG: return "memcg";
+	case OOM_SCOPE_CPUSET: return "cpuset";
+	case OOM_SCOPE_MEMPOLICY: return "mempolicy";
+	case OOM_SCOPE_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+// Whether cgroup path lies in (or is) the cgroup under.
+static bool path_within(const char *path, const char *under)
+{
+	size_t n = strlen(under);
+
+	if (strcmp(under, "/") == 0)
+		return path[0] == '/';
+	return strncmp(path, under, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+// The pick of the memory cgroup that hit its limit: the highest badness of
+// the rows in it or below it (the kernel looks at the whole subtree).
+static void predict_memcg(struct oom_prediction *p, const char *memcg, const struct cgtable *cg)
+{
+	const struct cgroup_row *best = NULL;
+
+	for (size_t i = 0; cg && memcg[0] && i < cg->n; i++) {
+		const struct cgroup_row *r = &cg->v[i];
+
+		if (r->have_pick && path_within(r->path, memcg) &&
+		    (!best || r->pick_badness > best->pick_badness))
+			best = r;
+	}
+	if (!best)
+		return;
+	p->valid = true;
+	p->pid = best->pick_pid;
+	snprintf(p->comm, sizeof p->comm, "%s", best->pick_comm);
+}
+
+// What memtop predicted for kill k at the tick before it was reported.
+static void predict(struct oom_prediction *p, const struct oom_kill *k, const struct cgtable *cg,
+		    const struct sysmodel *sys)
+{
+	*p = (struct oom_prediction){ 0 };
+	if (!k->since_start || !sys)
+		return;                   // memtop was not looking (backlog, first tick)
+	switch (k->scope) {
+	case OOM_SCOPE_MEMCG:
+		predict_memcg(p, k->oom_memcg, cg);
+		break;
+	case OOM_SCOPE_GLOBAL:
+	case OOM_SCOPE_UNKNOWN:           // no constraint line: most likely global
+		if (sys->oom.valid) {
+			p->valid = true;
+			p->pid = sys->oom.pid;
+			snprintf(p->comm, sizeof p->comm, "%s", sys->oom.comm);
+		}
+		break;
+	case OOM_SCOPE_CPUSET:
+	case OOM_SCOPE_MEMPOLICY:
+		break;                    // not modelled
+	}
+	p->right = p->valid && p->pid == k->pid;
+}
+
+// The kill's scope as a label: "global", the cgroup's label (cgname), or
+// the scope's name.
+static void scope_label(const struct oom_kill *k, char *out, size_t cap)
+{
+	if (k->scope == OOM_SCOPE_MEMCG && k->oom_memcg[0])
+		cgname_describe(k->oom_memcg, out, cap);
+	else
+		snprintf(out, cap, "%s", oomlog_scope_name(k->scope));
+}
+
+// Adds one kill; its slot is the oldest's when the ring is full.
+static void push(struct oomlog *l, const struct oom_kill *k, const struct cgtable *cg,
+		 const struct sysmodel *sys)
+{
+	struct oomlog_entry *e;
+
+	l->serial++;
+	if (k->since_start)
+		l->since_start++;
+	if (!l->ring && !(l->ring = malloc(OOMLOG_MAX * sizeof *l->ring))) {
+		l->dropped++;
+		return;
+	}
+	if (l->count < OOMLOG_MAX) {
+		e = &l->ring[(l->head + l->count) % OOMLOG_MAX];
+		l->count++;
+	} else {
+		e = &l->ring[l->head];
+		l->head = (l->head + 1) % OOMLOG_MAX;
+		l->dropped++;
+	}
+	e->serial = l->serial;
+	e->kill = *k;
+	scope_label(k, e->scope_label, sizeof e->scope_label);
+	predict(&e->predicted, k, cg, sys);
+	if (e->predicted.valid) {
+		l->predicted++;
+		l->predicted_right += e->predicted.right;
+	}
+}
+
+size_t oomlog_update(struct oomlog *l, const struct snapshot *snap, const struct cgtable *cg,
+		     const struct sysmodel *sys)
+{
+	const struct sys_sample *s = &snap->sys;
+
+	l->new_from = l->serial;
+	l->log_err = s->oom_log_err;
+	l->log_lost = s->oom_log_lost;
+	l->have_counter = s->have_oom_kill;
+	if (s->have_oom_kill) {
+		l->counter = s->oom_kill;
+		if (!l->have_start) {
+			l->counter_at_start = s->oom_kill;
+			l->have_start = true;
+		}
+	}
+	for (size_t i = 0; s->oom_log_err == 0 && i < snap->noom_kills; i++)
+		push(l, &snap->oom_kills[i], cg, sys);
+	return (size_t)(l->serial - l->new_from);
+}
+
+const struct oomlog_entry *oomlog_get(const struct oomlog *l, size_t i)
+{
+	if (i >= l->count)
+		return NULL;
+	return &l->ring[(l->head + l->count - 1 - i) % OOMLOG_MAX];
+}
+
+uint64_t oomlog_counter_since_start(const struct oomlog *l)
+{
+	if (!l->have_counter || !l->have_start || l->counter < l->counter_at_start)
+		return 0;
+	return l->counter - l->counter_at_start;
+}
+
+const char *oomlog_state(const struct oomlog *l)
+{
+	switch (l->log_err) {
+	case 0: return "read";
+	case -EPERM:
+	case -EACCES: return "needs root";
+	case -ENOTSUP: return "not read";
+	default: return strerror(-l->log_err);
+	}
+}
+
+void oomlog_free(struct oomlog *l)
+{
+	free(l->ring);
+	*l = (struct oomlog){ 0 };
+}

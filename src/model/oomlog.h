@@ -1,0 +1,87 @@
+/* oomlog.h — the OOM kills the monitor has seen: every kill the kernel log
+ * reported (the backlog since boot at the first tick, then each new one),
+ * with what memtop had predicted at the tick before it, and the counters
+ * (the machine's since boot, and since memtop started).
+ *
+ * The prediction is checked against reality: for a global OOM it is the
+ * machine-wide pick (sysmodel.oom), for a memcg OOM the pick of the cgroup
+ * that hit its limit (cgroup_row.pick, highest badness over that cgroup and
+ * the ones below it), both as the model stood at the tick before the kill
+ * was reported; it was right when its pid is the victim's (the victim is
+ * gone, so the pid is its identity). A kill from the backlog, one at the
+ * monitor's first tick, and a cpuset or mempolicy OOM (memtop does not model
+ * them) have no prediction.
+ *
+ * Contract: pure (no I/O). oomlog_update takes the new tick's snapshot and
+ * the model of the tick before (the cgroup table and the system model not
+ * yet updated from this snapshot). The log holds the newest OOMLOG_MAX
+ * kills in a ring allocated at the first kill (-ENOMEM: that kill is only
+ * counted, in dropped); older ones are counted in dropped. Entries are
+ * numbered from 1 in the order seen (serial), so a reader that remembers
+ * the last serial it showed finds the new ones. Strings are copies of the
+ * snapshot's, which the source sanitised. oomlog_free frees the ring; a
+ * freed or zeroed log is empty.
+ */
+#ifndef MEMTOP_OOMLOG_H
+#define MEMTOP_OOMLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/cgtable.h"
+#include "model/sysmodel.h"
+#include "proc/snapshot.h"
+
+#define OOMLOG_MAX 128
+
+struct oom_prediction {
+	bool valid;                   // memtop had a pick for this kill's scope
+	int pid;
+	char comm[SNAPSHOT_COMM_MAX];
+	bool right;                   // the kernel killed that one (same pid)
+};
+
+struct oomlog_entry {
+	uint64_t serial;              // 1 for the first kill seen, then on
+	struct oom_kill kill;
+	char scope_label[CGTABLE_LABEL_MAX];   // "global", the cgroup's label, or the scope
+	struct oom_prediction predicted;
+};
+
+struct oomlog {
+	struct oomlog_entry *ring;    // OOMLOG_MAX entries once a kill came; NULL before
+	unsigned head, count;         // oldest at head
+	uint64_t serial;              // kills seen (the newest entry's serial)
+	uint64_t dropped;             // older kills no longer kept
+	uint64_t since_start;         // kills seen that came after memtop started
+	uint64_t predicted, predicted_right;   // since-start kills with a prediction, right ones
+	uint64_t new_from;            // serials above this came at the last update
+
+	// The kernel log's state (sys_sample.oom_log_err, oom_log_lost).
+	int log_err;
+	uint64_t log_lost;
+
+	// /proc/vmstat oom_kill: since boot; at memtop's first reading.
+	bool have_counter;
+	uint64_t counter, counter_at_start;
+	bool have_start;
+};
+
+/* Takes the kills of snap (oldest first) and the counters. cg and sys are
+ * the model of the tick before (NULL: none, the first tick). Returns the
+ * number of kills added. */
+size_t oomlog_update(struct oomlog *l, const struct snapshot *snap, const struct cgtable *cg,
+		     const struct sysmodel *sys);
+/* The i-th kill kept, 0 the newest; NULL past the last. */
+const struct oomlog_entry *oomlog_get(const struct oomlog *l, size_t i);
+/* Kills since memtop started by the counter (vmstat), or 0 without one. */
+uint64_t oomlog_counter_since_start(const struct oomlog *l);
+/* The log's state in a word: "read", "needs root", "not read", or the
+ * error's name (strerror). */
+const char *oomlog_state(const struct oomlog *l);
+/* A scope's name: "global", "memcg", "cpuset", "mempolicy", "unknown". */
+const char *oomlog_scope_name(enum oom_scope scope);
+void oomlog_free(struct oomlog *l);
+
+#endif
