@@ -171,7 +171,7 @@ static int record_tick(struct recorder *rec, struct monitor *m)
 // prints the cgroup table instead.
 static bool prints_oom(const struct options *opts)
 {
-	return opts->batch && !opts->cgroups && (opts->format == FORMAT_JSON || opts->format == FORMAT_TABLE);
+	return opts->batch && (opts->format == FORMAT_JSON || (opts->format == FORMAT_TABLE && !opts->cgroups));
 }
 
 // Opens the monitor over what the run reads: a recording, or this machine
@@ -254,6 +254,7 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 					   .interval_s = opts->interval_s, .index = tick,
 					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys,
 					   .cgroups = opts->cgroups ? &m.cgroups : NULL,
+					   .oom = prints_oom(opts) ? &m.oom : NULL,
 					   .metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline } };
 		int rc = next_moment(&m, tick, recorded);
 
