@@ -163,11 +163,6 @@ static int monitor_update(struct monitor *m)
 	bool seed = m->seed_due;
 	struct source *past = m->history.ops ? &m->history : &m->source;
 
-	// The kills reported since the last tick, checked against what the
-	// model predicted at that tick: before the cgroup table and the
-	// system model move on to this one.
-	oomlog_update(&m->oom, &m->snap, m->have_snap ? &m->cgroups : NULL,
-		      m->have_snap ? &m->sys : NULL);
 	rc = proctable_update(&m->table, &m->snap);
 	if (rc < 0)
 		return rc;
@@ -183,6 +178,9 @@ static int monitor_update(struct monitor *m)
 	if (seed)
 		monitor_seed_cgroups(m, past);
 	sysmodel_update(&m->sys, &m->snap, &m->table);
+	// The kills reported since the last tick, checked against the picks
+	// of the ticks before; then this tick's picks are kept for the next.
+	oomlog_update(&m->oom, &m->snap, &m->cgroups, &m->sys);
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
 		m->source.ops->set_cgroup_watch(m->source.impl, suspects,

@@ -32,42 +32,56 @@ static bool path_within(const char *path, const char *under)
 }
 
 // The pick of the memory cgroup that hit its limit: the highest badness of
-// the rows in it or below it (the kernel looks at the whole subtree).
-static void predict_memcg(struct oom_prediction *p, const char *memcg, const struct cgtable *cg)
+// the cgroups in it or below it (the kernel looks at the whole subtree).
+static void predict_memcg(struct oom_prediction *p, const char *memcg, const struct oomlog_picks *ps)
 {
-	const struct cgroup_row *best = NULL;
+	const struct oomlog_cgpick *best = NULL;
 
-	for (size_t i = 0; cg && memcg[0] && i < cg->n; i++) {
-		const struct cgroup_row *r = &cg->v[i];
+	for (size_t i = 0; memcg[0] && i < ps->n; i++) {
+		const struct oomlog_cgpick *c = &ps->v[i];
 
-		if (r->have_pick && path_within(r->path, memcg) &&
-		    (!best || r->pick_badness > best->pick_badness))
-			best = r;
+		if (path_within(c->path, memcg) && (!best || c->badness > best->badness))
+			best = c;
 	}
 	if (!best)
 		return;
 	p->valid = true;
-	p->pid = best->pick_pid;
-	snprintf(p->comm, sizeof p->comm, "%s", best->pick_comm);
+	p->pid = best->pid;
+	snprintf(p->comm, sizeof p->comm, "%s", best->comm);
 }
 
-// What memtop predicted for kill k at the tick before it was reported.
-static void predict(struct oom_prediction *p, const struct oom_kill *k, const struct cgtable *cg,
-		    const struct sysmodel *sys)
+// The picks of the last tick sampled before kill k: the last tick's, or,
+// when the kill came before its sample (whose scan may have missed the
+// victim already), the tick's before. NULL: none kept.
+static const struct oomlog_picks *picks_before(const struct oomlog *l, const struct oom_kill *k)
 {
+	const struct oomlog_picks *last = &l->picks[l->last], *prev = &l->picks[!l->last];
+
+	if (!last->valid)
+		return NULL;
+	if (k->mono_time > 0 && k->mono_time < last->t && prev->valid)
+		return prev;
+	return last;
+}
+
+// What memtop predicted for kill k before it.
+static void predict(const struct oomlog *l, struct oom_prediction *p, const struct oom_kill *k)
+{
+	const struct oomlog_picks *ps = picks_before(l, k);
+
 	*p = (struct oom_prediction){ 0 };
-	if (!k->since_start || !sys)
+	if (!k->since_start || !ps)
 		return;                   // memtop was not looking (backlog, first tick)
 	switch (k->scope) {
 	case OOM_SCOPE_MEMCG:
-		predict_memcg(p, k->oom_memcg, cg);
+		predict_memcg(p, k->oom_memcg, ps);
 		break;
 	case OOM_SCOPE_GLOBAL:
 	case OOM_SCOPE_UNKNOWN:           // no constraint line: most likely global
-		if (sys->oom.valid) {
+		if (ps->have_global) {
 			p->valid = true;
-			p->pid = sys->oom.pid;
-			snprintf(p->comm, sizeof p->comm, "%s", sys->oom.comm);
+			p->pid = ps->global_pid;
+			snprintf(p->comm, sizeof p->comm, "%s", ps->global_comm);
 		}
 		break;
 	case OOM_SCOPE_CPUSET:
@@ -75,6 +89,48 @@ static void predict(struct oom_prediction *p, const struct oom_kill *k, const st
 		break;                    // not modelled
 	}
 	p->right = p->valid && p->pid == k->pid;
+}
+
+// Keeps this tick's picks in the older slot, which becomes the last.
+static void keep_picks(struct oomlog *l, double t, const struct cgtable *cg, const struct sysmodel *sys)
+{
+	struct oomlog_picks *ps = &l->picks[!l->last];
+	size_t n = 0;
+
+	l->last = !l->last;
+	ps->valid = sys != NULL;
+	ps->t = t;
+	ps->have_global = sys && sys->oom.valid;
+	ps->global_pid = ps->have_global ? sys->oom.pid : 0;
+	snprintf(ps->global_comm, sizeof ps->global_comm, "%s", ps->have_global ? sys->oom.comm : "");
+	for (size_t i = 0; cg && i < cg->n; i++) {
+		const struct cgroup_row *r = &cg->v[i];
+		struct oomlog_cgpick *c;
+
+		if (!r->have_pick)
+			continue;
+		if (n == ps->cap) {
+			size_t cap = ps->cap ? 2 * ps->cap : 16;
+			struct oomlog_cgpick *v = realloc(ps->v, cap * sizeof *v);
+
+			if (!v)
+				break;
+			memset(v + ps->cap, 0, (cap - ps->cap) * sizeof *v);
+			ps->v = v;
+			ps->cap = cap;
+		}
+		c = &ps->v[n];
+		if (!c->path || strcmp(c->path, r->path) != 0) {
+			free(c->path);
+			if (!(c->path = strdup(r->path)))
+				break;
+		}
+		c->pid = r->pick_pid;
+		c->badness = r->pick_badness;
+		snprintf(c->comm, sizeof c->comm, "%s", r->pick_comm);
+		n++;
+	}
+	ps->n = n;
 }
 
 // The kill's scope as a label: "global", the cgroup's label (cgname), or
@@ -88,8 +144,7 @@ static void scope_label(const struct oom_kill *k, char *out, size_t cap)
 }
 
 // Adds one kill; its slot is the oldest's when the ring is full.
-static void push(struct oomlog *l, const struct oom_kill *k, const struct cgtable *cg,
-		 const struct sysmodel *sys)
+static void push(struct oomlog *l, const struct oom_kill *k)
 {
 	struct oomlog_entry *e;
 
@@ -111,7 +166,7 @@ static void push(struct oomlog *l, const struct oom_kill *k, const struct cgtabl
 	e->serial = l->serial;
 	e->kill = *k;
 	scope_label(k, e->scope_label, sizeof e->scope_label);
-	predict(&e->predicted, k, cg, sys);
+	predict(l, &e->predicted, k);
 	if (e->predicted.valid) {
 		l->predicted++;
 		l->predicted_right += e->predicted.right;
@@ -135,7 +190,8 @@ size_t oomlog_update(struct oomlog *l, const struct snapshot *snap, const struct
 		}
 	}
 	for (size_t i = 0; s->oom_log_err == 0 && i < snap->noom_kills; i++)
-		push(l, &snap->oom_kills[i], cg, sys);
+		push(l, &snap->oom_kills[i]);
+	keep_picks(l, s->mono_time, cg, sys);
 	return (size_t)(l->serial - l->new_from);
 }
 
@@ -166,6 +222,11 @@ const char *oomlog_state(const struct oomlog *l)
 
 void oomlog_free(struct oomlog *l)
 {
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = 0; i < l->picks[k].cap; i++)
+			free(l->picks[k].v[i].path);
+		free(l->picks[k].v);
+	}
 	free(l->ring);
 	*l = (struct oomlog){ 0 };
 }

@@ -6,15 +6,19 @@
  * The prediction is checked against reality: for a global OOM it is the
  * machine-wide pick (sysmodel.oom), for a memcg OOM the pick of the cgroup
  * that hit its limit (cgroup_row.pick, highest badness over that cgroup and
- * the ones below it), both as the model stood at the tick before the kill
- * was reported; it was right when its pid is the victim's (the victim is
- * gone, so the pid is its identity). A kill from the backlog, one at the
- * monitor's first tick, and a cpuset or mempolicy OOM (memtop does not model
- * them) have no prediction.
+ * the ones below it), both as the model stood at the last tick sampled
+ * before the kill: the tick before the one that reports it, or the one
+ * before that when the kill came before that tick's sample (its scan may
+ * already have missed the victim). It was right when its pid is the
+ * victim's (the victim is gone, so the pid is its identity). A kill from
+ * the backlog, one at the monitor's first tick, and a cpuset or mempolicy
+ * OOM (memtop does not model them) have no prediction.
  *
  * Contract: pure (no I/O). oomlog_update takes the new tick's snapshot and
- * the model of the tick before (the cgroup table and the system model not
- * yet updated from this snapshot). The log holds the newest OOMLOG_MAX
+ * the model updated from it: it checks the snapshot's kills against the
+ * picks kept from the two ticks before, then keeps this tick's (copies: a
+ * path each, allocated when it changes; out of memory, fewer cgroups are
+ * kept and their kills have no prediction). The log holds the newest OOMLOG_MAX
  * kills in a ring allocated at the first kill (-ENOMEM: that kill is only
  * counted, in dropped); older ones are counted in dropped. Entries are
  * numbered from 1 in the order seen (serial), so a reader that remembers
@@ -49,6 +53,24 @@ struct oomlog_entry {
 	struct oom_prediction predicted;
 };
 
+// The picks of one tick, kept for checking the kills the next ticks report.
+struct oomlog_cgpick {
+	char *path;                   // owned
+	int pid;
+	int64_t badness;
+	char comm[SNAPSHOT_COMM_MAX];
+};
+
+struct oomlog_picks {
+	bool valid;                   // a tick's picks are here
+	double t;                     // its sample's monotonic time
+	bool have_global;
+	int global_pid;
+	char global_comm[SNAPSHOT_COMM_MAX];
+	struct oomlog_cgpick *v;      // one per cgroup row with a pick
+	size_t n, cap;
+};
+
 struct oomlog {
 	struct oomlog_entry *ring;    // OOMLOG_MAX entries once a kill came; NULL before
 	unsigned head, count;         // oldest at head
@@ -66,11 +88,14 @@ struct oomlog {
 	bool have_counter;
 	uint64_t counter, counter_at_start;
 	bool have_start;
+
+	struct oomlog_picks picks[2];  // the last tick's (picks[last]) and the one before
+	unsigned last;
 };
 
-/* Takes the kills of snap (oldest first) and the counters. cg and sys are
- * the model of the tick before (NULL: none, the first tick). Returns the
- * number of kills added. */
+/* Takes the kills of snap (oldest first) and the counters, then keeps the
+ * picks of cg and sys (the model updated from snap; NULL: none). Returns
+ * the number of kills added. */
 size_t oomlog_update(struct oomlog *l, const struct snapshot *snap, const struct cgtable *cg,
 		     const struct sysmodel *sys);
 /* The i-th kill kept, 0 the newest; NULL past the last. */

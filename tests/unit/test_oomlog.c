@@ -3,7 +3,8 @@
  * counters, the log's state; and the prediction checked against the kill,
  * through the monitor fed by a scripted source: the global pick and the
  * memory cgroup's (its subtree, oom_score_adj weighed by its limit), both
- * from the tick BEFORE the kill was reported, none for the backlog. */
+ * from the tick BEFORE the kill was reported (or the one before that when
+ * the kill came before that tick's sample), none for the backlog. */
 #include "fixture.h"
 
 #include <errno.h>
@@ -144,7 +145,7 @@ struct osrc {
 	struct oom_kill kills[4];
 	size_t nkills;
 	int kill_tick;               // the tick whose snapshot reports the kills
-	bool drop_victim;            // the victim is gone at that tick
+	int drop_from;               // the victim is gone from this tick on (0: never)
 };
 
 static void osrc_proc(struct osrc *o, int i, int pid, const char *comm, const char *cg, uint64_t rss,
@@ -168,7 +169,7 @@ static int osrc_tick(void *impl, struct snapshot *out)
 	osrc_proc(o, 3, 13, "larger", "/c", 50000, 200, 0);
 	osrc_proc(o, 4, 14, "huge", "/", 900000, 900, 0);
 	for (int i = 0; i < NP; i++)
-		if (!(o->drop_victim && o->ticks == o->kill_tick && o->nkills &&
+		if (!(o->drop_from && o->ticks >= o->drop_from && o->nkills &&
 		      o->s[i].pid == o->kills[0].pid))
 			o->p[n++] = &o->s[i];
 	*out = (struct snapshot){ .procs = o->p, .nprocs = n };
@@ -218,7 +219,7 @@ static struct oom_kill memcg_kill(int pid, const char *memcg)
 
 static void test_memcg_prediction_is_the_subtrees_pick(void **state)
 {
-	struct osrc o = { .kill_tick = 3, .drop_victim = true };
+	struct osrc o = { .kill_tick = 3, .drop_from = 3 };
 	struct monitor m;
 	const struct oomlog_entry *e;
 
@@ -261,7 +262,7 @@ static void test_memcg_prediction_is_the_subtrees_pick(void **state)
 
 static void test_global_prediction_and_backlog(void **state)
 {
-	struct osrc o = { .kill_tick = 2, .drop_victim = true };
+	struct osrc o = { .kill_tick = 2, .drop_from = 2 };
 	struct monitor m;
 	const struct oomlog_entry *e;
 
@@ -295,6 +296,37 @@ static void test_global_prediction_and_backlog(void **state)
 	monitor_close(&m);
 }
 
+// The kill came before the last tick's sample, whose scan no longer saw the
+// victim: the prediction is the tick's before, which did.
+static void test_prediction_from_before_the_kill(void **state)
+{
+	struct osrc o = { .kill_tick = 3, .drop_from = 2 };
+	struct monitor m;
+	const struct oomlog_entry *e;
+
+	(void)state;
+	o.kills[0] = memcg_kill(10, "/a");
+	o.kills[0].mono_time = 100.3;              // ticks: 100.0, 100.2, 100.4 (no victim), 100.6
+	o.nkills = 1;
+	run(&m, &o, 4);
+	e = oomlog_get(&m.oom, 0);
+	assert_true(e->predicted.valid);
+	assert_int_equal(e->predicted.pid, 10);
+	assert_true(e->predicted.right);
+	monitor_close(&m);
+	// Stamped after the last tick's sample: that tick's picks (which lack
+	// the victim, so memtop was wrong there).
+	o = (struct osrc){ .kill_tick = 3, .drop_from = 2 };
+	o.kills[0] = memcg_kill(10, "/a");
+	o.kills[0].mono_time = 100.5;
+	o.nkills = 1;
+	run(&m, &o, 4);
+	e = oomlog_get(&m.oom, 0);
+	assert_int_equal(e->predicted.pid, 11);
+	assert_false(e->predicted.right);
+	monitor_close(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_counters_and_state),
 		cmocka_unit_test(test_memcg_prediction_is_the_subtrees_pick),
 		cmocka_unit_test(test_global_prediction_and_backlog),
+		cmocka_unit_test(test_prediction_from_before_the_kill),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
