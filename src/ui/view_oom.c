@@ -90,7 +90,7 @@ static void draw_why(const struct screen_ctx *c, int y)
 		snprintf(buf, sizeof buf, "The kills' details need root: the kernel log (/dev/kmsg) is "
 			 "root's only (dmesg_restrict); the counters above are all memtop knows.");
 	else if (l->log_err == -ENOTSUP)
-		snprintf(buf, sizeof buf, "The kernel log is not read here (a recording does not keep "
+		snprintf(buf, sizeof buf, "The kernel log is not read by this source (a recording does not keep "
 			 "it); the counters above are all memtop knows.");
 	else if (l->log_err != 0)
 		snprintf(buf, sizeof buf, "The kernel log cannot be read: %s.", oomlog_state(l));
