@@ -180,12 +180,10 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 {
 	struct source_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
-		// A recording keeps the OOM-kill counter and each executable;
-		// the metrics endpoint exports the counter.
-		.system_counters = opts->write_path != NULL || opts->listen || prints_oom(opts),
-		.read_exe = opts->write_path != NULL,
-		// JSON and the table name each OOM kill the kernel log reports.
-		.oom_log = prints_oom(opts),
+		// The OOM kills: the counter (/proc/vmstat, which any user may
+		// read) and the kernel log's reports (root). A recording keeps
+		// each executable too.
+		.system_counters = true, .oom_log = true, .read_exe = opts->write_path != NULL,
 		// --cgroups: the cgroups once a second (each interval when
 		// longer); a recording and the endpoint every MONITOR_CGROUP_EVERY_S.
 		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S :

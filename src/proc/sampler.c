@@ -303,6 +303,9 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 	// batch mode cost what they did.
 	if (cfg->system_counters)
 		s->vmstat_fd = procfs_open_at(AT_FDCWD, "/proc/vmstat");
+	// Opened once: a refusal (not root) is kept, never retried each tick.
+	if (cfg->oom_log)
+		s->kmsg = kmsgread_open(KMSGREAD_PATH, (unsigned)s->page_kb, &s->kmsg_err);
 	s->clock_scale = clock_scale_from_env();
 	s->fd_budget = fd_budget_init();
 	cgroup_mounts_init(s);
@@ -865,7 +868,7 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	memset(sys, 0, sizeof *sys);
 	sys->wall_time = whole_ms(sampler_wall_clock(s));
 	sys->mono_time = whole_ms(s->now);
-	sys->oom_log_err = -ENOTSUP;         // the kernel log is not read (yet)
+	sys->oom_log_err = -ENOTSUP;         // the kernel log is not read (sample_oom_log)
 	if (m) {
 		sys->have_meminfo = true;
 		sys->total_kb = MEMINFO_VAL(M_TOTAL, ul_int, m, s->mem_info);
@@ -887,6 +890,44 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 		sys->have_oom_kill = n > 0 && procparse_vmstat_oom_kill(s->scratch, (size_t)n,
 									  &sys->oom_kill) == 0;
 	}
+}
+
+// The OOM kills the kernel log reported since the last tick, with their
+// times on the sampler's clocks: the record's stamp is the kernel's clock
+// since boot, which CLOCK_MONOTONIC follows.
+static void sample_oom_log(struct sampler *s, struct snapshot *out)
+{
+	struct sys_sample *sys = &out->sys;
+	struct oom_kill *kills;
+	double mono_now;
+	size_t n;
+
+	out->oom_kills = NULL;
+	out->noom_kills = 0;
+	if (!s->cfg.oom_log)
+		return;                      // -ENOTSUP, as sample_system left it
+	if (!s->kmsg) {
+		sys->oom_log_err = s->kmsg_err;
+		return;
+	}
+	kills = kmsgread_poll(s->kmsg, &n);
+	sys->oom_log_err = kmsgread_err(s->kmsg);
+	sys->oom_log_lost = kmsgread_lost(s->kmsg);
+	sys->oom_log_dropped = kmsgread_dropped(s->kmsg);
+	mono_now = clock_seconds(CLOCK_MONOTONIC);
+	for (size_t i = 0; i < n; i++) {
+		kills[i].mono_time = s->now - (mono_now - kills[i].boot_s);
+		kills[i].wall_time = sys->wall_time - (sys->mono_time - kills[i].mono_time);
+	}
+	out->oom_kills = n ? kills : NULL;
+	out->noom_kills = n;
+}
+
+void sampler_set_kmsg_fd(struct sampler *s, int fd)
+{
+	kmsgread_close(s->kmsg);
+	s->kmsg = kmsgread_from_fd(fd, (unsigned)s->page_kb, NULL);
+	s->kmsg_err = s->kmsg ? 0 : -ENOMEM;
 }
 
 // What the memory cgroup of each watched process still allows (limit minus
@@ -920,6 +961,7 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 
 	s->now = sampler_clock(s);
 	sample_system(s, &out->sys);
+	sample_oom_log(s, out);
 	rc = list_pids(s);
 	if (rc == 0 && sampler_reserve(s, s->nents + s->nlisting) < 0)
 		rc = -ENOMEM;
@@ -1015,6 +1057,7 @@ void sampler_free(struct sampler *s)
 		close(s->psi_fd);
 	if (s->vmstat_fd >= 0)
 		close(s->vmstat_fd);
+	kmsgread_close(s->kmsg);
 	free(s);
 }
 

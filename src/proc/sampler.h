@@ -7,7 +7,11 @@
  *     gives RSS and anonymous RSS (resident - shared);
  *   every tick: /proc/meminfo (libproc2) and /proc/pressure/memory; with
  *     source_config.system_counters only, /proc/vmstat too (a kept fd, read
- *     whole with pread: the oom_kill counter);
+ *     whole with pread: the oom_kill counter); with source_config.oom_log
+ *     only, the kernel log's new records (/dev/kmsg, kept open, root only:
+ *     one read per record, at most KMSGREAD_TICK_RECORDS a tick, the whole
+ *     backlog since boot at the first; each record's first bytes looked at,
+ *     only OOM report lines parsed further, proc/kmsgread.h);
  *   once per new process: stat, status, oom_score, oom_score_adj (libproc2),
  *     comm, cmdline and cgroup (read raw here, because libproc2 rewrites
  *     control bytes and we want them shown escaped), and the exe link with
@@ -79,6 +83,11 @@ bool sampler_idle_work(const struct sampler *s);   // is there any?
  * (the suspected leaks, for their time to exhaustion). Others have none.
  * Returns 0 or -ENOMEM. */
 int sampler_set_cgroup_watch(struct sampler *s, const int *pids, size_t n);
+
+/* For tests: reads the kernel log (source_config.oom_log) from fd instead
+ * of /dev/kmsg, which it takes over: one end of a non-blocking
+ * socketpair(AF_UNIX, SOCK_SEQPACKET), one record a read, as /dev/kmsg. */
+void sampler_set_kmsg_fd(struct sampler *s, int fd);
 
 /* Registers a PSI trigger on the memory pressure file: the returned fd
  * signals POLLPRI when tasks stall for stall_us within window_us. Returns

@@ -14,6 +14,7 @@
 
 #include "proc/cgfiles.h"
 #include "proc/cgreader.h"
+#include "proc/kmsgread.h"
 #include "proc/procfs.h"
 #include "proc/sampler.h"
 #include "util/strset.h"
@@ -39,6 +40,8 @@ struct sampler {
 	DIR *proc_dir;
 	int psi_fd;
 	int vmstat_fd;                       // cfg.system_counters: kept, read with pread; else -1
+	struct kmsgread *kmsg;               // cfg.oom_log: the kernel log; NULL when not
+	int kmsg_err;                        // or why it could not be opened (-errno)
 	struct pids_info *pids_info;
 	struct meminfo_info *mem_info;
 	long hertz;

@@ -94,6 +94,10 @@ struct sys_sample {
 	// a recording that did not keep them.
 	int oom_log_err;
 	uint64_t oom_log_lost;       // records overwritten before they were read, so far
+	// Kills the log reported but no snapshot handed up: more than
+	// KMSGREAD_KILLS_MAX (64) completed in one tick (the backlog's
+	// oldest, at the first), so far.
+	uint64_t oom_log_dropped;
 };
 
 /* The sampler's bookkeeping for one process; nobody else reads it. */

@@ -450,11 +450,10 @@ void app_end(struct app *a)
 static int app_open(struct app *a, const struct options *opts, struct run_sources *src)
 {
 	struct source_config cfg = { .pids = opts->pids, .npids = opts->npids, .lazy_start = true,
-				     // Recording what the screen samples: what a recording keeps.
-				     // The metrics endpoint exports the OOM-kill counter.
-				     // The header and the OOM screen (o) name the kills the
-				     // kernel log reports, and count them.
+				     // The OOM kills: the counter (/proc/vmstat, any user)
+				     // and the kernel log's reports (root).
 				     .system_counters = true, .oom_log = true,
+				     // Recording what the screen samples: what a recording keeps.
 				     .read_exe = opts->write_path != NULL,
 				     // The cgroups' own readings in the background, so that
 				     // their verdicts have a past when the cgroup view opens

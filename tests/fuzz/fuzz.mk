@@ -21,7 +21,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http
+FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -37,6 +37,7 @@ FUZZ_SRCS_scan      := src/util/scan.c
 FUZZ_SRCS_timeexpr  := src/util/timeexpr.c
 FUZZ_SRCS_cgname    := src/util/cgname.c src/util/text.c
 FUZZ_SRCS_http      := src/export/httpd_parse.c
+FUZZ_SRCS_kmsg      := src/proc/kmsg.c src/util/scan.c src/util/text.c
 FUZZ_SRCS_theme     := src/conf/theme.c src/conf/kvfile.c
 FUZZ_SRCS_rc        := src/conf/rc.c src/conf/kvfile.c src/conf/cli.c src/model/columns.c src/model/proctable.c src/model/leak.c \
                        src/model/history.c src/model/sysmodel.c src/model/fields.c src/model/trend.c src/util/graph.c \
@@ -54,6 +55,8 @@ FUZZ_OPTS_scan      := -max_len=512
 FUZZ_OPTS_timeexpr  := -max_len=128
 # A cgroup path; long enough for a 4 KB component and a deep kubepods path.
 FUZZ_OPTS_cgname    := -max_len=4200
+# A few OOM reports' worth of records, with the words that open their lines.
+FUZZ_OPTS_kmsg      := -max_len=16384 -dict=tests/fuzz/kmsg.dict
 # A request up to the server's buffer and past it (the 414 and 431 limits).
 FUZZ_OPTS_http      := -max_len=9000 -dict=tests/fuzz/http.dict
 
