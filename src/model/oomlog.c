@@ -181,6 +181,7 @@ size_t oomlog_update(struct oomlog *l, const struct snapshot *snap, const struct
 	l->new_from = l->serial;
 	l->log_err = s->oom_log_err;
 	l->log_lost = s->oom_log_lost;
+	l->log_dropped = s->oom_log_dropped;
 	l->have_counter = s->have_oom_kill;
 	if (s->have_oom_kill) {
 		l->counter = s->oom_kill;

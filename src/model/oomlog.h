@@ -83,6 +83,7 @@ struct oomlog {
 	// The kernel log's state (sys_sample.oom_log_err, oom_log_lost).
 	int log_err;
 	uint64_t log_lost;
+	uint64_t log_dropped;         // kills the source could not hand up (too many a tick)
 
 	// /proc/vmstat oom_kill: since boot; at memtop's first reading.
 	bool have_counter;

@@ -257,7 +257,8 @@ static void json_oom(FILE *f, const struct oomlog *l)
 
 	fputs(", \"oom_log\": ", f);
 	output_json_string(f, oomlog_state(l));
-	fprintf(f, ", \"oom_log_lost\": %" PRIu64 ", \"oom_kill_count\": {\"since_boot\": ", l->log_lost);
+	fprintf(f, ", \"oom_log_lost\": %" PRIu64 ", \"oom_log_dropped\": %" PRIu64
+		", \"oom_kill_count\": {\"since_boot\": ", l->log_lost, l->log_dropped);
 	put_u64_or_null(f, l->have_counter, l->counter);
 	fputs(", \"since_start\": ", f);
 	put_u64_or_null(f, l->have_counter, oomlog_counter_since_start(l));

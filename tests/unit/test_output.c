@@ -742,7 +742,7 @@ static void oom_world(struct oomlog *l, bool with_kill)
 static void test_json_oom_kills(void **state)
 {
 	static const char want[] =
-		", \"oom_log\": \"read\", \"oom_log_lost\": 0, \"oom_kill_count\": {\"since_boot\": 4, "
+		", \"oom_log\": \"read\", \"oom_log_lost\": 0, \"oom_log_dropped\": 0, \"oom_kill_count\": {\"since_boot\": 4, "
 		"\"since_start\": 0}, \"oom_kills\": [{\"seq\": 422, \"time\": 1700000001.500, "
 		"\"since_start\": false, \"scope\": \"memcg\", \"scope_label\": \"memtop_oomtest\", "
 		"\"constraint\": \"CONSTRAINT_MEMCG\", \"oom_memcg\": \"/memtop_oomtest\", "
@@ -772,7 +772,7 @@ static void test_json_oom_kills(void **state)
 	oom_world(&l, false);
 	out = render(output_json, &w.tick);
 	assert_string_equal(line_with(out, ", \"oom_log\""),
-			    ", \"oom_log\": \"read\", \"oom_log_lost\": 0, \"oom_kill_count\": "
+			    ", \"oom_log\": \"read\", \"oom_log_lost\": 0, \"oom_log_dropped\": 0, \"oom_kill_count\": "
 			    "{\"since_boot\": 4, \"since_start\": 0}, \"oom_kills\": []}\n");
 	free(out);
 	// Not root: the counter, and why there is nothing else.
@@ -781,7 +781,7 @@ static void test_json_oom_kills(void **state)
 	oomlog_update(&l, &snap, NULL, NULL);
 	out = render(output_json, &w.tick);
 	assert_string_equal(line_with(out, ", \"oom_log\""),
-			    ", \"oom_log\": \"needs root\", \"oom_log_lost\": 0, \"oom_kill_count\": "
+			    ", \"oom_log\": \"needs root\", \"oom_log_lost\": 0, \"oom_log_dropped\": 0, \"oom_kill_count\": "
 			    "{\"since_boot\": 6, \"since_start\": 2}, \"oom_kills\": []}\n");
 	free(out);
 	oomlog_free(&l);
