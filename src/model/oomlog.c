@@ -143,11 +143,26 @@ static void scope_label(const struct oom_kill *k, char *out, size_t cap)
 		snprintf(out, cap, "%s", oomlog_scope_name(k->scope));
 }
 
+// Whether kill k is kept already: a recording's source hands a kill up
+// again after a move in it (the same record: sequence number, time, pid).
+static bool kept(const struct oomlog *l, const struct oom_kill *k)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		const struct oom_kill *o = &oomlog_get(l, i)->kill;
+
+		if (o->seq == k->seq && o->pid == k->pid && o->wall_time == k->wall_time)
+			return true;
+	}
+	return false;
+}
+
 // Adds one kill; its slot is the oldest's when the ring is full.
 static void push(struct oomlog *l, const struct oom_kill *k)
 {
 	struct oomlog_entry *e;
 
+	if (kept(l, k))
+		return;
 	l->serial++;
 	if (k->since_start)
 		l->since_start++;

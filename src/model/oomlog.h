@@ -23,7 +23,9 @@
  * counted, in dropped); older ones are counted in dropped. Entries are
  * numbered from 1 in the order seen (serial), so a reader that remembers
  * the last serial it showed finds the new ones. Strings are copies of the
- * snapshot's, which the source sanitised. oomlog_free frees the ring; a
+ * snapshot's, which the source sanitised. A kill kept already (the same
+ * sequence number, time and pid: a recording hands its kills up again
+ * after a move) is not added again. oomlog_free frees the ring; a
  * freed or zeroed log is empty.
  */
 #ifndef MEMTOP_OOMLOG_H

@@ -79,6 +79,9 @@ static void test_log_fills_and_wraps(void **state)
 	assert_int_equal(feed(&l, OOMLOG_MAX + 1, 1, 40), 1);
 	assert_newest(&l, OOMLOG_MAX + 1, OOMLOG_MAX + 1, OOMLOG_MAX);
 	assert_int_equal(l.dropped, 1);
+	// The same kill handed up again (a recording after a move): kept once.
+	assert_int_equal(feed(&l, OOMLOG_MAX + 1, 1, 40), 0);
+	assert_int_equal(l.serial, OOMLOG_MAX + 1);
 	// Wrapped many times, in ticks of different sizes, the clock moving on.
 	int pid = OOMLOG_MAX + 2;
 	double t = 50;

@@ -312,13 +312,14 @@ static void test_cgroup_view_limits_the_list(void **state)
 // with a report), as if the source had reported them at this tick.
 static void give_kills(struct rig *r, int n, int log_err, uint64_t counter)
 {
+	static uint64_t seq;              // each kill its own record
 	struct oom_kill k[8] = { 0 };
 	double now = r->m.snap.sys.mono_time;
 	struct snapshot snap = { .sys = { .mono_time = now, .have_oom_kill = true, .oom_kill = counter,
 					  .oom_log_err = log_err } };
 
 	for (int i = 0; i < n; i++) {
-		k[i] = (struct oom_kill){ .pid = 500 + i, .mono_time = now - 120, .wall_time = 1.7e9,
+		k[i] = (struct oom_kill){ .seq = ++seq, .pid = 500 + i, .mono_time = now - 120, .wall_time = 1.7e9,
 					  .since_start = i > 0, .scope = OOM_SCOPE_GLOBAL, .anon_rss_kb = 1024 };
 		snprintf(k[i].comm, sizeof k[i].comm, "victim%d", i);
 	}
