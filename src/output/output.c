@@ -376,32 +376,51 @@ void output_csv(FILE *f, const struct output_tick *t)
 	fflush(f);
 }
 
-// The table's lines about OOM kills: one per kill new at this tick, or,
-// when the kernel log cannot be read, the counter and why.
+// A kill's time of day as the table writes it.
+static void table_clock(double wall_time, char *out, size_t cap)
+{
+	time_t tt = (time_t)wall_time;
+	struct tm tm;
+
+	out[0] = '\0';
+	if (localtime_r(&tt, &tm))
+		strftime(out, cap, "%H:%M:%S", &tm);
+}
+
+// The table's lines about OOM kills: one per kill since memtop started
+// that is new at this tick; the backlog since boot (the first tick) in
+// one line; when the kernel log cannot be read, the counter and why.
 static void table_oom(FILE *f, const struct oomlog *l)
 {
+	const struct oomlog_entry *backlog_last = NULL;
+	size_t backlog = 0;
 	char anon[16], when[16];
 
 	for (size_t i = l->count; i-- > 0;) {
 		const struct oomlog_entry *e = oomlog_get(l, i);
 		const struct oom_kill *k = &e->kill;
-		time_t tt = (time_t)k->wall_time;
-		struct tm tm;
 
 		if (e->serial <= l->new_from)
 			continue;
-		when[0] = '\0';
-		if (localtime_r(&tt, &tm))
-			strftime(when, sizeof when, "%H:%M:%S", &tm);
-		fprintf(f, "OOM kill%s: %s %s (%d), anon %s, %s", k->since_start ? "" : " (before start)",
-			when, k->comm, k->pid, text_human_kb(k->anon_rss_kb, anon, sizeof anon),
-			e->scope_label);
+		if (!k->since_start) {
+			backlog++;
+			backlog_last = e;
+			continue;
+		}
+		table_clock(k->wall_time, when, sizeof when);
+		fprintf(f, "OOM kill: %s %s (%d), anon %s, %s", when, k->comm, k->pid,
+			text_human_kb(k->anon_rss_kb, anon, sizeof anon), e->scope_label);
 		if (e->predicted.right)
 			fputs(", as memtop predicted\n", f);
 		else if (e->predicted.valid)
 			fprintf(f, ", memtop predicted %s (%d)\n", e->predicted.comm, e->predicted.pid);
 		else
 			fputc('\n', f);
+	}
+	if (backlog_last) {
+		table_clock(backlog_last->kill.wall_time, when, sizeof when);
+		fprintf(f, "OOM kills before start: %zu in the kernel log, the last %s %s (%d), %s\n", backlog,
+			when, backlog_last->kill.comm, backlog_last->kill.pid, backlog_last->scope_label);
 	}
 	if (l->log_err != 0 && l->log_err != -ENOTSUP && l->have_counter)
 		fprintf(f, "OOM kills: %" PRIu64 " since boot (details: kernel log %s)\n", l->counter,

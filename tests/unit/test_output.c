@@ -799,10 +799,24 @@ static void test_table_oom_lines(void **state)
 	w.tick.oom = &l;
 	oom_world(&l, true);
 	out = render(output_table, &w.tick);
-	// The clock is local time: only what follows it is pinned.
-	const char *line = line_with(out, "OOM kill (before start): ");
+	// The clock is local time: only what follows it is pinned. The
+	// backlog is one line.
+	const char *line = line_with(out, "OOM kills before start: 1 in the kernel log, the last ");
 
-	assert_non_null(strstr(line, " h\\eg (10100), anon 64M, memtop_oomtest\n"));
+	assert_non_null(strstr(line, " h\\eg (10100), memtop_oomtest\n"));
+	free(out);
+	// A kill since start, new at this tick: its own line, with the prediction.
+	struct oom_kill k = { .seq = 500, .wall_time = 1700000002.5, .since_start = true, .pid = 77,
+			      .scope = OOM_SCOPE_GLOBAL, .anon_rss_kb = 2048 };
+	struct snapshot snap1 = { .sys = { .have_oom_kill = true, .oom_kill = 5 }, .oom_kills = &k,
+				  .noom_kills = 1 };
+
+	strcpy(k.comm, "grow");
+	oomlog_update(&l, &snap1, NULL, NULL);
+	out = render(output_table, &w.tick);
+	line = line_with(out, "OOM kill: ");
+	assert_non_null(strstr(line, " grow (77), anon 2.0M, global\n"));
+	assert_null(strstr(out, "before start"));
 	free(out);
 	oom_world(&l, false);
 	out = render(output_table, &w.tick);
