@@ -176,6 +176,7 @@ integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump
 	python3 tests/integration/cgroups.py
 	python3 tests/integration/prometheus.py
 	python3 tests/integration/metrics.py
+	python3 tests/integration/oomkill.py
 
 integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/genrec
 	python3 tests/integration/run.py

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,9 +69,36 @@ static struct cgroup_row *row_for(struct cgtable *t, const char *path, double no
 	return &t->v[lo];
 }
 
+// Whether process s is the cgroup's new pick. The kernel's badness
+// (oom_badness) is rss + swap + page tables, in pages, plus oom_score_adj
+// * the pages the cgroup may use / 1000. /proc's oom_score is that
+// normalised to the whole machine, so inside one cgroup it orders the same
+// only while every adj is 0; memtop therefore computes it here in KiB, with
+// the cgroup's limit (the machine's memory without one), and leaves page
+// tables out (not read). oom_score_adj -1000 is never killed; a process
+// whose details are not read yet counts as adj 0 and no swap.
+static void pick_consider(struct cgroup_row *r, const struct proc_sample *s, uint64_t total_kb)
+{
+	uint64_t limit = r->have_limit && !r->unlimited && r->limit_kb ? r->limit_kb : total_kb;
+	int adj = s->have_detail ? s->oom_score_adj : 0;
+	int64_t badness;
+
+	if (s->kthread || adj <= -1000)
+		return;
+	badness = (int64_t)(s->rss_kb + (s->have_detail ? s->swap_kb : 0)) +
+		  (int64_t)adj * (int64_t)(limit / 1000);
+	if (r->have_pick && badness <= r->pick_badness)
+		return;
+	r->have_pick = true;
+	r->pick_pid = s->pid;
+	r->pick_badness = badness;
+	snprintf(r->pick_comm, sizeof r->pick_comm, "%s", s->comm);
+}
+
 // Counts every process of the table in its cgroup's row. Processes of no
 // known cgroup (not yet read, or unreadable) are in no row.
-static int count_processes(struct cgtable *t, const struct proctable *pt, double now)
+static int count_processes(struct cgtable *t, const struct proctable *pt, double now,
+			   uint64_t total_kb)
 {
 	struct cgroup_row *last = NULL;
 	int rc = 0;
@@ -80,6 +108,7 @@ static int count_processes(struct cgtable *t, const struct proctable *pt, double
 
 		r->nprocs = 0;
 		r->rss_kb = r->anon_kb = r->swap_kb = 0;
+		r->have_pick = false;
 	}
 	for (size_t i = 0; i < pt->n; i++) {
 		const struct proc_sample *s = pt->v[i].s;
@@ -103,6 +132,7 @@ static int count_processes(struct cgtable *t, const struct proctable *pt, double
 		r->rss_kb += s->rss_kb;
 		r->anon_kb += s->anon_kb;
 		r->swap_kb += s->have_detail ? s->swap_kb : 0;
+		pick_consider(r, s, total_kb);
 		last = r;
 	}
 	return rc;
@@ -155,6 +185,8 @@ static int apply_reading(struct cgtable *t, struct cgroup_row *r, const struct c
 	r->own_anon_kb = g->anon_kb;
 	r->have_pressure = g->have_pressure;
 	r->pressure = g->pressure;
+	r->have_oom_kill = g->have_oom_kill;
+	r->oom_kill = g->oom_kill;
 	r->own_signal = g->have_anon;
 	sig = g->have_anon ? g->anon_kb : r->anon_kb + r->swap_kb;
 	if (!r->leak) {
@@ -189,7 +221,7 @@ void cgtable_adopt(struct cgtable *t, struct cgroup_row *r, struct leak_state *s
 
 int cgtable_update(struct cgtable *t, const struct snapshot *snap, const struct proctable *pt)
 {
-	int rc = count_processes(t, pt, snap->sys.mono_time);
+	int rc = count_processes(t, pt, snap->sys.mono_time, snap->sys.total_kb);
 
 	drop_empty(t);
 	if (!snap->cgroups_read)

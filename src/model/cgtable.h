@@ -59,6 +59,17 @@ struct cgroup_row {
 	double eta_s;                 // a suspected leak: seconds until its limit, or
 	                              // MemAvailable when that is nearer; < 0 otherwise
 	int64_t sort_value;           // the last sort's key (cgtable_sort)
+
+	// The process the kernel would kill if this cgroup hit its limit, this
+	// tick: the highest badness, rss + swap + oom_score_adj * limit / 1000
+	// (KiB; see pick_consider). None when every process is unkillable.
+	bool have_pick;
+	int pick_pid;
+	int64_t pick_badness;
+	char pick_comm[SNAPSHOT_COMM_MAX];
+	// memory.events / memory.oom_control oom_kill at the last reading.
+	bool have_oom_kill;
+	uint64_t oom_kill;
 };
 
 /* Sort keys of the cgroup view, in its sort menu's order. */

@@ -178,6 +178,9 @@ static int monitor_update(struct monitor *m)
 	if (seed)
 		monitor_seed_cgroups(m, past);
 	sysmodel_update(&m->sys, &m->snap, &m->table);
+	// The kills reported since the last tick, checked against the picks
+	// of the ticks before; then this tick's picks are kept for the next.
+	oomlog_update(&m->oom, &m->snap, &m->cgroups, &m->sys);
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
 		m->source.ops->set_cgroup_watch(m->source.impl, suspects,
@@ -295,6 +298,7 @@ void monitor_close(struct monitor *m)
 {
 	proctable_free(&m->table);
 	cgtable_free(&m->cgroups);
+	oomlog_free(&m->oom);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)

@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "model/cgtable.h"
+#include "model/oomlog.h"
 #include "model/proctable.h"
 #include "model/sysmodel.h"
 #include "proc/snapshot.h"
@@ -45,6 +46,7 @@ struct monitor {
 	struct proctable table;
 	struct cgtable cgroups;   // the memory cgroups that hold processes
 	struct sysmodel sys;
+	struct oomlog oom;        // the OOM kills seen, with memtop's prediction of each
 	bool have_snap;           // at least one tick done
 	int source_err;           // the last tick's source status: 0 or -errno
 };

@@ -3,6 +3,7 @@
 #include "util/mathutil.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,13 @@ static void pick_oom(struct sysmodel *m, const struct proctable *t)
 			continue;
 		}
 		if (!best.valid || s->oom_score > best.score)
-			best = (struct oom_pick){ true, s->pid, s->oom_score, s->rss_kb, s->swap_kb, 0 };
+			best = (struct oom_pick){ .valid = true, .pid = s->pid, .score = s->oom_score,
+						   .rss_kb = s->rss_kb, .swap_kb = s->swap_kb };
+	}
+	if (best.valid) {
+		const struct proc *p = proctable_find(t, best.pid);
+
+		snprintf(best.comm, sizeof best.comm, "%s", p ? p->s->comm : "");
 	}
 	m->oom = best;
 }

@@ -29,6 +29,7 @@ struct oom_pick {
 	int score;
 	uint64_t rss_kb, swap_kb;
 	unsigned tied;                   // other processes with the same score
+	char comm[SNAPSHOT_COMM_MAX];    // its name (a copy: the pick outlives the tick)
 };
 
 struct sysmodel {

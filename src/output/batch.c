@@ -166,6 +166,14 @@ static int record_tick(struct recorder *rec, struct monitor *m)
 	return recorder_write(rec, m) < 0 ? 1 : 0;
 }
 
+// Whether the records printed name the OOM kills (and their counters):
+// JSON Lines and the table do; CSV's rows are processes, and --cgroups
+// prints the cgroup table instead.
+static bool prints_oom(const struct options *opts)
+{
+	return opts->batch && (opts->format == FORMAT_JSON || (opts->format == FORMAT_TABLE && !opts->cgroups));
+}
+
 // Opens the monitor over what the run reads: a recording, or this machine
 // (with a recording's past, when there is one). 0, or -1 (said on stderr).
 static int open_monitor(struct monitor *m, const struct options *opts, struct run_sources *src)
@@ -244,6 +252,7 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 					   .interval_s = opts->interval_s, .index = tick,
 					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys,
 					   .cgroups = opts->cgroups ? &m.cgroups : NULL,
+					   .oom = prints_oom(opts) ? &m.oom : NULL,
 					   .metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline } };
 		int rc = next_moment(&m, tick, recorded);
 

@@ -159,6 +159,123 @@ static void json_process(FILE *f, const struct proc *p, double now)
 	fputs(object ? "}}" : "}", f);
 }
 
+// A number, or null when the value is not known.
+static void put_u64_or_null(FILE *f, bool have, uint64_t v)
+{
+	if (have)
+		put_u64(f, v);
+	else
+		fputs("null", f);
+}
+
+// One row of a kill report's task table.
+static void json_oom_task(FILE *f, const struct oom_task_row *r)
+{
+	fprintf(f, "{\"pid\": %d, \"uid\": %d, \"comm\": ", r->pid, r->uid);
+	output_json_string(f, r->comm);
+	fprintf(f, ", \"total_vm_kb\": %" PRIu64 ", \"rss_kb\": %" PRIu64 ", \"rss_anon_kb\": ",
+		r->total_vm_kb, r->rss_kb);
+	put_u64_or_null(f, r->have_split, r->rss_anon_kb);
+	fputs(", \"rss_file_kb\": ", f);
+	put_u64_or_null(f, r->have_split, r->rss_file_kb);
+	fputs(", \"rss_shmem_kb\": ", f);
+	put_u64_or_null(f, r->have_split, r->rss_shmem_kb);
+	fprintf(f, ", \"pgtables_kb\": %" PRIu64 ", \"swap_kb\": %" PRIu64 ", \"oom_score_adj\": %d}",
+		r->pgtables_kb, r->swap_kb, r->oom_score_adj);
+}
+
+// A string member, null when empty (the kernel's wording did not give it).
+static void json_text_or_null(FILE *f, const char *name, const char *s)
+{
+	fprintf(f, ", \"%s\": ", name);
+	if (s[0])
+		output_json_string(f, s);
+	else
+		fputs("null", f);
+}
+
+// One OOM kill as the kernel log reported it, and memtop's prediction.
+static void json_oom_kill(FILE *f, const struct oomlog_entry *e)
+{
+	const struct oom_kill *k = &e->kill;
+
+	fprintf(f, "{\"seq\": %" PRIu64 ", \"time\": %.3f, \"since_start\": %s, \"scope\": \"%s\", "
+		"\"scope_label\": ", k->seq, k->wall_time, k->since_start ? "true" : "false",
+		oomlog_scope_name(k->scope));
+	output_json_string(f, e->scope_label);
+	json_text_or_null(f, "constraint", k->constraint);
+	json_text_or_null(f, "oom_memcg", k->oom_memcg);
+	json_text_or_null(f, "task_memcg", k->task_memcg);
+	fputs(", \"memcg_usage_kb\": ", f);
+	put_u64_or_null(f, k->have_memcg_usage, k->memcg_usage_kb);
+	fputs(", \"memcg_limit_kb\": ", f);
+	put_u64_or_null(f, k->have_memcg_usage, k->memcg_limit_kb);
+	fprintf(f, ", \"pid\": %d, \"comm\": ", k->pid);
+	output_json_string(f, k->comm);
+	fputs(", \"uid\": ", f);
+	put_u64_or_null(f, k->uid >= 0, (uint64_t)(k->uid >= 0 ? k->uid : 0));
+	fprintf(f, ", \"total_vm_kb\": %" PRIu64 ", \"anon_rss_kb\": %" PRIu64 ", \"file_rss_kb\": %" PRIu64
+		", \"shmem_rss_kb\": %" PRIu64 ", \"pgtables_kb\": ", k->total_vm_kb, k->anon_rss_kb,
+		k->file_rss_kb, k->shmem_rss_kb);
+	put_u64_or_null(f, k->have_pgtables, k->pgtables_kb);
+	fputs(", \"oom_score_adj\": ", f);
+	if (k->have_oom_score_adj)
+		fprintf(f, "%d", k->oom_score_adj);
+	else
+		fputs("null", f);
+	fputs(", \"trigger\": ", f);
+	if (k->have_trigger) {
+		fputs("{\"comm\": ", f);
+		output_json_string(f, k->trigger_comm);
+		fputs(", \"gfp_mask\": ", f);
+		output_json_string(f, k->gfp_mask);
+		fprintf(f, ", \"order\": %d, \"oom_score_adj\": %d}", k->order, k->trigger_oom_score_adj);
+	} else {
+		fputs("null", f);
+	}
+	fputs(", \"tasks\": [", f);
+	for (unsigned i = 0; i < k->ntasks && i < OOM_TASKS_MAX; i++) {
+		if (i)
+			fputs(", ", f);
+		json_oom_task(f, &k->tasks[i]);
+	}
+	fprintf(f, "], \"tasks_listed\": %u, \"predicted\": ", k->tasks_listed);
+	if (e->predicted.valid) {
+		fprintf(f, "{\"pid\": %d, \"comm\": ", e->predicted.pid);
+		output_json_string(f, e->predicted.comm);
+		fprintf(f, ", \"right\": %s}}", e->predicted.right ? "true" : "false");
+	} else {
+		fputs("null}", f);
+	}
+}
+
+// The OOM part of a JSON tick: the log's state, the counters and the kills
+// new since the previous record, oldest first.
+static void json_oom(FILE *f, const struct oomlog *l)
+{
+	bool first = true;
+
+	fputs(", \"oom_log\": ", f);
+	output_json_string(f, oomlog_state(l));
+	fprintf(f, ", \"oom_log_lost\": %" PRIu64 ", \"oom_log_dropped\": %" PRIu64
+		", \"oom_kill_count\": {\"since_boot\": ", l->log_lost, l->log_dropped);
+	put_u64_or_null(f, l->have_counter, l->counter);
+	fputs(", \"since_start\": ", f);
+	put_u64_or_null(f, l->have_counter, oomlog_counter_since_start(l));
+	fputs("}, \"oom_kills\": [", f);
+	for (size_t i = l->count; i-- > 0;) {
+		const struct oomlog_entry *e = oomlog_get(l, i);
+
+		if (e->serial <= l->new_from)
+			continue;
+		if (!first)
+			fputs(", ", f);
+		first = false;
+		json_oom_kill(f, e);
+	}
+	fputc(']', f);
+}
+
 void output_json(FILE *f, const struct output_tick *t)
 {
 	const struct sys_sample *sys = &t->snap->sys;
@@ -190,6 +307,8 @@ void output_json(FILE *f, const struct output_tick *t)
 		else
 			fputs(", \"exhaustion_eta_s\": null}", f);
 	}
+	if (t->oom)
+		json_oom(f, t->oom);
 	if (t->cgroups)
 		output_json_cgroups(f, t->cgroups);
 	fputs("}\n", f);
@@ -257,6 +376,57 @@ void output_csv(FILE *f, const struct output_tick *t)
 	fflush(f);
 }
 
+// A kill's time of day as the table writes it.
+static void table_clock(double wall_time, char *out, size_t cap)
+{
+	time_t tt = (time_t)wall_time;
+	struct tm tm;
+
+	out[0] = '\0';
+	if (localtime_r(&tt, &tm))
+		strftime(out, cap, "%H:%M:%S", &tm);
+}
+
+// The table's lines about OOM kills: one per kill since memtop started
+// that is new at this tick; the backlog since boot (the first tick) in
+// one line; when the kernel log cannot be read, the counter and why.
+static void table_oom(FILE *f, const struct oomlog *l)
+{
+	const struct oomlog_entry *backlog_last = NULL;
+	size_t backlog = 0;
+	char anon[16], when[16];
+
+	for (size_t i = l->count; i-- > 0;) {
+		const struct oomlog_entry *e = oomlog_get(l, i);
+		const struct oom_kill *k = &e->kill;
+
+		if (e->serial <= l->new_from)
+			continue;
+		if (!k->since_start) {
+			backlog++;
+			backlog_last = e;
+			continue;
+		}
+		table_clock(k->wall_time, when, sizeof when);
+		fprintf(f, "OOM kill: %s %s (%d), anon %s, %s", when, k->comm, k->pid,
+			text_human_kb(k->anon_rss_kb, anon, sizeof anon), e->scope_label);
+		if (e->predicted.right)
+			fputs(", as memtop predicted\n", f);
+		else if (e->predicted.valid)
+			fprintf(f, ", memtop predicted %s (%d)\n", e->predicted.comm, e->predicted.pid);
+		else
+			fputc('\n', f);
+	}
+	if (backlog_last) {
+		table_clock(backlog_last->kill.wall_time, when, sizeof when);
+		fprintf(f, "OOM kills before start: %zu in the kernel log, the last %s %s (%d), %s\n", backlog,
+			when, backlog_last->kill.comm, backlog_last->kill.pid, backlog_last->scope_label);
+	}
+	if (l->log_err != 0 && l->log_err != -ENOTSUP && l->have_counter)
+		fprintf(f, "OOM kills: %" PRIu64 " since boot (details: kernel log %s)\n", l->counter,
+			oomlog_state(l));
+}
+
 // The header block of a table tick: clock, memory, swap and PSI.
 static void table_header(FILE *f, const struct output_tick *t)
 {
@@ -286,6 +456,8 @@ static void table_header(FILE *f, const struct output_tick *t)
 			sys->psi.some.avg10, sys->psi.some.avg60, sys->psi.some.avg300);
 	else
 		fputs("PSI n/a\n", f);
+	if (t->oom)
+		table_oom(f, t->oom);
 }
 
 // A table-format line, gathered and written with one call rather than a

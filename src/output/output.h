@@ -18,6 +18,7 @@
 #include "conf/cli.h"
 #include "export/metrics.h"
 #include "model/cgtable.h"
+#include "model/oomlog.h"
 #include "model/proctable.h"
 #include "proc/snapshot.h"
 #include "model/sysmodel.h"
@@ -31,6 +32,10 @@ struct output_tick {
 	enum sort_key sort_key;       // the table's row order
 	const struct sysmodel *sys;   // OOM pick and exhaustion estimate; may be NULL
 	struct cgtable *cgroups;      // --cgroups: the cgroup table (output_cgroups.h); NULL: not asked
+	// The OOM kills seen (JSON: oom_log, oom_kill_count, and oom_kills,
+	// those new at this tick, i.e. since the previous record; the table:
+	// a line for each in the header block); NULL: not printed.
+	const struct oomlog *oom;
 	struct metrics_options metrics;   // -f prometheus|openmetrics: which processes, which labels
 };
 

@@ -1,8 +1,10 @@
 /* view_header.c — the list screen's top five lines: memory and swap meters
  * with PSI beside them, the status line, the suspected leaks (or the
- * pressure banner) and the OOM line. */
+ * pressure banner), the OOM line, and the last OOM kill when there is one. */
 #include "ui/view_header.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -288,9 +290,47 @@ static void draw_oom_line(const struct screen_ctx *c, int y, bool replay)
 	}
 }
 
+// The kill line's state: whether there is something to say about OOM
+// kills (the last one the kernel log reported, or, unreadable, the count).
+static bool have_kill_line(const struct screen_ctx *c)
+{
+	const struct oomlog *l = &c->mon->oom;
+
+	return l->count > 0 || (l->log_err != 0 && l->have_counter && l->counter > 0);
+}
+
+// "OOM kill 5 min ago: hog (10100), anon 64M, memtop_oomtest, as memtop
+// predicted": the last kill the log reported, most telling part first so
+// that a narrow screen cuts the rest; without the log, the count and why.
+static void draw_kill_line(const struct screen_ctx *c, int y)
+{
+	const struct oomlog *l = &c->mon->oom;
+	const struct oomlog_entry *e = oomlog_get(l, 0);
+	char buf[512], ago[32], anon[16], pred[128] = "";
+	double dt;
+
+	if (!e) {
+		snprintf(buf, sizeof buf, "%" PRIu64 " OOM kill%s since boot (details: %s)", l->counter,
+			 l->counter == 1 ? "" : "s",
+			 l->log_err == -EPERM || l->log_err == -EACCES ? "need root" : oomlog_state(l));
+		view_put(c->ui, y, 0, COLS, buf, ui_attr(c->ui, ROLE_PSI_WARN));
+		return;
+	}
+	dt = c->mon->snap.sys.mono_time - e->kill.mono_time;
+	format_eta(dt > 0 ? dt : 0, ago, sizeof ago);
+	if (e->predicted.right)
+		snprintf(pred, sizeof pred, ", as memtop predicted");
+	else if (e->predicted.valid)
+		snprintf(pred, sizeof pred, ", memtop predicted %s (%d)", e->predicted.comm, e->predicted.pid);
+	snprintf(buf, sizeof buf, "OOM kill %s ago: %s (%d), anon %s, %s%s%s", ago, e->kill.comm,
+		 e->kill.pid, text_human_kb(e->kill.anon_rss_kb, anon, sizeof anon), e->scope_label, pred,
+		 l->serial > 1 ? "  [o: all]" : "");
+	view_put(c->ui, y, 0, COLS, buf, ui_attr(c->ui, e->kill.since_start ? ROLE_ALERT : ROLE_DIM));
+}
+
 int header_lines(const struct screen_ctx *c)
 {
-	return HEADER_LINES + (screen_replay(c) ? 1 : 0);
+	return HEADER_LINES + (screen_replay(c) ? 1 : 0) + (have_kill_line(c) ? 1 : 0);
 }
 
 void header_draw(const struct screen_ctx *c, const struct listmodel *list)
@@ -312,4 +352,6 @@ void header_draw(const struct screen_ctx *c, const struct listmodel *list)
 		draw_suspects(c, y);
 	}
 	draw_oom_line(c, y + 1, replay);
+	if (have_kill_line(c))
+		draw_kill_line(c, y + 2);
 }

@@ -5,8 +5,10 @@ on the leak scene's recording, following it), detail.png (the leaking
 process's detail view, its growing heap mapping highlighted), pressure.png
 (the memory-pressure banner), cgroups.png (the cgroup view, S, sorted by growth: two pre-fork
 services in memory cgroups of their names, one whose parent grows, flagged), tree.png (the tree view of
-a small family of workloads) and theme-NAME.png (the leak scene in each
-theme but the default, switched to with t).
+a small family of workloads), oom.png (the OOM screen, o, after a real memcg
+kill that memtop predicted; `shoot.py oom` takes only that one) and
+theme-NAME.png (the leak scene in each theme but the default, switched to
+with t).
 
 Runs the real ./memtop in a private tmux server (socket "memtop-shots-PID")
 at 120x36 next to a workload holding 256 MiB that grows by 16 MiB once (so
@@ -455,6 +457,52 @@ def tree_scene(tmux):
         family.wait(5)
 
 
+def oom_scene(tmux):
+    """The OOM screen (o) after a real kill: a 96 MiB memory cgroup holding
+    processes of 48, 12 and 4 MiB; the small one grows until the kernel kills
+    the largest, which memtop had predicted. Needs root (tests/common/oomcg.py)."""
+    import oomcg
+    cg = oomcg.OomCgroup()
+    holds = []
+    try:
+        tmux.new_session("oom", COLS, LINES, cwd=ROOT, command="./memtop -d 0.5")
+        big = oomcg.HoldIn(cg, 48)
+        holds += [big, oomcg.HoldIn(cg, 12)]
+        grower = oomcg.HoldIn(cg, 4, 8)
+        holds.append(grower)
+        wait_screen(tmux, "the OOM scene's largest process", lambda s: row_of(s, big.pid), target="oom")
+        time.sleep(1.0)          # two refreshes: the cgroup's pick is memtop's
+        for _ in range(12):
+            if big.proc.poll() is not None or not grower.grow():
+                break
+        wait_screen(tmux, "the kill in the header", lambda s: any(line.startswith("OOM kill ") for line in s),
+                    target="oom")
+        tmux.run("send-keys", "-t", "oom", "o")
+        return wait_screen(tmux, "the OOM screen with the kill predicted",
+                           lambda s: s[0].startswith("memtop - OOM kills") and
+                           any(line.startswith("*") and line.rstrip().endswith("right") for line in s),
+                           target="oom")
+    finally:
+        for h in holds:
+            h.stop()
+        cg.remove()
+
+
+def oom_only(renderer):
+    """shoot.py oom: only screenshots/oom.png (the others take minutes)."""
+    config_home = tempfile.TemporaryDirectory(prefix="memtop-shots-config-")
+    tmux = Tmux(config_home.name)
+    try:
+        text = oom_scene(tmux)
+    finally:
+        tmux.kill()
+        config_home.cleanup()
+    img = renderer.render(parse_capture(text, COLS, LINES))
+    img.save(os.path.join(OUT_DIR, "oom.png"), optimize=True)
+    print("shoot: wrote screenshots/oom.png (%dx%d)" % (img.width, img.height))
+    return 0
+
+
 def main():
     for path in ("memtop", "build/workloads/hold", "build/workloads/leaker", "build/workloads/prefork"):
         if not os.access(os.path.join(ROOT, path), os.X_OK):
@@ -462,6 +510,8 @@ def main():
                              "build/workloads/leaker build/workloads/prefork" % path)
     os.makedirs(OUT_DIR, exist_ok=True)
     renderer = Renderer()
+    if sys.argv[1:] == ["oom"]:
+        return oom_only(renderer)
     hold = subprocess.Popen(["build/workloads/hold", "256", "16"], cwd=ROOT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     # The leak scene: a process leaking 1 MiB/s through small heap blocks,
@@ -549,6 +599,7 @@ def main():
                                                 lambda s: "MEMORY PRESSURE at" in s[3],
                                                 target="pressure", timeout=30)
         shots["cgroups.png"] = services_scene(tmux)
+        shots["oom.png"] = oom_scene(tmux)
         for name, text in shots.items():
             lines = DETAIL_LINES if name == "detail.png" else LINES
             img = renderer.render(parse_capture(text, COLS, lines))

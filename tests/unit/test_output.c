@@ -706,6 +706,132 @@ static void test_close_quiet_cases(void **state)
 	capture_free(&msgs);
 }
 
+/* ---- OOM kills ---- */
+
+// A memcg kill with every part the report can give: a comm that needs
+// escaping (sanitised already: "\\e"), a trigger, two task rows (one from
+// an older kernel without the rss split), the prediction wrong.
+static void oom_world(struct oomlog *l, bool with_kill)
+{
+	static struct oom_kill k;
+	struct snapshot snap = { .sys = { .have_oom_kill = true, .oom_kill = 4 } };
+
+	k = (struct oom_kill){ .seq = 422, .wall_time = 1700000001.5, .since_start = false,
+			       .have_trigger = true, .order = 0, .trigger_oom_score_adj = -5,
+			       .scope = OOM_SCOPE_MEMCG, .have_memcg_usage = true,
+			       .memcg_usage_kb = 65536, .memcg_limit_kb = 65536, .pid = 10100, .uid = 0,
+			       .total_vm_kb = 68076, .anon_rss_kb = 65280, .file_rss_kb = 1376,
+			       .have_pgtables = true, .pgtables_kb = 168, .ntasks = 2, .tasks_listed = 9 };
+	strcpy(k.trigger_comm, "hog");
+	strcpy(k.gfp_mask, "0xcc0(GFP_KERNEL)");
+	strcpy(k.constraint, "CONSTRAINT_MEMCG");
+	strcpy(k.oom_memcg, "/memtop_oomtest");
+	strcpy(k.task_memcg, "/memtop_oomtest/a\"b");
+	strcpy(k.comm, "h\\eg");
+	k.tasks[0] = (struct oom_task_row){ .pid = 10100, .uid = 0, .total_vm_kb = 68076, .rss_kb = 66656,
+					    .rss_anon_kb = 65280, .rss_file_kb = 1376, .pgtables_kb = 168,
+					    .have_split = true };
+	strcpy(k.tasks[0].comm, "h\\eg");
+	k.tasks[1] = (struct oom_task_row){ .pid = 9, .uid = 1000, .rss_kb = 4, .oom_score_adj = 200 };
+	strcpy(k.tasks[1].comm, "sh");
+	snap.oom_kills = &k;
+	snap.noom_kills = with_kill;
+	oomlog_update(l, &snap, NULL, NULL);
+}
+
+static void test_json_oom_kills(void **state)
+{
+	static const char want[] =
+		", \"oom_log\": \"read\", \"oom_log_lost\": 0, \"oom_log_dropped\": 0, \"oom_kill_count\": {\"since_boot\": 4, "
+		"\"since_start\": 0}, \"oom_kills\": [{\"seq\": 422, \"time\": 1700000001.500, "
+		"\"since_start\": false, \"scope\": \"memcg\", \"scope_label\": \"memtop_oomtest\", "
+		"\"constraint\": \"CONSTRAINT_MEMCG\", \"oom_memcg\": \"/memtop_oomtest\", "
+		"\"task_memcg\": \"/memtop_oomtest/a\\\"b\", \"memcg_usage_kb\": 65536, "
+		"\"memcg_limit_kb\": 65536, \"pid\": 10100, \"comm\": \"h\\\\eg\", \"uid\": 0, "
+		"\"total_vm_kb\": 68076, \"anon_rss_kb\": 65280, \"file_rss_kb\": 1376, \"shmem_rss_kb\": 0, "
+		"\"pgtables_kb\": 168, \"oom_score_adj\": null, \"trigger\": {\"comm\": \"hog\", "
+		"\"gfp_mask\": \"0xcc0(GFP_KERNEL)\", \"order\": 0, \"oom_score_adj\": -5}, \"tasks\": "
+		"[{\"pid\": 10100, \"uid\": 0, \"comm\": \"h\\\\eg\", \"total_vm_kb\": 68076, \"rss_kb\": 66656, "
+		"\"rss_anon_kb\": 65280, \"rss_file_kb\": 1376, \"rss_shmem_kb\": 0, \"pgtables_kb\": 168, "
+		"\"swap_kb\": 0, \"oom_score_adj\": 0}, {\"pid\": 9, \"uid\": 1000, \"comm\": \"sh\", "
+		"\"total_vm_kb\": 0, \"rss_kb\": 4, \"rss_anon_kb\": null, \"rss_file_kb\": null, "
+		"\"rss_shmem_kb\": null, \"pgtables_kb\": 0, \"swap_kb\": 0, \"oom_score_adj\": 200}], "
+		"\"tasks_listed\": 9, \"predicted\": null}]}\n";
+	struct oomlog l = { 0 };
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	w.tick.oom = &l;
+	oom_world(&l, true);
+	out = render(output_json, &w.tick);
+	assert_string_equal(line_with(out, ", \"oom_log\""), want);
+	free(out);
+	// The next record: no new kill, none printed again.
+	oom_world(&l, false);
+	out = render(output_json, &w.tick);
+	assert_string_equal(line_with(out, ", \"oom_log\""),
+			    ", \"oom_log\": \"read\", \"oom_log_lost\": 0, \"oom_log_dropped\": 0, \"oom_kill_count\": "
+			    "{\"since_boot\": 4, \"since_start\": 0}, \"oom_kills\": []}\n");
+	free(out);
+	// Not root: the counter, and why there is nothing else.
+	struct snapshot snap = { .sys = { .have_oom_kill = true, .oom_kill = 6, .oom_log_err = -EPERM } };
+
+	oomlog_update(&l, &snap, NULL, NULL);
+	out = render(output_json, &w.tick);
+	assert_string_equal(line_with(out, ", \"oom_log\""),
+			    ", \"oom_log\": \"needs root\", \"oom_log_lost\": 0, \"oom_log_dropped\": 0, \"oom_kill_count\": "
+			    "{\"since_boot\": 6, \"since_start\": 2}, \"oom_kills\": []}\n");
+	free(out);
+	oomlog_free(&l);
+	proctable_free(&w.table);
+}
+
+static void test_table_oom_lines(void **state)
+{
+	struct oomlog l = { 0 };
+	struct world w;
+	char *out;
+
+	(void)state;
+	world_init(&w, false);
+	w.tick.oom = &l;
+	oom_world(&l, true);
+	out = render(output_table, &w.tick);
+	// The clock is local time: only what follows it is pinned. The
+	// backlog is one line.
+	const char *line = line_with(out, "OOM kills before start: 1 in the kernel log, the last ");
+
+	assert_non_null(strstr(line, " h\\eg (10100), memtop_oomtest\n"));
+	free(out);
+	// A kill since start, new at this tick: its own line, with the prediction.
+	struct oom_kill k = { .seq = 500, .wall_time = 1700000002.5, .since_start = true, .pid = 77,
+			      .scope = OOM_SCOPE_GLOBAL, .anon_rss_kb = 2048 };
+	struct snapshot snap1 = { .sys = { .have_oom_kill = true, .oom_kill = 5 }, .oom_kills = &k,
+				  .noom_kills = 1 };
+
+	strcpy(k.comm, "grow");
+	oomlog_update(&l, &snap1, NULL, NULL);
+	out = render(output_table, &w.tick);
+	line = line_with(out, "OOM kill: ");
+	assert_non_null(strstr(line, " grow (77), anon 2.0M, global\n"));
+	assert_null(strstr(out, "before start"));
+	free(out);
+	oom_world(&l, false);
+	out = render(output_table, &w.tick);
+	assert_null(strstr(out, "OOM kill"));
+	free(out);
+	struct snapshot snap = { .sys = { .have_oom_kill = true, .oom_kill = 6, .oom_log_err = -EACCES } };
+
+	oomlog_update(&l, &snap, NULL, NULL);
+	out = render(output_table, &w.tick);
+	line_with(out, "OOM kills: 6 since boot (details: kernel log needs root)\n");
+	free(out);
+	oomlog_free(&l);
+	proctable_free(&w.table);
+}
+
 /* ---- every format, every value kind, pinned before the column table ---- */
 
 // The three-process world a tick on, with the values the first ticks never
@@ -818,6 +944,8 @@ int main(void)
 		cmocka_unit_test(test_csv_cgroup_with_space_and_empty_table),
 		cmocka_unit_test(test_cut_command_line_is_flagged),
 		cmocka_unit_test(test_table_first_tick),
+		cmocka_unit_test(test_json_oom_kills),
+		cmocka_unit_test(test_table_oom_lines),
 		cmocka_unit_test(test_table_later_tick_and_sort_key),
 		cmocka_unit_test(test_table_without_meminfo_or_psi),
 		cmocka_unit_test(test_table_empty),

@@ -14,6 +14,7 @@
 #include "ui/view_detail.h"
 #include "ui/view_help.h"
 #include "ui/view_list.h"
+#include "ui/view_oom.h"
 
 struct rig {
 	struct script sc;
@@ -307,6 +308,135 @@ static void test_cgroup_view_limits_the_list(void **state)
 	assert_null(strstr(line, "Cgroup:"));
 }
 
+// Hands the monitor's OOM log n kills (pids 500 on, the last a memcg kill
+// with a report), as if the source had reported them at this tick.
+static void give_kills(struct rig *r, int n, int log_err, uint64_t counter)
+{
+	static uint64_t seq;              // each kill its own record
+	struct oom_kill k[8] = { 0 };
+	double now = r->m.snap.sys.mono_time;
+	struct snapshot snap = { .sys = { .mono_time = now, .have_oom_kill = true, .oom_kill = counter,
+					  .oom_log_err = log_err } };
+
+	for (int i = 0; i < n; i++) {
+		k[i] = (struct oom_kill){ .seq = ++seq, .pid = 500 + i, .mono_time = now - 120, .wall_time = 1.7e9,
+					  .since_start = i > 0, .scope = OOM_SCOPE_GLOBAL, .anon_rss_kb = 1024 };
+		snprintf(k[i].comm, sizeof k[i].comm, "victim%d", i);
+	}
+	struct oom_kill *m = &k[n - 1];
+
+	m->scope = OOM_SCOPE_MEMCG;
+	strcpy(m->oom_memcg, "/system.slice/hog.service");
+	strcpy(m->comm, "a\\x1bb");             // as the sanitiser leaves an ESC
+	m->have_trigger = true;
+	strcpy(m->trigger_comm, "grower");
+	strcpy(m->gfp_mask, "0xcc0(GFP_KERNEL)");
+	m->have_memcg_usage = true;
+	m->memcg_usage_kb = m->memcg_limit_kb = 98304;
+	m->ntasks = 1;
+	m->tasks_listed = 3;
+	m->tasks[0] = (struct oom_task_row){ .pid = 500 + n - 1, .rss_kb = 90000 };
+	strcpy(m->tasks[0].comm, "a\\x1bb");
+	snap.oom_kills = k;
+	snap.noom_kills = (size_t)n;
+	oomlog_update(&r->m.oom, &snap, &r->m.cgroups, &r->m.sys);
+}
+
+// Whether some line of the screen holds text.
+static bool screen_has(const char *text)
+{
+	char line[256];
+
+	for (int y = 0; y < LINES; y++) {
+		mvinnstr(y, 0, line, COLS < 255 ? COLS : 255);
+		if (strstr(line, text))
+			return true;
+	}
+	return false;
+}
+
+static void test_oom_screen(void **state)
+{
+	struct rig *r = *state;
+	struct oom_screen *v = screen_oom.state;
+	struct action a = press(r, 'o');
+
+	assert_int_equal(a.kind, ACTION_OPEN);
+	assert_ptr_equal(a.screen, &screen_oom);
+	// None yet: the list says so; the list screen's header has no kill line.
+	screen_oom.enter(v, &r->c, &a);
+	draw(r, &screen_oom);
+	assert_true(screen_has("No OOM kill in the kernel log since boot."));
+	draw(r, &screen_list);
+	assert_false(screen_has("OOM kill"));
+	// Three kills: newest first, the newest selected with its report below.
+	give_kills(r, 3, 0, 3);
+	draw(r, &screen_oom);
+	char line[81];
+
+	mvinnstr(3, 0, line, 80);
+	assert_non_null(strstr(line, "*"));
+	assert_non_null(strstr(line, "hog.service"));
+	assert_non_null(strstr(line, "a\\x1bb"));            // once escaped, not twice
+	assert_null(strstr(line, "a\\\\x1bb"));
+	assert_true(screen_has("Trigger: grower invoked the OOM killer: gfp_mask=0xcc0(GFP_KERNEL)"));
+	assert_true(screen_has("Memory cgroup: usage 96M, limit 96M"));
+	assert_true(screen_has("Largest tasks (1 of 3 listed)"));
+	// memtop saw the script's processes, not this cgroup: no prediction.
+	assert_true(screen_has("memtop made no prediction: no process of that scope was seen"));
+	// Down selects the older kill; its report replaces the other.
+	assert_int_equal(screen_oom.key(v, &r->c, KEY_DOWN).kind, ACTION_NONE);
+	assert_int_equal(v->sel, 1);
+	draw(r, &screen_oom);
+	assert_true(screen_has("Killed: 501 victim1"));
+	// A new kill above it: the selection stays on victim1.
+	give_kills(r, 1, 0, 4);
+	screen_oom.tick(v, &r->c);
+	assert_int_equal(v->sel, 2);
+	draw(r, &screen_oom);
+	assert_true(screen_has("Killed: 501 victim1"));
+	// End and Home, within the list.
+	screen_oom.key(v, &r->c, KEY_END);
+	assert_int_equal(v->sel, 3);
+	screen_oom.key(v, &r->c, KEY_NPAGE);
+	assert_int_equal(v->sel, 3);
+	screen_oom.key(v, &r->c, KEY_HOME);
+	assert_int_equal(v->sel, 0);
+	// The list's header names the last kill, how long ago, its scope.
+	draw(r, &screen_list);
+	mvinnstr(5, 0, line, 80);
+	assert_non_null(strstr(line, "OOM kill 2 min ago: a\\x1bb (500), anon 1.0M, hog.service"));
+	// Tiny terminals: no crash, the notice or what fits.
+	resizeterm(10, 40);
+	draw(r, &screen_oom);
+	resizeterm(12, 60);
+	draw(r, &screen_oom);
+	resizeterm(24, 80);
+	assert_int_equal(screen_oom.key(v, &r->c, 'q').kind, ACTION_BACK);
+	assert_int_equal(screen_oom.key(v, &r->c, KEY_ESC).kind, ACTION_BACK);
+}
+
+static void test_oom_screen_not_root(void **state)
+{
+	struct rig *r = *state;
+	struct oom_screen *v = screen_oom.state;
+	struct snapshot snap = { .sys = { .have_oom_kill = true, .oom_kill = 3, .oom_log_err = -EPERM } };
+
+	oomlog_update(&r->m.oom, &snap, NULL, NULL);
+	screen_oom.enter(v, &r->c, &(struct action){ .kind = ACTION_OPEN });
+	draw(r, &screen_oom);
+	assert_true(screen_has("Since boot: 3 (counter)"));
+	assert_true(screen_has("log: needs root"));
+	assert_true(screen_has("The kills' details need root"));
+	draw(r, &screen_list);
+	char line[81];
+
+	mvinnstr(5, 0, line, 80);
+	assert_non_null(strstr(line, "3 OOM kills since boot (details: need root)"));
+	// The header grew by the line: the table starts one lower.
+	assert_int_equal(r->ls->table.header_y, 6);
+}
+
 static void test_tiny_terminal_gets_a_notice(void **state)
 {
 	struct rig *r = *state;
@@ -335,6 +465,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_live_has_no_replay_keys, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_cgroup_view_limits_the_list, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_oom_screen, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_oom_screen_not_root, rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
