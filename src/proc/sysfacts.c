@@ -399,7 +399,8 @@ static bool cgroup_limited(int dirfd, bool v2)
 	for (size_t i = 0; i < (v2 ? 2u : 1u); i++) {
 		ssize_t n = read_file(dirfd, v2 ? v2files[i] : "memory.limit_in_bytes", buf, sizeof buf);
 
-		if (n > 0 && cgfiles_parse_limit(buf, (size_t)n, &unlimited, &bytes) == 0 && !unlimited)
+		// A limit that cannot be read as one is not judged: as if set.
+		if (n > 0 && (cgfiles_parse_limit(buf, (size_t)n, &unlimited, &bytes) < 0 || !unlimited))
 			return true;
 	}
 	return false;
