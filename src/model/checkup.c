@@ -210,7 +210,7 @@ static void rule_swap(const struct sysfacts *f, struct checkup *c)
 	uint64_t swap_kb;
 
 	if (!f->meminfo_known && !f->swaps_known) {
-		skip(c, id, "/proc/meminfo and /proc/swaps", f->meminfo_err);
+		skip(c, id, "meminfo and swaps", f->meminfo_err);
 		return;
 	}
 	if (!f->procs_known) {
@@ -228,10 +228,10 @@ static void rule_psi(const struct sysfacts *f, struct checkup *c)
 {
 	if (f->psi_err == -ENOENT || f->psi_err == -EOPNOTSUPP)
 		add(c, rule_ids[1], CHECKUP_WARN, "Memory pressure (PSI) is not available", T_PSI,
-		    "/proc/pressure/memory: %s", f->psi_err == -ENOENT ? "missing (no CONFIG_PSI)" :
+		    "pressure/memory: %s", f->psi_err == -ENOENT ? "missing (no CONFIG_PSI)" :
 		    "not supported (psi=0)");
 	else if (f->psi_err)
-		skip(c, rule_ids[1], "/proc/pressure/memory", f->psi_err);
+		skip(c, rule_ids[1], "pressure/memory", f->psi_err);
 }
 
 static void rule_panic(const struct sysfacts *f, struct checkup *c)
@@ -264,7 +264,7 @@ static void rule_dump(const struct sysfacts *f, struct checkup *c)
 	if (f->oom_dump_tasks.v == 0)
 		return;
 	if (!f->consoles_known) {
-		skip(c, id, "/proc/consoles", f->consoles_err);
+		skip(c, id, "consoles", f->consoles_err);
 		return;
 	}
 	if (!f->console_loglevel.known) {
@@ -300,7 +300,7 @@ static void rule_overcommit(const struct sysfacts *f, struct checkup *c)
 	if (mode != 2)
 		return;
 	if (!f->meminfo_known) {
-		skip(c, rule_ids[6], "/proc/meminfo", f->meminfo_err);
+		skip(c, rule_ids[6], "meminfo", f->meminfo_err);
 		return;
 	}
 	if (f->commit_limit_kb < f->mem_total_kb)
@@ -319,7 +319,7 @@ static void rule_overcommit(const struct sysfacts *f, struct checkup *c)
 static void rule_watermarks(const struct sysfacts *f, struct checkup *c)
 {
 	if (!f->min_free_kbytes.known || !f->meminfo_known) {
-		skip(c, rule_ids[8], f->min_free_kbytes.known ? "/proc/meminfo" : "vm.min_free_kbytes",
+		skip(c, rule_ids[8], f->min_free_kbytes.known ? "meminfo" : "vm.min_free_kbytes",
 		     f->min_free_kbytes.known ? f->meminfo_err : f->min_free_kbytes.err);
 	} else {
 		uint64_t base = checkup_min_free_default_kb(f->mem_total_kb);

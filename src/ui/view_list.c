@@ -10,6 +10,7 @@
 #include "model/columns.h"
 #include "ui/draw.h"
 #include "ui/view_cgroups.h"
+#include "ui/view_check.h"
 #include "ui/view_detail.h"
 #include "ui/view_header.h"
 #include "ui/view_help.h"
@@ -123,6 +124,12 @@ static struct action act_cgroups(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
 	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_cgroups };
+}
+
+static struct action act_checkup(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_check };
 }
 
 static struct action act_suspects(void *st, const struct screen_ctx *c)
@@ -369,6 +376,8 @@ static const struct binding bindings[] = {
 	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL, BIND_BOTH },
 	{ { 'S' }, "S", "services: one row per memory cgroup (usage, limit, growth, leak)", act_cgroups,
 	  "Cgrp", BIND_BOTH },
+	{ { 'R' }, "R", "checkup: this machine's settings that turn a slow leak into an outage, with "
+	  "the fixes (memtop --check)", act_checkup, NULL, BIND_BOTH },
 	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
 	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
 	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,
