@@ -147,8 +147,8 @@ static const char *const T_OC_BELOW[2] = {
 static const char *const T_OC_NEAR[2] = {
 	"Under strict accounting the memory already promised is close to CommitLimit: the next "
 	"allocations of any process, not only the leaker's, will fail with ENOMEM.",
-	"Find the process whose commitment grows (memtop, sorted by VIRT), restart it, and give "
-	"the limit room: vm.overcommit_ratio or vm.overcommit_kbytes.",
+	"Find the process that grows (memtop: G sorts by growth), restart it, and give the limit "
+	"room: vm.overcommit_ratio or vm.overcommit_kbytes.",
 };
 static const char *const T_MINFREE_LOW[2] = {
 	"A min_free_kbytes far below the kernel's own value leaves almost no reserve: kswapd wakes "
@@ -255,7 +255,7 @@ static void rule_panic(const struct sysfacts *f, struct checkup *c)
 static void rule_dump(const struct sysfacts *f, struct checkup *c)
 {
 	const char *id = rule_ids[4];
-	unsigned secs;
+	double secs;
 
 	if (!f->oom_dump_tasks.known) {
 		skip(c, id, "vm.oom_dump_tasks", f->oom_dump_tasks.err);
@@ -277,12 +277,12 @@ static void rule_dump(const struct sysfacts *f, struct checkup *c)
 	}
 	if (f->nserial == 0 || f->console_loglevel.v <= CHECKUP_KERN_INFO || f->nprocs < CHECKUP_DUMP_TASKS_MIN)
 		return;
-	secs = (unsigned)((uint64_t)f->nprocs * CHECKUP_DUMP_LINE_BYTES / CHECKUP_SERIAL_BYTES_S);
+	secs = (double)f->nprocs * CHECKUP_DUMP_LINE_BYTES / CHECKUP_SERIAL_BYTES_S;
 	add(c, id, f->nprocs >= CHECKUP_DUMP_TASKS_CRIT ? CHECKUP_CRITICAL : CHECKUP_WARN,
 	    "Each OOM kill prints every process to a serial console", T_DUMP,
 	    "vm.oom_dump_tasks = %lld; console %s; console log level %lld (prints KERN_INFO); %u "
-	    "processes: about %u s a kill at 115200 baud", f->oom_dump_tasks.v, f->serial,
-	    f->console_loglevel.v, f->nprocs, secs ? secs : 1);
+	    "processes: about %.1f s a kill at 115200 baud", f->oom_dump_tasks.v, f->serial,
+	    f->console_loglevel.v, f->nprocs, secs);
 }
 
 static void rule_overcommit(const struct sysfacts *f, struct checkup *c)
@@ -394,7 +394,8 @@ static void rule_cgroups(const struct sysfacts *f, struct checkup *c)
 		    "%s%s (%s cgroups)", ct, nct > 5 ? ", ..." : "", f->cg == SYSFACTS_CG_V2 ? "v2" : "v1");
 	if (nsvc)
 		add(c, rule_ids[13], CHECKUP_INFO, "Services without a memory limit", T_UNLIMITED_SVC,
-		    "%u of %u services and containers have no limit, the largest: %s%s (%s cgroups)",
+		    "%u of %u service and container cgroups have no limit; the largest services: %s%s "
+		    "(%s cgroups)",
 		    f->cg_unlimited, f->cg_checked, svc, nsvc > 5 ? ", ..." : "",
 		    f->cg == SYSFACTS_CG_V2 ? "v2" : "v1");
 }

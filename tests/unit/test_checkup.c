@@ -404,11 +404,11 @@ static void test_dump_boundaries(void **state)
 	assert_int_equal(count(id), 1);
 	assert_int_equal(result.findings[0].severity, CHECKUP_WARN);
 	assert_non_null(strstr(result.findings[0].evidence, "ttyS0"));
-	assert_non_null(strstr(result.findings[0].evidence, "about 1 s"));
+	assert_non_null(strstr(result.findings[0].evidence, "about 1.1 s"));
 	facts.nprocs = CHECKUP_DUMP_TASKS_CRIT;
 	assert_int_equal(count(id), 1);
 	assert_int_equal(result.findings[0].severity, CHECKUP_CRITICAL);
-	assert_non_null(strstr(result.findings[0].evidence, "about 56 s"));
+	assert_non_null(strstr(result.findings[0].evidence, "about 56.4 s"));
 	// KERN_INFO (6) reaches a console whose level is above 6 only.
 	facts.console_loglevel.v = CHECKUP_KERN_INFO;
 	assert_int_equal(count(id), 0);
