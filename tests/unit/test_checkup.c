@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "model/checkup.h"
+#include "model/monitor.h"
 #include "output/checkrun.h"
 #include "proc/sysfacts.h"
 
@@ -697,6 +698,30 @@ static void test_this_machine(void **state)
 	assert_true(result.nfindings <= CHECKUP_FINDINGS_MAX);
 }
 
+// The live source reads / for the panel: through the monitor, the same
+// findings as reading and judging directly; a source without the call
+// (a recording) gives -ENOTSUP.
+static void test_through_the_monitor(void **state)
+{
+	static struct checkup direct;
+	struct source_config cfg = { 0 };
+	struct monitor m = { 0 };
+	struct source_ops none = { .name = "none" };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(monitor_open(&m, &cfg, LEAK_SENS_NORMAL, err, sizeof err), 0);
+	assert_int_equal(sysfacts_read("/", &facts), 0);
+	checkup_evaluate(&facts, &direct);
+	assert_int_equal(monitor_checkup(&m, &result), 0);
+	assert_int_equal(result.nfindings, direct.nfindings);
+	for (size_t i = 0; i < result.nfindings; i++)
+		assert_string_equal(result.findings[i].id, direct.findings[i].id);
+	monitor_close(&m);
+	m = (struct monitor){ .source = { .ops = &none } };
+	assert_int_equal(monitor_checkup(&m, &result), -ENOTSUP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -717,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_bounded_lists),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_this_machine),
+		cmocka_unit_test(test_through_the_monitor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
