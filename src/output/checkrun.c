@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "output/output.h"
+#include "util/text.h"
 
 #define CHECK_TEXT_WIDTH 78
 
@@ -45,8 +46,12 @@ static void write_text(FILE *f, const char *root, const struct checkup *c)
 	else
 		fprintf(f, "memtop --check: %zu finding%s (%zu critical, %zu warn, %zu info)", c->nfindings,
 			c->nfindings == 1 ? "" : "s", n[CHECKUP_CRITICAL], n[CHECKUP_WARN], n[CHECKUP_INFO]);
-	if (strcmp(root, "/") != 0)
-		fprintf(f, " under %s", root);
+	if (strcmp(root, "/") != 0) {
+		char safe[512];
+
+		text_sanitize(root, strlen(root), safe, sizeof safe);
+		fprintf(f, " under %s", safe);
+	}
 	fputs("\n", f);
 	for (size_t i = 0; i < c->nfindings; i++) {
 		const struct checkup_finding *x = &c->findings[i];

@@ -3,6 +3,7 @@
 #include "ui/view_check.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,7 +107,9 @@ void check_screen_layout(struct check_screen *v, int cols, bool utf8)
 		return;
 	}
 	if (v->err || !r) {
-		push_wrapped(v, v->err == -ENOMEM ? "Out of memory." : strerror(-v->err), 1, cols - 2, -1, utf8, false);
+		snprintf(v->errmsg, sizeof v->errmsg, "The settings could not be read: %s.",
+			 v->err ? strerror(-v->err) : "out of memory");
+		push_wrapped(v, v->errmsg, 1, cols - 2, -1, utf8, false);
 		return;
 	}
 	if (r->nfindings == 0)

@@ -29,6 +29,7 @@ struct check_line {
 struct check_screen {
 	struct checkup *result;    // owned; NULL before the first read
 	int err;                   // the last read's: 0 or -errno
+	char errmsg[128];          // what the panel says of err
 	unsigned reads;            // how many times the facts were read
 	struct check_line *lines;  // wrapped for cols (owned)
 	size_t nlines, cap;

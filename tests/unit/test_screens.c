@@ -320,6 +320,12 @@ static int fixture_facts(void *impl, struct sysfacts *out)
 	return sysfacts_read(FIXTURES "/checkup/cgroup-v1", out);
 }
 
+static int denied_facts(void *impl, struct sysfacts *out)
+{
+	(void)impl, (void)out;
+	return -EACCES;
+}
+
 // Whether any screen line between from and to holds needle.
 static bool screen_has(int from, int to, const char *needle)
 {
@@ -397,6 +403,11 @@ static void test_checkup_panel(void **state)
 	}
 	assert_int_equal(screen_check.key(v, &r->c, 'q').kind, ACTION_BACK);
 	assert_int_equal(screen_check.key(v, &r->c, 127).kind, ACTION_BACK);
+	// A source that fails says why.
+	check_ops.read_sysfacts = denied_facts;
+	screen_check.enter(v, &r->c, &a);
+	draw(r, &screen_check);
+	assert_true(screen_has(1, LINES, "The settings could not be read: Permission denied."));
 	r->m.source.ops = &script_ops;
 	screen_check.free(v);
 }
