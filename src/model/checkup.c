@@ -218,6 +218,10 @@ static void rule_swap(const struct sysfacts *f, struct checkup *c)
 		return;
 	}
 	swap_kb = f->meminfo_known ? f->swap_total_kb : f->swaps_kb;
+	if (swap_kb == 0 && f->nhandlers == 0 && f->procs_hidden) {
+		skip(c, id, "other users' processes (hidepid)", -EACCES);
+		return;
+	}
 	if (swap_kb == 0 && f->nhandlers == 0)
 		add(c, id, CHECKUP_WARN, "No swap and no userspace OOM handler", T_NOSWAP,
 		    "SwapTotal 0 kB; none of earlyoom, systemd-oomd, oomd, nohang among %u processes%s",

@@ -111,6 +111,8 @@ static void json_processes(FILE *f, const struct sysfacts *sf, bool *first)
 
 	json_u64(f, "processes", pk, sf->nprocs, first);
 	json_u64(f, "processes_unreadable", pk, sf->procs_unreadable, first);
+	json_key(f, "processes_hidden", first);
+	fputs(!pk ? "null" : sf->procs_hidden ? "true" : "false", f);
 	json_u64(f, "oom_handlers", pk, sf->nhandlers, first);
 	json_str(f, "oom_handler", sf->handler, first);
 	json_u64(f, "protected", pk, sf->nprotected, first);

@@ -330,6 +330,7 @@ static void read_processes(int rootfd, struct sysfacts *f)
 	int fd = openat(rootfd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *e;
+	bool seen_init = false;
 
 	if (!d) {
 		f->procs_err = -errno;
@@ -352,8 +353,10 @@ static void read_processes(int rootfd, struct sysfacts *f)
 		}
 		read_process(pidfd, (int)pid, f);
 		close(pidfd);
+		seen_init = seen_init || pid == 1;
 	}
 	closedir(d);
+	f->procs_hidden = f->nprocs > 0 && !seen_init;
 }
 
 // ---- the memory cgroups --------------------------------------------------

@@ -88,6 +88,8 @@ struct sysfacts {
 	int procs_err;
 	unsigned nprocs;                    // processes with a VmRSS (user space)
 	unsigned procs_unreadable;          // whose oom_score_adj or status could not be read
+	bool procs_hidden;                  // processes listed, but not PID 1: /proc is mounted
+	                                    // with hidepid, and others' processes are not seen
 	unsigned nhandlers;                 // userspace OOM handlers running
 	char handler[SYSFACTS_NAME_MAX];    // the first one's name
 	unsigned nprotected;                // processes at oom_score_adj -1000 (all)

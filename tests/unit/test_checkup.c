@@ -508,6 +508,12 @@ static void test_other_boundaries(void **state)
 	assert_non_null(strstr(result.findings[0].evidence, "sshd (pid 100"));
 	// Swap from /proc/swaps when meminfo is not there.
 	read_case(CASE("no-swap-no-oom-handler"));
+	assert_false(facts.procs_hidden);
+	// Others' processes hidden (hidepid): the handler may be among them.
+	facts.procs_hidden = true;
+	assert_int_equal(count("no-swap-no-oom-handler"), 0);
+	assert_true(skipped("no-swap-no-oom-handler"));
+	facts.procs_hidden = false;
 	facts.meminfo_known = false;
 	assert_int_equal(count("no-swap-no-oom-handler"), 1);
 	facts.swaps_kb = 1;
@@ -590,6 +596,7 @@ static void test_bounded_lists(void **state)
 		make_tree(dir, n);
 		assert_int_equal(sysfacts_read(dir, &facts), 0);
 		assert_int_equal(facts.nprocs, n);
+		assert_int_equal(facts.procs_hidden, n > 0);        // no PID 1 in these trees
 		assert_int_equal(facts.nprotected, n);
 		assert_int_equal(facts.nprotected_kept, want_p);
 		assert_int_equal(facts.cg_checked, n);
