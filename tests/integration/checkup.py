@@ -8,6 +8,7 @@
   tree finds nothing (exit 0), each finding's tree gives exit 1 and its id,
   and a tree with every fault at once (make.py --everything, 150 processes
   for the serial-console dump: 153 in all) gives every id it should;
+- the committed trees are make.py's output;
 - errors: an unreadable root, a format --check does not write and a write
   error each exit 2 with one line; a hostile process name and cgroup name
   come out escaped, and the JSON stays valid.
@@ -132,7 +133,20 @@ def test_errors_and_hostile_names(binary):
         shutil.rmtree(d)
 
 
-TESTS = [test_this_machine, test_fixture_trees, test_every_fault_at_once, test_errors_and_hostile_names]
+def test_fixtures_are_make_py_output(binary):
+    """The committed trees are what make.py writes (edit make.py, not them)."""
+    del binary
+    d = tempfile.mkdtemp(prefix="memtop-checkup-")
+    try:
+        subprocess.run([sys.executable, os.path.join(FIXTURES, "make.py"), d], check=True)
+        p = subprocess.run(["diff", "-r", "-x", "make.py", "-x", "__pycache__", d, FIXTURES],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stdout[:2000]
+    finally:
+        shutil.rmtree(d)
+
+
+TESTS = [test_fixtures_are_make_py_output, test_this_machine, test_fixture_trees, test_every_fault_at_once, test_errors_and_hostile_names]
 
 if __name__ == "__main__":
     sys.exit(run_for_binaries("checkup", TESTS, sys.argv[1:], ROOT))
