@@ -5,6 +5,7 @@
 
 #include "ui/app.h"
 #include "output/batch.h"
+#include "output/checkrun.h"
 #include "conf/cli.h"
 #include "conf/config.h"
 #include "output/output.h"
@@ -67,6 +68,14 @@ int main(int argc, char **argv)
 		status = list_themes();
 		cli_free(&opts);
 		return output_close(stdout, status, stderr);
+	}
+	if (opts.check) {
+		// 1 means findings: a write error (reported once) exits 2.
+		status = checkrun_main(&opts);
+		cli_free(&opts);
+		int rc = output_close(stdout, status, stderr);
+
+		return status < 0 || rc != status ? 2 : rc;
 	}
 	// The rc file's settings, under the command line's.
 	struct rc_settings rc;

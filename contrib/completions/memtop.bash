@@ -63,6 +63,9 @@ _memtop()
 	-w|--write|-r|--read|--history|--report|-o|--output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
+	--check-root)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return ;;
 	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until|--listen|--export-top)
 		return ;;    # a number of the user's choosing
 	esac
@@ -72,7 +75,8 @@ _memtop()
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
 			--cgroups --fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
 			--no-cmdline --screen -r --read --history --no-history --report --since --until -o --output
-			--listen --allow-remote --export-top --export-cmdline -h --help -V --version' -- "$cur"))
+			--listen --allow-remote --export-top --export-cmdline --check --check-root -h --help -V
+			--version' -- "$cur"))
 	fi
 }
 

@@ -20,7 +20,7 @@ enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
 	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL, OPT_CGROUPS, OPT_LISTEN,
-	OPT_ALLOW_REMOTE, OPT_EXPORT_TOP, OPT_EXPORT_CMDLINE,
+	OPT_ALLOW_REMOTE, OPT_EXPORT_TOP, OPT_EXPORT_CMDLINE, OPT_CHECK, OPT_CHECK_ROOT,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -99,6 +99,13 @@ static const struct cli_option options[] = {
 	  "relative one against the recording's newest sample; default its first)", NULL },
 	{ OPT_UNTIL, "until", "TIME", "with --report: the period ends at TIME (default the newest sample)",
 	  NULL },
+	{ OPT_CHECK, "check", NULL,
+	  "review this machine's settings against what turns a slow leak into an outage (swap and "
+	  "OOM handlers, PSI, the OOM killer's sysctls, overcommit, watermarks, shielded processes, "
+	  "services and containers without a memory limit), print each finding with why and the fix "
+	  "(-f json for configuration management) and exit 1 when there is one, 0 when none", NULL },
+	{ OPT_CHECK_ROOT, "check-root", "DIR",
+	  "with --check: read DIR/proc and DIR/sys instead of /proc and /sys (for tests)", NULL },
 	{ 'h', "help", NULL, "show this help", NULL },
 	{ 'V', "version", NULL, "show the version", NULL },
 };
@@ -122,7 +129,8 @@ static const char usage_head[] =
 	"              [--no-cmdline]\n"
 	"       memtop -r FILE [-b] [-n COUNT] [--format table|json|csv]\n"
 	"       memtop --report FILE [--since TIME] [--until TIME] [--format table|json|csv|html]\n"
-	"              [--no-cmdline] [--fail-on-leak]\n";
+	"              [--no-cmdline] [--fail-on-leak]\n"
+	"       memtop --check [--format table|json]\n";
 
 static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
@@ -561,6 +569,11 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		}
 		*(c == OPT_REPORT ? &opts->report_path : c == OPT_SINCE ? &opts->since : &opts->until) = arg;
 		return CLI_RUN;
+	case OPT_CHECK:
+		opts->check = true;
+		return CLI_RUN;
+	case OPT_CHECK_ROOT:
+		return file_arg(arg, "--check-root", &opts->check_root, err, errlen);
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -657,6 +670,34 @@ static int cli_check_report(const struct options *opts, char *err, size_t errlen
 	return 0;
 }
 
+// --check's rules: a mode of its own (what it reads is not a sample), in
+// the table format or json.
+static int cli_check_checkup(const struct options *opts, char *err, size_t errlen)
+{
+	const char *other;
+
+	if (!opts->check) {
+		if (opts->check_root) {
+			snprintf(err, errlen, "--check-root goes with --check");
+			return -1;
+		}
+		return 0;
+	}
+	other = opts->batch ? "-b" : opts->write_path ? "-w" : opts->read_path ? "-r" :
+		opts->report_path ? "--report" : opts->smaps_pid ? "--smaps" : opts->listen ? "--listen" :
+		opts->npids ? "-p" : opts->cgroups ? "--cgroups" : opts->fail_on_leak ? "--fail-on-leak" :
+		opts->count ? "-n" : opts->screen ? "--screen" : opts->history_path ? "--history" : NULL;
+	if (other) {
+		snprintf(err, errlen, "--check does not go with %s", other);
+		return -1;
+	}
+	if (opts->format != FORMAT_TABLE && opts->format != FORMAT_JSON) {
+		snprintf(err, errlen, "--check writes the table format or json");
+		return -1;
+	}
+	return 0;
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
 	struct option longopts[OPTION_COUNT + 1];
@@ -696,7 +737,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--screen goes with -w FILE or --listen");
 		return CLI_ERROR;
 	}
-	if (cli_check_metrics(opts, err, errlen) < 0)
+	if (cli_check_checkup(opts, err, errlen) < 0 || cli_check_metrics(opts, err, errlen) < 0)
 		return CLI_ERROR;
 	if (opts->screen && opts->batch) {
 		snprintf(err, errlen, "--screen shows the screen: it does not go with -b");

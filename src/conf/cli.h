@@ -58,6 +58,8 @@ struct options {
 	unsigned export_top;      // --export-top K: processes by RSS besides the suspects
 	bool export_cmdline;      // --export-cmdline: label processes with their command lines
 	const char *out_path;     // -o FILE: -f prometheus|openmetrics replaced in FILE each sample
+	bool check;               // --check: judge the machine's OOM settings and exit
+	const char *check_root;   // --check-root DIR: read DIR/proc and DIR/sys instead (tests)
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 

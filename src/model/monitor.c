@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/checkup.h"
 #include "proc/sampler.h"
 
 int monitor_open(struct monitor *m, const struct source_config *cfg, enum leak_sensitivity sens,
@@ -368,4 +369,19 @@ void monitor_set_cgroup_every(struct monitor *m, double every_s)
 {
 	if (m->source.ops->set_cgroup_every)
 		m->source.ops->set_cgroup_every(m->source.impl, every_s);
+}
+
+int monitor_checkup(struct monitor *m, struct checkup *out)
+{
+	struct sysfacts *f;
+	int rc;
+
+	if (!m->source.ops->read_sysfacts)
+		return -ENOTSUP;
+	if (!(f = malloc(sizeof *f)))
+		return -ENOMEM;
+	if ((rc = m->source.ops->read_sysfacts(m->source.impl, f)) == 0)
+		checkup_evaluate(f, out);
+	free(f);
+	return rc;
 }

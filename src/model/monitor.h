@@ -90,6 +90,11 @@ int monitor_read_detail_state(struct monitor *m, int pid, uint64_t start_ticks, 
 int monitor_read_cmdline(struct monitor *m, int pid, uint64_t start_ticks, char **out, bool *cut);
 int monitor_send_signal(struct monitor *m, int pid, uint64_t start_ticks, int sig);
 int monitor_psi_trigger(struct monitor *m, unsigned stall_us, unsigned window_us);
+/* Reads the machine's settings through the source and judges them
+ * (model/checkup.h): 0, -ENOTSUP for a source that cannot (a recording),
+ * -ENOMEM, or the source's -errno. out is filled whole on 0. */
+struct checkup;
+int monitor_checkup(struct monitor *m, struct checkup *out);
 /* How often the source reads the cgroups (the cgroup view: every second;
  * otherwise as rarely as the recorder needs). A recording: nothing. */
 void monitor_set_cgroup_every(struct monitor *m, double every_s);

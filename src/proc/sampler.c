@@ -21,6 +21,7 @@
 #include "proc/cgfiles.h"
 #include "proc/procfs.h"
 #include "proc/procparse.h"
+#include "proc/sysfacts.h"
 #include "util/text.h"
 
 #define PF_KTHREAD_FLAG 0x00200000UL   // include/linux/sched.h
@@ -1106,6 +1107,13 @@ static void live_set_cgroup_every(void *impl, double every_s)
 	sampler_set_cgroup_every(impl, every_s);
 }
 
+// The checkup's facts, of this machine (the root of its file system).
+static int live_read_sysfacts(void *impl, struct sysfacts *out)
+{
+	(void)impl;
+	return sysfacts_read("/", out);
+}
+
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1121,6 +1129,7 @@ static const struct source_ops live_ops = {
 	.send_signal = live_send_signal,
 	.psi_trigger = live_psi_trigger,
 	.set_cgroup_every = live_set_cgroup_every,
+	.read_sysfacts = live_read_sysfacts,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

@@ -117,6 +117,8 @@ typedef void source_series_fn(void *ctx, size_t i, double t, uint64_t sig_kb);
 #define SOURCE_FILL_IDLE_CHUNK 64              // pending processes read per idle moment
 #define SOURCE_CMDLINE_FULL_MAX (256 * 1024)   // two MAX_ARG_STRLEN arguments
 
+struct sysfacts;
+
 /* What a source does; impl is its own state. See proc/sampler.h for what
  * each call means for the live sampler. */
 struct source_ops {
@@ -152,6 +154,10 @@ struct source_ops {
 	// (its own anonymous memory + swap) as the readings gave it. A cgroup
 	// whose signal was not recorded gets no point.
 	int (*cgroup_series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
+	// The machine's settings that decide what a leak turns into (proc/
+	// sysfacts.h), read now, for the checkup panel. 0 or -errno; NULL: a
+	// recording, which has no machine to ask.
+	int (*read_sysfacts)(void *impl, struct sysfacts *out);
 };
 
 struct source {

@@ -11,6 +11,7 @@
 #include "ui/draw.h"
 #include "ui/view_cgroups.h"
 #include "ui/view_oom.h"
+#include "ui/view_check.h"
 #include "ui/view_detail.h"
 #include "ui/view_header.h"
 #include "ui/view_help.h"
@@ -130,6 +131,12 @@ static struct action act_oom(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
 	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_oom };
+}
+
+static struct action act_checkup(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_check };
 }
 
 static struct action act_suspects(void *st, const struct screen_ctx *c)
@@ -378,6 +385,8 @@ static const struct binding bindings[] = {
 	  "Cgrp", BIND_BOTH },
 	{ { 'o' }, "o", "OOM kills: every kill the kernel log reported since boot, memtop's prediction, "
 	  "the kernel's report", act_oom, NULL, BIND_BOTH },
+	{ { 'R' }, "R", "checkup: this machine's settings that turn a slow leak into an outage, with "
+	  "the fixes (memtop --check)", act_checkup, NULL, BIND_BOTH },
 	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
 	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
 	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,

@@ -29,6 +29,9 @@ sources and the built binary:
             "JSON Lines" subsection, every CSV column of src/output/output.c is named
             in the "CSV" subsection, and every field of --smaps's JSON and CSV
             (src/output/smapsdump.c) in the "--smaps" subsection;
+  checkup   every JSON member of memtop --check (src/output/checkrun.c) and
+            every rule id (rule_ids[] in src/model/checkup.c) is documented
+            in the CHECKUP section;
   sort keys every sort key (src/model/proctable.c) is named under OPTIONS.
 
 Usage: python3 tests/docs/check_manpage.py [-v] [--memtop PATH] [--man-dir DIR]
@@ -573,6 +576,27 @@ def check(memtop, verbose):
             errors.append("--smaps CSV column %s (%s) is not named in the --smaps subsection of %s"
                           % (c, rel(src("smapsdump.c")), rel(MAN)))
     counts["--smaps fields"] = len(set(sfields) | set(scols))
+
+    # memtop --check: its JSON members and its rules' ids, in CHECKUP.
+    ck = man.section("CHECKUP")
+    ck_words = set()
+    for _, t in man.tags(ck):
+        ck_words |= tokens(t, r"[A-Za-z_][A-Za-z0-9_-]*")
+    ck_text = man.text(ck)
+    kfields = json_fields(src("checkrun.c"))
+    for f in kfields:
+        if f not in ck_words and not has_word(ck_text, f):
+            errors.append("--check JSON field %s (%s) is not documented in the CHECKUP section of %s"
+                          % (f, rel(src("checkrun.c")), rel(MAN)))
+    m = re.search(r"rule_ids\[\]\s*=\s*\{(.*?)\};", read(src("checkup.c")), re.S)
+    if not m:
+        raise Failure("%s: cannot find rule_ids[]" % rel(src("checkup.c")))
+    rules = re.findall(r'"([a-z0-9-]+)"', m.group(1))
+    for r in rules:
+        if r not in ck_words:
+            errors.append("--check rule %s (%s) has no entry in the CHECKUP section of %s"
+                          % (r, rel(src("checkup.c")), rel(MAN)))
+    counts["--check fields"] = len(kfields) + len(rules)
 
     # Sort keys, under OPTIONS (-s).
     opts_text = man.text(opts)

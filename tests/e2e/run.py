@@ -17,6 +17,7 @@ pane; after Enter the pane dies with memtop's status, read as
 
 Prints "N passed, N failed" last; exit status 1 when anything failed.
 """
+import json
 import os
 import pwd
 import re
@@ -614,6 +615,25 @@ def test_help(tmux):
         p.wait("? shows help too", lambda s: any("invert the sort order" in line for line in s))
         p.keys("x")
         p.wait("x returns", lambda s: has_frame(s))
+
+
+def test_checkup_panel(tmux):
+    """R: the checkup panel on the real screen, with what memtop --check finds
+    here (the same ids), Esc back to the table."""
+    doc = json.loads(subprocess.run([MEMTOP, "--check", "-f", "json"], capture_output=True, text=True,
+                                    timeout=30).stdout)
+    with Session(tmux) as p:
+        p.wait_table()
+        p.keys("R")
+        s = p.wait("R: the checkup panel", lambda s: s and "memtop - checkup:" in s[0])
+        text = "\n".join(s)
+        assert "%d finding" % len(doc["findings"]) in s[0], show(s)
+        for f in doc["findings"][:1]:
+            assert f["id"] in text and f["title"][:40] in text, "panel lacks %s:\n%s" % (f["id"], show(s))
+        if not doc["findings"]:
+            assert "Nothing found" in text, show(s)
+        p.keys("Escape")
+        p.wait("Esc returns to the table", lambda s: has_frame(s) and rows(s))
 
 
 def selected_lines(capture):
@@ -1938,7 +1958,7 @@ def test_tree_view_selection_follows_its_process(tmux):
 
 
 TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, test_invert,
-         test_filter, test_names_follow_exec_on_screen, test_help, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
+         test_filter, test_names_follow_exec_on_screen, test_help, test_checkup_panel, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
          test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
          test_detail_many_mappings_memory, test_cgroup_column,

@@ -21,7 +21,7 @@ FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg
+FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg sysfacts
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -38,6 +38,7 @@ FUZZ_SRCS_timeexpr  := src/util/timeexpr.c
 FUZZ_SRCS_cgname    := src/util/cgname.c src/util/text.c
 FUZZ_SRCS_http      := src/export/httpd_parse.c
 FUZZ_SRCS_kmsg      := src/proc/kmsg.c src/util/scan.c src/util/text.c
+FUZZ_SRCS_sysfacts  := src/proc/sysfacts.c src/proc/procfs.c src/proc/cgfiles.c src/util/scan.c src/util/text.c
 FUZZ_SRCS_theme     := src/conf/theme.c src/conf/kvfile.c
 FUZZ_SRCS_rc        := src/conf/rc.c src/conf/kvfile.c src/conf/cli.c src/model/columns.c src/model/proctable.c src/model/leak.c \
                        src/model/history.c src/model/sysmodel.c src/model/fields.c src/model/trend.c src/util/graph.c \
@@ -59,6 +60,9 @@ FUZZ_OPTS_cgname    := -max_len=4200
 FUZZ_OPTS_kmsg      := -max_len=16384 -dict=tests/fuzz/kmsg.dict
 # A request up to the server's buffer and past it (the 414 and 431 limits).
 FUZZ_OPTS_http      := -max_len=9000 -dict=tests/fuzz/http.dict
+
+# Small /proc and /sys files: a sysctl, consoles, swaps, meminfo.
+FUZZ_OPTS_sysfacts  := -max_len=4096
 
 # Rules defined here must not become the Makefile's default goal.
 fuzz_default_goal := $(.DEFAULT_GOAL)

@@ -452,6 +452,8 @@ static const struct {
 	{ "report", "rec.db", NULL, CLI_RUN },
 	{ "since", "-2h", "--report=rec.db", CLI_RUN },
 	{ "until", "@1700000000", "--report=rec.db", CLI_RUN },
+	{ "check", NULL, NULL, CLI_RUN },
+	{ "check-root", "tests/fixtures/checkup/clean", "--check", CLI_RUN },
 	{ "help", NULL, NULL, CLI_HELP },
 	{ "version", NULL, NULL, CLI_VERSION },
 };
@@ -796,6 +798,44 @@ static void test_report_options(void **state)
 	expect_refused(bad, sizeof bad / sizeof bad[0]);
 }
 
+// --check: a mode of its own, table or json, --check-root only with it.
+static void test_check_options(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "--check"), CLI_RUN);
+	assert_true(o.check);
+	assert_null(o.check_root);
+	assert_int_equal(o.format, FORMAT_TABLE);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--check", "-f", "json", "--check-root", "/tmp/t"), CLI_RUN);
+	assert_true(o.check);
+	assert_string_equal(o.check_root, "/tmp/t");
+	assert_int_equal(o.format, FORMAT_JSON);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-b"), CLI_RUN);
+	assert_false(o.check);
+	cli_free(&o);
+	const char *const bad[][4] = {
+		{ "--check-root", "/tmp/t", NULL, "--check-root goes with --check" },
+		{ "--check", "--check-root", "", "--check-root needs a file name" },
+		{ "--check", "-b", NULL, "--check does not go with -b" },
+		{ "--check", "-wx.db", NULL, "--check does not go with -w" },
+		{ "--check", "-rx.db", NULL, "--check does not go with -r" },
+		{ "--check", "--report", "x.db", "--check does not go with --report" },
+		{ "--check", "--smaps", "1", "--check does not go with --smaps" },
+		{ "--check", "--listen", "1", "--check does not go with --listen" },
+		{ "--check", "-p", "1", "--check does not go with -p" },
+		{ "--check", "-n", "2", "--check does not go with -n" },
+		{ "--check", "--history", "x.db", "--check does not go with --history" },
+		{ "--check", "-f", "csv", "--check writes the table format or json" },
+		{ "--check", "-f", "html", "--check writes the table format or json" },
+	};
+	expect_refused(bad, sizeof bad / sizeof bad[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -827,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_help_names_every_option),
 		cmocka_unit_test(test_help_mentions_only_real_options),
 		cmocka_unit_test(test_long_only_errors),
+		cmocka_unit_test(test_check_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

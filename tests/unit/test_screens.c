@@ -10,7 +10,9 @@
 #include "model/monitor.h"
 #include "script_source.h"
 #include "ui/screen.h"
+#include "proc/sysfacts.h"
 #include "ui/view_cgroups.h"
+#include "ui/view_check.h"
 #include "ui/view_detail.h"
 #include "ui/view_help.h"
 #include "ui/view_list.h"
@@ -355,6 +357,36 @@ static bool screen_has(const char *text)
 	return false;
 }
 
+// The checkup panel's source: the script's, reading a fixture tree's facts.
+static struct source_ops check_ops;
+static unsigned fact_reads;
+
+static int fixture_facts(void *impl, struct sysfacts *out)
+{
+	(void)impl;
+	fact_reads++;
+	return sysfacts_read(FIXTURES "/checkup/cgroup-v1", out);
+}
+
+static int denied_facts(void *impl, struct sysfacts *out)
+{
+	(void)impl, (void)out;
+	return -EACCES;
+}
+
+// Whether any screen line between from and to holds needle.
+static bool screen_has_in(int from, int to, const char *needle)
+{
+	char line[81];
+
+	for (int y = from; y < to; y++) {
+		mvinnstr(y, 0, line, 80);
+		if (strstr(line, needle))
+			return true;
+	}
+	return false;
+}
+
 static void test_oom_screen(void **state)
 {
 	struct rig *r = *state;
@@ -437,6 +469,79 @@ static void test_oom_screen_not_root(void **state)
 	assert_int_equal(r->ls->table.header_y, 6);
 }
 
+// R opens the checkup panel. Over a source that cannot read the machine (the
+// script, as a recording) it says so; over one that can, it shows each
+// finding with why, fix and evidence, read when entered and on R, never on
+// a tick; it scrolls, and Esc, q or Backspace go back.
+static void test_checkup_panel(void **state)
+{
+	struct rig *r = *state;
+	struct action a = press(r, 'R');
+	struct check_screen *v = screen_check.state;
+
+	assert_int_equal(a.kind, ACTION_OPEN);
+	assert_ptr_equal(a.screen, &screen_check);
+	screen_check.enter(v, &r->c, &a);
+	assert_int_equal(v->err, -ENOTSUP);
+	draw(r, &screen_check);
+	assert_true(screen_has_in(1, LINES, "A recording has no machine settings to check"));
+	assert_int_equal(screen_check.key(v, &r->c, KEY_ESC).kind, ACTION_BACK);
+
+	check_ops = script_ops;
+	check_ops.read_sysfacts = fixture_facts;
+	r->m.source.ops = &check_ops;
+	fact_reads = 0;
+	screen_check.enter(v, &r->c, &a);
+	assert_int_equal(fact_reads, 1);
+	assert_int_equal(v->err, 0);
+	assert_int_equal(v->result->nfindings, 2);
+	draw(r, &screen_check);
+	assert_true(screen_has_in(0, 1, "checkup: 2 findings, 0 not checked"));
+	assert_true(screen_has_in(1, 2, " WARN     Containers without a memory limit"));
+	assert_true(screen_has_in(2, 3, "unlimited-containers"));
+	assert_true(screen_has_in(3, 4, "   Why    A container without a memory limit"));
+	assert_true(screen_has_in(4, LINES - 1, "   Fix    Give each container a limit"));
+	assert_true(screen_has_in(4, LINES - 1, "   Seen   /docker/fedcba9876543210"));
+	// No tick re-reads it (the panel has no tick); R does.
+	assert_null(screen_check.tick);
+	assert_int_equal(monitor_tick(&r->m), 0);
+	assert_int_equal(fact_reads, 1);
+	assert_int_equal(screen_check.key(v, &r->c, 'R').kind, ACTION_NONE);
+	assert_int_equal(fact_reads, 2);
+	// At 80x12 it scrolls: End shows the last finding's evidence, Home the top.
+	resizeterm(12, 80);
+	draw(r, &screen_check);
+	assert_true(screen_has_in(LINES - 1, LINES, "scroll"));
+	assert_false(screen_has_in(1, LINES - 1, "leaky.service"));
+	assert_int_equal(screen_check.key(v, &r->c, KEY_END).kind, ACTION_NONE);
+	draw(r, &screen_check);
+	assert_true(screen_has_in(1, LINES - 1, "leaky.service"));
+	assert_false(screen_has_in(1, LINES - 1, "WARN"));
+	assert_int_equal(screen_check.key(v, &r->c, KEY_HOME).kind, ACTION_NONE);
+	draw(r, &screen_check);
+	assert_true(screen_has_in(1, 2, "WARN"));
+	for (int i = 0; i < 100; i++)
+		screen_check.key(v, &r->c, KEY_DOWN);
+	draw(r, &screen_check);                                 // kept within the lines
+	assert_true(screen_has_in(1, LINES - 1, "leaky.service"));
+	resizeterm(24, 80);
+	// Wrapped at spaces to the width, every line within it.
+	for (int cols = 20; cols <= 120; cols += 7) {
+		check_screen_layout(v, cols, false);
+		for (size_t i = 0; i < v->nlines; i++)
+			assert_true(v->lines[i].indent + (int)v->lines[i].len <= (cols < 18 ? 18 : cols));
+	}
+	assert_int_equal(screen_check.key(v, &r->c, 'q').kind, ACTION_BACK);
+	assert_int_equal(screen_check.key(v, &r->c, 127).kind, ACTION_BACK);
+	// A source that fails says why.
+	check_ops.read_sysfacts = denied_facts;
+	screen_check.enter(v, &r->c, &a);
+	draw(r, &screen_check);
+	assert_true(screen_has_in(1, LINES, "The settings could not be read: Permission denied."));
+	r->m.source.ops = &script_ops;
+	screen_check.free(v);
+}
+
 static void test_tiny_terminal_gets_a_notice(void **state)
 {
 	struct rig *r = *state;
@@ -464,6 +569,7 @@ int main(void)
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_live_has_no_replay_keys, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_cgroup_view_limits_the_list, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_checkup_panel, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_oom_screen, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_oom_screen_not_root, rig_setup, rig_teardown),
