@@ -166,13 +166,18 @@ int maintain_thin(sqlite3 *db, int k, int64_t bucket_ms, int64_t cutoff_ms, stru
 }
 
 /* Drops the ticks with ids below :cut, their samples, the processes (with
- * their names) that had exited before the oldest tick left, and the
- * cgroups no sample names any more. */
+ * their names) that had exited before the oldest tick left, the OOM kills
+ * recorded before it, and the cgroups no sample names any more. */
 static const char drop_sql[] =
 	"DELETE FROM sample WHERE tick < :cut;"
 	"DELETE FROM cgroup_sample WHERE tick < :cut;"
 	"DELETE FROM tick WHERE id < :cut;"
 	"DELETE FROM envelope WHERE t < (SELECT coalesce(min(t), 0) FROM tick);"
+	// An OOM kill goes with the tick that recorded it (thinning keeps
+	// them all: they are few, and what a reader looks for).
+	"DELETE FROM oom_task WHERE kill IN (SELECT id FROM oom_kill WHERE seen_t <"
+	" (SELECT coalesce(min(t), 0) FROM tick));"
+	"DELETE FROM oom_kill WHERE seen_t < (SELECT coalesce(min(t), 0) FROM tick);"
 	"DELETE FROM ident WHERE proc IN (SELECT id FROM proc WHERE exit_t <"
 	" (SELECT coalesce(min(t), 0) FROM tick));"
 	"DELETE FROM proc WHERE exit_t < (SELECT coalesce(min(t), 0) FROM tick);"

@@ -252,7 +252,7 @@ static int open_db(struct replay *rp, const char *path, char *err, size_t errlen
 	if (app != RECORDING_APPLICATION_ID)
 		return fail(err, errlen, -EINVAL, path,
 			    "not a memtop recording (an SQLite database of another program)");
-	if (version > RECORDING_SCHEMA_VERSION) {
+	if (!recording_readable(rp->db, version)) {
 		snprintf(err, errlen, "%s has recording schema version %lld, newer than this memtop's (%d)",
 			 path, (long long)version, RECORDING_SCHEMA_VERSION);
 		return -EINVAL;
