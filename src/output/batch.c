@@ -172,9 +172,11 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 {
 	struct source_config cfg = {
 		.pids = opts->pids, .npids = opts->npids, .listed_detail = true,
-		// A recording keeps the OOM-kill counter and each executable;
-		// the metrics endpoint exports the counter.
+		// A recording keeps the OOM-kill counter, each executable and
+		// the kernel log's OOM kills; the metrics endpoint exports the
+		// counter.
 		.system_counters = opts->write_path != NULL || opts->listen, .read_exe = opts->write_path != NULL,
+		.oom_log = opts->write_path != NULL,
 		// --cgroups: the cgroups once a second (each interval when
 		// longer); a recording and the endpoint every MONITOR_CGROUP_EVERY_S.
 		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S :

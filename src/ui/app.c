@@ -454,6 +454,7 @@ static int app_open(struct app *a, const struct options *opts, struct run_source
 				     // The metrics endpoint exports the OOM-kill counter.
 				     .system_counters = opts->write_path != NULL || opts->listen,
 				     .read_exe = opts->write_path != NULL,
+				     .oom_log = opts->write_path != NULL,
 				     // The cgroups' own readings in the background, so that
 				     // their verdicts have a past when the cgroup view opens
 				     // (it reads them every second while shown).
