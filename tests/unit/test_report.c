@@ -1021,6 +1021,17 @@ static void test_oom_victims_gathered(void **state)
 	b = build(-INFINITY, TIME_OF(609), 0, 609);
 	assert_int_equal(b->r->nvictims, 1);
 	built_free(b);
+	// Handed up again (after moves that are not steps): kept once.
+	b = build(-INFINITY, INFINITY, 0, 699);
+	for (size_t i = 700; i < NSAMPLES; i++) {
+		b->w.index = i;
+		b->w.moved = i % 50 == 0;
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(report_tick(b->r, &b->m), 0);
+	}
+	assert_int_equal(b->r->nvictims, 3);
+	assert_int_equal(b->r->victims_total, 3);
+	built_free(b);
 }
 
 // Each format lists them; the HTML page marks those in its span on every
