@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "model/monitor.h"
+#include "output/report.h"
 #include "store/recorder.h"
 #include "store/recording.h"
 #include "store/replay.h"
@@ -1036,6 +1037,24 @@ static void test_oom_kills_replayed(void **state)
 	tick_expect(&src, &snap, "");
 	assert_int_equal(snap.sys.oom_log_err, -EPERM);
 	src.ops->close(src.impl);
+	// memtop --report over it: each kill once (the storm's newest 32).
+	struct options opts;
+	char *out = NULL, *msgs = NULL;
+	size_t outlen = 0, msgslen = 0;
+	FILE *fo = open_memstream(&out, &outlen), *fm = open_memstream(&msgs, &msgslen);
+
+	cli_defaults(&opts);
+	opts.format = FORMAT_JSON;
+	o.start_t = -1;
+	if (replay_open(&src, b->path, &o, err, sizeof err) < 0)
+		fail_msg("replay_open: %s", err);
+	assert_int_equal(report_run(&opts, src, NULL, fo, fm), 0);
+	fclose(fo);
+	fclose(fm);
+	assert_non_null(strstr(out, "\"log\": \"read\", \"victims_total\": 37, \"victims\": [{"));
+	assert_non_null(strstr(out, "\"comm\": \"ev\\\\e[2Jil\""));
+	free(out);
+	free(msgs);
 	bench_free(b);
 }
 
