@@ -131,7 +131,6 @@ struct replay {
 	// The OOM kills handed up at the last tick (REPLAY_OOM_MAX at most),
 	// and the sample that tick gave (given_t_ms; given false: none yet).
 	struct oom_kill *kills;
-	size_t nkills;
 	bool given;
 	bool moved;                      // moved since, other than by steps
 	int64_t given_t_ms;
