@@ -986,33 +986,34 @@ static void test_oom_kills_thinning_and_retention(void **state)
 	struct bench *b = bench_new();
 
 	(void)state;
-	b->pol.thin_after_s[0] = 300;
-	b->pol.thin_after_s[1] = 600;
+	b->pol.thin_after_s[0] = 120;
+	b->pol.thin_after_s[1] = 240;
 	b->pol.maintain_every_s = 1e9;
 	b->pol.keep_s = 1e6;
 	world_add(&b->wd, 10, "alpha", 1000);
 	bench_open(b);
-	for (int s = 0; s < 1200; s++) {
+	for (int s = 0; s < 600; s += 2) {
 		b->wd.w[0].rss += 1;
-		if (s == 100 || s == 101 || s == 500 || s == 1100) {
+		if (s == 50 || s == 52 || s == 250 || s == 550) {
 			struct oom_kill k = make_kill(1000 + (uint64_t)s, b->wd.t - 0.3, 500 + s, "hog", true);
 
 			world_kills(&b->wd, &k, 1);
 		}
-		assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+		assert_int_equal(bench_tick(b, 2), RECORD_WRITTEN);
 		b->wd.nkills = 0;
 	}
-	maintain_all(b, b->wd.t - 1);
+	maintain_all(b, b->wd.t - 2);
 	assert_true(q(b, "SELECT count(*) FROM tick WHERE res > 0") > 0);
-	assert_true(q(b, "SELECT count(*) FROM tick") < 700);
+	assert_true(q(b, "SELECT count(*) FROM tick WHERE res = 2") > 0);
+	assert_true(q(b, "SELECT count(*) FROM tick") < 150);
 	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 4);
 	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 8);
-	// Ten minutes kept: the kills of s = 100, 101 and 500 go, tasks and all.
-	recorder_policy(b->r)->keep_s = 600;
-	maintain_all(b, b->wd.t - 1);
-	assert_true(q(b, "SELECT min(t) FROM tick") > llround((1.7e9 + 500) * 1000));
+	// Five minutes kept: the kills of s = 50, 52 and 250 go, tasks and all.
+	recorder_policy(b->r)->keep_s = 300;
+	maintain_all(b, b->wd.t - 2);
+	assert_true(q(b, "SELECT min(t) FROM tick") > llround((1.7e9 + 250) * 1000));
 	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 1);
-	assert_int_equal(q(b, "SELECT seq FROM oom_kill"), 2100);
+	assert_int_equal(q(b, "SELECT seq FROM oom_kill"), 1550);
 	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 2);
 	bench_free(b);
 }
