@@ -123,6 +123,7 @@ static const char schema_v3_sql[] =
 	" memcg_limit_kb INTEGER, tasks_listed INTEGER NOT NULL DEFAULT 0, UNIQUE(boot, seq));"
 	"CREATE INDEX IF NOT EXISTS oom_kill_seen ON oom_kill(boot, seen_t);"
 	"CREATE INDEX IF NOT EXISTS oom_kill_seen_t ON oom_kill(seen_t);"
+	"CREATE INDEX IF NOT EXISTS oom_kill_t ON oom_kill(t);"
 	"CREATE TABLE IF NOT EXISTS oom_task(kill INTEGER NOT NULL, rank INTEGER NOT NULL,"
 	" pid INTEGER, uid INTEGER, comm TEXT NOT NULL, total_vm_kb INTEGER, rss_kb INTEGER,"
 	" rss_anon_kb INTEGER, rss_file_kb INTEGER, rss_shmem_kb INTEGER, pgtables_kb INTEGER,"
