@@ -148,6 +148,7 @@ void report_free(struct report *r)
 	free(r->kept);
 	free(r->top);
 	free(r->cg);
+	free(r->victims);
 	rseries_free(&r->avail);
 	rseries_free(&r->psi_some);
 	rseries_free(&r->psi_full);
@@ -255,6 +256,61 @@ static void tick_oom(struct report *r, const struct sys_sample *sys)
 	}
 	r->have_last_oom = true;
 	r->last_oom = sys->oom_kill;
+}
+
+// Whether the report holds this kill already (a source hands a kill up
+// again after a move that is not a step).
+static bool victim_known(const struct report *r, const struct oom_kill *k)
+{
+	for (size_t i = r->nvictims; i-- > 0;)
+		if (r->victims[i].seq == k->seq && fabs(r->victims[i].boot_s - k->boot_s) < 0.5)
+			return true;
+	return false;
+}
+
+// The OOM kills the kernel log reported, handed up with this sample: each
+// in the period once.
+static int tick_victims(struct report *r, const struct snapshot *snap)
+{
+	int err = snap->sys.oom_log_err;
+
+	r->log_samples += err == 0;
+	r->log_denied += err == -EPERM || err == -EACCES;
+	for (size_t i = 0; err == 0 && i < snap->noom_kills; i++) {
+		const struct oom_kill *k = &snap->oom_kills[i];
+
+		if (k->wall_time < r->cfg.since || k->wall_time > r->cfg.until || victim_known(r, k))
+			continue;
+		r->victims_total++;
+		if (r->nvictims == REPORT_EVENTS_MAX)
+			continue;
+		if (r->nvictims == r->cap_victims) {
+			size_t cap = r->cap_victims ? 2 * r->cap_victims : 8;
+			struct rvictim *v = realloc(r->victims, cap * sizeof *v);
+
+			if (!v)
+				return -ENOMEM;
+			r->victims = v;
+			r->cap_victims = cap;
+		}
+		struct rvictim *v = &r->victims[r->nvictims++];
+
+		*v = (struct rvictim){
+			.t = k->wall_time, .seq = k->seq, .boot_s = k->boot_s, .since_start = k->since_start,
+			.pid = k->pid, .uid = k->uid, .scope = k->scope, .have_adj = k->have_oom_score_adj,
+			.have_trigger = k->have_trigger, .have_memcg_usage = k->have_memcg_usage,
+			.oom_score_adj = k->oom_score_adj, .total_vm_kb = k->total_vm_kb,
+			.anon_rss_kb = k->anon_rss_kb, .file_rss_kb = k->file_rss_kb,
+			.shmem_rss_kb = k->shmem_rss_kb, .memcg_usage_kb = k->memcg_usage_kb,
+			.memcg_limit_kb = k->memcg_limit_kb,
+		};
+		snprintf(v->comm, sizeof v->comm, "%s", k->comm);
+		snprintf(v->trigger_comm, sizeof v->trigger_comm, "%s", k->trigger_comm);
+		snprintf(v->constraint, sizeof v->constraint, "%s", k->constraint);
+		snprintf(v->oom_memcg, sizeof v->oom_memcg, "%s", k->oom_memcg);
+		snprintf(v->task_memcg, sizeof v->task_memcg, "%s", k->task_memcg);
+	}
+	return 0;
 }
 
 size_t report_episodes(const struct report *r, struct repisode *out)
@@ -500,6 +556,8 @@ int report_tick(struct report *r, const struct monitor *m)
 	tick_memory(r, sys);
 	tick_pressure(r, sys);
 	tick_oom(r, sys);
+	if (tick_victims(r, &m->snap) < 0)
+		return -ENOMEM;
 	return tick_processes(r, &m->table, t);
 }
 

@@ -55,6 +55,7 @@ static const char css[] =
 	"svg .full{fill:none;stroke:#b3261e;stroke-width:1.5}svg .anon{fill:none;stroke:#7b3fb5;stroke-width:1.5}\n"
 	"svg .level{stroke-dasharray:4 3;stroke-width:1}svg .level.some{stroke:#d08a00}svg .level.full{stroke:#b3261e}\n"
 	"svg .episode{fill:#f5a623;fill-opacity:.18}svg .flagged{fill:#7b3fb5;fill-opacity:.10}\n"
+	"svg .victim{stroke:#7a0d0d;stroke-width:2;stroke-dasharray:5 2}svg text.victim{fill:#7a0d0d;stroke:none}\n"
 	"svg .oom{stroke:#b3261e;stroke-width:2}svg .reboot{stroke:#333;stroke-width:1.5;stroke-dasharray:2 2}\n"
 	".legend span{margin-right:14px}.legend i{display:inline-block;width:14px;height:3px;"
 	"vertical-align:middle;margin-right:4px}\n";
@@ -222,6 +223,28 @@ static void mark(FILE *f, const struct chart *c, double t, const char *cls, cons
 	fputs("</title></line>\n", f);
 }
 
+// The kills the kernel log reported, on the chart's time axis: a marker
+// with the victim's name (escaped) as its tooltip and label. Those before
+// the chart's span (the log's backlog) are in the table only.
+static void chart_victims(FILE *f, const struct chart *c, const struct report *r)
+{
+	char tip[512], a[24], b[16];
+
+	for (size_t i = 0; i < r->nvictims; i++) {
+		const struct rvictim *v = &r->victims[i];
+
+		if (v->t < c->t0 || v->t > c->t1)
+			continue;
+		snprintf(tip, sizeof tip, "OOM kill of %s (pid %d) at %s, anon %s, %s%s%s", v->comm, v->pid,
+			 report_fmt_time(v->t, a, sizeof a), text_human_kb(v->anon_rss_kb, b, sizeof b),
+			 report_oom_scope(v->scope), *v->task_memcg ? " in " : "", v->task_memcg);
+		mark(f, c, v->t, "victim", tip);
+		fprintf(f, "<text class=\"victim\" x=\"%.1f\" y=\"%d\">", xpos(c, v->t) + 3, PLOT_T + 10);
+		esc(f, v->comm);
+		fputs("</text>\n", f);
+	}
+}
+
 // The pressure episodes, OOM kills and reboots on a chart's time axis.
 static void chart_events(FILE *f, const struct chart *c, const struct report *r, const struct report_lists *l)
 {
@@ -243,6 +266,7 @@ static void chart_events(FILE *f, const struct chart *c, const struct report *r,
 		snprintf(tip, sizeof tip, "reboot before %s", report_fmt_time(r->reboots[i].t, a, sizeof a));
 		mark(f, c, r->reboots[i].t, "reboot", tip);
 	}
+	chart_victims(f, c, r);
 }
 
 static void legend(FILE *f, const char *items)
@@ -268,7 +292,8 @@ static void chart_available(FILE *f, const struct report *r, const struct report
 	fputs("</svg>\n", f);
 	legend(f, "<span><i style=\"background:#2f6fd0\"></i>MemAvailable (0 to MemTotal)</span>"
 		  "<span><i style=\"background:#f5a623\"></i>pressure episode</span>"
-		  "<span><i style=\"background:#b3261e\"></i>OOM kill</span>");
+		  "<span><i style=\"background:#b3261e\"></i>OOM kill</span>"
+		  "<span><i style=\"background:#7a0d0d\"></i>OOM kill the kernel log reported (its victim)</span>");
 }
 
 static void chart_pressure(FILE *f, const struct report *r, const struct report_lists *l)
@@ -458,6 +483,46 @@ static void section_top(FILE *f, const struct report *r, const struct report_lis
 	fputs("</table>\n", f);
 }
 
+// The kills the kernel log reported: who was killed, its memory, where.
+static void victims_table(FILE *f, const struct report *r)
+{
+	char where[OOM_CGROUP_MAX * 2 + 64];
+
+	if (!r->log_samples && r->nvictims == 0) {
+		fprintf(f, "<p class=\"none\">Victims: %s.</p>\n",
+			r->log_denied ? "unknown (the recorder was not allowed to read the kernel log)"
+			: "not recorded (the kernel log was not read)");
+		return;
+	}
+	if (r->nvictims == 0) {
+		fputs("<p class=\"none\">The kernel log reported no kill.</p>\n", f);
+		return;
+	}
+	fputs("<table><tr><th>Time</th><th>Killed</th><th>PID</th><th>Anon</th><th>File</th><th>Shmem</th>"
+	      "<th>Where</th><th>Asked for by</th></tr>\n", f);
+	for (size_t i = 0; i < r->nvictims; i++) {
+		const struct rvictim *v = &r->victims[i];
+
+		fputs("<tr>", f);
+		cell_time(f, r, v->t);
+		fputs("<td class=\"bad\">", f);
+		esc(f, v->comm);
+		fprintf(f, "%s</td><td class=\"n\">%d</td>", v->since_start ? "" : " (before the recording)", v->pid);
+		cell_kb(f, v->anon_rss_kb);
+		cell_kb(f, v->file_rss_kb);
+		cell_kb(f, v->shmem_rss_kb);
+		snprintf(where, sizeof where, "%s%s%s%s%s", report_oom_scope(v->scope), *v->task_memcg ? " " : "",
+			 v->task_memcg, *v->oom_memcg && strcmp(v->oom_memcg, v->task_memcg) != 0 ? ", limit of " : "",
+			 *v->oom_memcg && strcmp(v->oom_memcg, v->task_memcg) != 0 ? v->oom_memcg : "");
+		cell_text(f, where);
+		cell_text(f, v->have_trigger ? v->trigger_comm : "");
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	if (r->victims_total > r->nvictims)
+		fprintf(f, "<p class=\"meta\">%zu more not listed.</p>\n", r->victims_total - r->nvictims);
+}
+
 static void section_events(FILE *f, const struct report *r, const struct report_lists *l)
 {
 	char a[24];
@@ -485,6 +550,7 @@ static void section_events(FILE *f, const struct report *r, const struct report_
 			fprintf(f, "<p class=\"meta\">%zu more not listed.</p>\n", r->episodes_total - r->nepisodes);
 	}
 	fputs("<h2>OOM kills</h2>\n", f);
+	victims_table(f, r);
 	if (r->oom_samples == 0) {
 		fputs("<p class=\"none\">Not recorded.</p>\n", f);
 		return;

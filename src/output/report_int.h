@@ -96,6 +96,24 @@ struct revent {
 	uint64_t n;                  // kills in the step; 0 for a reboot
 };
 
+/* An OOM kill the kernel log reported (a recording's oom_kill rows, handed
+ * up by the replay as snapshot.oom_kills), as the report keeps it. */
+struct rvictim {
+	double t;                    // when (wall seconds)
+	uint64_t seq;                // with boot_s, which kill it is
+	double boot_s;
+	bool since_start;            // false: in the log's backlog when the recorder started
+	int pid, uid;                // uid -1: not given
+	enum oom_scope scope;
+	bool have_adj, have_trigger, have_memcg_usage;
+	int oom_score_adj;
+	uint64_t total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb;
+	uint64_t memcg_usage_kb, memcg_limit_kb;
+	char comm[SNAPSHOT_COMM_MAX], trigger_comm[SNAPSHOT_COMM_MAX];
+	char constraint[OOM_TEXT_MAX];
+	char oom_memcg[OOM_CGROUP_MAX], task_memcg[OOM_CGROUP_MAX];
+};
+
 struct report {
 	struct report_config cfg;
 	char *source_name;
@@ -120,6 +138,13 @@ struct report {
 	uint64_t last_oom, kills_total;
 	struct revent kills[REPORT_EVENTS_MAX], reboots[REPORT_EVENTS_MAX];
 	size_t nkills, kill_steps, nreboots, reboots_total;
+
+	// The kills the kernel log reported in the period (the first
+	// REPORT_EVENTS_MAX, in time order; victims_total counts them all),
+	// and the samples whose log was read, or not allowed to be.
+	struct rvictim *victims;
+	size_t nvictims, cap_victims, victims_total;
+	size_t log_samples, log_denied;
 
 	struct rproc **live, **next;   // alive at the last sample, by pid; next: scratch
 	size_t nlive, cap_live;
@@ -193,6 +218,12 @@ struct report_lists {
 
 /* The HTML page (report_html.c); report_write checks the writes. */
 void report_write_html(const struct report *r, const struct report_lists *l, FILE *f);
+
+/* A kill's scope as the JSON and CSV name it ("global", "memcg", ...), and
+ * the state of the kernel log over the period: "read" (at one sample at
+ * least), "not_permitted" (the recorder was not root), "not_recorded". */
+const char *report_oom_scope(enum oom_scope s);
+const char *report_oom_log(const struct report *r);
 
 /* Local time of t as "2026-12-06 14:05:09" (cap >= 20), and a duration as
  * "45 s", "12 min", "3 h 05 min", "4 d 02 h". */

@@ -47,6 +47,23 @@ char *report_fmt_rate(double kb_per_min, char *out, size_t cap)
 	return out;
 }
 
+const char *report_oom_scope(enum oom_scope s)
+{
+	switch (s) {
+	case OOM_SCOPE_GLOBAL: return "global";
+	case OOM_SCOPE_MEMCG: return "memcg";
+	case OOM_SCOPE_CPUSET: return "cpuset";
+	case OOM_SCOPE_MEMPOLICY: return "mempolicy";
+	case OOM_SCOPE_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+const char *report_oom_log(const struct report *r)
+{
+	return r->log_samples ? "read" : r->log_denied ? "not_permitted" : "not_recorded";
+}
+
 // When a suspect's flagged growth started: its last verdict's age.
 static double growing_since(const struct rflag *f)
 {
@@ -156,6 +173,46 @@ static void text_oom(const struct report *r, FILE *f)
 		fprintf(f, "  %s  reboot (the counter went back)\n", report_fmt_time(r->reboots[i].t, a, sizeof a));
 }
 
+// "memcg /a (limit of /b)", "global", ...: where a kill's memory ran out.
+static void text_scope(FILE *f, const struct rvictim *v)
+{
+	fputs(report_oom_scope(v->scope), f);
+	if (*v->task_memcg)
+		fprintf(f, ", in %s", v->task_memcg);
+	if (v->scope == OOM_SCOPE_MEMCG && *v->oom_memcg && strcmp(v->oom_memcg, v->task_memcg) != 0)
+		fprintf(f, " (limit of %s)", v->oom_memcg);
+}
+
+static void text_victims(const struct report *r, FILE *f)
+{
+	char a[24], b[16], c[16], d[16];
+
+	fputs("\nOOM kills the kernel log reported: ", f);
+	if (!r->log_samples) {
+		fputs(r->log_denied ? "unknown (the recorder was not allowed to read the kernel log)\n"
+		      : "not recorded\n", f);
+		if (r->nvictims == 0)
+			return;
+	} else {
+		fprintf(f, "%zu\n", r->victims_total);
+	}
+	for (size_t i = 0; i < r->nvictims; i++) {
+		const struct rvictim *v = &r->victims[i];
+
+		fprintf(f, "  %s  %s (pid %d", report_fmt_time(v->t, a, sizeof a), v->comm, v->pid);
+		if (v->uid >= 0)
+			fprintf(f, ", uid %d", v->uid);
+		fprintf(f, "): anon %s, file %s, shmem %s; ", text_human_kb(v->anon_rss_kb, b, sizeof b),
+			text_human_kb(v->file_rss_kb, c, sizeof c), text_human_kb(v->shmem_rss_kb, d, sizeof d));
+		text_scope(f, v);
+		if (v->have_trigger)
+			fprintf(f, "; asked for by %s", v->trigger_comm);
+		fputs(v->since_start ? "\n" : " (before the recording started)\n", f);
+	}
+	if (r->victims_total > r->nvictims)
+		fprintf(f, "  (%zu more not listed)\n", r->victims_total - r->nvictims);
+}
+
 // The whole report as text; the lists are gathered by the caller.
 static void text_report(const struct report *r, FILE *f, struct rproc **susp, size_t nsusp,
 			struct rcgroup **cg, size_t ncg, struct rproc **top, size_t ntop,
@@ -181,6 +238,7 @@ static void text_report(const struct report *r, FILE *f, struct rproc **susp, si
 	text_top(r, f, top, ntop);
 	text_pressure(r, f, ep, nep);
 	text_oom(r, f);
+	text_victims(r, f);
 }
 
 // ---- JSON ------------------------------------------------------------------------
@@ -266,6 +324,50 @@ static void json_lists(const struct report *r, FILE *f, struct rproc **susp, siz
 	fputs("]}", f);
 }
 
+static void json_u64_or_null(FILE *f, const char *key, bool have, uint64_t v)
+{
+	if (have)
+		fprintf(f, ", \"%s\": %" PRIu64, key, v);
+	else
+		fprintf(f, ", \"%s\": null", key);
+}
+
+// The kills the kernel log reported, inside "oom_kills".
+static void json_victims(const struct report *r, FILE *f)
+{
+	fprintf(f, ", \"log\": \"%s\", \"victims_total\": %zu, \"victims\": [", report_oom_log(r),
+		r->victims_total);
+	for (size_t i = 0; i < r->nvictims; i++) {
+		const struct rvictim *v = &r->victims[i];
+
+		fputs(i ? ", {" : "{", f);
+		json_time(f, "time", v->t, true);
+		fprintf(f, ", \"pid\": %d, ", v->pid);
+		if (v->uid >= 0)
+			fprintf(f, "\"uid\": %d, ", v->uid);
+		else
+			fputs("\"uid\": null, ", f);
+		json_str(f, "comm", v->comm);
+		fprintf(f, ", \"scope\": \"%s\", ", report_oom_scope(v->scope));
+		json_str(f, "constraint", *v->constraint ? v->constraint : NULL);
+		fputs(", ", f);
+		json_str(f, "oom_memcg", *v->oom_memcg ? v->oom_memcg : NULL);
+		fputs(", ", f);
+		json_str(f, "task_memcg", *v->task_memcg ? v->task_memcg : NULL);
+		fprintf(f, ", \"total_vm_kb\": %" PRIu64 ", \"anon_rss_kb\": %" PRIu64 ", \"file_rss_kb\": %" PRIu64
+			", \"shmem_rss_kb\": %" PRIu64, v->total_vm_kb, v->anon_rss_kb, v->file_rss_kb, v->shmem_rss_kb);
+		if (v->have_adj)
+			fprintf(f, ", \"oom_score_adj\": %d, ", v->oom_score_adj);
+		else
+			fputs(", \"oom_score_adj\": null, ", f);
+		json_str(f, "trigger_comm", v->have_trigger ? v->trigger_comm : NULL);
+		json_u64_or_null(f, "memcg_usage_kb", v->have_memcg_usage, v->memcg_usage_kb);
+		json_u64_or_null(f, "memcg_limit_kb", v->have_memcg_usage, v->memcg_limit_kb);
+		fprintf(f, ", \"since_start\": %s}", v->since_start ? "true" : "false");
+	}
+	fputc(']', f);
+}
+
 static void json_machine(const struct report *r, FILE *f, const struct repisode *ep, size_t nep)
 {
 	if (r->psi_samples == 0) {
@@ -299,7 +401,9 @@ static void json_machine(const struct report *r, FILE *f, const struct repisode 
 		fputs("], \"reboots\": [", f);
 		for (size_t i = 0; i < r->nreboots; i++)
 			fprintf(f, "%s%.3f", i ? ", " : "", r->reboots[i].t);
-		fputs("]}", f);
+		fputc(']', f);
+		json_victims(r, f);
+		fputc('}', f);
 	}
 	if (!r->have_mem) {
 		fputs(",\n \"available\": null", f);
@@ -432,6 +536,28 @@ static void csv_machine(const struct report *r, FILE *f, const struct repisode *
 		fputs("reboot", f);
 		csv_time(f, r->reboots[i].t);
 		fputs(",\n", f);
+	}
+	fputs("\nsection,time,pid,uid,comm,scope,constraint,oom_memcg,task_memcg,total_vm_kb,anon_rss_kb,"
+	      "file_rss_kb,shmem_rss_kb,oom_score_adj,trigger_comm,since_start\n", f);
+	for (size_t i = 0; i < r->nvictims; i++) {
+		const struct rvictim *v = &r->victims[i];
+
+		fputs("oom_victim", f);
+		csv_time(f, v->t);
+		fprintf(f, ",%d,", v->pid);
+		if (v->uid >= 0)
+			fprintf(f, "%d", v->uid);
+		csv_str(f, v->comm);
+		fprintf(f, ",%s", report_oom_scope(v->scope));
+		csv_str(f, v->constraint);
+		csv_str(f, v->oom_memcg);
+		csv_str(f, v->task_memcg);
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",", v->total_vm_kb, v->anon_rss_kb,
+			v->file_rss_kb, v->shmem_rss_kb);
+		if (v->have_adj)
+			fprintf(f, "%d", v->oom_score_adj);
+		csv_str(f, v->have_trigger ? v->trigger_comm : "");
+		fprintf(f, ",%d\n", v->since_start);
 	}
 }
 

@@ -144,6 +144,17 @@ struct source_ops {
 	// Where the next tick reads (a recording). Moving clears follow
 	// unless how is SOURCE_MOVE_LAST. 0; 1 when already there (nothing
 	// moved); -ERANGE: a time outside the recording (nothing moved).
+	// A recording's OOM kills (snapshot.oom_kills) follow the moves: a
+	// tick one step on from the sample the last tick gave (or, while
+	// following, on to the newest) hands up the kills first recorded
+	// after that sample, as the live source hands up those since its
+	// last tick; a tick at the same sample again hands up none; after
+	// any other move (a move that is not a step, a step back or by more
+	// than one, a sample of another boot) it hands up every kill of the
+	// sample's boot up to it, with since_start as recorded, as the live
+	// source's first tick hands up the log's backlog: a model keeps each
+	// kill once (by seq within a boot). At most the newest 32 a tick.
+	// sys.oom_log_err is as recorded (-ENOTSUP: not recorded).
 	int (*move)(void *impl, enum source_move how, double arg);
 	// The recorded leak signal of the processes req names, over its span
 	// (struct source_series_req): what the monitor seeds its detectors with

@@ -166,19 +166,45 @@ int maintain_thin(sqlite3 *db, int k, int64_t bucket_ms, int64_t cutoff_ms, stru
 }
 
 /* Drops the ticks with ids below :cut, their samples, the processes (with
- * their names) that had exited before the oldest tick left, and the
- * cgroups no sample names any more. */
+ * their names) that had exited before the oldest tick left, the OOM kills
+ * recorded before it, and the cgroups no sample names any more. */
 static const char drop_sql[] =
 	"DELETE FROM sample WHERE tick < :cut;"
 	"DELETE FROM cgroup_sample WHERE tick < :cut;"
 	"DELETE FROM tick WHERE id < :cut;"
 	"DELETE FROM envelope WHERE t < (SELECT coalesce(min(t), 0) FROM tick);"
+	// An OOM kill goes with the tick that recorded it (thinning keeps
+	// them all: they are few, and what a reader looks for).
+	"DELETE FROM oom_task WHERE kill IN (SELECT id FROM oom_kill WHERE seen_t <"
+	" (SELECT coalesce(min(t), 0) FROM tick));"
+	"DELETE FROM oom_kill WHERE seen_t < (SELECT coalesce(min(t), 0) FROM tick);"
 	"DELETE FROM ident WHERE proc IN (SELECT id FROM proc WHERE exit_t <"
 	" (SELECT coalesce(min(t), 0) FROM tick));"
 	"DELETE FROM proc WHERE exit_t < (SELECT coalesce(min(t), 0) FROM tick);"
 	// A cgroup with no sample left (none seen since the oldest tick kept:
 	// a cgroup read is written at least hourly) goes with its path.
 	"DELETE FROM cgroup WHERE NOT EXISTS (SELECT 1 FROM cgroup_sample s WHERE s.cgroup = cgroup.id);";
+
+/* The OOM kills older than the retention age (:cut, ms) however recent the
+ * tick that recorded them: a recorder started late finds days-old kills
+ * in the kernel log's backlog. */
+static const char drop_kills_sql[] =
+	"DELETE FROM oom_task WHERE kill IN (SELECT id FROM oom_kill WHERE t < :cut);"
+	"DELETE FROM oom_kill WHERE t < :cut;";
+
+static int drop_old_kills(sqlite3 *db, int64_t cut_ms)
+{
+	int64_t n, args[1] = { cut_ms };
+	int rc;
+
+	if ((rc = query_int(db, "SELECT count(*) FROM oom_kill WHERE t < ?", args, 1, 0, &n)) != SQLITE_OK ||
+	    n == 0)
+		return rc;
+	if ((rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK ||
+	    (rc = exec_with(db, drop_kills_sql, 0, 0, 0, 0, cut_ms)) != SQLITE_OK)
+		return rc;
+	return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
 
 // Drops up to MAINTAIN_MAX_TICKS of the oldest ticks, those below id cut.
 // *done says none below cut are left.
@@ -281,7 +307,8 @@ int maintain_run(sqlite3 *db, const struct record_policy *p, int64_t now_ms, str
 	if ((rc = query_int(db, "SELECT coalesce(min(id), (SELECT max(id) FROM tick)) FROM tick WHERE t >= ?",
 			    args, 1, -1, &cut_id)) != SQLITE_OK)
 		return rc;
-	if (cut_id > 0 && (rc = drop_below(db, cut_id, res)) != SQLITE_OK)
+	if ((cut_id > 0 && (rc = drop_below(db, cut_id, res)) != SQLITE_OK) ||
+	    (rc = drop_old_kills(db, args[0])) != SQLITE_OK)
 		return rc;
 	for (int k = 0; k < RECORD_TIERS; k++) {
 		int64_t bucket_ms = (int64_t)(p->thin_bucket_s[k] * 1000);

@@ -58,15 +58,16 @@ struct rec_cgroup {
 
 enum stmt_id {
 	ST_TICK, ST_SAMPLE, ST_FIND_PROC, ST_INSERT_PROC, ST_LAST_IDENT, ST_IDENT, ST_EXIT,
-	ST_FIND_CGROUP, ST_INSERT_CGROUP, ST_CGROUP_SAMPLE, ST_CLOSE_OUT, ST_ENVELOPE, ST_COUNT
+	ST_FIND_CGROUP, ST_INSERT_CGROUP, ST_CGROUP_SAMPLE, ST_CLOSE_OUT, ST_ENVELOPE, ST_OOM_KILL, ST_OOM_TASK,
+	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TICK] = "INSERT INTO tick(t, boot, full, interval_ms, nprocs, mem_total_kb, mem_available_kb,"
 		" mem_free_kb, buffers_kb, cached_kb, shmem_kb, swap_total_kb, swap_free_kb,"
 		" psi_some_avg10, psi_some_avg60, psi_some_avg300, psi_some_total_us, psi_full_avg10,"
-		" psi_full_avg60, psi_full_avg300, psi_full_total_us, oom_kill, mono_ms, cg_read)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" psi_full_avg60, psi_full_avg300, psi_full_total_us, oom_kill, mono_ms, cg_read, oom_log,"
+		" oom_log_lost) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_SAMPLE] = "INSERT INTO sample(tick, proc, rss_kb, anon_kb, swap_kb, oom_score, oom_adj)"
 		" VALUES(?,?,?,?,?,?,?)",
 	[ST_FIND_PROC] = "SELECT id FROM proc WHERE boot = ? AND pid = ? AND start_ticks = ?",
@@ -88,6 +89,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 	// opened again within it) keeps the smaller value.
 	[ST_ENVELOPE] = "INSERT INTO envelope(proc, res, bucket, sig_min_kb, t) VALUES(?,?,?,?,?)"
 		" ON CONFLICT DO UPDATE SET sig_min_kb = min(sig_min_kb, excluded.sig_min_kb)",
+	// An OOM kill, once: the backlog every run hands up again is ignored.
+	[ST_OOM_KILL] = "INSERT INTO oom_kill(boot, seq, t, seen_t, boot_s, mono_ms, since_start, pid, uid,"
+		" comm, scope, constraint_name, oom_memcg, task_memcg, total_vm_kb, anon_rss_kb, file_rss_kb,"
+		" shmem_rss_kb, pgtables_kb, oom_score_adj, trigger_comm, gfp_mask, alloc_order,"
+		" trigger_oom_score_adj, memcg_usage_kb, memcg_limit_kb, tasks_listed)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(boot, seq) DO NOTHING",
+	[ST_OOM_TASK] = "INSERT INTO oom_task(kill, rank, pid, uid, comm, total_vm_kb, rss_kb, rss_anon_kb,"
+		" rss_file_kb, rss_shmem_kb, pgtables_kb, swap_kb, oom_score_adj) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
 };
 
 struct recorder {
@@ -108,8 +117,17 @@ struct recorder {
 	bool paused;                   // below the floor, or the disk was full
 	bool maintain_failed;          // the last maintenance failed (said once)
 	unsigned long paused_since;    // ticks not written in this pause
+	// OOM kills handed up at ticks that were not written (a pause, a
+	// failed write): the sampler hands each up once, so they wait here
+	// for the next tick written. At most RECORD_OOM_PENDING; more are lost
+	// (counted in stats).
+	struct oom_kill *pending;
+	int64_t *pending_t;            // the tick each was handed up at (ms)
+	size_t npending;
 	struct record_stats stats;
 };
+
+#define RECORD_OOM_PENDING 64
 
 void record_policy_defaults(struct record_policy *p)
 {
@@ -245,7 +263,13 @@ static int write_tick_row(struct recorder *r, const struct snapshot *snap, bool 
 		sqlite3_bind_int64(st, i, (int64_t)y->oom_kill);
 	i++;
 	sqlite3_bind_int64(st, i++, ms_of(y->mono_time));
-	sqlite3_bind_int(st, i, snap->cgroups_read);
+	sqlite3_bind_int(st, i++, snap->cgroups_read);
+	// The kernel log's state: NULL when it was not asked for (a reader
+	// then knows the kills only from the counter).
+	if (y->oom_log_err != -ENOTSUP) {
+		sqlite3_bind_int(st, i, y->oom_log_err);
+		sqlite3_bind_int64(st, i + 1, (int64_t)y->oom_log_lost);
+	}
 	if ((rc = run(st)) != SQLITE_OK)
 		return rc;
 	*tick_id = sqlite3_last_insert_rowid(r->rec.db);
@@ -698,6 +722,121 @@ static void forget_cgroups(struct recorder *r)
 	r->ncg = 0;
 }
 
+static void bind_u64_if(sqlite3_stmt *st, int i, bool have, uint64_t v)
+{
+	if (have)
+		sqlite3_bind_int64(st, i, (int64_t)v);
+}
+
+// The rows of a kill's task table, under its oom_kill row.
+static int write_oom_tasks(struct recorder *r, int64_t kill, const struct oom_kill *k)
+{
+	sqlite3_stmt *st = r->st[ST_OOM_TASK];
+	int rc = SQLITE_OK;
+
+	for (unsigned i = 0; i < k->ntasks && i < OOM_TASKS_MAX && rc == SQLITE_OK; i++) {
+		const struct oom_task_row *w = &k->tasks[i];
+
+		sqlite3_bind_int64(st, 1, kill);
+		sqlite3_bind_int(st, 2, (int)i);
+		sqlite3_bind_int(st, 3, w->pid);
+		sqlite3_bind_int(st, 4, w->uid);
+		sqlite3_bind_text(st, 5, w->comm, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, (int64_t)w->total_vm_kb);
+		sqlite3_bind_int64(st, 7, (int64_t)w->rss_kb);
+		bind_u64_if(st, 8, w->have_split, w->rss_anon_kb);
+		bind_u64_if(st, 9, w->have_split, w->rss_file_kb);
+		bind_u64_if(st, 10, w->have_split, w->rss_shmem_kb);
+		sqlite3_bind_int64(st, 11, (int64_t)w->pgtables_kb);
+		sqlite3_bind_int64(st, 12, (int64_t)w->swap_kb);
+		sqlite3_bind_int(st, 13, w->oom_score_adj);
+		rc = run(st);
+	}
+	return rc;
+}
+
+// One OOM kill, unless the file has it (same boot and sequence number).
+static int write_oom_kill(struct recorder *r, const struct oom_kill *k, int64_t t)
+{
+	sqlite3_stmt *st = r->st[ST_OOM_KILL];
+	int i = 1, rc;
+
+	sqlite3_bind_int64(st, i++, r->boot);
+	sqlite3_bind_int64(st, i++, (int64_t)k->seq);
+	sqlite3_bind_int64(st, i++, ms_of(k->wall_time));
+	sqlite3_bind_int64(st, i++, t);
+	sqlite3_bind_double(st, i++, k->boot_s);
+	sqlite3_bind_int64(st, i++, ms_of(k->mono_time));
+	sqlite3_bind_int(st, i++, k->since_start);
+	sqlite3_bind_int(st, i++, k->pid);
+	if (k->uid >= 0)
+		sqlite3_bind_int(st, i, k->uid);
+	i++;
+	sqlite3_bind_text(st, i++, k->comm, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i++, (int)k->scope);
+	bind_text(st, i++, k->constraint, true);
+	bind_text(st, i++, k->oom_memcg, true);
+	bind_text(st, i++, k->task_memcg, true);
+	sqlite3_bind_int64(st, i++, (int64_t)k->total_vm_kb);
+	sqlite3_bind_int64(st, i++, (int64_t)k->anon_rss_kb);
+	sqlite3_bind_int64(st, i++, (int64_t)k->file_rss_kb);
+	sqlite3_bind_int64(st, i++, (int64_t)k->shmem_rss_kb);
+	bind_u64_if(st, i++, k->have_pgtables, k->pgtables_kb);
+	if (k->have_oom_score_adj)
+		sqlite3_bind_int(st, i, k->oom_score_adj);
+	i++;
+	if (k->have_trigger) {
+		sqlite3_bind_text(st, i, k->trigger_comm, -1, SQLITE_STATIC);
+		bind_text(st, i + 1, k->gfp_mask, true);
+		sqlite3_bind_int(st, i + 2, k->order);
+		sqlite3_bind_int(st, i + 3, k->trigger_oom_score_adj);
+	}
+	i += 4;
+	bind_u64_if(st, i++, k->have_memcg_usage, k->memcg_usage_kb);
+	bind_u64_if(st, i++, k->have_memcg_usage, k->memcg_limit_kb);
+	sqlite3_bind_int(st, i, (int)k->tasks_listed);
+	if ((rc = run(st)) != SQLITE_OK || sqlite3_changes(r->rec.db) == 0)
+		return rc;                  // (no change: the file had it)
+	r->stats.oom_kills++;
+	return write_oom_tasks(r, sqlite3_last_insert_rowid(r->rec.db), k);
+}
+
+// The kills the kernel log reported since the last tick (the backlog at
+// the first tick of a run: those stored before are skipped by the file's
+// unique key, so a restarted recorder stores none twice).
+static int record_oom_kills(struct recorder *r, const struct snapshot *snap, int64_t t)
+{
+	int rc = SQLITE_OK;
+
+	for (size_t i = 0; i < r->npending && rc == SQLITE_OK; i++)
+		rc = write_oom_kill(r, &r->pending[i], r->pending_t[i]);
+	if (snap->sys.oom_log_err != 0)
+		return rc;
+	for (size_t i = 0; i < snap->noom_kills && rc == SQLITE_OK; i++)
+		rc = write_oom_kill(r, &snap->oom_kills[i], t);
+	return rc;
+}
+
+// A tick that was not written: its kills wait for the next one (copied:
+// the snapshot's go with the next tick).
+static void keep_oom_kills(struct recorder *r, const struct snapshot *snap)
+{
+	if (snap->sys.oom_log_err != 0 || snap->noom_kills == 0)
+		return;
+	if (!r->pending) {
+		r->pending = calloc(RECORD_OOM_PENDING, sizeof *r->pending);
+		r->pending_t = calloc(RECORD_OOM_PENDING, sizeof *r->pending_t);
+	}
+	for (size_t i = 0; i < snap->noom_kills; i++) {
+		if (!r->pending || !r->pending_t || r->npending == RECORD_OOM_PENDING) {
+			r->stats.oom_kills_lost++;
+			continue;
+		}
+		r->pending[r->npending] = snap->oom_kills[i];
+		r->pending_t[r->npending++] = ms_of(snap->sys.wall_time);
+	}
+}
+
 // Whether a periodic job is due at wall time now.
 static bool due(double last, double every, double now)
 {
@@ -730,7 +869,8 @@ static int write_tick(struct recorder *r, struct monitor *m, double interval, bo
 		if ((rc = run(st)) != SQLITE_OK)
 			return rc;
 	}
-	if ((rc = record_cgroups(r, m, tick, full)) != SQLITE_OK)
+	if ((rc = record_cgroups(r, m, tick, full)) != SQLITE_OK ||
+	    (rc = record_oom_kills(r, snap, t)) != SQLITE_OK)
 		return rc;
 	*full_out = full;
 	return SQLITE_OK;
@@ -831,15 +971,18 @@ int recorder_write(struct recorder *r, struct monitor *m)
 		snprintf(msg, sizeof msg, "less than %llu KiB free on its file system",
 			 (unsigned long long)(floor_bytes(r, fs_size) >> 10));
 		pause_writing(r, msg);
+		keep_oom_kills(r, &m->snap);
 		return RECORD_PAUSED;
 	}
 	if (r->resync)
 		interval = -1;
-	if ((rc = sqlite3_exec(r->rec.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_exec(r->rec.db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK ||
+	    (rc = write_tick(r, m, interval, &full, &nnext)) != SQLITE_OK ||
+	    (rc = sqlite3_exec(r->rec.db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK) {
+		keep_oom_kills(r, &m->snap);
 		return write_failed(r, rc);
-	if ((rc = write_tick(r, m, interval, &full, &nnext)) != SQLITE_OK ||
-	    (rc = sqlite3_exec(r->rec.db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
-		return write_failed(r, rc);
+	}
+	r->npending = 0;
 	struct rec_entry *swap = r->cur;
 
 	r->cur = r->next;
@@ -1050,6 +1193,8 @@ void recorder_close(struct recorder *r)
 	for (size_t i = 0; i < r->ncg; i++)
 		free(r->cg[i].path);
 	free(r->cg);
+	free(r->pending);
+	free(r->pending_t);
 	free(r->cur);
 	free(r->next);
 	free(r);

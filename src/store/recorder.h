@@ -8,7 +8,8 @@
  * whose snapshot read the cgroups (every MONITOR_CGROUP_EVERY_S in a
  * recording run, every second while the screen shows them), each memory
  * cgroup's reading that changed (usage, limit, own anonymous memory,
- * pressure). Every
+ * pressure); and the OOM kills the kernel log reported (snapshot.oom_kills),
+ * each once (by boot and sequence number), with the log's state. Every
  * full_every_s (and on the first tick after opening) a "full" tick has a
  * row for every process, so a reader can start there.
  *
@@ -55,6 +56,8 @@ struct record_stats {
 	unsigned long ticks, paused_ticks, sample_rows, ident_rows, exits, cgroup_rows;
 	unsigned long thin_runs, trimmed_ticks, envelope_rows;
 	unsigned long cgroups_known;   // cgroups whose rows it remembers: those of the last reading
+	unsigned long oom_kills;       // OOM kills stored (those the file had are not counted)
+	unsigned long oom_kills_lost;  // handed up while more than 64 waited for a tick written
 };
 const struct record_stats *recorder_stats(const struct recorder *r);
 /* The recorder's own policy, which takes effect from the next tick (tests

@@ -1,5 +1,5 @@
 /* recording.c — opening a recording: the checks before anything is written,
- * the writer's lock, and the schema (version 1, docs/recording.md). */
+ * the writer's lock, and the schema (versions 1 to 3, docs/recording.md). */
 #include "store/recording.h"
 
 #include <errno.h>
@@ -99,7 +99,43 @@ static const char schema_v2_sql[] =
 	"PRAGMA user_version = 2;"
 	"COMMIT;";
 
-_Static_assert(RECORDING_SCHEMA_VERSION == 2, "schema_v2_sql names the schema version");
+/* Version 3: the OOM kills the kernel log reported (snapshot.oom_kills),
+ * one row per kill, unique by (boot, seq): each run hands up the log's
+ * backlog again at its first tick, and a kill stored once is not stored
+ * again. t is the kill's own time, seen_t the tick that first recorded it
+ * (the first at or after the kill: a replay hands it up there, as live);
+ * the largest rows of the kernel's task table go in a child table (typed
+ * columns a sqlite3 user can query, and no encoding of our own to parse
+ * back from a file that may be crafted). Each tick says whether the log
+ * was read (oom_log: 0 read, -errno not allowed, NULL not asked for), so
+ * that a reader tells "no kill" from "unknown". Everything is an addition:
+ * a reader of version 2 reads a version 3 file unchanged, which meta
+ * compat_version says (see check_version). */
+static const char schema_v3_sql[] =
+	"BEGIN;"
+	"CREATE TABLE IF NOT EXISTS oom_kill(id INTEGER PRIMARY KEY, boot INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL, t INTEGER NOT NULL, seen_t INTEGER NOT NULL, boot_s REAL, mono_ms INTEGER,"
+	" since_start INTEGER NOT NULL DEFAULT 1, pid INTEGER, uid INTEGER, comm TEXT NOT NULL,"
+	" scope INTEGER NOT NULL DEFAULT 0, constraint_name TEXT, oom_memcg TEXT, task_memcg TEXT,"
+	" total_vm_kb INTEGER, anon_rss_kb INTEGER, file_rss_kb INTEGER, shmem_rss_kb INTEGER,"
+	" pgtables_kb INTEGER, oom_score_adj INTEGER, trigger_comm TEXT, gfp_mask TEXT,"
+	" alloc_order INTEGER, trigger_oom_score_adj INTEGER, memcg_usage_kb INTEGER,"
+	" memcg_limit_kb INTEGER, tasks_listed INTEGER NOT NULL DEFAULT 0, UNIQUE(boot, seq));"
+	"CREATE INDEX IF NOT EXISTS oom_kill_seen ON oom_kill(boot, seen_t);"
+	"CREATE INDEX IF NOT EXISTS oom_kill_seen_t ON oom_kill(seen_t);"
+	"CREATE INDEX IF NOT EXISTS oom_kill_t ON oom_kill(t);"
+	"CREATE TABLE IF NOT EXISTS oom_task(kill INTEGER NOT NULL, rank INTEGER NOT NULL,"
+	" pid INTEGER, uid INTEGER, comm TEXT NOT NULL, total_vm_kb INTEGER, rss_kb INTEGER,"
+	" rss_anon_kb INTEGER, rss_file_kb INTEGER, rss_shmem_kb INTEGER, pgtables_kb INTEGER,"
+	" swap_kb INTEGER, oom_score_adj INTEGER, PRIMARY KEY(kill, rank)) WITHOUT ROWID;"
+	"ALTER TABLE tick ADD COLUMN oom_log INTEGER;"
+	"ALTER TABLE tick ADD COLUMN oom_log_lost INTEGER;"
+	"INSERT OR REPLACE INTO meta VALUES('compat_version', 2);"
+	"PRAGMA user_version = 3;"
+	"COMMIT;";
+
+_Static_assert(RECORDING_SCHEMA_VERSION == 3, "schema_v3_sql names the schema version");
+_Static_assert(RECORDING_COMPAT_VERSION == 2, "schema_v3_sql names the compatible version");
 
 // Settings of the writer's connection. WAL: readers read while it writes,
 // and a crash loses at most the last transactions; synchronous=NORMAL: no
@@ -152,6 +188,18 @@ int64_t recording_meta_int(struct recording *r, const char *key, int64_t fallbac
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+bool recording_readable(sqlite3 *db, int64_t version)
+{
+	if (version <= RECORDING_SCHEMA_VERSION)
+		return true;
+	// A newer file whose changes are additions says which reader still
+	// reads it (version 3 on; a version-2 memtop refuses every newer file).
+	int64_t compat = recording_query_int(db, "SELECT value FROM meta WHERE key = 'compat_version'"
+					     " AND typeof(value) = 'integer'", INT64_MAX);
+
+	return compat <= RECORDING_SCHEMA_VERSION;
 }
 
 void recording_close(struct recording *r)
@@ -306,8 +354,11 @@ int recording_open_write(struct recording *r, const char *path, char *err, size_
 		return open_fail(r, rc);
 	if (rc == 1 && recording_exec(r, schema_sql, err, errlen) != SQLITE_OK)
 		return open_fail(r, -EIO);
-	if (recording_query_int(r->db, "PRAGMA user_version", -1) == 1 &&
-	    recording_exec(r, schema_v2_sql, err, errlen) != SQLITE_OK) {
+	// An older file grows in place, a version at a time (additions only).
+	if ((recording_query_int(r->db, "PRAGMA user_version", -1) == 1 &&
+	     recording_exec(r, schema_v2_sql, err, errlen) != SQLITE_OK) ||
+	    (recording_query_int(r->db, "PRAGMA user_version", -1) == 2 &&
+	     recording_exec(r, schema_v3_sql, err, errlen) != SQLITE_OK)) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 		return open_fail(r, -EIO);
 	}

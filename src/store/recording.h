@@ -16,12 +16,16 @@
 #ifndef MEMTOP_RECORDING_H
 #define MEMTOP_RECORDING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
 
-#define RECORDING_SCHEMA_VERSION 2
+#define RECORDING_SCHEMA_VERSION 3
+// The oldest schema whose readers read a file of this one (meta
+// compat_version): version 3 only added tables and columns.
+#define RECORDING_COMPAT_VERSION 2
 #define RECORDING_APPLICATION_ID 0x4d454d54   // "MEMT", PRAGMA application_id
 
 struct recording {
@@ -40,6 +44,11 @@ int recording_exec(struct recording *r, const char *sql, char *err, size_t errle
 /* One integer from a query on db (the first column of its first row);
  * fallback when there is no row, it is NULL, or the query fails. */
 int64_t recording_query_int(sqlite3 *db, const char *sql, int64_t fallback);
+
+/* Whether a reader of this memtop reads a file of schema version (one
+ * of its own or older, or a newer one whose meta compat_version is at
+ * most this memtop's). Writing a newer file is refused all the same. */
+bool recording_readable(sqlite3 *db, int64_t version);
 
 /* The recording's meta value for key as an integer; fallback when absent. */
 int64_t recording_meta_int(struct recording *r, const char *key, int64_t fallback);

@@ -22,6 +22,7 @@
 #define REPLAY_BOOT_GAP_S 3600.0      // between two boots on the replay's clock
 #define REPLAY_ALIGN_S 1800.0         // keeps every tier's buckets aligned across boots
 #define HISTORY_READ_S (3 * 86400.0)  // what history reads of a recording: more than any tier holds
+#define REPLAY_OOM_MAX 32             // OOM kills a tick hands up at most (the newest)
 
 // One tick of the index.
 struct rtick {
@@ -52,13 +53,13 @@ struct rproc {
 
 enum { Q_TICK_SYS, Q_SAMPLES_AT, Q_SAMPLES_RANGE, Q_PROC, Q_EXITS, Q_IDENTS_AT, Q_IDENT_OF,
        Q_ENV, Q_ENV_BEFORE, Q_FIND_PROC, Q_LAST_EXEC, Q_CG_READING, Q_CG_ID, Q_CG_BEFORE, Q_CG_ROWS,
-       Q_COUNT };
+       Q_OOM_KILLS, Q_OOM_TASKS, Q_COUNT };
 
 static const char *const query_sql[Q_COUNT] = {
 	[Q_TICK_SYS] = "SELECT mem_total_kb, mem_available_kb, mem_free_kb, buffers_kb, cached_kb,"
 		" shmem_kb, swap_total_kb, swap_free_kb, psi_some_avg10, psi_some_avg60, psi_some_avg300,"
 		" psi_some_total_us, psi_full_avg10, psi_full_avg60, psi_full_avg300, psi_full_total_us,"
-		" oom_kill FROM tick WHERE id = ?",
+		" oom_kill, %s FROM tick WHERE id = ?",
 	[Q_SAMPLES_AT] = "SELECT proc, rss_kb, anon_kb, swap_kb, %s FROM sample WHERE tick = ?",
 	[Q_SAMPLES_RANGE] = "SELECT proc, rss_kb, anon_kb, swap_kb, %s, tick, sig_min_kb, carry"
 		" FROM sample WHERE tick >= ? AND tick <= ? ORDER BY tick",
@@ -87,6 +88,15 @@ static const char *const query_sql[Q_COUNT] = {
 		" ORDER BY tick DESC LIMIT 1",
 	[Q_CG_ROWS] = "SELECT tick, coalesce(sig_kb, anon_kb) FROM cgroup_sample WHERE cgroup = ? AND tick >= ?"
 		" AND tick < ? ORDER BY tick",
+	// (v3) The OOM kills of a boot first recorded in (from, to], the
+	// newest REPLAY_OOM_MAX of them, newest first.
+	[Q_OOM_KILLS] = "SELECT id, seq, t, boot_s, mono_ms, since_start, pid, uid, comm, scope, constraint_name,"
+		" oom_memcg, task_memcg, total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb,"
+		" oom_score_adj, trigger_comm, gfp_mask, alloc_order, trigger_oom_score_adj, memcg_usage_kb,"
+		" memcg_limit_kb, tasks_listed FROM oom_kill WHERE boot = ? AND seen_t > ? AND seen_t <= ?"
+		" ORDER BY seen_t DESC, seq DESC LIMIT ?",
+	[Q_OOM_TASKS] = "SELECT pid, uid, comm, total_vm_kb, rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb,"
+		" pgtables_kb, swap_kb, oom_score_adj FROM oom_task WHERE kill = ? ORDER BY rank LIMIT ?",
 };
 
 struct replay {
@@ -118,6 +128,13 @@ struct replay {
 	double writing_checked;
 	FILE *progress;
 	double progress_start, progress_last;   // monotonic seconds; 0: none yet
+	// The OOM kills handed up at the last tick (REPLAY_OOM_MAX at most),
+	// and the sample that tick gave (given_t_ms; given false: none yet).
+	struct oom_kill *kills;
+	bool given;
+	bool moved;                      // moved since, other than by steps
+	int64_t given_t_ms;
+	int32_t given_boot;
 };
 
 /* ---- small helpers ---- */
@@ -252,7 +269,7 @@ static int open_db(struct replay *rp, const char *path, char *err, size_t errlen
 	if (app != RECORDING_APPLICATION_ID)
 		return fail(err, errlen, -EINVAL, path,
 			    "not a memtop recording (an SQLite database of another program)");
-	if (version > RECORDING_SCHEMA_VERSION) {
+	if (!recording_readable(rp->db, version)) {
 		snprintf(err, errlen, "%s has recording schema version %lld, newer than this memtop's (%d)",
 			 path, (long long)version, RECORDING_SCHEMA_VERSION);
 		return -EINVAL;
@@ -268,14 +285,18 @@ static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 	// Version 1 has no OOM columns, no exec marks and no rollup.
 	const char *oom = rp->version >= 2 ? "oom_score, oom_adj" : "NULL, NULL";
 	const char *exec = rp->version >= 2 ? "exec, cmdline_cut" : "0, 0";
+	// Version 3 keeps the kernel log's OOM kills and its state per tick.
+	const char *oomlog = rp->version >= 3 ? "oom_log, oom_log_lost" : "NULL, NULL";
 
 	for (int i = 0; i < Q_COUNT; i++) {
 		char sql[512];
 		const char *hole = strstr(query_sql[i], "%s");
-		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : oom;
+		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : i == Q_TICK_SYS ? oomlog : oom;
 
 		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC || i == Q_CG_READING ||
 					 i == Q_CG_ID || i == Q_CG_BEFORE || i == Q_CG_ROWS))
+			continue;
+		if (rp->version < 3 && (i == Q_OOM_KILLS || i == Q_OOM_TASKS))
 			continue;
 		if (hole)
 			snprintf(sql, sizeof sql, "%.*s%s%s", (int)(hole - query_sql[i]), query_sql[i], cols, hole + 2);
@@ -714,7 +735,13 @@ static void fill_sys(struct replay *rp, const struct rtick *k, struct sys_sample
 		y->have_psi = y->psi.some.valid;
 		y->have_oom_kill = sqlite3_column_type(st, 16) != SQLITE_NULL;
 		y->oom_kill = (uint64_t)col_int(st, 16, 0);
-		y->oom_log_err = -ENOTSUP;   // OOM kill reports are not recorded (yet)
+		// The kernel log's state as recorded; not asked for (NULL),
+		// or a file from before version 3: -ENOTSUP.
+		y->oom_log_err = sqlite3_column_type(st, 17) == SQLITE_NULL ? -ENOTSUP
+				 : (int)col_int(st, 17, -ENOTSUP);
+		y->oom_log_lost = (uint64_t)col_int(st, 18, 0);
+		if (y->oom_log_err > 0)
+			y->oom_log_err = -EINVAL;   // a crafted file: errors are negative
 	}
 	reset(st);
 }
@@ -834,12 +861,124 @@ static void fill_cgroups(struct replay *rp, const struct rtick *k, struct snapsh
 	out->cgroups_read = true;
 }
 
+/* ---- the OOM kills ---- */
+
+// Copies a string read from the file into a fixed field, made safe for a
+// terminal again (a file can be crafted).
+static void copy_text(char *dst, size_t cap, sqlite3_stmt *st, int col)
+{
+	char *clean = clean_text(sqlite3_column_text(st, col));
+
+	snprintf(dst, cap, "%s", clean ? clean : "");
+	free(clean);
+}
+
+// One kill's task rows.
+static void read_oom_tasks(struct replay *rp, int64_t id, struct oom_kill *k)
+{
+	sqlite3_stmt *st = rp->q[Q_OOM_TASKS];
+
+	k->ntasks = 0;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, OOM_TASKS_MAX);
+	while (k->ntasks < OOM_TASKS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+		struct oom_task_row *w = &k->tasks[k->ntasks++];
+
+		*w = (struct oom_task_row){
+			.pid = (int)col_int(st, 0, 0), .uid = (int)col_int(st, 1, -1),
+			.total_vm_kb = (uint64_t)col_int(st, 3, 0), .rss_kb = (uint64_t)col_int(st, 4, 0),
+			.have_split = sqlite3_column_type(st, 5) != SQLITE_NULL,
+			.rss_anon_kb = (uint64_t)col_int(st, 5, 0), .rss_file_kb = (uint64_t)col_int(st, 6, 0),
+			.rss_shmem_kb = (uint64_t)col_int(st, 7, 0), .pgtables_kb = (uint64_t)col_int(st, 8, 0),
+			.swap_kb = (uint64_t)col_int(st, 9, 0), .oom_score_adj = (int)col_int(st, 10, 0),
+		};
+		copy_text(w->comm, sizeof w->comm, st, 2);
+	}
+	reset(st);
+}
+
+// One kill from a Q_OOM_KILLS row; b: the boot it is of.
+static void read_oom_kill(struct replay *rp, sqlite3_stmt *st, const struct rboot *b, struct oom_kill *k)
+{
+	int64_t t_ms = col_int(st, 2, 0);
+	int scope = (int)col_int(st, 9, OOM_SCOPE_UNKNOWN);
+
+	*k = (struct oom_kill){
+		.seq = (uint64_t)col_int(st, 1, 0), .wall_time = (double)t_ms / 1000.0,
+		.boot_s = sqlite3_column_double(st, 3),
+		.mono_time = (double)(b->wall_clock || sqlite3_column_type(st, 4) == SQLITE_NULL
+				      ? t_ms : col_int(st, 4, 0) + b->offset_ms) / 1000.0,
+		.since_start = col_int(st, 5, 1) != 0,
+		.pid = (int)col_int(st, 6, 0), .uid = (int)col_int(st, 7, -1),
+		.scope = scope >= OOM_SCOPE_UNKNOWN && scope <= OOM_SCOPE_MEMPOLICY ? (enum oom_scope)scope
+			 : OOM_SCOPE_UNKNOWN,
+		.total_vm_kb = (uint64_t)col_int(st, 13, 0), .anon_rss_kb = (uint64_t)col_int(st, 14, 0),
+		.file_rss_kb = (uint64_t)col_int(st, 15, 0), .shmem_rss_kb = (uint64_t)col_int(st, 16, 0),
+		.have_pgtables = sqlite3_column_type(st, 17) != SQLITE_NULL,
+		.pgtables_kb = (uint64_t)col_int(st, 17, 0),
+		.have_oom_score_adj = sqlite3_column_type(st, 18) != SQLITE_NULL,
+		.oom_score_adj = (int)col_int(st, 18, 0),
+		.have_trigger = sqlite3_column_type(st, 19) != SQLITE_NULL,
+		.order = (int)col_int(st, 21, 0), .trigger_oom_score_adj = (int)col_int(st, 22, 0),
+		.have_memcg_usage = sqlite3_column_type(st, 23) != SQLITE_NULL,
+		.memcg_usage_kb = (uint64_t)col_int(st, 23, 0), .memcg_limit_kb = (uint64_t)col_int(st, 24, 0),
+		.tasks_listed = (unsigned)col_int(st, 25, 0),
+	};
+	copy_text(k->comm, sizeof k->comm, st, 8);
+	copy_text(k->constraint, sizeof k->constraint, st, 10);
+	copy_text(k->oom_memcg, sizeof k->oom_memcg, st, 11);
+	copy_text(k->task_memcg, sizeof k->task_memcg, st, 12);
+	copy_text(k->trigger_comm, sizeof k->trigger_comm, st, 19);
+	copy_text(k->gfp_mask, sizeof k->gfp_mask, st, 20);
+	read_oom_tasks(rp, col_int(st, 0, 0), k);
+}
+
+// The kills tick k hands up (source.h): one step on from the sample given
+// last (or on to the newest while following), those first recorded after
+// it; the same sample again, none; after any other move (a move that is
+// not a step, steps back or by more than one, another boot), every one of
+// k's boot up to k, as the live source's first tick does. At most
+// REPLAY_OOM_MAX, the newest; oldest first.
+static void fill_oom_kills(struct replay *rp, const struct rtick *k, bool followed, struct snapshot *out)
+{
+	sqlite3_stmt *st = rp->q[Q_OOM_KILLS];
+	const struct rtick *prev = rp->pos > 0 ? &rp->ticks[rp->pos - 1] : NULL;
+	bool other = rp->moved || !rp->given || rp->given_boot != k->boot;
+	bool on = !other && rp->given_t_ms < k->t_ms && (followed || (prev && prev->t_ms == rp->given_t_ms));
+	bool again = !other && rp->given_t_ms == k->t_ms;
+	size_t n = 0;
+
+	out->oom_kills = NULL;
+	out->noom_kills = 0;
+	int64_t from = on ? rp->given_t_ms : INT64_MIN;
+
+	rp->given = true;
+	rp->moved = false;
+	rp->given_t_ms = k->t_ms;
+	rp->given_boot = k->boot;
+	if (!st || again || out->sys.oom_log_err != 0)
+		return;
+	if (!rp->kills && !(rp->kills = calloc(REPLAY_OOM_MAX, sizeof *rp->kills)))
+		return;
+	sqlite3_bind_int64(st, 1, rp->boots[k->boot].id);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, k->t_ms);
+	sqlite3_bind_int(st, 4, REPLAY_OOM_MAX);
+	// Newest first from the file: filled from the end, so oldest first.
+	while (n < REPLAY_OOM_MAX && sqlite3_step(st) == SQLITE_ROW)
+		read_oom_kill(rp, st, &rp->boots[k->boot], &rp->kills[REPLAY_OOM_MAX - 1 - n++]);
+	reset(st);
+	out->oom_kills = rp->kills + (REPLAY_OOM_MAX - n);
+	out->noom_kills = n;
+}
+
 static int replay_tick(void *impl, struct snapshot *out)
 {
 	struct replay *rp = impl;
 	const struct rtick *k;
 	size_t n = 0;
 	int rc = 0;
+	bool followed = rp->follow;
 
 	check_writer(rp);
 	if (rp->follow && refresh(rp) >= 0 && rp->nticks)
@@ -863,6 +1002,7 @@ static int replay_tick(void *impl, struct snapshot *out)
 	out->procs = rp->list;
 	out->nprocs = n;
 	fill_cgroups(rp, k, out);
+	fill_oom_kills(rp, k, followed, out);
 	return rc;
 }
 
@@ -909,6 +1049,10 @@ static int replay_move(void *impl, enum source_move how, double arg)
 
 	if (!rp->nticks)
 		return -ERANGE;
+	// Any move but a step: the next tick hands up every OOM kill up to
+	// it (the monitor starts its model again after such a move).
+	if (how != SOURCE_MOVE_STEP)
+		rp->moved = true;
 	switch (how) {
 	case SOURCE_MOVE_STEP:
 		if (arg < 0)
@@ -1307,6 +1451,7 @@ static void replay_close(void *impl)
 	free(rp->cg_paths);
 	free(rp->cg);
 	free(rp->cg_keys);
+	free(rp->kills);
 	free(rp->ticks);
 	free(rp->boots);
 	free(rp);

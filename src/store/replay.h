@@ -4,7 +4,8 @@
  * replay_open gives a source whose ticks hand up what the recording holds
  * at its position, as the live sampler handed it up then (processes sorted
  * by pid, names, rss, anonymous, swap, OOM score; the machine's meminfo,
- * PSI and OOM kill counter), so that the monitor, its leak detectors and
+ * PSI and OOM kill counter; the OOM kills the kernel log reported, as
+ * source.h's move says), so that the monitor, its leak detectors and
  * every screen run on it unchanged. Its position moves only by
  * source_ops.move (or, while following, to the newest sample at each
  * tick). Its series call hands over a process's recorded leak signal,
@@ -16,7 +17,8 @@
  * monitor seeds its detectors with (monitor_set_history).
  *
  * Contract: both return 0, or -errno with one line in err: the file is
- * missing or unreadable, not a memtop recording, of a newer schema,
+ * missing or unreadable, not a memtop recording, of a newer schema (one
+ * whose meta compat_version does not say this memtop reads it),
  * truncated or corrupt, holds no sample (-ENODATA), or (history_open) no
  * sample of this boot (-ENOENT: nothing to preload, not an error for the
  * caller to stop on). Strings read from the file are made safe for a

@@ -264,13 +264,13 @@ def test_bad_files_refused_untouched(memtop):
         path = os.path.join(d, "newer.db")
         rc, _, err = run_memtop(memtop, ["-w", path, "-n", "1", "-d", "0.1"])
         assert rc == 0, err
-        subprocess.run(["sqlite3", path, "PRAGMA user_version = 3;"], check=True)
-        refused(memtop, path, "schema version 3, newer than this memtop's (2)")
+        subprocess.run(["sqlite3", path, "PRAGMA user_version = 4;"], check=True)
+        refused(memtop, path, "schema version 4, newer than this memtop's (3)")
         # A read-only directory (a read-only bind mount: root writes anywhere else).
         ro = os.path.join(d, "ro")
         os.mkdir(ro)
         shutil.copy(path, os.path.join(ro, "rec.db"))
-        subprocess.run(["sqlite3", os.path.join(ro, "rec.db"), "PRAGMA user_version = 2;"], check=True)
+        subprocess.run(["sqlite3", os.path.join(ro, "rec.db"), "PRAGMA user_version = 3;"], check=True)
         subprocess.run(["mount", "--bind", ro, ro], check=True)
         try:
             subprocess.run(["mount", "-o", "remount,bind,ro", ro], check=True)

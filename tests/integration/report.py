@@ -44,6 +44,22 @@ RECORD_SECONDS = 60
 INTERVAL = 0.5
 LEAK_KIB_S = 2048
 HOSTILE = "<i>&\"'x"             # the leaker's comm: every character HTML escapes
+VICTIM_PID = 4242
+# An OOM kill as the recorder stores what the kernel log reports (schema 3),
+# put into the real recording by SQL (a real one would need the machine to
+# run out of memory): the victim named like the leaker, killed 0.1 s before
+# the 61st sample, which first recorded it; every sample's log read.
+INJECT_KILL = """
+UPDATE tick SET oom_log = 0, oom_log_lost = 0;
+INSERT INTO oom_kill(boot, seq, t, seen_t, boot_s, mono_ms, since_start, pid, uid, comm, scope,
+                     constraint_name, oom_memcg, task_memcg, total_vm_kb, anon_rss_kb, file_rss_kb,
+                     shmem_rss_kb, tasks_listed)
+  SELECT boot, 7, t - 100, t, 1000.0, mono_ms - 100, 1, %d, 0, '%s', 2, 'CONSTRAINT_MEMCG',
+         '/lim<it>.slice', '/lim<it>.slice/a.scope', 900000, 524288, 1024, 0, 1
+  FROM tick ORDER BY id LIMIT 1 OFFSET 60;
+INSERT INTO oom_task(kill, rank, pid, uid, comm, total_vm_kb, rss_kb, pgtables_kb, swap_kb, oom_score_adj)
+  SELECT id, 0, pid, 0, comm, 900000, 525312, 1100, 0, 0 FROM oom_kill;
+""" % (VICTIM_PID, HOSTILE.replace("'", "''"))
 
 
 def env():
@@ -60,6 +76,7 @@ class Recording:
     leaker's pid."""
     path = None
     leaker_pid = None
+    kill_t = None
     dir = None
     failed = None               # why making it failed: not tried again
 
@@ -92,6 +109,9 @@ class Recording:
                                    env=dict(os.environ, MEMTOP_CLOCK_SCALE=str(CLOCK_SCALE)))
             assert p.returncode == 0, "recording: exit %d: %s" % (p.returncode, p.stderr.decode())
             cls.leaker_pid = leaker.pid
+        subprocess.run(["sqlite3", path], input=INJECT_KILL, text=True, check=True)
+        cls.kill_t = int(subprocess.run(["sqlite3", path, "SELECT t FROM oom_kill"], capture_output=True,
+                                        text=True, check=True).stdout) / 1000.0
         cls.path = path
 
     @classmethod
@@ -135,6 +155,9 @@ def test_html_renders_in_chromium(memtop):
         title = "pid %d (&lt;i&gt;&amp;\"'x): anonymous memory" % rec.leaker_pid
         assert title in dom, "the leaker's chart title is not in the DOM"
         assert "<i>&" not in dom               # the name never became markup
+        # The OOM kill marked on both machine charts, labelled with its victim.
+        assert len(re.findall(r'<line class="victim"', dom)) == 2, "no OOM kill marker"
+        assert dom.count('<text class="victim"') == 2 and "&lt;i&gt;&amp;\"'x</text>" in dom
         # And it paints: a screenshot of it is a real image.
         shot = os.path.join(browser.home, "shot.png")
         rc, _, log, _ = browser.run("file://" + page, "--screenshot=" + shot, "--window-size=1000,1400")
@@ -163,6 +186,14 @@ def test_json_names_the_leaker(memtop):
     assert r["period"]["first_sample"] <= s["first_flagged"] <= s["last_flagged"] <= r["period"]["last_sample"]
     assert r["top_growers"]["processes"][0]["pid"] == rec.leaker_pid
     assert r["available"]["lowest_kb"] > 0
+    # The OOM kill in the recording, once, with its victim's name as stored.
+    k = r["oom_kills"]
+    assert k["log"] == "read" and k["victims_total"] == 1, k
+    v = k["victims"][0]
+    assert v["pid"] == VICTIM_PID and v["comm"] == HOSTILE and v["scope"] == "memcg", v
+    assert v["oom_memcg"] == "/lim<it>.slice" and v["anon_rss_kb"] == 524288 and v["since_start"], v
+    assert abs(v["time"] - rec.kill_t) < 0.002, (v["time"], rec.kill_t)
+    assert r["period"]["first_sample"] < v["time"] < r["period"]["last_sample"]
 
 
 def test_formats_and_fail_on_leak(memtop):

@@ -42,6 +42,10 @@ struct world {
 	bool cg_due;
 	struct cgroup_reading cg[3];
 	size_t ncg;
+	// The OOM kills the next tick hands up, and the kernel log's state.
+	struct oom_kill kills[8];
+	size_t nkills;
+	int oom_err;
 };
 
 static int world_tick(void *impl, struct snapshot *out)
@@ -68,7 +72,9 @@ static int world_tick(void *impl, struct snapshot *out)
 	wd->cg_due = false;
 	out->sys = (struct sys_sample){ .wall_time = wd->t, .mono_time = wd->t - 1.7e9, .have_meminfo = true,
 					.total_kb = 8u << 20, .free_kb = 4u << 20, .available_kb = 6u << 20,
-					.have_oom_kill = true, .oom_kill = 3 };
+					.have_oom_kill = true, .oom_kill = 3, .oom_log_err = wd->oom_err };
+	out->oom_kills = wd->oom_err == 0 && wd->nkills ? wd->kills : NULL;
+	out->noom_kills = wd->oom_err == 0 ? wd->nkills : 0;
 	return 0;
 }
 
@@ -412,10 +418,13 @@ static void test_refuses_what_is_not_a_recording(void **state)
 	recorder_close(b->r);
 	b->r = NULL;
 	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 3", NULL, NULL, NULL),
+	// (Even one a reader may read, compat_version 3: an older writer
+	// would not fill its newer tables.)
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA user_version = 4;"
+				      "UPDATE meta SET value = 3 WHERE key = 'compat_version'", NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);
-	refused(b, "schema version 3, newer than this memtop's (2)");
+	refused(b, "schema version 4, newer than this memtop's (3)");
 	bench_free(b);
 }
 
@@ -812,6 +821,209 @@ static void test_maintenance_never_scans_the_big_tables(void **state)
 	bench_free(b);
 }
 
+// An OOM kill as the kernel log reports it: seq, when (wall), the victim,
+// with two rows of the task table; since_start false: the log's backlog.
+static struct oom_kill make_kill(uint64_t seq, double wall, int pid, const char *comm, bool since_start)
+{
+	struct oom_kill k = {
+		.seq = seq, .wall_time = wall, .boot_s = wall - 1.6e9, .mono_time = wall - 1.7e9,
+		.since_start = since_start, .have_trigger = true, .order = 0, .trigger_oom_score_adj = 0,
+		.scope = OOM_SCOPE_MEMCG, .pid = pid, .uid = 1000, .total_vm_kb = 900000,
+		.anon_rss_kb = 500000, .file_rss_kb = 1200, .shmem_rss_kb = 4, .pgtables_kb = 1100,
+		.have_pgtables = true, .have_oom_score_adj = true, .oom_score_adj = 200,
+		.have_memcg_usage = true, .memcg_usage_kb = 524288, .memcg_limit_kb = 524288,
+		.ntasks = 2, .tasks_listed = 17,
+	};
+
+	snprintf(k.comm, sizeof k.comm, "%s", comm);
+	snprintf(k.trigger_comm, sizeof k.trigger_comm, "%s", comm);
+	snprintf(k.gfp_mask, sizeof k.gfp_mask, "0xcc0(GFP_KERNEL)");
+	snprintf(k.constraint, sizeof k.constraint, "CONSTRAINT_MEMCG");
+	snprintf(k.oom_memcg, sizeof k.oom_memcg, "/system.slice/%s.service", comm);
+	snprintf(k.task_memcg, sizeof k.task_memcg, "/system.slice/%s.service", comm);
+	for (unsigned i = 0; i < k.ntasks; i++) {
+		k.tasks[i] = (struct oom_task_row){ .pid = pid + (int)i, .uid = 1000, .total_vm_kb = 900000,
+						    .rss_kb = 500000 - i, .have_split = i == 0,
+						    .rss_anon_kb = 400000, .oom_score_adj = 200 };
+		snprintf(k.tasks[i].comm, sizeof k.tasks[i].comm, "%s", comm);
+	}
+	return k;
+}
+
+// Hands up kills at the next tick (the world's log reported them).
+static void world_kills(struct world *wd, const struct oom_kill *k, size_t n)
+{
+	assert_true(n <= sizeof wd->kills / sizeof wd->kills[0]);
+	memcpy(wd->kills, k, n * sizeof *k);
+	wd->nkills = n;
+}
+
+// OOM kills are stored once each: the backlog of the first tick, new ones
+// later, and the same backlog again after a restart (with one new in it);
+// every field, the task rows, the tick that saw them, the log's state.
+static void test_oom_kills_stored_once(void **state)
+{
+	struct bench *b = bench_new();
+	struct oom_kill k[4];
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	k[0] = make_kill(10, b->wd.t - 7200, 300, "old\x1b[31mjob", false);
+	k[1] = make_kill(11, b->wd.t - 60, 301, "db", false);
+	k[1].have_pgtables = k[1].have_oom_score_adj = k[1].have_trigger = k[1].have_memcg_usage = false;
+	k[1].uid = -1;
+	k[1].ntasks = 0;
+	k[1].scope = OOM_SCOPE_GLOBAL;
+	k[1].constraint[0] = k[1].oom_memcg[0] = '\0';
+	bench_open(b);
+	world_kills(&b->wd, k, 2);
+	int64_t t1 = llround(b->wd.t * 1000);
+
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	b->wd.nkills = 0;
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	k[2] = make_kill(12, b->wd.t - 2, 302, "worker", true);
+	world_kills(&b->wd, &k[2], 1);
+	int64_t t3 = llround(b->wd.t * 1000);
+
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	b->wd.nkills = 0;
+	assert_int_equal(recorder_stats(b->r)->oom_kills, 3);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 3);
+	// The backlog is seen at the first tick; the new kill at its own.
+	char sql[256];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM oom_kill WHERE seen_t = %lld AND since_start = 0"
+		 " AND seq IN (10, 11)", (long long)t1);
+	assert_int_equal(q(b, sql), 2);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM oom_kill WHERE seen_t = %lld AND since_start = 1"
+		 " AND seq = 12 AND t = %lld", (long long)t3, (long long)(t3 - 2000));
+	assert_int_equal(q(b, sql), 1);
+	// Every field: given ones as given, missing ones NULL.
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill WHERE seq = 10 AND pid = 300 AND uid = 1000"
+			   " AND comm = 'old\x1b[31mjob' AND scope = 2 AND constraint_name = 'CONSTRAINT_MEMCG'"
+			   " AND task_memcg = '/system.slice/old\x1b[31mjob.service' AND total_vm_kb = 900000"
+			   " AND anon_rss_kb = 500000 AND file_rss_kb = 1200 AND shmem_rss_kb = 4 AND pgtables_kb = 1100"
+			   " AND oom_score_adj = 200 AND trigger_comm = comm AND gfp_mask = '0xcc0(GFP_KERNEL)'"
+			   " AND alloc_order = 0 AND memcg_usage_kb = 524288 AND memcg_limit_kb = 524288"
+			   " AND tasks_listed = 17 AND abs(boot_s - (t / 1000.0 - 1.6e9)) < 0.01"),
+			 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill WHERE seq = 11 AND uid IS NULL AND pgtables_kb IS NULL"
+			   " AND oom_score_adj IS NULL AND trigger_comm IS NULL AND memcg_usage_kb IS NULL"
+			   " AND oom_memcg IS NULL AND scope = 1"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 4);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task t JOIN oom_kill k ON k.id = t.kill WHERE k.seq = 12"
+			   " AND t.rank = 0 AND t.pid = 302 AND t.rss_kb = 500000 AND t.rss_anon_kb = 400000"),
+			 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task WHERE rank = 1 AND rss_anon_kb IS NULL"), 2);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE oom_log = 0 AND oom_log_lost = 0"), 3);
+	// A restart: the whole backlog again, with a kill that came while
+	// nobody recorded. Only that one is new.
+	recorder_close(b->r);
+	bench_open(b);
+	k[3] = make_kill(13, b->wd.t - 30, 303, "batch", false);
+	world_kills(&b->wd, k, 4);
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	b->wd.nkills = 0;
+	assert_int_equal(recorder_stats(b->r)->oom_kills, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 4);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 6);
+	assert_int_equal(q(b, "SELECT count(DISTINCT seq) FROM oom_kill"), 4);
+	// Another boot: the same sequence numbers are other kills.
+	recorder_close(b->r);
+	snprintf(b->host.boot_id, sizeof b->host.boot_id, "boot-2");
+	bench_open(b);
+	world_kills(&b->wd, k, 1);
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	b->wd.nkills = 0;
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill WHERE seq = 10"), 2);
+	// Not root: the ticks say so (-EPERM), and nothing is stored; a run
+	// that does not read the log leaves the column NULL.
+	b->wd.oom_err = -EPERM;
+	world_kills(&b->wd, &k[2], 1);
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	b->wd.oom_err = -ENOTSUP;
+	assert_int_equal(bench_tick(b, 5), RECORD_WRITTEN);
+	b->wd.nkills = 0;
+	b->wd.oom_err = 0;
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE oom_log = -1"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE oom_log IS NULL"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 5);
+	bench_free(b);
+}
+
+// A kill handed up at a tick that was not written (below the free-space
+// floor) is stored at the next one written: the log hands it up once.
+static void test_oom_kill_survives_a_pause(void **state)
+{
+	struct bench *b = bench_new();
+	struct oom_kill k = make_kill(40, 0, 400, "victim", true);
+
+	(void)state;
+	world_add(&b->wd, 10, "alpha", 1000);
+	bench_open(b);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	recorder_policy(b->r)->min_free_bytes = UINT64_MAX / 2;
+	k.wall_time = b->wd.t - 0.5;
+	world_kills(&b->wd, &k, 1);
+	assert_int_equal(bench_tick(b, 1), RECORD_PAUSED);
+	b->wd.nkills = 0;
+	assert_int_equal(bench_tick(b, 1), RECORD_PAUSED);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 0);
+	recorder_policy(b->r)->min_free_bytes = 1;
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill WHERE seq = 40 AND pid = 400"), 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 2);
+	assert_int_equal(bench_tick(b, 1), RECORD_WRITTEN);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 1);
+	bench_free(b);
+}
+
+// Thinning keeps every kill (and its task rows); retention drops those
+// recorded before the oldest tick it keeps, and only those.
+static void test_oom_kills_thinning_and_retention(void **state)
+{
+	struct bench *b = bench_new();
+
+	(void)state;
+	b->pol.thin_after_s[0] = 120;
+	b->pol.thin_after_s[1] = 240;
+	b->pol.maintain_every_s = 1e9;
+	b->pol.keep_s = 1e6;
+	world_add(&b->wd, 10, "alpha", 1000);
+	bench_open(b);
+	for (int s = 0; s < 600; s += 2) {
+		b->wd.w[0].rss += 1;
+		if (s == 50 || s == 52 || s == 250 || s == 550) {
+			struct oom_kill k = make_kill(1000 + (uint64_t)s, b->wd.t - 0.3, 500 + s, "hog", true);
+
+			world_kills(&b->wd, &k, 1);
+		}
+		if (s == 500) {               // found late, in the log's backlog: old
+			struct oom_kill k = make_kill(900, b->wd.t - 3000, 900, "ancient", false);
+
+			world_kills(&b->wd, &k, 1);
+		}
+		assert_int_equal(bench_tick(b, 2), RECORD_WRITTEN);
+		b->wd.nkills = 0;
+	}
+	maintain_all(b, b->wd.t - 2);
+	assert_true(q(b, "SELECT count(*) FROM tick WHERE res > 0") > 0);
+	assert_true(q(b, "SELECT count(*) FROM tick WHERE res = 2") > 0);
+	assert_true(q(b, "SELECT count(*) FROM tick") < 150);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 5);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 10);
+	// Five minutes kept: the kills of s = 50, 52 and 250 go, tasks and all,
+	// and the old one found late, though its tick stays.
+	recorder_policy(b->r)->keep_s = 300;
+	maintain_all(b, b->wd.t - 2);
+	assert_true(q(b, "SELECT min(t) FROM tick") > llround((1.7e9 + 250) * 1000));
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_kill"), 1);
+	assert_int_equal(q(b, "SELECT seq FROM oom_kill"), 1550);
+	assert_int_equal(q(b, "SELECT count(*) FROM oom_task"), 2);
+	bench_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -827,6 +1039,9 @@ int main(void)
 		cmocka_unit_test(test_retention_by_age),
 		cmocka_unit_test(test_retention_by_size),
 		cmocka_unit_test(test_maintenance_never_scans_the_big_tables),
+		cmocka_unit_test(test_oom_kills_stored_once),
+		cmocka_unit_test(test_oom_kill_survives_a_pause),
+		cmocka_unit_test(test_oom_kills_thinning_and_retention),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "model/monitor.h"
+#include "output/report.h"
 #include "store/recorder.h"
+#include "store/recording.h"
 #include "store/replay.h"
 
 #define WORLD_MAX 16
@@ -44,6 +46,11 @@ struct world {
 	uint64_t avail_kb;
 	unsigned ticks;            // ticks so far: every third reads the cgroups
 	struct cgroup_reading cg[2];
+	// The OOM kills the next tick hands up (kills_n of them), and the
+	// kernel log's state.
+	struct oom_kill *kills;
+	size_t kills_n;
+	int oom_err;
 };
 
 static const char *const world_cgroups[2] = { "/a.slice", "/b.slice/svc.service" };
@@ -107,7 +114,11 @@ static int world_tick(void *impl, struct snapshot *out)
 	out->sys = (struct sys_sample){ .wall_time = wd->t, .mono_time = wd->t - 1.7e9 + 5000,
 					.have_meminfo = true, .total_kb = 8u << 20,
 					.available_kb = wd->avail_kb, .free_kb = 1u << 20,
-					.have_oom_kill = true, .oom_kill = 2 };
+					.have_oom_kill = true, .oom_kill = 2, .oom_log_err = wd->oom_err };
+	if (wd->oom_err == 0) {
+		out->oom_kills = wd->kills;
+		out->noom_kills = wd->kills_n;
+	}
 	return 0;
 }
 
@@ -653,6 +664,17 @@ static void test_reads_version_1(void **state)
 	bench_free(b);
 }
 
+// Runs SQL on a closed recording, as another program would.
+static void sql_on(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
 static void refused(const char *path, int want, const char *msg)
 {
 	struct replay_options o = { .start_t = -1 };
@@ -721,8 +743,21 @@ static void test_bad_files(void **state)
 	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'CREATE TABLE t(x)'", path);
 	assert_int_equal(system(cmd), 0);
 	refused(path, -EINVAL, "another program");
-	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA user_version = 9'", b->path);
-	assert_int_equal(system(cmd), 0);
+	// A newer schema that says readers of version 3 still read it (it
+	// only added to it) is read; one that does not say so is refused.
+	sql_on(b->path, "PRAGMA user_version = 9; UPDATE meta SET value = 3 WHERE key = 'compat_version'");
+	{
+		struct replay_options o = { .start_t = -1 };
+		struct source src;
+		char err[512] = "";
+
+		if (replay_open(&src, b->path, &o, err, sizeof err) != 0)
+			fail_msg("a compatible newer file refused: %s", err);
+		src.ops->close(src.impl);
+	}
+	sql_on(b->path, "UPDATE meta SET value = 9 WHERE key = 'compat_version'");
+	refused(b->path, -EINVAL, "schema version 9, newer");
+	sql_on(b->path, "DELETE FROM meta WHERE key = 'compat_version'");
 	refused(b->path, -EINVAL, "schema version 9, newer");
 	bench_free(b);
 }
@@ -860,6 +895,235 @@ static void test_cgroup_series(void **state)
 	bench_free(b);
 }
 
+// An OOM kill of the replay tests: the victim pid, its name, one task row.
+static struct oom_kill replay_kill(uint64_t seq, double wall, int pid, bool since_start)
+{
+	struct oom_kill k = { .seq = seq, .wall_time = wall, .boot_s = wall - 1.6e9, .mono_time = wall - 1.7e9 + 5000,
+			      .since_start = since_start, .scope = OOM_SCOPE_MEMCG, .pid = pid, .uid = 1000,
+			      .anon_rss_kb = 1000 * seq, .have_oom_score_adj = true, .oom_score_adj = -17,
+			      .ntasks = 1, .tasks_listed = 3 };
+
+	snprintf(k.comm, sizeof k.comm, "victim%d", pid);
+	snprintf(k.task_memcg, sizeof k.task_memcg, "/kill.slice/%d", pid);
+	k.tasks[0] = (struct oom_task_row){ .pid = pid, .uid = 1000, .rss_kb = 1000 * seq };
+	snprintf(k.tasks[0].comm, sizeof k.tasks[0].comm, "victim%d", pid);
+	return k;
+}
+
+// The sequence numbers a snapshot hands up, "1,2,3" (oldest first).
+static const char *seqs_of(const struct snapshot *snap, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < snap->noom_kills && n < cap; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "%s%llu", i ? "," : "",
+				      (unsigned long long)snap->oom_kills[i].seq);
+	return buf;
+}
+
+static void tick_expect(struct source *src, struct snapshot *snap, const char *want)
+{
+	char buf[256];
+
+	assert_int_equal(src->ops->tick(src->impl, snap), 0);
+	if (strcmp(seqs_of(snap, buf, sizeof buf), want) != 0)
+		fail_msg("at %.0f: kills [%s], expected [%s]", snap->sys.wall_time - 1.7e9, buf, want);
+}
+
+// A recording's OOM kills come back at the tick that first recorded them
+// when stepping on, all of the boot up to the sample after any other move,
+// none at the same sample again; every field, the task rows, the log's
+// state as recorded; names escaped again; at most 32 a tick, the newest.
+static void test_oom_kills_replayed(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(100);
+	struct oom_kill ks[40];
+	struct snapshot snap;
+	struct source src;
+	struct replay_options o = { .boot_id = "boot-1", .start_t = 1.7e9 };
+	char err[512], want[256];
+	sqlite3 *db;
+
+	b->wd.kills = ks;
+	world_add(&b->wd, 100, "flat", 0, 0);
+	for (int i = 0; i < 100; i++) {
+		double t = b->wd.t;
+
+		b->wd.kills_n = 0;
+		b->wd.oom_err = i >= 70 && i < 75 ? -EPERM : 0;
+		if (i == 0) {                 // the backlog: before the recording
+			ks[0] = replay_kill(1, t - 3600, 11, false);
+			ks[1] = replay_kill(2, t - 100, 12, false);
+			b->wd.kills_n = 2;
+		} else if (i == 10) {
+			ks[0] = replay_kill(3, t - 0.4, 13, true);
+			b->wd.kills_n = 1;
+		} else if (i == 50) {
+			ks[0] = replay_kill(4, t - 0.9, 14, true);
+			ks[1] = replay_kill(5, t - 0.2, 15, true);
+			b->wd.kills_n = 2;
+		} else if (i == 80) {         // a storm: more than a tick hands up
+			for (int k = 0; k < 40; k++)
+				ks[k] = replay_kill(100 + (uint64_t)k, t - 0.5, 100 + k, true);
+			b->wd.kills_n = 40;
+		}
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(recorder_write(b->r, &b->m), RECORD_WRITTEN);
+		b->wd.t += 1;
+	}
+	recorder_close(b->r);
+	b->r = NULL;
+	// A name crafted into the file is escaped again.
+	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE oom_kill SET comm = 'ev' || char(27) || '[2Jil' WHERE seq = 4",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	if (replay_open(&src, b->path, &o, err, sizeof err) < 0)
+		fail_msg("replay_open: %s", err);
+	// The first tick (an opening): the backlog, since_start as recorded.
+	tick_expect(&src, &snap, "1,2");
+	assert_int_equal(snap.sys.oom_log_err, 0);
+	assert_false(snap.oom_kills[0].since_start);
+	assert_int_equal(snap.oom_kills[1].pid, 12);
+	assert_string_equal(snap.oom_kills[1].comm, "victim12");
+	assert_string_equal(snap.oom_kills[1].task_memcg, "/kill.slice/12");
+	assert_true(fabs(snap.oom_kills[1].wall_time - (1.7e9 - 100)) < 0.002);
+	assert_true(fabs(snap.oom_kills[1].mono_time - (1.7e9 - 100 - 1.7e9 + 5000)) < 0.002);
+	assert_int_equal(snap.oom_kills[1].anon_rss_kb, 2000);
+	assert_int_equal(snap.oom_kills[1].scope, OOM_SCOPE_MEMCG);
+	assert_true(snap.oom_kills[1].have_oom_score_adj);
+	assert_int_equal(snap.oom_kills[1].oom_score_adj, -17);
+	assert_false(snap.oom_kills[1].have_pgtables);
+	assert_false(snap.oom_kills[1].have_trigger);
+	assert_int_equal(snap.oom_kills[1].ntasks, 1);
+	assert_int_equal(snap.oom_kills[1].tasks_listed, 3);
+	assert_int_equal(snap.oom_kills[1].tasks[0].rss_kb, 2000);
+	assert_string_equal(snap.oom_kills[1].tasks[0].comm, "victim12");
+	tick_expect(&src, &snap, "");           // the same sample again: none
+	// Stepping on: each kill at the tick that recorded it, once.
+	for (int i = 1; i < 100; i++) {
+		assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_STEP, 1), 0);
+		snprintf(want, sizeof want, "%s", i == 10 ? "3" : i == 50 ? "4,5" : "");
+		if (i == 80) {                  // the newest 32 of the 40
+			size_t n = 0;
+
+			for (int k = 8; k < 40; k++)
+				n += (size_t)snprintf(want + n, sizeof want - n, "%s%d", k > 8 ? "," : "", 100 + k);
+		}
+		tick_expect(&src, &snap, want);
+		assert_int_equal(snap.sys.oom_log_err, i >= 70 && i < 75 ? -EPERM : 0);
+		if (i == 10)
+			assert_true(snap.oom_kills[0].since_start);
+		if (i == 50)
+			assert_string_equal(snap.oom_kills[0].comm, "ev\\e[2Jil");
+	}
+	// Any other move: every kill of the boot up to the sample.
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_TIME, 1.7e9 + 55), 0);
+	tick_expect(&src, &snap, "1,2,3,4,5");
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_STEP, -1), 0);
+	tick_expect(&src, &snap, "1,2,3,4,5");
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_STEP, 2), 0);
+	tick_expect(&src, &snap, "1,2,3,4,5");
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_TIME, 1.7e9 + 9.5), 0);
+	tick_expect(&src, &snap, "1,2");
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_STEP, 1), 0);
+	tick_expect(&src, &snap, "3");
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_FIRST, 0), 0);
+	tick_expect(&src, &snap, "1,2");
+	// At a sample whose log could not be read: none, and the log's state.
+	assert_int_equal(src.ops->move(src.impl, SOURCE_MOVE_TIME, 1.7e9 + 72), 0);
+	tick_expect(&src, &snap, "");
+	assert_int_equal(snap.sys.oom_log_err, -EPERM);
+	src.ops->close(src.impl);
+	// memtop --report over it: each kill once (the storm's newest 32).
+	struct options opts;
+	char *out = NULL, *msgs = NULL;
+	size_t outlen = 0, msgslen = 0;
+	FILE *fo = open_memstream(&out, &outlen), *fm = open_memstream(&msgs, &msgslen);
+
+	cli_defaults(&opts);
+	opts.format = FORMAT_JSON;
+	o.start_t = -1;
+	if (replay_open(&src, b->path, &o, err, sizeof err) < 0)
+		fail_msg("replay_open: %s", err);
+	assert_int_equal(report_run(&opts, src, NULL, fo, fm), 0);
+	fclose(fo);
+	fclose(fm);
+	assert_non_null(strstr(out, "\"log\": \"read\", \"victims_total\": 37, \"victims\": [{"));
+	assert_non_null(strstr(out, "\"comm\": \"ev\\\\e[2Jil\""));
+	free(out);
+	free(msgs);
+	bench_free(b);
+}
+
+// A version 2 file (made by the memtop that wrote version 2: genrec of
+// that version, tests/fixtures/recording/v2.db) is read as it is (no kill
+// reports: -ENOTSUP), and grows to version 3 when recorded to: its old
+// samples read as before, the new ones with their kills.
+static void test_version_2_file_grows(void **state)
+{
+	(void)state;
+	struct bench *b = bench_new(10);
+	struct replay_options o = { .start_t = 0 };
+	struct snapshot snap;
+	struct source src;
+	struct oom_kill k;
+	char err[512], cmd[400];
+	size_t old_ticks = 0, n = 0;
+
+	recorder_close(b->r);
+	snprintf(cmd, sizeof cmd, "cp '%s/recording/v2.db' '%s'", FIXTURES, b->path);
+	assert_int_equal(system(cmd), 0);
+	if (replay_open(&src, b->path, &o, err, sizeof err) < 0)
+		fail_msg("replay_open: %s", err);
+	do {
+		assert_int_equal(src.ops->tick(src.impl, &snap), 0);
+		assert_int_equal(snap.sys.oom_log_err, -ENOTSUP);
+		assert_int_equal(snap.noom_kills, 0);
+		assert_true(snap.nprocs >= 4);
+		old_ticks++;
+	} while (src.ops->move(src.impl, SOURCE_MOVE_STEP, 1) == 0);
+	src.ops->close(src.impl);
+	assert_int_equal(old_ticks, 58);
+	// Recorded to: version 3, compat_version 2, the new table.
+	b->r = recorder_open(b->path, &b->pol, &b->host, err, sizeof err);
+	if (!b->r)
+		fail_msg("recorder_open: %s", err);
+	b->wd.t = 1733500100;
+	b->wd.kills = &k;
+	world_add(&b->wd, 100, "flat", 0, 0);
+	for (int i = 0; i < 10; i++) {
+		b->wd.kills_n = i == 4;
+		k = replay_kill(77, b->wd.t - 0.5, 77, true);
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(recorder_write(b->r, &b->m), RECORD_WRITTEN);
+		b->wd.t += 1;
+	}
+	recorder_close(b->r);
+	b->r = NULL;
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(b->path, &db), SQLITE_OK);
+	assert_int_equal(recording_query_int(db, "PRAGMA user_version", -1), 3);
+	assert_int_equal(recording_query_int(db, "SELECT value FROM meta WHERE key = 'compat_version'", -1), 2);
+	assert_int_equal(recording_query_int(db, "SELECT count(*) FROM oom_kill", -1), 1);
+	assert_int_equal(recording_query_int(db, "SELECT count(*) FROM tick WHERE oom_log IS NULL", -1), 58);
+	sqlite3_close(db);
+	if (replay_open(&src, b->path, &o, err, sizeof err) < 0)
+		fail_msg("replay_open: %s", err);
+	do {
+		assert_int_equal(src.ops->tick(src.impl, &snap), 0);
+		assert_int_equal(snap.sys.oom_log_err, n < 58 ? -ENOTSUP : 0);
+		assert_int_equal(snap.noom_kills, n == 58 + 4);
+		n++;
+	} while (src.ops->move(src.impl, SOURCE_MOVE_STEP, 1) == 0);
+	assert_int_equal(n, 68);
+	src.ops->close(src.impl);
+	bench_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -874,6 +1138,8 @@ int main(void)
 		cmocka_unit_test(test_crafted_names_escaped),
 		cmocka_unit_test(test_cut_command_lines),
 		cmocka_unit_test(test_cgroup_series),
+		cmocka_unit_test(test_oom_kills_replayed),
+		cmocka_unit_test(test_version_2_file_grows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,7 +42,60 @@ struct world {
 	unsigned ticks;               // samples read: the progress test's clock
 	struct proc_sample s[3];
 	const struct proc_sample *p[3];
+	// The OOM kills handed up as a recording hands them up (source.h):
+	// those seen at this sample when one step on from the last one given,
+	// none at the same again, all up to it after any other move.
+	struct oom_kill kills[3];
+	size_t given;
+	bool have_given, moved;
+	int log_err;                  // the kernel log's state at every sample
 };
+
+// The world's OOM kills: one from before the recording (the log's backlog
+// at sample 0), one with hostile names seen at 610, one global at 611.
+#define VICTIM_PID 4242
+static char victim_comm[] = "hog<b>&\"x'";
+static const size_t kill_seen[3] = { 0, 610, 611 };
+
+static void world_kills(struct world *w, size_t i, struct snapshot *out)
+{
+	bool step = w->have_given && !w->moved && w->given + 1 == i;
+	bool again = w->have_given && !w->moved && w->given == i;
+	size_t first = 3, n = 0;
+
+	for (size_t k = 0; k < 3; k++) {
+		struct oom_kill *v = &w->kills[k];
+
+		*v = (struct oom_kill){ .seq = k + 1, .since_start = k > 0, .pid = VICTIM_PID + (int)k,
+					.uid = k == 2 ? -1 : 1000, .anon_rss_kb = 100000 * (k + 1), .file_rss_kb = 300,
+					.shmem_rss_kb = 7, .total_vm_kb = 900000,
+					.scope = k == 2 ? OOM_SCOPE_GLOBAL : OOM_SCOPE_MEMCG,
+					.have_oom_score_adj = k == 1, .oom_score_adj = 300, .have_trigger = k == 1,
+					.have_memcg_usage = k == 1, .memcg_usage_kb = 65536, .memcg_limit_kb = 65536 };
+		v->wall_time = k == 0 ? T0 - 600 : TIME_OF(kill_seen[k]) - 0.5 * (double)k;
+		v->boot_s = v->wall_time - 1.6e9;
+		snprintf(v->comm, sizeof v->comm, "%s", k == 1 ? victim_comm : k == 0 ? "early" : "second");
+		if (k == 1) {
+			snprintf(v->task_memcg, sizeof v->task_memcg, "%s", leak_cg);
+			snprintf(v->oom_memcg, sizeof v->oom_memcg, "/lim&it");
+			snprintf(v->trigger_comm, sizeof v->trigger_comm, "trig<");
+			snprintf(v->constraint, sizeof v->constraint, "CONSTRAINT_MEMCG");
+		}
+		if (kill_seen[k] > i || again || (step && kill_seen[k] != i))
+			continue;
+		if (first == 3)
+			first = k;
+		n++;
+	}
+	w->given = i;
+	w->have_given = true;
+	w->moved = false;
+	out->sys.oom_log_err = w->log_err;
+	if (w->log_err == 0 && n) {
+		out->oom_kills = &w->kills[first];
+		out->noom_kills = n;
+	}
+}
 
 // Sample i of the world (snapshot strings are static: they never change).
 static int world_tick(void *impl, struct snapshot *out)
@@ -71,6 +124,7 @@ static int world_tick(void *impl, struct snapshot *out)
 					.have_oom_kill = true, .oom_kill = i < 600 ? 3 : i < 800 ? 5 : 0 };
 	out->sys.psi.some = (struct psi_line){ .valid = true, .avg10 = i >= 500 && i < 530 ? (i == 515 ? 45 : 25) : 1 };
 	out->sys.psi.full = (struct psi_line){ .valid = true, .avg10 = i == 515 ? 3 : i == 700 ? 7 : 0 };
+	world_kills(w, i, out);
 	return 0;
 }
 
@@ -94,6 +148,7 @@ static int world_move(void *impl, enum source_move how, double arg)
 	struct world *w = impl;
 	double target;
 
+	w->moved |= how != SOURCE_MOVE_STEP;
 	switch (how) {
 	case SOURCE_MOVE_STEP:
 		target = (double)w->index + arg;
@@ -741,9 +796,10 @@ static void test_csv_sections(void **state)
 		}
 		csv_free(fields, n);
 	}
-	assert_int_equal(sections, 5);
+	assert_int_equal(sections, 6);
 	assert_true(saw_hostile);
-	assert_int_equal(rows, 1 + 1 + 2 + 2 + 2);   // summary, suspect, growers, episodes, kill + reboot
+	// summary, suspect, growers, episodes, kill + reboot, the kills the log reported
+	assert_int_equal(rows, 1 + 1 + 2 + 2 + 2 + 3);
 	assert_non_null(strstr(r.out, "\nsuspect,process,100,leak<script>,u&me,/x<y>.scope,"));
 	assert_non_null(strstr(r.out, ",\"/bin/leak --name=\"\"a&b\"\" 'q' <script>alert(1)</script>\"\n"));
 	assert_non_null(strstr(r.out, "\noom_kill,"));
@@ -930,6 +986,137 @@ static void test_empty_report(void **state)
 	report_free(r);
 }
 
+// ---- the kills the kernel log reported ----------------------------------------------------
+
+// The collector keeps each kill of the period once: from the first sample
+// (a move: every kill up to it, the log's backlog before the period's start
+// with it when the period is open), then each at the sample that recorded
+// it; --since leaves out those before it, however they are handed up.
+static void test_oom_victims_gathered(void **state)
+{
+	(void)state;
+	struct built *b = build(-INFINITY, INFINITY, 0, NSAMPLES - 1);
+
+	assert_int_equal(b->r->nvictims, 3);
+	assert_int_equal(b->r->victims_total, 3);
+	assert_int_equal(b->r->log_samples, NSAMPLES);
+	assert_string_equal(b->r->victims[0].comm, "early");
+	assert_false(b->r->victims[0].since_start);
+	assert_string_equal(b->r->victims[1].comm, victim_comm);
+	assert_true(b->r->victims[1].t == TIME_OF(610) - 0.5);
+	assert_int_equal(b->r->victims[1].pid, VICTIM_PID + 1);
+	assert_string_equal(b->r->victims[1].oom_memcg, "/lim&it");
+	assert_int_equal(b->r->victims[2].scope, OOM_SCOPE_GLOBAL);
+	built_free(b);
+	// Started in the middle: all up to the first sample come at once.
+	b = build(TIME_OF(300), INFINITY, 300, NSAMPLES - 1);
+	assert_int_equal(b->r->nvictims, 2);
+	assert_string_equal(b->r->victims[0].comm, victim_comm);
+	built_free(b);
+	b = build(TIME_OF(611) - 1, INFINITY, 600, NSAMPLES - 1);
+	assert_int_equal(b->r->nvictims, 1);
+	assert_string_equal(b->r->victims[0].comm, "second");
+	built_free(b);
+	// Ends before them.
+	b = build(-INFINITY, TIME_OF(609), 0, 609);
+	assert_int_equal(b->r->nvictims, 1);
+	built_free(b);
+	// Handed up again (after moves that are not steps): kept once.
+	b = build(-INFINITY, INFINITY, 0, 699);
+	for (size_t i = 700; i < NSAMPLES; i++) {
+		b->w.index = i;
+		b->w.moved = i % 50 == 0;
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(report_tick(b->r, &b->m), 0);
+	}
+	assert_int_equal(b->r->nvictims, 3);
+	assert_int_equal(b->r->victims_total, 3);
+	built_free(b);
+}
+
+// Each format lists them; the HTML page marks those in its span on every
+// chart's time axis with the victim's name, escaped.
+static void test_oom_victims_written(void **state)
+{
+	(void)state;
+	struct world w;
+	struct run r = run_report(&w, NULL, NULL, FORMAT_TABLE, false);
+	char want[400];
+
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\nOOM kills the kernel log reported: 3\n"));
+	assert_non_null(strstr(r.out, "hog<b>&\"x' (pid 4243, uid 1000): anon 195M, file 300K, shmem 7K; memcg, in "
+			       "/x<y>.scope (limit of /lim&it); asked for by trig<\n"));
+	assert_non_null(strstr(r.out, "early (pid 4242, uid 1000)"));
+	assert_non_null(strstr(r.out, "(before the recording started)\n"));
+	assert_non_null(strstr(r.out, "second (pid 4244): anon 293M"));
+	run_free(&r);
+
+	r = run_report(&w, NULL, NULL, FORMAT_JSON, false);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\"log\": \"read\", \"victims_total\": 3, \"victims\": [{"));
+	snprintf(want, sizeof want, "{\"time\": %.3f, \"pid\": 4243, \"uid\": 1000, \"comm\": \"hog<b>&\\\"x'\","
+		 " \"scope\": \"memcg\", \"constraint\": \"CONSTRAINT_MEMCG\", \"oom_memcg\": \"/lim&it\","
+		 " \"task_memcg\": \"/x<y>.scope\", \"total_vm_kb\": 900000, \"anon_rss_kb\": 200000,"
+		 " \"file_rss_kb\": 300, \"shmem_rss_kb\": 7, \"oom_score_adj\": 300, \"trigger_comm\": \"trig<\","
+		 " \"memcg_usage_kb\": 65536, \"memcg_limit_kb\": 65536, \"since_start\": true}", TIME_OF(610) - 0.5);
+	assert_non_null(strstr(r.out, want));
+	assert_non_null(strstr(r.out, "\"uid\": null, \"comm\": \"second\", \"scope\": \"global\", \"constraint\": null"));
+	run_free(&r);
+
+	r = run_report(&w, NULL, NULL, FORMAT_CSV, false);
+	assert_int_equal(count_of(r.out, "\noom_victim,"), 3);
+	assert_non_null(strstr(r.out, ",4243,1000,\"hog<b>&\"\"x'\",memcg,CONSTRAINT_MEMCG,/lim&it,/x<y>.scope,"
+			       "900000,200000,300,7,300,trig<,1\n"));
+	run_free(&r);
+
+	r = run_report(&w, NULL, NULL, FORMAT_HTML, false);
+	// Two charts of the machine, two kills in their span (the backlog's
+	// is before it: in the table only).
+	assert_int_equal(count_of(r.out, "<line class=\"victim\""), 4);
+	assert_int_equal(count_of(r.out, "<text class=\"victim\""), 4);
+	assert_int_equal(count_of(r.out, ">hog&lt;b&gt;&amp;&quot;x&#39;</text>"), 2);
+	assert_non_null(strstr(r.out, "<title>OOM kill of hog&lt;b&gt;&amp;&quot;x&#39; (pid 4243)"));
+	assert_null(strstr(r.out, "hog<b>"));
+	assert_null(strstr(r.out, "trig<"));
+	assert_non_null(strstr(r.out, "early (before the recording)</td>"));
+	run_free(&r);
+}
+
+// A recorder that could not read the kernel log (not root): the report
+// says the kills are unknown, not that there were none.
+static void test_oom_victims_log_not_read(void **state)
+{
+	(void)state;
+	struct built *b = calloc(1, sizeof *b);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_non_null(b);
+	b->w = (struct world){ .count = NSAMPLES, .log_err = -EPERM };
+	monitor_open_source(&b->m, (struct source){ .ops = &world_live_ops, .impl = &b->w }, LEAK_SENS_NORMAL);
+	b->r = report_new(&(struct report_config){ .since = -INFINITY, .until = INFINITY, .source_name = "x" });
+	for (size_t i = 0; i < 700; i++) {
+		b->w.index = i;
+		assert_int_equal(monitor_tick(&b->m), 0);
+		assert_int_equal(report_tick(b->r, &b->m), 0);
+	}
+	assert_int_equal(b->r->nvictims, 0);
+	assert_int_equal(b->r->log_denied, 700);
+	assert_non_null(f = open_memstream(&out, &len));
+	assert_int_equal(report_write(b->r, FORMAT_TABLE, f), 0);
+	fclose(f);
+	assert_non_null(strstr(out, "OOM kills the kernel log reported: unknown (the recorder was not allowed"));
+	free(out);
+	assert_non_null(f = open_memstream(&out, &len));
+	assert_int_equal(report_write(b->r, FORMAT_JSON, f), 0);
+	fclose(f);
+	assert_non_null(strstr(out, "\"log\": \"not_permitted\", \"victims_total\": 0, \"victims\": []"));
+	free(out);
+	built_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -952,6 +1139,9 @@ int main(void)
 		cmocka_unit_test(test_no_cmdline),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_empty_report),
+		cmocka_unit_test(test_oom_victims_gathered),
+		cmocka_unit_test(test_oom_victims_written),
+		cmocka_unit_test(test_oom_victims_log_not_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
