@@ -1232,7 +1232,9 @@ def test_pressure_trigger_wakes_before_the_tick(tmux):
     with Session(tmux, ("-d", "20")) as p:
         p.wait_table()
         p.keys("h")
-        help_screen = p.wait("the help screen", lambda s: any("PSI trigger" in line for line in s))
+        p.wait("the help screen", lambda s: any("invert the sort order" in line for line in s))
+        p.keys("NPage")                   # the trigger's line ends the help, which may scroll
+        help_screen = p.wait("the help screen's end", lambda s: any("PSI trigger" in line for line in s))
         line = [l for l in help_screen if "PSI trigger" in l][0]
         assert "wakes the screen at once" in line, "no trigger registered: %r" % line
         p.keys("q")
