@@ -44,8 +44,16 @@ enum detail_rel {
 static enum meminfo_item mem_items[] = {
 	MEMINFO_MEM_TOTAL, MEMINFO_MEM_AVAILABLE, MEMINFO_MEM_FREE, MEMINFO_MEM_BUFFERS,
 	MEMINFO_MEM_CACHED, MEMINFO_MEM_SHARED, MEMINFO_SWAP_TOTAL, MEMINFO_SWAP_FREE,
+	// The memory breakdown's (proc/memparts.h): the same read of meminfo.
+	MEMINFO_SWAP_CACHED, MEMINFO_MEM_ANON, MEMINFO_MEM_SLAB_RECLAIM, MEMINFO_MEM_SLAB_UNRECLAIM,
+	MEMINFO_MEM_KERNEL_STACK, MEMINFO_MEM_PAGE_TABLES, MEMINFO_MEM_VM_ALLOC_USED, MEMINFO_MEM_PER_CPU,
+	MEMINFO_MEM_HUGETBL, MEMINFO_MEM_HUGE_TOTAL, MEMINFO_MEM_HUGE_SIZE,
 };
-enum mem_rel { M_TOTAL, M_AVAIL, M_FREE, M_BUFFERS, M_CACHED, M_SHMEM, M_SWAP_TOTAL, M_SWAP_FREE, M_COUNT };
+enum mem_rel {
+	M_TOTAL, M_AVAIL, M_FREE, M_BUFFERS, M_CACHED, M_SHMEM, M_SWAP_TOTAL, M_SWAP_FREE,
+	M_SWAP_CACHED, M_ANON, M_SRECL, M_SUNRECL, M_KSTACK, M_PTABLES, M_VMALLOC, M_PERCPU,
+	M_HUGETLB, M_HUGE_TOTAL, M_HUGE_SIZE, M_COUNT
+};
 
 
 // Monotonic clock in seconds.
@@ -274,6 +282,7 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 		return NULL;
 	}
 	s->cfg = *cfg;
+	sampler_breakdown_alloc(s);          // out of memory: no breakdown
 	s->proc_fd = -1;
 	s->psi_fd = -1;
 	s->vmstat_fd = -1;
@@ -855,6 +864,26 @@ static void refresh_heaps(struct sampler *s)
 	}
 }
 
+// The breakdown's meminfo parts from this tick's read.
+static void fill_meminfo_parts(struct sampler *s, struct meminfo_stack *m)
+{
+	struct meminfo_parts *mi = &s->breakdown->mi;
+
+#define MV(rel) MEMINFO_VAL(rel, ul_int, m, s->mem_info)
+	s->breakdown->have_meminfo = true;
+	*mi = (struct meminfo_parts){
+		.total_kb = MV(M_TOTAL), .free_kb = MV(M_FREE), .buffers_kb = MV(M_BUFFERS),
+		.cached_kb = MV(M_CACHED), .swap_cached_kb = MV(M_SWAP_CACHED), .anon_kb = MV(M_ANON),
+		.shmem_kb = MV(M_SHMEM), .sreclaimable_kb = MV(M_SRECL), .sunreclaim_kb = MV(M_SUNRECL),
+		.kernel_stack_kb = MV(M_KSTACK), .page_tables_kb = MV(M_PTABLES),
+		.vmalloc_used_kb = MV(M_VMALLOC), .percpu_kb = MV(M_PERCPU), .hugetlb_kb = MV(M_HUGETLB),
+	};
+	// Hugetlb (4.16+) counts every huge page size; before, the default pool.
+	if (!mi->hugetlb_kb)
+		mi->hugetlb_kb = MV(M_HUGE_TOTAL) * MV(M_HUGE_SIZE);
+#undef MV
+}
+
 // Fills the system-wide part of the snapshot.
 static void sample_system(struct sampler *s, struct sys_sample *sys)
 {
@@ -876,6 +905,8 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 		sys->shmem_kb = MEMINFO_VAL(M_SHMEM, ul_int, m, s->mem_info);
 		sys->swap_total_kb = MEMINFO_VAL(M_SWAP_TOTAL, ul_int, m, s->mem_info);
 		sys->swap_free_kb = MEMINFO_VAL(M_SWAP_FREE, ul_int, m, s->mem_info);
+		if (s->breakdown)
+			fill_meminfo_parts(s, m);
 	}
 	if (s->psi_fd >= 0) {
 		n = procfs_pread(s->psi_fd, buf, sizeof buf - 1);
@@ -948,6 +979,7 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 	out->procs = s->view;
 	out->nprocs = nview;
 	sampler_read_cgroups(s, out);
+	sampler_read_breakdown(s, out);
 	return rc;
 }
 
@@ -1003,6 +1035,7 @@ void sampler_free(struct sampler *s)
 	free(s->cg_readings);
 	free(s->cg_keys);
 	procfs_buf_free(&s->buf);
+	free(s->breakdown);
 	if (s->pids_info)
 		procps_pids_unref(&s->pids_info);
 	if (s->mem_info)
@@ -1063,6 +1096,11 @@ static void live_set_cgroup_every(void *impl, double every_s)
 	sampler_set_cgroup_every(impl, every_s);
 }
 
+static void live_set_breakdown_every(void *impl, double every_s)
+{
+	sampler_set_breakdown_every(impl, every_s);
+}
+
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1078,6 +1116,7 @@ static const struct source_ops live_ops = {
 	.send_signal = live_send_signal,
 	.psi_trigger = live_psi_trigger,
 	.set_cgroup_every = live_set_cgroup_every,
+	.set_breakdown_every = live_set_breakdown_every,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

@@ -38,6 +38,10 @@ struct source_config {
 	// own anonymous memory and pressure (snapshot.cgroups), read at the
 	// first tick and then once this many seconds have passed; 0: never.
 	double cgroup_every_s;
+	// The memory breakdown (snapshot.breakdown): its meminfo parts every
+	// tick and its lists (tmpfs mounts, SysV segments, slab caches) once
+	// this many seconds have passed; 0: none (snapshot.breakdown NULL).
+	double breakdown_every_s;
 };
 
 /* A process's memory cgroup, as far as this machine's layout shows it. */
@@ -152,6 +156,9 @@ struct source_ops {
 	// (its own anonymous memory + swap) as the readings gave it. A cgroup
 	// whose signal was not recorded gets no point.
 	int (*cgroup_series)(void *impl, const struct source_series_req *req, source_series_fn *push, void *ctx);
+	// How often the breakdown's lists are read from now on
+	// (source_config.breakdown_every_s; 0: no breakdown). NULL: none.
+	void (*set_breakdown_every)(void *impl, double every_s);
 };
 
 struct source {
