@@ -25,6 +25,7 @@ void monitor_open_source(struct monitor *m, struct source src, enum leak_sensiti
 	memset(m, 0, sizeof *m);
 	m->table.sensitivity = sens;
 	m->cgroups.sensitivity = sens;
+	m->mem.sensitivity = sens;
 	m->sens = sens;
 	m->source = src;
 }
@@ -178,6 +179,8 @@ static int monitor_update(struct monitor *m)
 	if (seed)
 		monitor_seed_cgroups(m, past);
 	sysmodel_update(&m->sys, &m->snap, &m->table);
+	if (memmodel_update(&m->mem, &m->snap, &m->table) < 0)
+		rc = -ENOMEM;
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
 		m->source.ops->set_cgroup_watch(m->source.impl, suspects,
@@ -212,6 +215,7 @@ static int monitor_jump(struct monitor *m)
 	proctable_free(&m->table);
 	m->table.sensitivity = m->sens;
 	cgtable_free(&m->cgroups);
+	memmodel_free(&m->mem);
 	m->sys = (struct sysmodel){ 0 };
 	m->have_snap = false;
 	m->seed_due = true;
@@ -295,6 +299,7 @@ void monitor_close(struct monitor *m)
 {
 	proctable_free(&m->table);
 	cgtable_free(&m->cgroups);
+	memmodel_free(&m->mem);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)
@@ -364,4 +369,10 @@ void monitor_set_cgroup_every(struct monitor *m, double every_s)
 {
 	if (m->source.ops->set_cgroup_every)
 		m->source.ops->set_cgroup_every(m->source.impl, every_s);
+}
+
+void monitor_set_breakdown_every(struct monitor *m, double every_s)
+{
+	if (m->source.ops->set_breakdown_every)
+		m->source.ops->set_breakdown_every(m->source.impl, every_s);
 }
