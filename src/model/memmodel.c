@@ -269,11 +269,8 @@ int memmodel_update(struct memmodel *m, const struct snapshot *snap, const struc
 	for (int p = 0; p < MP_COUNT; p++) {
 		bool list_part = p == MP_TMPFS || p == MP_SYSV;
 
-		if (list_part && !b->parts_read) {
+		if (list_part && !b->parts_read)
 			continue;           // pushed at the lists' readings only
-		}
-		if (list_part && !m->have_lists)
-			continue;
 		if (!parts[p].detector) {
 			m->part[p].kb = v[p];
 			m->part[p].have = true;
@@ -292,6 +289,39 @@ int64_t memmodel_total_kb(const struct memmodel *m)
 		if (parts[p].in_total)
 			sum += m->part[p].kb;
 	return sum;
+}
+
+// Adds a kind's items after its part.
+static size_t add_items(const struct memmodel *m, enum mem_item_kind k, int depth, struct mem_row *out, size_t n,
+			size_t cap)
+{
+	for (size_t i = 0; i < m->nitem[k] && n < cap; i++) {
+		const struct mem_item *it = &m->item[k][i];
+
+		out[n++] = (struct mem_row){ .depth = depth, .part = item_parents[k], .item = it, .name = it->name,
+					     .kb = it->track.kb, .track = &it->track };
+	}
+	return n;
+}
+
+size_t memmodel_rows(const struct memmodel *m, struct mem_row *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (!m->have)
+		return 0;
+	for (int p = 0; p < MP_COUNT && n < cap; p++) {
+		out[n++] = (struct mem_row){ .depth = parts[p].parent == MP_COUNT ? 0 : 1, .part = (enum mem_part)p,
+					     .name = parts[p].label, .kb = m->part[p].kb,
+					     .in_total = parts[p].in_total, .track = &m->part[p] };
+		if (p == MP_TMPFS)
+			n = add_items(m, MI_TMPFS, 2, out, n, cap);
+		else if (p == MP_SYSV)
+			n = add_items(m, MI_SYSV, 2, out, n, cap);
+		else if (p == MP_SLAB_UNRECL)
+			n = add_items(m, MI_SLAB, 1, out, n, cap);
+	}
+	return n;
 }
 
 void memmodel_free(struct memmodel *m)

@@ -105,6 +105,23 @@ enum mem_part memmodel_part_parent(enum mem_part p);
 enum mem_part memmodel_item_parent(enum mem_item_kind k);
 const char *memmodel_item_kind_key(enum mem_item_kind k);
 
+/* One line of the breakdown as the screen and batch output show it: the
+ * parts in enum order, each list part followed by its items (the slab
+ * caches after "unreclaimable"). */
+struct mem_row {
+	int depth;                    // 0 a part, 1 a part's sub-part or a slab cache, 2 an item
+	enum mem_part part;           // the part, or an item's parent part
+	const struct mem_item *item;  // NULL for a part
+	const char *name;             // the part's label or the item's name
+	int64_t kb;
+	bool in_total;                // counts into MemTotal's sum
+	const struct mem_track *track;
+};
+#define MEMMODEL_ROWS_MAX (MP_COUNT + MI_KINDS * MEMMODEL_KEEP_MAX)
+/* Fills out (cap rows) with the rows; returns how many (0 before the first
+ * breakdown). Valid until the next update. */
+size_t memmodel_rows(const struct memmodel *m, struct mem_row *out, size_t cap);
+
 /* Merges one tick. 0, or -ENOMEM (a detector could not be had). */
 int memmodel_update(struct memmodel *m, const struct snapshot *snap, const struct proctable *pt);
 /* The parts' sum that makes MemTotal (every counted part, unaccounted
