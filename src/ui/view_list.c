@@ -13,6 +13,7 @@
 #include "ui/view_detail.h"
 #include "ui/view_header.h"
 #include "ui/view_help.h"
+#include "ui/view_memory.h"
 #include "ui/view_sort.h"
 
 void list_screen_init(struct list_screen *ls, enum sort_key key, int order, unsigned columns)
@@ -123,6 +124,12 @@ static struct action act_cgroups(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
 	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_cgroups };
+}
+
+static struct action act_memory(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_memory };
 }
 
 static struct action act_suspects(void *st, const struct screen_ctx *c)
@@ -369,6 +376,9 @@ static const struct binding bindings[] = {
 	{ { 'C' }, "C", "show / hide the CGROUP column", act_cgroup, NULL, BIND_BOTH },
 	{ { 'S' }, "S", "services: one row per memory cgroup (usage, limit, growth, leak)", act_cgroups,
 	  "Cgrp", BIND_BOTH },
+	{ { 'm' }, "m", "where the memory went: MemTotal split into its parts (shmem's tmpfs mounts and "
+	  "SysV segments, slab caches, kernel stacks, ...) with growth and a leak verdict each",
+	  act_memory, "Mem", BIND_BOTH },
 	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
 	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
 	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,
