@@ -223,7 +223,11 @@ int cgfiles_mountinfo_next(const char **p, const char *end, struct cgfiles_mount
 	m->path_fits = mi_unescape(&f[4], m->path, sizeof m->path);
 	if (!m->path_fits)
 		m->path[0] = '\0';
-	snprintf(m->fstype, sizeof m->fstype, "%.*s", (int)fstype.len, fstype.s);
+	// A type that does not fit, or holds a NUL, is none memtop knows.
+	if (fstype.len < sizeof m->fstype && !memchr(fstype.s, '\0', fstype.len))
+		snprintf(m->fstype, sizeof m->fstype, "%.*s", (int)fstype.len, fstype.s);
+	else
+		m->fstype[0] = '\0';
 	return 1;
 }
 

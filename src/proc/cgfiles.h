@@ -63,7 +63,7 @@ struct cgfiles_mount {
 	char path[1024];       // "" with path_fits false when longer
 	bool path_fits;
 	uint32_t major, minor;
-	char fstype[32];       // cut when longer
+	char fstype[32];       // "" when longer, or when it holds a NUL
 };
 
 /* Reads the mountinfo line at *p (before end) into m and moves *p past it:

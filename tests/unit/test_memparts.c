@@ -223,6 +223,21 @@ static void test_mountinfo_next(void **state)
 	free(b);
 }
 
+// A type with a NUL in it is not "tmpfs" (the fuzzer's find: "tmpfs\0s").
+static void test_tmpfs_type_with_nul(void **state)
+{
+	static const char text[] = "23 22 0:23 / /x rw - tmpfs\0s tmpfs rw\n";
+	struct tmpfs_mount out[1];
+	size_t n, seen;
+	char *b = test_bytes(text, sizeof text - 1);
+
+	(void)state;
+	assert_int_equal(memparts_parse_tmpfs_mounts(b, sizeof text - 1, out, 1, &n, &seen), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(seen, 0);
+	free(b);
+}
+
 // The largest kept, in order, whatever order they arrive in; ties keep the
 // first.
 static void test_keep_tmpfs(void **state)
@@ -257,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_shm_bad),
 		cmocka_unit_test(test_tmpfs_mounts),
 		cmocka_unit_test(test_mountinfo_next),
+		cmocka_unit_test(test_tmpfs_type_with_nul),
 		cmocka_unit_test(test_keep_tmpfs),
 	};
 
