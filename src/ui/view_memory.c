@@ -172,7 +172,7 @@ static void draw_total(const struct screen_ctx *c, const struct layout *l, const
 	attrset(a);
 	mvhline(y, 0, ' ', COLS);
 	attrset(A_NORMAL);
-	view_put(c->ui, y, 0, l->name_w, "Total (= MemTotal)", a);
+	view_put(c->ui, y, 0, l->name_w, "Total (MemTotal)", a);
 	signed_size(memmodel_total_kb(m), size, sizeof size);
 	put_right(c->ui, y, l->x_size, SIZE_W, size, a);
 	if (m->have_lists && m->err[MI_SLAB] == -EACCES)

@@ -14,6 +14,7 @@
 #include "ui/view_detail.h"
 #include "ui/view_help.h"
 #include "ui/view_list.h"
+#include "ui/view_memory.h"
 
 struct rig {
 	struct script sc;
@@ -307,6 +308,87 @@ static void test_cgroup_view_limits_the_list(void **state)
 	assert_null(strstr(line, "Cgroup:"));
 }
 
+// Whether some line of the screen holds s.
+static bool screen_has(const char *s)
+{
+	char line[256];
+
+	for (int y = 0; y < LINES; y++) {
+		mvinnstr(y, 0, line, COLS < 255 ? COLS : 255);
+		if (strstr(line, s))
+			return true;
+	}
+	return false;
+}
+
+// m opens the memory view; it shows the parts, their total (MemTotal), a
+// line on why the slab caches are missing (not root), fits a long mount
+// point to its column on a wide and on the smallest terminal, and its keys
+// go back.
+static void test_memory_view(void **state)
+{
+	struct rig *r = *state;
+	static struct mem_breakdown b;
+	struct memory_screen *v = screen_memory.state;
+	struct snapshot snap = r->m.snap;
+	struct action a = press(r, 'm');
+	char line[256];
+
+	assert_int_equal(a.kind, ACTION_OPEN);
+	assert_ptr_equal(a.screen, &screen_memory);
+	screen_memory.enter(v, &r->c, &a);
+	draw(r, &screen_memory);
+	assert_true(screen_has("no breakdown yet"));
+	b = (struct mem_breakdown){ .have_meminfo = true, .parts_read = true, .slab_err = -EACCES };
+	b.mi = (struct meminfo_parts){ .total_kb = 8 << 20, .free_kb = 6 << 20, .anon_kb = 1 << 20,
+				       .cached_kb = 512 << 10, .shmem_kb = 256 << 10 };
+	b.tmpfs[0] = (struct tmpfs_part){ .minor = 40, .used_kb = 100 << 10 };
+	memset(b.tmpfs[0].mount, 'x', sizeof b.tmpfs[0].mount - 1);
+	b.tmpfs[0].mount[0] = '/';
+	b.ntmpfs = b.tmpfs_seen = 1;
+	b.tmpfs_used_kb = 100 << 10;
+	snap.breakdown = &b;
+	assert_int_equal(memmodel_update(&r->m.mem, &snap, &r->m.table), 0);
+	screen_memory.tick(v, &r->c);
+	draw(r, &screen_memory);
+	assert_true(screen_has("Shmem"));
+	assert_true(screen_has("  tmpfs mounts"));
+	assert_true(screen_has("TREND"));
+	assert_true(screen_has("Total (MemTotal)"));
+	assert_true(screen_has("8.0G"));
+	assert_true(screen_has("slab caches not shown: /proc/slabinfo is root's only"));
+	// The mount point's row: cut in its column, its size still there.
+	for (int y = 0; y < LINES; y++) {
+		mvinnstr(y, 0, line, 80);
+		if (strstr(line, "    /xxx"))
+			assert_non_null(strstr(line, "100M"));
+	}
+	// The smallest terminal: TREND and GROWTH give way, SIZE and LEAK stay.
+	resizeterm(SCREEN_MIN_LINES, SCREEN_MIN_COLS);
+	draw(r, &screen_memory);
+	mvinnstr(1, 0, line, SCREEN_MIN_COLS);
+	assert_non_null(strstr(line, "SIZE"));
+	assert_non_null(strstr(line, "LEAK"));
+	assert_null(strstr(line, "TREND"));
+	assert_true(screen_has("Total (MemTotal)"));
+	resizeterm(24, 80);
+	// Keys: moving, and back.
+	assert_int_equal(screen_memory.key(v, &r->c, KEY_END).kind, ACTION_NONE);
+	assert_int_equal(v->sel, v->nrows - 1);
+	assert_int_equal(screen_memory.key(v, &r->c, KEY_HOME).kind, ACTION_NONE);
+	assert_int_equal(v->sel, 0);
+	screen_memory.key(v, &r->c, KEY_DOWN);
+	assert_int_equal(v->sel, 1);
+	draw(r, &screen_memory);
+	assert_int_equal(screen_memory.key(v, &r->c, 'q').kind, ACTION_BACK);
+	assert_int_equal(screen_memory.key(v, &r->c, 'm').kind, ACTION_BACK);
+	assert_int_equal(screen_memory.key(v, &r->c, KEY_F(10)).kind, ACTION_QUIT);
+	a = screen_memory.key(v, &r->c, 'h');
+	assert_ptr_equal(a.screen, &screen_help);
+	screen_memory.leave(v);
+	screen_memory.free(v);
+}
+
 static void test_tiny_terminal_gets_a_notice(void **state)
 {
 	struct rig *r = *state;
@@ -334,6 +416,7 @@ int main(void)
 						rig_teardown),
 		cmocka_unit_test_setup_teardown(test_live_has_no_replay_keys, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_cgroup_view_limits_the_list, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_memory_view, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
 	};
 
