@@ -173,6 +173,7 @@ integration: integration-serial integration-beside
 
 integration-beside: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/integration/cgroups.py
+	python3 tests/integration/breakdown.py
 	python3 tests/integration/prometheus.py
 	python3 tests/integration/metrics.py
 
