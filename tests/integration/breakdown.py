@@ -14,8 +14,9 @@ does. One scene serves every test (about 60-100 s, as root):
 - for each binary of MEMTOP_BINS (default: the sanitizer build and the
   release build), one memtop -b -f json --breakdown -d 0.5 beside them.
 
-The scene ends once every run has flagged all three (or after RUN_MAX_S);
-the target is two minutes. Ground truth is read here: /proc/slabinfo before
+The scene ends once every run has flagged all three, but not before
+RUN_MIN_S (a writer whose own memory grew as fast would be flagged by
+then), and after RUN_MAX_S whatever happened; the target is two minutes. Ground truth is read here: /proc/slabinfo before
 and after (which caches grew most) and /proc/sysvipc/shm. The mounts, the
 files and the segment are removed and the children stopped by PID, also on
 failure. Prints "N passed, N failed" last; exit status 1 when anything
@@ -44,6 +45,7 @@ STEP_KIB = 64
 FILES_PER_S = 1000         # the slab grower
 FLAG_WITHIN_S = 120        # the target: flagged this soon after memtop's first tick
 RUN_MAX_S = 130            # the scene ends by then whatever happened
+RUN_MIN_S = 50             # and not before: a writer growing as fast would be flagged by then
 STOP_S = 15
 
 CREATOR = r"""
@@ -180,7 +182,8 @@ class Scene:
             self.writer = Workload([sys.executable, "-c", WRITER, os.path.join(self.mnt, "growing"),
                                     str(RATE_KIB), str(STEP_KIB), str(60 * 1024)], registry=self.children)
             self.start = time.monotonic()
-            while time.monotonic() - self.start < RUN_MAX_S and not self.done():
+            while time.monotonic() - self.start < RUN_MAX_S and \
+                    (time.monotonic() - self.start < RUN_MIN_S or not self.done()):
                 time.sleep(2)
             self.elapsed = time.monotonic() - self.start
             self.slab_after = slabinfo()
