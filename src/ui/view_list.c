@@ -378,7 +378,7 @@ static const struct binding bindings[] = {
 	  "Cgrp", BIND_BOTH },
 	{ { 'm' }, "m", "where the memory went: MemTotal split into its parts (shmem's tmpfs mounts and "
 	  "SysV segments, slab caches, kernel stacks, ...) with growth and a leak verdict each",
-	  act_memory, "Mem", BIND_BOTH },
+	  act_memory, NULL, BIND_BOTH },
 	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
 	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
 	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,
