@@ -326,6 +326,8 @@ size_t memmodel_rows(const struct memmodel *m, struct mem_row *out, size_t cap)
 
 void memmodel_free(struct memmodel *m)
 {
+	enum leak_sensitivity sens = m->sensitivity;
+
 	for (int p = 0; p < MP_COUNT; p++)
 		track_free(&m->part[p]);
 	for (int k = 0; k < MI_KINDS; k++) {
@@ -333,6 +335,5 @@ void memmodel_free(struct memmodel *m)
 			track_free(&m->item[k][i].track);
 		free(m->item[k]);
 	}
-	enum leak_sensitivity sens = m->sensitivity;
 	*m = (struct memmodel){ .sensitivity = sens };
 }

@@ -895,6 +895,8 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	sys->wall_time = whole_ms(sampler_wall_clock(s));
 	sys->mono_time = whole_ms(s->now);
 	sys->oom_log_err = -ENOTSUP;         // the kernel log is not read (yet)
+	if (s->breakdown)
+		s->breakdown->have_meminfo = false;   // until this tick's read says
 	if (m) {
 		sys->have_meminfo = true;
 		sys->total_kb = MEMINFO_VAL(M_TOTAL, ul_int, m, s->mem_info);
