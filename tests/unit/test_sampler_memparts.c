@@ -101,11 +101,34 @@ static const struct shm_part *find_segment(const struct mem_breakdown *b, int sh
 	return NULL;
 }
 
+// What the live test made, removed by its teardown even when it fails.
+static struct {
+	char dir[32], mnt[128], file[160];
+	bool mounted;
+	int shmid;
+} made = { .shmid = -1 };
+
+static int live_teardown(void **state)
+{
+	(void)state;
+	if (made.shmid >= 0)
+		shmctl(made.shmid, IPC_RMID, NULL);
+	if (made.mounted)
+		umount(made.mnt);
+	if (made.file[0])
+		unlink(made.file);
+	if (made.mnt[0])
+		rmdir(made.mnt);
+	if (made.dir[0])
+		rmdir(made.dir);
+	return 0;
+}
+
 // As root: a 2 MiB file in a tmpfs mounted on "a b<newline>c" and a 1 MiB
 // segment, touched and detached.
 static void test_tmpfs_and_segment_live(void **state)
 {
-	char dir[] = "/tmp/memtop-mp-XXXXXX", mnt[128], file[160], want[256];
+	char *dir = made.dir, *mnt = made.mnt, *file = made.file, want[256];
 	static char chunk[1 << 20];
 	struct source src;
 	struct snapshot snap = { 0 };
@@ -118,22 +141,21 @@ static void test_tmpfs_and_segment_live(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		skip();
+	snprintf(dir, sizeof made.dir, "/tmp/memtop-mp-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	snprintf(mnt, sizeof mnt, "%s/a b\nc", dir);
+	snprintf(mnt, sizeof made.mnt, "%s/a b\nc", dir);
 	assert_int_equal(mkdir(mnt, 0700), 0);
-	if (mount("memtop-test", mnt, "tmpfs", 0, "size=8m") != 0) {
-		rmdir(mnt);
-		rmdir(dir);
+	if (mount("memtop-test", mnt, "tmpfs", 0, "size=8m") != 0)
 		skip();
-	}
-	snprintf(file, sizeof file, "%s/f", mnt);
+	made.mounted = true;
+	snprintf(file, sizeof made.file, "%s/f", mnt);
 	f = fopen(file, "wb");
 	assert_non_null(f);
 	memset(chunk, 0x5a, sizeof chunk);
 	assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
 	assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
 	assert_int_equal(fclose(f), 0);
-	id = shmget(IPC_PRIVATE, 1 << 20, IPC_CREAT | 0600);
+	id = made.shmid = shmget(IPC_PRIVATE, 1 << 20, IPC_CREAT | 0600);
 	assert_true(id >= 0);
 	p = shmat(id, NULL, 0);
 	assert_true(p != (void *)-1);
@@ -158,14 +180,16 @@ static void test_tmpfs_and_segment_live(void **state)
 	assert_true(snap.breakdown->tmpfs_used_kb >= 2048);
 	// Gone at the next reading.
 	assert_int_equal(shmctl(id, IPC_RMID, NULL), 0);
+	made.shmid = -1;
+	assert_int_equal(unlink(file), 0);
+	made.file[0] = '\0';
 	assert_int_equal(umount(mnt), 0);
+	made.mounted = false;
 	assert_int_equal(src.ops->tick(src.impl, &snap), 0);
 	assert_true(snap.breakdown->parts_read);
 	assert_null(find_mount(snap.breakdown, want));
 	assert_null(find_segment(snap.breakdown, id));
 	src.ops->close(src.impl);
-	rmdir(mnt);
-	rmdir(dir);
 }
 
 int main(void)
@@ -173,7 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_off_is_null),
 		cmocka_unit_test(test_pace),
-		cmocka_unit_test(test_tmpfs_and_segment_live),
+		cmocka_unit_test_teardown(test_tmpfs_and_segment_live, live_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
