@@ -133,7 +133,7 @@ class Scene:
         self.mnt = os.path.join(self.tmp, "grow")
         self.slabmnt = os.path.join(self.tmp, "files")
         self.mounted, self.runs, self.children = [], {}, []
-        self.shm = self.creator = self.writer = None
+        self.shm = self.creator = self.writer = self.shmid = None
         self.error = None
         self.slab_before = self.slab_after = None
 
@@ -207,6 +207,8 @@ class Scene:
     def close(self):
         for w in list(self.children):
             w.stop()
+        if getattr(self, "shmid", None) is not None:   # shmfill removes it; killed, it could not
+            subprocess.call(["ipcrm", "-m", str(self.shmid)], stderr=subprocess.DEVNULL)
         for b, (p, out) in self.runs.items():
             if p.poll() is None:
                 p.kill()
