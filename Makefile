@@ -174,6 +174,7 @@ integration: integration-serial integration-beside
 integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump
 	python3 tests/integration/oomread.py
 	python3 tests/integration/cgroups.py
+	python3 tests/integration/breakdown.py
 	python3 tests/integration/prometheus.py
 	python3 tests/integration/metrics.py
 	python3 tests/integration/oomkill.py

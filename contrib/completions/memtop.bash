@@ -73,7 +73,7 @@ _memtop()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-b --batch -d --delay -n --iterations -p --pid -s --sort
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
-			--cgroups --fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
+			--cgroups --breakdown --fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
 			--no-cmdline --screen -r --read --history --no-history --report --since --until -o --output
 			--listen --allow-remote --export-top --export-cmdline --check --check-root -h --help -V
 			--version' -- "$cur"))

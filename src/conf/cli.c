@@ -20,7 +20,7 @@ enum {
 	OPT_NO_COLOR = 0x100, OPT_LIST_THEMES, OPT_READONLY, OPT_SENSITIVITY, OPT_FAIL_ON_LEAK,
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
 	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL, OPT_CGROUPS, OPT_LISTEN,
-	OPT_ALLOW_REMOTE, OPT_EXPORT_TOP, OPT_EXPORT_CMDLINE, OPT_CHECK, OPT_CHECK_ROOT,
+	OPT_ALLOW_REMOTE, OPT_EXPORT_TOP, OPT_EXPORT_CMDLINE, OPT_CHECK, OPT_CHECK_ROOT, OPT_BREAKDOWN,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -51,6 +51,11 @@ static const struct cli_option options[] = {
 	  "batch: the memory cgroups that hold processes (services, containers, pods), with usage, "
 	  "limit, growth and a leak verdict of their own: a \"cgroups\" array in json, one row per "
 	  "cgroup instead of per process in table and csv", NULL },
+	{ OPT_BREAKDOWN, "breakdown", NULL,
+	  "batch: where the memory went, each tick: MemTotal split into its parts (anonymous, page "
+	  "cache, shmem with its tmpfs mounts and SysV segments, slab with its largest caches, kernel "
+	  "stacks, page tables, ...) with growth and a leak verdict each: a \"breakdown\" object in "
+	  "json, one row per part instead of per process in table and csv", NULL },
 	{ OPT_FAIL_ON_LEAK, "fail-on-leak", NULL,
 	  "batch: exit 3 when a watched process (with --cgroups: or a cgroup) is a suspected leak at "
 	  "the end of the run (and name it on stderr); --report: when the period has a suspected "
@@ -121,7 +126,8 @@ static const struct cli_option options[] = {
 static const char usage_head[] =
 	"Usage: memtop [-b] [-d SECONDS] [-n COUNT] [-p PID[,PID...]] [-s KEY] [-t THEME]\n"
 	"              [--format table|json|csv] [--leak-sensitivity low|normal|high]\n"
-	"              [--cgroups] [--fail-on-leak] [--format prometheus|openmetrics [-o FILE]]\n"
+	"              [--cgroups] [--breakdown] [--fail-on-leak]\n"
+	"              [--format prometheus|openmetrics [-o FILE]]\n"
 	"       memtop --listen [ADDR:]PORT [-b | -w FILE | --screen] [--allow-remote]\n"
 	"              [--export-top K] [--export-cmdline] [--cgroups]\n"
 	"       memtop --smaps PID [--group] [--format table|json|csv]\n"
@@ -502,6 +508,9 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 	case OPT_CGROUPS:
 		opts->cgroups = true;
 		return CLI_RUN;
+	case OPT_BREAKDOWN:
+		opts->breakdown = true;
+		return CLI_RUN;
 	case OPT_SMAPS: {
 		long pid;
 
@@ -698,6 +707,27 @@ static int cli_check_checkup(const struct options *opts, char *err, size_t errle
 	return 0;
 }
 
+// --breakdown: batch mode of this machine, in table, json or csv; with
+// --cgroups only in json (both replace the rows of table and csv).
+static int cli_check_breakdown(const struct options *opts, char *err, size_t errlen)
+{
+	if (!opts->breakdown)
+		return 0;
+	if (!opts->batch || opts->read_path || opts->smaps_pid || opts->report_path) {
+		snprintf(err, errlen, "--breakdown works in batch mode (add -b) of this machine");
+		return -1;
+	}
+	if (opts->format == FORMAT_PROMETHEUS || opts->format == FORMAT_OPENMETRICS) {
+		snprintf(err, errlen, "--breakdown prints table, json or csv");
+		return -1;
+	}
+	if (opts->cgroups && opts->format != FORMAT_JSON) {
+		snprintf(err, errlen, "--breakdown and --cgroups together need --format json");
+		return -1;
+	}
+	return 0;
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
 	struct option longopts[OPTION_COUNT + 1];
@@ -766,6 +796,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--cgroups works in batch mode (add -b) and with --listen");
 		return CLI_ERROR;
 	}
+	if (cli_check_breakdown(opts, err, errlen) < 0)
+		return CLI_ERROR;
 	if (opts->fail_on_leak && !opts->batch && !opts->report_path) {
 		snprintf(err, errlen, "--fail-on-leak works in batch mode (add -b) and with --report");
 		return CLI_ERROR;

@@ -30,6 +30,7 @@ struct options {
 	bool no_color;            // --no-color
 	bool fail_on_leak;        // --fail-on-leak: exit 3 if a leak is suspected at the end
 	bool cgroups;             // --cgroups: batch output of the cgroup table (and -f: its leaks)
+	bool breakdown;           // --breakdown: batch output of where the memory went
 	int smaps_pid;            // --smaps PID: dump its mapping table and exit; 0 = not
 	bool group;               // --group: with --smaps, one row per mapped name
 	unsigned trigger_stall_ms;   // --psi-trigger STALL/WINDOW: wake at once on pressure;

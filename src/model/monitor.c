@@ -26,6 +26,7 @@ void monitor_open_source(struct monitor *m, struct source src, enum leak_sensiti
 	memset(m, 0, sizeof *m);
 	m->table.sensitivity = sens;
 	m->cgroups.sensitivity = sens;
+	m->mem.sensitivity = sens;
 	m->sens = sens;
 	m->source = src;
 }
@@ -182,6 +183,8 @@ static int monitor_update(struct monitor *m)
 	// The kills reported since the last tick, checked against the picks
 	// of the ticks before; then this tick's picks are kept for the next.
 	oomlog_update(&m->oom, &m->snap, &m->cgroups, &m->sys);
+	if (memmodel_update(&m->mem, &m->snap, &m->table) < 0)
+		rc = -ENOMEM;
 	// Their cgroup headroom is read from the next tick on.
 	if (m->source.ops->set_cgroup_watch)
 		m->source.ops->set_cgroup_watch(m->source.impl, suspects,
@@ -216,6 +219,7 @@ static int monitor_jump(struct monitor *m)
 	proctable_free(&m->table);
 	m->table.sensitivity = m->sens;
 	cgtable_free(&m->cgroups);
+	memmodel_free(&m->mem);
 	m->sys = (struct sysmodel){ 0 };
 	m->have_snap = false;
 	m->seed_due = true;
@@ -300,6 +304,7 @@ void monitor_close(struct monitor *m)
 	proctable_free(&m->table);
 	cgtable_free(&m->cgroups);
 	oomlog_free(&m->oom);
+	memmodel_free(&m->mem);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)
@@ -384,4 +389,10 @@ int monitor_checkup(struct monitor *m, struct checkup *out)
 		checkup_evaluate(f, out);
 	free(f);
 	return rc;
+}
+
+void monitor_set_breakdown_every(struct monitor *m, double every_s)
+{
+	if (m->source.ops->set_breakdown_every)
+		m->source.ops->set_breakdown_every(m->source.impl, every_s);
 }

@@ -25,6 +25,7 @@
 
 #include "model/cgtable.h"
 #include "model/oomlog.h"
+#include "model/memmodel.h"
 #include "model/proctable.h"
 #include "model/sysmodel.h"
 #include "proc/snapshot.h"
@@ -36,6 +37,11 @@
 // shows them or batch prints them (--cgroups).
 #define MONITOR_CGROUP_EVERY_S 10.0
 #define MONITOR_CGROUP_VIEW_S 1.0
+// How often the memory breakdown's lists (tmpfs, SysV, slab) are read: in
+// the background of the screen, so its verdicts are ready when the view
+// opens, and while the view shows them (or batch prints them): each tick.
+#define MONITOR_BREAKDOWN_EVERY_S 10.0
+#define MONITOR_BREAKDOWN_VIEW_S 0.001
 
 struct monitor {
 	struct source source;
@@ -49,6 +55,7 @@ struct monitor {
 	struct oomlog oom;        // the OOM kills seen, with memtop's prediction of each
 	bool have_snap;           // at least one tick done
 	int source_err;           // the last tick's source status: 0 or -errno
+	struct memmodel mem;      // where the memory went (snapshot.breakdown)
 };
 
 /* Opens the live /proc source. sens: how readily the leak detectors flag
@@ -98,5 +105,9 @@ int monitor_checkup(struct monitor *m, struct checkup *out);
 /* How often the source reads the cgroups (the cgroup view: every second;
  * otherwise as rarely as the recorder needs). A recording: nothing. */
 void monitor_set_cgroup_every(struct monitor *m, double every_s);
+/* How often the source reads the memory breakdown's lists (the memory view:
+ * every tick; otherwise every MONITOR_BREAKDOWN_EVERY_S); 0: no breakdown.
+ * A recording: nothing. */
+void monitor_set_breakdown_every(struct monitor *m, double every_s);
 
 #endif

@@ -188,6 +188,8 @@ static int open_monitor(struct monitor *m, const struct options *opts, struct ru
 		// longer); a recording and the endpoint every MONITOR_CGROUP_EVERY_S.
 		.cgroup_every_s = opts->cgroups ? MONITOR_CGROUP_VIEW_S :
 				  opts->write_path || opts->listen ? MONITOR_CGROUP_EVERY_S : 0,
+		// --breakdown: its lists at every tick.
+		.breakdown_every_s = opts->breakdown ? MONITOR_BREAKDOWN_VIEW_S : 0,
 	};
 	char err[256];
 
@@ -253,7 +255,8 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 					   .sort_key = (enum sort_key)opts->sort_key, .sys = &m.sys,
 					   .cgroups = opts->cgroups ? &m.cgroups : NULL,
 					   .oom = prints_oom(opts) ? &m.oom : NULL,
-					   .metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline } };
+					   .metrics = { .top = opts->export_top, .cmdline = opts->export_cmdline },
+					   .breakdown = opts->breakdown ? &m.mem : NULL };
 		int rc = next_moment(&m, tick, recorded);
 
 		if (rc == 1)

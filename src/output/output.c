@@ -311,6 +311,8 @@ void output_json(FILE *f, const struct output_tick *t)
 		json_oom(f, t->oom);
 	if (t->cgroups)
 		output_json_cgroups(f, t->cgroups);
+	if (t->breakdown)
+		output_json_breakdown(f, t->breakdown);
 	fputs("}\n", f);
 	fflush(f);
 }
@@ -576,14 +578,18 @@ int output_write(FILE *f, enum output_format fmt, const struct output_tick *t)
 	switch (fmt) {
 	case FORMAT_JSON: output_json(f, t); break;
 	case FORMAT_CSV:
-		if (t->cgroups)
+		if (t->breakdown)
+			output_csv_breakdown(f, t);
+		else if (t->cgroups)
 			output_csv_cgroups(f, t);
 		else
 			output_csv(f, t);
 		break;
 	case FORMAT_TABLE:
 	case FORMAT_HTML:        // --report's own: cli_parse refuses it for batch mode
-		if (t->cgroups)
+		if (t->breakdown)
+			output_table_breakdown(f, t);
+		else if (t->cgroups)
 			output_table_cgroups(f, t);
 		else
 			output_table(f, t);

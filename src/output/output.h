@@ -19,6 +19,7 @@
 #include "export/metrics.h"
 #include "model/cgtable.h"
 #include "model/oomlog.h"
+#include "model/memmodel.h"
 #include "model/proctable.h"
 #include "proc/snapshot.h"
 #include "model/sysmodel.h"
@@ -37,6 +38,7 @@ struct output_tick {
 	// a line for each in the header block); NULL: not printed.
 	const struct oomlog *oom;
 	struct metrics_options metrics;   // -f prometheus|openmetrics: which processes, which labels
+	const struct memmodel *breakdown; // --breakdown: where the memory went; NULL: not asked
 };
 
 void output_json(FILE *f, const struct output_tick *t);
@@ -79,6 +81,18 @@ int output_close(FILE *f, int status, FILE *msgs);
 void output_json_cgroups(FILE *f, const struct cgtable *t);
 void output_csv_cgroups(FILE *f, const struct output_tick *t);
 void output_table_cgroups(FILE *f, const struct output_tick *t);
+
+/* Where the memory went (memtop -b --breakdown; output_breakdown.c). JSON:
+ * a "breakdown" object inside the tick's (mem_total_kb, sum_kb: the rows
+ * counted into it, equal; tmpfs_mounts, sysv_segments, slab_caches: how
+ * many the source saw; tmpfs_error, sysv_error, slab_error: null or why the
+ * list could not be read; rows: part, parent, kind, depth, name, kb,
+ * in_total, the item's own readings, growth_kb_per_min, leak {suspected,
+ * score, since_s}). CSV and the table format write one row per part and
+ * item instead of one per process. */
+void output_json_breakdown(FILE *f, const struct memmodel *m);
+void output_csv_breakdown(FILE *f, const struct output_tick *t);
+void output_table_breakdown(FILE *f, const struct output_tick *t);
 
 /* Writes s as a JSON string literal (with quotes). */
 void output_json_string(FILE *f, const char *s);

@@ -3,6 +3,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/scan.h"
@@ -198,6 +199,43 @@ int cgfiles_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *out)
 			mi_offer(out->v1_memory, sizeof out->v1_memory, &v1_is_root, &f[3], &f[4]);
 	}
 	return any ? 0 : -EINVAL;
+}
+
+int cgfiles_mountinfo_next(const char **p, const char *end, struct cgfiles_mount *m)
+{
+	const char *eol = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL, *q = *p, *dev_end;
+	struct mi_field f[6], sep, fstype, source;
+	uint64_t major, minor;
+
+	if (!eol)
+		return 0;
+	*p = eol + 1;
+	for (size_t i = 0; i < 6; i++)
+		if (!mi_next_field(&q, eol, &f[i]))
+			return -EINVAL;
+	do {
+		if (!mi_next_field(&q, eol, &sep))
+			return -EINVAL;
+	} while (!mi_field_is(&sep, "-"));
+	if (!mi_next_field(&q, eol, &fstype) || !mi_next_field(&q, eol, &source))
+		return -EINVAL;
+	// major:minor
+	dev_end = f[2].s + f[2].len;
+	q = scan_u64(f[2].s, dev_end, &major);
+	if (!q || q >= dev_end || *q != ':' || scan_u64(q + 1, dev_end, &minor) != dev_end ||
+	    major > UINT32_MAX || minor > UINT32_MAX)
+		return -EINVAL;
+	m->major = (uint32_t)major;
+	m->minor = (uint32_t)minor;
+	m->path_fits = mi_unescape(&f[4], m->path, sizeof m->path);
+	if (!m->path_fits)
+		m->path[0] = '\0';
+	// A type that does not fit, or holds a NUL, is none memtop knows.
+	if (fstype.len < sizeof m->fstype && !memchr(fstype.s, '\0', fstype.len))
+		snprintf(m->fstype, sizeof m->fstype, "%.*s", (int)fstype.len, fstype.s);
+	else
+		m->fstype[0] = '\0';
+	return 1;
 }
 
 // True when the segment [p, e) of a path is "", "." or "..".

@@ -64,6 +64,20 @@ struct cg_mounts {
  * not mountinfo (a complete line without the " - " separator or fields). */
 int cgfiles_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *out);
 
+/* One line of /proc/self/mountinfo: the mount point decoded (\040 and the
+ * like), the device and the filesystem type. */
+struct cgfiles_mount {
+	char path[1024];       // "" with path_fits false when longer
+	bool path_fits;
+	uint32_t major, minor;
+	char fstype[32];       // "" when longer, or when it holds a NUL
+};
+
+/* Reads the mountinfo line at *p (before end) into m and moves *p past it:
+ * 1 for a line, 0 at the end (a last line without a newline is ignored),
+ * -EINVAL for a line that is not mountinfo. */
+int cgfiles_mountinfo_next(const char **p, const char *end, struct cgfiles_mount *m);
+
 /* Whether a cgroup.controllers (or cgroup.subtree_control) text lists the
  * controller name as a whole word. The memory controller is on v2 exactly
  * when the cgroup2 root's cgroup.controllers lists "memory": in a hybrid

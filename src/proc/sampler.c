@@ -45,8 +45,16 @@ enum detail_rel {
 static enum meminfo_item mem_items[] = {
 	MEMINFO_MEM_TOTAL, MEMINFO_MEM_AVAILABLE, MEMINFO_MEM_FREE, MEMINFO_MEM_BUFFERS,
 	MEMINFO_MEM_CACHED, MEMINFO_MEM_SHARED, MEMINFO_SWAP_TOTAL, MEMINFO_SWAP_FREE,
+	// The memory breakdown's (proc/memparts.h): the same read of meminfo.
+	MEMINFO_SWAP_CACHED, MEMINFO_MEM_ANON, MEMINFO_MEM_SLAB_RECLAIM, MEMINFO_MEM_SLAB_UNRECLAIM,
+	MEMINFO_MEM_KERNEL_STACK, MEMINFO_MEM_PAGE_TABLES, MEMINFO_MEM_VM_ALLOC_USED, MEMINFO_MEM_PER_CPU,
+	MEMINFO_MEM_HUGETBL, MEMINFO_MEM_HUGE_TOTAL, MEMINFO_MEM_HUGE_SIZE,
 };
-enum mem_rel { M_TOTAL, M_AVAIL, M_FREE, M_BUFFERS, M_CACHED, M_SHMEM, M_SWAP_TOTAL, M_SWAP_FREE, M_COUNT };
+enum mem_rel {
+	M_TOTAL, M_AVAIL, M_FREE, M_BUFFERS, M_CACHED, M_SHMEM, M_SWAP_TOTAL, M_SWAP_FREE,
+	M_SWAP_CACHED, M_ANON, M_SRECL, M_SUNRECL, M_KSTACK, M_PTABLES, M_VMALLOC, M_PERCPU,
+	M_HUGETLB, M_HUGE_TOTAL, M_HUGE_SIZE, M_COUNT
+};
 
 
 // Monotonic clock in seconds.
@@ -275,6 +283,7 @@ struct sampler *sampler_new(const struct source_config *cfg, char *err, size_t e
 		return NULL;
 	}
 	s->cfg = *cfg;
+	sampler_breakdown_alloc(s);          // out of memory: no breakdown
 	s->proc_fd = -1;
 	s->psi_fd = -1;
 	s->vmstat_fd = -1;
@@ -859,6 +868,26 @@ static void refresh_heaps(struct sampler *s)
 	}
 }
 
+// The breakdown's meminfo parts from this tick's read.
+static void fill_meminfo_parts(struct sampler *s, struct meminfo_stack *m)
+{
+	struct meminfo_parts *mi = &s->breakdown->mi;
+
+#define MV(rel) MEMINFO_VAL(rel, ul_int, m, s->mem_info)
+	s->breakdown->have_meminfo = true;
+	*mi = (struct meminfo_parts){
+		.total_kb = MV(M_TOTAL), .free_kb = MV(M_FREE), .buffers_kb = MV(M_BUFFERS),
+		.cached_kb = MV(M_CACHED), .swap_cached_kb = MV(M_SWAP_CACHED), .anon_kb = MV(M_ANON),
+		.shmem_kb = MV(M_SHMEM), .sreclaimable_kb = MV(M_SRECL), .sunreclaim_kb = MV(M_SUNRECL),
+		.kernel_stack_kb = MV(M_KSTACK), .page_tables_kb = MV(M_PTABLES),
+		.vmalloc_used_kb = MV(M_VMALLOC), .percpu_kb = MV(M_PERCPU), .hugetlb_kb = MV(M_HUGETLB),
+	};
+	// Hugetlb (4.16+) counts every huge page size; before, the default pool.
+	if (!mi->hugetlb_kb)
+		mi->hugetlb_kb = MV(M_HUGE_TOTAL) * MV(M_HUGE_SIZE);
+#undef MV
+}
+
 // Fills the system-wide part of the snapshot.
 static void sample_system(struct sampler *s, struct sys_sample *sys)
 {
@@ -870,6 +899,8 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 	sys->wall_time = whole_ms(sampler_wall_clock(s));
 	sys->mono_time = whole_ms(s->now);
 	sys->oom_log_err = -ENOTSUP;         // the kernel log is not read (sample_oom_log)
+	if (s->breakdown)
+		s->breakdown->have_meminfo = false;   // until this tick's read says
 	if (m) {
 		sys->have_meminfo = true;
 		sys->total_kb = MEMINFO_VAL(M_TOTAL, ul_int, m, s->mem_info);
@@ -880,6 +911,8 @@ static void sample_system(struct sampler *s, struct sys_sample *sys)
 		sys->shmem_kb = MEMINFO_VAL(M_SHMEM, ul_int, m, s->mem_info);
 		sys->swap_total_kb = MEMINFO_VAL(M_SWAP_TOTAL, ul_int, m, s->mem_info);
 		sys->swap_free_kb = MEMINFO_VAL(M_SWAP_FREE, ul_int, m, s->mem_info);
+		if (s->breakdown)
+			fill_meminfo_parts(s, m);
 	}
 	if (s->psi_fd >= 0) {
 		n = procfs_pread(s->psi_fd, buf, sizeof buf - 1);
@@ -991,6 +1024,7 @@ int sampler_tick(struct sampler *s, struct snapshot *out)
 	out->procs = s->view;
 	out->nprocs = nview;
 	sampler_read_cgroups(s, out);
+	sampler_read_breakdown(s, out);
 	return rc;
 }
 
@@ -1046,6 +1080,7 @@ void sampler_free(struct sampler *s)
 	free(s->cg_readings);
 	free(s->cg_keys);
 	procfs_buf_free(&s->buf);
+	free(s->breakdown);
 	if (s->pids_info)
 		procps_pids_unref(&s->pids_info);
 	if (s->mem_info)
@@ -1114,6 +1149,11 @@ static int live_read_sysfacts(void *impl, struct sysfacts *out)
 	return sysfacts_read("/", out);
 }
 
+static void live_set_breakdown_every(void *impl, double every_s)
+{
+	sampler_set_breakdown_every(impl, every_s);
+}
+
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1130,6 +1170,7 @@ static const struct source_ops live_ops = {
 	.psi_trigger = live_psi_trigger,
 	.set_cgroup_every = live_set_cgroup_every,
 	.read_sysfacts = live_read_sysfacts,
+	.set_breakdown_every = live_set_breakdown_every,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

@@ -79,6 +79,10 @@ struct sampler {
 	struct cgreader *cg_reader;          // their files, kept open; NULL until read
 	size_t cg_cap;
 	double cg_last_read;                 // monotonic; 0: never
+	// The memory breakdown (sampler_memparts.c): NULL until the first tick
+	// with cfg.breakdown_every_s; its lists read every that many seconds.
+	struct mem_breakdown *breakdown;
+	double bd_last_read;                 // monotonic; 0: never
 };
 
 /* Reads the cgroups of out's processes into out->cgroups when
@@ -86,6 +90,16 @@ struct sampler {
 void sampler_read_cgroups(struct sampler *s, struct snapshot *out);
 /* Changes how often they are read (0: never). */
 void sampler_set_cgroup_every(struct sampler *s, double every_s);
+
+/* Hands up the memory breakdown in out->breakdown when
+ * cfg.breakdown_every_s is set (else NULL): the meminfo parts of this tick,
+ * and the lists read again when that many seconds have passed. */
+void sampler_read_breakdown(struct sampler *s, struct snapshot *out);
+/* Changes how often the lists are read (0: no breakdown at all). */
+void sampler_set_breakdown_every(struct sampler *s, double every_s);
+/* Allocates the breakdown when cfg asks for one (the meminfo parts are
+ * filled before the lists are read in a tick). */
+void sampler_breakdown_alloc(struct sampler *s);
 
 /* Fills the cgroup section of a detail read: pressure (when asked for) and
  * (v2) the memory files, or (v1) usage and limit; whatever the layout has. */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proc/memparts.h"
 #include "proc/procparse.h"
 #include "proc/psi.h"
 
@@ -183,6 +184,10 @@ struct snapshot {
 	// (since_start false). None when sys.oom_log_err is not 0.
 	const struct oom_kill *oom_kills;
 	size_t noom_kills;
+	// Where the memory went (source_config.breakdown_every_s): the meminfo
+	// parts every tick, the lists (tmpfs, SysV, slab) when due (its
+	// parts_read). NULL when not asked for, and from a recording.
+	const struct mem_breakdown *breakdown;
 };
 
 #endif

@@ -38,6 +38,10 @@ struct source_config {
 	// own anonymous memory and pressure (snapshot.cgroups), read at the
 	// first tick and then once this many seconds have passed; 0: never.
 	double cgroup_every_s;
+	// The memory breakdown (snapshot.breakdown): its meminfo parts every
+	// tick and its lists (tmpfs mounts, SysV segments, slab caches) once
+	// this many seconds have passed; 0: none (snapshot.breakdown NULL).
+	double breakdown_every_s;
 };
 
 /* A process's memory cgroup, as far as this machine's layout shows it. */
@@ -169,6 +173,9 @@ struct source_ops {
 	// sysfacts.h), read now, for the checkup panel. 0 or -errno; NULL: a
 	// recording, which has no machine to ask.
 	int (*read_sysfacts)(void *impl, struct sysfacts *out);
+	// How often the breakdown's lists are read from now on
+	// (source_config.breakdown_every_s; 0: no breakdown). NULL: none.
+	void (*set_breakdown_every)(void *impl, double every_s);
 };
 
 struct source {

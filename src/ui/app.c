@@ -458,7 +458,9 @@ static int app_open(struct app *a, const struct options *opts, struct run_source
 				     // The cgroups' own readings in the background, so that
 				     // their verdicts have a past when the cgroup view opens
 				     // (it reads them every second while shown).
-				     .cgroup_every_s = MONITOR_CGROUP_EVERY_S };
+				     .cgroup_every_s = MONITOR_CGROUP_EVERY_S,
+				     // The memory breakdown likewise (m: every tick while shown).
+				     .breakdown_every_s = MONITOR_BREAKDOWN_EVERY_S };
 	char err[256];
 
 	if (src->recorded.ops) {

@@ -15,6 +15,7 @@
 #include "ui/view_detail.h"
 #include "ui/view_header.h"
 #include "ui/view_help.h"
+#include "ui/view_memory.h"
 #include "ui/view_sort.h"
 
 void list_screen_init(struct list_screen *ls, enum sort_key key, int order, unsigned columns)
@@ -137,6 +138,12 @@ static struct action act_checkup(void *st, const struct screen_ctx *c)
 {
 	(void)st, (void)c;
 	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_check };
+}
+
+static struct action act_memory(void *st, const struct screen_ctx *c)
+{
+	(void)st, (void)c;
+	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_memory };
 }
 
 static struct action act_suspects(void *st, const struct screen_ctx *c)
@@ -387,6 +394,9 @@ static const struct binding bindings[] = {
 	  "the kernel's report", act_oom, NULL, BIND_BOTH },
 	{ { 'R' }, "R", "checkup: this machine's settings that turn a slow leak into an outage, with "
 	  "the fixes (memtop --check)", act_checkup, NULL, BIND_BOTH },
+	{ { 'm' }, "m", "where the memory went: MemTotal split into its parts (shmem's tmpfs mounts and "
+	  "SysV segments, slab caches, kernel stacks, ...) with growth and a leak verdict each",
+	  act_memory, NULL, BIND_BOTH },
 	{ { KEY_F(5), 'T' }, "F5 T", "tree view: processes under their parents, with their subtrees' RSS, "
 	  "anonymous memory and growth", act_tree, "Tree", BIND_BOTH },
 	{ { '-' }, "-", "tree view: collapse the selected process's subtree", act_collapse, NULL,

@@ -560,6 +560,18 @@ def check(memtop, verbose):
             errors.append("CSV column %s (%s) is not named in the CSV subsection of %s"
                           % (c, rel(src("output_cgroups.c")), rel(MAN)))
     counts["cgroup fields"] = len(set(cfields) | set(ccols))
+    # The memory breakdown's (--breakdown): JSON members and CSV columns.
+    bfields = json_fields(src("output_breakdown.c"))
+    for f in bfields:
+        if f not in jl_tags:
+            errors.append("JSON field %s (written by %s) has no entry in the \"JSON Lines\" "
+                          "subsection of %s" % (f, rel(src("output_breakdown.c")), rel(MAN)))
+    bcols = csv_columns(src("output_breakdown.c"), r'output_csv_breakdown\(.*?fputs\(((?:"[^"]*"\s*)+)')
+    for c in bcols:
+        if not has_word(csv_text, c):
+            errors.append("CSV column %s (%s) is not named in the CSV subsection of %s"
+                          % (c, rel(src("output_breakdown.c")), rel(MAN)))
+    counts["breakdown fields"] = len(set(bfields) | set(bcols))
     smaps = man.subsection(lambda t: "--smaps" in t, "--smaps (a .SS with --smaps in its title)")
     smaps_tags = set()
     for _, t in man.tags(smaps):

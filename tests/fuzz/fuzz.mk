@@ -22,6 +22,7 @@ FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,u
                       -fno-sanitize-recover=undefined
 
 FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg sysfacts
+FUZZ_TARGETS += slabinfo sysvipc tmpfs
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -32,6 +33,9 @@ FUZZ_SRCS_cgroup    := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_vmstat    := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_cgfiles   := src/proc/cgfiles.c src/util/scan.c
 FUZZ_SRCS_mountinfo := src/proc/cgfiles.c src/util/scan.c
+FUZZ_SRCS_slabinfo  := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c src/util/text.c
+FUZZ_SRCS_sysvipc   := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c src/util/text.c
+FUZZ_SRCS_tmpfs     := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c src/util/text.c
 FUZZ_SRCS_text      := src/util/text.c
 FUZZ_SRCS_scan      := src/util/scan.c
 FUZZ_SRCS_timeexpr  := src/util/timeexpr.c

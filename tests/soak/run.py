@@ -29,7 +29,8 @@ A round of keys goes to one memtop, then the other: every sort order (the
 sort keys, < and >, the F6 pick list, I), selection moves and pages, the
 CGROUP column, the theme, the leak filter and a typed filter, pause, the
 detail view of the leaker (every mapping sort, grouping, moves, a few
-refreshes in it), the help screen, and a terminal resize. After every step
+refreshes in it), the help screen, the cgroup and memory views, and a
+terminal resize. After every step
 both memtops must be alive (pane alive, process not a zombie or stopped)
 and no sanitizer report may have been written (each memtop's stderr goes to
 a file of the test's own, where the sanitizers write; anything there fails
@@ -67,6 +68,7 @@ CHILDREN = []
 # Every key that sorts the list, and the ones that walk the sort columns.
 SORT_KEYS = ["M", "A", "O", "N", "G", "E", ">", ">", ">", "<", "I", "I"]
 LIST_KEYS = ["Down", "Down", "NPage", "PPage", "Home", "End", "Up", "C", "C", "t"]
+MEMORY_KEYS = ["Down", "Up", "NPage", "PPage", "End", "Home"]
 DETAIL_KEYS = ["M", "S", "D", "N", "g", "g", "Down", "NPage", "End", "Home", "j", "k"]
 CGROUP_KEYS = ["M", "A", "P", "G", "N", ">", "<", "I", "I", "Down", "End", "Home"]
 TREE_KEYS = ["Down", "-", "+", "Down", "Down", "-", "*", "G", "M"]
@@ -236,6 +238,16 @@ class Soak:
         p.wait("%s: the list of a cgroup" % where, lambda s: any("Cgroup:" in line for line in s))
         p.keys("Escape")
         p.wait("%s: back to the whole list" % where, has_frame)
+        # The memory view (its lists read every refresh while shown): moves,
+        # a few refreshes, back.
+        p.keys("m")
+        p.wait("%s: the memory view" % where, lambda s: any(line.startswith("Memory") for line in s))
+        for key in rng.sample(MEMORY_KEYS, 4):
+            p.keys(key)
+            self.settle(memtops, "%s, memory key %s" % (where, key), 0.2)
+        self.settle(memtops, where + ", memory view", 1.0)
+        p.keys("q")
+        p.wait("%s: back from the memory view" % where, has_frame)
         # The tree view: moves, collapses and expands, then off.
         p.keys("T")
         for key in rng.sample(TREE_KEYS, 5):

@@ -375,6 +375,33 @@ static void test_smaps_options(void **state)
 	ASSERT_ERROR("--cgroups works in batch mode", "--smaps", "1", "-b", "--cgroups");
 }
 
+// --breakdown: batch mode of this machine, table, json or csv; with
+// --cgroups only in json.
+static void test_breakdown_option(void **state)
+{
+	struct options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-b", "--breakdown"), CLI_RUN);
+	assert_true(o.breakdown);
+	assert_false(o.cgroups);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-b", "--breakdown", "--cgroups", "-f", "json"), CLI_RUN);
+	assert_true(o.breakdown && o.cgroups);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-b"), CLI_RUN);
+	assert_false(o.breakdown);
+	cli_free(&o);
+	ASSERT_ERROR("--breakdown works in batch mode", "--breakdown");
+	ASSERT_ERROR("--breakdown works in batch mode", "-b", "-r", "x.db", "--breakdown");
+	ASSERT_ERROR("--breakdown works in batch mode", "--smaps", "1", "-b", "--breakdown");
+	ASSERT_ERROR("--breakdown prints table, json or csv", "-b", "-f", "prometheus", "--breakdown");
+	ASSERT_ERROR("--breakdown and --cgroups together need --format json", "-b", "--breakdown", "--cgroups");
+	ASSERT_ERROR("--breakdown and --cgroups together need --format json", "-b", "-f", "csv", "--breakdown",
+		     "--cgroups");
+}
+
 static void test_psi_trigger_option(void **state)
 {
 	struct options o;
@@ -433,6 +460,7 @@ static const struct {
 	{ "leak-sensitivity", "high", NULL, CLI_RUN },
 	{ "fail-on-leak", NULL, "-b", CLI_RUN },
 	{ "cgroups", NULL, "-b", CLI_RUN },
+	{ "breakdown", NULL, "-b", CLI_RUN },
 	{ "smaps", "1", NULL, CLI_RUN },
 	{ "group", NULL, "--smaps=1", CLI_RUN },
 	{ "psi-trigger", "off", NULL, CLI_RUN },
@@ -858,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_parse_twice_starts_fresh),
 		cmocka_unit_test(test_small_error_buffer),
 		cmocka_unit_test(test_smaps_options),
+		cmocka_unit_test(test_breakdown_option),
 		cmocka_unit_test(test_psi_trigger_option),
 		cmocka_unit_test(test_table_options_parse),
 		cmocka_unit_test(test_record_options),

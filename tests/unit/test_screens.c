@@ -17,6 +17,7 @@
 #include "ui/view_help.h"
 #include "ui/view_list.h"
 #include "ui/view_oom.h"
+#include "ui/view_memory.h"
 
 struct rig {
 	struct script sc;
