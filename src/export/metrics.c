@@ -348,10 +348,13 @@ static size_t select_cgroups(const struct cgtable *t, size_t top, const struct c
 	return n;
 }
 
-enum cg_metric { CM_PROCS, CM_USAGE, CM_LIMIT, CM_ANON, CM_GROWTH, CM_SUSPECTED, CM_SCORE, CM_ETA, CM_COUNT };
+enum cg_metric { CM_PROCS, CM_USAGE, CM_LIMIT, CM_ANON, CM_GROWTH, CM_SUSPECTED, CM_SCORE, CM_ETA, CM_OOM_KILLS,
+		 CM_COUNT };
 
+// A counter's samples are named NAME_total (cg_metric[k].sample).
 static const struct {
-	const char *name, *help;
+	const char *name, *help, *sample;
+	bool counter;
 } cg_metric[CM_COUNT] = {
 	[CM_PROCS] = { "memtop_cgroup_processes", "Processes in the memory cgroup." },
 	[CM_USAGE] = { "memtop_cgroup_memory_usage_bytes",
@@ -363,6 +366,9 @@ static const struct {
 	[CM_SCORE] = { "memtop_cgroup_leak_score", "The cgroup's leak detector's confidence, 0-1." },
 	[CM_ETA] = { "memtop_cgroup_exhaustion_seconds",
 		     "A suspected leak: time until the cgroup reaches its limit (or available memory runs out)." },
+	[CM_OOM_KILLS] = { "memtop_cgroup_oom_kills",
+			   "Processes the OOM killer killed in the cgroup (memory.events, v1 memory.oom_control oom_kill).",
+			   "memtop_cgroup_oom_kills_total", true },
 };
 
 static bool cg_has(enum cg_metric k, const struct cgroup_row *r)
@@ -373,13 +379,14 @@ static bool cg_has(enum cg_metric k, const struct cgroup_row *r)
 	case CM_ANON: return r->have_own_anon;
 	case CM_GROWTH: return r->verdict.have_rate;
 	case CM_ETA: return r->eta_s >= 0;
+	case CM_OOM_KILLS: return r->have_oom_kill;
 	default: return true;
 	}
 }
 
 static void cg_value(const struct writer *w, enum cg_metric k, const struct cgroup_row *r)
 {
-	cgroup_labels(w, cg_metric[k].name, r);
+	cgroup_labels(w, cg_metric[k].sample ? cg_metric[k].sample : cg_metric[k].name, r);
 	switch (k) {
 	case CM_PROCS: value_u64(w->f, r->nprocs); break;
 	case CM_USAGE: value_u64(w->f, r->usage_kb * 1024); break;
@@ -389,6 +396,7 @@ static void cg_value(const struct writer *w, enum cg_metric k, const struct cgro
 	case CM_SUSPECTED: value_u64(w->f, r->verdict.suspected); break;
 	case CM_SCORE: value_real(w->f, r->verdict.score); break;
 	case CM_ETA: value_real(w->f, r->eta_s); break;
+	case CM_OOM_KILLS: value_u64(w->f, r->oom_kill); break;
 	case CM_COUNT: break;
 	}
 }
@@ -402,7 +410,7 @@ static void write_cgroups(const struct writer *w, const struct cgroup_row *const
 			any = cg_has((enum cg_metric)k, sel[i]);
 		if (!any)
 			continue;
-		family(w, cg_metric[k].name, GAUGE, cg_metric[k].help);
+		family(w, cg_metric[k].name, cg_metric[k].counter ? COUNTER : GAUGE, cg_metric[k].help);
 		for (size_t i = 0; i < n; i++)
 			if (cg_has((enum cg_metric)k, sel[i]))
 				cg_value(w, (enum cg_metric)k, sel[i]);

@@ -57,9 +57,11 @@ static void json_row(FILE *f, const struct cgroup_row *r)
 		r->verdict.suspected ? "true" : "false", r->verdict.score,
 		r->verdict.suspected ? r->verdict.since_s : 0.0);
 	if (r->eta_s >= 0)
-		fprintf(f, ", \"exhaustion_eta_s\": %.0f}", r->eta_s);
+		fprintf(f, ", \"exhaustion_eta_s\": %.0f", r->eta_s);
 	else
-		fputs(", \"exhaustion_eta_s\": null}", f);
+		fputs(", \"exhaustion_eta_s\": null", f);
+	json_u64_or_null(f, "oom_kills", r->have_oom_kill, r->oom_kill);
+	fputc('}', f);
 }
 
 void output_json_cgroups(FILE *f, const struct cgtable *t)
@@ -88,7 +90,7 @@ void output_csv_cgroups(FILE *f, const struct output_tick *t)
 	if (t->index == 0)
 		fputs("time,path,name,procs,rss_kb,anon_kb,swap_kb,usage_kb,limit_kb,own_anon_kb,"
 		      "psi_some_avg10,psi_full_avg10,delta_kb,growth_kb_per_min,leak_suspected,leak_score,"
-		      "leak_since_s,exhaustion_eta_s\n", f);
+		      "leak_since_s,exhaustion_eta_s,oom_kills\n", f);
 	for (size_t i = 0; i < cg->n; i++) {
 		const struct cgroup_row *r = &cg->v[i];
 		double rate;
@@ -120,9 +122,11 @@ void output_csv_cgroups(FILE *f, const struct output_tick *t)
 		fprintf(f, ",%d,%.2f,%.0f", r->verdict.suspected, r->verdict.score,
 			r->verdict.suspected ? r->verdict.since_s : 0.0);
 		if (r->eta_s >= 0)
-			fprintf(f, ",%.0f\n", r->eta_s);
+			fprintf(f, ",%.0f", r->eta_s);
 		else
-			fputs(",\n", f);
+			fputc(',', f);
+		csv_u64(f, r->have_oom_kill, r->oom_kill);
+		fputc('\n', f);
 	}
 	fflush(f);
 }

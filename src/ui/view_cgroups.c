@@ -2,6 +2,7 @@
  * the monitor's cgroup table), its columns, keys, mouse and frame. */
 #include "ui/view_cgroups.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,19 @@ static enum ui_role cell_leak(const struct cgroup_row *r, const struct cell_ctx 
 
 // The cgroup's memory pressure (some, avg10) where the kernel gives it,
 // coloured at the header's PSI levels.
+// The cgroup's OOM kills (its own counter: memory.events or v1
+// memory.oom_control), flagged once there is one.
+static enum ui_role cell_oom(const struct cgroup_row *r, const struct cell_ctx *ctx, char *buf, size_t cap)
+{
+	(void)ctx;
+	if (!r->have_oom_kill) {
+		snprintf(buf, cap, "-");
+		return ROLE_NORMAL;
+	}
+	snprintf(buf, cap, "%" PRIu64, r->oom_kill);
+	return r->oom_kill ? ROLE_PSI_WARN : ROLE_NORMAL;
+}
+
 static enum ui_role cell_psi(const struct cgroup_row *r, const struct cell_ctx *ctx, char *buf, size_t cap)
 {
 	static const enum ui_role roles[] = { ROLE_PSI_OK, ROLE_PSI_WARN, ROLE_PSI_CRIT };
@@ -264,7 +278,7 @@ struct cg_column {
 	cg_cell_fn *cell;
 };
 
-// Narrow screens drop the ETA first, then the sparkline, the delta, the
+// Narrow screens drop the OOM kills first, then the ETA, the sparkline, the delta, the
 // pressure, the count, the limit, the growth and the verdict, in that order.
 static const struct cg_column columns[] = {
 	{ "NAME", "NAME", 24, true, 0, CG_SORT_NAME, false, cell_name },
@@ -278,6 +292,7 @@ static const struct cg_column columns[] = {
 	{ "LEAK", "LEAK", 5, true, 2, CG_SORT_LEAK, false, cell_leak },
 	{ "PSI", "PSI", 5, false, 6, CG_SORT_PRESSURE, false, cell_psi },
 	{ "ETA", "ETA", 5, false, 9, -1, false, cell_eta },
+	{ "OOM", "OOM", 4, false, 10, -1, false, cell_oom },
 	{ "PATH", "PATH", 0, true, 0, -1, false, cell_path },
 };
 #define NCOLUMNS (sizeof columns / sizeof columns[0])

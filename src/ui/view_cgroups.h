@@ -24,7 +24,7 @@
 #include "ui/screen.h"
 #include "ui/view_prompt.h"
 
-#define CGVIEW_COLUMNS 12
+#define CGVIEW_COLUMNS 13
 
 struct cgroup_screen {
 	struct monitor *mon;              // the one entered with (leave restores its reading pace)

@@ -6,7 +6,10 @@ process's detail view, its growing heap mapping highlighted), pressure.png
 (the memory-pressure banner), cgroups.png (the cgroup view, S, sorted by growth: two pre-fork
 services in memory cgroups of their names, one whose parent grows, flagged), tree.png (the tree view of
 a small family of workloads), oom.png (the OOM screen, o, after a real memcg
-kill that memtop predicted; `shoot.py oom` takes only that one) and
+kill that memtop predicted; `shoot.py oom` takes only that one), memory.png
+(the memory view, m, with a file filling a tmpfs and a SysV segment being
+filled, both flagged; `shoot.py memory`), checkup.png (the checkup panel, R,
+on this machine; `shoot.py checkup`) and
 theme-NAME.png (the leak scene in each theme but the default, switched to
 with t).
 
@@ -488,30 +491,93 @@ def oom_scene(tmux):
         cg.remove()
 
 
-def oom_only(renderer):
-    """shoot.py oom: only screenshots/oom.png (the others take minutes)."""
+# A file growing 256 KiB/s, 64 KiB at a time (the memory scene's tmpfs).
+TMPFS_WRITER = r"""
+import select, sys, time
+chunk, t0, n = b"\xa5" * 65536, time.monotonic(), 0
+with open(sys.argv[1], "wb") as f:
+    print("ready", flush=True)
+    while True:
+        while n < (time.monotonic() - t0) * 4 and n < 900:
+            f.write(chunk)
+            f.flush()
+            n += 1
+        if select.select([sys.stdin], [], [], 0.05)[0] and not sys.stdin.read(1):
+            break
+"""
+
+
+def memory_scene(tmux):
+    """The memory view (m): a tmpfs mounted for the scene with a file growing
+    256 KiB/s and a SysV segment filled as fast (build/workloads/shmfill),
+    both flagged ▲ while no process grows (about 40 s at -d 0.5). Needs
+    root (mount)."""
+    mnt = tempfile.mkdtemp(prefix="memtop-shots-tmpfs-")
+    subprocess.check_call(["mount", "-t", "tmpfs", "-o", "size=96m", "scratch", mnt])
+    children = []
+    try:
+        writer = subprocess.Popen([sys.executable, "-c", TMPFS_WRITER, os.path.join(mnt, "spool.dat")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        shm = subprocess.Popen([os.path.join(ROOT, "build/workloads/shmfill"), "--size-kib", "98304",
+                                "--rate-kib", "256"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        children += [writer, shm]
+        for child in children:
+            ready, _, _ = select.select([child.stdout], [], [], WAIT)
+            if not ready or not child.stdout.readline().startswith(b"ready"):
+                raise SystemExit("shoot: a memory scene writer did not start")
+        tmux.new_session("mem", COLS, LINES, cwd=ROOT, command="./memtop -d 0.5")
+        wait_screen(tmux, "the memory scene's first frame", lambda s: s[0].startswith("Mem["), target="mem")
+        tmux.run("send-keys", "-t", "mem", "m")
+        return wait_screen(tmux, "the tmpfs and the segment flagged in the memory view",
+                           lambda s: any(mnt in line and "\u25b2" in line for line in s)
+                           and any("shmid" in line and "\u25b2" in line for line in s),
+                           target="mem", timeout=150)
+    finally:
+        for child in children:
+            child.stdin.close()
+            child.wait(10)
+            child.stdout.close()
+        subprocess.call(["umount", mnt])
+        os.rmdir(mnt)
+
+
+def checkup_scene(tmux):
+    """The checkup panel (R) on this machine: what memtop --check finds."""
+    tmux.new_session("chk", COLS, LINES, cwd=ROOT, command="./memtop")
+    wait_screen(tmux, "the checkup scene's first frame", lambda s: s[0].startswith("Mem["), target="chk")
+    tmux.run("send-keys", "-t", "chk", "R")
+    return wait_screen(tmux, "the checkup panel", lambda s: s[0].startswith("memtop - checkup"),
+                       target="chk")
+
+
+ONLY = {"oom": oom_scene, "memory": memory_scene, "checkup": checkup_scene}
+
+
+def only(renderer, name):
+    """shoot.py NAME: only screenshots/NAME.png (all of them take minutes)."""
     config_home = tempfile.TemporaryDirectory(prefix="memtop-shots-config-")
     tmux = Tmux(config_home.name)
     try:
-        text = oom_scene(tmux)
+        text = ONLY[name](tmux)
     finally:
         tmux.kill()
         config_home.cleanup()
     img = renderer.render(parse_capture(text, COLS, LINES))
-    img.save(os.path.join(OUT_DIR, "oom.png"), optimize=True)
-    print("shoot: wrote screenshots/oom.png (%dx%d)" % (img.width, img.height))
+    img.save(os.path.join(OUT_DIR, name + ".png"), optimize=True)
+    print("shoot: wrote screenshots/%s.png (%dx%d)" % (name, img.width, img.height))
     return 0
 
 
 def main():
-    for path in ("memtop", "build/workloads/hold", "build/workloads/leaker", "build/workloads/prefork"):
+    for path in ("memtop", "build/workloads/hold", "build/workloads/leaker", "build/workloads/prefork",
+                 "build/workloads/shmfill"):
         if not os.access(os.path.join(ROOT, path), os.X_OK):
             raise SystemExit("shoot: %s is missing; run make memtop build/workloads/hold "
-                             "build/workloads/leaker build/workloads/prefork" % path)
+                             "build/workloads/leaker build/workloads/prefork build/workloads/shmfill" % path)
     os.makedirs(OUT_DIR, exist_ok=True)
     renderer = Renderer()
-    if sys.argv[1:] == ["oom"]:
-        return oom_only(renderer)
+    if len(sys.argv) == 2 and sys.argv[1] in ONLY:
+        return only(renderer, sys.argv[1])
     hold = subprocess.Popen(["build/workloads/hold", "256", "16"], cwd=ROOT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     # The leak scene: a process leaking 1 MiB/s through small heap blocks,
@@ -600,6 +666,8 @@ def main():
                                                 target="pressure", timeout=30)
         shots["cgroups.png"] = services_scene(tmux)
         shots["oom.png"] = oom_scene(tmux)
+        shots["memory.png"] = memory_scene(tmux)
+        shots["checkup.png"] = checkup_scene(tmux)
         for name, text in shots.items():
             lines = DETAIL_LINES if name == "detail.png" else LINES
             img = renderer.render(parse_capture(text, COLS, lines))

@@ -29,7 +29,8 @@ A round of keys goes to one memtop, then the other: every sort order (the
 sort keys, < and >, the F6 pick list, I), selection moves and pages, the
 CGROUP column, the theme, the leak filter and a typed filter, pause, the
 detail view of the leaker (every mapping sort, grouping, moves, a few
-refreshes in it), the help screen, the cgroup and memory views, and a
+refreshes in it), the help screen, the cgroup and memory views, the OOM
+screen and the checkup panel, and a
 terminal resize. After every step
 both memtops must be alive (pane alive, process not a zombie or stopped)
 and no sanitizer report may have been written (each memtop's stderr goes to
@@ -248,6 +249,22 @@ class Soak:
         self.settle(memtops, where + ", memory view", 1.0)
         p.keys("q")
         p.wait("%s: back from the memory view" % where, has_frame)
+        # The OOM kill screen (the kills since boot, on this machine some
+        # from the other suites) and the checkup panel (read on opening
+        # and on R): moves, a refresh, back.
+        p.keys("o")
+        p.wait("%s: the OOM screen" % where, lambda s: bool(s) and s[0].startswith("memtop - OOM kills"))
+        for key in rng.sample(MEMORY_KEYS, 3):
+            p.keys(key)
+            self.settle(memtops, "%s, OOM screen key %s" % (where, key), 0.15)
+        p.keys("q")
+        p.wait("%s: back from the OOM screen" % where, has_frame)
+        p.keys("R")
+        p.wait("%s: the checkup panel" % where, lambda s: bool(s) and s[0].startswith("memtop - checkup"))
+        p.keys("End", "R", "Home")
+        self.settle(memtops, where + ", checkup panel", 0.3)
+        p.keys("q")
+        p.wait("%s: back from the checkup panel" % where, has_frame)
         # The tree view: moves, collapses and expands, then off.
         p.keys("T")
         for key in rng.sample(TREE_KEYS, 5):

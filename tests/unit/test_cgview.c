@@ -111,6 +111,8 @@ static void build_table(struct cgtable *t)
 	set_pressure(r, 20.0);
 	set_growth(r, 2048, true, 0.8);
 	r->eta_s = 1800;
+	r->have_oom_kill = true;
+	r->oom_kill = 2;
 	add_row(t, "/user.slice/user-1000.slice", "user-1000.slice", 12, 100 * MIB);
 	r = add_row(t, "/docker/3f2a9c1b7e2d5a6b7c8d9e0f", "docker 3f2a9c1b7e2d", 2, 40 * MIB);
 	set_usage(r, 50 * MIB, 256 * MIB, false);
@@ -235,7 +237,7 @@ static void test_rows_show_labels_sizes_and_limits(void **state)
 	assert_non_null(strstr(line_at(0), "Cgroups: 4"));
 	assert_non_null(strstr(line_at(0), "Sort: usage v"));        // the default: usage, largest first
 	for (const char *const *t = (const char *const[]){ "NAME", "PROCS", "USAGE", "LIMIT", "ANON", "GROWTH",
-							   "TREND", "LEAK", "PSI", "ETA", "PATH", NULL }; *t; t++)
+							   "TREND", "LEAK", "PSI", "ETA", "OOM", "PATH", NULL }; *t; t++)
 		assert_non_null(strstr(line_at(1), *t));
 	db = line_of("db.service");
 	web = line_of("web.service");
@@ -252,6 +254,8 @@ static void test_rows_show_labels_sizes_and_limits(void **state)
 	assert_string_equal(cell_under(db, "LIMIT"), "max");        // unlimited
 	assert_string_equal(cell_under(db, "PSI"), "20.0");
 	assert_string_equal(cell_under(db, "ETA"), "30m");
+	assert_string_equal(cell_under(db, "OOM"), "2");             // its own kill counter
+	assert_string_equal(cell_under(web, "OOM"), "-");            // not read
 	assert_non_null(strstr(line_at(db), "^80%"));               // the LEAK mark and score
 	assert_string_equal(cell_under(user, "PROCS"), "12");
 	assert_string_equal(cell_under(user, "USAGE"), "-");         // not read yet

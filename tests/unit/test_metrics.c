@@ -56,7 +56,8 @@ static void world_init(struct world *w)
 	w->rows[0] = (struct cgroup_row){ .path = w->long_a, .nprocs = 1, .have_usage = true, .usage_kb = 10,
 					  .have_limit = true, .unlimited = true, .eta_s = -1 };
 	w->rows[1] = (struct cgroup_row){ .path = w->long_b, .nprocs = 2, .have_usage = true, .usage_kb = 20,
-					  .have_limit = true, .limit_kb = 100, .eta_s = -1 };
+					  .have_limit = true, .limit_kb = 100, .eta_s = -1,
+					  .have_oom_kill = true, .oom_kill = 3 };
 	w->rows[2] = (struct cgroup_row){ .path = (char *)"", .nprocs = 1, .eta_s = -1 };
 	w->cg = (struct cgtable){ .v = w->rows, .n = 3 };
 }
@@ -270,6 +271,13 @@ static void test_cgroups(void **state)
 	assert_int_equal(count(t, "memtop_cgroup_memory_limit_bytes{"), 1);
 	assert_true(strstr(t, "} 102400\n") != NULL);                 // the limit, in bytes
 	assert_null(strstr(t, "memtop_cgroup_processes{cgroup=\"\"}"));
+	// The kill counter: a counter (_total), only where the cgroup's own was read.
+	assert_non_null(strstr(t, "# TYPE memtop_cgroup_oom_kills_total counter\n"));
+	assert_int_equal(count(t, "memtop_cgroup_oom_kills_total{"), 1);
+	const char *kills = strstr(t, "memtop_cgroup_oom_kills_total{");
+
+	assert_non_null(kills);
+	assert_true(strncmp(strchr(kills, '}'), "} 3\n", 4) == 0);
 	free(t);
 	t = scrape(&w, METRICS_PROMETHEUS, 1, false, true);           // the larger one only
 	assert_int_equal(count(t, "memtop_cgroup_processes{"), 1);
