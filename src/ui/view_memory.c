@@ -149,9 +149,9 @@ static void draw_status(const struct screen_ctx *c, const struct memmodel *m, in
 	int x;
 
 	if (m->have)
-		snprintf(buf, sizeof buf, "Memory: MemTotal %s, %zu tmpfs, %zu SysV segments, %zu slab caches",
+		snprintf(buf, sizeof buf, "Memory: MemTotal %s, %zu tmpfs, %zu SysV segment%s, %zu slab cache%s",
 			 text_human_kb(m->mi.total_kb, total, sizeof total), m->seen[MI_TMPFS], m->seen[MI_SYSV],
-			 m->seen[MI_SLAB]);
+			 m->seen[MI_SYSV] == 1 ? "" : "s", m->seen[MI_SLAB], m->seen[MI_SLAB] == 1 ? "" : "s");
 	else
 		snprintf(buf, sizeof buf, "Memory");
 	x = view_put(c->ui, y, 0, COLS, buf, ui_attr(c->ui, ROLE_STATUS));
