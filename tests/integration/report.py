@@ -48,8 +48,12 @@ VICTIM_PID = 4242
 # An OOM kill as the recorder stores what the kernel log reports (schema 3),
 # put into the real recording by SQL (a real one would need the machine to
 # run out of memory): the victim named like the leaker, killed 0.1 s before
-# the 61st sample, which first recorded it; every sample's log read.
+# the 61st sample, which first recorded it; every sample's log read. The
+# kills the recorder found in this machine's kernel log (other suites' OOM
+# kills, earlier ones since boot) are removed first: this one is the only one.
 INJECT_KILL = """
+DELETE FROM oom_task;
+DELETE FROM oom_kill;
 UPDATE tick SET oom_log = 0, oom_log_lost = 0;
 INSERT INTO oom_kill(boot, seq, t, seen_t, boot_s, mono_ms, since_start, pid, uid, comm, scope,
                      constraint_name, oom_memcg, task_memcg, total_vm_kb, anon_rss_kb, file_rss_kb,
