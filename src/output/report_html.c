@@ -237,7 +237,7 @@ static void chart_victims(FILE *f, const struct chart *c, const struct report *r
 			continue;
 		snprintf(tip, sizeof tip, "OOM kill of %s (pid %d) at %s, anon %s, %s%s%s", v->comm, v->pid,
 			 report_fmt_time(v->t, a, sizeof a), text_human_kb(v->anon_rss_kb, b, sizeof b),
-			 report_oom_scope(v->scope), *v->task_memcg ? " in " : "", v->task_memcg);
+			 oomlog_scope_name(v->scope), *v->task_memcg ? " in " : "", v->task_memcg);
 		mark(f, c, v->t, "victim", tip);
 		fprintf(f, "<text class=\"victim\" x=\"%.1f\" y=\"%d\">", xpos(c, v->t) + 3, PLOT_T + 10);
 		esc(f, v->comm);
@@ -511,7 +511,7 @@ static void victims_table(FILE *f, const struct report *r)
 		cell_kb(f, v->anon_rss_kb);
 		cell_kb(f, v->file_rss_kb);
 		cell_kb(f, v->shmem_rss_kb);
-		snprintf(where, sizeof where, "%s%s%s%s%s", report_oom_scope(v->scope), *v->task_memcg ? " " : "",
+		snprintf(where, sizeof where, "%s%s%s%s%s", oomlog_scope_name(v->scope), *v->task_memcg ? " " : "",
 			 v->task_memcg, *v->oom_memcg && strcmp(v->oom_memcg, v->task_memcg) != 0 ? ", limit of " : "",
 			 *v->oom_memcg && strcmp(v->oom_memcg, v->task_memcg) != 0 ? v->oom_memcg : "");
 		cell_text(f, where);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "model/leak.h"
+#include "model/oomlog.h"
 #include "output/report.h"
 
 // The screen's pressure warning levels (proc/psi.c psi_level_some and
@@ -219,10 +220,9 @@ struct report_lists {
 /* The HTML page (report_html.c); report_write checks the writes. */
 void report_write_html(const struct report *r, const struct report_lists *l, FILE *f);
 
-/* A kill's scope as the JSON and CSV name it ("global", "memcg", ...), and
- * the state of the kernel log over the period: "read" (at one sample at
- * least), "not_permitted" (the recorder was not root), "not_recorded". */
-const char *report_oom_scope(enum oom_scope s);
+/* The state of the kernel log over the period: "read" (at one sample at
+ * least), "not_permitted" (the recorder was not root), "not_recorded". (A
+ * kill's scope is named by oomlog_scope_name.) */
 const char *report_oom_log(const struct report *r);
 
 /* Local time of t as "2026-12-06 14:05:09" (cap >= 20), and a duration as

@@ -47,18 +47,6 @@ char *report_fmt_rate(double kb_per_min, char *out, size_t cap)
 	return out;
 }
 
-const char *report_oom_scope(enum oom_scope s)
-{
-	switch (s) {
-	case OOM_SCOPE_GLOBAL: return "global";
-	case OOM_SCOPE_MEMCG: return "memcg";
-	case OOM_SCOPE_CPUSET: return "cpuset";
-	case OOM_SCOPE_MEMPOLICY: return "mempolicy";
-	case OOM_SCOPE_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 const char *report_oom_log(const struct report *r)
 {
 	return r->log_samples ? "read" : r->log_denied ? "not_permitted" : "not_recorded";
@@ -176,7 +164,7 @@ static void text_oom(const struct report *r, FILE *f)
 // "memcg /a (limit of /b)", "global", ...: where a kill's memory ran out.
 static void text_scope(FILE *f, const struct rvictim *v)
 {
-	fputs(report_oom_scope(v->scope), f);
+	fputs(oomlog_scope_name(v->scope), f);
 	if (*v->task_memcg)
 		fprintf(f, ", in %s", v->task_memcg);
 	if (v->scope == OOM_SCOPE_MEMCG && *v->oom_memcg && strcmp(v->oom_memcg, v->task_memcg) != 0)
@@ -348,7 +336,7 @@ static void json_victims(const struct report *r, FILE *f)
 		else
 			fputs("\"uid\": null, ", f);
 		json_str(f, "comm", v->comm);
-		fprintf(f, ", \"scope\": \"%s\", ", report_oom_scope(v->scope));
+		fprintf(f, ", \"scope\": \"%s\", ", oomlog_scope_name(v->scope));
 		json_str(f, "constraint", *v->constraint ? v->constraint : NULL);
 		fputs(", ", f);
 		json_str(f, "oom_memcg", *v->oom_memcg ? v->oom_memcg : NULL);
@@ -548,7 +536,7 @@ static void csv_machine(const struct report *r, FILE *f, const struct repisode *
 		if (v->uid >= 0)
 			fprintf(f, "%d", v->uid);
 		csv_str(f, v->comm);
-		fprintf(f, ",%s", report_oom_scope(v->scope));
+		fprintf(f, ",%s", oomlog_scope_name(v->scope));
 		csv_str(f, v->constraint);
 		csv_str(f, v->oom_memcg);
 		csv_str(f, v->task_memcg);

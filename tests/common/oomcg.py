@@ -60,6 +60,10 @@ class OomCgroup:
         with open(os.path.join(self.path, name), "w") as f:
             f.write(str(value))
 
+    def add(self, pid):
+        """Moves process pid into the cgroup."""
+        self._write("cgroup.procs", pid)
+
     def oom_kills(self):
         """The cgroup's own count of OOM kills."""
         name = "memory.events" if self.v2 else "memory.oom_control"

@@ -5,7 +5,7 @@ source_config.oom_log, printing the kills of each tick as JSON lines).
 
 - test_live_kill: kmsgdump runs; a process named "oom v,(1)" (a comm with a
   space, a comma and parentheses) in a fresh memory cgroup limited to
-  64 MiB (memory and swap) touches memory until the kernel kills it; within
+  96 MiB (memory and swap) touches memory until the kernel kills it; within
   seconds kmsgdump hands up that kill, read after it started (since_start),
   with the victim's pid and comm, the cgroup as oom_memcg and task_memcg,
   the limit, anon-rss, the victim in the task table, and times that match
@@ -31,11 +31,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-import cgroup  # noqa: E402
+from oomcg import LIMIT, OomCgroup  # noqa: E402
 from suite import finish, require, run_tests  # noqa: E402
 
 KMSGDUMP = os.path.join(ROOT, "build", "tools", "kmsgdump")
-LIMIT = 64 * 1024 * 1024
 COMM = "oom v,(1)"
 # Names itself (prctl PR_SET_NAME), says ready, waits for a line, then
 # touches 1 MiB blocks until it is killed.
@@ -70,26 +69,14 @@ def read_lines(proc, until, timeout):
     return None
 
 
-def set_limit(cg):
-    """64 MiB of memory and no swap beyond it."""
-    if cg.on_v2:
-        cgroup._write(os.path.join(cg.path, "memory.max"), str(LIMIT))
-        cgroup._write(os.path.join(cg.path, "memory.swap.max"), "0")
-        return
-    cgroup._write(os.path.join(cg.path, "memory.limit_in_bytes"), str(LIMIT))
-    memsw = os.path.join(cg.path, "memory.memsw.limit_in_bytes")
-    if os.path.exists(memsw):
-        cgroup._write(memsw, str(LIMIT))
-
-
 def test_live_kill():
     dump = subprocess.Popen([KMSGDUMP, "30"], stdout=subprocess.PIPE, text=True)
     victim = None
     try:
         first = read_lines(dump, lambda o: "tick" in o, 10)
         assert first and first["oom_log_err"] == 0, "kmsgdump's first tick: %r" % first
-        with cgroup.MemoryCgroup("oomread") as cg:
-            set_limit(cg)
+        cg = OomCgroup()
+        try:
             victim = subprocess.Popen([sys.executable, "-c", VICTIM], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, text=True)
             assert victim.stdout.readline() == "ready\n"
@@ -101,7 +88,7 @@ def test_live_kill():
             status = victim.wait(30)
             died_mono, died_wall = time.monotonic(), time.time()
             assert status == -9, "the victim ended with %r, not SIGKILL" % status
-            assert cgroup_oom_kills(cg) == 1
+            assert cg.oom_kills() in (None, 1), cg.oom_kills()
             kill = read_lines(dump, lambda o: o.get("pid") == victim.pid, 10)
             assert kill, "no kill of pid %d within 10 s" % victim.pid
             assert kill["since_start"] is True
@@ -118,23 +105,14 @@ def test_live_kill():
             assert died_mono - 5 < kill["mono_time"] <= died_mono + 0.01, (kill, died_mono)
             assert died_wall - 5 < kill["wall_time"] <= died_wall + 0.5, (kill, died_wall)
             seen.update(kill)
+        finally:
+            cg.remove()
     finally:
         if victim and victim.poll() is None:
             victim.kill()
             victim.wait()
         dump.kill()
         dump.wait()
-
-
-def cgroup_oom_kills(cg):
-    """The cgroup's own count (the ground truth beside the log)."""
-    name = "memory.events" if cg.on_v2 else "memory.oom_control"
-    with open(os.path.join(cg.path, name)) as f:
-        for line in f:
-            key, _, value = line.partition(" ")
-            if key == "oom_kill":
-                return int(value)
-    return None
 
 
 def test_backlog():

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/oomlog.h"
 #include "proc/sampler.h"
 
 // A sanitised string as JSON: only its quotes and backslashes need escapes
@@ -30,18 +31,6 @@ static void put_str(const char *key, const char *s)
 	printf("\", ");
 }
 
-static const char *scope_name(enum oom_scope s)
-{
-	switch (s) {
-	case OOM_SCOPE_GLOBAL: return "global";
-	case OOM_SCOPE_MEMCG: return "memcg";
-	case OOM_SCOPE_CPUSET: return "cpuset";
-	case OOM_SCOPE_MEMPOLICY: return "mempolicy";
-	case OOM_SCOPE_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 static void put_kill(const struct oom_kill *k)
 {
 	printf("{\"seq\": %llu, \"boot_s\": %.6f, \"mono_time\": %.3f, \"wall_time\": %.3f, \"since_start\": %s, ",
@@ -49,7 +38,7 @@ static void put_kill(const struct oom_kill *k)
 	printf("\"have_trigger\": %s, ", k->have_trigger ? "true" : "false");
 	put_str("trigger_comm", k->trigger_comm);
 	put_str("gfp_mask", k->gfp_mask);
-	printf("\"scope\": \"%s\", ", scope_name(k->scope));
+	printf("\"scope\": \"%s\", ", oomlog_scope_name(k->scope));
 	put_str("constraint", k->constraint);
 	put_str("oom_memcg", k->oom_memcg);
 	put_str("task_memcg", k->task_memcg);
