@@ -96,15 +96,15 @@ static const char thin_sql[] =
 	// The cgroups the same way.
 	"DROP TABLE IF EXISTS temp.tcg;"
 	"CREATE TEMP TABLE tcg AS SELECT g.keep AS tick, g.cg AS cgroup, c.usage_kb, c.limit_kb,"
-	" c.anon_kb, c.psi_some, c.psi_full, c.sig_kb, g.usage_min FROM (SELECT m.keep AS keep, c.cgroup AS cg, max(c.tick) AS last,"
+	" c.anon_kb, c.psi_some, c.psi_full, c.sig_kb, c.oom_kills, g.usage_min FROM (SELECT m.keep AS keep, c.cgroup AS cg, max(c.tick) AS last,"
 	"  min(coalesce(c.usage_min_kb, c.usage_kb)) AS usage_min"
 	"  FROM tmap m CROSS JOIN cgroup_sample c ON c.tick = m.tick WHERE m.first != m.keep"
 	"  GROUP BY m.keep, c.cgroup) g"
 	" JOIN cgroup_sample c ON c.tick = g.last AND c.cgroup = g.cg;"
 	"DELETE FROM cgroup_sample WHERE tick IN (SELECT tick FROM tmap WHERE first != keep);"
 	"INSERT INTO cgroup_sample(tick, cgroup, usage_kb, limit_kb, anon_kb, psi_some, psi_full, sig_kb,"
-	" usage_min_kb) SELECT tick, cgroup, usage_kb, limit_kb, anon_kb, psi_some, psi_full, sig_kb,"
-	" CASE WHEN usage_min < usage_kb THEN usage_min END FROM tcg;"
+	" oom_kills, usage_min_kb) SELECT tick, cgroup, usage_kb, limit_kb, anon_kb, psi_some, psi_full,"
+	" sig_kb, oom_kills, CASE WHEN usage_min < usage_kb THEN usage_min END FROM tcg;"
 	"DROP TABLE temp.tcg;"
 	// The machine: the kept tick keeps its counters and last values, and
 	// takes the bucket's lowest available memory and highest avg10s.

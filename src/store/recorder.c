@@ -51,8 +51,8 @@ struct rec_cgroup {
 	// Its leak signal's rollup (the model's: own anon, else its
 	// processes'), in the envelope table under minus its id.
 	struct rec_envelope env[RECORD_ENVELOPE_RES];
-	bool written, have_usage, have_limit, have_anon, have_psi, have_sig;
-	uint64_t usage_kb, limit_kb, anon_kb, sig_kb;
+	bool written, have_usage, have_limit, have_anon, have_psi, have_sig, have_oom_kill;
+	uint64_t usage_kb, limit_kb, anon_kb, sig_kb, oom_kill;
 	double psi_some, psi_full;
 };
 
@@ -80,7 +80,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FIND_CGROUP] = "SELECT id FROM cgroup WHERE path = ?",
 	[ST_INSERT_CGROUP] = "INSERT INTO cgroup(path) VALUES(?)",
 	[ST_CGROUP_SAMPLE] = "INSERT INTO cgroup_sample(tick, cgroup, usage_kb, limit_kb, anon_kb, psi_some,"
-		" psi_full, sig_kb) VALUES(?,?,?,?,?,?,?,?)",
+		" psi_full, sig_kb, oom_kills) VALUES(?,?,?,?,?,?,?,?,?)",
 	// After a full tick that follows an opening: the processes the file
 	// still has as running but which this tick did not find.
 	[ST_CLOSE_OUT] = "UPDATE proc SET last_t = coalesce(last_t, ?), exit_t = ? WHERE exit_t IS NULL"
@@ -616,7 +616,8 @@ static bool cgroup_changed(const struct rec_cgroup *c, const struct cgroup_readi
 	       c->have_limit != limit || (limit && c->limit_kb != g->limit_kb) ||
 	       c->have_anon != g->have_anon || c->anon_kb != g->anon_kb || c->have_psi != g->have_pressure ||
 	       (g->have_pressure && (c->psi_some != g->pressure.some.avg10 ||
-				     c->psi_full != (g->pressure.full.valid ? g->pressure.full.avg10 : 0)));
+				     c->psi_full != (g->pressure.full.valid ? g->pressure.full.avg10 : 0))) ||
+	       c->have_oom_kill != g->have_oom_kill || c->oom_kill != g->oom_kill;
 }
 
 // One cgroup's reading: a row when it changed, or when every row is due.
@@ -633,7 +634,7 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 	uint64_t sig = have_sig ? row->sig_kb : 0;
 	int rc;
 
-	if (g->gone || (!g->have_usage && !g->have_limit && !g->have_anon && !have_sig))
+	if (g->gone || (!g->have_usage && !g->have_limit && !g->have_anon && !have_sig && !g->have_oom_kill))
 		return SQLITE_OK;           // gone, or nothing to read: no row
 	if ((rc = cgroup_entry(r, g->path, &c)) != SQLITE_OK)
 		return rc;
@@ -654,6 +655,8 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 	c->have_psi = g->have_pressure;
 	c->psi_some = g->have_pressure ? g->pressure.some.avg10 : 0;
 	c->psi_full = g->have_pressure && g->pressure.full.valid ? g->pressure.full.avg10 : 0;
+	c->have_oom_kill = g->have_oom_kill;
+	c->oom_kill = g->have_oom_kill ? g->oom_kill : 0;
 	sqlite3_bind_int64(st, 1, tick);
 	sqlite3_bind_int64(st, 2, c->id);
 	if (c->have_usage)
@@ -668,6 +671,8 @@ static int record_one_cgroup(struct recorder *r, const struct cgroup_reading *g,
 	}
 	if (c->have_sig)
 		sqlite3_bind_int64(st, 8, (int64_t)c->sig_kb);
+	if (c->have_oom_kill)
+		sqlite3_bind_int64(st, 9, (int64_t)c->oom_kill);
 	r->stats.cgroup_rows++;
 	return run(st);
 }

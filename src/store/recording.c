@@ -108,7 +108,8 @@ static const char schema_v2_sql[] =
  * columns a sqlite3 user can query, and no encoding of our own to parse
  * back from a file that may be crafted). Each tick says whether the log
  * was read (oom_log: 0 read, -errno not allowed, NULL not asked for), so
- * that a reader tells "no kill" from "unknown". Everything is an addition:
+ * that a reader tells "no kill" from "unknown"; each cgroup reading keeps
+ * the cgroup's own kill counter (oom_kills, NULL where the kernel has none). Everything is an addition:
  * a reader of version 2 reads a version 3 file unchanged, which meta
  * compat_version says (see check_version). */
 static const char schema_v3_sql[] =
@@ -130,6 +131,8 @@ static const char schema_v3_sql[] =
 	" swap_kb INTEGER, oom_score_adj INTEGER, PRIMARY KEY(kill, rank)) WITHOUT ROWID;"
 	"ALTER TABLE tick ADD COLUMN oom_log INTEGER;"
 	"ALTER TABLE tick ADD COLUMN oom_log_lost INTEGER;"
+	// Each cgroup's own kill counter (memory.events, v1 memory.oom_control).
+	"ALTER TABLE cgroup_sample ADD COLUMN oom_kills INTEGER;"
 	"INSERT OR REPLACE INTO meta VALUES('compat_version', 2);"
 	"PRAGMA user_version = 3;"
 	"COMMIT;";

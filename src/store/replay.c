@@ -78,7 +78,7 @@ static const char *const query_sql[Q_COUNT] = {
 	[Q_LAST_EXEC] = "SELECT max(k.mono_ms) FROM ident i JOIN tick k ON k.t = i.t AND k.boot = ?"
 		" WHERE i.proc = ? AND i.exec = 1 AND k.mono_ms <= ?",
 	// A cgroup's reading at a tick: its last row at or before it.
-	[Q_CG_READING] = "SELECT s.usage_kb, s.limit_kb, s.anon_kb, s.psi_some, s.psi_full FROM cgroup c"
+	[Q_CG_READING] = "SELECT s.usage_kb, s.limit_kb, s.anon_kb, s.psi_some, s.psi_full, %s FROM cgroup c"
 		" JOIN cgroup_sample s ON s.cgroup = c.id WHERE c.path = ? AND s.tick <= ?"
 		" ORDER BY s.tick DESC LIMIT 1",
 	[Q_CG_ID] = "SELECT id FROM cgroup WHERE path = ?",
@@ -287,11 +287,14 @@ static int prepare_queries(struct replay *rp, char *err, size_t errlen)
 	const char *exec = rp->version >= 2 ? "exec, cmdline_cut" : "0, 0";
 	// Version 3 keeps the kernel log's OOM kills and its state per tick.
 	const char *oomlog = rp->version >= 3 ? "oom_log, oom_log_lost" : "NULL, NULL";
+	// and each cgroup's own kill counter.
+	const char *cgkills = rp->version >= 3 ? "s.oom_kills" : "NULL";
 
 	for (int i = 0; i < Q_COUNT; i++) {
 		char sql[512];
 		const char *hole = strstr(query_sql[i], "%s");
-		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : i == Q_TICK_SYS ? oomlog : oom;
+		const char *cols = i == Q_IDENTS_AT || i == Q_IDENT_OF ? exec : i == Q_TICK_SYS ? oomlog :
+				   i == Q_CG_READING ? cgkills : oom;
 
 		if (rp->version < 2 && (i == Q_ENV || i == Q_ENV_BEFORE || i == Q_LAST_EXEC || i == Q_CG_READING ||
 					 i == Q_CG_ID || i == Q_CG_BEFORE || i == Q_CG_ROWS))
@@ -819,6 +822,8 @@ static void cgroup_reading_at(struct replay *rp, const struct rtick *k, const ch
 			g->pressure.some = (struct psi_line){ .valid = true, .avg10 = sqlite3_column_double(st, 3) };
 			g->pressure.full = (struct psi_line){ .valid = true, .avg10 = sqlite3_column_double(st, 4) };
 		}
+		g->have_oom_kill = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		g->oom_kill = (uint64_t)col_int(st, 5, 0);
 	}
 	reset(st);
 }

@@ -72,7 +72,7 @@ PROCESS = ["memtop_process_resident_bytes", "memtop_process_anon_bytes", "memtop
            "memtop_process_oom_score", "memtop_process_exhaustion_seconds"]
 CGROUP = ["memtop_cgroup_processes", "memtop_cgroup_memory_usage_bytes", "memtop_cgroup_memory_limit_bytes",
           "memtop_cgroup_anon_bytes", "memtop_cgroup_growth_bytes_per_second", "memtop_cgroup_leak_suspected",
-          "memtop_cgroup_leak_score", "memtop_cgroup_exhaustion_seconds"]
+          "memtop_cgroup_leak_score", "memtop_cgroup_exhaustion_seconds", "memtop_cgroup_oom_kills_total"]
 KNOWN = set(MACHINE + PROCESS + CGROUP)
 # What every scrape of a running memtop has (the rest may be absent: no PSI,
 # no swap, no shrinking memory, no cgroup v2 ...).

@@ -431,6 +431,8 @@ static void test_refuses_what_is_not_a_recording(void **state)
 // The cgroups a tick's snapshot read: a row for each reading that changed
 // (usage, limit, own anon, pressure), none for one gone or unread, every
 // one again at the first reading after a full tick; the tick says it read.
+static void maintain_all(struct bench *b, double now);
+
 static void test_cgroup_readings_recorded_when_changed(void **state)
 {
 	struct bench *b = bench_new();
@@ -440,7 +442,8 @@ static void test_cgroup_readings_recorded_when_changed(void **state)
 	world_add(wd, 10, "alpha", 1000);
 	wd->cg[0] = (struct cgroup_reading){ .path = "/system.slice/a.service", .have_usage = true,
 					     .usage_kb = 5000, .have_limit = true, .limit_kb = 1u << 20,
-					     .have_anon = true, .anon_kb = 3000, .have_pressure = true };
+					     .have_anon = true, .anon_kb = 3000, .have_pressure = true,
+					     .have_oom_kill = true, .oom_kill = 0 };
 	wd->cg[0].pressure.some = (struct psi_line){ .valid = true, .avg10 = 1.25 };
 	wd->cg[0].pressure.full = (struct psi_line){ .valid = true, .avg10 = 0.5 };
 	wd->cg[1] = (struct cgroup_reading){ .path = "/system.slice/b.service", .have_usage = true,
@@ -458,7 +461,8 @@ static void test_cgroup_readings_recorded_when_changed(void **state)
 	assert_int_equal(q(b, "SELECT psi_some * 100 FROM cgroup_sample WHERE usage_kb = 5000"), 125);
 	assert_int_equal(q(b, "SELECT psi_full * 100 FROM cgroup_sample WHERE usage_kb = 5000"), 50);
 	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample WHERE usage_kb = 700 AND limit_kb IS NULL"
-			   " AND anon_kb IS NULL AND psi_some IS NULL"), 1);      // unlimited: NULL
+			   " AND anon_kb IS NULL AND psi_some IS NULL AND oom_kills IS NULL"), 1);   // unlimited: NULL
+	assert_int_equal(q(b, "SELECT oom_kills FROM cgroup_sample WHERE usage_kb = 5000"), 0);
 	bench_tick(b, 1);                     // no reading
 	assert_int_equal(q(b, "SELECT cg_read FROM tick ORDER BY id DESC"), 0);
 	wd->cg_due = true;
@@ -473,6 +477,17 @@ static void test_cgroup_readings_recorded_when_changed(void **state)
 	wd->cg_due = true;
 	bench_tick(b, 1);
 	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 4);
+	wd->cg[0].oom_kill = 2;               // and its OOM kill counter
+	wd->cg_due = true;
+	bench_tick(b, 1);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample"), 5);
+	assert_int_equal(q(b, "SELECT oom_kills FROM cgroup_sample ORDER BY tick DESC"), 2);
+	// Thinned into one bucket: the bucket keeps the last reading, counter included.
+	recorder_policy(b->r)->thin_after_s[0] = 0;
+	maintain_all(b, b->wd.t + 60);
+	assert_int_equal(q(b, "SELECT count(*) FROM tick WHERE res = 0"), 0);
+	assert_int_equal(q(b, "SELECT count(*) FROM cgroup_sample WHERE usage_kb = 5000"), 1);
+	assert_int_equal(q(b, "SELECT oom_kills FROM cgroup_sample WHERE usage_kb = 5000"), 2);
 	bench_free(b);
 }
 

@@ -105,6 +105,9 @@ static int world_tick(void *impl, struct snapshot *out)
 						     .anon_kb = 50000 + 2 * age, .have_pressure = true };
 		wd->cg[0].pressure.some = (struct psi_line){ .valid = true, .avg10 = (double)(age % 7) };
 		wd->cg[0].pressure.full = (struct psi_line){ .valid = true, .avg10 = 0.5 };
+		// Its own OOM kill counter moves now and then; the service has none.
+		wd->cg[0].have_oom_kill = true;
+		wd->cg[0].oom_kill = age / 100;
 		wd->cg[1] = (struct cgroup_reading){ .path = world_cgroups[1], .have_usage = true,
 						     .usage_kb = 7000, .have_limit = true, .unlimited = true };
 		out->cgroups = wd->cg;
@@ -158,7 +161,8 @@ struct cgrow {
 	char path[32];
 	size_t nprocs;
 	uint64_t anon, usage, limit, own_anon;
-	bool have_usage, unlimited, have_own, have_pressure, suspected, have_rate, have_delta;
+	bool have_usage, unlimited, have_own, have_pressure, suspected, have_rate, have_delta, have_oom_kill;
+	uint64_t oom_kill;
 	double psi, score, rate;
 	int64_t delta;
 };
@@ -200,7 +204,8 @@ static void capture(const struct monitor *m, struct frame *f)
 				     .have_pressure = g->have_pressure, .suspected = g->verdict.suspected,
 				     .have_rate = g->verdict.have_rate, .have_delta = g->have_delta,
 				     .psi = g->have_pressure ? g->pressure.some.avg10 : 0, .score = g->verdict.score,
-				     .rate = g->verdict.rate_kb_per_min, .delta = g->delta_kb };
+				     .rate = g->verdict.rate_kb_per_min, .delta = g->delta_kb,
+				     .have_oom_kill = g->have_oom_kill, .oom_kill = g->oom_kill };
 		snprintf(c->path, sizeof c->path, "%s", g->path);
 	}
 }
@@ -223,6 +228,8 @@ static void assert_cgroups_equal(const struct frame *a, const struct frame *b)
 		assert_int_equal(x->own_anon, y->own_anon);
 		assert_int_equal(x->have_pressure, y->have_pressure);
 		assert_true(fabs(x->psi - y->psi) < 1e-9);
+		assert_int_equal(x->have_oom_kill, y->have_oom_kill);
+		assert_int_equal(x->oom_kill, y->oom_kill);
 		if (x->suspected != y->suspected)
 			fail_msg("t=%.0f cgroup %s: live %s, replay %s", a->wall, x->path,
 				 x->suspected ? "suspected" : "not", y->suspected ? "suspected" : "not");
