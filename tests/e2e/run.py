@@ -601,18 +601,28 @@ def test_help(tmux):
     with Session(tmux) as p:
         p.wait_table()
         p.keys("h")
-        s = p.wait("h: the help screen", lambda s: any("invert the sort order" in line for line in s))
-        text = "\n".join(s)
+        s = p.wait("h: the help screen", lambda s: any("sort by PID" in line for line in s))
+        # Longer than the screen, it scrolls (and says so): its pages until
+        # the last, which ends with the PSI trigger's line.
+        pages = [s]
+        while not any("PSI trigger" in line for line in s):
+            assert "PgDn scroll; any other key returns." in s[-1], "help neither ends nor scrolls:\n" + show(s)
+            assert len(pages) < 10, "help never reaches its end:\n" + show(s)
+            p.keys("NPage")
+            s = p.wait("the help's next page", lambda t, prev=s: t != prev)
+            pages.append(s)
+        text = "\n".join("\n".join(page) for page in pages)
         for want in ("keys", "quit", "sort by resident memory (RSS)", "sort by PID",
                      "filter by command or user", "set the refresh interval",
-                     "pause / resume sampling", "Press any key to return."):
-            assert want in text, "help lacks %r:\n%s" % (want, show(s))
+                     "pause / resume sampling", "invert the sort order", "OOM kills",
+                     "where the memory went", "checkup"):
+            assert want in text, "help lacks %r:\n%s" % (want, "\n".join(show(page) for page in pages))
         assert header_index(s) is None, "the table is still shown:\n" + show(s)
         p.keys("q")          # any key returns, even the one that quits the table
         p.wait("any key returns to the table", lambda s: has_frame(s) and rows(s))
         assert p.info("#{pane_dead}") == "0" and EXIT_MARK not in "\n".join(p.screen())
         p.keys("?")
-        p.wait("? shows help too", lambda s: any("invert the sort order" in line for line in s))
+        p.wait("? shows help too", lambda s: any("sort by PID" in line for line in s))
         p.keys("x")
         p.wait("x returns", lambda s: has_frame(s))
 
