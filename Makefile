@@ -151,20 +151,22 @@ run: deps-build
 CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 # The service-leak suite (tests/integration/cgroups.py) waits on 150 s of
-# real time with light workloads, and the metrics suites mostly wait on
-# loopback and on clocks of their own: check runs them (integration-beside)
-# beside the unit tests and the other integration suites, then prints
-# their output.
+# real time with light workloads, the breakdown suite on 50 s, and the
+# metrics suites mostly wait on loopback and on clocks of their own: check
+# runs them (integration-beside) beside the unit tests, the other
+# integration suites and the screen's e2e tests (which mostly wait on leak
+# verdicts of their own), then prints their output. The suites that load
+# the machine or time it closely (hostile, stress, soak) run alone after.
 check: deps-check
 	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) \
 		$(MALLOCCOUNT) build/stress/churn build/tools/genrec build/tools/kmsgdump fuzz-build
 	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory integration-beside > build/check-beside.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null' INT TERM; \
-	$(MAKE) --no-print-directory unit integration-serial; rc=$$?; \
+	$(MAKE) --no-print-directory unit integration-serial e2e; rc=$$?; \
 	wait $$pid; crc=$$?; echo "make integration-beside (beside them)"; \
 	cat build/check-beside.log; [ $$rc -eq 0 ] && [ $$crc -eq 0 ]
-	@$(MAKE) --no-print-directory e2e hostile stress soak-check docs unit-check fuzz-smoke
+	@$(MAKE) --no-print-directory hostile stress soak-check docs unit-check fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -211,12 +213,12 @@ hostile: memtop build/asan/memtop $(WORKLOADS)
 stress: memtop $(WORKLOADS) build/stress/churn
 	python3 tests/stress/run.py
 
-# The sanitizer build of the screen for minutes (SOAK_SECONDS, 185 in make
+# The sanitizer build of the screen for minutes (SOAK_SECONDS, 125 in make
 # check, 1,800 in make soak) over growing, shrinking and churning processes,
-# one memtop on the real clock and one on a clock 60 times faster, so that
+# one memtop on the real clock and one on a clock 100 times faster, so that
 # every history tier fills and wraps; keys visit every view and sort order.
 soak-check: build/asan/memtop $(WORKLOADS)
-	SOAK_SECONDS=$${SOAK_SECONDS:-185} python3 tests/soak/run.py
+	SOAK_SECONDS=$${SOAK_SECONDS:-125} python3 tests/soak/run.py
 
 soak: build/asan/memtop $(WORKLOADS)
 	SOAK_SECONDS=$${SOAK_SECONDS:-1800} python3 tests/soak/run.py

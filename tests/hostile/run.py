@@ -760,7 +760,7 @@ def test_cgroups_json(world, tmux):
 
 CGROUP_CSV_HEADER = ("time,path,name,procs,rss_kb,anon_kb,swap_kb,usage_kb,limit_kb,own_anon_kb,"
                      "psi_some_avg10,psi_full_avg10,delta_kb,growth_kb_per_min,leak_suspected,leak_score,"
-                     "leak_since_s,exhaustion_eta_s").split(",")
+                     "leak_since_s,exhaustion_eta_s,oom_kills").split(",")
 
 
 def test_cgroups_csv(world, tmux):

@@ -3,17 +3,17 @@
 UndefinedBehaviorSanitizer build of memtop, driven in tmux for minutes over
 processes that grow, shrink and come and go, visiting every view.
 
-Two memtops run side by side for SOAK_SECONDS (default 185, `make check`;
+Two memtops run side by side for SOAK_SECONDS (default 125, `make check`;
 `make soak` runs 1,800):
-  real    the real clock, -d 0.2: the 2 s tier (96 s) fills and wraps about
-          twice in 185 s — the screen used to crash at ~100 s;
-  scaled  MEMTOP_CLOCK_SCALE=60, -d 0.2: 12 s of model time a refresh, so
-          185 s reach 3.1 hours and every tier, the 150 s one (2 hours)
+  real    the real clock, -d 0.2: the 2 s tier (96 s) fills and wraps in
+          125 s — the screen used to crash at ~100 s;
+  scaled  MEMTOP_CLOCK_SCALE=100, -d 0.2: 20 s of model time a refresh, so
+          125 s reach 3.5 hours and every tier, the 150 s one (2 hours)
           included, fills and wraps, with gaps filled as after a pause.
 Beside them, a recorder (memtop -w, the same sanitizer build) on a clock
-1,200 times faster, -d 0.1, --keep 1.5 --max-size 8M: 185 s are 2.6 days of
+1,200 times faster, -d 0.1, --keep 1.5 --max-size 8M: 125 s are 1.7 days of
 recording, so thinning (after a day) and retention by age (after 1.5 days)
-run again and again; it also serves its metrics (--listen: ~1,850 pages
+run again and again; it also serves its metrics (--listen: ~1,250 pages
 published), scraped after each round, whole and of a newer sample each
 time; at the end SIGTERM must leave it with status 0, no sanitizer report
 and nothing on stderr but where it served, a file SQLite finds whole,
@@ -61,9 +61,9 @@ from suite import require, tmux_suite  # noqa: E402
 from run import WRAPPER, Tmux, check_restored, has_frame, is_detail_of, rows, show  # noqa: E402
 
 ASAN_MEMTOP = os.path.join(ROOT, "build", "asan", "memtop")
-SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "185"))
+SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "125"))
 DELAY = "0.2"
-SCALE = "60"
+SCALE = "100"
 TAG = "soak%d" % (os.getpid() % 100000)
 CHILDREN = []
 # Every key that sorts the list, and the ones that walk the sort columns.
