@@ -166,73 +166,82 @@ static void mi_offer(char *slot, size_t cap, bool *slot_is_root, const struct mi
 	*slot_is_root = is_root;
 }
 
+// One mountinfo line: the six fields before the optional ones, then the
+// type, the source and the super options (has_super false when missing).
+struct mi_line {
+	struct mi_field f[6], fstype, source, super;
+	bool has_super;
+};
+
+// Splits the line at *p (before end) and moves *p past it: 1 for a line, 0
+// at the end (a last line without a newline is ignored), -EINVAL for a line
+// that is not mountinfo.
+static int mi_split(const char **p, const char *end, struct mi_line *l)
+{
+	const char *eol = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL, *q = *p;
+	struct mi_field sep;
+
+	if (!eol)
+		return 0;
+	*p = eol + 1;
+	// ID, parent ID, major:minor, root, mount point, mount options.
+	for (size_t i = 0; i < 6; i++)
+		if (!mi_next_field(&q, eol, &l->f[i]))
+			return -EINVAL;
+	// Optional fields ("shared:9", "master:1", ...) up to the "-".
+	do {
+		if (!mi_next_field(&q, eol, &sep))
+			return -EINVAL;
+	} while (!mi_field_is(&sep, "-"));
+	if (!mi_next_field(&q, eol, &l->fstype) || !mi_next_field(&q, eol, &l->source))
+		return -EINVAL;
+	l->has_super = mi_next_field(&q, eol, &l->super);
+	return 1;
+}
+
 int cgfiles_parse_mountinfo(const char *buf, size_t len, struct cg_mounts *out)
 {
 	const char *p = buf, *end = buf + len;
 	bool v2_is_root = false, v1_is_root = false, any = false;
+	struct mi_line l;
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		struct mi_field f[6], sep, fstype, source, super;
-		const char *q = p;
-
-		if (!eol)
-			break;   // the last line was cut short
-		p = eol + 1;
-		// ID, parent ID, major:minor, root, mount point, mount options.
-		for (size_t i = 0; i < 6; i++)
-			if (!mi_next_field(&q, eol, &f[i]))
-				return -EINVAL;
-		// Optional fields ("shared:9", "master:1", ...) up to the "-".
-		do {
-			if (!mi_next_field(&q, eol, &sep))
-				return -EINVAL;
-		} while (!mi_field_is(&sep, "-"));
-		if (!mi_next_field(&q, eol, &fstype) || !mi_next_field(&q, eol, &source) ||
-		    !mi_next_field(&q, eol, &super))
+	while ((rc = mi_split(&p, end, &l)) != 0) {
+		if (rc < 0 || !l.has_super)
 			return -EINVAL;
 		any = true;
-		if (mi_field_is(&fstype, "cgroup2"))
-			mi_offer(out->v2, sizeof out->v2, &v2_is_root, &f[3], &f[4]);
-		else if (mi_field_is(&fstype, "cgroup") && mi_options_have(&super, "memory"))
-			mi_offer(out->v1_memory, sizeof out->v1_memory, &v1_is_root, &f[3], &f[4]);
+		if (mi_field_is(&l.fstype, "cgroup2"))
+			mi_offer(out->v2, sizeof out->v2, &v2_is_root, &l.f[3], &l.f[4]);
+		else if (mi_field_is(&l.fstype, "cgroup") && mi_options_have(&l.super, "memory"))
+			mi_offer(out->v1_memory, sizeof out->v1_memory, &v1_is_root, &l.f[3], &l.f[4]);
 	}
 	return any ? 0 : -EINVAL;
 }
 
 int cgfiles_mountinfo_next(const char **p, const char *end, struct cgfiles_mount *m)
 {
-	const char *eol = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL, *q = *p, *dev_end;
-	struct mi_field f[6], sep, fstype, source;
+	const char *q, *dev_end;
+	struct mi_line l;
 	uint64_t major, minor;
+	int rc = mi_split(p, end, &l);
 
-	if (!eol)
-		return 0;
-	*p = eol + 1;
-	for (size_t i = 0; i < 6; i++)
-		if (!mi_next_field(&q, eol, &f[i]))
-			return -EINVAL;
-	do {
-		if (!mi_next_field(&q, eol, &sep))
-			return -EINVAL;
-	} while (!mi_field_is(&sep, "-"));
-	if (!mi_next_field(&q, eol, &fstype) || !mi_next_field(&q, eol, &source))
-		return -EINVAL;
+	if (rc <= 0)
+		return rc;
 	// major:minor
-	dev_end = f[2].s + f[2].len;
-	q = scan_u64(f[2].s, dev_end, &major);
+	dev_end = l.f[2].s + l.f[2].len;
+	q = scan_u64(l.f[2].s, dev_end, &major);
 	if (!q || q >= dev_end || *q != ':' || scan_u64(q + 1, dev_end, &minor) != dev_end ||
 	    major > UINT32_MAX || minor > UINT32_MAX)
 		return -EINVAL;
 	m->major = (uint32_t)major;
 	m->minor = (uint32_t)minor;
-	m->path_fits = mi_unescape(&f[4], m->path, sizeof m->path);
+	m->path_fits = mi_unescape(&l.f[4], m->path, sizeof m->path);
 	if (!m->path_fits)
 		m->path[0] = '\0';
 	// A type that does not fit, or holds a NUL, is none memtop knows.
-	if (fstype.len < sizeof m->fstype && !memchr(fstype.s, '\0', fstype.len))
-		snprintf(m->fstype, sizeof m->fstype, "%.*s", (int)fstype.len, fstype.s);
+	if (l.fstype.len < sizeof m->fstype && !memchr(l.fstype.s, '\0', l.fstype.len))
+		snprintf(m->fstype, sizeof m->fstype, "%.*s", (int)l.fstype.len, l.fstype.s);
 	else
 		m->fstype[0] = '\0';
 	return 1;
