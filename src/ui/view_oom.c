@@ -100,6 +100,10 @@ static void draw_why(const struct screen_ctx *c, int y)
 	view_put(c->ui, y, 1, COLS - 1, buf, ui_attr(c->ui, ROLE_DIM));
 }
 
+// Narrower than this, the list leaves out FILE, SHMEM and TRIGGER (the
+// report below the list has them) so that PREDICTED stays on screen.
+#define OOM_WIDE_COLS 104
+
 // One row: when, ago, scope, victim, its RSS split, trigger, prediction.
 static void draw_row(const struct screen_ctx *c, int y, const struct oomlog_entry *e, bool selected)
 {
@@ -117,10 +121,17 @@ static void draw_row(const struct screen_ctx *c, int y, const struct oomlog_entr
 		snprintf(pred, sizeof pred, "wrong: %d %s", e->predicted.pid, e->predicted.comm);
 	else
 		snprintf(pred, sizeof pred, "%s", k->since_start ? "none" : "-");
-	snprintf(buf, sizeof buf, "%c%-11.11s %4s %-14.14s %7d %-15.15s %6s %6s %6s %-12.12s %s",
-		 k->since_start ? '*' : ' ', when, ago, e->scope_label, k->pid, k->comm,
-		 text_human_kb(k->anon_rss_kb, anon, sizeof anon), text_human_kb(k->file_rss_kb, file, sizeof file),
-		 text_human_kb(k->shmem_rss_kb, shmem, sizeof shmem), k->have_trigger ? k->trigger_comm : "?", pred);
+	if (COLS >= OOM_WIDE_COLS)
+		snprintf(buf, sizeof buf, "%c%-11.11s %4s %-14.14s %7d %-15.15s %6s %6s %6s %-12.12s %s",
+			 k->since_start ? '*' : ' ', when, ago, e->scope_label, k->pid, k->comm,
+			 text_human_kb(k->anon_rss_kb, anon, sizeof anon),
+			 text_human_kb(k->file_rss_kb, file, sizeof file),
+			 text_human_kb(k->shmem_rss_kb, shmem, sizeof shmem), k->have_trigger ? k->trigger_comm : "?",
+			 pred);
+	else
+		snprintf(buf, sizeof buf, "%c%-11.11s %4s %-14.14s %7d %-15.15s %6s %s", k->since_start ? '*' : ' ',
+			 when, ago, e->scope_label, k->pid, k->comm, text_human_kb(k->anon_rss_kb, anon, sizeof anon),
+			 pred);
 	if (selected) {
 		attrset(ui_attr(c->ui, ROLE_SELECTION));
 		mvhline(y, 0, ' ', COLS);
@@ -209,8 +220,10 @@ static void oom_draw(void *state, const struct screen_ctx *c)
 	if (l->count == 0) {
 		draw_why(c, 3);
 	} else {
-		view_put(c->ui, 2, 0, COLS, " WHEN         AGO SCOPE              PID VICTIM            ANON   FILE  "
-			 "SHMEM TRIGGER      PREDICTED", ui_attr(c->ui, ROLE_LABEL));
+		view_put(c->ui, 2, 0, COLS, COLS >= OOM_WIDE_COLS ?
+			 " WHEN         AGO SCOPE              PID VICTIM            ANON   FILE  SHMEM TRIGGER      "
+			 "PREDICTED" : " WHEN         AGO SCOPE              PID VICTIM            ANON PREDICTED",
+			 ui_attr(c->ui, ROLE_LABEL));
 		for (size_t i = v->top; i < l->count && y < 3 + rows; i++, y++)
 			draw_row(c, y, oomlog_get(l, i), i == v->sel);
 		if (l->dropped)

@@ -412,6 +412,10 @@ static void test_oom_screen(void **state)
 	assert_non_null(strstr(line, "hog.service"));
 	assert_non_null(strstr(line, "a\\x1bb"));            // once escaped, not twice
 	assert_null(strstr(line, "a\\\\x1bb"));
+	assert_non_null(strstr(line, " none"));               // the prediction, kept at 80 columns
+	mvinnstr(2, 0, line, 80);
+	assert_non_null(strstr(line, "PREDICTED"));
+	assert_null(strstr(line, "TRIGGER"));                 // left to the report below
 	assert_true(screen_has("Trigger: grower invoked the OOM killer: gfp_mask=0xcc0(GFP_KERNEL)"));
 	assert_true(screen_has("Memory cgroup: usage 96M, limit 96M"));
 	assert_true(screen_has("Largest tasks (1 of 3 listed)"));
