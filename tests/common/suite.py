@@ -6,6 +6,11 @@ import sys
 import time
 import traceback
 
+# The environment the sanitizer build runs in: a leak or an error ends it with
+# status 99 (ASan) or at once (UBSan), with its report on stderr.
+SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
+           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
+
 
 def run_tests(tests, call, only=None):
     """Runs call(test) for each test whose __name__ is in only (all when only

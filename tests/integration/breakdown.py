@@ -34,12 +34,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from suite import finish, require, run_tests  # noqa: E402
+from suite import SAN_ENV, finish, require, run_tests  # noqa: E402
 from workload import Workload  # noqa: E402
 
 SHMFILL = os.path.join(ROOT, "build", "workloads", "shmfill")
-SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
-           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 RATE_KIB = 256             # the tmpfs file and the segment, KiB/s
 STEP_KIB = 64
 FILES_PER_S = 1000         # the slab grower

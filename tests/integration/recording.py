@@ -19,11 +19,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from suite import run_for_binaries  # noqa: E402
+from suite import SAN_ENV, run_for_binaries  # noqa: E402
 from workload import Hold, Leaker  # noqa: E402
 
-SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
-           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 60
 
 

@@ -27,12 +27,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from suite import finish, run_tests  # noqa: E402
+from suite import SAN_ENV, finish, run_tests  # noqa: E402
 from browser import Browser, console_lines  # noqa: E402
 from workload import LEAKER, Hold, Workload  # noqa: E402
 
-SAN_ENV = {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
-           "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
 TIMEOUT = 120
 BROWSER_TIMEOUT = 90
 # The recording's clock runs CLOCK_SCALE times faster than the real one

@@ -26,6 +26,7 @@
 #include "proc/procfs.h"
 #include "proc/procparse.h"
 #include "proc/sampler.h"
+#include "sampler_test.h"
 #include "util/text.h"
 
 #define CHILDREN 70                      // more than a lazy burst (64)
@@ -76,39 +77,6 @@ static const struct proc_sample *sample_of(struct sampler *s, int pid)
 		if (snap.procs[i]->pid == pid)
 			return snap.procs[i];
 	return NULL;
-}
-
-static struct sampler *sampler_for(const struct source_config *cfg)
-{
-	char err[256];
-	struct sampler *s = sampler_new(cfg, err, sizeof err);
-
-	if (!s)
-		fail_msg("sampler_new: %s", err);
-	return s;
-}
-
-// True when this process has a descriptor open on target.
-static bool fd_open_on(const char *target)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	bool found = false;
-
-	assert_non_null(d);
-	while (!found && (de = readdir(d))) {
-		char link[300], to[PATH_MAX];
-		ssize_t n;
-
-		snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
-		n = readlink(link, to, sizeof to - 1);
-		if (n > 0) {
-			to[n] = '\0';
-			found = strcmp(to, target) == 0;
-		}
-	}
-	closedir(d);
-	return found;
 }
 
 // The oom_kill counter as /proc/vmstat says it now.

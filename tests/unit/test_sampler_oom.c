@@ -15,39 +15,7 @@
 #include <unistd.h>
 
 #include "proc/sampler.h"
-
-static struct sampler *sampler_for(const struct source_config *cfg)
-{
-	char err[256];
-	struct sampler *s = sampler_new(cfg, err, sizeof err);
-
-	if (!s)
-		fail_msg("sampler_new: %s", err);
-	return s;
-}
-
-// Whether this process has path open (a link in /proc/self/fd names it).
-static bool fd_open_on(const char *path)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	bool found = false;
-
-	assert_non_null(d);
-	while (!found && (e = readdir(d))) {
-		char link[300], target[4096];
-		ssize_t n;
-
-		snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
-		n = readlink(link, target, sizeof target - 1);
-		if (n > 0) {
-			target[n] = '\0';
-			found = strcmp(target, path) == 0;
-		}
-	}
-	closedir(d);
-	return found;
-}
+#include "sampler_test.h"
 
 static double mono_now(void)
 {
