@@ -453,6 +453,44 @@ static void test_oom_screen(void **state)
 	assert_int_equal(screen_oom.key(v, &r->c, KEY_ESC).kind, ACTION_BACK);
 }
 
+// The screen over a log filled past its ring (OOMLOG_MAX) many times: the
+// selection follows its kill while it is kept, then stays on the oldest;
+// every draw within the list.
+static void test_oom_screen_wrapped(void **state)
+{
+	struct rig *r = *state;
+	struct oom_screen *v = screen_oom.state;
+	struct action a = press(r, 'o');
+
+	screen_oom.enter(v, &r->c, &a);
+	give_kills(r, 8, 0, 8);
+	screen_oom.tick(v, &r->c);
+	screen_oom.key(v, &r->c, KEY_DOWN);            // the second newest
+	uint64_t seq = oomlog_get(&r->m.oom, v->sel)->kill.seq;
+
+	for (int round = 0; round < 15; round++) {      // 120 more: still kept, followed
+		give_kills(r, 8, 0, 16 + 8 * (uint64_t)round);
+		screen_oom.tick(v, &r->c);
+		assert_int_equal(oomlog_get(&r->m.oom, v->sel)->kill.seq, seq);
+		draw(r, &screen_oom);
+	}
+	for (int round = 0; round < 60; round++) {      // far past the ring: the oldest kept
+		give_kills(r, 8, 0, 200 + 8 * (uint64_t)round);
+		screen_oom.tick(v, &r->c);
+		assert_int_equal(r->m.oom.count, OOMLOG_MAX);
+		assert_true(v->sel < r->m.oom.count);
+		draw(r, &screen_oom);
+	}
+	assert_int_equal(v->sel, OOMLOG_MAX - 1);
+	assert_true(r->m.oom.dropped > 0);
+	assert_true(screen_has("(older kills dropped)"));
+	screen_oom.key(v, &r->c, KEY_HOME);
+	assert_int_equal(v->sel, 0);
+	screen_oom.key(v, &r->c, KEY_END);
+	assert_int_equal(v->sel, OOMLOG_MAX - 1);
+	draw(r, &screen_oom);
+}
+
 static void test_oom_screen_not_root(void **state)
 {
 	struct rig *r = *state;
@@ -578,6 +616,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tiny_terminal_gets_a_notice, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_oom_screen, rig_setup, rig_teardown),
 		cmocka_unit_test_setup_teardown(test_oom_screen_not_root, rig_setup, rig_teardown),
+		cmocka_unit_test_setup_teardown(test_oom_screen_wrapped, rig_setup, rig_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
