@@ -42,10 +42,7 @@ static const char *const item_keys[MI_KINDS] = { "tmpfs", "sysv_shm", "slab" };
 static const enum mem_part item_parents[MI_KINDS] = { MP_TMPFS, MP_SYSV, MP_SLAB };
 
 const char *memmodel_part_key(enum mem_part p) { return parts[p].key; }
-const char *memmodel_part_label(enum mem_part p) { return parts[p].label; }
-bool memmodel_part_in_total(enum mem_part p) { return parts[p].in_total; }
 enum mem_part memmodel_part_parent(enum mem_part p) { return parts[p].parent; }
-enum mem_part memmodel_item_parent(enum mem_item_kind k) { return item_parents[k]; }
 const char *memmodel_item_kind_key(enum mem_item_kind k) { return item_keys[k]; }
 
 // The leak signal of a value: KiB, at least 0, within the rings' 32 bits.

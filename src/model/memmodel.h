@@ -93,16 +93,10 @@ struct memmodel {
 	int err[MI_KINDS];            // the source's 0 or -errno for each list
 };
 
-/* A part's key in batch output ("page_cache") and its label on screen. */
+/* A part's key in batch output ("page_cache"). */
 const char *memmodel_part_key(enum mem_part p);
-const char *memmodel_part_label(enum mem_part p);
-/* Whether a part counts into the total (every top-level part but the
- * processes' sum, which is shown beside AnonPages). */
-bool memmodel_part_in_total(enum mem_part p);
 /* The part a sub-row belongs under, or MP_COUNT for a top-level part. */
 enum mem_part memmodel_part_parent(enum mem_part p);
-/* The part each item kind sits under (MP_TMPFS, MP_SYSV, MP_SLAB). */
-enum mem_part memmodel_item_parent(enum mem_item_kind k);
 const char *memmodel_item_kind_key(enum mem_item_kind k);
 
 /* One line of the breakdown as the screen and batch output show it: the

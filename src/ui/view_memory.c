@@ -27,7 +27,8 @@ static size_t page_rows(void)
 	return LINES > 5 ? (size_t)(LINES - 5) : 1;
 }
 
-void memory_screen_rebuild(struct memory_screen *v, const struct memmodel *m)
+// Rebuilds the rows from the model (keeps the selection's index, clamped).
+static void memory_screen_rebuild(struct memory_screen *v, const struct memmodel *m)
 {
 	if (!v->rows && !(v->rows = malloc(MEMMODEL_ROWS_MAX * sizeof *v->rows)))
 		ui_fatal("out of memory");

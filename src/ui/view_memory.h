@@ -32,7 +32,4 @@ struct memory_screen {
 /* Its state is screen_memory.state, a struct memory_screen. */
 extern const struct screen screen_memory;
 
-/* Rebuilds the rows from the model (keeps the selection's index, clamped). */
-void memory_screen_rebuild(struct memory_screen *v, const struct memmodel *m);
-
 #endif
