@@ -305,6 +305,8 @@ void monitor_close(struct monitor *m)
 	cgtable_free(&m->cgroups);
 	oomlog_free(&m->oom);
 	memmodel_free(&m->mem);
+	monitor_alloc_stop(m, "detached");
+	allocsites_free(&m->alloc);
 	if (m->source.ops)
 		m->source.ops->close(m->source.impl);
 	if (m->history.ops)
@@ -395,4 +397,65 @@ void monitor_set_breakdown_every(struct monitor *m, double every_s)
 {
 	if (m->source.ops->set_breakdown_every)
 		m->source.ops->set_breakdown_every(m->source.impl, every_s);
+}
+
+int monitor_alloc_start(struct monitor *m, int pid, uint64_t start_ticks, const struct alloc_options *opt,
+			double limit_s)
+{
+	const struct source_ops *o = m->source.ops;
+	char why[sizeof m->alloc.why] = "";
+	struct alloc_snapshot first;
+	int rc;
+
+	monitor_alloc_stop(m, "detached");
+	if (!o->alloc_attach) {
+		allocsites_fail(&m->alloc, pid, "allocation sites need a live process, not a recording");
+		return -ENOTSUP;
+	}
+	rc = o->alloc_attach(m->source.impl, pid, start_ticks, opt, why, sizeof why);
+	if (rc < 0) {
+		allocsites_fail(&m->alloc, pid, why[0] ? why : "could not attach");
+		return rc;
+	}
+	// The first reading says when the session attached, on the source's clock.
+	rc = o->alloc_read(m->source.impl, &first);
+	if (rc < 0) {
+		o->alloc_detach(m->source.impl);
+		allocsites_fail(&m->alloc, pid, "could not read the probes' counters");
+		return rc;
+	}
+	allocsites_start(&m->alloc, pid, start_ticks, first.attached_t, limit_s);
+	return allocsites_update(&m->alloc, &first, m->sens);
+}
+
+int monitor_alloc_poll(struct monitor *m)
+{
+	const struct source_ops *o = m->source.ops;
+	struct alloc_snapshot snap;
+	int rc;
+
+	if (m->alloc.state != ALLOCSITES_ON || !o->alloc_read)
+		return -ENODEV;
+	rc = o->alloc_read(m->source.impl, &snap);
+	if (rc < 0) {
+		monitor_alloc_stop(m, "reading the probes failed: detached");
+		return rc;
+	}
+	rc = allocsites_update(&m->alloc, &snap, m->sens);
+	if (m->alloc.state != ALLOCSITES_ON)
+		o->alloc_detach(m->source.impl);   // the target ended: its probes go too
+	else if (allocsites_over_limit(&m->alloc, snap.t))
+		monitor_alloc_stop(m, "time limit reached: detached");
+	return rc;
+}
+
+void monitor_alloc_stop(struct monitor *m, const char *why)
+{
+	const struct source_ops *o = m->source.ops;
+
+	if (m->alloc.state != ALLOCSITES_ON)
+		return;
+	allocsites_end(&m->alloc, why);
+	if (o && o->alloc_detach)
+		o->alloc_detach(m->source.impl);
 }

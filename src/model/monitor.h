@@ -25,6 +25,7 @@
 
 #include "model/cgtable.h"
 #include "model/oomlog.h"
+#include "model/allocsites.h"
 #include "model/memmodel.h"
 #include "model/proctable.h"
 #include "model/sysmodel.h"
@@ -56,6 +57,7 @@ struct monitor {
 	bool have_snap;           // at least one tick done
 	int source_err;           // the last tick's source status: 0 or -errno
 	struct memmodel mem;      // where the memory went (snapshot.breakdown)
+	struct allocsites alloc;  // one process's allocation sites (issue 22)
 };
 
 /* Opens the live /proc source. sens: how readily the leak detectors flag
@@ -109,5 +111,18 @@ void monitor_set_cgroup_every(struct monitor *m, double every_s);
  * every tick; otherwise every MONITOR_BREAKDOWN_EVERY_S); 0: no breakdown.
  * A recording: nothing. */
 void monitor_set_breakdown_every(struct monitor *m, double every_s);
+
+/* Allocation sites of one process (model/allocsites.h, in m->alloc):
+ * attaches through the source (source_ops.alloc_attach) and starts the
+ * session with time limit limit_s (0: none); on failure m->alloc is FAILED
+ * with the line and the -errno is returned (-ENOTSUP: a recording). */
+int monitor_alloc_start(struct monitor *m, int pid, uint64_t start_ticks, const struct alloc_options *opt,
+			double limit_s);
+/* Reads the session once (every tick while a screen shows it, or batch
+ * mode's loop): updates m->alloc; detaches by itself when the target ended
+ * or the time limit passed. 0, -ENODEV when no session is on, or -errno. */
+int monitor_alloc_poll(struct monitor *m);
+/* Detaches (why: the line the session ends with, e.g. "detached"). */
+void monitor_alloc_stop(struct monitor *m, const char *why);
 
 #endif

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proc/allocsnap.h"
 #include "proc/smaps.h"
 #include "proc/snapshot.h"
 
@@ -176,6 +177,17 @@ struct source_ops {
 	// How often the breakdown's lists are read from now on
 	// (source_config.breakdown_every_s; 0: no breakdown). NULL: none.
 	void (*set_breakdown_every)(void *impl, double every_s);
+	// Allocation sites (proc/allocsnap.h): attaches uprobes to the
+	// allocator of process (pid, start_ticks), one session per source
+	// at a time (a second attach detaches the first). 0, or -errno with
+	// why filled (one line). NULL: a recording (-ENOTSUP).
+	int (*alloc_attach)(void *impl, int pid, uint64_t start_ticks, const struct alloc_options *opt,
+			    char *why, size_t whylen);
+	// One reading of the session, valid until the next read or the
+	// detach. 0, or -errno (-ENODEV: no session).
+	int (*alloc_read)(void *impl, struct alloc_snapshot *out);
+	// Removes every probe of the session; nothing when none.
+	void (*alloc_detach)(void *impl);
 };
 
 struct source {

@@ -35,7 +35,7 @@ SRC = os.path.join(ROOT, "src")
 # structs the proc layer hands up, and source.h, the interface every source
 # (live /proc, a recording) implements: every layer above may read them.
 FOLDERS = ("proc", "model", "store", "export", "output", "conf", "ui", "util")
-SPECIAL = {"main.c": "main", "proc/snapshot.h": "data", "proc/source.h": "data"}
+SPECIAL = {"main.c": "main", "proc/snapshot.h": "data", "proc/source.h": "data", "proc/allocsnap.h": "data"}
 # Which layers each layer may include (itself always).
 ALLOWED = {
     "util": set(),

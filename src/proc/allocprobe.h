@@ -1,0 +1,71 @@
+/* allocprobe.h — uprobes on one process's allocator, counting its
+ * outstanding allocations by user stack in the kernel (eBPF, CO-RE, a
+ * skeleton generated at build time from src/proc/bpf/allocsites.bpf.c).
+ *
+ * Attaching finds the allocator the process maps (glibc's malloc, calloc,
+ * realloc, free, posix_memalign, aligned_alloc, memalign, valloc, pvalloc,
+ * mmap, munmap; jemalloc's or tcmalloc's entry points when mapped), through
+ * /proc/PID/root so a container's own libc is probed, and attaches every
+ * probe for that pid only; any failure detaches what was attached and says
+ * why in one line. Probes are bpf links held by file descriptors: they go
+ * when memtop closes them, exits, or is killed.
+ *
+ * Built without BPF (make NO_BPF=1), alloc_probe_built() is false and
+ * alloc_probe_attach fails with -ENOTSUP and a line that says so.
+ */
+#ifndef MEMTOP_ALLOCPROBE_H
+#define MEMTOP_ALLOCPROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc/allocsnap.h"
+
+#define ALLOC_DEFAULT_MAX_LIVE   (1u << 20)    // outstanding allocations tracked
+#define ALLOC_DEFAULT_MAX_STACKS 16384u
+
+struct alloc_probe;
+
+/* One stack's outstanding (tracked) allocations as the kernel counts them. */
+struct alloc_probe_row {
+	int32_t stack_id;           // -1: allocations whose stack was lost
+	uint64_t bytes, count;      // tracked (not yet multiplied by sample_every)
+	uint64_t oldest_ns;         // CLOCK_MONOTONIC of the oldest outstanding one; 0 unknown
+};
+
+struct alloc_probe_reading {
+	uint64_t now_ns;            // CLOCK_MONOTONIC at the reading
+	struct alloc_probe_row *rows;   // grown by alloc_probe_read; freed by the caller (free)
+	size_t nrows, caprows;
+	uint64_t allocs, frees, tracked, untracked_full, stacks_lost;
+	bool target_gone;           // the process exited (or exec'd: alloc_probe_read says which)
+	bool target_execed;
+};
+
+bool alloc_probe_built(void);
+
+/* Attaches to process pid (identified by start_ticks: a reused pid fails).
+ * 0, or -errno with why (one line, no newline) filled: -EPERM not root,
+ * -ENOTSUP no BTF/uprobes/not built, -ENOENT no allocator found (a static
+ * or stripped allocator), -ESRCH gone. */
+int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
+		       const struct alloc_options *opt, char *why, size_t whylen);
+
+/* The allocator attached to, for the screen ("glibc malloc (libc.so.6)"). */
+const char *alloc_probe_allocator(const struct alloc_probe *p);
+
+/* The limits in force (opt's, defaults filled in). */
+void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out);
+
+/* Reads the per-stack counters and the call counters. 0 or -errno. */
+int alloc_probe_read(struct alloc_probe *p, struct alloc_probe_reading *r);
+
+/* A stack's user-space return addresses, innermost first (the allocator's
+ * caller first). Returns the depth (<= max), or -errno (-ENOENT: no such id). */
+int alloc_probe_stack(struct alloc_probe *p, int32_t stack_id, uint64_t *ips, size_t max);
+
+/* Removes every probe and frees p. NULL is fine. */
+void alloc_probe_detach(struct alloc_probe *p);
+
+#endif
