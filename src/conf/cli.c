@@ -600,7 +600,10 @@ void cli_defaults(struct options *opts)
 {
 	*opts = (struct options){ .interval_s = 1.0, .format = FORMAT_TABLE, .sort_key = SORT_RSS,
 				  .trigger_stall_ms = 100, .trigger_window_ms = 1000,
-				  .columns = COLUMNS_DEFAULT, .export_top = CLI_DEFAULT_EXPORT_TOP };
+				  .columns = COLUMNS_DEFAULT, .export_top = CLI_DEFAULT_EXPORT_TOP,
+				  .alloc_duration_s = CLI_DEFAULT_ALLOC_DURATION,
+				  .alloc = { .sample_every = 1 },
+				  .alloc_limit_s = ALLOCSITES_DEFAULT_LIMIT_S };
 }
 
 // Fills getopt_long's tables from options[]: longopts (NULL-terminated,

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "model/allocsites.h"
 #include "model/leak.h"
 
 // FORMAT_HTML is --report's only (cli_parse refuses it elsewhere).
@@ -61,6 +62,14 @@ struct options {
 	const char *out_path;     // -o FILE: -f prometheus|openmetrics replaced in FILE each sample
 	bool check;               // --check: judge the machine's OOM settings and exit
 	const char *check_root;   // --check-root DIR: read DIR/proc and DIR/sys instead (tests)
+	// Allocation sites (issue 22): --alloc-sites PID in batch (0 = not),
+	// for --duration S; how a session attaches (--alloc-every N,
+	// --alloc-min-size SIZE), the screen's and batch mode's alike; and the
+	// time limit of a session on the screen (--alloc-limit S, 0 = none).
+	int alloc_sites_pid;
+	double alloc_duration_s;  // default CLI_DEFAULT_ALLOC_DURATION
+	struct alloc_options alloc;
+	double alloc_limit_s;     // default ALLOCSITES_DEFAULT_LIMIT_S
 	unsigned given;           // OPT_GIVEN_* bits: what the command line set
 };
 
@@ -88,6 +97,7 @@ enum cli_result { CLI_RUN, CLI_HELP, CLI_VERSION, CLI_ERROR };
 #define CLI_DEFAULT_LISTEN_ADDR "127.0.0.1"
 #define CLI_DEFAULT_EXPORT_TOP 10
 #define CLI_MAX_EXPORT_TOP 1000
+#define CLI_DEFAULT_ALLOC_DURATION 10.0
 
 /* Parses --listen's value: PORT, ADDR:PORT, [IPV6]:PORT or :PORT (the
  * default address); ADDR numeric or "localhost". 0, or -1 with the reason
