@@ -173,7 +173,8 @@ static int collect(struct elfsym *e, const struct img *im, const Elf64_Ehdr *eh,
 	size_t nsyms_b, str_n, cap = 0;
 	Elf64_Shdr strsh;
 
-	if (symsh->sh_entsize < sizeof(Elf64_Sym) || symsh->sh_link >= shnum)
+	// An entry larger than a page is no symbol table.
+	if (symsh->sh_entsize < sizeof(Elf64_Sym) || symsh->sh_entsize > 4096 || symsh->sh_link >= shnum)
 		return -EINVAL;
 	get_shdr(im, eh, symsh->sh_link, &strsh);
 	if (strsh.sh_type != SHT_STRTAB || !section_bytes(im, symsh, &syms, &nsyms_b) ||
