@@ -260,6 +260,9 @@ static void test_hostile_headers(void **state)
 	// Extended numbering: e_shnum 0, the count in section 0's size.
 	FRESH(); set16(b, offsetof(Elf64_Ehdr, e_shnum), 0);
 	set64(b, lay.shoff + sh_size, UINT64_MAX / 2); expect_rc(b, len, -EINVAL);
+	// A count whose table size wraps to 7 entries' worth.
+	FRESH(); set16(b, offsetof(Elf64_Ehdr, e_shnum), 0);
+	set64(b, lay.shoff + sh_size, (1ull << 58) + 7); expect_rc(b, len, -EINVAL);
 	FRESH(); set16(b, offsetof(Elf64_Ehdr, e_shnum), 0);
 	set64(b, lay.shoff + sh_size, B_SECTIONS); expect_rc(b, len, 0);
 	// The symbol table or its strings past the end, absurd sizes.
