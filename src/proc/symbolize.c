@@ -1,7 +1,8 @@
 /* symbolize.c — addresses of one process to function+offset and file (see
  * symbolize.h): /proc/PID/maps, each mapped file read once (by device and
  * inode) through /proc/PID/map_files or /proc/PID/root, its debug file by
- * build id or .gnu_debuglink, the ELF reading in proc/elfsym.c. */
+ * build id or .gnu_debuglink; the ELF reading in proc/elfsym.c, the maps lines
+ * in proc/mapsline.c. */
 #include "proc/symbolize.h"
 
 #include <errno.h>
@@ -17,8 +18,8 @@
 #include <unistd.h>
 
 #include "proc/elfsym.h"
+#include "proc/mapsline.h"
 #include "proc/procfs.h"
-#include "util/scan.h"
 #include "util/text.h"
 
 #define SYM_MAPS_MAX     (64u << 20)       // bytes of /proc/PID/maps read at most
@@ -103,56 +104,6 @@ static size_t file_for(struct symbolizer *s, uint64_t dev, uint64_t ino, const c
 	return s->nfiles++;
 }
 
-// Copies the path of a maps line: "\012" (how the kernel writes a newline)
-// back to '\n', and a " (deleted)" suffix cut (*deleted set).
-static char *path_copy(const char *p, size_t n, bool *deleted)
-{
-	static const char del[] = " (deleted)";
-	char *out = malloc(n + 1);
-	size_t k = 0;
-
-	if (!out)
-		return NULL;
-	*deleted = n >= sizeof del - 1 && memcmp(p + n - (sizeof del - 1), del, sizeof del - 1) == 0;
-	if (*deleted)
-		n -= sizeof del - 1;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\\' && n - i >= 4 && memcmp(p + i, "\\012", 4) == 0) {
-			out[k++] = '\n';
-			i += 3;
-		} else {
-			out[k++] = p[i];
-		}
-	}
-	out[k] = '\0';
-	return out;
-}
-
-// Parses one maps line [p, end) into *m. False for a malformed line.
-static bool maps_line(const char *p, const char *end, struct symmap *m, const char **path,
-		      size_t *path_len)
-{
-	uint64_t major, minor;
-
-	*m = (struct symmap){ .file = SIZE_MAX };
-	if (!(p = scan_hex_u64(p, end, &m->start)) || p == end || *p++ != '-' ||
-	    !(p = scan_hex_u64(p, end, &m->end)) || end - p < 6 || *p != ' ')
-		return false;
-	p += 6;                                     // " rwxp"
-	if (!(p = scan_skip_spaces(p, end)) || !(p = scan_hex_u64(p, end, &m->offset)) ||
-	    !(p = scan_skip_spaces(p, end)) || !(p = scan_hex_u64(p, end, &major)) || p == end ||
-	    *p++ != ':' || !(p = scan_hex_u64(p, end, &minor)) ||
-	    !(p = scan_skip_spaces(p, end)) || !(p = scan_u64(p, end, &m->ino)))
-		return false;
-	if (major > UINT32_MAX || minor > UINT32_MAX || m->end <= m->start)
-		return false;
-	m->dev = makedev((unsigned)major, (unsigned)minor);
-	p = scan_skip_spaces(p, end);
-	*path = p;
-	*path_len = p ? (size_t)(end - p) : 0;
-	return true;
-}
-
 // Reads /proc/PID/maps into s->maps. 0 or -errno.
 static int maps_read(struct symbolizer *s)
 {
@@ -167,17 +118,22 @@ static int maps_read(struct symbolizer *s)
 	if (n < 0)
 		return (int)n;
 	for (p = s->text.data, end = p + n; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *path = NULL;
-		size_t path_len = 0;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct mapsline ml;
 		struct symmap m;
 
 		if (!nl)
 			break;                      // a cut last line
-		if (maps_line(p, nl, &m, &path, &path_len)) {
-			if (m.ino != 0 && path_len > 0 && path[0] == '/') {
-				m.path = path_copy(path, path_len, &m.deleted);
+		// The kernel lists mappings in order; map_find relies on it.
+		if (mapsline_parse(p, nl, &ml) && (s->nmaps == 0 || ml.start >= s->maps[s->nmaps - 1].end)) {
+			m = (struct symmap){ .start = ml.start, .end = ml.end, .offset = ml.offset,
+					     .dev = makedev(ml.major, ml.minor), .ino = ml.inode,
+					     .file = SIZE_MAX };
+			if (mapsline_is_file(&ml)) {
+				m.path = malloc(ml.path_len + 1);
 				if (!m.path)
 					return -ENOMEM;
+				mapsline_path(&ml, m.path, ml.path_len + 1, &m.deleted);
 				m.file = file_for(s, m.dev, m.ino, m.path);
 				if (m.file == SIZE_MAX) {
 					free(m.path);

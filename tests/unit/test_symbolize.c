@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc/mapsline.h"
 #include "proc/symbolize.h"
 #include "util/text.h"
 
@@ -429,9 +430,86 @@ static void test_refresh_after_dlopen(void **state)
 	dlclose(h);
 }
 
+// Parses text (an exact-size copy) as one maps line.
+static bool parse_line(const char *text, struct mapsline *m, char *copy)
+{
+	size_t n = strlen(text);
+	char *b = test_bytes(text, n);
+	bool ok = mapsline_parse(b, b + n, m);
+
+	// The path points into the buffer: compare it before freeing.
+	if (ok) {
+		memcpy(copy, m->path, m->path_len);
+		copy[m->path_len] = '\0';
+		m->path = copy;
+	}
+	free(b);
+	return ok;
+}
+
+static void test_maps_lines(void **state)
+{
+	struct mapsline m;
+	char copy[512], path[512];
+	bool deleted;
+
+	(void)state;
+	assert_true(parse_line("7f1c2a000000-7f1c2a028000 r-xp 00028000 fd:01 1311811                    "
+			       "/usr/lib/x86_64-linux-gnu/libc.so.6", &m, copy));
+	assert_int_equal(m.start, 0x7f1c2a000000ull);
+	assert_int_equal(m.end, 0x7f1c2a028000ull);
+	assert_int_equal(m.offset, 0x28000);
+	assert_int_equal(m.major, 0xfd);
+	assert_int_equal(m.minor, 1);
+	assert_int_equal(m.inode, 1311811);
+	assert_true(m.exec);
+	assert_true(mapsline_is_file(&m));
+	assert_int_equal(mapsline_path(&m, path, sizeof path, &deleted), 35);
+	assert_string_equal(path, "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	assert_false(deleted);
+	// A newline as the kernel writes it, deleted, a cut copy.
+	assert_true(parse_line("1000-2000 r--p 00000000 08:01 12 /tmp/a\\012b\\x (deleted)", &m, copy));
+	assert_false(m.exec);
+	mapsline_path(&m, path, sizeof path, &deleted);
+	assert_string_equal(path, "/tmp/a\nb\\x");
+	assert_true(deleted);
+	assert_int_equal(mapsline_path(&m, path, 4, &deleted), 3);
+	assert_string_equal(path, "/tm");
+	assert_int_equal(mapsline_path(&m, path, 0, &deleted), 0);
+	// Not files.
+	assert_true(parse_line("1000-2000 rw-p 00000000 00:00 0 [heap]", &m, copy));
+	assert_false(mapsline_is_file(&m));
+	assert_true(parse_line("1000-2000 rw-p 00000000 00:00 0", &m, copy));
+	assert_int_equal(m.path_len, 0);
+	assert_false(mapsline_is_file(&m));
+	assert_true(parse_line("1000-2000 rw-s 00000000 00:05 77 /dev/zero", &m, copy));
+	assert_true(mapsline_is_file(&m));
+	// Malformed.
+	assert_false(parse_line("", &m, copy));
+	assert_false(parse_line("zz-2000 r-xp 0 08:01 1 /x", &m, copy));
+	assert_false(parse_line("2000-1000 r-xp 0 08:01 1 /x", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp 0 100000000:01 1 /x", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp 0 08-01 1 /x", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp 0 08:01", &m, copy));
+	// Every prefix of a line: parsed or refused, never read past (ASan).
+	{
+		static const char line[] = "7f1c2a000000-7f1c2a028000 r-xp 00028000 fd:01 1311811 /lib/x.so (deleted)";
+
+		for (size_t n = 0; n <= strlen(line); n++) {
+			char *b = test_bytes(line, n);
+
+			if (mapsline_parse(b, b + n, &m))
+				mapsline_path(&m, path, sizeof path, &deleted);
+			free(b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_maps_lines),
 		cmocka_unit_test(test_pie_and_library),
 		cmocka_unit_test(test_non_pie),
 		cmocka_unit_test(test_stripped),
