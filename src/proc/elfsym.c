@@ -316,17 +316,19 @@ static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *
 		}
 		s = &e->syms[e->nsyms++];
 		s->addr = c[i].addr;
-		s->size = c[i].size;
+		s->size = c[i].size > UINT32_MAX ? UINT32_MAX : (uint32_t)c[i].size;
 		s->name_off = (uint32_t)e->names_len;
 		memcpy(e->names + e->names_len, name, len + 1);
 		e->names_len += len + 1;
 	}
 	for (size_t i = 0; i < e->nsyms; i++) {
 		struct elfsym_sym *s = &e->syms[i];
+		uint64_t size;
 
-		if (s->size == 0)
-			s->size = (i + 1 < e->nsyms ? e->syms[i + 1].addr : segment_end(e, s->addr)) -
-				  s->addr;
+		if (s->size != 0)
+			continue;
+		size = (i + 1 < e->nsyms ? e->syms[i + 1].addr : segment_end(e, s->addr)) - s->addr;
+		s->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
 	}
 	return 0;
 }

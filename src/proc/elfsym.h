@@ -47,8 +47,8 @@ struct elfsym_seg {
 
 struct elfsym_sym {
 	uint64_t addr;              // ELF virtual address
-	uint64_t size;              // after extension of a size-0 symbol
-	uint32_t name_off;          // in elfsym.names
+	uint32_t size;              // after extension of a size-0 symbol; cut at 4 GiB
+	uint32_t name_off;          // in elfsym.names (16 bytes a symbol)
 };
 
 struct elfsym {
