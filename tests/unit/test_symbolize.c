@@ -197,6 +197,43 @@ static void expect_nosize_and_alias(struct symbolizer *s, const struct child *c,
 	expect(s, child_addr(c, "fix_public") + size, "fix_public", size, file);
 }
 
+// The start of the first mapping of a file named like name (its offset 0).
+static uint64_t first_mapping(pid_t pid, const char *name)
+{
+	char path[64], line[1024];
+	uint64_t start = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (!start && fgets(line, sizeof line, f)) {
+		const char *base = strrchr(line, '/');
+
+		if (base && strcmp(base + 1, name) == 0)
+			assert_int_equal(sscanf(line, "%" SCNx64, &start), 1);
+	}
+	fclose(f);
+	assert_true(start != 0);
+	return start;
+}
+
+// libfix.so's four mappings share one read: an address in another of them
+// reads nothing more and names the same string.
+static void expect_one_read(struct symbolizer *s, const struct child *c)
+{
+	struct alloc_frame code, head;
+	size_t before;
+
+	assert_true(symbolizer_resolve(s, child_addr(c, "libfix_gamma") + 1, &code));
+	before = symbolizer_memory(s);
+	symbolizer_resolve(s, first_mapping(c->pid, "libfix.so\n") + 0x10, &head);
+	assert_null(head.func);
+	assert_int_equal(head.offset, 0x10);
+	assert_ptr_equal(head.file, code.file);
+	assert_int_equal(symbolizer_memory(s), before);
+}
+
 static void test_pie_and_library(void **state)
 {
 	struct child c;
@@ -210,6 +247,7 @@ static void test_pie_and_library(void **state)
 	expect_functions(s, &c, "libfix.so", "libfix.so", lib_funcs);
 	expect_nosize_and_alias(s, &c, "prog-pie", "prog-pie");
 	assert_false(symbolizer_exe_stripped(s));
+	expect_one_read(s, &c);
 	symbolizer_close(s);
 	child_stop(&c);
 }
