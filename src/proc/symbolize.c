@@ -29,15 +29,20 @@
 
 static const char unknown_file[] = "[unknown]";
 
+// What reading a file gave.
+struct symload {
+	struct elfsym elf;          // the file itself: segments, maybe symbols
+	struct elfsym dbg;          // its debug file's symbols, when used
+};
+
 // One mapped file, read at most once, kept until symbolizer_close.
 struct symfile {
 	uint64_t dev, ino;
 	char name[SYM_NAME_MAX];    // sanitised basename
 	bool tried;                 // reading attempted
 	bool ok;                    // elf parsed
-	bool use_dbg;               // symbols from dbg
-	struct elfsym elf;          // the file itself: segments, maybe symbols
-	struct elfsym dbg;          // its debug file's symbols, when used
+	bool use_dbg;               // symbols from ld->dbg
+	struct symload *ld;         // NULL until read (most mapped files never are)
 };
 
 // One line of /proc/PID/maps.
@@ -217,19 +222,20 @@ static int parse_at(int dirfd, const char *path, struct elfsym *e, const uint32_
 static bool debug_by_build_id(const struct symbolizer *s, struct symfile *f)
 {
 	char path[PATH_MAX + 200];
-	int n = snprintf(path, sizeof path, "%s/.build-id/%02x/", s->debug_root, f->elf.build_id[0]);
+	const struct elfsym *e = &f->ld->elf;
+	int n = snprintf(path, sizeof path, "%s/.build-id/%02x/", s->debug_root, e->build_id[0]);
 
-	if (f->elf.build_id_len < 2 || n < 0 || (size_t)n >= sizeof path - 2 * ELFSYM_BUILD_ID_MAX - 8)
+	if (e->build_id_len < 2 || n < 0 || (size_t)n >= sizeof path - 2 * ELFSYM_BUILD_ID_MAX - 8)
 		return false;
-	for (size_t i = 1; i < f->elf.build_id_len; i++)
-		n += snprintf(path + n, sizeof path - (size_t)n, "%02x", f->elf.build_id[i]);
+	for (size_t i = 1; i < e->build_id_len; i++)
+		n += snprintf(path + n, sizeof path - (size_t)n, "%02x", e->build_id[i]);
 	snprintf(path + n, sizeof path - (size_t)n, ".debug");
-	if (parse_at(AT_FDCWD, path, &f->dbg, NULL) != 0)
+	if (parse_at(AT_FDCWD, path, &f->ld->dbg, NULL) != 0)
 		return false;
-	if (f->dbg.table == ELFSYM_SYMTAB && f->dbg.build_id_len == f->elf.build_id_len &&
-	    memcmp(f->dbg.build_id, f->elf.build_id, f->elf.build_id_len) == 0)
+	if (f->ld->dbg.table == ELFSYM_SYMTAB && f->ld->dbg.build_id_len == e->build_id_len &&
+	    memcmp(f->ld->dbg.build_id, e->build_id, e->build_id_len) == 0)
 		return true;
-	elfsym_free(&f->dbg);
+	elfsym_free(&f->ld->dbg);
 	return false;
 }
 
@@ -240,23 +246,26 @@ static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const c
 {
 	const char *slash = strrchr(file_path, '/');
 	int dirlen = slash ? (int)(slash - file_path) : 0;
+	const char *link = f->ld->elf.debuglink;
 	char path[3][PATH_MAX];
 
-	if (!f->elf.debuglink[0] || !slash)
+	if (!link[0] || !slash)
 		return false;
 	// The first two relative to /proc/PID ("root/DIR/NAME").
-	if ((size_t)snprintf(path[0], PATH_MAX, "root%.*s/%s", dirlen, file_path, f->elf.debuglink) >= PATH_MAX ||
-	    (size_t)snprintf(path[1], PATH_MAX, "root%.*s/.debug/%s", dirlen, file_path, f->elf.debuglink) >= PATH_MAX ||
-	    (size_t)snprintf(path[2], PATH_MAX, "%s%.*s/%s", s->debug_root, dirlen, file_path, f->elf.debuglink) >= PATH_MAX)
+	if ((size_t)snprintf(path[0], PATH_MAX, "root%.*s/%s", dirlen, file_path, link) >= PATH_MAX ||
+	    (size_t)snprintf(path[1], PATH_MAX, "root%.*s/.debug/%s", dirlen, file_path,
+			     link) >= PATH_MAX ||
+	    (size_t)snprintf(path[2], PATH_MAX, "%s%.*s/%s", s->debug_root, dirlen, file_path,
+			     link) >= PATH_MAX)
 		return false;
 	for (int i = 0; i < 3; i++) {
 		int dirfd = i < 2 ? s->procfd : AT_FDCWD;
 
-		if (dirfd < 0 || parse_at(dirfd, path[i], &f->dbg, &f->elf.debuglink_crc) != 0)
+		if (dirfd < 0 || parse_at(dirfd, path[i], &f->ld->dbg, &f->ld->elf.debuglink_crc) != 0)
 			continue;
-		if (f->dbg.table == ELFSYM_SYMTAB)
+		if (f->ld->dbg.table == ELFSYM_SYMTAB)
 			return true;
-		elfsym_free(&f->dbg);
+		elfsym_free(&f->ld->dbg);
 	}
 	return false;
 }
@@ -269,14 +278,14 @@ static void file_load(struct symbolizer *s, struct symfile *f, const struct symm
 	int rc = -ENOENT;
 
 	f->tried = true;
-	if (s->procfd < 0)
+	if (s->procfd < 0 || !(f->ld = calloc(1, sizeof *f->ld)))
 		return;
 	snprintf(rel, sizeof rel, "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
 	{
 		int fd = openat(s->procfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 		if (fd >= 0) {
-			rc = parse_fd(fd, &f->elf, NULL, NULL);
+			rc = parse_fd(fd, &f->ld->elf, NULL, NULL);
 			close(fd);
 		}
 	}
@@ -285,14 +294,17 @@ static void file_load(struct symbolizer *s, struct symfile *f, const struct symm
 		int fd = openat(s->procfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 		if (fd >= 0) {
-			rc = parse_fd(fd, &f->elf, NULL, &f->ino);
+			rc = parse_fd(fd, &f->ld->elf, NULL, &f->ino);
 			close(fd);
 		}
 	}
-	if (rc != 0)
+	if (rc != 0) {
+		free(f->ld);            // elfsym_parse left it empty
+		f->ld = NULL;
 		return;
+	}
 	f->ok = true;
-	if (f->elf.table != ELFSYM_SYMTAB)
+	if (f->ld->elf.table != ELFSYM_SYMTAB)
 		f->use_dbg = debug_by_build_id(s, f) || debug_by_link(s, f, m->path);
 }
 
@@ -379,9 +391,9 @@ bool symbolizer_resolve(struct symbolizer *s, uint64_t ip, struct alloc_frame *o
 		file_load(s, f, m);
 	// A return address: the call is the byte before it.
 	look = ip > m->start ? ip - 1 : ip;
-	if (!f->ok || !elfsym_file_to_vaddr(&f->elf, look - m->start + m->offset, &vaddr))
+	if (!f->ok || !elfsym_file_to_vaddr(&f->ld->elf, look - m->start + m->offset, &vaddr))
 		return false;
-	table = f->use_dbg ? &f->dbg : &f->elf;
+	table = f->use_dbg ? &f->ld->dbg : &f->ld->elf;
 	sym = elfsym_lookup(table, vaddr);
 	if (!sym)
 		return false;
@@ -404,7 +416,7 @@ bool symbolizer_exe_stripped(struct symbolizer *s)
 				break;
 			}
 	}
-	return f->ok && f->elf.table != ELFSYM_SYMTAB && !f->use_dbg;
+	return f->ok && f->ld->elf.table != ELFSYM_SYMTAB && !f->use_dbg;
 }
 
 size_t symbolizer_memory(const struct symbolizer *s)
@@ -416,8 +428,11 @@ size_t symbolizer_memory(const struct symbolizer *s)
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct symfile *f = s->files[i];
 
-		n += sizeof *f + f->elf.nsyms * sizeof *f->elf.syms + f->elf.names_len +
-		     f->dbg.nsyms * sizeof *f->dbg.syms + f->dbg.names_len;
+		n += sizeof *f;
+		if (f->ld)
+			n += sizeof *f->ld + f->ld->elf.nsyms * sizeof *f->ld->elf.syms +
+			     f->ld->elf.names_len + f->ld->dbg.nsyms * sizeof *f->ld->dbg.syms +
+			     f->ld->dbg.names_len;
 	}
 	return n;
 }
@@ -428,8 +443,13 @@ void symbolizer_close(struct symbolizer *s)
 		return;
 	maps_clear(s);
 	for (size_t i = 0; i < s->nfiles; i++) {
-		elfsym_free(&s->files[i]->elf);
-		elfsym_free(&s->files[i]->dbg);
+		struct symload *ld = s->files[i]->ld;
+
+		if (ld) {
+			elfsym_free(&ld->elf);
+			elfsym_free(&ld->dbg);
+			free(ld);
+		}
 		free(s->files[i]);
 	}
 	free(s->files);
