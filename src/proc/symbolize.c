@@ -259,9 +259,11 @@ static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const c
 			     link) >= PATH_MAX)
 		return false;
 	for (int i = 0; i < 3; i++) {
+		// AT_FDCWD is negative too: only a missing /proc/PID skips a path.
 		int dirfd = i < 2 ? s->procfd : AT_FDCWD;
 
-		if (dirfd < 0 || parse_at(dirfd, path[i], &f->ld->dbg, &f->ld->elf.debuglink_crc) != 0)
+		if ((i < 2 && dirfd < 0) ||
+		    parse_at(dirfd, path[i], &f->ld->dbg, &f->ld->elf.debuglink_crc) != 0)
 			continue;
 		if (f->ld->dbg.table == ELFSYM_SYMTAB)
 			return true;

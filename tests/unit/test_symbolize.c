@@ -2,11 +2,13 @@
  * of tests/fixtures/elf (built by build.sh at test-build time) print the
  * runtime addresses of their functions; those addresses, and the ends of
  * the functions as nm sizes them, resolve to the exact names and offsets in
- * a PIE, a non-PIE, a shared library, through a debug link and a build-id
- * debug root; stripped files give offsets; addresses outside every mapping
- * "[unknown]"; a process that exits resolves nothing; a hostile, deleted
- * file name comes out sanitised; a library loaded later is found after a
- * refresh, and the strings handed out outlive it. */
+ * a PIE, a non-PIE, a shared library, through a debug link (beside the
+ * program and under the debug root) and a build-id debug root; stripped
+ * files give offsets; addresses outside every mapping "[unknown]"; a
+ * process that exits resolves nothing; a hostile, deleted file name comes
+ * out sanitised; a library's mappings share one read; a library loaded
+ * later is found after a refresh, and the strings handed out outlive it;
+ * maps lines parsed. */
 #include "fixture.h"
 
 #include <dlfcn.h>
@@ -355,6 +357,27 @@ static void test_debuglink(void **state)
 	child_stop(&c);
 }
 
+// The debug file by .gnu_debuglink under the debug root, at the program's
+// directory; not without that root.
+static void test_debuglink_under_root(void **state)
+{
+	struct child c;
+	struct symbolizer *s;
+
+	(void)state;
+	child_start(&c, ELF_FIXTURES "/prog-dlroot");
+	s = symbolizer_open_at(c.pid, ELF_FIXTURES "/debugroot");
+	assert_non_null(s);
+	expect_functions(s, &c, "prog-pie", "prog-dlroot", prog_funcs);
+	assert_false(symbolizer_exe_stripped(s));
+	symbolizer_close(s);
+	s = symbolizer_open_at(c.pid, NO_ROOT);
+	assert_non_null(s);
+	assert_true(symbolizer_exe_stripped(s));
+	symbolizer_close(s);
+	child_stop(&c);
+}
+
 // A debug link whose file has another CRC is not used.
 static void test_debuglink_bad_crc(void **state)
 {
@@ -554,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_exited),
 		cmocka_unit_test(test_debuglink),
+		cmocka_unit_test(test_debuglink_under_root),
 		cmocka_unit_test(test_debuglink_bad_crc),
 		cmocka_unit_test(test_build_id),
 		cmocka_unit_test(test_hostile_deleted_name),
