@@ -410,16 +410,17 @@ static void test_build_id(void **state)
 	assert_false(symbolizer_exe_stripped(s));
 	symbolizer_close(s);
 
-	s = symbolizer_open_at(c.pid, NO_ROOT);
-	assert_non_null(s);
-	assert_true(symbolizer_exe_stripped(s));
-	{
+	// No debug root, and one whose file there has another build id.
+	for (int i = 0; i < 2; i++) {
 		struct alloc_frame fr;
 
+		s = symbolizer_open_at(c.pid, i == 0 ? NO_ROOT : ELF_FIXTURES "/wrongroot");
+		assert_non_null(s);
+		assert_true(symbolizer_exe_stripped(s));
 		assert_false(symbolizer_resolve(s, child_addr(&c, "main") + 1, &fr));
 		assert_null(fr.func);
+		symbolizer_close(s);
 	}
-	symbolizer_close(s);
 	child_stop(&c);
 }
 
