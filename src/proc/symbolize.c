@@ -65,28 +65,26 @@ struct symbolizer {
 	size_t exe_file;            // SIZE_MAX: unknown
 };
 
-// Frees the mappings (not the files).
-static void maps_clear(struct symbolizer *s)
+// Frees n mappings (not their files).
+static void maps_free(struct symmap *maps, size_t n)
 {
-	for (size_t i = 0; i < s->nmaps; i++)
-		free(s->maps[i].path);
-	free(s->maps);
-	s->maps = NULL;
-	s->nmaps = 0;
+	for (size_t i = 0; i < n; i++)
+		free(maps[i].path);
+	free(maps);
 }
 
 // The file of (dev, ino), added (with its display name) when new. SIZE_MAX
 // on -ENOMEM.
-static size_t file_for(struct symbolizer *s, uint64_t dev, uint64_t ino, const char *path)
+static size_t file_for(struct symbolizer *s, const struct symmap *prev, uint64_t dev, uint64_t ino,
+		       const char *path)
 {
 	const char *base = strrchr(path, '/');
 	struct symfile *f;
 	size_t len;
 
 	// A file's mappings are listed together: its last one is the likely match.
-	if (s->nmaps > 0 && s->maps[s->nmaps - 1].file != SIZE_MAX &&
-	    s->maps[s->nmaps - 1].dev == dev && s->maps[s->nmaps - 1].ino == ino)
-		return s->maps[s->nmaps - 1].file;
+	if (prev && prev->file != SIZE_MAX && prev->dev == dev && prev->ino == ino)
+		return prev->file;
 	for (size_t i = 0; i < s->nfiles; i++)
 		if (s->files[i]->dev == dev && s->files[i]->ino == ino)
 			return i;
@@ -109,28 +107,22 @@ static size_t file_for(struct symbolizer *s, uint64_t dev, uint64_t ino, const c
 	return s->nfiles++;
 }
 
-// Reads /proc/PID/maps into s->maps. 0 or -errno.
-static int maps_read(struct symbolizer *s)
+// Parses the maps text [p, end) into *out (*n mappings). 0 or -ENOMEM.
+static int maps_parse(struct symbolizer *s, const char *p, const char *end, struct symmap **out,
+		      size_t *n)
 {
-	ssize_t n;
 	size_t cap = 0;
-	const char *p, *end;
 
-	maps_clear(s);
-	if (s->procfd < 0)
-		return -ESRCH;
-	n = procfs_read_all_at(s->procfd, "maps", &s->text, SYM_MAPS_MAX);
-	if (n < 0)
-		return (int)n;
-	for (p = s->text.data, end = p + n; p < end;) {
+	*out = NULL, *n = 0;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct symmap m, *prev = *n ? &(*out)[*n - 1] : NULL;
 		struct mapsline ml;
-		struct symmap m;
 
 		if (!nl)
 			break;                      // a cut last line
 		// The kernel lists mappings in order; map_find relies on it.
-		if (mapsline_parse(p, nl, &ml) && (s->nmaps == 0 || ml.start >= s->maps[s->nmaps - 1].end)) {
+		if (mapsline_parse(p, nl, &ml) && (!prev || ml.start >= prev->end)) {
 			m = (struct symmap){ .start = ml.start, .end = ml.end, .offset = ml.offset,
 					     .dev = makedev(ml.major, ml.minor), .ino = ml.inode,
 					     .file = SIZE_MAX };
@@ -139,26 +131,54 @@ static int maps_read(struct symbolizer *s)
 				if (!m.path)
 					return -ENOMEM;
 				mapsline_path(&ml, m.path, ml.path_len + 1, &m.deleted);
-				m.file = file_for(s, m.dev, m.ino, m.path);
+				m.file = file_for(s, prev, m.dev, m.ino, m.path);
 				if (m.file == SIZE_MAX) {
 					free(m.path);
 					return -ENOMEM;
 				}
 			}
-			if (s->nmaps == cap) {
+			if (*n == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
-				struct symmap *q = realloc(s->maps, ncap * sizeof *q);
+				struct symmap *q = realloc(*out, ncap * sizeof *q);
 
 				if (!q) {
 					free(m.path);
 					return -ENOMEM;
 				}
-				s->maps = q, cap = ncap;
+				*out = q, cap = ncap;
 			}
-			s->maps[s->nmaps++] = m;
+			(*out)[(*n)++] = m;
 		}
 		p = nl + 1;
 	}
+	return 0;
+}
+
+// Reads /proc/PID/maps into s->maps; on failure the mappings read before
+// stay (a process that exited keeps its last ones). 0 or -errno.
+static int maps_read(struct symbolizer *s)
+{
+	struct symmap *maps;
+	size_t n;
+	ssize_t len;
+	int rc;
+
+	if (s->procfd < 0)
+		return -ESRCH;
+	len = procfs_read_all_at(s->procfd, "maps", &s->text, SYM_MAPS_MAX);
+	if (len < 0)
+		return (int)len;
+	// An exited process's maps read empty.
+	if (len == 0 && s->nmaps > 0)
+		return -ESRCH;
+	rc = maps_parse(s, s->text.data, s->text.data + len, &maps, &n);
+	if (rc != 0) {
+		maps_free(maps, n);
+		return rc;
+	}
+	maps_free(s->maps, s->nmaps);
+	s->maps = maps;
+	s->nmaps = n;
 	return 0;
 }
 
@@ -181,8 +201,10 @@ static const struct symmap *map_find(const struct symbolizer *s, uint64_t ip)
 }
 
 // Maps a whole regular file and parses it into e. With crc, the file's CRC-32
-// must equal *crc; with ino, its inode must be *ino. 0 or -errno.
-static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const uint64_t *ino)
+// must equal *crc; with same, its inode (and, with dev_too, its device) must
+// be that file's. 0 or -errno.
+static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const struct symfile *same,
+		    bool dev_too)
 {
 	struct stat st;
 	void *p;
@@ -191,7 +213,7 @@ static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const uint64_
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode) || st.st_size < 64 || (uint64_t)st.st_size > SYM_FILE_MAX ||
-	    (ino && (uint64_t)st.st_ino != *ino))
+	    (same && ((uint64_t)st.st_ino != same->ino || (dev_too && (uint64_t)st.st_dev != same->dev))))
 		return -EINVAL;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
@@ -212,7 +234,7 @@ static int parse_at(int dirfd, const char *path, struct elfsym *e, const uint32_
 
 	if (fd < 0)
 		return -errno;
-	rc = parse_fd(fd, e, crc, NULL);
+	rc = parse_fd(fd, e, crc, NULL, false);
 	close(fd);
 	return rc;
 }
@@ -240,30 +262,34 @@ static bool debug_by_build_id(const struct symbolizer *s, struct symfile *f)
 }
 
 // The debug file of f by .gnu_debuglink: beside the file, in its .debug/
-// and under ROOT/DIR/ (the first two as the process sees its files), with
-// the CRC the link names. True when found with a .symtab.
+// (as the process sees its files, then as we do: it may have exited) and
+// under ROOT/DIR/, with the CRC the link names. True when found with a
+// .symtab.
 static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const char *file_path)
 {
 	const char *slash = strrchr(file_path, '/');
 	int dirlen = slash ? (int)(slash - file_path) : 0;
 	const char *link = f->ld->elf.debuglink;
-	char path[3][PATH_MAX];
+	static const char *const sub[5] = { "", ".debug/", "", ".debug/", "" };
+	bool found[2] = { false, false };
+	char path[PATH_MAX];
 
 	if (!link[0] || !slash)
 		return false;
-	// The first two relative to /proc/PID ("root/DIR/NAME").
-	if ((size_t)snprintf(path[0], PATH_MAX, "root%.*s/%s", dirlen, file_path, link) >= PATH_MAX ||
-	    (size_t)snprintf(path[1], PATH_MAX, "root%.*s/.debug/%s", dirlen, file_path,
-			     link) >= PATH_MAX ||
-	    (size_t)snprintf(path[2], PATH_MAX, "%s%.*s/%s", s->debug_root, dirlen, file_path,
-			     link) >= PATH_MAX)
-		return false;
-	for (int i = 0; i < 3; i++) {
-		// AT_FDCWD is negative too: only a missing /proc/PID skips a path.
-		int dirfd = i < 2 ? s->procfd : AT_FDCWD;
+	for (int i = 0; i < 5; i++) {
+		// The first two relative to /proc/PID ("root/DIR/NAME"); the next two
+		// the same paths in our root, unless the process showed them.
+		int dirfd = i < 2 ? s->procfd : AT_FDCWD, rc;
 
-		if ((i < 2 && dirfd < 0) ||
-		    parse_at(dirfd, path[i], &f->ld->dbg, &f->ld->elf.debuglink_crc) != 0)
+		if ((i < 2 && dirfd < 0) || (i >= 2 && i < 4 && found[i - 2]) ||
+		    (size_t)snprintf(path, sizeof path, "%s%.*s/%s%s",
+				     i < 2 ? "root" : i == 4 ? s->debug_root : "", dirlen, file_path,
+				     sub[i], link) >= sizeof path)
+			continue;
+		rc = parse_at(dirfd, path, &f->ld->dbg, &f->ld->elf.debuglink_crc);
+		if (i < 2)
+			found[i] = rc != -ENOENT;
+		if (rc != 0)
 			continue;
 		if (f->ld->dbg.table == ELFSYM_SYMTAB)
 			return true;
@@ -272,34 +298,42 @@ static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const c
 	return false;
 }
 
-// Reads f (first seen in mapping m): through map_files, else through the
-// process's root; then its debug file when it has no .symtab.
+// Opens dirfd/path and parses it as parse_fd does; -ENOENT when it cannot be
+// opened.
+static int parse_path(int dirfd, const char *path, struct elfsym *e, const struct symfile *same,
+		      bool dev_too)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int rc;
+
+	if (fd < 0)
+		return -ENOENT;
+	rc = parse_fd(fd, e, NULL, same, dev_too);
+	close(fd);
+	return rc;
+}
+
+// Reads f (first seen in mapping m): through map_files (any mount
+// namespace, deleted files; root only), else the process's root, else (it
+// exited: /proc/PID is gone) our own root. The last two only when the inode
+// is still the mapped one (a file replaced since is another), our own root
+// only when the device is too. Then its debug file when it has no .symtab.
 static void file_load(struct symbolizer *s, struct symfile *f, const struct symmap *m)
 {
 	char rel[PATH_MAX + 8];
 	int rc = -ENOENT;
 
 	f->tried = true;
-	if (s->procfd < 0 || !(f->ld = calloc(1, sizeof *f->ld)))
+	if (!(f->ld = calloc(1, sizeof *f->ld)))
 		return;
-	snprintf(rel, sizeof rel, "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
-	{
-		int fd = openat(s->procfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-		if (fd >= 0) {
-			rc = parse_fd(fd, &f->ld->elf, NULL, NULL);
-			close(fd);
-		}
+	if (s->procfd >= 0) {
+		snprintf(rel, sizeof rel, "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
+		rc = parse_path(s->procfd, rel, &f->ld->elf, NULL, false);
+		if (rc != 0 && !m->deleted && (size_t)snprintf(rel, sizeof rel, "root%s", m->path) < sizeof rel)
+			rc = parse_path(s->procfd, rel, &f->ld->elf, f, false);
 	}
-	// A file replaced since it was mapped has another inode: not this one.
-	if (rc != 0 && !m->deleted && (size_t)snprintf(rel, sizeof rel, "root%s", m->path) < sizeof rel) {
-		int fd = openat(s->procfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-		if (fd >= 0) {
-			rc = parse_fd(fd, &f->ld->elf, NULL, &f->ino);
-			close(fd);
-		}
-	}
+	if (rc != 0 && !m->deleted)
+		rc = parse_path(AT_FDCWD, m->path, &f->ld->elf, f, true);
 	if (rc != 0) {
 		free(f->ld);            // elfsym_parse left it empty
 		f->ld = NULL;
@@ -443,7 +477,7 @@ void symbolizer_close(struct symbolizer *s)
 {
 	if (!s)
 		return;
-	maps_clear(s);
+	maps_free(s->maps, s->nmaps);
 	for (size_t i = 0; i < s->nfiles; i++) {
 		struct symload *ld = s->files[i]->ld;
 

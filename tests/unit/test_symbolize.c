@@ -311,13 +311,14 @@ static void test_unknown(void **state)
 	child_stop(&c);
 }
 
-// A process gone before its files were read, and one gone before opening.
+// A process gone before its files were read: its mappings are known, its
+// files read from our root (same device and inode), and a refresh that
+// fails keeps them. One gone before opening resolves nothing.
 static void test_exited(void **state)
 {
 	struct child c;
 	struct symbolizer *s;
 	uint64_t main_ip;
-	struct alloc_frame fr;
 
 	(void)state;
 	child_start(&c, ELF_FIXTURES "/prog-nopie");
@@ -325,13 +326,10 @@ static void test_exited(void **state)
 	s = symbolizer_open_at(c.pid, NO_ROOT);
 	assert_non_null(s);
 	child_stop(&c);
-	// The mapping is known, its file no longer readable: an offset.
-	assert_false(symbolizer_resolve(s, main_ip + 1, &fr));
-	assert_null(fr.func);
-	assert_string_equal(fr.file, "prog-nopie");
-	assert_false(symbolizer_exe_stripped(s));
 	assert_true(symbolizer_refresh(s) < 0);
-	expect(s, main_ip + 1, NULL, main_ip + 1, "[unknown]");
+	expect_functions(s, &c, "prog-nopie", "prog-nopie", prog_funcs);
+	assert_false(symbolizer_exe_stripped(s));
+	assert_true(symbolizer_covers(s, main_ip));
 	symbolizer_close(s);
 
 	s = symbolizer_open_at(c.pid, NO_ROOT);
@@ -339,6 +337,36 @@ static void test_exited(void **state)
 	expect(s, main_ip + 1, NULL, main_ip + 1, "[unknown]");
 	assert_false(symbolizer_exe_stripped(s));
 	symbolizer_close(s);
+}
+
+// A program replaced at its path (a new inode) after it exited is not read
+// in its stead.
+static void test_exited_replaced(void **state)
+{
+	char dir[] = "/tmp/memtop-syms-XXXXXX", path[128], cmd[512];
+	struct child c;
+	struct symbolizer *s;
+	struct alloc_frame fr;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/prog", dir);
+	snprintf(cmd, sizeof cmd, "cp '%s/prog-nopie' '%s'", ELF_FIXTURES, path);
+	assert_int_equal(system(cmd), 0);
+	child_start(&c, path);
+	s = symbolizer_open_at(c.pid, NO_ROOT);
+	assert_non_null(s);
+	child_stop(&c);
+	// Another build at the same path: its main lies elsewhere.
+	snprintf(cmd, sizeof cmd, "cp '%s/prog-pie' '%s.new' && mv '%s.new' '%s'", ELF_FIXTURES, path,
+		 path, path);
+	assert_int_equal(system(cmd), 0);
+	assert_false(symbolizer_resolve(s, child_addr(&c, "fix_alpha") + 1, &fr));
+	assert_null(fr.func);
+	assert_string_equal(fr.file, "prog");
+	symbolizer_close(s);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 // The debug file by .gnu_debuglink in .debug/ beside the program.
@@ -577,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_stripped),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_exited),
+		cmocka_unit_test(test_exited_replaced),
 		cmocka_unit_test(test_debuglink),
 		cmocka_unit_test(test_debuglink_under_root),
 		cmocka_unit_test(test_debuglink_bad_crc),
