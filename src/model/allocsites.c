@@ -325,7 +325,8 @@ int allocsites_update(struct allocsites *a, const struct alloc_snapshot *snap, e
 	if (reserve(a, m, snap->nsites) < 0)
 		return -ENOMEM;
 	fill_sites(a, m, snap, elapsed);
-	qsort(m->scratch, snap->nsites, sizeof *m->scratch, by_bytes);
+	if (snap->nsites)
+		qsort(m->scratch, snap->nsites, sizeof *m->scratch, by_bytes);
 	njudged = snap->nsites < ALLOCSITES_MAX_JUDGED ? snap->nsites : ALLOCSITES_MAX_JUDGED;
 	judged_assign(m, m->scratch, njudged, snap->t, sens);
 	for (size_t i = 0; i < njudged; i++)
