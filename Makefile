@@ -181,6 +181,7 @@ integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump
 	python3 tests/integration/metrics.py
 	python3 tests/integration/oomkill.py
 	python3 tests/integration/checkup.py
+	python3 tests/integration/allocsites.py
 
 integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/genrec
 	python3 tests/integration/run.py
