@@ -16,7 +16,8 @@ among balanced churn), the live path too (else these say they skip):
   the session says "interrupted: detached", exit 0 (release build only);
 - test_live_target_exits: the workload exits 1.5 s into a 10 s run: the
   CSV is printed with the leak's row, one line on stderr says the process
-  exited, exit 0 (both builds: the ended path under the sanitizers).
+  exited, exit 0 (both builds: the ended path under the sanitizers);
+- test_live_write_error: stdout on /dev/full: one line, exit 1 (release).
 Each session costs 2-3 s more of the kernel removing its uprobes: about
 35 s in all with the probes, under a second without.
 
@@ -214,8 +215,25 @@ def test_live_target_exits(binary):
         w.stop()
 
 
+def test_live_write_error(binary):
+    """A full disk: one line naming the write error, exit 1, detached."""
+    if "asan" in binary or not live_possible(binary):
+        return
+    w = Leaker()
+    try:
+        env = dict(os.environ, HOME="/nonexistent", XDG_CONFIG_HOME="/nonexistent")
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([binary, "--alloc-sites", str(w.pid), "--duration", "0.5", "-f", "json"],
+                               stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, env=env)
+        assert p.returncode == 1, (p.returncode, p.stderr)
+        assert p.stderr == "memtop: write error: No space left on device\n", p.stderr
+        assert w.p.poll() is None
+    finally:
+        w.stop()
+
+
 TESTS = [test_no_such_process, test_cannot_attach, test_usage_errors, test_live_leak_flagged,
-         test_live_interrupted, test_live_target_exits]
+         test_live_interrupted, test_live_target_exits, test_live_write_error]
 
 if __name__ == "__main__":
     sys.exit(run_for_binaries("allocsites", TESTS, sys.argv[1:], ROOT))
