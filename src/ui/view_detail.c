@@ -14,6 +14,7 @@
 #include "model/pace.h"
 #include "model/trend.h"
 #include "ui/draw.h"
+#include "ui/view_alloc.h"
 #include "util/graph.h"
 #include "util/mathutil.h"
 #include "util/text.h"
@@ -464,7 +465,7 @@ static void draw_footer(const struct dview *v)
 	char buf[320], pace[96];
 
 	pace_describe(v->detail->maps_cost, v->interval_s, pace, sizeof pace);
-	snprintf(buf, sizeof buf, "Esc/q back  %sc command  M RSS  S size  D growth  N address  g %s  "
+	snprintf(buf, sizeof buf, "Esc/q back  %sc command  a alloc sites  M RSS  S size  D growth  N address  g %s  "
 		 "sorted by %s%s%s%s", v->detail->replay ? "[ ] { } time  " : "",
 		 v->detail->mt.grouped ? "ungroup" : "group", sort_names[v->detail->mt.sort],
 		 pace[0] ? "  " : "", pace,
@@ -515,6 +516,12 @@ static struct action view_detail_key(void *state, const struct screen_ctx *c, in
 	case KEY_ESC: case 'q': case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT:
 		return action_of(ACTION_BACK);
 	case 'c': dt->cmd_expanded = !dt->cmd_expanded; return action_of(ACTION_NONE);
+	// Its allocation sites (issue 22): the screen attaches when entered.
+	case 'a':
+		if (dt->pid <= 0)
+			return action_of(ACTION_NONE);
+		return (struct action){ .kind = ACTION_OPEN, .screen = &screen_alloc, .pid = dt->pid,
+					.start_ticks = dt->start_ticks };
 	// A replay moves in time here too, as on the list.
 	case '[': return dt->replay ? action_move(SOURCE_MOVE_STEP, -1, 0) : action_of(ACTION_NONE);
 	case ']': return dt->replay ? action_move(SOURCE_MOVE_STEP, 1, 0) : action_of(ACTION_NONE);
