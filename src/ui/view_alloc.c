@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "ui/draw.h"
-#include "ui/view_detail.h"
 #include "ui/view_help.h"
 #include "util/text.h"
 
@@ -452,8 +451,8 @@ static void alloc_enter(void *state, const struct screen_ctx *c, const struct ac
 	v->keep = false;
 	if (!why || why->pid <= 0)
 		return;
-	*v = (struct alloc_screen){ .mon = c->mon, .pid = why->pid, .start_ticks = why->start_ticks,
-				    .sel_id = -1 };
+	*v = (struct alloc_screen){ .mon = c->mon, .back = why->from, .pid = why->pid,
+				    .start_ticks = why->start_ticks, .sel_id = -1 };
 	p = proctable_find(&c->mon->table, why->pid);
 	if (p && p->start_ticks == why->start_ticks && p->s && p->s->comm)
 		snprintf(v->comm, sizeof v->comm, "%s", p->s->comm);
@@ -489,7 +488,9 @@ static struct action act_back(void *st, const struct screen_ctx *c)
 	struct alloc_screen *v = st;
 
 	(void)c;
-	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_detail, .pid = v->pid,
+	if (!v->back)
+		return action_of(ACTION_BACK);
+	return (struct action){ .kind = ACTION_OPEN, .screen = v->back, .pid = v->pid,
 				.start_ticks = v->start_ticks };
 }
 

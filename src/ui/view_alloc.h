@@ -8,8 +8,8 @@
  * time limit); a failed attach leaves m->alloc FAILED and the screen shows
  * its line. Each tick reads the session once (monitor_alloc_poll). Leaving
  * detaches (monitor_alloc_stop), except for its help, which comes back to
- * the same session; a, Esc, q, Backspace or Left return to the detail view
- * of the process. It draws m->alloc and nothing else (the process's name
+ * the same session; a, Esc, q, Backspace or Left return to the screen it
+ * was opened from (the detail view) for the process. It draws m->alloc and nothing else (the process's name
  * from the monitor's table): a test may fill m->alloc by hand. The
  * selection follows its stack across readings (by stack id).
  */
@@ -25,6 +25,8 @@
 
 struct alloc_screen {
 	struct monitor *mon;            // the one entered with (leave detaches its session)
+	const struct screen *back;      // the screen it was opened from (the detail view),
+	                                // opened again for the process on leaving; NULL: the list
 	int pid;
 	uint64_t start_ticks;
 	char comm[SNAPSHOT_COMM_MAX];   // the process's name when entered ("" unknown)
