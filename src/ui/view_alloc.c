@@ -379,7 +379,7 @@ static void draw_stack(const struct alloc_screen *v, const struct screen_ctx *c,
 		const struct alloc_frame *f = &r->stack->frames[i];
 
 		format_frame(f, true, buf, sizeof buf);
-		snprintf(line, sizeof line, "%c%2" PRIu32 " %s", f == site ? '>' : ' ', i, buf);
+		snprintf(line, sizeof line, "%c %2" PRIu32 " %s", f == site ? '>' : ' ', i, buf);
 		view_put(c->ui, y + (int)i, 0, COLS, line, f == site ? A_BOLD : A_NORMAL);
 	}
 	if (r->stack->depth > (uint32_t)(rows - 1) && rows > 1 && !v->full_stack)
