@@ -332,6 +332,19 @@ static void judge(const double *y, unsigned n, const struct tier_params *p, stru
 	score_eval(e);
 }
 
+double leak_series_z(const double *y, unsigned n, double *slope)
+{
+	double b, r1;
+
+	*slope = 0;
+	if (n < 6 || n > HISTORY_DAY_LEN)
+		return 0;
+	b = robust_slope(y, n);
+	*slope = b;
+	r1 = residual_autocorrelation(y, n, b);
+	return mann_kendall_z(y, n) * sqrt((1 - r1) / (1 + r1));
+}
+
 void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens, struct leak_eval *e)
 {
 	const struct tier_params *p = &params[tier];

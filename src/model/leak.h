@@ -111,6 +111,13 @@ struct leak_eval {
 /* Evaluates tier's completed buckets in h (for tests; leak_push calls it). */
 void leak_evaluate(const struct history *h, int tier, enum leak_sensitivity sens, struct leak_eval *out);
 
+/* The trend test's core on any evenly spaced series y[0..n) (6 <= n <=
+ * HISTORY_DAY_LEN, else 0): Mann-Kendall Z corrected for the lag-1
+ * autocorrelation of the residuals, and the robust slope per step in
+ * *slope. The tiers' judge uses the same; model/allocsites.c runs it on a
+ * stack's own readings, which the tiers' 2 s buckets take too long to fill. */
+double leak_series_z(const double *y, unsigned n, double *slope);
+
 /* How far back tier k looks: its ring's span (seconds). A detector seeded
  * from a recording needs no more of the past than the slowest tier's span,
  * and, older than tier k-1's span, one value per tier k bucket (struct
