@@ -128,7 +128,7 @@ static char *human_count(uint64_t n, char *buf, size_t cap)
 	return buf;
 }
 
-// "42s", "5m09s", "1h02m", "3d04h"; "?" unknown.
+// "42s", "5m09s", "1h02m", "3d04h", "365d"; "?" unknown. At most 6 characters.
 static char *human_age(double s, char *buf, size_t cap)
 {
 	long t;
@@ -138,7 +138,9 @@ static char *human_age(double s, char *buf, size_t cap)
 		return buf;
 	}
 	t = s > 1e9 ? 1000000000L : (long)s;
-	if (t >= 86400)
+	if (t >= 100 * 86400)
+		snprintf(buf, cap, "%ldd", t / 86400);
+	else if (t >= 86400)
 		snprintf(buf, cap, "%ldd%02ldh", t / 86400, t % 86400 / 3600);
 	else if (t >= 3600)
 		snprintf(buf, cap, "%ldh%02ldm", t / 3600, t % 3600 / 60);
@@ -159,12 +161,13 @@ static int64_t clamp_i64(double d)
 	return (int64_t)d;
 }
 
-// "+1.5M/s" from 1 KiB a second up, "+300K/min" below; "-" not judged.
+// "+1.5M/s" from 1 KiB a second up, "+300K/min" below (the model's rate:
+// the trend's slope when judged, else growth over the time attached).
 static char *human_rate(const struct allocsite_row *r, char *buf, size_t cap)
 {
 	char mag[24];
 
-	if (!r->judged || isnan(r->rate_bytes_s))
+	if (isnan(r->rate_bytes_s))
 		snprintf(buf, cap, "-");
 	else if (fabs(r->rate_bytes_s) >= 1024.0)
 		snprintf(buf, cap, "%s/s", human_delta(clamp_i64(r->rate_bytes_s), mag, sizeof mag));
@@ -242,12 +245,15 @@ static int page_rows(const struct alloc_screen *v)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-// Line 0: whose sites, on what, for how long.
-static void draw_title(const struct alloc_screen *v, const struct screen_ctx *c)
+// Line 0: whose sites, on what, for how long. Where that does not fit, the
+// allocator moves to the start of line 1 (allocator_on_line1).
+static bool title_line(const struct alloc_screen *v, const struct screen_ctx *c, bool with_allocator, char *buf,
+		       size_t cap)
 {
 	const struct allocsites *a = &c->mon->alloc;
 	const char *dash = c->ui->utf8 ? " \u2014 " : " - ";
-	char buf[512], when[96] = "", t1[24], t2[24];
+	char when[96] = "", t1[24], t2[24], fit[1024];
+	bool alloc = with_allocator && a->last.allocator[0] && a->state != ALLOCSITES_FAILED;
 	size_t o;
 
 	if (a->state == ALLOCSITES_ON || a->state == ALLOCSITES_ENDED) {
@@ -259,28 +265,44 @@ static void draw_title(const struct alloc_screen *v, const struct screen_ctx *c)
 		else if (a->state == ALLOCSITES_ENDED && o < sizeof when)
 			snprintf(when + o, sizeof when - o, ", detached");
 	}
-	snprintf(buf, sizeof buf, "Allocation sites of %d %s%s%s%s", v->pid, v->comm,
-		 a->last.allocator[0] && a->state != ALLOCSITES_FAILED ? dash : "",
-		 a->state != ALLOCSITES_FAILED ? a->last.allocator : "", when);
+	snprintf(buf, cap, "Allocation sites of %d %s%s%s%s", v->pid, v->comm, alloc ? dash : "",
+		 alloc ? a->last.allocator : "", when);
+	return text_fit(buf, COLS + 1, c->ui->utf8, fit, sizeof fit) <= COLS;
+}
+
+static bool allocator_on_line1(const struct alloc_screen *v, const struct screen_ctx *c)
+{
+	char buf[512];
+
+	return c->mon->alloc.last.allocator[0] && c->mon->alloc.state != ALLOCSITES_FAILED &&
+	       !title_line(v, c, true, buf, sizeof buf);
+}
+
+static void draw_title(const struct alloc_screen *v, const struct screen_ctx *c)
+{
+	char buf[512];
+
+	if (!title_line(v, c, true, buf, sizeof buf))
+		title_line(v, c, false, buf, sizeof buf);
 	view_put(c->ui, 0, 0, COLS, buf, ui_attr(c->ui, ROLE_LABEL));
 }
 
 // Line 1: what is tracked; line 2: the totals.
-static void draw_counts(const struct screen_ctx *c)
+static void draw_counts(const struct alloc_screen *v, const struct screen_ctx *c)
 {
 	const struct allocsites *a = &c->mon->alloc;
 	const struct alloc_snapshot *s = &a->last;
-	char buf[512], b1[16], b2[16], b3[16], b4[16], b5[16], min[32] = "";
+	char buf[512], b1[16], b2[16], b3[16], b4[16], b5[16], min[32] = "", pre[128] = "";
 
 	if (s->min_size)
 		snprintf(min, sizeof min, " %s %s", c->ui->utf8 ? "\u2265" : ">=", human_bytes(s->min_size, b1, sizeof b1));
+	if (allocator_on_line1(v, c))
+		snprintf(pre, sizeof pre, "%s: ", s->allocator);
 	if (s->sample_every > 1)
-		snprintf(buf, sizeof buf, "Tracking 1 in %" PRIu32 " allocations%s: bytes and counts are estimates",
-			 s->sample_every, min);
-	else if (s->min_size)
-		snprintf(buf, sizeof buf, "Tracking every allocation%s", min);
+		snprintf(buf, sizeof buf, "%s%cracking 1 in %" PRIu32 " allocations%s: estimates",
+			 pre, pre[0] ? 't' : 'T', s->sample_every, min);
 	else
-		snprintf(buf, sizeof buf, "Tracking every allocation");
+		snprintf(buf, sizeof buf, "%s%cracking every allocation%s", pre, pre[0] ? 't' : 'T', min);
 	view_put(c->ui, 1, 0, COLS, buf, A_NORMAL);
 	snprintf(buf, sizeof buf, "Outstanding %s in %s allocations over %zu stacks;  seen: %s allocs, %s frees",
 		 human_bytes(a->total_bytes, b2, sizeof b2), human_count(a->total_count, b3, sizeof b3), a->nsites,
@@ -349,7 +371,7 @@ static void draw_row(const struct screen_ctx *c, int y, const struct allocsite_r
 		attrset(attr);
 		mvhline(y, 0, ' ', COLS);
 	}
-	snprintf(buf, sizeof buf, "%7s %6s %6s %7s %10s ", human_bytes(r->bytes, b, sizeof b),
+	snprintf(buf, sizeof buf, "%7.7s %6.6s %6.6s %7.7s %10.10s ", human_bytes(r->bytes, b, sizeof b),
 		 human_count(r->count, n, sizeof n), human_age(r->oldest_age_s, age, sizeof age),
 		 human_delta(r->growth_bytes, g, sizeof g), human_rate(r, rate, sizeof rate));
 	view_put(c->ui, y, 0, COLS, buf, attr);
@@ -372,8 +394,8 @@ static void draw_stack(const struct alloc_screen *v, const struct screen_ctx *c,
 			 "full or the walk failed)" : "Stack: gone with the session (detached)", ui_attr(c->ui, ROLE_DIM));
 		return;
 	}
-	snprintf(buf, sizeof buf, "Stack of the selected site (%" PRIu32 " frames, innermost first; > the site):",
-		 r->stack->depth);
+	snprintf(buf, sizeof buf, "Stack of the selected site (%" PRIu32 " frame%s, innermost first; > the site):",
+		 r->stack->depth, r->stack->depth == 1 ? "" : "s");
 	view_put(c->ui, y++, 0, COLS, buf, ui_attr(c->ui, ROLE_LABEL));
 	for (uint32_t i = 0; i < r->stack->depth && i < ALLOC_STACK_MAX && (int)i < rows - 1; i++) {
 		const struct alloc_frame *f = &r->stack->frames[i];
@@ -410,8 +432,8 @@ static void draw_footer(const struct alloc_screen *v, const struct screen_ctx *c
 {
 	char buf[256];
 
-	snprintf(buf, sizeof buf, "a Esc q back (detaches)  Up Down PgUp PgDn Home End select  Enter %s  h help",
-		 v->full_stack ? "the table" : "whole stack");
+	snprintf(buf, sizeof buf, "a/Esc back (detaches)  Up/Down PgUp/PgDn Home/End select  Enter %s  h help",
+		 v->full_stack ? "table" : "stack");
 	view_put(c->ui, LINES - 1, 0, COLS, buf, ui_attr(c->ui, ROLE_FOOTER_TEXT));
 }
 
@@ -424,7 +446,7 @@ static void alloc_draw(void *state, const struct screen_ctx *c)
 	v->mon = c->mon;
 	follow_sel(v, a);
 	draw_title(v, c);
-	draw_counts(c);
+	draw_counts(v, c);
 	draw_state(c);
 	if (v->full_stack && a->nrows) {
 		draw_stack(v, c, HEAD_LINES, LINES - HEAD_LINES - 1);
