@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "ui/app.h"
+#include "output/allocrun.h"
 #include "output/batch.h"
 #include "output/checkrun.h"
 #include "conf/cli.h"
@@ -96,6 +97,8 @@ int main(int argc, char **argv)
 
 	if (opts.smaps_pid) {
 		status = smapsdump_run(&opts);
+	} else if (opts.alloc_sites_pid) {
+		status = allocrun_main(&opts);
 	} else if (opts.report_path) {
 		status = report_main(&opts);
 	} else if ((status = sources_open(&opts, batch, &src, err, sizeof err, note, sizeof note)) != 0) {

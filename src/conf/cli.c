@@ -21,6 +21,7 @@ enum {
 	OPT_SMAPS, OPT_GROUP, OPT_PSI_TRIGGER, OPT_KEEP, OPT_MAX_SIZE, OPT_NO_CMDLINE, OPT_HISTORY,
 	OPT_NO_HISTORY, OPT_SCREEN, OPT_REPORT, OPT_SINCE, OPT_UNTIL, OPT_CGROUPS, OPT_LISTEN,
 	OPT_ALLOW_REMOTE, OPT_EXPORT_TOP, OPT_EXPORT_CMDLINE, OPT_CHECK, OPT_CHECK_ROOT, OPT_BREAKDOWN,
+	OPT_ALLOC_SITES, OPT_DURATION, OPT_ALLOC_EVERY, OPT_ALLOC_MIN_SIZE, OPT_ALLOC_LIMIT,
 };
 
 // Every option, in --help's order: the one list that --help, getopt_long's
@@ -59,7 +60,7 @@ static const struct cli_option options[] = {
 	{ OPT_FAIL_ON_LEAK, "fail-on-leak", NULL,
 	  "batch: exit 3 when a watched process (with --cgroups: or a cgroup) is a suspected leak at "
 	  "the end of the run (and name it on stderr); --report: when the period has a suspected "
-	  "leak", NULL },
+	  "leak; --alloc-sites: when a stack is a suspected leak at the end", NULL },
 	{ OPT_SMAPS, "smaps", "PID", "print the process's mapping table (from smaps) and exit", NULL },
 	{ OPT_GROUP, "group", NULL, "with --smaps: one row per mapped file or kind of region", NULL },
 	{ OPT_PSI_TRIGGER, "psi-trigger", "S/W",
@@ -109,6 +110,19 @@ static const struct cli_option options[] = {
 	  "OOM handlers, PSI, the OOM killer's sysctls, overcommit, watermarks, shielded processes, "
 	  "services and containers without a memory limit), print each finding with why and the fix "
 	  "(-f json for configuration management) and exit 1 when there is one, 0 when none", NULL },
+	{ OPT_ALLOC_SITES, "alloc-sites", "PID",
+	  "print where PID's outstanding heap memory was allocated, by user stack (uprobes on its "
+	  "allocator, eBPF: needs root), after reading it every -d seconds for --duration, with "
+	  "each stack's growth and a leak verdict, and exit; 1 when it cannot attach", NULL },
+	{ OPT_DURATION, "duration", "SECONDS",
+	  "with --alloc-sites: how long to watch (0.5 to 86400, default 10)", NULL },
+	{ OPT_ALLOC_EVERY, "alloc-every", "N",
+	  "allocation sites (--alloc-sites, and the screen's a key): track one allocation in N "
+	  "(1 to 1000000, default 1: every one); sizes are then estimates", NULL },
+	{ OPT_ALLOC_MIN_SIZE, "alloc-min-size", "SIZE",
+	  "allocation sites: leave out allocations smaller than SIZE bytes, K, M or G (default 0)", NULL },
+	{ OPT_ALLOC_LIMIT, "alloc-limit", "SECONDS",
+	  "the screen's allocation sites detach by themselves after SECONDS (default 300; 0: never)", NULL },
 	{ OPT_CHECK_ROOT, "check-root", "DIR",
 	  "with --check: read DIR/proc and DIR/sys instead of /proc and /sys (for tests)", NULL },
 	{ 'h', "help", NULL, "show this help", NULL },
@@ -136,7 +150,9 @@ static const char usage_head[] =
 	"       memtop -r FILE [-b] [-n COUNT] [--format table|json|csv]\n"
 	"       memtop --report FILE [--since TIME] [--until TIME] [--format table|json|csv|html]\n"
 	"              [--no-cmdline] [--fail-on-leak]\n"
-	"       memtop --check [--format table|json]\n";
+	"       memtop --check [--format table|json]\n"
+	"       memtop --alloc-sites PID [--duration SECONDS] [-d SECONDS] [--alloc-every N]\n"
+	"              [--alloc-min-size SIZE] [--format table|json|csv] [--fail-on-leak]\n";
 
 static const char usage_tail[] =
 	"Settings (interval, sort, order, theme, columns, leak sensitivity, readonly) are read from\n"
@@ -309,7 +325,8 @@ static int parse_trigger(const char *s, struct options *opts, char *err, size_t 
 	return 0;
 }
 
-int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t errlen)
+// Parses a size: bytes, or K, M, G or T (alone, KB or KiB) times 1024^n.
+static int parse_bytes(const char *s, unsigned long long *out, char *err, size_t errlen)
 {
 	static const char units[] = "KMGT";
 	unsigned long long v;
@@ -334,6 +351,16 @@ int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t err
 		}
 		v <<= shift;
 	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_size(const char *s, unsigned long long *out, char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	if (parse_bytes(s, &v, err, errlen) < 0)
+		return -1;
 	if (v < CLI_MIN_MAX_SIZE) {
 		snprintf(err, errlen, "size %s too small: at least 1M", s);
 		return -1;
@@ -369,6 +396,63 @@ static int parse_keep(const char *s, double *out, char *err, size_t errlen)
 	}
 	*out = v;
 	return 0;
+}
+
+// Parses a number of seconds within [min, max]; what names the option in the error.
+static int parse_seconds(const char *s, double min, double max, const char *what, double *out, char *err,
+			 size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || !isfinite(v) || v < min || v > max) {
+		snprintf(err, errlen, "invalid %s '%s': expected seconds, %g to %g", what, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+// Handles the allocation-sites options (--alloc-sites and its settings).
+static enum cli_result apply_alloc(int c, const char *arg, struct options *opts, char *err, size_t errlen)
+{
+	unsigned long long size;
+	long v;
+
+	switch (c) {
+	case OPT_ALLOC_SITES:
+		if (parse_positive(arg, INT_MAX, &v) < 0) {
+			snprintf(err, errlen, "invalid PID '%s' for --alloc-sites", arg);
+			return CLI_ERROR;
+		}
+		opts->alloc_sites_pid = (int)v;
+		return CLI_RUN;
+	case OPT_DURATION:
+		opts->given |= OPT_GIVEN_ALLOC_DURATION;
+		return parse_seconds(arg, CLI_MIN_ALLOC_DURATION, CLI_MAX_ALLOC_DURATION, "--duration",
+				     &opts->alloc_duration_s, err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	case OPT_ALLOC_EVERY:
+		if (parse_positive(arg, CLI_MAX_ALLOC_EVERY, &v) < 0) {
+			snprintf(err, errlen, "invalid --alloc-every '%s': expected a whole number, 1 to %d",
+				 arg, CLI_MAX_ALLOC_EVERY);
+			return CLI_ERROR;
+		}
+		opts->alloc.sample_every = (uint32_t)v;
+		opts->given |= OPT_GIVEN_ALLOC;
+		return CLI_RUN;
+	case OPT_ALLOC_MIN_SIZE:
+		if (parse_bytes(arg, &size, err, errlen) < 0)
+			return CLI_ERROR;
+		opts->alloc.min_size = size;
+		opts->given |= OPT_GIVEN_ALLOC;
+		return CLI_RUN;
+	default:        // OPT_ALLOC_LIMIT
+		opts->given |= OPT_GIVEN_ALLOC_LIMIT;
+		return parse_seconds(arg, 0, CLI_MAX_ALLOC_DURATION, "--alloc-limit", &opts->alloc_limit_s,
+				     err, errlen) < 0 ? CLI_ERROR : CLI_RUN;
+	}
 }
 
 // Parses "PID[,PID...]" into a newly allocated array appended to opts.
@@ -583,6 +667,12 @@ static enum cli_result cli_apply(int c, const char *arg, const char *opt_text,
 		return CLI_RUN;
 	case OPT_CHECK_ROOT:
 		return file_arg(arg, "--check-root", &opts->check_root, err, errlen);
+	case OPT_ALLOC_SITES:
+	case OPT_DURATION:
+	case OPT_ALLOC_EVERY:
+	case OPT_ALLOC_MIN_SIZE:
+	case OPT_ALLOC_LIMIT:
+		return apply_alloc(c, arg, opts, err, errlen);
 	case 'h':
 		return CLI_HELP;
 	case 'V':
@@ -731,6 +821,45 @@ static int cli_check_breakdown(const struct options *opts, char *err, size_t err
 	return 0;
 }
 
+// --alloc-sites PID: a batch mode of its own, of this machine now, in
+// table, json or csv; --duration goes with it, and --alloc-limit (the
+// screen's) does not. The sessions' settings go with a live run.
+static int cli_check_alloc(const struct options *opts, char *err, size_t errlen)
+{
+	const char *other;
+
+	if (!opts->alloc_sites_pid) {
+		if (opts->given & OPT_GIVEN_ALLOC_DURATION) {
+			snprintf(err, errlen, "--duration goes with --alloc-sites PID");
+			return -1;
+		}
+		if ((opts->given & (OPT_GIVEN_ALLOC | OPT_GIVEN_ALLOC_LIMIT)) &&
+		    (opts->read_path || opts->report_path || opts->check || opts->smaps_pid)) {
+			snprintf(err, errlen, "--%s is for allocation sites of a live process: not with %s",
+				 opts->given & OPT_GIVEN_ALLOC_LIMIT ? "alloc-limit" : "alloc-every/--alloc-min-size",
+				 opts->read_path ? "-r" : opts->report_path ? "--report" : opts->check ? "--check" :
+				 "--smaps");
+			return -1;
+		}
+		return 0;
+	}
+	other = opts->npids ? "-p" : opts->write_path ? "-w" : opts->read_path ? "-r" :
+		opts->listen ? "--listen" : opts->smaps_pid ? "--smaps" : opts->report_path ? "--report" :
+		opts->check ? "--check" : opts->cgroups ? "--cgroups" : opts->breakdown ? "--breakdown" :
+		opts->count ? "-n (use --duration)" : opts->screen ? "--screen" :
+		opts->history_path ? "--history" : opts->out_path ? "-o" :
+		(opts->given & OPT_GIVEN_ALLOC_LIMIT) ? "--alloc-limit (use --duration)" : NULL;
+	if (other) {
+		snprintf(err, errlen, "--alloc-sites does not go with %s", other);
+		return -1;
+	}
+	if (opts->format != FORMAT_TABLE && opts->format != FORMAT_JSON && opts->format != FORMAT_CSV) {
+		snprintf(err, errlen, "--alloc-sites prints table, json or csv");
+		return -1;
+	}
+	return 0;
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
 	struct option longopts[OPTION_COUNT + 1];
@@ -770,7 +899,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 		snprintf(err, errlen, "--screen goes with -w FILE or --listen");
 		return CLI_ERROR;
 	}
-	if (cli_check_checkup(opts, err, errlen) < 0 || cli_check_metrics(opts, err, errlen) < 0)
+	if (cli_check_alloc(opts, err, errlen) < 0 || cli_check_checkup(opts, err, errlen) < 0 ||
+	    cli_check_metrics(opts, err, errlen) < 0)
 		return CLI_ERROR;
 	if (opts->screen && opts->batch) {
 		snprintf(err, errlen, "--screen shows the screen: it does not go with -b");
@@ -801,8 +931,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, char *err
 	}
 	if (cli_check_breakdown(opts, err, errlen) < 0)
 		return CLI_ERROR;
-	if (opts->fail_on_leak && !opts->batch && !opts->report_path) {
-		snprintf(err, errlen, "--fail-on-leak works in batch mode (add -b) and with --report");
+	if (opts->fail_on_leak && !opts->batch && !opts->report_path && !opts->alloc_sites_pid) {
+		snprintf(err, errlen, "--fail-on-leak works in batch mode (add -b), with --report and with "
+			 "--alloc-sites");
 		return CLI_ERROR;
 	}
 	return CLI_RUN;

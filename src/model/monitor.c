@@ -424,7 +424,7 @@ int monitor_alloc_start(struct monitor *m, int pid, uint64_t start_ticks, const 
 		allocsites_fail(&m->alloc, pid, "could not read the probes' counters");
 		return rc;
 	}
-	allocsites_start(&m->alloc, pid, start_ticks, first.attached_t, limit_s);
+	allocsites_start(&m->alloc, pid, first.start_ticks ? first.start_ticks : start_ticks, first.attached_t, limit_s);
 	return allocsites_update(&m->alloc, &first, m->sens);
 }
 

@@ -70,7 +70,7 @@ static double clock_seconds(clockid_t id)
 // makes it run that many times faster than real time (from its first
 // reading), so that a soak test of a few minutes fills and wraps the
 // slowest history tier (2 hours) under the real screen.
-static double sampler_clock(struct sampler *s)
+double sampler_clock(struct sampler *s)
 {
 	double t = clock_seconds(CLOCK_MONOTONIC);
 
@@ -1058,6 +1058,7 @@ void sampler_free(struct sampler *s)
 {
 	if (!s)
 		return;
+	sampler_alloc_detach(s);
 	for (size_t i = 0; i < s->nents; i++)
 		entry_destroy(s, s->ents[i]);
 	for (size_t i = 0; i < s->nusers; i++)
@@ -1154,6 +1155,15 @@ static void live_set_breakdown_every(void *impl, double every_s)
 	sampler_set_breakdown_every(impl, every_s);
 }
 
+static int live_alloc_attach(void *impl, int pid, uint64_t start_ticks, const struct alloc_options *opt,
+			     char *why, size_t whylen)
+{
+	return sampler_alloc_attach(impl, pid, start_ticks, opt, why, whylen);
+}
+
+static int live_alloc_read(void *impl, struct alloc_snapshot *out) { return sampler_alloc_read(impl, out); }
+static void live_alloc_detach(void *impl) { sampler_alloc_detach(impl); }
+
 static const struct source_ops live_ops = {
 	.name = "live",
 	.tick = live_tick,
@@ -1171,6 +1181,9 @@ static const struct source_ops live_ops = {
 	.set_cgroup_every = live_set_cgroup_every,
 	.read_sysfacts = live_read_sysfacts,
 	.set_breakdown_every = live_set_breakdown_every,
+	.alloc_attach = live_alloc_attach,
+	.alloc_read = live_alloc_read,
+	.alloc_detach = live_alloc_detach,
 };
 
 int sampler_source_open(struct source *src, const struct source_config *cfg, char *err, size_t errlen)

@@ -215,8 +215,8 @@ void proc_detail_free(struct proc_detail *d)
 	smaps_free(&d->rollup);
 }
 
-// The start time of pid now, from /proc/PID/stat; -errno when unreadable.
-static int read_start_ticks(struct sampler *s, int pid, uint64_t *start)
+// The start time of pid now (sampler_int.h).
+int sampler_start_ticks(struct sampler *s, int pid, uint64_t *start)
 {
 	char path[48], buf[1024];
 	ssize_t n;
@@ -244,7 +244,7 @@ int sampler_read_cmdline(struct sampler *s, int pid, uint64_t start_ticks, char 
 		return n == -ENOENT ? -ESRCH : (int)n;
 	// The start time is checked after the read: if it still matches, the
 	// pid named our process throughout (a process never comes back).
-	rc = read_start_ticks(s, pid, &began);
+	rc = sampler_start_ticks(s, pid, &began);
 	if (rc == 0 && began != start_ticks)
 		rc = -ESRCH;
 	if (rc < 0)
@@ -273,7 +273,7 @@ int sampler_send_signal(struct sampler *s, int pid, uint64_t start_ticks, int si
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0 && errno != ENOSYS)
 		return errno == ESRCH ? -ESRCH : -errno;
-	rc = read_start_ticks(s, pid, &now_start);
+	rc = sampler_start_ticks(s, pid, &now_start);
 	if (rc == 0 && now_start != start_ticks)
 		rc = -ESRCH;
 	if (rc == 0) {

@@ -83,7 +83,23 @@ struct sampler {
 	// with cfg.breakdown_every_s; its lists read every that many seconds.
 	struct mem_breakdown *breakdown;
 	double bd_last_read;                 // monotonic; 0: never
+	// The allocation-sites session (sampler_alloc.c): NULL when none.
+	struct alloc_session *alloc;
 };
+
+/* The sampler's monotonic clock (seconds; MEMTOP_CLOCK_SCALE scales it). */
+double sampler_clock(struct sampler *s);
+/* The start time of pid now, from /proc/PID/stat: 0, -ESRCH when gone, or
+ * -errno when unreadable. */
+int sampler_start_ticks(struct sampler *s, int pid, uint64_t *start);
+
+/* Allocation sites (source_ops alloc_attach/read/detach, proc/source.h):
+ * one session of uprobes (proc/allocprobe.h) and a symboliser
+ * (proc/symbolize.h) for one process; sampler_free detaches it. */
+int sampler_alloc_attach(struct sampler *s, int pid, uint64_t start_ticks, const struct alloc_options *opt,
+			 char *why, size_t whylen);
+int sampler_alloc_read(struct sampler *s, struct alloc_snapshot *out);
+void sampler_alloc_detach(struct sampler *s);
 
 /* Reads the cgroups of out's processes into out->cgroups when
  * cfg.cgroup_every_s has passed since the last reading; else none. */

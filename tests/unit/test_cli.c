@@ -402,6 +402,74 @@ static void test_breakdown_option(void **state)
 		     "--cgroups");
 }
 
+// --alloc-sites PID and the allocation-sites settings: values, bounds, and
+// the combinations refused.
+static void test_alloc_sites_options(void **state)
+{
+	struct options o;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "--alloc-sites", "1234"), CLI_RUN);
+	assert_int_equal(o.alloc_sites_pid, 1234);
+	assert_true(o.alloc_duration_s == CLI_DEFAULT_ALLOC_DURATION);
+	assert_int_equal(o.alloc.sample_every, 1);
+	assert_true(o.alloc.min_size == 0);
+	assert_true(o.alloc_limit_s == ALLOCSITES_DEFAULT_LIMIT_S);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--alloc-sites=7", "--duration", "0.5", "--alloc-every", "1000000",
+			       "--alloc-min-size", "4K", "-f", "json", "-d", "0.2", "--fail-on-leak", "-b"), CLI_RUN);
+	assert_int_equal(o.alloc_sites_pid, 7);
+	assert_true(o.alloc_duration_s == 0.5);
+	assert_int_equal(o.alloc.sample_every, 1000000);
+	assert_true(o.alloc.min_size == 4096);
+	assert_int_equal(o.format, FORMAT_JSON);
+	assert_true(o.fail_on_leak);
+	cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "--alloc-sites", "7", "--duration", "86400", "-f", "csv",
+			       "--alloc-min-size", "0"), CLI_RUN);
+	assert_true(o.alloc_duration_s == 86400 && o.alloc.min_size == 0);
+	cli_free(&o);
+	// The screen's settings, without --alloc-sites.
+	assert_int_equal(PARSE(&o, err, "--alloc-limit", "0", "--alloc-every", "3"), CLI_RUN);
+	assert_true(o.alloc_limit_s == 0 && o.alloc.sample_every == 3 && !o.alloc_sites_pid);
+	cli_free(&o);
+
+	ASSERT_ERROR("invalid PID 'x' for --alloc-sites", "--alloc-sites", "x");
+	ASSERT_ERROR("invalid PID '0' for --alloc-sites", "--alloc-sites", "0");
+	ASSERT_ERROR("invalid PID '-3' for --alloc-sites", "--alloc-sites", "-3");
+	ASSERT_ERROR("invalid --duration '0.4'", "--alloc-sites", "1", "--duration", "0.4");
+	ASSERT_ERROR("invalid --duration '86401'", "--alloc-sites", "1", "--duration", "86401");
+	ASSERT_ERROR("invalid --duration 'nan'", "--alloc-sites", "1", "--duration", "nan");
+	ASSERT_ERROR("invalid --duration '5s'", "--alloc-sites", "1", "--duration", "5s");
+	ASSERT_ERROR("invalid --alloc-every '0'", "--alloc-every", "0");
+	ASSERT_ERROR("invalid --alloc-every '1000001'", "--alloc-every", "1000001");
+	ASSERT_ERROR("invalid --alloc-every '2.5'", "--alloc-every", "2.5");
+	ASSERT_ERROR("invalid size '12Q'", "--alloc-min-size", "12Q");
+	ASSERT_ERROR("invalid size '-1'", "--alloc-min-size", "-1");
+	ASSERT_ERROR("invalid --alloc-limit '-1'", "--alloc-limit", "-1");
+	ASSERT_ERROR("invalid --alloc-limit 'inf'", "--alloc-limit", "inf");
+	ASSERT_ERROR("--duration goes with --alloc-sites PID", "--duration", "5");
+	ASSERT_ERROR("--alloc-sites does not go with -p", "--alloc-sites", "1", "-p", "2");
+	ASSERT_ERROR("--alloc-sites does not go with -w", "--alloc-sites", "1", "-w", "x.db");
+	ASSERT_ERROR("--alloc-sites does not go with -r", "--alloc-sites", "1", "-r", "x.db");
+	ASSERT_ERROR("--alloc-sites does not go with --listen", "--alloc-sites", "1", "--listen", "1");
+	ASSERT_ERROR("--alloc-sites does not go with --smaps", "--alloc-sites", "1", "--smaps", "1");
+	ASSERT_ERROR("--alloc-sites does not go with --report", "--alloc-sites", "1", "--report", "x.db");
+	ASSERT_ERROR("--alloc-sites does not go with --check", "--alloc-sites", "1", "--check");
+	ASSERT_ERROR("--alloc-sites does not go with --cgroups", "--alloc-sites", "1", "-b", "--cgroups");
+	ASSERT_ERROR("--alloc-sites does not go with --breakdown", "--alloc-sites", "1", "-b", "--breakdown");
+	ASSERT_ERROR("--alloc-sites does not go with -n", "--alloc-sites", "1", "-n", "3");
+	ASSERT_ERROR("--alloc-sites does not go with --alloc-limit", "--alloc-sites", "1", "--alloc-limit", "9");
+	ASSERT_ERROR("--alloc-sites prints table, json or csv", "--alloc-sites", "1", "-b", "-f", "prometheus");
+	ASSERT_ERROR("--alloc-sites prints table, json or csv", "--alloc-sites", "1", "-f", "html");
+	ASSERT_ERROR("is for allocation sites of a live process: not with -r", "-r", "x.db", "--alloc-every", "2");
+	ASSERT_ERROR("is for allocation sites of a live process: not with --smaps", "--smaps", "1",
+		     "--alloc-min-size", "1K");
+	ASSERT_ERROR("--alloc-limit is for allocation sites of a live process: not with --report",
+		     "--report", "x.db", "--alloc-limit", "5");
+}
+
 static void test_psi_trigger_option(void **state)
 {
 	struct options o;
@@ -482,6 +550,11 @@ static const struct {
 	{ "until", "@1700000000", "--report=rec.db", CLI_RUN },
 	{ "check", NULL, NULL, CLI_RUN },
 	{ "check-root", "tests/fixtures/checkup/clean", "--check", CLI_RUN },
+	{ "alloc-sites", "1", NULL, CLI_RUN },
+	{ "duration", "30", "--alloc-sites=1", CLI_RUN },
+	{ "alloc-every", "10", NULL, CLI_RUN },
+	{ "alloc-min-size", "64", NULL, CLI_RUN },
+	{ "alloc-limit", "60", NULL, CLI_RUN },
 	{ "help", NULL, NULL, CLI_HELP },
 	{ "version", NULL, NULL, CLI_VERSION },
 };
@@ -888,6 +961,7 @@ int main(void)
 		cmocka_unit_test(test_smaps_options),
 		cmocka_unit_test(test_breakdown_option),
 		cmocka_unit_test(test_psi_trigger_option),
+		cmocka_unit_test(test_alloc_sites_options),
 		cmocka_unit_test(test_table_options_parse),
 		cmocka_unit_test(test_record_options),
 		cmocka_unit_test(test_report_options),
