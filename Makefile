@@ -115,9 +115,20 @@ LARGE_SMAPS := build/generated/smaps-large-10000.txt
 $(LARGE_SMAPS): tests/fixtures/smaps/make-large.py | build/generated
 	python3 $< $@
 
+# The symboliser's ELF fixtures (tests/fixtures/elf/build.sh): programs, a
+# library, stripped and split-debug variants and a build-id debug root,
+# compiled from source at test-build time, with nm's facts beside them.
+ELF_FIX    := build/generated/elf/.stamp
+
+$(ELF_FIX): tests/fixtures/elf/build.sh tests/fixtures/elf/fixprog.c tests/fixtures/elf/libfix.c | build/generated
+	tests/fixtures/elf/build.sh $(CURDIR)/build/generated/elf $(CC)
+
+build/asan/tests/test_elfsym build/asan/tests/test_symbolize: $(ELF_FIX)
+
 build/asan/tests/%: tests/unit/%.c $(SAN_LIB) $(LARGE_SMAPS) | build/asan/tests
 	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEPFLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
 		-DLARGE_SMAPS='"$(CURDIR)/$(LARGE_SMAPS)"' -DTHEMES='"$(CURDIR)/themes"' \
+		-DELF_FIXTURES='"$(CURDIR)/build/generated/elf"' \
 		$(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 
 # Counts a program's heap calls (LD_PRELOAD): the allocation-free test.

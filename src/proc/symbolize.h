@@ -26,15 +26,35 @@ struct symbolizer;
  * resolves nothing (every frame "[unknown]"). */
 struct symbolizer *symbolizer_open(int pid);
 
+/* As symbolizer_open, with debug files looked up under debug_root instead
+ * of /usr/lib/debug (the tests' fake debug root). */
+struct symbolizer *symbolizer_open_at(int pid, const char *debug_root);
+
 /* Reads the mappings again (a library loaded since). 0 or -errno. */
 int symbolizer_refresh(struct symbolizer *s);
 
-/* Fills out for ip. The strings belong to s and live until symbolizer_close.
- * Returns true when a symbol covers ip. */
+/* Fills out for ip, a return address: the symbol is looked up for ip - 1 (a
+ * call's return address can fall just past its function's end, after a call
+ * to a function that does not return), but out->offset is ip - the symbol's
+ * start. Without a symbol, func is NULL and offset is ip's file offset; out
+ * of every file mapping, file is "[unknown]" and offset is ip. A file is read
+ * the first time one of its addresses is resolved, and its symbols kept
+ * (once per device and inode, however many mappings) until
+ * symbolizer_close. The strings belong to s and live until symbolizer_close,
+ * across refreshes. Returns true when a symbol covers ip. */
 bool symbolizer_resolve(struct symbolizer *s, uint64_t ip, struct alloc_frame *out);
 
-/* Whether the process's executable has no symbol table at all (stripped,
- * and no debug file found). */
+/* Whether ip falls in one of the mappings read (a file's or not): when it
+ * does not, a library may have been loaded since, and symbolizer_refresh is
+ * worth its cost (one read of /proc/PID/maps; the files read stay cached). */
+bool symbolizer_covers(const struct symbolizer *s, uint64_t ip);
+
+/* Bytes held: mappings, symbol tables and names. */
+size_t symbolizer_memory(const struct symbolizer *s);
+
+/* Whether the process's executable has no symbol table at all (no .symtab,
+ * and no debug file with one found; its .dynsym alone does not count). False
+ * when it could not be read (unknown). */
 bool symbolizer_exe_stripped(struct symbolizer *s);
 
 void symbolizer_close(struct symbolizer *s);
