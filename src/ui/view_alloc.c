@@ -17,7 +17,6 @@
 static struct alloc_screen alloc_state;
 
 #define HEAD_LINES 4               // title, mode, totals, the state or losses line
-#define PANE_MIN_ROWS 3            // table rows kept above the stack pane
 
 /* ---- the site of a stack ------------------------------------------------ */
 
@@ -195,10 +194,11 @@ static void remember_sel(struct alloc_screen *v, const struct allocsites *a)
 }
 
 // Puts the selection back on its stack (rows are sorted again at each
-// reading), and within the rows.
+// reading) once the user chose one (until then, and after Home, it stays on
+// the top row: the worst suspect), and within the rows.
 static void follow_sel(struct alloc_screen *v, const struct allocsites *a)
 {
-	if (v->sel_stack || v->sel_id >= 0)
+	if (v->chosen && (v->sel_stack || v->sel_id >= 0))
 		for (size_t i = 0; i < a->nrows; i++)
 			if (row_is_selected_stack(v, &a->rows[i])) {
 				v->sel = i;
@@ -211,30 +211,33 @@ static void follow_sel(struct alloc_screen *v, const struct allocsites *a)
 
 /* ---- layout ------------------------------------------------------------- */
 
-// The screen's parts: the table from table_y (title line, then rows) and
-// the stack pane from pane_y (its title, then frames) to the footer.
+// The screen's parts: the table from table_y (its title, then rows lines)
+// and, a blank line below, the stack pane from pane_y (its title, then
+// frames: pane lines in all; 0 none).
 struct alloc_layout {
-	int table_y, rows, pane_y, pane_rows;
+	int table_y, rows, pane_y, pane;
 };
 
 static struct alloc_layout layout_of(const struct allocsites *a, const struct alloc_screen *v)
 {
 	struct alloc_layout l = { .table_y = HEAD_LINES };
-	int avail = LINES - HEAD_LINES - 1, depth = 0;
 	const struct allocsite_row *r = v->sel < a->nrows ? &a->rows[v->sel] : NULL;
+	int room = LINES - HEAD_LINES - 2;       // below the table's title, above the footer
+	int want = a->nrows ? (int)(a->nrows < (size_t)room ? a->nrows : (size_t)room) : 1;
 
-	if (r && r->stack)
-		depth = (int)r->stack->depth;
-	l.pane_rows = depth < 1 ? 1 : depth;
-	// The pane gets what the table leaves, at most half the room.
-	if (l.pane_rows + 1 > avail / 2)
-		l.pane_rows = avail / 2 - 1;
-	if (avail - 1 - (l.pane_rows + 1) < PANE_MIN_ROWS)
-		l.pane_rows = 0;
-	l.rows = avail - 1 - (l.pane_rows ? l.pane_rows + 1 : 0);
+	l.pane = !r ? 0 : r->stack && r->stack->depth ? (int)r->stack->depth + 1 : 1;   // 1: why no stack
+	l.rows = want;
+	if (want + (l.pane ? l.pane + 1 : 0) > room) {
+		// Not both whole: the pane gets at most half, the table the rest.
+		if (l.pane + 1 > room / 2)
+			l.pane = room / 2 - 1;
+		if (l.pane < 2)                  // its title and a frame at least
+			l.pane = 0;
+		l.rows = room - (l.pane ? l.pane + 1 : 0);
+	}
 	if (l.rows < 1)
 		l.rows = 1;
-	l.pane_y = l.table_y + 1 + l.rows;
+	l.pane_y = l.table_y + 1 + l.rows + 1;
 	return l;
 }
 
@@ -453,8 +456,8 @@ static void alloc_draw(void *state, const struct screen_ctx *c)
 	} else if (a->state != ALLOCSITES_FAILED && a->state != ALLOCSITES_OFF) {
 		l = layout_of(a, v);
 		draw_table(v, c, &l);
-		if (l.pane_rows)
-			draw_stack(v, c, l.pane_y, l.pane_rows + 1);
+		if (l.pane)
+			draw_stack(v, c, l.pane_y, l.pane);
 	}
 	draw_footer(v, c);
 }
@@ -541,6 +544,7 @@ static struct action move_sel(struct alloc_screen *v, const struct screen_ctx *c
 	long n = (long)a->nrows, s = (long)v->sel + d;
 
 	v->sel = (size_t)(s < 0 || n == 0 ? 0 : s >= n ? n - 1 : s);
+	v->chosen = v->sel > 0;
 	remember_sel(v, a);
 	return action_of(ACTION_NONE);
 }

@@ -10,8 +10,9 @@
  * detaches (monitor_alloc_stop), except for its help, which comes back to
  * the same session; a, Esc, q, Backspace or Left return to the screen it
  * was opened from (the detail view) for the process. It draws m->alloc and nothing else (the process's name
- * from the monitor's table): a test may fill m->alloc by hand. The
- * selection follows its stack across readings (by stack id).
+ * from the monitor's table): a test may fill m->alloc by hand. A selection
+ * moved off the top row follows its stack across readings (by stack id);
+ * on the top row it stays there, on the worst suspect.
  */
 #ifndef MEMTOP_VIEW_ALLOC_H
 #define MEMTOP_VIEW_ALLOC_H
@@ -33,6 +34,8 @@ struct alloc_screen {
 	size_t sel, top;                // the selected row, the first row on screen
 	int32_t sel_id;                 // the selected row's stack id; -1 none
 	const struct alloc_stack *sel_stack;   // ... and its stack (an id of -1 is matched by it)
+	bool chosen;                    // the user moved the selection off the top row: it
+	                                // follows its stack (else it stays on the top row)
 	bool full_stack;                // Enter: the selected stack over the whole screen
 	bool keep;                      // leaving for help: the session stays attached
 };

@@ -347,6 +347,16 @@ static void test_rows_and_selection(void **state)
 	assert_true(screen_has("  0 __strdup+0x21  /usr/lib/x86_64-linux-gnu/libc.so.6"));
 	assert_true(screen_has("  1 _Znwm+0x1c  /usr/lib/x86_64-linux-gnu/libstdc++.so.6"));
 	assert_true(screen_has(">  2 leaf_0+0x10  /usr/bin/app"));
+	// Not moved yet: the top row stays selected whatever comes on top.
+	as.sites[0].bytes = 1;
+	as.snap.t = 1001;
+	screen_alloc.tick(r->v, &r->c);
+	assert_ptr_equal(r->m.alloc.rows[0].stack, &as.stacks[1]);
+	assert_int_equal(r->v->sel, 0);
+	as.sites[0].bytes = 3 * 1024;
+	screen_alloc.tick(r->v, &r->c);
+	assert_ptr_equal(r->m.alloc.rows[0].stack, &as.stacks[0]);
+	assert_int_equal(r->v->sel, 0);
 	// Select leaf_1; the next reading puts it last: the selection follows.
 	press(r, KEY_DOWN);
 	assert_int_equal(r->v->sel, 1);
