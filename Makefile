@@ -121,6 +121,14 @@ build/asan/builtin_themes.o: $(BUILTIN) | build/asan
 build/asan/memtop: $(SAN_OBJS)
 	$(CC) $(SAN_FLAGS) -o $@ $(SAN_OBJS) $(PKG_LIBS) -lm
 
+# test_sampler_alloc brings its own fake probe and symboliser: linked
+# without the real ones.
+ALLOC_FAKED := build/asan/proc/allocprobe.o build/asan/proc/symbolize.o
+build/asan/tests/test_sampler_alloc: tests/unit/test_sampler_alloc.c $(SAN_LIB) | build/asan/tests
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEPFLAGS) $(DEFS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' \
+		$(PKG_CFLAGS) -o $@ $< $(filter-out $(ALLOC_FAKED),$(SAN_LIB)) $(PKG_LIBS) \
+		$(shell pkg-config --libs cmocka 2>/dev/null) -lm
+
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # Fixtures too large to keep in git are generated (deterministically).
@@ -234,6 +242,7 @@ integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump b
 	python3 tests/integration/oomkill.py
 	python3 tests/integration/checkup.py
 	python3 tests/integration/allocprobe.py
+	python3 tests/integration/allocsites.py
 
 integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/genrec
 	python3 tests/integration/run.py

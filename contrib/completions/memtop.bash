@@ -4,7 +4,7 @@
 # tests/docs/check_completions.py (make docs) fails when the lists below
 # differ from `memtop --help` and the value tables in src/: keep them in step.
 
-# Processes to offer for -p and --smaps: the numeric names in /proc.
+# Processes to offer for -p, --smaps and --alloc-sites: the numeric names in /proc.
 _memtop_pids()
 {
 	local d pids=()
@@ -57,7 +57,7 @@ _memtop()
 		[[ $cur == *,* ]] && head=${cur%,*},
 		COMPREPLY=($(compgen -P "$head" -W "$(_memtop_pids)" -- "${cur##*,}"))
 		return ;;
-	--smaps)
+	--smaps|--alloc-sites)
 		COMPREPLY=($(compgen -W "$(_memtop_pids)" -- "$cur"))
 		return ;;
 	-w|--write|-r|--read|--history|--report|-o|--output)
@@ -66,7 +66,7 @@ _memtop()
 	--check-root)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return ;;
-	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until|--listen|--export-top)
+	-d|--delay|-n|--iterations|--psi-trigger|--keep|--max-size|--since|--until|--listen|--export-top|--duration|--alloc-every|--alloc-min-size|--alloc-limit)
 		return ;;    # a number of the user's choosing
 	esac
 
@@ -75,7 +75,8 @@ _memtop()
 			-f --format -t --theme --list-themes --no-color --readonly --leak-sensitivity
 			--cgroups --breakdown --fail-on-leak --smaps --group --psi-trigger -w --write --keep --max-size
 			--no-cmdline --screen -r --read --history --no-history --report --since --until -o --output
-			--listen --allow-remote --export-top --export-cmdline --check --check-root -h --help -V
+			--listen --allow-remote --export-top --export-cmdline --check --check-root --alloc-sites
+			--duration --alloc-every --alloc-min-size --alloc-limit -h --help -V
 			--version' -- "$cur"))
 	fi
 }

@@ -3,8 +3,9 @@
  * counters (proc/allocprobe.h) turned into an alloc_snapshot, each stack
  * symbolised once (proc/symbolize.h) and kept for the session.
  *
- * Bounded: at most max_stacks + 1 stacks are cached (the probe's stack ids,
- * and -1 for the lost ones), their frames in one arena of at most
+ * Bounded: at most max_stacks stacks are cached (the probe's stack ids; a
+ * reading's rows of any other id add up with the lost ones, id -1, in one
+ * "[stack lost]" site), their frames in one arena of at most
  * ARENA_MAX frames (past it a new stack keeps its id but no frames); the
  * readings' buffers are reused. Everything goes at the detach.
  */
@@ -116,7 +117,7 @@ static size_t cache_slot(const struct stack_ent *c, size_t cap, int32_t id)
 }
 
 // The cached stack of id (made on first sight), or NULL when the cache is
-// full (more ids than max_stacks + 1) or out of memory.
+// full (max_stacks ids) or out of memory.
 static const struct alloc_stack *stack_get(struct alloc_session *a, int32_t id)
 {
 	size_t i;
@@ -135,7 +136,7 @@ static const struct alloc_stack *stack_get(struct alloc_session *a, int32_t id)
 	i = cache_slot(a->cache, a->cache_cap, id);
 	if (a->cache[i].used)
 		return &a->cache[i].st;
-	if (a->cache_n > a->limits.max_stacks)
+	if (a->cache_n >= a->limits.max_stacks)
 		return NULL;
 	a->cache[i].used = true;
 	a->cache_n++;

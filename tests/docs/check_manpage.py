@@ -28,7 +28,8 @@ sources and the built binary:
   output    every JSON field that src/output/output.c emits has an entry in the
             "JSON Lines" subsection, every CSV column of src/output/output.c is named
             in the "CSV" subsection, and every field of --smaps's JSON and CSV
-            (src/output/smapsdump.c) in the "--smaps" subsection;
+            (src/output/smapsdump.c) in the "--smaps" subsection, and of
+            --alloc-sites's (src/output/allocrun.c) in its subsection;
   checkup   every JSON member of memtop --check (src/output/checkrun.c) and
             every rule id (rule_ids[] in src/model/checkup.c) is documented
             in the CHECKUP section;
@@ -588,6 +589,24 @@ def check(memtop, verbose):
             errors.append("--smaps CSV column %s (%s) is not named in the --smaps subsection of %s"
                           % (c, rel(src("smapsdump.c")), rel(MAN)))
     counts["--smaps fields"] = len(set(sfields) | set(scols))
+
+    # memtop --alloc-sites: its JSON members and CSV columns, in its subsection.
+    alloc = man.subsection(lambda t: "--alloc-sites" in t, "--alloc-sites (a .SS with --alloc-sites in its title)")
+    alloc_tags = set()
+    for _, t in man.tags(alloc):
+        alloc_tags |= tokens(t, r"[A-Za-z_][A-Za-z0-9_]*")
+    alloc_text = man.text(alloc)
+    afields = json_fields(src("allocrun.c"))
+    for f in afields:
+        if f not in alloc_tags and not has_word(alloc_text, f):
+            errors.append("--alloc-sites JSON field %s (%s) is not documented in the --alloc-sites subsection "
+                          "of %s" % (f, rel(src("allocrun.c")), rel(MAN)))
+    acols = csv_columns(src("allocrun.c"), r'allocrun_csv\(.*?fputs\(("[^"]*")')
+    for c in acols:
+        if not has_word(alloc_text, c):
+            errors.append("--alloc-sites CSV column %s (%s) is not named in the --alloc-sites subsection of %s"
+                          % (c, rel(src("allocrun.c")), rel(MAN)))
+    counts["--alloc-sites fields"] = len(set(afields) | set(acols))
 
     # memtop --check: its JSON members and its rules' ids, in CHECKUP.
     ck = man.section("CHECKUP")
