@@ -147,6 +147,7 @@ static int read_segments(struct elfsym *e, const struct img *im, const Elf64_Ehd
 }
 
 // Orders candidates by address, the preferred alias of an address first.
+// Sorting is sort_by_addr's; this picks among the aliases of one address.
 static int cand_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct cand *a = pa, *b = pb;
@@ -225,17 +226,67 @@ static uint64_t segment_end(const struct elfsym *e, uint64_t addr)
 	return addr;
 }
 
+// Sorts the candidates by address, stable (a radix sort: a glibc qsort of
+// 100,000 symbols took most of a parse). -ENOMEM.
+static int sort_by_addr(struct cand *c, size_t n)
+{
+	struct cand *tmp = malloc((n ? n : 1) * sizeof *tmp), *src = c, *dst = tmp;
+
+	if (!tmp)
+		return -ENOMEM;
+	for (unsigned shift = 0; shift < 64 && n > 1; shift += 8) {
+		size_t count[256] = { 0 }, pos = 0;
+		struct cand *t;
+
+		for (size_t i = 0; i < n; i++)
+			count[(src[i].addr >> shift) & 0xff]++;
+		if (count[(src[0].addr >> shift) & 0xff] == n)
+			continue;                       // every address has this byte
+		for (size_t b = 0; b < 256; b++) {
+			size_t k = count[b];
+
+			count[b] = pos;
+			pos += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i].addr >> shift) & 0xff]++] = src[i];
+		t = src, src = dst, dst = t;
+	}
+	if (src != c)
+		memcpy(c, src, n * sizeof *c);
+	free(tmp);
+	return 0;
+}
+
+// A name as text_sanitize writes it, with a copy for the common plain one.
+static size_t name_copy(const char *in, size_t len, char *out, size_t cap)
+{
+	size_t i = 0;
+
+	while (i < len && i + 1 < cap && in[i] >= 0x20 && in[i] < 0x7f && in[i] != '\\')
+		i++;
+	if (i < len)
+		return text_sanitize(in, len, out, cap);
+	memcpy(out, in, len);
+	out[len] = '\0';
+	return len;
+}
+
 // Sorts, deduplicates and copies the candidates out, names sanitised.
 static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *str)
 {
 	size_t k = 0, names_cap = 0;
 	char name[ELFSYM_NAME_MAX];
 
-	qsort_r(c, n, sizeof *c, cand_cmp, (void *)str);
+	if (sort_by_addr(c, n) != 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		if (k > 0 && c[k - 1].addr == c[i].addr) {
-			if (c[i].size > c[k - 1].size)
-				c[k - 1].size = c[i].size;   // an alias may carry the size
+			uint64_t size = c[i].size > c[k - 1].size ? c[i].size : c[k - 1].size;
+
+			if (cand_cmp(&c[i], &c[k - 1], (void *)str) < 0)
+				c[k - 1] = c[i];        // the preferred alias
+			c[k - 1].size = size;           // an alias may carry the size
 			continue;
 		}
 		c[k++] = c[i];
@@ -245,7 +296,7 @@ static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *
 	if (!e->syms)
 		return -ENOMEM;
 	for (size_t i = 0; i < k; i++) {
-		size_t len = text_sanitize(str + c[i].name, c[i].namelen, name, sizeof name);
+		size_t len = name_copy(str + c[i].name, c[i].namelen, name, sizeof name);
 		struct elfsym_sym *s;
 
 		if (e->names_len + len + 1 > ELFSYM_MAX_NAME_BYTES) {

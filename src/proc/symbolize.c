@@ -77,6 +77,10 @@ static size_t file_for(struct symbolizer *s, uint64_t dev, uint64_t ino, const c
 	struct symfile *f;
 	size_t len;
 
+	// A file's mappings are listed together: its last one is the likely match.
+	if (s->nmaps > 0 && s->maps[s->nmaps - 1].file != SIZE_MAX &&
+	    s->maps[s->nmaps - 1].dev == dev && s->maps[s->nmaps - 1].ino == ino)
+		return s->maps[s->nmaps - 1].file;
 	for (size_t i = 0; i < s->nfiles; i++)
 		if (s->files[i]->dev == dev && s->files[i]->ino == ino)
 			return i;
