@@ -4,6 +4,7 @@
  *
  *     build/tools/allocdump PID SECONDS [--every N] [--min-size B]
  *         [--max-live N] [--max-stacks N] [--interval S] [--top N]
+ *         [--linger 1]
  *
  * Attaches to PID (as it is now: its start time), prints
  *   {"attached": true, "pid": P, "allocator": "...", "sample_every": N,
@@ -18,7 +19,9 @@
  * (rows by bytes, the first --top of them, default 10; MONO is
  * CLOCK_MONOTONIC seconds), stops early after a reading that says the
  * process is gone, detaches and prints {"detached": true, "t": MONO}.
- * SIGINT or SIGTERM end it as SECONDS does.
+ * SIGINT or SIGTERM end it as SECONDS does. With --linger 1 it then waits
+ * for its standard input to end before exiting (the test looks for probes
+ * left after the detach while the process still lives).
  */
 #include <errno.h>
 #include <signal.h>
@@ -81,6 +84,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	double seconds, interval = 0.5, end;
 	size_t top = 10;
+	int linger = 0;
 	char why[200];
 	int pid, err, rc = 0;
 
@@ -106,6 +110,8 @@ int main(int argc, char **argv)
 			interval = atof(v);
 		else if (!strcmp(a, "--top"))
 			top = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--linger"))
+			linger = atoi(v);
 		else {
 			fprintf(stderr, "allocdump: unknown option %s\n", a);
 			return 2;
@@ -172,5 +178,8 @@ int main(int argc, char **argv)
 	printf("{\"detached\": true, \"t\": %.6f}\n", mono());
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return 1;
+	if (linger)
+		while (getchar() != EOF)
+			;
 	return rc;
 }
