@@ -458,19 +458,33 @@ static void draw_maps(const struct dview *v, int y)
 	draw_totals(v, LINES - 2);
 }
 
-// The keys, the order, a slowed re-read pace (so the table's age is no
-// surprise) and what the highlight means.
-static void draw_footer(const struct dview *v)
+// The footer with or without a (allocation sites).
+static void footer_text(const struct dview *v, bool with_a, char *buf, size_t cap)
 {
-	char buf[320], pace[96];
+	char pace[96];
 
 	pace_describe(v->detail->maps_cost, v->interval_s, pace, sizeof pace);
-	snprintf(buf, sizeof buf, "Esc/q back  %sc command  a alloc sites  M RSS  S size  D growth  N address  g %s  "
+	snprintf(buf, cap, "Esc/q back  %sc command  %sM RSS  S size  D growth  N address  g %s  "
 		 "sorted by %s%s%s%s", v->detail->replay ? "[ ] { } time  " : "",
-		 v->detail->mt.grouped ? "ungroup" : "group", sort_names[v->detail->mt.sort],
-		 pace[0] ? "  " : "", pace,
+		 with_a ? "a alloc sites  " : "", v->detail->mt.grouped ? "ungroup" : "group",
+		 sort_names[v->detail->mt.sort], pace[0] ? "  " : "", pace,
 		 v->detail->have_maps && v->detail->mt.grew_most < v->detail->mt.n
 		 ? "  (highlighted: grew most since opened)" : "");
+}
+
+// The keys, the order, a slowed re-read pace (so the table's age is no
+// surprise) and what the highlight means. a (allocation sites, live only)
+// is left out where it alone would push the rest past the width.
+static void draw_footer(const struct dview *v)
+{
+	char buf[320], without[320];
+
+	footer_text(v, !v->detail->replay, buf, sizeof buf);
+	if ((int)strlen(buf) > COLS && !v->detail->replay) {
+		footer_text(v, false, without, sizeof without);
+		if ((int)strlen(without) <= COLS)
+			memcpy(buf, without, sizeof buf);
+	}
 	view_put(v->ui, LINES - 1, 0, COLS, buf, ui_attr(v->ui, ROLE_FOOTER_TEXT));
 }
 
