@@ -368,8 +368,8 @@ static void draw_row(const struct screen_ctx *c, int y, const struct allocsite_r
 	if (f)
 		format_frame(f, false, site, sizeof site);
 	else
-		snprintf(site, sizeof site, r->stack ? "(no frames)" : c->mon->alloc.state == ALLOCSITES_ON ?
-			 "(stack lost)" : "(detached)");
+		snprintf(site, sizeof site, "%s", r->stack || c->mon->alloc.state == ALLOCSITES_ON ?
+			 "(no stack: lost)" : "(detached)");
 	if (selected) {
 		attrset(attr);
 		mvhline(y, 0, ' ', COLS);
@@ -392,9 +392,10 @@ static void draw_stack(const struct alloc_screen *v, const struct screen_ctx *c,
 
 	if (rows < 1)
 		return;
-	if (!r || !r->stack) {
-		view_put(c->ui, y, 0, COLS, !r ? "" : a->state == ALLOCSITES_ON ? "Stack: lost (its table was "
-			 "full or the walk failed)" : "Stack: gone with the session (detached)", ui_attr(c->ui, ROLE_DIM));
+	if (!r || !r->stack || !r->stack->depth) {
+		view_put(c->ui, y, 0, COLS, !r ? "" : r->stack || a->state == ALLOCSITES_ON ? "Stack: lost (the "
+			 "stack table was full or the walk failed)" : "Stack: gone with the session (detached)",
+			 ui_attr(c->ui, ROLE_DIM));
 		return;
 	}
 	snprintf(buf, sizeof buf, "Stack of the selected site (%" PRIu32 " frame%s, innermost first; > the site):",

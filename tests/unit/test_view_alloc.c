@@ -500,7 +500,7 @@ static void test_hand_filled_session(void **state)
 	struct allocsites *a = &r->m.alloc;
 	static char longname[600];
 	struct alloc_frame frames[2];
-	struct alloc_stack st[2];
+	struct alloc_stack st[3];
 
 	memset(longname, 'x', sizeof longname - 1);
 	memcpy(longname, "evil\\x1b[2J\\u202e", 17);
@@ -508,28 +508,30 @@ static void test_hand_filled_session(void **state)
 	frames[1] = (struct alloc_frame){ .offset = 0x1234, .func = NULL, .file = "/opt/stripped" };
 	st[0] = (struct alloc_stack){ .id = 1, .depth = 1, .frames = &frames[0] };
 	st[1] = (struct alloc_stack){ .id = 2, .depth = 1, .frames = &frames[1] };
+	st[2] = (struct alloc_stack){ .id = -1, .depth = 0, .frames = NULL };     // the lost ones
 	r->v->pid = 4242;
 	snprintf(r->v->comm, sizeof r->v->comm, "svc");
 	r->v->back = &screen_detail;
 	allocsites_free(a);
 	*a = (struct allocsites){ .state = ALLOCSITES_ON, .pid = 4242, .attached_t = 0, .t = 3700, .limit_s = 0,
-				  .total_bytes = UINT64_MAX, .total_count = UINT64_MAX, .nsites = 2 };
+				  .total_bytes = UINT64_MAX, .total_count = UINT64_MAX, .nsites = 3 };
 	a->last = (struct alloc_snapshot){ .sample_every = 100, .min_size = 4096, .allocs = UINT64_MAX,
 					   .frees = 12345678, .untracked_full = 77, .stacks_lost = 3,
 					   .exe_stripped = true, .allocator = "glibc malloc (libc.so.6)" };
-	a->rows = calloc(2, sizeof *a->rows);
+	a->rows = calloc(3, sizeof *a->rows);
 	assert_non_null(a->rows);
 	a->rows[0] = (struct allocsite_row){ .stack = &st[0], .bytes = UINT64_MAX, .count = UINT64_MAX,
 					     .oldest_age_s = 1e12, .growth_bytes = INT64_MIN, .rate_bytes_s = 1e300,
 					     .judged = true, .suspect = true, .score = 0.87 };
 	a->rows[1] = (struct allocsite_row){ .stack = &st[1], .bytes = 100, .count = 1, .oldest_age_s = -1,
 					     .growth_bytes = 100, .rate_bytes_s = 2.0, .judged = true };
-	a->nrows = 2;
+	a->rows[2] = (struct allocsite_row){ .stack = &st[2], .bytes = 4096, .count = 3, .oldest_age_s = 5 };
+	a->nrows = 3;
 	draw(r);
 	assert_line(0, "Allocation sites of 4242 svc - glibc malloc (libc.so.6) - attached 1h01m");
 	assert_null(strstr(line_at(0), "detaches"));           // no limit
 	assert_line(1, "Tracking 1 in 100 allocations >= 4K: estimates");
-	assert_line(2, "Outstanding 16E in 18E allocations over 2 stacks;  seen: 18E allocs, 12M frees");
+	assert_line(2, "Outstanding 16E in 18E allocations over 3 stacks;  seen: 18E allocs, 12M frees");
 	assert_line(3, "table full: 77 not tracked  3 without a stack  executable stripped");
 	// Row 0 at its limits; the LEAK mark as the process list's; the name cut.
 	assert_line(5, "    16E    18E");
@@ -543,10 +545,16 @@ static void test_hand_filled_session(void **state)
 	assert_line(6, "stripped+0x1234");
 	assert_false(screen_has("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx+0x42"));   // never wrapped onto a line
 	assert_null(strstr(line_at(6), "xxxx"));              // the next row is its own
+	assert_line(7, "(no stack: lost)");
 	// The pane of a stripped frame: "file+0xoff" with the path.
 	press(r, KEY_DOWN);
 	draw(r);
 	assert_true(screen_has(">  0 /opt/stripped+0x1234"));
+	// The lost stacks' row: its pane says so.
+	press(r, KEY_DOWN);
+	draw(r);
+	assert_true(screen_has("Stack: lost (the stack table was full or the walk failed)"));
+	press(r, KEY_UP);
 	// Wider and narrower terminals, and tiny ones: no crash, the notice.
 	static const int sizes[][2] = { { 50, 200 }, { 24, 80 }, { 10, 40 }, { 12, 60 }, { 5, 20 }, { 1, 1 } };
 
@@ -571,7 +579,7 @@ static void test_hand_filled_session(void **state)
 	// failed): the rows say so, no pane.
 	a->state = ALLOCSITES_ENDED;
 	snprintf(a->why, sizeof a->why, "detached");
-	a->rows[0].stack = a->rows[1].stack = NULL;
+	a->rows[0].stack = a->rows[1].stack = a->rows[2].stack = NULL;
 	draw(r);
 	assert_true(screen_has("(detached)"));
 	assert_true(screen_has("Stack: gone with the session"));
