@@ -290,13 +290,15 @@ static void draw_title(const struct alloc_screen *v, const struct screen_ctx *c)
 	view_put(c->ui, 0, 0, COLS, buf, ui_attr(c->ui, ROLE_LABEL));
 }
 
-// Line 1: what is tracked; line 2: the totals.
+// Line 1: what is tracked; line 2: the totals (none without a session).
 static void draw_counts(const struct alloc_screen *v, const struct screen_ctx *c)
 {
 	const struct allocsites *a = &c->mon->alloc;
 	const struct alloc_snapshot *s = &a->last;
 	char buf[512], b1[16], b2[16], b3[16], b4[16], b5[16], min[32] = "", pre[128] = "";
 
+	if (a->state == ALLOCSITES_FAILED || a->state == ALLOCSITES_OFF)
+		return;                           // nothing was tracked
 	if (s->min_size)
 		snprintf(min, sizeof min, " %s %s", c->ui->utf8 ? "\u2265" : ">=", human_bytes(s->min_size, b1, sizeof b1));
 	if (allocator_on_line1(v, c))

@@ -309,6 +309,8 @@ static void test_failed_attach(void **state)
 	draw(r);
 	assert_line(3, "Not attached: allocation sites need root (uprobes)");
 	assert_false(screen_has("BYTES"));
+	assert_false(screen_has("racking"));                 // nothing was tracked
+	assert_false(screen_has("Outstanding"));
 	assert_true(screen_has("back (detaches)"));
 	assert_null(strstr(line_at(0), "attached"));
 	screen_alloc.tick(r->v, &r->c);
