@@ -20,7 +20,7 @@
  * its own last 60 readings with the same test (leak_series_z: corrected
  * Mann-Kendall and robust slope; a rise of 512 KiB at least, no single jump
  * making 40 % of it, a recent slope not collapsed; two passes in a row to
- * flag, two fails to drop): a steady 64 KiB/s stack is flagged after ~22
+ * flag, two fails to drop): a steady 64 KiB/s stack is flagged after 21
  * readings. A stack either test flags is a leak suspect. Its rate is the
  * detector's slope once it has one, else the fast test's slope, else
  * (not judged) growth / elapsed time.
