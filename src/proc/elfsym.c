@@ -168,7 +168,8 @@ static int cand_cmp(const void *pa, const void *pb, void *arg)
 // realloc; *n of them). -EINVAL when the table or its strings are out of
 // bounds, -ENOMEM.
 static int collect(struct elfsym *e, const struct img *im, const Elf64_Ehdr *eh, uint64_t shnum,
-		   const Elf64_Shdr *symsh, struct cand **cands, size_t *n, const char **strtab)
+		   const Elf64_Shdr *symsh, size_t max, struct cand **cands, size_t *n,
+		   const char **strtab)
 {
 	const unsigned char *syms, *str;
 	size_t nsyms_b, str_n, cap = 0;
@@ -195,7 +196,7 @@ static int collect(struct elfsym *e, const struct img *im, const Elf64_Ehdr *eh,
 		    sym.st_value == 0)
 			continue;
 		nul = sym.st_name < str_n ? memchr(str + sym.st_name, '\0', str_n - sym.st_name) : NULL;
-		if (!nul || nul == str + sym.st_name || *n >= ELFSYM_MAX_SYMS) {
+		if (!nul || nul == str + sym.st_name || *n >= max) {
 			e->dropped++;
 			continue;
 		}
@@ -273,7 +274,8 @@ static size_t name_copy(const char *in, size_t len, char *out, size_t cap)
 }
 
 // Sorts, deduplicates and copies the candidates out, names sanitised.
-static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *str)
+static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *str,
+			size_t max_name_bytes)
 {
 	size_t k = 0, names_cap = 0;
 	char name[ELFSYM_NAME_MAX];
@@ -299,7 +301,7 @@ static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *
 		size_t len = name_copy(str + c[i].name, c[i].namelen, name, sizeof name);
 		struct elfsym_sym *s;
 
-		if (e->names_len + len + 1 > ELFSYM_MAX_NAME_BYTES) {
+		if (e->names_len + len + 1 > max_name_bytes) {
 			e->dropped += k - i;
 			break;
 		}
@@ -316,24 +318,27 @@ static int keep_symbols(struct elfsym *e, struct cand *c, size_t n, const char *
 		}
 		s = &e->syms[e->nsyms++];
 		s->addr = c[i].addr;
-		s->size = c[i].size;
+		s->size = c[i].size > UINT32_MAX ? UINT32_MAX : (uint32_t)c[i].size;
 		s->name_off = (uint32_t)e->names_len;
 		memcpy(e->names + e->names_len, name, len + 1);
 		e->names_len += len + 1;
 	}
 	for (size_t i = 0; i < e->nsyms; i++) {
 		struct elfsym_sym *s = &e->syms[i];
+		uint64_t size;
 
-		if (s->size == 0)
-			s->size = (i + 1 < e->nsyms ? e->syms[i + 1].addr : segment_end(e, s->addr)) -
-				  s->addr;
+		if (s->size != 0)
+			continue;
+		size = (i + 1 < e->nsyms ? e->syms[i + 1].addr : segment_end(e, s->addr)) - s->addr;
+		s->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
 	}
 	return 0;
 }
 
 // Reads the section headers: notes, the debug link, then the symbols of
 // .symtab, else of .dynsym.
-static int read_sections(struct elfsym *e, const struct img *im, const Elf64_Ehdr *eh)
+static int read_sections(struct elfsym *e, const struct img *im, const Elf64_Ehdr *eh,
+			 const struct elfsym_limits *lim)
 {
 	uint64_t shnum = eh->e_shnum, shstrndx = eh->e_shstrndx, tables[2] = { 0, 0 };
 	const unsigned char *shstr = NULL;
@@ -382,9 +387,9 @@ static int read_sections(struct elfsym *e, const struct img *im, const Elf64_Ehd
 		if (!tables[t])
 			continue;
 		get_shdr(im, eh, tables[t], &sh);
-		rc = collect(e, im, eh, shnum, &sh, &c, &n, &str);
+		rc = collect(e, im, eh, shnum, &sh, lim->max_syms, &c, &n, &str);
 		if (rc == 0 && n > 0) {
-			rc = keep_symbols(e, c, n, str);
+			rc = keep_symbols(e, c, n, str, lim->max_name_bytes);
 			e->table = t == 0 ? ELFSYM_SYMTAB : ELFSYM_DYNSYM;
 		}
 		free(c);
@@ -393,6 +398,14 @@ static int read_sections(struct elfsym *e, const struct img *im, const Elf64_Ehd
 }
 
 int elfsym_parse(const void *buf, size_t len, struct elfsym *out)
+{
+	static const struct elfsym_limits lim = { ELFSYM_MAX_SYMS, ELFSYM_MAX_NAME_BYTES };
+
+	return elfsym_parse_limited(buf, len, &lim, out);
+}
+
+int elfsym_parse_limited(const void *buf, size_t len, const struct elfsym_limits *lim,
+			 struct elfsym *out)
 {
 	struct img im = { .p = buf, .len = len };
 	Elf64_Ehdr eh;
@@ -408,7 +421,7 @@ int elfsym_parse(const void *buf, size_t len, struct elfsym *out)
 	out->type = eh.e_type;
 	rc = read_segments(out, &im, &eh, eh.e_shoff == 0);
 	if (rc == 0)
-		rc = read_sections(out, &im, &eh);
+		rc = read_sections(out, &im, &eh, lim);
 	if (rc != 0)
 		elfsym_free(out);
 	return rc;

@@ -8,7 +8,7 @@
  * is checked against len: a truncated, hostile or garbage buffer gives
  * -EINVAL (or -ENOMEM), never a read outside it. Memory is bounded: at most
  * ELFSYM_MAX_SYMS symbols and ELFSYM_MAX_NAME_BYTES bytes of names are kept
- * (the rest dropped, counted in dropped). Names are sanitised
+ * (the rest dropped, counted in dropped; elfsym_parse_limited sets others). Names are sanitised
  * (util/text.h) and cut to ELFSYM_NAME_MAX bytes; C++ names stay mangled (no
  * demangler: memtop depends on no C++ runtime).
  *
@@ -47,8 +47,8 @@ struct elfsym_seg {
 
 struct elfsym_sym {
 	uint64_t addr;              // ELF virtual address
-	uint64_t size;              // after extension of a size-0 symbol
-	uint32_t name_off;          // in elfsym.names
+	uint32_t size;              // after extension of a size-0 symbol; cut at 4 GiB
+	uint32_t name_off;          // in elfsym.names (16 bytes a symbol)
 };
 
 struct elfsym {
@@ -72,6 +72,18 @@ struct elfsym {
  * file, or a header, table or note out of bounds) or -ENOMEM. On error out
  * is empty. */
 int elfsym_parse(const void *buf, size_t len, struct elfsym *out);
+
+/* Caps on what one file may hold (elfsym_parse: ELFSYM_MAX_SYMS and
+ * ELFSYM_MAX_NAME_BYTES). Symbols past max_syms in table order, and those
+ * whose names would pass max_name_bytes in address order, are dropped. */
+struct elfsym_limits {
+	size_t max_syms;
+	size_t max_name_bytes;
+};
+
+/* elfsym_parse under other caps (the tests fill them). */
+int elfsym_parse_limited(const void *buf, size_t len, const struct elfsym_limits *lim,
+			 struct elfsym *out);
 
 void elfsym_free(struct elfsym *e);
 

@@ -1,7 +1,8 @@
 /* symbolize.c — addresses of one process to function+offset and file (see
  * symbolize.h): /proc/PID/maps, each mapped file read once (by device and
  * inode) through /proc/PID/map_files or /proc/PID/root, its debug file by
- * build id or .gnu_debuglink, the ELF reading in proc/elfsym.c. */
+ * build id or .gnu_debuglink; the ELF reading in proc/elfsym.c, the maps lines
+ * in proc/mapsline.c. */
 #include "proc/symbolize.h"
 
 #include <errno.h>
@@ -17,8 +18,8 @@
 #include <unistd.h>
 
 #include "proc/elfsym.h"
+#include "proc/mapsline.h"
 #include "proc/procfs.h"
-#include "util/scan.h"
 #include "util/text.h"
 
 #define SYM_MAPS_MAX     (64u << 20)       // bytes of /proc/PID/maps read at most
@@ -28,15 +29,20 @@
 
 static const char unknown_file[] = "[unknown]";
 
+// What reading a file gave.
+struct symload {
+	struct elfsym elf;          // the file itself: segments, maybe symbols
+	struct elfsym dbg;          // its debug file's symbols, when used
+};
+
 // One mapped file, read at most once, kept until symbolizer_close.
 struct symfile {
 	uint64_t dev, ino;
 	char name[SYM_NAME_MAX];    // sanitised basename
 	bool tried;                 // reading attempted
 	bool ok;                    // elf parsed
-	bool use_dbg;               // symbols from dbg
-	struct elfsym elf;          // the file itself: segments, maybe symbols
-	struct elfsym dbg;          // its debug file's symbols, when used
+	bool use_dbg;               // symbols from ld->dbg
+	struct symload *ld;         // NULL until read (most mapped files never are)
 };
 
 // One line of /proc/PID/maps.
@@ -59,28 +65,26 @@ struct symbolizer {
 	size_t exe_file;            // SIZE_MAX: unknown
 };
 
-// Frees the mappings (not the files).
-static void maps_clear(struct symbolizer *s)
+// Frees n mappings (not their files).
+static void maps_free(struct symmap *maps, size_t n)
 {
-	for (size_t i = 0; i < s->nmaps; i++)
-		free(s->maps[i].path);
-	free(s->maps);
-	s->maps = NULL;
-	s->nmaps = 0;
+	for (size_t i = 0; i < n; i++)
+		free(maps[i].path);
+	free(maps);
 }
 
 // The file of (dev, ino), added (with its display name) when new. SIZE_MAX
 // on -ENOMEM.
-static size_t file_for(struct symbolizer *s, uint64_t dev, uint64_t ino, const char *path)
+static size_t file_for(struct symbolizer *s, const struct symmap *prev, uint64_t dev, uint64_t ino,
+		       const char *path)
 {
 	const char *base = strrchr(path, '/');
 	struct symfile *f;
 	size_t len;
 
 	// A file's mappings are listed together: its last one is the likely match.
-	if (s->nmaps > 0 && s->maps[s->nmaps - 1].file != SIZE_MAX &&
-	    s->maps[s->nmaps - 1].dev == dev && s->maps[s->nmaps - 1].ino == ino)
-		return s->maps[s->nmaps - 1].file;
+	if (prev && prev->file != SIZE_MAX && prev->dev == dev && prev->ino == ino)
+		return prev->file;
 	for (size_t i = 0; i < s->nfiles; i++)
 		if (s->files[i]->dev == dev && s->files[i]->ino == ino)
 			return i;
@@ -103,101 +107,78 @@ static size_t file_for(struct symbolizer *s, uint64_t dev, uint64_t ino, const c
 	return s->nfiles++;
 }
 
-// Copies the path of a maps line: "\012" (how the kernel writes a newline)
-// back to '\n', and a " (deleted)" suffix cut (*deleted set).
-static char *path_copy(const char *p, size_t n, bool *deleted)
+// Parses the maps text [p, end) into *out (*n mappings). 0 or -ENOMEM.
+static int maps_parse(struct symbolizer *s, const char *p, const char *end, struct symmap **out,
+		      size_t *n)
 {
-	static const char del[] = " (deleted)";
-	char *out = malloc(n + 1);
-	size_t k = 0;
-
-	if (!out)
-		return NULL;
-	*deleted = n >= sizeof del - 1 && memcmp(p + n - (sizeof del - 1), del, sizeof del - 1) == 0;
-	if (*deleted)
-		n -= sizeof del - 1;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\\' && n - i >= 4 && memcmp(p + i, "\\012", 4) == 0) {
-			out[k++] = '\n';
-			i += 3;
-		} else {
-			out[k++] = p[i];
-		}
-	}
-	out[k] = '\0';
-	return out;
-}
-
-// Parses one maps line [p, end) into *m. False for a malformed line.
-static bool maps_line(const char *p, const char *end, struct symmap *m, const char **path,
-		      size_t *path_len)
-{
-	uint64_t major, minor;
-
-	*m = (struct symmap){ .file = SIZE_MAX };
-	if (!(p = scan_hex_u64(p, end, &m->start)) || p == end || *p++ != '-' ||
-	    !(p = scan_hex_u64(p, end, &m->end)) || end - p < 6 || *p != ' ')
-		return false;
-	p += 6;                                     // " rwxp"
-	if (!(p = scan_skip_spaces(p, end)) || !(p = scan_hex_u64(p, end, &m->offset)) ||
-	    !(p = scan_skip_spaces(p, end)) || !(p = scan_hex_u64(p, end, &major)) || p == end ||
-	    *p++ != ':' || !(p = scan_hex_u64(p, end, &minor)) ||
-	    !(p = scan_skip_spaces(p, end)) || !(p = scan_u64(p, end, &m->ino)))
-		return false;
-	if (major > UINT32_MAX || minor > UINT32_MAX || m->end <= m->start)
-		return false;
-	m->dev = makedev((unsigned)major, (unsigned)minor);
-	p = scan_skip_spaces(p, end);
-	*path = p;
-	*path_len = p ? (size_t)(end - p) : 0;
-	return true;
-}
-
-// Reads /proc/PID/maps into s->maps. 0 or -errno.
-static int maps_read(struct symbolizer *s)
-{
-	ssize_t n;
 	size_t cap = 0;
-	const char *p, *end;
 
-	maps_clear(s);
-	if (s->procfd < 0)
-		return -ESRCH;
-	n = procfs_read_all_at(s->procfd, "maps", &s->text, SYM_MAPS_MAX);
-	if (n < 0)
-		return (int)n;
-	for (p = s->text.data, end = p + n; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *path = NULL;
-		size_t path_len = 0;
-		struct symmap m;
+	*out = NULL, *n = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		struct symmap m, *prev = *n ? &(*out)[*n - 1] : NULL;
+		struct mapsline ml;
 
 		if (!nl)
 			break;                      // a cut last line
-		if (maps_line(p, nl, &m, &path, &path_len)) {
-			if (m.ino != 0 && path_len > 0 && path[0] == '/') {
-				m.path = path_copy(path, path_len, &m.deleted);
+		// The kernel lists mappings in order; map_find relies on it.
+		if (mapsline_parse(p, nl, &ml) && (!prev || ml.start >= prev->end)) {
+			m = (struct symmap){ .start = ml.start, .end = ml.end, .offset = ml.offset,
+					     .dev = makedev(ml.major, ml.minor), .ino = ml.inode,
+					     .file = SIZE_MAX };
+			if (mapsline_is_file(&ml)) {
+				m.path = malloc(ml.path_len + 1);
 				if (!m.path)
 					return -ENOMEM;
-				m.file = file_for(s, m.dev, m.ino, m.path);
+				mapsline_path(&ml, m.path, ml.path_len + 1, &m.deleted);
+				m.file = file_for(s, prev, m.dev, m.ino, m.path);
 				if (m.file == SIZE_MAX) {
 					free(m.path);
 					return -ENOMEM;
 				}
 			}
-			if (s->nmaps == cap) {
+			if (*n == cap) {
 				size_t ncap = cap ? cap * 2 : 64;
-				struct symmap *q = realloc(s->maps, ncap * sizeof *q);
+				struct symmap *q = realloc(*out, ncap * sizeof *q);
 
 				if (!q) {
 					free(m.path);
 					return -ENOMEM;
 				}
-				s->maps = q, cap = ncap;
+				*out = q, cap = ncap;
 			}
-			s->maps[s->nmaps++] = m;
+			(*out)[(*n)++] = m;
 		}
 		p = nl + 1;
 	}
+	return 0;
+}
+
+// Reads /proc/PID/maps into s->maps; on failure the mappings read before
+// stay (a process that exited keeps its last ones). 0 or -errno.
+static int maps_read(struct symbolizer *s)
+{
+	struct symmap *maps;
+	size_t n;
+	ssize_t len;
+	int rc;
+
+	if (s->procfd < 0)
+		return -ESRCH;
+	len = procfs_read_all_at(s->procfd, "maps", &s->text, SYM_MAPS_MAX);
+	if (len < 0)
+		return (int)len;
+	// An exited process's maps read empty.
+	if (len == 0 && s->nmaps > 0)
+		return -ESRCH;
+	rc = maps_parse(s, s->text.data, s->text.data + len, &maps, &n);
+	if (rc != 0) {
+		maps_free(maps, n);
+		return rc;
+	}
+	maps_free(s->maps, s->nmaps);
+	s->maps = maps;
+	s->nmaps = n;
 	return 0;
 }
 
@@ -220,8 +201,10 @@ static const struct symmap *map_find(const struct symbolizer *s, uint64_t ip)
 }
 
 // Maps a whole regular file and parses it into e. With crc, the file's CRC-32
-// must equal *crc; with ino, its inode must be *ino. 0 or -errno.
-static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const uint64_t *ino)
+// must equal *crc; with same, its inode (and, with dev_too, its device) must
+// be that file's. 0 or -errno.
+static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const struct symfile *same,
+		    bool dev_too)
 {
 	struct stat st;
 	void *p;
@@ -230,7 +213,7 @@ static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const uint64_
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (!S_ISREG(st.st_mode) || st.st_size < 64 || (uint64_t)st.st_size > SYM_FILE_MAX ||
-	    (ino && (uint64_t)st.st_ino != *ino))
+	    (same && ((uint64_t)st.st_ino != same->ino || (dev_too && (uint64_t)st.st_dev != same->dev))))
 		return -EINVAL;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
@@ -251,7 +234,7 @@ static int parse_at(int dirfd, const char *path, struct elfsym *e, const uint32_
 
 	if (fd < 0)
 		return -errno;
-	rc = parse_fd(fd, e, crc, NULL);
+	rc = parse_fd(fd, e, crc, NULL, false);
 	close(fd);
 	return rc;
 }
@@ -261,82 +244,103 @@ static int parse_at(int dirfd, const char *path, struct elfsym *e, const uint32_
 static bool debug_by_build_id(const struct symbolizer *s, struct symfile *f)
 {
 	char path[PATH_MAX + 200];
-	int n = snprintf(path, sizeof path, "%s/.build-id/%02x/", s->debug_root, f->elf.build_id[0]);
+	const struct elfsym *e = &f->ld->elf;
+	int n = snprintf(path, sizeof path, "%s/.build-id/%02x/", s->debug_root, e->build_id[0]);
 
-	if (f->elf.build_id_len < 2 || n < 0 || (size_t)n >= sizeof path - 2 * ELFSYM_BUILD_ID_MAX - 8)
+	if (e->build_id_len < 2 || n < 0 || (size_t)n >= sizeof path - 2 * ELFSYM_BUILD_ID_MAX - 8)
 		return false;
-	for (size_t i = 1; i < f->elf.build_id_len; i++)
-		n += snprintf(path + n, sizeof path - (size_t)n, "%02x", f->elf.build_id[i]);
+	for (size_t i = 1; i < e->build_id_len; i++)
+		n += snprintf(path + n, sizeof path - (size_t)n, "%02x", e->build_id[i]);
 	snprintf(path + n, sizeof path - (size_t)n, ".debug");
-	if (parse_at(AT_FDCWD, path, &f->dbg, NULL) != 0)
+	if (parse_at(AT_FDCWD, path, &f->ld->dbg, NULL) != 0)
 		return false;
-	if (f->dbg.table == ELFSYM_SYMTAB && f->dbg.build_id_len == f->elf.build_id_len &&
-	    memcmp(f->dbg.build_id, f->elf.build_id, f->elf.build_id_len) == 0)
+	if (f->ld->dbg.table == ELFSYM_SYMTAB && f->ld->dbg.build_id_len == e->build_id_len &&
+	    memcmp(f->ld->dbg.build_id, e->build_id, e->build_id_len) == 0)
 		return true;
-	elfsym_free(&f->dbg);
+	elfsym_free(&f->ld->dbg);
 	return false;
 }
 
 // The debug file of f by .gnu_debuglink: beside the file, in its .debug/
-// and under ROOT/DIR/ (the first two as the process sees its files), with
-// the CRC the link names. True when found with a .symtab.
+// (as the process sees its files, then as we do: it may have exited) and
+// under ROOT/DIR/, with the CRC the link names. True when found with a
+// .symtab.
 static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const char *file_path)
 {
 	const char *slash = strrchr(file_path, '/');
 	int dirlen = slash ? (int)(slash - file_path) : 0;
-	char path[3][PATH_MAX];
+	const char *link = f->ld->elf.debuglink;
+	static const char *const sub[5] = { "", ".debug/", "", ".debug/", "" };
+	bool found[2] = { false, false };
+	char path[PATH_MAX];
 
-	if (!f->elf.debuglink[0] || !slash)
+	if (!link[0] || !slash)
 		return false;
-	// The first two relative to /proc/PID ("root/DIR/NAME").
-	if ((size_t)snprintf(path[0], PATH_MAX, "root%.*s/%s", dirlen, file_path, f->elf.debuglink) >= PATH_MAX ||
-	    (size_t)snprintf(path[1], PATH_MAX, "root%.*s/.debug/%s", dirlen, file_path, f->elf.debuglink) >= PATH_MAX ||
-	    (size_t)snprintf(path[2], PATH_MAX, "%s%.*s/%s", s->debug_root, dirlen, file_path, f->elf.debuglink) >= PATH_MAX)
-		return false;
-	for (int i = 0; i < 3; i++) {
-		int dirfd = i < 2 ? s->procfd : AT_FDCWD;
+	for (int i = 0; i < 5; i++) {
+		// The first two relative to /proc/PID ("root/DIR/NAME"); the next two
+		// the same paths in our root, unless the process showed them.
+		int dirfd = i < 2 ? s->procfd : AT_FDCWD, rc;
 
-		if (dirfd < 0 || parse_at(dirfd, path[i], &f->dbg, &f->elf.debuglink_crc) != 0)
+		if ((i < 2 && dirfd < 0) || (i >= 2 && i < 4 && found[i - 2]) ||
+		    (size_t)snprintf(path, sizeof path, "%s%.*s/%s%s",
+				     i < 2 ? "root" : i == 4 ? s->debug_root : "", dirlen, file_path,
+				     sub[i], link) >= sizeof path)
 			continue;
-		if (f->dbg.table == ELFSYM_SYMTAB)
+		rc = parse_at(dirfd, path, &f->ld->dbg, &f->ld->elf.debuglink_crc);
+		if (i < 2)
+			found[i] = rc != -ENOENT;
+		if (rc != 0)
+			continue;
+		if (f->ld->dbg.table == ELFSYM_SYMTAB)
 			return true;
-		elfsym_free(&f->dbg);
+		elfsym_free(&f->ld->dbg);
 	}
 	return false;
 }
 
-// Reads f (first seen in mapping m): through map_files, else through the
-// process's root; then its debug file when it has no .symtab.
+// Opens dirfd/path and parses it as parse_fd does; -ENOENT when it cannot be
+// opened.
+static int parse_path(int dirfd, const char *path, struct elfsym *e, const struct symfile *same,
+		      bool dev_too)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int rc;
+
+	if (fd < 0)
+		return -ENOENT;
+	rc = parse_fd(fd, e, NULL, same, dev_too);
+	close(fd);
+	return rc;
+}
+
+// Reads f (first seen in mapping m): through map_files (any mount
+// namespace, deleted files; root only), else the process's root, else (it
+// exited: /proc/PID is gone) our own root. The last two only when the inode
+// is still the mapped one (a file replaced since is another), our own root
+// only when the device is too. Then its debug file when it has no .symtab.
 static void file_load(struct symbolizer *s, struct symfile *f, const struct symmap *m)
 {
 	char rel[PATH_MAX + 8];
 	int rc = -ENOENT;
 
 	f->tried = true;
-	if (s->procfd < 0)
+	if (!(f->ld = calloc(1, sizeof *f->ld)))
 		return;
-	snprintf(rel, sizeof rel, "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
-	{
-		int fd = openat(s->procfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-		if (fd >= 0) {
-			rc = parse_fd(fd, &f->elf, NULL, NULL);
-			close(fd);
-		}
+	if (s->procfd >= 0) {
+		snprintf(rel, sizeof rel, "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
+		rc = parse_path(s->procfd, rel, &f->ld->elf, NULL, false);
+		if (rc != 0 && !m->deleted && (size_t)snprintf(rel, sizeof rel, "root%s", m->path) < sizeof rel)
+			rc = parse_path(s->procfd, rel, &f->ld->elf, f, false);
 	}
-	// A file replaced since it was mapped has another inode: not this one.
-	if (rc != 0 && !m->deleted && (size_t)snprintf(rel, sizeof rel, "root%s", m->path) < sizeof rel) {
-		int fd = openat(s->procfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-
-		if (fd >= 0) {
-			rc = parse_fd(fd, &f->elf, NULL, &f->ino);
-			close(fd);
-		}
-	}
-	if (rc != 0)
+	if (rc != 0 && !m->deleted)
+		rc = parse_path(AT_FDCWD, m->path, &f->ld->elf, f, true);
+	if (rc != 0) {
+		free(f->ld);            // elfsym_parse left it empty
+		f->ld = NULL;
 		return;
+	}
 	f->ok = true;
-	if (f->elf.table != ELFSYM_SYMTAB)
+	if (f->ld->elf.table != ELFSYM_SYMTAB)
 		f->use_dbg = debug_by_build_id(s, f) || debug_by_link(s, f, m->path);
 }
 
@@ -423,9 +427,9 @@ bool symbolizer_resolve(struct symbolizer *s, uint64_t ip, struct alloc_frame *o
 		file_load(s, f, m);
 	// A return address: the call is the byte before it.
 	look = ip > m->start ? ip - 1 : ip;
-	if (!f->ok || !elfsym_file_to_vaddr(&f->elf, look - m->start + m->offset, &vaddr))
+	if (!f->ok || !elfsym_file_to_vaddr(&f->ld->elf, look - m->start + m->offset, &vaddr))
 		return false;
-	table = f->use_dbg ? &f->dbg : &f->elf;
+	table = f->use_dbg ? &f->ld->dbg : &f->ld->elf;
 	sym = elfsym_lookup(table, vaddr);
 	if (!sym)
 		return false;
@@ -448,7 +452,7 @@ bool symbolizer_exe_stripped(struct symbolizer *s)
 				break;
 			}
 	}
-	return f->ok && f->elf.table != ELFSYM_SYMTAB && !f->use_dbg;
+	return f->ok && f->ld->elf.table != ELFSYM_SYMTAB && !f->use_dbg;
 }
 
 size_t symbolizer_memory(const struct symbolizer *s)
@@ -460,8 +464,11 @@ size_t symbolizer_memory(const struct symbolizer *s)
 	for (size_t i = 0; i < s->nfiles; i++) {
 		const struct symfile *f = s->files[i];
 
-		n += sizeof *f + f->elf.nsyms * sizeof *f->elf.syms + f->elf.names_len +
-		     f->dbg.nsyms * sizeof *f->dbg.syms + f->dbg.names_len;
+		n += sizeof *f;
+		if (f->ld)
+			n += sizeof *f->ld + f->ld->elf.nsyms * sizeof *f->ld->elf.syms +
+			     f->ld->elf.names_len + f->ld->dbg.nsyms * sizeof *f->ld->dbg.syms +
+			     f->ld->dbg.names_len;
 	}
 	return n;
 }
@@ -470,10 +477,15 @@ void symbolizer_close(struct symbolizer *s)
 {
 	if (!s)
 		return;
-	maps_clear(s);
+	maps_free(s->maps, s->nmaps);
 	for (size_t i = 0; i < s->nfiles; i++) {
-		elfsym_free(&s->files[i]->elf);
-		elfsym_free(&s->files[i]->dbg);
+		struct symload *ld = s->files[i]->ld;
+
+		if (ld) {
+			elfsym_free(&ld->elf);
+			elfsym_free(&ld->dbg);
+			free(ld);
+		}
 		free(s->files[i]);
 	}
 	free(s->files);

@@ -30,7 +30,10 @@ struct symbolizer *symbolizer_open(int pid);
  * of /usr/lib/debug (the tests' fake debug root). */
 struct symbolizer *symbolizer_open_at(int pid, const char *debug_root);
 
-/* Reads the mappings again (a library loaded since). 0 or -errno. */
+/* Reads the mappings again (a library loaded since). 0 or -errno; on
+ * failure (the process exited) the mappings read before stay, and their
+ * files can still be read from memtop's own root when they are the same
+ * device and inode there. */
 int symbolizer_refresh(struct symbolizer *s);
 
 /* Fills out for ip, a return address: the symbol is looked up for ip - 1 (a

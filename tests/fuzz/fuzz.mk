@@ -23,7 +23,7 @@ FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,u
 
 FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg sysfacts
 FUZZ_TARGETS += slabinfo sysvipc tmpfs
-FUZZ_TARGETS += elfsym
+FUZZ_TARGETS += elfsym mapsline
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -39,6 +39,7 @@ FUZZ_SRCS_sysvipc   := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c sr
 FUZZ_SRCS_tmpfs     := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c src/util/text.c
 FUZZ_SRCS_text      := src/util/text.c
 FUZZ_SRCS_elfsym    := src/proc/elfsym.c src/util/text.c
+FUZZ_SRCS_mapsline  := src/proc/mapsline.c src/util/scan.c
 FUZZ_SRCS_scan      := src/util/scan.c
 FUZZ_SRCS_timeexpr  := src/util/timeexpr.c
 FUZZ_SRCS_cgname    := src/util/cgname.c src/util/text.c

@@ -203,6 +203,61 @@ static void test_synthetic(void **state)
 	free(buf);
 }
 
+// The caps: none, partly, exactly and over full, for symbols and for name
+// bytes.
+static void test_limits(void **state)
+{
+	static const char *const kept[] = { "malloc", "nosize", "after", "ifunc", "evil\\e[31m\\n",
+					     "last_nosize" };
+	struct layout lay;
+	size_t len, bytes = 0;
+	char *buf = build_elf(basic, NBASIC, "prog.debug", &len, &lay);
+	struct elfsym e = { 0 };
+	struct elfsym_limits lim = { 0, ELFSYM_MAX_NAME_BYTES };
+
+	(void)state;
+	// Symbols, in table order: 8 candidates, 6 addresses.
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 0);
+	assert_int_equal(e.table, ELFSYM_NONE);
+	assert_int_equal(e.dropped, 8);
+	lim.max_syms = 4;             // __libc_malloc, malloc, malloc_local, nosize
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 2);
+	assert_string_equal(name_at(&e, 0x401000), "malloc");
+	assert_string_equal(name_at(&e, 0x401180), "nosize");   // no next: to the segment's end
+	lim.max_syms = 8;
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 6);
+	assert_int_equal(e.dropped, 2);
+	lim.max_syms = 7;
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 5);
+	assert_int_equal(e.dropped, 3);
+	assert_null(name_at(&e, 0x500000));
+	// Name bytes, in address order.
+	for (size_t i = 0; i < 6; i++)
+		bytes += strlen(kept[i]) + 1;
+	lim = (struct elfsym_limits){ ELFSYM_MAX_SYMS, bytes };
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 6);
+	assert_int_equal(e.names_len, bytes);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(elfsym_name(&e, &e.syms[i]), kept[i]);
+	lim.max_name_bytes = bytes - 1;
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 5);
+	assert_int_equal(e.dropped, 2 + 1);
+	assert_null(name_at(&e, 0x500000));
+	assert_string_equal(name_at(&e, 0x403000), kept[4]);
+	lim.max_name_bytes = 0;
+	assert_int_equal(elfsym_parse_limited(buf, len, &lim, &e), 0);
+	assert_int_equal(e.nsyms, 0);
+	assert_null(name_at(&e, 0x401000));
+	elfsym_free(&e);
+	free(buf);
+}
+
 // Parses buf and expects rc (line: the caller's, for the message).
 static void expect_rc_at(char *buf, size_t len, int rc, int line)
 {
@@ -543,6 +598,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_synthetic),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_hostile_headers),
 		cmocka_unit_test(test_names_and_links),
 		cmocka_unit_test(test_every_prefix),

@@ -2,11 +2,13 @@
  * of tests/fixtures/elf (built by build.sh at test-build time) print the
  * runtime addresses of their functions; those addresses, and the ends of
  * the functions as nm sizes them, resolve to the exact names and offsets in
- * a PIE, a non-PIE, a shared library, through a debug link and a build-id
- * debug root; stripped files give offsets; addresses outside every mapping
- * "[unknown]"; a process that exits resolves nothing; a hostile, deleted
- * file name comes out sanitised; a library loaded later is found after a
- * refresh, and the strings handed out outlive it. */
+ * a PIE, a non-PIE, a shared library, through a debug link (beside the
+ * program and under the debug root) and a build-id debug root; stripped
+ * files give offsets; addresses outside every mapping "[unknown]"; a
+ * process that exits resolves nothing; a hostile, deleted file name comes
+ * out sanitised; a library's mappings share one read; a library loaded
+ * later is found after a refresh, and the strings handed out outlive it;
+ * maps lines parsed. */
 #include "fixture.h"
 
 #include <dlfcn.h>
@@ -16,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc/mapsline.h"
 #include "proc/symbolize.h"
 #include "util/text.h"
 
@@ -196,6 +199,43 @@ static void expect_nosize_and_alias(struct symbolizer *s, const struct child *c,
 	expect(s, child_addr(c, "fix_public") + size, "fix_public", size, file);
 }
 
+// The start of the first mapping of a file named like name (its offset 0).
+static uint64_t first_mapping(pid_t pid, const char *name)
+{
+	char path[64], line[1024];
+	uint64_t start = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (!start && fgets(line, sizeof line, f)) {
+		const char *base = strrchr(line, '/');
+
+		if (base && strcmp(base + 1, name) == 0)
+			assert_int_equal(sscanf(line, "%" SCNx64, &start), 1);
+	}
+	fclose(f);
+	assert_true(start != 0);
+	return start;
+}
+
+// libfix.so's four mappings share one read: an address in another of them
+// reads nothing more and names the same string.
+static void expect_one_read(struct symbolizer *s, const struct child *c)
+{
+	struct alloc_frame code, head;
+	size_t before;
+
+	assert_true(symbolizer_resolve(s, child_addr(c, "libfix_gamma") + 1, &code));
+	before = symbolizer_memory(s);
+	symbolizer_resolve(s, first_mapping(c->pid, "libfix.so\n") + 0x10, &head);
+	assert_null(head.func);
+	assert_int_equal(head.offset, 0x10);
+	assert_ptr_equal(head.file, code.file);
+	assert_int_equal(symbolizer_memory(s), before);
+}
+
 static void test_pie_and_library(void **state)
 {
 	struct child c;
@@ -209,6 +249,7 @@ static void test_pie_and_library(void **state)
 	expect_functions(s, &c, "libfix.so", "libfix.so", lib_funcs);
 	expect_nosize_and_alias(s, &c, "prog-pie", "prog-pie");
 	assert_false(symbolizer_exe_stripped(s));
+	expect_one_read(s, &c);
 	symbolizer_close(s);
 	child_stop(&c);
 }
@@ -270,13 +311,14 @@ static void test_unknown(void **state)
 	child_stop(&c);
 }
 
-// A process gone before its files were read, and one gone before opening.
+// A process gone before its files were read: its mappings are known, its
+// files read from our root (same device and inode), and a refresh that
+// fails keeps them. One gone before opening resolves nothing.
 static void test_exited(void **state)
 {
 	struct child c;
 	struct symbolizer *s;
 	uint64_t main_ip;
-	struct alloc_frame fr;
 
 	(void)state;
 	child_start(&c, ELF_FIXTURES "/prog-nopie");
@@ -284,13 +326,10 @@ static void test_exited(void **state)
 	s = symbolizer_open_at(c.pid, NO_ROOT);
 	assert_non_null(s);
 	child_stop(&c);
-	// The mapping is known, its file no longer readable: an offset.
-	assert_false(symbolizer_resolve(s, main_ip + 1, &fr));
-	assert_null(fr.func);
-	assert_string_equal(fr.file, "prog-nopie");
-	assert_false(symbolizer_exe_stripped(s));
 	assert_true(symbolizer_refresh(s) < 0);
-	expect(s, main_ip + 1, NULL, main_ip + 1, "[unknown]");
+	expect_functions(s, &c, "prog-nopie", "prog-nopie", prog_funcs);
+	assert_false(symbolizer_exe_stripped(s));
+	assert_true(symbolizer_covers(s, main_ip));
 	symbolizer_close(s);
 
 	s = symbolizer_open_at(c.pid, NO_ROOT);
@@ -298,6 +337,36 @@ static void test_exited(void **state)
 	expect(s, main_ip + 1, NULL, main_ip + 1, "[unknown]");
 	assert_false(symbolizer_exe_stripped(s));
 	symbolizer_close(s);
+}
+
+// A program replaced at its path (a new inode) after it exited is not read
+// in its stead.
+static void test_exited_replaced(void **state)
+{
+	char dir[] = "/tmp/memtop-syms-XXXXXX", path[128], cmd[512];
+	struct child c;
+	struct symbolizer *s;
+	struct alloc_frame fr;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/prog", dir);
+	snprintf(cmd, sizeof cmd, "cp '%s/prog-nopie' '%s'", ELF_FIXTURES, path);
+	assert_int_equal(system(cmd), 0);
+	child_start(&c, path);
+	s = symbolizer_open_at(c.pid, NO_ROOT);
+	assert_non_null(s);
+	child_stop(&c);
+	// Another build at the same path: its main lies elsewhere.
+	snprintf(cmd, sizeof cmd, "cp '%s/prog-pie' '%s.new' && mv '%s.new' '%s'", ELF_FIXTURES, path,
+		 path, path);
+	assert_int_equal(system(cmd), 0);
+	assert_false(symbolizer_resolve(s, child_addr(&c, "fix_alpha") + 1, &fr));
+	assert_null(fr.func);
+	assert_string_equal(fr.file, "prog");
+	symbolizer_close(s);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 // The debug file by .gnu_debuglink in .debug/ beside the program.
@@ -312,6 +381,27 @@ static void test_debuglink(void **state)
 	assert_non_null(s);
 	expect_functions(s, &c, "prog-pie", "prog-dl", prog_funcs);
 	assert_false(symbolizer_exe_stripped(s));
+	symbolizer_close(s);
+	child_stop(&c);
+}
+
+// The debug file by .gnu_debuglink under the debug root, at the program's
+// directory; not without that root.
+static void test_debuglink_under_root(void **state)
+{
+	struct child c;
+	struct symbolizer *s;
+
+	(void)state;
+	child_start(&c, ELF_FIXTURES "/prog-dlroot");
+	s = symbolizer_open_at(c.pid, ELF_FIXTURES "/debugroot");
+	assert_non_null(s);
+	expect_functions(s, &c, "prog-pie", "prog-dlroot", prog_funcs);
+	assert_false(symbolizer_exe_stripped(s));
+	symbolizer_close(s);
+	s = symbolizer_open_at(c.pid, NO_ROOT);
+	assert_non_null(s);
+	assert_true(symbolizer_exe_stripped(s));
 	symbolizer_close(s);
 	child_stop(&c);
 }
@@ -348,16 +438,17 @@ static void test_build_id(void **state)
 	assert_false(symbolizer_exe_stripped(s));
 	symbolizer_close(s);
 
-	s = symbolizer_open_at(c.pid, NO_ROOT);
-	assert_non_null(s);
-	assert_true(symbolizer_exe_stripped(s));
-	{
+	// No debug root, and one whose file there has another build id.
+	for (int i = 0; i < 2; i++) {
 		struct alloc_frame fr;
 
+		s = symbolizer_open_at(c.pid, i == 0 ? NO_ROOT : ELF_FIXTURES "/wrongroot");
+		assert_non_null(s);
+		assert_true(symbolizer_exe_stripped(s));
 		assert_false(symbolizer_resolve(s, child_addr(&c, "main") + 1, &fr));
 		assert_null(fr.func);
+		symbolizer_close(s);
 	}
-	symbolizer_close(s);
 	child_stop(&c);
 }
 
@@ -429,15 +520,94 @@ static void test_refresh_after_dlopen(void **state)
 	dlclose(h);
 }
 
+// Parses text (an exact-size copy) as one maps line.
+static bool parse_line(const char *text, struct mapsline *m, char *copy)
+{
+	size_t n = strlen(text);
+	char *b = test_bytes(text, n);
+	bool ok = mapsline_parse(b, b + n, m);
+
+	// The path points into the buffer: compare it before freeing.
+	if (ok) {
+		memcpy(copy, m->path, m->path_len);
+		copy[m->path_len] = '\0';
+		m->path = copy;
+	}
+	free(b);
+	return ok;
+}
+
+static void test_maps_lines(void **state)
+{
+	struct mapsline m;
+	char copy[512], path[512];
+	bool deleted;
+
+	(void)state;
+	assert_true(parse_line("7f1c2a000000-7f1c2a028000 r-xp 00028000 fd:01 1311811                    "
+			       "/usr/lib/x86_64-linux-gnu/libc.so.6", &m, copy));
+	assert_int_equal(m.start, 0x7f1c2a000000ull);
+	assert_int_equal(m.end, 0x7f1c2a028000ull);
+	assert_int_equal(m.offset, 0x28000);
+	assert_int_equal(m.major, 0xfd);
+	assert_int_equal(m.minor, 1);
+	assert_int_equal(m.inode, 1311811);
+	assert_true(m.exec);
+	assert_true(mapsline_is_file(&m));
+	assert_int_equal(mapsline_path(&m, path, sizeof path, &deleted), 35);
+	assert_string_equal(path, "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	assert_false(deleted);
+	// A newline as the kernel writes it, deleted, a cut copy.
+	assert_true(parse_line("1000-2000 r--p 00000000 08:01 12 /tmp/a\\012b\\x (deleted)", &m, copy));
+	assert_false(m.exec);
+	mapsline_path(&m, path, sizeof path, &deleted);
+	assert_string_equal(path, "/tmp/a\nb\\x");
+	assert_true(deleted);
+	assert_int_equal(mapsline_path(&m, path, 4, &deleted), 3);
+	assert_string_equal(path, "/tm");
+	assert_int_equal(mapsline_path(&m, path, 0, &deleted), 0);
+	// Not files.
+	assert_true(parse_line("1000-2000 rw-p 00000000 00:00 0 [heap]", &m, copy));
+	assert_false(mapsline_is_file(&m));
+	assert_true(parse_line("1000-2000 rw-p 00000000 00:00 0", &m, copy));
+	assert_int_equal(m.path_len, 0);
+	assert_false(mapsline_is_file(&m));
+	assert_true(parse_line("1000-2000 rw-s 00000000 00:05 77 /dev/zero", &m, copy));
+	assert_true(mapsline_is_file(&m));
+	// Malformed.
+	assert_false(parse_line("", &m, copy));
+	assert_false(parse_line("zz-2000 r-xp 0 08:01 1 /x", &m, copy));
+	assert_false(parse_line("2000-1000 r-xp 0 08:01 1 /x", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp 0 100000000:01 1 /x", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp 0 08-01 1 /x", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp", &m, copy));
+	assert_false(parse_line("1000-2000 r-xp 0 08:01", &m, copy));
+	// Every prefix of a line: parsed or refused, never read past (ASan).
+	{
+		static const char line[] = "7f1c2a000000-7f1c2a028000 r-xp 00028000 fd:01 1311811 /lib/x.so (deleted)";
+
+		for (size_t n = 0; n <= strlen(line); n++) {
+			char *b = test_bytes(line, n);
+
+			if (mapsline_parse(b, b + n, &m))
+				mapsline_path(&m, path, sizeof path, &deleted);
+			free(b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_maps_lines),
 		cmocka_unit_test(test_pie_and_library),
 		cmocka_unit_test(test_non_pie),
 		cmocka_unit_test(test_stripped),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_exited),
+		cmocka_unit_test(test_exited_replaced),
 		cmocka_unit_test(test_debuglink),
+		cmocka_unit_test(test_debuglink_under_root),
 		cmocka_unit_test(test_debuglink_bad_crc),
 		cmocka_unit_test(test_build_id),
 		cmocka_unit_test(test_hostile_deleted_name),
