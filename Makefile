@@ -22,6 +22,13 @@ CFLAGS     ?= -O2 -g
 WARNINGS   := -std=gnu11 -Wall -Wextra -Wshadow -Wformat=2
 WERROR     ?=
 PKGS       := ncursesw libproc2 sqlite3
+# Allocation sites (issue 22, docs/alloc-sites.md) use eBPF: libbpf, and clang
+# and bpftool at build time. make NO_BPF=1 builds without them (the probes then
+# say they are not built in). Switching between the two: make clean first.
+NO_BPF     ?=
+ifeq ($(NO_BPF),)
+PKGS       += libbpf
+endif
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # -pthread: the metrics endpoint's server runs in a thread (src/export/httpd.h).
 PKG_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
@@ -40,13 +47,20 @@ SAN_OBJS   := $(SRCS:src/%.c=build/asan/%.o) build/asan/builtin_themes.o
 SAN_LIB    := $(LIB_SRCS:src/%.c=build/asan/%.o) build/asan/builtin_themes.o
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
-WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c))
+WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c)) \
+              build/workloads/allocleak-stripped
 
 # What each set-up step needs: kind:name:debian-package, where kind is "cmd"
 # (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
 # "file" (a path that must exist).
 BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev pc:libproc2:libproc2-dev \
                pc:sqlite3:libsqlite3-dev
+# The BPF side: libbpf-dev brings libelf-dev and zlib1g-dev (its pkg-config
+# file's private libraries); clang compiles the BPF program, bpftool makes
+# vmlinux.h and the skeleton.
+ifeq ($(NO_BPF),)
+BUILD_NEEDS += pc:libbpf:libbpf-dev cmd:bpftool:bpftool cmd:clang:clang
+endif
 # clang and its libFuzzer runtime (a package clang only recommends) for the
 # fuzz smoke run; valgrind for the leak check of the release build; groff and
 # zsh for the docs check (the man pages format cleanly, the zsh completion parses);
@@ -145,8 +159,33 @@ MALLOCCOUNT := build/malloccount.so
 $(MALLOCCOUNT): tests/common/malloccount.c | build
 	$(CC) $(WARNINGS) $(WERROR) -O2 -fPIC -shared -D_GNU_SOURCE -o $@ $<
 
+# Frame pointers: the allocation-sites probe walks user stacks by them.
 build/workloads/%: tests/workloads/%.c | build/workloads
-	$(CC) $(WARNINGS) $(WERROR) -O1 -g -D_GNU_SOURCE -o $@ $< -lm
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread -o $@ $< -lm
+
+# allocleak without its symbol table (allocation sites of a stripped program).
+build/workloads/allocleak-stripped: build/workloads/allocleak
+	strip -o $@ $<
+
+# The kernel side of allocation sites (src/proc/bpf/allocsites.bpf.c, outside
+# SRCS): vmlinux.h from the running kernel's BTF, the BPF object, and the
+# skeleton allocprobe.c includes. Nothing generated is in git.
+BTF_VMLINUX ?= /sys/kernel/btf/vmlinux
+BPF_SKEL    := build/generated/allocsites.skel.h
+ifeq ($(NO_BPF),)
+build/generated/vmlinux.h: | build/generated
+	@test -r $(BTF_VMLINUX) || { echo "memtop: $(BTF_VMLINUX) is missing (a kernel without BTF): build with make NO_BPF=1 (no allocation sites)" >&2; exit 1; }
+	bpftool btf dump file $(BTF_VMLINUX) format c > $@.tmp && mv $@.tmp $@
+
+build/generated/allocsites.bpf.o: src/proc/bpf/allocsites.bpf.c build/generated/vmlinux.h
+	clang -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 -Ibuild/generated -c -o $@ $<
+
+$(BPF_SKEL): build/generated/allocsites.bpf.o
+	bpftool gen skeleton $< name allocsites_bpf > $@.tmp && mv $@.tmp $@
+
+build/proc/allocprobe.o build/asan/proc/allocprobe.o: $(BPF_SKEL)
+build/proc/allocprobe.o build/asan/proc/allocprobe.o: DEFS += -DMEMTOP_BPF -Ibuild/generated
+endif
 
 build build/asan build/asan/tests build/workloads build/bench build/stress build/generated:
 	mkdir -p $@
@@ -178,7 +217,8 @@ CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 # the machine or time it closely (hostile, stress, soak) run alone after.
 check: deps-check
 	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) \
-		$(MALLOCCOUNT) build/stress/churn build/tools/genrec build/tools/kmsgdump fuzz-build
+		$(MALLOCCOUNT) build/stress/churn build/tools/genrec build/tools/kmsgdump build/tools/allocdump \
+		build/asan/tools/allocdump fuzz-build
 	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory integration-beside > build/check-beside.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null' INT TERM; \
@@ -192,7 +232,8 @@ unit: $(UNIT_BINS)
 
 integration: integration-serial integration-beside
 
-integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump
+integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump build/tools/allocdump \
+		build/asan/tools/allocdump
 	python3 tests/integration/oomread.py
 	python3 tests/integration/cgroups.py
 	python3 tests/integration/breakdown.py
@@ -200,6 +241,7 @@ integration-beside: memtop build/asan/memtop $(WORKLOADS) build/tools/kmsgdump
 	python3 tests/integration/metrics.py
 	python3 tests/integration/oomkill.py
 	python3 tests/integration/checkup.py
+	python3 tests/integration/allocprobe.py
 	python3 tests/integration/allocsites.py
 
 integration-serial: memtop build/asan/memtop $(WORKLOADS) $(MALLOCCOUNT) build/tools/genrec
@@ -308,6 +350,16 @@ build/tools/genrec: tests/tools/genrec.c tests/common/shapes.h $(LIB_OBJS)
 build/tools/kmsgdump: tests/tools/kmsgdump.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
+# One process's allocation sites through the probes, as JSON lines
+# (tests/integration/allocprobe.py; the sanitizer build once there).
+build/tools/allocdump: tests/tools/allocdump.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(WERROR) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) -lm
+
+build/asan/tools/allocdump: tests/tools/allocdump.c $(SAN_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(WERROR) $(SAN_FLAGS) $(DEFS) $(PKG_CFLAGS) -o $@ $< $(SAN_LIB) $(PKG_LIBS) -lm
 
 build/bench/readcost: tests/bench/readcost.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<

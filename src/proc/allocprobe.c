@@ -1,9 +1,126 @@
-/* allocprobe.c — uprobes on one process's allocator (see allocprobe.h).
- * This first cut is the build without BPF; the probes come next (issue 22). */
+/* allocprobe.c — uprobes on one process's allocator (see allocprobe.h and
+ * docs/alloc-sites.md). The kernel side is src/proc/bpf/allocsites.bpf.c,
+ * loaded through the skeleton the Makefile generates from it; built with
+ * make NO_BPF=1 there is no skeleton and attaching says it is not built.
+ *
+ * The finding of the allocator in /proc/PID/maps text is pure
+ * (alloc_probe_find_allocator) and built either way. */
 #include "proc/allocprobe.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/text.h"
+
+/* The base name of a mapped path ("/usr/lib/x86_64-linux-gnu/libc.so.6" ->
+ * "libc.so.6"). */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Which allocator library a mapped file is, by its base name. */
+static enum alloc_lib lib_kind(const char *base)
+{
+	if (starts(base, "libjemalloc.so"))
+		return ALLOC_LIB_JEMALLOC;
+	if (starts(base, "libtcmalloc") && strstr(base, ".so"))
+		return ALLOC_LIB_TCMALLOC;
+	if (strcmp(base, "libc.so.6") == 0 || (starts(base, "libc-") && strstr(base, ".so")) ||
+	    strcmp(base, "libc.so") == 0)
+		return ALLOC_LIB_GLIBC;
+	return ALLOC_LIB_NONE;
+}
+
+static void keep_range(struct alloc_lib_map *m, const char *path, size_t plen, uint64_t lo, uint64_t hi)
+{
+	if (!m->path[0]) {
+		if (plen >= sizeof m->path)
+			return;     // too long to name: not kept
+		memcpy(m->path, path, plen);
+		m->path[plen] = '\0';
+		m->lo = lo;
+		m->hi = hi;
+		return;
+	}
+	if (strlen(m->path) != plen || memcmp(m->path, path, plen) != 0)
+		return;         // another copy of it (a second libc): the first one counts
+	if (lo < m->lo)
+		m->lo = lo;
+	if (hi > m->hi)
+		m->hi = hi;
+}
+
+int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *out)
+{
+	const char *p = maps, *end = maps + len;
+
+	memset(out, 0, sizeof *out);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *q = p, *path, *slash;
+		unsigned long long lo, hi, inode;
+		char head[128];
+		size_t hlen = (size_t)(eol - p) < sizeof head - 1 ? (size_t)(eol - p) : sizeof head - 1;
+		int fields = 0;
+
+		// "lo-hi perms offset dev inode   path": the numbers fit in the head.
+		memcpy(head, p, hlen);
+		head[hlen] = '\0';
+		p = nl ? nl + 1 : end;
+		if (sscanf(head, "%llx-%llx %*s %*x %*x:%*x %llu", &lo, &hi, &inode) != 3 || inode == 0 || hi <= lo)
+			continue;
+		while (q < eol && fields < 5) {         // the path follows five fields
+			while (q < eol && *q != ' ')
+				q++;
+			while (q < eol && *q == ' ')
+				q++;
+			fields++;
+		}
+		path = q;
+		if (fields < 5 || path >= eol || *path != '/')
+			continue;
+		slash = eol;
+		while (slash > path && slash[-1] != '/')
+			slash--;
+		{
+			char base[256];
+			size_t blen = (size_t)(eol - slash);
+			enum alloc_lib k;
+
+			if (blen >= sizeof base)
+				continue;
+			memcpy(base, slash, blen);
+			base[blen] = '\0';
+			k = lib_kind(base);
+			keep_range(&out->exe, path, (size_t)(eol - path), lo, hi);
+			if (k != ALLOC_LIB_NONE)
+				keep_range(&out->lib[k], path, (size_t)(eol - path), lo, hi);
+		}
+	}
+	if (out->lib[ALLOC_LIB_JEMALLOC].path[0])
+		out->use = ALLOC_LIB_JEMALLOC;
+	else if (out->lib[ALLOC_LIB_TCMALLOC].path[0])
+		out->use = ALLOC_LIB_TCMALLOC;
+	else if (out->lib[ALLOC_LIB_GLIBC].path[0])
+		out->use = ALLOC_LIB_GLIBC;
+	else
+		out->use = ALLOC_LIB_NONE;
+	return out->exe.path[0] ? 0 : -ENOENT;
+}
+
+#ifndef MEMTOP_BPF
 
 bool alloc_probe_built(void)
 {
@@ -47,3 +164,566 @@ void alloc_probe_detach(struct alloc_probe *p)
 {
 	(void)p;
 }
+
+#else  /* MEMTOP_BPF */
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "allocsites.skel.h"
+#include "proc/procfs.h"
+#include "proc/procparse.h"
+
+/* The kernel side's values (allocsites.bpf.c). */
+struct bpf_live {
+	uint64_t size;
+	uint64_t ktime;
+	int32_t stack;
+	uint32_t pad;
+};
+
+struct bpf_total {
+	uint64_t bytes;
+	uint64_t count;
+};
+
+struct bpf_counters {
+	uint64_t allocs, frees, tracked, untracked_full, stacks_lost;
+	uint64_t exited, execed;
+};
+
+// The outstanding allocations looked at per reading for the ages (64 Ki).
+#define OLDEST_WINDOW (64u * 1024u)
+#define BATCH 4096u
+
+struct alloc_probe {
+	struct allocsites_bpf *skel;
+	struct bpf_link *links[40];
+	size_t nlinks;
+	int pid;
+	uint64_t start_ticks;
+	struct alloc_options opt;
+	char allocator[96];
+	int ncpus;
+	struct bpf_counters *percpu;      // ncpus of them
+	const struct bpf_total *totals;   // the mmap'd array, nslots
+	size_t totals_len;
+	uint32_t nslots;                  // max_stacks + 1 (slot 0: no stack)
+	// The ages: the oldest ktime per slot seen in the sweep under way and
+	// in the last whole sweep of the live table (0: none seen).
+	uint64_t *oldest_cur, *oldest_prev;
+	bool have_prev;
+	bool mid_sweep;
+	uint64_t token;                   // where the sweep under way goes on
+	uint64_t *keys;
+	struct bpf_live *vals;
+};
+
+/* libbpf's messages never reach the terminal (curses may be running): the
+ * last warning is kept for the why line. */
+static char libbpf_last[160];
+
+static int keep_libbpf_warning(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char raw[512];
+	int n;
+
+	if (level > LIBBPF_WARN)
+		return 0;
+	n = vsnprintf(raw, sizeof raw, fmt, ap);
+	if (n <= 0)
+		return 0;
+	if ((size_t)n >= sizeof raw)
+		n = sizeof raw - 1;
+	while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == ' '))
+		n--;
+	text_sanitize(raw, (size_t)n, libbpf_last, sizeof libbpf_last);
+	return 0;
+}
+
+bool alloc_probe_built(void)
+{
+	return true;
+}
+
+/* The start time of pid from /proc/PID/stat: 0, -ESRCH gone, or -errno. */
+static int read_start(int pid, uint64_t *start)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	n = procfs_read_at(AT_FDCWD, path, buf, sizeof buf - 1);
+	if (n < 0)
+		return n == -ENOENT || n == -ESRCH ? -ESRCH : (int)n;
+	if (procparse_stat_start(buf, (size_t)n, start) != 0)
+		return -ESRCH;      // a half-gone process reads empty
+	return 0;
+}
+
+static int fail(struct alloc_probe *p, int err, char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int fail(struct alloc_probe *p, int err, char *why, size_t whylen, const char *fmt, ...)
+{
+	char raw[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	if (whylen)
+		text_sanitize(raw, strlen(raw), why, whylen);
+	alloc_probe_detach(p);
+	return err;
+}
+
+/* A libbpf failure as a why line: root, or what libbpf said last. */
+static int load_failure(struct alloc_probe *p, int err, const char *what, char *why, size_t whylen)
+{
+	if (err == -EPERM || err == -EACCES)
+		return fail(p, -EPERM, why, whylen, "needs root (CAP_BPF and CAP_PERFMON)");
+	return fail(p, err, why, whylen, "%s: %s%s%s", what, strerror(-err), libbpf_last[0] ? ": " : "",
+		    libbpf_last);
+}
+
+/* The probes: function, entry program, return program (NULL: none), and
+ * whether attaching may not fail. */
+struct probe_spec {
+	const char *func;
+	int on;                 // 0: the allocator; 1: libc's (mmap) or the executable's
+	bool must;
+};
+
+static struct bpf_program *enter_prog(struct allocsites_bpf *s, const char *f)
+{
+	if (!strcmp(f, "malloc") || !strcmp(f, "valloc") || !strcmp(f, "pvalloc") || !strcmp(f, "mallocx"))
+		return s->progs.malloc_enter;
+	if (!strcmp(f, "calloc"))
+		return s->progs.calloc_enter;
+	if (!strcmp(f, "realloc") || !strcmp(f, "rallocx"))
+		return s->progs.realloc_enter;
+	if (!strcmp(f, "aligned_alloc") || !strcmp(f, "memalign"))
+		return s->progs.memalign_enter;
+	if (!strcmp(f, "posix_memalign"))
+		return s->progs.posix_memalign_enter;
+	if (!strcmp(f, "mmap"))
+		return s->progs.mmap_enter;
+	if (!strcmp(f, "munmap"))
+		return s->progs.munmap_enter;
+	return s->progs.free_enter;     // free, dallocx, sdallocx
+}
+
+static struct bpf_program *exit_prog(struct allocsites_bpf *s, const char *f)
+{
+	if (!strcmp(f, "free") || !strcmp(f, "dallocx") || !strcmp(f, "sdallocx") || !strcmp(f, "munmap"))
+		return NULL;
+	if (!strcmp(f, "posix_memalign"))
+		return s->progs.memalign_exit;
+	return s->progs.alloc_exit;
+}
+
+/* Attaches func's probes in path. 0, 1 when path does not define func (and
+ * must is false), or -errno. */
+static int attach_func(struct alloc_probe *p, const char *path, const char *func, bool must)
+{
+	struct bpf_program *progs[2] = { enter_prog(p->skel, func), exit_prog(p->skel, func) };
+
+	for (int i = 0; i < 2; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, o, .func_name = func, .retprobe = i == 1);
+		struct bpf_link *l;
+
+		if (!progs[i])
+			continue;
+		if (p->nlinks >= sizeof p->links / sizeof p->links[0])
+			return -E2BIG;
+		libbpf_last[0] = '\0';
+		l = bpf_program__attach_uprobe_opts(progs[i], p->pid, path, 0, &o);
+		if (!l) {
+			int err = errno ? -errno : -EINVAL;
+
+			if (err == -ENOENT && !must && i == 0)
+				return 1;
+			return err;
+		}
+		p->links[p->nlinks++] = l;
+	}
+	return 0;
+}
+
+static const char *const ALLOC_FUNCS[] = {
+	"malloc", "free", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign",
+	"valloc", "pvalloc",
+};
+static const char *const JEMALLOC_EXTRA[] = { "mallocx", "rallocx", "dallocx", "sdallocx" };
+
+static uint32_t round_pow2(uint32_t v)
+{
+	uint32_t r = 1;
+
+	while (r < v && r < (1u << 30))
+		r <<= 1;
+	return r;
+}
+
+int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
+		       const struct alloc_options *opt, char *why, size_t whylen)
+{
+	struct alloc_probe *p;
+	struct alloc_maps maps;
+	struct procfs_buf mb = { 0 };
+	char path[64], lib_path[4200], exe_path[4200];
+	const char *libname = "";
+	uint64_t now_start = 0;
+	ssize_t n;
+	int err;
+
+	*out = NULL;
+	if (whylen)
+		why[0] = '\0';
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return fail(NULL, -ENOMEM, why, whylen, "out of memory");
+	p->pid = pid;
+	p->start_ticks = start_ticks;
+	p->opt = *opt;
+	if (p->opt.sample_every == 0)
+		p->opt.sample_every = 1;
+	if (p->opt.max_live == 0)
+		p->opt.max_live = ALLOC_DEFAULT_MAX_LIVE;
+	if (p->opt.max_stacks == 0)
+		p->opt.max_stacks = ALLOC_DEFAULT_MAX_STACKS;
+	// Stack ids are the stack table's buckets: a power of two of them.
+	p->opt.max_stacks = round_pow2(p->opt.max_stacks);
+	p->nslots = p->opt.max_stacks + 1;
+
+	if (pid <= 0)
+		return fail(p, -ESRCH, why, whylen, "no process %d", pid);
+	err = read_start(pid, &now_start);
+	if (err == -ESRCH)
+		return fail(p, -ESRCH, why, whylen, "process %d is gone", pid);
+	if (err)
+		return fail(p, err, why, whylen, "reading /proc/%d/stat: %s", pid, strerror(-err));
+	if (start_ticks && now_start != start_ticks)
+		return fail(p, -ESRCH, why, whylen, "process %d is gone (its pid is another process's now)", pid);
+	p->start_ticks = now_start;
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return fail(p, -ENOTSUP, why, whylen, "the kernel has no BTF (/sys/kernel/btf/vmlinux): no eBPF probes");
+	if (access("/sys/bus/event_source/devices/uprobe/type", R_OK) != 0)
+		return fail(p, -ENOTSUP, why, whylen, "the kernel has no uprobes (CONFIG_UPROBE_EVENTS)");
+
+	snprintf(path, sizeof path, "/proc/%d/maps", pid);
+	n = procfs_read_all_at(AT_FDCWD, path, &mb, 64u << 20);
+	if (n < 0) {
+		procfs_buf_free(&mb);
+		if (n == -ENOENT || n == -ESRCH)
+			return fail(p, -ESRCH, why, whylen, "process %d is gone", pid);
+		if (n == -EACCES || n == -EPERM)
+			return fail(p, -EPERM, why, whylen, "needs root (CAP_BPF and CAP_PERFMON)");
+		return fail(p, (int)n, why, whylen, "reading %s: %s", path, strerror((int)-n));
+	}
+	err = alloc_probe_find_allocator(mb.data, (size_t)n, &maps);
+	procfs_buf_free(&mb);
+	if (err || (maps.use == ALLOC_LIB_NONE && !maps.exe.path[0]))
+		return fail(p, -ESRCH, why, whylen, "process %d maps no file (a kernel thread, or gone)", pid);
+
+	// Through /proc/PID/root: the process's own files (a container's libc).
+	if (maps.use != ALLOC_LIB_NONE) {
+		snprintf(lib_path, sizeof lib_path, "/proc/%d/root%s", pid, maps.lib[maps.use].path);
+		libname = base_name(maps.lib[maps.use].path);
+	} else {
+		snprintf(lib_path, sizeof lib_path, "/proc/%d/exe", pid);
+	}
+	if (maps.lib[ALLOC_LIB_GLIBC].path[0])
+		snprintf(exe_path, sizeof exe_path, "/proc/%d/root%s", pid, maps.lib[ALLOC_LIB_GLIBC].path);
+	else
+		snprintf(exe_path, sizeof exe_path, "/proc/%d/exe", pid);
+	{
+		static const char *const NAMES[] = { "", "glibc malloc", "jemalloc", "tcmalloc" };
+		char raw[300];
+
+		if (maps.use != ALLOC_LIB_NONE)
+			snprintf(raw, sizeof raw, "%s (%s)", NAMES[maps.use], libname);
+		else
+			snprintf(raw, sizeof raw, "malloc in the executable (statically linked)");
+		text_sanitize(raw, strlen(raw), p->allocator, sizeof p->allocator);
+	}
+
+	libbpf_set_print(keep_libbpf_warning);
+	libbpf_last[0] = '\0';
+	p->skel = allocsites_bpf__open();
+	if (!p->skel)
+		return load_failure(p, errno ? -errno : -EINVAL, "opening the BPF program", why, whylen);
+	p->skel->rodata->target_tgid = (uint32_t)pid;
+	p->skel->rodata->sample_every = p->opt.sample_every;
+	p->skel->rodata->min_size = p->opt.min_size;
+	if (maps.use != ALLOC_LIB_NONE) {
+		p->skel->rodata->alloc_lo = maps.lib[maps.use].lo;
+		p->skel->rodata->alloc_hi = maps.lib[maps.use].hi;
+	}
+	if (bpf_map__set_max_entries(p->skel->maps.live, p->opt.max_live) ||
+	    bpf_map__set_max_entries(p->skel->maps.stacks, p->opt.max_stacks) ||
+	    bpf_map__set_value_size(p->skel->maps.stacks, ALLOC_STACK_MAX * sizeof(uint64_t)) ||
+	    bpf_map__set_max_entries(p->skel->maps.totals, p->nslots))
+		return load_failure(p, -EINVAL, "sizing the BPF maps", why, whylen);
+	err = allocsites_bpf__load(p->skel);
+	if (err)
+		return load_failure(p, err, "loading the BPF program", why, whylen);
+
+	// Everything or nothing: malloc and free must attach, the rest where defined.
+	for (size_t i = 0; i < sizeof ALLOC_FUNCS / sizeof ALLOC_FUNCS[0]; i++) {
+		const char *f = ALLOC_FUNCS[i];
+		bool must = i < 2;
+
+		err = attach_func(p, lib_path, f, must);
+		if (err < 0) {
+			if (err == -ENOENT && must && maps.use == ALLOC_LIB_NONE)
+				return fail(p, -ENOENT, why, whylen,
+					    "statically linked and stripped: no allocator symbol to probe");
+			if (err == -ENOENT && must)
+				return fail(p, -ENOENT, why, whylen, "no %s in %s: no allocator to probe", f,
+					    maps.use != ALLOC_LIB_NONE ? maps.lib[maps.use].path : "the executable");
+			return load_failure(p, err, f, why, whylen);
+		}
+	}
+	if (maps.use == ALLOC_LIB_JEMALLOC)
+		for (size_t i = 0; i < sizeof JEMALLOC_EXTRA / sizeof JEMALLOC_EXTRA[0]; i++) {
+			err = attach_func(p, lib_path, JEMALLOC_EXTRA[i], false);
+			if (err < 0)
+				return load_failure(p, err, JEMALLOC_EXTRA[i], why, whylen);
+		}
+	// mmap and munmap are libc's (or the static executable's).
+	for (int i = 0; i < 2; i++) {
+		err = attach_func(p, exe_path, i ? "munmap" : "mmap", false);
+		if (err < 0)
+			return load_failure(p, err, i ? "munmap" : "mmap", why, whylen);
+	}
+	{
+		struct bpf_program *tps[2] = { p->skel->progs.on_exit, p->skel->progs.on_exec };
+
+		for (int i = 0; i < 2; i++) {
+			struct bpf_link *l = bpf_program__attach(tps[i]);
+
+			if (!l)
+				return load_failure(p, errno ? -errno : -EINVAL, "the exit and exec tracepoints", why,
+						    whylen);
+			p->links[p->nlinks++] = l;
+		}
+	}
+
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0)
+		return fail(p, -EINVAL, why, whylen, "counting the CPUs: %s", strerror(-p->ncpus));
+	p->percpu = calloc((size_t)p->ncpus, sizeof *p->percpu);
+	p->oldest_cur = calloc(p->nslots, sizeof *p->oldest_cur);
+	p->oldest_prev = calloc(p->nslots, sizeof *p->oldest_prev);
+	p->keys = calloc(BATCH, sizeof *p->keys);
+	p->vals = calloc(BATCH, sizeof *p->vals);
+	if (!p->percpu || !p->oldest_cur || !p->oldest_prev || !p->keys || !p->vals)
+		return fail(p, -ENOMEM, why, whylen, "out of memory");
+	{
+		long page = sysconf(_SC_PAGESIZE);
+		size_t len = (size_t)p->nslots * sizeof(struct bpf_total);
+		void *m;
+
+		len = (len + (size_t)page - 1) / (size_t)page * (size_t)page;
+		m = mmap(NULL, len, PROT_READ, MAP_SHARED, bpf_map__fd(p->skel->maps.totals), 0);
+		if (m == MAP_FAILED)
+			return fail(p, -errno, why, whylen, "mapping the totals: %s", strerror(errno));
+		p->totals = m;
+		p->totals_len = len;
+	}
+	// The pid may have been reused while attaching.
+	err = read_start(pid, &now_start);
+	if (err || now_start != p->start_ticks)
+		return fail(p, -ESRCH, why, whylen, "process %d is gone", pid);
+	*out = p;
+	return 0;
+}
+
+const char *alloc_probe_allocator(const struct alloc_probe *p)
+{
+	return p ? p->allocator : "";
+}
+
+void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out)
+{
+	*out = p ? p->opt : (struct alloc_options){ 0 };
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void see_oldest(struct alloc_probe *p, const struct bpf_live *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t slot = v[i].stack < 0 ? 0 : (uint32_t)v[i].stack + 1;
+
+		if (slot >= p->nslots)
+			continue;
+		if (!p->oldest_cur[slot] || v[i].ktime < p->oldest_cur[slot])
+			p->oldest_cur[slot] = v[i].ktime;
+	}
+}
+
+/* Looks at up to OLDEST_WINDOW outstanding allocations, going on from where
+ * the last reading stopped; a sweep that reaches the end of the table
+ * becomes the "last whole sweep". A table of at most OLDEST_WINDOW is swept
+ * whole at every reading (exact ages). */
+static int sweep_live(struct alloc_probe *p)
+{
+	int fd = bpf_map__fd(p->skel->maps.live);
+	uint32_t seen = 0;
+
+	if (!p->mid_sweep)
+		memset(p->oldest_cur, 0, p->nslots * sizeof *p->oldest_cur);
+	while (seen < OLDEST_WINDOW) {
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		uint64_t next = 0;
+		uint32_t count = BATCH;
+		int err = bpf_map_lookup_batch(fd, p->mid_sweep ? &p->token : NULL, &next, p->keys, p->vals, &count, &o);
+
+		if (err && errno != ENOENT)
+			return -errno;
+		see_oldest(p, p->vals, count);
+		seen += count;
+		if (err) {          // ENOENT: the end of the table
+			uint64_t *t = p->oldest_prev;
+
+			p->oldest_prev = p->oldest_cur;
+			p->oldest_cur = t;
+			memset(p->oldest_cur, 0, p->nslots * sizeof *p->oldest_cur);
+			p->have_prev = true;
+			p->mid_sweep = false;
+			return 0;
+		}
+		p->token = next;
+		p->mid_sweep = true;
+	}
+	return 0;
+}
+
+static int add_row(struct alloc_probe_reading *r, const struct alloc_probe_row *row)
+{
+	if (r->nrows == r->caprows) {
+		size_t cap = r->caprows ? r->caprows * 2 : 64;
+		struct alloc_probe_row *rows = realloc(r->rows, cap * sizeof *rows);
+
+		if (!rows)
+			return -ENOMEM;
+		r->rows = rows;
+		r->caprows = cap;
+	}
+	r->rows[r->nrows++] = *row;
+	return 0;
+}
+
+int alloc_probe_read(struct alloc_probe *p, struct alloc_probe_reading *r)
+{
+	struct bpf_counters sum = { 0 };
+	uint32_t zero = 0;
+	uint64_t start = 0;
+	int err;
+
+	r->nrows = 0;
+	r->target_gone = r->target_execed = false;
+	r->now_ns = mono_ns();
+	if (!p)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.counters), &zero, p->percpu) != 0)
+		return -errno;
+	for (int c = 0; c < p->ncpus; c++) {
+		sum.allocs += p->percpu[c].allocs;
+		sum.frees += p->percpu[c].frees;
+		sum.tracked += p->percpu[c].tracked;
+		sum.untracked_full += p->percpu[c].untracked_full;
+		sum.stacks_lost += p->percpu[c].stacks_lost;
+		sum.exited |= p->percpu[c].exited;
+		sum.execed |= p->percpu[c].execed;
+	}
+	r->allocs = sum.allocs;
+	r->frees = sum.frees;
+	r->tracked = sum.tracked;
+	r->untracked_full = sum.untracked_full;
+	r->stacks_lost = sum.stacks_lost;
+	r->target_execed = sum.execed != 0;
+	r->target_gone = sum.exited != 0 || r->target_execed;
+	if (!r->target_gone && kill(p->pid, 0) != 0 && errno == ESRCH)
+		r->target_gone = true;
+	if (!r->target_gone && (read_start(p->pid, &start) != 0 || start != p->start_ticks))
+		r->target_gone = true;
+
+	err = sweep_live(p);
+	if (err)
+		return err;
+	// After the sweep: no allocation it saw is younger than now.
+	r->now_ns = mono_ns();
+	for (uint32_t s = 0; s < p->nslots; s++) {
+		struct alloc_probe_row row;
+		uint64_t count = __atomic_load_n(&p->totals[s].count, __ATOMIC_RELAXED);
+		uint64_t bytes = __atomic_load_n(&p->totals[s].bytes, __ATOMIC_RELAXED);
+		uint64_t a = p->oldest_cur[s], b = p->have_prev ? p->oldest_prev[s] : 0;
+
+		// A free counted before its allocation (two threads) shows for an
+		// instant as a count below zero: nothing outstanding.
+		if (count == 0 || count > (UINT64_C(1) << 62) || bytes > (UINT64_C(1) << 62))
+			continue;
+		row.stack_id = (int32_t)s - 1;
+		row.bytes = bytes;
+		row.count = count;
+		row.oldest_ns = !a ? b : !b ? a : a < b ? a : b;
+		if (row.oldest_ns > r->now_ns)
+			row.oldest_ns = r->now_ns;
+		if (add_row(r, &row))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int alloc_probe_stack(struct alloc_probe *p, int32_t stack_id, uint64_t *ips, size_t max)
+{
+	uint64_t frames[ALLOC_STACK_MAX] = { 0 };
+	size_t depth = 0;
+	uint32_t id;
+
+	if (!p || stack_id < 0)
+		return -ENOENT;
+	id = (uint32_t)stack_id;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stacks), &id, frames) != 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	while (depth < ALLOC_STACK_MAX && depth < max && frames[depth]) {
+		ips[depth] = frames[depth];
+		depth++;
+	}
+	return (int)depth;
+}
+
+void alloc_probe_detach(struct alloc_probe *p)
+{
+	if (!p)
+		return;
+	for (size_t i = p->nlinks; i > 0; i--)
+		bpf_link__destroy(p->links[i - 1]);
+	if (p->totals)
+		munmap((void *)p->totals, p->totals_len);
+	allocsites_bpf__destroy(p->skel);
+	free(p->percpu);
+	free(p->oldest_cur);
+	free(p->oldest_prev);
+	free(p->keys);
+	free(p->vals);
+	free(p);
+}
+
+#endif /* MEMTOP_BPF */

@@ -68,4 +68,26 @@ int alloc_probe_stack(struct alloc_probe *p, int32_t stack_id, uint64_t *ips, si
 /* Removes every probe and frees p. NULL is fine. */
 void alloc_probe_detach(struct alloc_probe *p);
 
+/* Which allocator a process uses, from its /proc/PID/maps text (pure; built
+ * without BPF too). The executable is the first file mapped; an allocator
+ * library is known by its file name: libjemalloc.so*, libtcmalloc*.so*,
+ * libc.so.6 (or libc-*.so). jemalloc, then tcmalloc, then glibc is used;
+ * none: the executable's own malloc (a static program). A path (raw, not
+ * sanitised) that does not fit is not kept; lo..hi spans all its mappings. */
+enum alloc_lib { ALLOC_LIB_NONE, ALLOC_LIB_GLIBC, ALLOC_LIB_JEMALLOC, ALLOC_LIB_TCMALLOC, ALLOC_LIB_N };
+
+struct alloc_lib_map {
+	char path[4096];            // "" when not mapped
+	uint64_t lo, hi;
+};
+
+struct alloc_maps {
+	struct alloc_lib_map exe;
+	struct alloc_lib_map lib[ALLOC_LIB_N];
+	enum alloc_lib use;
+};
+
+/* 0, or -ENOENT when no file is mapped at all (a kernel thread). */
+int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *out);
+
 #endif

@@ -70,7 +70,8 @@ static struct screen_ctx app_ctx(struct app *a)
 	return (struct screen_ctx){ .ui = &a->ui, .mon = &a->mon, .interval_s = a->interval_s,
 				    .paused = a->paused, .readonly = a->readonly, .message = a->message,
 				    .alert = app_alert_active(a) ? a->alert : NULL,
-				    .trigger_desc = a->trigger_desc };
+				    .trigger_desc = a->trigger_desc, .alloc_opts = &a->alloc_opts,
+				    .alloc_limit_s = a->alloc_limit_s };
 }
 
 void app_draw(struct app *a)
@@ -487,7 +488,8 @@ int app_run(const struct options *opts, const struct config_report *rc_report, s
 
 	a = (struct app){ .interval_s = opts->interval_s, .timer_fd = -1, .trigger_fd = -1,
 			  .sensitivity = opts->sensitivity, .readonly = opts->readonly,
-			  .list = screen_list.state };
+			  .list = screen_list.state, .alloc_opts = opts->alloc,
+			  .alloc_limit_s = opts->alloc_limit_s };
 	char err[256];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

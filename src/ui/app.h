@@ -55,6 +55,8 @@ struct app {
 	double write_confirm_until;      // a second W before this overwrites it
 	double alert_until;              // monotonic time the pressure banner shows until
 	char alert[160];
+	struct alloc_options alloc_opts; // the allocation-sites screen's (a): how it attaches
+	double alloc_limit_s;            // ... and its time limit (0: none)
 };
 
 /* rc_report: what loading the rc file found (for W's warning), or NULL.

@@ -71,6 +71,10 @@ struct screen_ctx {
 	const char *message;      // the status line's notice, "" when none
 	const char *alert;        // the memory-pressure banner, or NULL when it is not up
 	const char *trigger_desc; // how pressure wakes the screen (help)
+	// How the allocation-sites screen attaches (--alloc-every, --alloc-min-size;
+	// NULL: every allocation) and its time limit (--alloc-limit; 0: none).
+	const struct alloc_options *alloc_opts;
+	double alloc_limit_s;
 };
 
 /* Which monitors a binding is for: a live one, a recording (replay), or both. */

@@ -14,6 +14,7 @@
 #include "model/pace.h"
 #include "model/trend.h"
 #include "ui/draw.h"
+#include "ui/view_alloc.h"
 #include "util/graph.h"
 #include "util/mathutil.h"
 #include "util/text.h"
@@ -457,19 +458,33 @@ static void draw_maps(const struct dview *v, int y)
 	draw_totals(v, LINES - 2);
 }
 
-// The keys, the order, a slowed re-read pace (so the table's age is no
-// surprise) and what the highlight means.
-static void draw_footer(const struct dview *v)
+// The footer with or without a (allocation sites).
+static void footer_text(const struct dview *v, bool with_a, char *buf, size_t cap)
 {
-	char buf[320], pace[96];
+	char pace[96];
 
 	pace_describe(v->detail->maps_cost, v->interval_s, pace, sizeof pace);
-	snprintf(buf, sizeof buf, "Esc/q back  %sc command  M RSS  S size  D growth  N address  g %s  "
+	snprintf(buf, cap, "Esc/q back  %sc command  %sM RSS  S size  D growth  N address  g %s  "
 		 "sorted by %s%s%s%s", v->detail->replay ? "[ ] { } time  " : "",
-		 v->detail->mt.grouped ? "ungroup" : "group", sort_names[v->detail->mt.sort],
-		 pace[0] ? "  " : "", pace,
+		 with_a ? "a alloc sites  " : "", v->detail->mt.grouped ? "ungroup" : "group",
+		 sort_names[v->detail->mt.sort], pace[0] ? "  " : "", pace,
 		 v->detail->have_maps && v->detail->mt.grew_most < v->detail->mt.n
 		 ? "  (highlighted: grew most since opened)" : "");
+}
+
+// The keys, the order, a slowed re-read pace (so the table's age is no
+// surprise) and what the highlight means. a (allocation sites, live only)
+// is left out where it alone would push the rest past the width.
+static void draw_footer(const struct dview *v)
+{
+	char buf[320], without[320];
+
+	footer_text(v, !v->detail->replay, buf, sizeof buf);
+	if ((int)strlen(buf) > COLS && !v->detail->replay) {
+		footer_text(v, false, without, sizeof without);
+		if ((int)strlen(without) <= COLS)
+			memcpy(buf, without, sizeof buf);
+	}
 	view_put(v->ui, LINES - 1, 0, COLS, buf, ui_attr(v->ui, ROLE_FOOTER_TEXT));
 }
 
@@ -515,6 +530,12 @@ static struct action view_detail_key(void *state, const struct screen_ctx *c, in
 	case KEY_ESC: case 'q': case KEY_BACKSPACE: case 127: case 8: case KEY_LEFT:
 		return action_of(ACTION_BACK);
 	case 'c': dt->cmd_expanded = !dt->cmd_expanded; return action_of(ACTION_NONE);
+	// Its allocation sites (issue 22): the screen attaches when entered.
+	case 'a':
+		if (dt->pid <= 0)
+			return action_of(ACTION_NONE);
+		return (struct action){ .kind = ACTION_OPEN, .screen = &screen_alloc, .pid = dt->pid,
+					.start_ticks = dt->start_ticks };
 	// A replay moves in time here too, as on the list.
 	case '[': return dt->replay ? action_move(SOURCE_MOVE_STEP, -1, 0) : action_of(ACTION_NONE);
 	case ']': return dt->replay ? action_move(SOURCE_MOVE_STEP, 1, 0) : action_of(ACTION_NONE);

@@ -44,7 +44,8 @@ static size_t help_lines(const struct help_screen *h, const struct screen_ctx *c
 	out[n++] = (struct help_line){ NULL, "Mouse: click a row to select it, a column title to sort by it.", -1 };
 	out[n++] = (struct help_line){ NULL, "Detail view: M S D N sort mappings by RSS, size, growth, "
 		"address; g groups them by name; c shows the whole command line (Up, Down, PgUp, "
-		"PgDn, Home, End scroll it); Esc, q or Backspace return.", -1 };
+		"PgDn, Home, End scroll it); a shows its allocation sites (live: attaches uprobes to its "
+		"allocator until a, Esc or q); Esc, q or Backspace return.", -1 };
 	if (h->of && strcmp(h->of->name, "cgroups") == 0)
 		out[n++] = (struct help_line){ NULL, "Cgroup view: USAGE and LIMIT are the cgroup's own (max: no "
 			"limit), ANON and PROCS its processes' sum, PSI its memory pressure (some, avg10); "

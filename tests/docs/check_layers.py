@@ -75,6 +75,10 @@ def layer_of(path):
 def source_files():
     for dirpath, _dirs, names in os.walk(SRC):
         for name in names:
+            # *.bpf.c (src/proc/bpf/) is the kernel side of a probe: BPF
+            # code compiled by clang for the kernel, in no userspace layer.
+            if name.endswith(".bpf.c"):
+                continue
             if name.endswith((".c", ".h")):
                 yield os.path.relpath(os.path.join(dirpath, name), SRC)
 

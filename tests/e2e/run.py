@@ -1187,6 +1187,75 @@ def test_detail_exited(tmux):
         p.wait("Esc: back on the list, without it", lambda s: has_frame(s) and not rows(s))
 
 
+def test_alloc_sites_screen(tmux):
+    """a in the detail view opens the process's allocation-sites screen: a
+    session, or one line saying why there is none (a memtop built without
+    BPF: not built; not root...), never a crash; its help comes back to it;
+    a returns to the detail view; q q quits with the terminal restored."""
+    with Hold(8) as h, Session(tmux, ("-d", "0.2", "-p", str(h.pid))) as p:
+        p.wait("the holder", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [h.pid])
+        p.keys("Enter")
+        p.wait("its detail view, a in the footer", lambda s: is_detail_of(s, h.pid) and "a alloc sites" in s[-1])
+        p.keys("a")
+        title = "Allocation sites of %d " % h.pid
+        opened = lambda s: s[0].startswith(title) and (s[3].startswith("Not attached: ") or "racking" in s[1])
+        s = p.wait("a: the allocation-sites screen", opened)
+        if s[3].startswith("Not attached: "):
+            reason = s[3][len("Not attached: "):].strip()
+            assert reason, show(s)
+            assert not any("BYTES" in line for line in s), "a table without a session:\n" + show(s)
+            print("  (not attached: %s)" % reason)
+        else:
+            assert any(line.startswith("  BYTES  COUNT OLDEST  GROWTH") for line in s), show(s)
+        assert "back (detaches)" in s[-1], s[-1]
+        p.hold("it stays up over the ticks", lambda s: s[0].startswith(title), 5 * 0.2)
+        p.keys("h")
+        p.wait("h: its keys", lambda s: any("detach and go back to the detail view" in line for line in s))
+        p.keys("x")
+        p.wait("any key: back on the screen", lambda s: s[0].startswith(title))
+        p.keys("a")
+        p.wait("a again: back in the detail view", lambda s: is_detail_of(s, h.pid) and "a alloc sites" in s[-1])
+        p.keys("a")
+        p.wait("a: the screen again", opened)
+        p.keys("Escape")
+        p.wait("Esc: back in the detail view", lambda s: is_detail_of(s, h.pid))
+        p.keys("q")
+        p.wait("q: the list", lambda s: has_frame(s) and rows(s))
+        p.keys("q")
+        check_restored(p)
+
+
+def test_alloc_sites_options_and_limit(tmux):
+    """--alloc-every, --alloc-min-size and --alloc-limit reach the screen's
+    session: its mode line states the sampling, and the time limit ends it
+    ("Ended: time limit reached"), its rows kept. Where memtop cannot attach
+    (not root, built without BPF) only the one line is checked."""
+    with Hold(8) as h, Session(tmux, ("-d", "0.2", "-p", str(h.pid), "--alloc-every", "8",
+                                      "--alloc-min-size", "1K", "--alloc-limit", "2")) as p:
+        p.wait("the holder", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [h.pid])
+        p.keys("Enter")
+        p.wait("its detail view", lambda s: is_detail_of(s, h.pid))
+        p.keys("a")
+        title = "Allocation sites of %d " % h.pid
+        s = p.wait("a: the allocation-sites screen", lambda s: s[0].startswith(title)
+                   and (s[3].startswith("Not attached: ") or "racking" in s[1]))
+        if s[3].startswith("Not attached: "):
+            print("  (not attached: %s)" % s[3][len("Not attached: "):].strip())
+        else:
+            assert re.search(r"racking 1 in 8 allocations (>=|\u2265) 1K: estimates", s[1]), show(s)
+            assert re.search(r"detaches in [0-2]s", s[0]), s[0]
+            s = p.wait("the time limit ends it", lambda s: s[3].startswith("Ended: time limit reached"))
+            assert "detached" in s[0] and "detaches in" not in s[0], s[0]
+            assert any(line.startswith("  BYTES  COUNT OLDEST  GROWTH") for line in s), show(s)
+        p.keys("q")
+        p.wait("q: the detail view", lambda s: is_detail_of(s, h.pid))
+        p.keys("a")
+        p.wait("a: the screen again, attached again", lambda s: s[0].startswith(title)
+               and not s[3].startswith("Ended"))
+        p.keys("F10")                     # quits from the screen: detaches on the way out
+        check_restored(p)
+
+
 def test_detail_many_mappings_memory(tmux):
     """The detail view of a process with 20,000 mappings costs memtop at most
     300 bytes a mapping while open, and leaving it gives the memory back:
@@ -1973,7 +2042,8 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_filter, test_names_follow_exec_on_screen, test_help, test_checkup_panel, test_mouse, test_resize, test_quit, test_sigterm, test_sigint, test_sighup,
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
          test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
-         test_detail_many_mappings_memory, test_cgroup_column,
+         test_detail_many_mappings_memory, test_alloc_sites_screen,
+         test_alloc_sites_options_and_limit, test_cgroup_column,
          test_pressure_trigger_wakes_before_the_tick,
          test_detail_permission_denied, test_theme_key_cycles_colours, test_theme_mono_has_no_colour,
          test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,

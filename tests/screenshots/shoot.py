@@ -9,7 +9,9 @@ a small family of workloads), oom.png (the OOM screen, o, after a real memcg
 kill that memtop predicted; `shoot.py oom` takes only that one), memory.png
 (the memory view, m, with a file filling a tmpfs and a SysV segment being
 filled, both flagged; `shoot.py memory`), checkup.png (the checkup panel, R,
-on this machine; `shoot.py checkup`) and
+on this machine; `shoot.py checkup`), alloc.png (the allocation-sites
+screen, a in the detail view, on allocleak's flagged leak; `shoot.py
+alloc`, root and a memtop built with BPF) and
 theme-NAME.png (the leak scene in each theme but the default, switched to
 with t).
 
@@ -550,7 +552,43 @@ def checkup_scene(tmux):
                        target="chk")
 
 
-ONLY = {"oom": oom_scene, "memory": memory_scene, "checkup": checkup_scene}
+def alloc_scene(tmux):
+    """The allocation-sites screen (a in the detail view) on allocleak
+    (tests/workloads/allocleak.c): 64 KiB/s leaked from leak_site among
+    balanced churn, until leak_site's stack is flagged. Needs root and a
+    memtop built with BPF."""
+    path = os.path.join(ROOT, "build", "workloads", "allocleak")
+    if not os.access(path, os.X_OK):
+        raise SystemExit("shoot: build/workloads/allocleak is missing; run make build/workloads/allocleak")
+    leak = subprocess.Popen([path, "--rate", "65536"], cwd=ROOT, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE)
+    try:
+        ready, _, _ = select.select([leak.stdout], [], [], WAIT)
+        if not ready or not leak.stdout.readline().startswith(b"ready "):
+            raise SystemExit("shoot: allocleak did not start")
+        tmux.new_session("alloc", COLS, LINES, cwd=ROOT, command="./memtop -d 1 -p %d" % leak.pid)
+        wait_screen(tmux, "allocleak's row", lambda s: row_of(s, leak.pid), target="alloc")
+        tmux.run("send-keys", "-t", "alloc", "Enter")
+        wait_screen(tmux, "allocleak's detail view", lambda s: s[0].startswith("PID %d " % leak.pid),
+                    target="alloc")
+        tmux.run("send-keys", "-t", "alloc", "a")
+        wait_screen(tmux, "the allocation-sites screen", lambda s: s[0].startswith("Allocation sites of"),
+                    target="alloc")
+        if any(line.startswith("Not attached: ") for line in
+               tmux.run("capture-pane", "-p", "-t", "alloc").split("\n")):
+            raise SystemExit("shoot: the alloc scene needs root and a memtop built with BPF:\n"
+                             + tmux.run("capture-pane", "-p", "-t", "alloc"))
+        # The model flags a steady 64 KiB/s stack after ~22 readings.
+        return wait_screen(tmux, "leak_site flagged on top",
+                           lambda s: len(s) > 5 and "\u25b2" in s[5] and "leak_site" in s[5],
+                           target="alloc", timeout=90)
+    finally:
+        tmux.run("kill-session", "-t", "alloc")       # memtop detaches as it ends
+        leak.kill()
+        leak.wait()
+
+
+ONLY = {"oom": oom_scene, "memory": memory_scene, "checkup": checkup_scene, "alloc": alloc_scene}
 
 
 def only(renderer, name):
@@ -668,6 +706,7 @@ def main():
         shots["oom.png"] = oom_scene(tmux)
         shots["memory.png"] = memory_scene(tmux)
         shots["checkup.png"] = checkup_scene(tmux)
+        shots["alloc.png"] = alloc_scene(tmux)
         for name, text in shots.items():
             lines = DETAIL_LINES if name == "detail.png" else LINES
             img = renderer.render(parse_capture(text, COLS, lines))

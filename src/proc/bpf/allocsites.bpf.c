@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/* allocsites.bpf.c — the kernel side of allocation sites (issue 22): uprobes
+ * on one process's allocator count its outstanding allocations by user stack,
+ * in the kernel, so that a reading never walks the table of outstanding ones
+ * (src/proc/allocprobe.c loads it through a skeleton generated at build time;
+ * docs/alloc-sites.md).
+ *
+ * Maps (sizes set by the loader before loading):
+ * - live: address -> {size, stack, ktime} of each tracked outstanding allocation;
+ * - stacks: the user stacks (BPF_MAP_TYPE_STACK_TRACE, by frame pointer);
+ * - totals: per stack, bytes and count outstanding, an mmap-able array indexed
+ *   by stack id + 1 (slot 0: allocations whose stack was lost), updated on
+ *   every tracked allocation and on its free;
+ * - pending: per thread, an allocator call's arguments until it returns;
+ * - counters: per CPU, calls seen, tracked, lost, and the exit/exec flags.
+ *
+ * Not part of the userspace layers (tests/docs/check_layers.py skips *.bpf.c).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before loading (.rodata). */
+const volatile __u32 target_tgid = 0;
+const volatile __u32 sample_every = 1;
+const volatile __u64 min_size = 0;
+/* The allocator library's mapped range: an mmap called from inside it is the
+ * allocator's own (glibc's malloc maps large chunks), not the program's. 0, 0:
+ * none (a static executable: only the pending entry tells). */
+const volatile __u64 alloc_lo = 0;
+const volatile __u64 alloc_hi = 0;
+
+/* Must match allocprobe.c (struct bpf_live, struct bpf_total, struct bpf_counters). */
+struct live_val {
+	__u64 size;
+	__u64 ktime;
+	__s32 stack;
+	__u32 pad;
+};
+
+struct total {
+	__u64 bytes;
+	__u64 count;
+};
+
+enum kind { K_ALLOC = 0, K_REALLOC = 1, K_MEMALIGN = 2, K_MMAP = 3 };
+
+struct pending {
+	__u64 size;
+	__u64 arg;          // realloc: the old pointer; posix_memalign: memptr
+	__u32 kind;
+	__u32 track;        // 0: only realloc's free half matters
+};
+
+struct counters {
+	__u64 allocs, frees, tracked, untracked_full, stacks_lost;
+	__u64 exited, execed;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1 << 20);
+	__type(key, __u64);
+	__type(value, struct live_val);
+} live SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 32 * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 16384 + 1);
+	__type(key, __u32);
+	__type(value, struct total);
+} totals SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);     // 0: counters; 1: the sampling counter's slot
+	__type(key, __u32);
+	__type(value, struct counters);
+} counters SEC(".maps");
+
+static __always_inline struct counters *cnt(void)
+{
+	__u32 k = 0;
+
+	return bpf_map_lookup_elem(&counters, &k);
+}
+
+static __always_inline bool ours(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
+}
+
+/* One allocation call starts: count it; store its arguments when it is to be
+ * tracked (at least min_size, and the sampled one in sample_every). */
+static __always_inline int enter(__u64 size, __u64 arg, __u32 kind)
+{
+	struct counters *c = cnt();
+	struct pending p = { .size = size, .arg = arg, .kind = kind, .track = 1 };
+	__u32 tid, one = 1;
+
+	if (!ours())
+		return 0;
+	if (c)
+		c->allocs++;
+	if (size < min_size || size == 0) {
+		p.track = 0;
+	} else if (sample_every > 1) {
+		struct counters *s = bpf_map_lookup_elem(&counters, &one);
+
+		// Per CPU, so no atomics: one in sample_every calls on each CPU.
+		if (s && (s->allocs++ % sample_every) != 0)
+			p.track = 0;
+	}
+	if (!p.track && (kind != K_REALLOC || !arg))
+		return 0;           // nothing stored: the return probe exits at once
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
+	return 0;
+}
+
+static __always_inline struct total *total_of(__s32 stack)
+{
+	__u32 slot = stack < 0 ? 0 : (__u32)stack + 1;
+
+	return bpf_map_lookup_elem(&totals, &slot);
+}
+
+/* An outstanding allocation at addr is gone (free, munmap, realloc). */
+static __always_inline void forget(__u64 addr)
+{
+	struct live_val *v = bpf_map_lookup_elem(&live, &addr);
+	struct total *t;
+
+	if (!v)
+		return;
+	t = total_of(v->stack);
+	if (t) {
+		__sync_fetch_and_add(&t->bytes, -v->size);
+		__sync_fetch_and_add(&t->count, -1);
+	}
+	bpf_map_delete_elem(&live, &addr);
+}
+
+static __always_inline void track(void *ctx, __u64 addr, __u64 size, struct counters *c)
+{
+	struct live_val v = { .size = size };
+	struct total *t;
+
+	// An address still in the table was freed where no probe saw it (a
+	// failed realloc's or a partial munmap's): the new allocation replaces it.
+	forget(addr);
+	v.ktime = bpf_ktime_get_ns();
+	v.stack = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	if (v.stack < 0)
+		v.stack = -1;
+	if (bpf_map_update_elem(&live, &addr, &v, BPF_NOEXIST) != 0) {
+		if (c)
+			c->untracked_full++;
+		return;
+	}
+	if (c) {
+		c->tracked++;
+		if (v.stack < 0)
+			c->stacks_lost++;
+	}
+	t = total_of(v.stack);
+	if (t) {
+		__sync_fetch_and_add(&t->bytes, size);
+		__sync_fetch_and_add(&t->count, 1);
+	}
+}
+
+/* An allocation call returns ret (a pointer; posix_memalign: 0 on success). */
+static __always_inline int leave(void *ctx, __u64 ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
+	struct counters *c;
+	struct pending p;
+
+	if (!pp)
+		return 0;
+	p = *pp;
+	bpf_map_delete_elem(&pending, &tid);
+	c = cnt();
+	if (p.kind == K_REALLOC) {
+		// The old block is freed when realloc succeeds, or when size is 0.
+		if (p.arg && (ret || p.size == 0)) {
+			if (c)
+				c->frees++;
+			forget(p.arg);
+		}
+	} else if (p.kind == K_MEMALIGN) {
+		__u64 addr = 0;
+
+		if (ret != 0 || !p.arg || bpf_probe_read_user(&addr, sizeof(addr), (void *)p.arg) != 0)
+			return 0;
+		ret = addr;
+	} else if (p.kind == K_MMAP) {
+		if (ret == (__u64)-1)
+			return 0;
+	}
+	if (!p.track || !ret)
+		return 0;
+	track(ctx, ret, p.size, c);
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(malloc_enter, __u64 size)
+{
+	return enter(size, 0, K_ALLOC);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(calloc_enter, __u64 n, __u64 size)
+{
+	__u64 bytes = 0, lim;
+
+	if (n && size) {
+		lim = ~0ULL / size;
+		// Keeps clang from turning the test into a 128-bit multiply (no such call in BPF).
+		asm volatile("" : "+r"(lim));
+		if (n <= lim)
+			bytes = n * size;       // else it overflows: calloc fails (0: not tracked)
+	}
+	return enter(bytes, 0, K_ALLOC);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(realloc_enter, __u64 ptr, __u64 size)
+{
+	return enter(size, ptr, K_REALLOC);
+}
+
+/* aligned_alloc(align, size), memalign(align, size). */
+SEC("uprobe")
+int BPF_KPROBE(memalign_enter, __u64 align, __u64 size)
+{
+	return enter(size, 0, K_ALLOC);
+}
+
+/* posix_memalign(memptr, align, size): the pointer is in *memptr at the return. */
+SEC("uprobe")
+int BPF_KPROBE(posix_memalign_enter, __u64 memptr, __u64 align, __u64 size)
+{
+	return enter(size, memptr, K_MEMALIGN);
+}
+
+/* mmap(addr, len, prot, flags, fd, off): anonymous mappings only, and only
+ * the program's own: not one the allocator makes inside a call of the same
+ * thread (a pending entry, or the return address inside the allocator). */
+SEC("uprobe")
+int BPF_KPROBE(mmap_enter, __u64 addr, __u64 len, __u64 prot, __u64 flags)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 ra = 0;
+
+	if (!ours() || !(flags & 0x20 /* MAP_ANONYMOUS */))
+		return 0;
+	if (bpf_map_lookup_elem(&pending, &tid))
+		return 0;
+	if (alloc_hi && bpf_probe_read_user(&ra, sizeof(ra), (void *)PT_REGS_SP(ctx)) == 0 &&
+	    ra >= alloc_lo && ra < alloc_hi)
+		return 0;
+	return enter(len, 0, K_MMAP);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(alloc_exit, __u64 ret)
+{
+	return leave(ctx, ret);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(memalign_exit, int ret)
+{
+	return leave(ctx, (__u64)(__s64)ret);
+}
+
+/* free(ptr), and jemalloc's dallocx/sdallocx: one lookup, one delete. */
+SEC("uprobe")
+int BPF_KPROBE(free_enter, __u64 ptr)
+{
+	struct counters *c;
+
+	if (!ptr || !ours())
+		return 0;
+	c = cnt();
+	if (c)
+		c->frees++;
+	forget(ptr);
+	return 0;
+}
+
+/* munmap(addr, len): an exact match of a tracked mapping only. */
+SEC("uprobe")
+int BPF_KPROBE(munmap_enter, __u64 addr)
+{
+	if (!addr || !ours())
+		return 0;
+	forget(addr);
+	return 0;
+}
+
+/* The process exited (its group leader) or exec'd: the reading says so. */
+SEC("raw_tp/sched_process_exit")
+int on_exit(void *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct counters *c;
+
+	if ((id >> 32) != target_tgid || (__u32)id != target_tgid)
+		return 0;
+	c = cnt();
+	if (c)
+		c->exited = 1;
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int on_exec(void *ctx)
+{
+	struct counters *c;
+
+	if (!ours())
+		return 0;
+	c = cnt();
+	if (c)
+		c->execed = 1;
+	return 0;
+}

@@ -1,0 +1,285 @@
+/* allocleak.c — a known heap leak among heavy balanced churn, for the
+ * allocation-sites probe (issue 22: tests/integration/allocprobe.py and
+ * tests/bench/allocbench.py).
+ *
+ * leak_site() leaks 4 KiB blocks (memset, so they are real) at --rate
+ * bytes a second (default 65536); churn_site() mallocs and frees batches of
+ * small blocks between the leaks. Prints "ready PID" when set up. Built
+ * with frame pointers (the probe walks stacks by them), and stripped as
+ * build/workloads/allocleak-stripped.
+ *
+ *   allocleak [--rate B] [--wait-usr1] [--stats FILE] [--leak-thread]
+ *             [--exit-after S] [--exec-after S] [--hold N]
+ *             [--bare N [--rounds K]] [--work NS]
+ *
+ * --wait-usr1    leak nothing until SIGUSR1 (churn runs): the leak then
+ *                starts after a probe is attached, so all of it is seen
+ * --stats FILE   after every leaked block, FILE holds "BYTES BLOCKS\n":
+ *                leaked so far (read it while the process is stopped)
+ * --leak-thread  leak from a second thread (churn stays in the first)
+ * --exit-after S / --exec-after S   exit, or exec /bin/sleep 60, after S s
+ * --hold N       allocate N 32-byte blocks from hold_site() at once after
+ *                the start signal (or at once), keep them, print "held N"
+ * --bare N       no leak: a loop of N malloc/free pairs (each with --work NS
+ *                of computing per pair, default 0; cut short at 0.25 s), then
+ *                "pairs/s R"; K rounds (default 1; 0: forever), then exit
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BLOCK 4096
+
+static double rate = 65536;
+static const char *stats_path;
+static int stats_fd = -1;
+static volatile sig_atomic_t started = 1;
+static atomic_ullong leaked_bytes, leaked_blocks;
+static void *volatile sink;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	started = 1;
+}
+
+static void write_stats(void)
+{
+	char line[64];
+	int n;
+
+	if (stats_fd < 0)
+		return;
+	n = snprintf(line, sizeof line, "%llu %llu\n", (unsigned long long)atomic_load(&leaked_bytes),
+		     (unsigned long long)atomic_load(&leaked_blocks));
+	if (ftruncate(stats_fd, 0) != 0 || pwrite(stats_fd, line, (size_t)n, 0) != n) {
+		perror("allocleak: stats");
+		exit(1);
+	}
+}
+
+__attribute__((noinline)) static void leak_site(void)
+{
+	char *p = malloc(BLOCK);
+
+	if (!p) {
+		perror("allocleak: malloc");
+		exit(1);
+	}
+	memset(p, 0x5a, BLOCK);
+	sink = p;               // never freed
+	atomic_fetch_add(&leaked_bytes, BLOCK);
+	atomic_fetch_add(&leaked_blocks, 1);
+	write_stats();
+}
+
+/* A batch of small blocks, allocated, touched and freed: balanced. */
+__attribute__((noinline)) static void churn_site(unsigned n)
+{
+	void *held[64];
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t size = 16 + (i * 37u) % 1000;
+
+		held[i % 64] = malloc(size);
+		if (held[i % 64])
+			memset(held[i % 64], 1, 16);
+		if (i % 64 == 63)
+			for (int k = 0; k < 64; k++)
+				free(held[k]);
+	}
+	for (unsigned k = 0; k < n % 64; k++)
+		free(held[k]);
+}
+
+__attribute__((noinline)) static void hold_site(long n)
+{
+	for (long i = 0; i < n; i++) {
+		void *p = malloc(32);
+
+		if (!p) {
+			perror("allocleak: malloc");
+			exit(1);
+		}
+		memset(p, 2, 32);
+	}
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void *leak_loop(void *arg)
+{
+	double next = 0;
+
+	(void)arg;
+	for (;;) {
+		double t = now();
+
+		if (started && rate > 0) {
+			if (next == 0)
+				next = t;
+			while (t >= next) {
+				leak_site();
+				next += BLOCK / rate;
+			}
+		}
+		sleep_s(0.002);
+	}
+	return NULL;
+}
+
+/* Computes for about ns nanoseconds (the "real work" around an allocation). */
+static uint64_t work(long ns)
+{
+	uint64_t x = 88172645463325252ull;
+
+	for (long i = 0; i < ns / 2; i++) {     // ~2 ns an xorshift round here
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+	}
+	return x;
+}
+
+/* Rounds of n pairs, cut short at 0.25 s (probed, a pair can take 30 us). */
+__attribute__((noinline)) static void bare(long n, long rounds, long work_ns)
+{
+	for (long r = 0; rounds == 0 || r < rounds; r++) {
+		double t0 = now(), t = t0;
+		uint64_t acc = 0;
+		long done = 0;
+
+		while (done < n && t - t0 < 0.25) {
+			for (long i = 0; i < 1000 && done < n; i++, done++) {
+				char *p = malloc(64);
+
+				if (!p)
+					exit(1);
+				p[0] = (char)i;
+				sink = p;       // escapes: the compiler may not drop the pair
+				if (work_ns)
+					acc += work(work_ns);
+				acc += (unsigned char)p[0];
+				free(p);
+			}
+			t = now();
+		}
+		sink = (void *)(uintptr_t)acc;
+		printf("pairs/s %.0f\n", done / (t - t0));
+		fflush(stdout);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	double exit_after = -1, exec_after = -1;
+	long hold = 0, bare_n = 0, rounds = 1, work_ns = 0;
+	int leak_thread = 0;
+	double t0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--wait-usr1")) {
+			started = 0;
+		} else if (!strcmp(a, "--leak-thread")) {
+			leak_thread = 1;
+		} else if (v && !strcmp(a, "--rate")) {
+			rate = atof(v), i++;
+		} else if (v && !strcmp(a, "--stats")) {
+			stats_path = v, i++;
+		} else if (v && !strcmp(a, "--exit-after")) {
+			exit_after = atof(v), i++;
+		} else if (v && !strcmp(a, "--exec-after")) {
+			exec_after = atof(v), i++;
+		} else if (v && !strcmp(a, "--hold")) {
+			hold = atol(v), i++;
+		} else if (v && !strcmp(a, "--bare")) {
+			bare_n = atol(v), i++;
+		} else if (v && !strcmp(a, "--rounds")) {
+			rounds = atol(v), i++;
+		} else if (v && !strcmp(a, "--work")) {
+			work_ns = atol(v), i++;
+		} else {
+			fprintf(stderr, "allocleak: unknown argument %s\n", a);
+			return 2;
+		}
+	}
+	signal(SIGUSR1, on_usr1);
+	if (stats_path) {
+		stats_fd = open(stats_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (stats_fd < 0) {
+			perror(stats_path);
+			return 1;
+		}
+		write_stats();
+	}
+	printf("ready %d\n", (int)getpid());
+	fflush(stdout);
+	if (bare_n) {
+		while (!started)
+			sleep_s(0.01);
+		bare(bare_n, rounds, work_ns);
+		return 0;
+	}
+	if (hold) {
+		while (!started)
+			sleep_s(0.01);
+		hold_site(hold);
+		printf("held %ld\n", hold);
+		fflush(stdout);
+		rate = 0;
+	}
+	if (leak_thread) {
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, leak_loop, NULL) != 0) {
+			fprintf(stderr, "allocleak: pthread_create failed\n");
+			return 1;
+		}
+	}
+	t0 = now();
+	for (double next = 0;;) {
+		double t = now();
+
+		if (exit_after >= 0 && t - t0 >= exit_after)
+			return 0;
+		if (exec_after >= 0 && t - t0 >= exec_after) {
+			execl("/bin/sleep", "sleep", "60", (char *)NULL);
+			perror("allocleak: exec /bin/sleep");
+			return 1;
+		}
+		if (!leak_thread && started && rate > 0) {
+			if (next == 0)
+				next = t;
+			while (t >= next) {
+				leak_site();
+				next += BLOCK / rate;
+			}
+		}
+		churn_site(200);
+		sleep_s(0.001);
+	}
+}
