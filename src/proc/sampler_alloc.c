@@ -83,7 +83,9 @@ static void resolve(struct alloc_session *a, uint64_t ip, struct alloc_frame *ou
 {
 	if (symbolizer_resolve(a->sym, ip, out))
 		return;
-	if (!a->refreshed && out->file && strcmp(out->file, "[unknown]") == 0) {
+	// Only an address outside every mapping read is worth a re-read: one in
+	// anonymous memory (JIT code) would make every reading read the maps.
+	if (!a->refreshed && !symbolizer_covers(a->sym, ip)) {
 		a->refreshed = true;
 		if (symbolizer_refresh(a->sym) == 0)
 			symbolizer_resolve(a->sym, ip, out);

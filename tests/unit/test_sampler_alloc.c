@@ -84,7 +84,8 @@ int alloc_probe_read(struct alloc_probe *p, struct alloc_probe_reading *r)
 	return 0;
 }
 
-// Stack id k: k frames at 0x1000 * i + k (i = 1..k); 99: none (-ENOENT).
+// Stack id k: k frames at 0x1000 * i + k (i = 1..k); 1: one frame in JIT
+// code (0x8001: covered by the maps, in no file); 99: none (-ENOENT).
 int alloc_probe_stack(struct alloc_probe *p, int32_t stack_id, uint64_t *ips, size_t max)
 {
 	(void)p;
@@ -93,6 +94,8 @@ int alloc_probe_stack(struct alloc_probe *p, int32_t stack_id, uint64_t *ips, si
 		return -ENOENT;
 	for (int i = 0; i < stack_id && (size_t)i < max; i++)
 		ips[i] = 0x1000u * (uint64_t)(i + 1) + (uint64_t)stack_id;
+	if (stack_id == 1)
+		ips[0] = 0x8001;
 	return stack_id < (int)max ? stack_id : (int)max;
 }
 
@@ -133,6 +136,14 @@ bool symbolizer_resolve(struct symbolizer *s, uint64_t ip, struct alloc_frame *o
 	}
 	*out = (struct alloc_frame){ .ip = ip, .offset = ip, .func = NULL, .file = "[unknown]" };
 	return false;
+}
+
+// The maps read cover up to 0x2000 (0x3000 once re-read); 0x8000-0x9000 is
+// anonymous memory (JIT code): covered, never resolved, no reason to re-read.
+bool symbolizer_covers(const struct symbolizer *s, uint64_t ip)
+{
+	(void)s;
+	return ip < (fk.refreshed_maps ? 0x3000u : 0x2000u) || (ip >= 0x8000 && ip < 0x9000);
 }
 
 bool symbolizer_exe_stripped(struct symbolizer *s)
@@ -263,6 +274,8 @@ static void test_readings(void **st)
 		assert_ptr_equal(site_of(&snap, 2)->stack, two);
 	}
 	assert_int_equal(fk.stack_calls, 4);                       // 1 and 99 only
+	assert_null(site_of(&snap, 1)->stack->frames[0].func);    // JIT code: no symbol, and
+	assert_int_equal(fk.refreshes, 1);                         // the maps covered it: no re-read
 	assert_int_equal(site_of(&snap, 99)->stack->depth, 0);     // the probe had none
 	assert_int_equal(snap.nsites, 5);                          // 2, 3, 1, 99, and lost
 	a = site_of(&snap, -1);
