@@ -42,15 +42,17 @@ static enum alloc_lib lib_kind(const char *base)
 	return ALLOC_LIB_NONE;
 }
 
-static void keep_range(struct alloc_lib_map *m, const char *path, size_t plen, uint64_t lo, uint64_t hi)
+static void keep_range(struct alloc_lib_map *m, const char *path, size_t plen, bool deleted, uint64_t lo,
+		       uint64_t hi)
 {
 	if (!m->path[0]) {
 		if (plen >= sizeof m->path)
 			return;     // too long to name: not kept
 		memcpy(m->path, path, plen);
 		m->path[plen] = '\0';
-		m->lo = lo;
-		m->hi = hi;
+		m->lo = m->first_lo = lo;
+		m->hi = m->first_hi = hi;
+		m->deleted = deleted;
 		return;
 	}
 	if (strlen(m->path) != plen || memcmp(m->path, path, plen) != 0)
@@ -74,6 +76,7 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 		char head[128];
 		size_t hlen = (size_t)(eol - p) < sizeof head - 1 ? (size_t)(eol - p) : sizeof head - 1;
 		int fields = 0;
+		bool deleted;
 
 		// "lo-hi perms offset dev inode   path": the numbers fit in the head.
 		memcpy(head, p, hlen);
@@ -91,6 +94,14 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 		path = q;
 		if (fields < 5 || path >= eol || *path != '/')
 			continue;
+		{
+			static const char DELETED[] = " (deleted)";
+			size_t dl = sizeof DELETED - 1;
+
+			deleted = (size_t)(eol - path) > dl && memcmp(eol - dl, DELETED, dl) == 0;
+			if (deleted)
+				eol -= dl;
+		}
 		slash = eol;
 		while (slash > path && slash[-1] != '/')
 			slash--;
@@ -104,9 +115,9 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 			memcpy(base, slash, blen);
 			base[blen] = '\0';
 			k = lib_kind(base);
-			keep_range(&out->exe, path, (size_t)(eol - path), lo, hi);
+			keep_range(&out->exe, path, (size_t)(eol - path), deleted, lo, hi);
 			if (k != ALLOC_LIB_NONE)
-				keep_range(&out->lib[k], path, (size_t)(eol - path), lo, hi);
+				keep_range(&out->lib[k], path, (size_t)(eol - path), deleted, lo, hi);
 		}
 	}
 	if (out->lib[ALLOC_LIB_JEMALLOC].path[0])
@@ -357,6 +368,19 @@ static int attach_func(struct alloc_probe *p, const char *path, const char *func
 	return 0;
 }
 
+/* The file to probe for a mapped library: through /proc/PID/root (the
+ * process's own root, a container's), or, when it was deleted after being
+ * mapped (upgraded under the program), its /proc/PID/map_files entry, which
+ * still names the mapped inode. */
+static void lib_file(char *out, size_t cap, int pid, const struct alloc_lib_map *m)
+{
+	if (m->deleted)
+		snprintf(out, cap, "/proc/%d/map_files/%llx-%llx", pid, (unsigned long long)m->first_lo,
+			 (unsigned long long)m->first_hi);
+	else
+		snprintf(out, cap, "/proc/%d/root%s", pid, m->path);
+}
+
 static const char *const ALLOC_FUNCS[] = {
 	"malloc", "free", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign",
 	"valloc", "pvalloc",
@@ -435,13 +459,13 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 
 	// Through /proc/PID/root: the process's own files (a container's libc).
 	if (maps.use != ALLOC_LIB_NONE) {
-		snprintf(lib_path, sizeof lib_path, "/proc/%d/root%s", pid, maps.lib[maps.use].path);
+		lib_file(lib_path, sizeof lib_path, pid, &maps.lib[maps.use]);
 		libname = base_name(maps.lib[maps.use].path);
 	} else {
 		snprintf(lib_path, sizeof lib_path, "/proc/%d/exe", pid);
 	}
 	if (maps.lib[ALLOC_LIB_GLIBC].path[0])
-		snprintf(exe_path, sizeof exe_path, "/proc/%d/root%s", pid, maps.lib[ALLOC_LIB_GLIBC].path);
+		lib_file(exe_path, sizeof exe_path, pid, &maps.lib[ALLOC_LIB_GLIBC]);
 	else
 		snprintf(exe_path, sizeof exe_path, "/proc/%d/exe", pid);
 	{

@@ -73,12 +73,17 @@ void alloc_probe_detach(struct alloc_probe *p);
  * library is known by its file name: libjemalloc.so*, libtcmalloc*.so*,
  * libc.so.6 (or libc-*.so). jemalloc, then tcmalloc, then glibc is used;
  * none: the executable's own malloc (a static program). A path (raw, not
- * sanitised) that does not fit is not kept; lo..hi spans all its mappings. */
+ * sanitised) that does not fit is not kept; lo..hi spans all its mappings,
+ * first_lo..first_hi is its first one (its /proc/PID/map_files entry). A
+ * file deleted since it was mapped (" (deleted)", a library upgraded under
+ * a running program) has deleted set and the suffix cut from path. */
 enum alloc_lib { ALLOC_LIB_NONE, ALLOC_LIB_GLIBC, ALLOC_LIB_JEMALLOC, ALLOC_LIB_TCMALLOC, ALLOC_LIB_N };
 
 struct alloc_lib_map {
 	char path[4096];            // "" when not mapped
 	uint64_t lo, hi;
+	uint64_t first_lo, first_hi;
+	bool deleted;
 };
 
 struct alloc_maps {

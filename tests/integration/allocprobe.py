@@ -21,6 +21,8 @@ leak from leak_site() among balanced churn from churn_site()).
 - test_not_root: as nobody (target also nobody's): "needs root", -EPERM,
   exit 1, no link left; test_no_pid: a pid that does not exist: -ESRCH;
 - test_stripped: a stripped executable is probed (its leak counted);
+- test_deleted_libc: a libc deleted after the program mapped it is probed
+  (through /proc/PID/map_files: the process's own file, not a path's);
 - test_asan: the sanitizer build of allocdump once, clean.
 
 Needs root (CAP_BPF, CAP_PERFMON): as another user every test fails,
@@ -33,6 +35,7 @@ import json
 import os
 import pwd
 import queue
+import shutil
 import signal
 import statistics
 import subprocess
@@ -268,6 +271,30 @@ def test_stripped():
     check_leak([], None, exe=LEAK_STRIPPED)
 
 
+def test_deleted_libc():
+    """A program whose libc was deleted after it mapped it (an upgrade under
+    a running program; here a private copy): probed through its map_files
+    entry, the leak counted."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy("/lib/x86_64-linux-gnu/libc.so.6", tmp)
+        os.environ["LD_LIBRARY_PATH"] = tmp
+        try:
+            w = workload("--rate", "65536")
+        finally:
+            del os.environ["LD_LIBRARY_PATH"]
+        try:
+            os.unlink(os.path.join(tmp, "libc.so.6"))
+            with open("/proc/%d/maps" % w.p.pid) as f:
+                assert "libc.so.6 (deleted)" in f.read()
+            d = dump(w.p.pid, 0.8, "--interval", "0.4")
+            attached(d)
+            last = [o for o in d.rest() if "rows" in o][-1]
+            assert d.p.wait(10) == 0
+            assert last["rows"] and last["rows"][0]["bytes"] >= 4 * BLOCK, last
+        finally:
+            w.stop()
+
+
 def bare_rates(w, n):
     rates = []
     while len(rates) < n:
@@ -394,7 +421,7 @@ def test_asan():
         w.stop()
 
 
-TESTS = [test_leak_top, test_thread, test_stripped, test_detach_clean, test_sampling, test_exit, test_exec,
+TESTS = [test_leak_top, test_thread, test_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_exit, test_exec,
          test_not_root, test_no_pid, test_asan]
 
 
