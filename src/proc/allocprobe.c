@@ -15,15 +15,6 @@
 
 #include "util/text.h"
 
-/* The base name of a mapped path ("/usr/lib/x86_64-linux-gnu/libc.so.6" ->
- * "libc.so.6"). */
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static bool starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -190,6 +181,15 @@ void alloc_probe_detach(struct alloc_probe *p)
 #include "allocsites.skel.h"
 #include "proc/procfs.h"
 #include "proc/procparse.h"
+
+/* The base name of a mapped path ("/usr/lib/x86_64-linux-gnu/libc.so.6" ->
+ * "libc.so.6"). */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
 
 /* The kernel side's values (allocsites.bpf.c). */
 struct bpf_live {

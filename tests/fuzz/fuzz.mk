@@ -22,7 +22,7 @@ FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,u
                       -fno-sanitize-recover=undefined
 
 FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg sysfacts
-FUZZ_TARGETS += slabinfo sysvipc tmpfs
+FUZZ_TARGETS += slabinfo sysvipc tmpfs allocmaps
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -38,6 +38,8 @@ FUZZ_SRCS_sysvipc   := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c sr
 FUZZ_SRCS_tmpfs     := src/proc/memparts.c src/proc/cgfiles.c src/util/scan.c src/util/text.c
 FUZZ_SRCS_text      := src/util/text.c
 FUZZ_SRCS_scan      := src/util/scan.c
+# Built without MEMTOP_BPF: the maps parser and the not-built stubs.
+FUZZ_SRCS_allocmaps := src/proc/allocprobe.c src/util/text.c
 FUZZ_SRCS_timeexpr  := src/util/timeexpr.c
 FUZZ_SRCS_cgname    := src/util/cgname.c src/util/text.c
 FUZZ_SRCS_http      := src/export/httpd_parse.c
@@ -64,6 +66,9 @@ FUZZ_OPTS_cgname    := -max_len=4200
 FUZZ_OPTS_kmsg      := -max_len=16384 -dict=tests/fuzz/kmsg.dict
 # A request up to the server's buffer and past it (the 414 and 431 limits).
 FUZZ_OPTS_http      := -max_len=9000 -dict=tests/fuzz/http.dict
+
+# A process's maps: a few dozen lines, long paths among them.
+FUZZ_OPTS_allocmaps := -max_len=16384
 
 # Small /proc and /sys files: a sysctl, consoles, swaps, meminfo.
 FUZZ_OPTS_sysfacts  := -max_len=4096
