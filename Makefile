@@ -313,6 +313,7 @@ bench: memtop build/tools/genrec build/bench/readcost build/bench/leakreplay bui
 	@$(MAKE) --no-print-directory bench-replay
 	@$(MAKE) --no-print-directory bench-cgroups
 	@$(MAKE) --no-print-directory bench-metrics
+	@$(MAKE) --no-print-directory bench-alloc
 
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
