@@ -27,7 +27,7 @@ PKGS       := ncursesw libproc2 sqlite3
 # say they are not built in). Switching between the two: make clean first.
 NO_BPF     ?=
 ifeq ($(NO_BPF),)
-PKGS       += libbpf
+PKGS       += libbpf libelf
 endif
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # -pthread: the metrics endpoint's server runs in a thread (src/export/httpd.h).
@@ -59,7 +59,7 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
 # file's private libraries); clang compiles the BPF program, bpftool makes
 # vmlinux.h and the skeleton.
 ifeq ($(NO_BPF),)
-BUILD_NEEDS += pc:libbpf:libbpf-dev cmd:bpftool:bpftool cmd:clang:clang
+BUILD_NEEDS += pc:libbpf:libbpf-dev pc:libelf:libelf-dev cmd:bpftool:bpftool cmd:clang:clang
 endif
 # clang and its libFuzzer runtime (a package clang only recommends) for the
 # fuzz smoke run; valgrind for the leak check of the release build; groff and

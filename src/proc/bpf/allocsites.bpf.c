@@ -50,6 +50,7 @@ enum kind { K_ALLOC = 0, K_REALLOC = 1, K_MEMALIGN = 2, K_MMAP = 3 };
 struct pending {
 	__u64 size;
 	__u64 arg;          // realloc: the old pointer; posix_memalign: memptr
+	__u64 sp;           // the stack pointer at the entry
 	__u32 kind;
 	__u32 track;        // 0: only realloc's free half matters
 };
@@ -109,16 +110,31 @@ static __always_inline bool ours(void)
 
 /* One allocation call starts: count it; store its arguments when it is to be
  * tracked (at least min_size, and the sampled one in sample_every). */
-static __always_inline int enter(__u64 size, __u64 arg, __u32 kind)
+/* The thread's pending call that is still running around the stack pointer
+ * sp: a call deeper than sp's frame (nested inside it) only; an entry whose
+ * return was never seen (the probes attached between its entry and its
+ * return) lies above, and is stale. */
+static __always_inline struct pending *outer_call(__u32 tid, __u64 sp)
+{
+	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
+
+	return pp && sp < pp->sp ? pp : NULL;
+}
+
+static __always_inline int enter(struct pt_regs *ctx, __u64 size, __u64 arg, __u32 kind)
 {
 	struct counters *c = cnt();
 	struct pending p = { .size = size, .arg = arg, .kind = kind, .track = 1 };
 	__u32 tid, one = 1;
 
-	if (!ours())
-		return 0;
 	if (c)
 		c->allocs++;
+	// Inside another allocator call of this thread (glibc's realloc(NULL, n)
+	// calls malloc): the outer call is the one counted.
+	tid = (__u32)bpf_get_current_pid_tgid();
+	if (outer_call(tid, PT_REGS_SP(ctx)))
+		return 0;
+	p.sp = PT_REGS_SP(ctx);
 	if (size < min_size || size == 0) {
 		p.track = 0;
 	} else if (sample_every > 1) {
@@ -130,7 +146,6 @@ static __always_inline int enter(__u64 size, __u64 arg, __u32 kind)
 	}
 	if (!p.track && (kind != K_REALLOC || !arg))
 		return 0;           // nothing stored: the return probe exits at once
-	tid = (__u32)bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
 	return 0;
 }
@@ -188,14 +203,16 @@ static __always_inline void track(void *ctx, __u64 addr, __u64 size, struct coun
 }
 
 /* An allocation call returns ret (a pointer; posix_memalign: 0 on success). */
-static __always_inline int leave(void *ctx, __u64 ret)
+static __always_inline int leave(struct pt_regs *ctx, __u64 ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
 	struct counters *c;
 	struct pending p;
 
-	if (!pp)
+	// At the return the stack pointer is above the entry's (the return
+	// address popped): a call nested in the pending one returns below it.
+	if (!pp || PT_REGS_SP(ctx) <= pp->sp)
 		return 0;
 	p = *pp;
 	bpf_map_delete_elem(&pending, &tid);
@@ -210,7 +227,8 @@ static __always_inline int leave(void *ctx, __u64 ret)
 	} else if (p.kind == K_MEMALIGN) {
 		__u64 addr = 0;
 
-		if (ret != 0 || !p.arg || bpf_probe_read_user(&addr, sizeof(addr), (void *)p.arg) != 0)
+		// posix_memalign returns an int: 0 on success.
+		if ((int)ret != 0 || !p.arg || bpf_probe_read_user(&addr, sizeof(addr), (void *)p.arg) != 0)
 			return 0;
 		ret = addr;
 	} else if (p.kind == K_MMAP) {
@@ -223,14 +241,19 @@ static __always_inline int leave(void *ctx, __u64 ret)
 	return 0;
 }
 
-SEC("uprobe")
-int BPF_KPROBE(malloc_enter, __u64 size)
-{
-	return enter(size, 0, K_ALLOC);
-}
+/* Which function a probe sits on: its attach cookie (allocprobe.c's table). */
+enum fn {
+	FN_MALLOC = 1,      // malloc, valloc, pvalloc, mallocx (size)
+	FN_CALLOC,          // calloc (n, size)
+	FN_REALLOC,         // realloc, rallocx (ptr, size)
+	FN_MEMALIGN,        // aligned_alloc, memalign (align, size)
+	FN_POSIX_MEMALIGN,  // posix_memalign (memptr, align, size)
+	FN_FREE,            // free, dallocx, sdallocx (ptr)
+	FN_MMAP,            // mmap (addr, len, prot, flags, fd, off)
+	FN_MUNMAP,          // munmap (addr, len)
+};
 
-SEC("uprobe")
-int BPF_KPROBE(calloc_enter, __u64 n, __u64 size)
+static __always_inline int on_calloc(struct pt_regs *ctx, __u64 n, __u64 size)
 {
 	__u64 bytes = 0, lim;
 
@@ -241,67 +264,33 @@ int BPF_KPROBE(calloc_enter, __u64 n, __u64 size)
 		if (n <= lim)
 			bytes = n * size;       // else it overflows: calloc fails (0: not tracked)
 	}
-	return enter(bytes, 0, K_ALLOC);
+	return enter(ctx, bytes, 0, K_ALLOC);
 }
 
-SEC("uprobe")
-int BPF_KPROBE(realloc_enter, __u64 ptr, __u64 size)
-{
-	return enter(size, ptr, K_REALLOC);
-}
-
-/* aligned_alloc(align, size), memalign(align, size). */
-SEC("uprobe")
-int BPF_KPROBE(memalign_enter, __u64 align, __u64 size)
-{
-	return enter(size, 0, K_ALLOC);
-}
-
-/* posix_memalign(memptr, align, size): the pointer is in *memptr at the return. */
-SEC("uprobe")
-int BPF_KPROBE(posix_memalign_enter, __u64 memptr, __u64 align, __u64 size)
-{
-	return enter(size, memptr, K_MEMALIGN);
-}
-
-/* mmap(addr, len, prot, flags, fd, off): anonymous mappings only, and only
- * the program's own: not one the allocator makes inside a call of the same
- * thread (a pending entry, or the return address inside the allocator). */
-SEC("uprobe")
-int BPF_KPROBE(mmap_enter, __u64 addr, __u64 len, __u64 prot, __u64 flags)
+/* mmap: anonymous mappings only, and only the program's own: not one the
+ * allocator makes inside a call of the same thread (a pending entry, or the
+ * return address inside the allocator). */
+static __always_inline int on_mmap(struct pt_regs *ctx, __u64 len, __u64 flags)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 ra = 0;
 
-	if (!ours() || !(flags & 0x20 /* MAP_ANONYMOUS */))
-		return 0;
-	if (bpf_map_lookup_elem(&pending, &tid))
+	if (outer_call(tid, PT_REGS_SP(ctx)))
+		return 0;           // the allocator's own mmap
+	if (!(flags & 0x20 /* MAP_ANONYMOUS */))
 		return 0;
 	if (alloc_hi && bpf_probe_read_user(&ra, sizeof(ra), (void *)PT_REGS_SP(ctx)) == 0 &&
 	    ra >= alloc_lo && ra < alloc_hi)
 		return 0;
-	return enter(len, 0, K_MMAP);
+	return enter(ctx, len, 0, K_MMAP);
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(alloc_exit, __u64 ret)
-{
-	return leave(ctx, ret);
-}
-
-SEC("uretprobe")
-int BPF_KRETPROBE(memalign_exit, int ret)
-{
-	return leave(ctx, (__u64)(__s64)ret);
-}
-
-/* free(ptr), and jemalloc's dallocx/sdallocx: one lookup, one delete. */
-SEC("uprobe")
-int BPF_KPROBE(free_enter, __u64 ptr)
+/* free: one lookup, one delete. */
+static __always_inline int on_free(__u64 ptr)
 {
 	struct counters *c;
 
-	if (!ptr || !ours())
+	if (!ptr)
 		return 0;
 	c = cnt();
 	if (c)
@@ -310,14 +299,42 @@ int BPF_KPROBE(free_enter, __u64 ptr)
 	return 0;
 }
 
-/* munmap(addr, len): an exact match of a tracked mapping only. */
+/* Every entry probe: the cookie says which function. */
 SEC("uprobe")
-int BPF_KPROBE(munmap_enter, __u64 addr)
+int on_enter(struct pt_regs *ctx)
 {
-	if (!addr || !ours())
+	__u64 fn = bpf_get_attach_cookie(ctx);
+
+	if (!ours())
 		return 0;
-	forget(addr);
+	switch (fn) {
+	case FN_MALLOC:
+		return enter(ctx, PT_REGS_PARM1(ctx), 0, K_ALLOC);
+	case FN_CALLOC:
+		return on_calloc(ctx, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx));
+	case FN_REALLOC:
+		return enter(ctx, PT_REGS_PARM2(ctx), PT_REGS_PARM1(ctx), K_REALLOC);
+	case FN_MEMALIGN:
+		return enter(ctx, PT_REGS_PARM2(ctx), 0, K_ALLOC);
+	case FN_POSIX_MEMALIGN:
+		return enter(ctx, PT_REGS_PARM3(ctx), PT_REGS_PARM1(ctx), K_MEMALIGN);
+	case FN_FREE:
+		return on_free(PT_REGS_PARM1(ctx));
+	case FN_MMAP:
+		return on_mmap(ctx, PT_REGS_PARM2(ctx), PT_REGS_PARM4(ctx));
+	case FN_MUNMAP:
+		if (PT_REGS_PARM1(ctx))
+			forget(PT_REGS_PARM1(ctx));
+		return 0;
+	}
 	return 0;
+}
+
+/* Every return probe: the pending entry says what the call was. */
+SEC("uretprobe")
+int on_return(struct pt_regs *ctx)
+{
+	return leave(ctx, PT_REGS_RC(ctx));
 }
 
 /* The process exited (its group leader) or exec'd: the reading says so. */
