@@ -12,6 +12,9 @@ leak from leak_site() among balanced churn from churn_site()).
   allocdump's pid; after the detach (allocdump still alive) none, and no new
   uprobe_events line; the target's bare malloc/free rate, slowed while
   probed, returns to within 2x of its baseline;
+- test_apis: leaks through malloc, calloc, realloc(NULL), memalign,
+  aligned_alloc, valloc, posix_memalign, mmap and a growing realloc, each
+  from its own function: each stack holds its share, each block once;
 - test_thread: a leak from a second thread is seen (its stack goes through
   leak_loop, the thread's function), within 5 %;
 - test_sampling: --every 4 tracks about a quarter of the calls; --min-size
@@ -283,6 +286,47 @@ def test_leak_top():
     check_leak([], "leak_site")
 
 
+APIS = ["leak_malloc", "leak_calloc", "leak_realloc", "leak_memalign", "leak_aligned_alloc", "leak_valloc",
+        "leak_posix_memalign", "leak_mmap", "leak_regrow"]
+
+
+def test_apis():
+    """Blocks leaked in turn through malloc, calloc, realloc(NULL) (glibc's
+    calls malloc inside: counted once, at realloc's caller), memalign,
+    aligned_alloc (the same function in glibc: one probe), valloc,
+    posix_memalign (the pointer read from *memptr), an anonymous mmap, and a
+    realloc growing a half block (that one freed): each API's stack holds its
+    share, each block counted once."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stats = os.path.join(tmp, "stats")
+        w = workload("--wait-usr1", "--stats", stats, "--rate", "262144", "--api", "all")
+        d = None
+        try:
+            d = dump(w.p.pid, 20, "--interval", "0.25", "--top", "30")
+            attached(d)
+            os.kill(w.p.pid, signal.SIGUSR1)
+            time.sleep(1.5)
+            leaked, reading = leaked_then_reading(w, d, stats)
+            blocks = leaked // BLOCK
+            syms = exe_symbols(LEAK)
+            by_api = {}
+            for row in reading["rows"]:
+                first = symbolise(w.p.pid, int(row["ips"][0], 16), syms, LEAK) if row["ips"] else None
+                if first in APIS:
+                    assert first not in by_api, ("two stacks for %s" % first, row, by_api[first])
+                    by_api[first] = row
+            assert sorted(by_api) == sorted(APIS), ("APIs seen", sorted(by_api))
+            for api, row in by_api.items():
+                assert row["bytes"] == row["count"] * BLOCK, (api, row)
+                assert abs(row["count"] - blocks / len(APIS)) <= 1, (api, row["count"], blocks)
+            total = sum(r["bytes"] for r in by_api.values())
+            assert abs(total - leaked) <= 0.05 * leaked, (total, leaked)
+        finally:
+            if d:
+                d.stop()
+            w.stop()
+
+
 def test_thread():
     check_leak(["--leak-thread"], "leak_site", thread_func="leak_loop")
 
@@ -463,7 +507,7 @@ def test_perf_fallback():
         del os.environ["MEMTOP_BPF_NO_MULTI"]
 
 
-TESTS = [test_leak_top, test_thread, test_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_exit, test_exec,
+TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_exit, test_exec,
          test_not_root, test_no_pid, test_asan, test_perf_fallback]
 
 

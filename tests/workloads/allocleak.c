@@ -8,7 +8,7 @@
  * with frame pointers (the probe walks stacks by them), and stripped as
  * build/workloads/allocleak-stripped.
  *
- *   allocleak [--rate B] [--wait-usr1] [--stats FILE] [--leak-thread]
+ *   allocleak [--rate B] [--wait-usr1] [--stats FILE] [--leak-thread] [--api all]
  *             [--exit-after S] [--exec-after S] [--hold N]
  *             [--bare N [--rounds K]] [--work NS]
  *
@@ -17,6 +17,9 @@
  * --stats FILE   after every leaked block, FILE holds "BYTES BLOCKS\n":
  *                leaked so far (read it while the process is stopped)
  * --leak-thread  leak from a second thread (churn stays in the first)
+ * --api all      each block from the next of malloc, calloc, realloc(NULL),
+ *                memalign, aligned_alloc, valloc, posix_memalign, mmap and
+ *                realloc of a half block, each called from leak_NAME()
  * --exit-after S / --exec-after S   exit, or exec /bin/sleep 60, after S s
  * --hold N       allocate N 32-byte blocks from hold_site() at once after
  *                the start signal (or at once), keep them, print "held N"
@@ -26,6 +29,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -33,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,9 +79,53 @@ static void write_stats(void)
 	}
 }
 
+/* --api all: each block from another allocator function, each from a
+ * function of its own (its own stack). */
+static int api_all;
+
+__attribute__((noinline)) static void *leak_malloc(void) { return malloc(BLOCK); }
+__attribute__((noinline)) static void *leak_calloc(void) { return calloc(BLOCK / 16, 16); }
+__attribute__((noinline)) static void *leak_realloc(void)
+{
+	void *volatile none = NULL;     // else the compiler calls malloc
+
+	return realloc(none, BLOCK);
+}
+__attribute__((noinline)) static void *leak_memalign(void) { return memalign(64, BLOCK); }
+__attribute__((noinline)) static void *leak_aligned_alloc(void) { return aligned_alloc(64, BLOCK); }
+__attribute__((noinline)) static void *leak_valloc(void) { return valloc(BLOCK); }
+__attribute__((noinline)) static void *leak_posix_memalign(void)
+{
+	void *p = NULL;
+
+	return posix_memalign(&p, 64, BLOCK) == 0 ? p : NULL;
+}
+__attribute__((noinline)) static void *leak_mmap(void)
+{
+	void *p = mmap(NULL, BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+/* A block grown with realloc from half its size: the first block freed by
+ * the realloc, the second one outstanding. */
+__attribute__((noinline)) static void *leak_regrow(void)
+{
+	char *p = malloc(BLOCK / 2);
+
+	if (p)
+		memset(p, 1, BLOCK / 2);
+	return p ? realloc(p, BLOCK) : NULL;
+}
+
+static void *(*const APIS[])(void) = {
+	leak_malloc, leak_calloc, leak_realloc, leak_memalign, leak_aligned_alloc, leak_valloc,
+	leak_posix_memalign, leak_mmap, leak_regrow,
+};
+
 __attribute__((noinline)) static void leak_site(void)
 {
-	char *p = malloc(BLOCK);
+	static unsigned turn;
+	char *p = api_all ? APIS[turn++ % (sizeof APIS / sizeof APIS[0])]() : malloc(BLOCK);
 
 	if (!p) {
 		perror("allocleak: malloc");
@@ -202,7 +251,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "--wait-usr1")) {
+		if (v && !strcmp(a, "--api") && !strcmp(v, "all")) {
+			api_all = 1, i++;
+		} else if (!strcmp(a, "--wait-usr1")) {
 			started = 0;
 		} else if (!strcmp(a, "--leak-thread")) {
 			leak_thread = 1;
