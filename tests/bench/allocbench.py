@@ -29,7 +29,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from allocprobe import DUMP, LEAK, Proc, attached, bpftool, workload  # noqa: E402
+from allocprobe import DUMP, Proc, attached, bpftool, workload  # noqa: E402
 
 
 def rates(w, n):
@@ -102,11 +102,14 @@ def map_memory():
     d = Proc([DUMP, str(target.pid), "600", "--interval", "5"])
     try:
         attached(d)
-        prog_ids = {e["prog_id"] for e in bpftool("perf", "list") if e.get("pid") == d.p.pid}
+        # The maps allocdump holds open (its fdinfo names them).
         map_ids = set()
-        for p in bpftool("prog", "list"):
-            if p.get("id") in prog_ids:
-                map_ids.update(p.get("map_ids", []))
+        fddir = "/proc/%d/fdinfo" % d.p.pid
+        for fd in os.listdir(fddir):
+            with open(os.path.join(fddir, fd)) as f:
+                for line in f:
+                    if line.startswith("map_id:"):
+                        map_ids.add(int(line.split()[1]))
         return {m["name"]: m.get("bytes_memlock", 0) for m in bpftool("map", "list") if m["id"] in map_ids}
     finally:
         d.stop()
@@ -122,6 +125,8 @@ def main():
     if "--work-ns" in sys.argv:
         work_ns = int(sys.argv[sys.argv.index("--work-ns") + 1])
     start = time.monotonic()
+    with open("/proc/loadavg") as f:
+        print("load average before the run: %s" % " ".join(f.read().split()[:3]))
     configs = [("bare (no probes)", None), ("full tracking", []), ("sampled, every 64th", ["--every", "64"]),
                ("min-size 4096 (none of it tracked)", ["--min-size", "4096"])]
     print("== malloc/free loop, 64-byte pairs (pairs/s, slowdown)")
