@@ -21,8 +21,9 @@
  *                memalign, aligned_alloc, valloc, posix_memalign, mmap and
  *                realloc of a half block, each called from leak_NAME()
  * --exit-after S / --exec-after S   exit, or exec /bin/sleep 60, after S s
- * --hold N       allocate N 32-byte blocks from hold_site() at once after
- *                the start signal (or at once), keep them, print "held N"
+ * --hold N       allocate N 32-byte blocks from hold_site() after the start
+ *                signal (or at once): one, a second's pause, the rest; keep
+ *                them, print "held N"
  * --bare N       no leak: a loop of N malloc/free pairs (each with --work NS
  *                of computing per pair, default 0; cut short at 0.25 s), then
  *                "pairs/s R"; K rounds (default 1; 0: forever), then exit
@@ -71,9 +72,11 @@ static void write_stats(void)
 
 	if (stats_fd < 0)
 		return;
-	n = snprintf(line, sizeof line, "%llu %llu\n", (unsigned long long)atomic_load(&leaked_bytes),
+	// One write of a fixed width over the last: a reader never finds it
+	// empty or cut (the process is stopped between two writes, not in one).
+	n = snprintf(line, sizeof line, "%20llu %20llu\n", (unsigned long long)atomic_load(&leaked_bytes),
 		     (unsigned long long)atomic_load(&leaked_blocks));
-	if (ftruncate(stats_fd, 0) != 0 || pwrite(stats_fd, line, (size_t)n, 0) != n) {
+	if (pwrite(stats_fd, line, (size_t)n, 0) != n) {
 		perror("allocleak: stats");
 		exit(1);
 	}
@@ -157,9 +160,15 @@ __attribute__((noinline)) static void churn_site(unsigned n)
 		free(held[k]);
 }
 
+static void sleep_s(double s);
+
+/* n blocks of 32 bytes kept: the first one, a second's pause, the rest
+ * (the oldest is a second older than all the others). */
 __attribute__((noinline)) static void hold_site(long n)
 {
 	for (long i = 0; i < n; i++) {
+		if (i == 1)
+			sleep_s(1.0);
 		void *p = malloc(32);
 
 		if (!p) {
