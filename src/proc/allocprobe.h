@@ -8,7 +8,10 @@
  * /proc/PID/root so a container's own libc is probed, and attaches every
  * probe for that pid only; any failure detaches what was attached and says
  * why in one line. Probes are bpf links held by file descriptors: they go
- * when memtop closes them, exits, or is killed.
+ * when memtop closes them, exits, or is killed. uprobe_multi links where the
+ * kernel has them (6.6: detaching takes ~0.1 s), else one perf-event uprobe
+ * a function (detaching takes ~2 s); MEMTOP_BPF_NO_MULTI=1 forces the latter.
+ * docs/alloc-sites.md has the details and the costs.
  *
  * Built without BPF (make NO_BPF=1), alloc_probe_built() is false and
  * alloc_probe_attach fails with -ENOTSUP and a line that says so.

@@ -11,7 +11,7 @@ leak from leak_site() among balanced churn from churn_site()).
 - test_detach_clean: while attached, bpftool lists links and programs of
   allocdump's pid; after the detach (allocdump still alive) none, and no new
   uprobe_events line; the target's bare malloc/free rate, slowed while
-  probed, returns to within 2x of its baseline;
+  probed, returns to within 4x of its baseline (probed it is ~2,500x slower);
 - test_apis: leaks through malloc, calloc, realloc(NULL), memalign,
   aligned_alloc, valloc, posix_memalign, mmap and a growing realloc, each
   from its own function: each stack holds its share, each block once;
@@ -412,7 +412,8 @@ def test_detach_clean():
         w.line(30)                                  # the round the detach fell in
         after = statistics.median(bare_rates(w, 5))
         print("    bare malloc/free pairs/s: %.0f baseline, %.0f probed, %.0f after" % (baseline, probed, after))
-        assert after >= baseline / 2, (baseline, probed, after)
+        # Generous (the machine may be busy; probed, the loop runs ~2,500x slower).
+        assert after >= baseline / 4, (baseline, probed, after)
     finally:
         if d:
             d.p.stdin.close()

@@ -14,6 +14,13 @@
  * - pending: per thread, an allocator call's arguments until it returns;
  * - counters: per CPU, calls seen, tracked, lost, and the exit/exec flags.
  *
+ * Two programs do the probing: on_enter at every probed function's entry and
+ * on_return at its return, the attach cookie saying which function (enum fn);
+ * allocprobe.c attaches them with uprobe_multi links, or one perf-event
+ * uprobe a function on kernels without those. A call's pending entry keeps
+ * the stack pointer, which tells a call nested in it (glibc's own mmap inside
+ * malloc) or a stale entry (its return never seen) from it.
+ *
  * Not part of the userspace layers (tests/docs/check_layers.py skips *.bpf.c).
  */
 #include "vmlinux.h"
