@@ -48,7 +48,8 @@ SAN_LIB    := $(LIB_SRCS:src/%.c=build/asan/%.o) build/asan/builtin_themes.o
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c)) \
-              build/workloads/allocleak-stripped
+              build/workloads/allocleak-stripped build/workloads/allocleak-static \
+              build/workloads/allocleak-static-stripped
 
 # What each set-up step needs: kind:name:debian-package, where kind is "cmd"
 # (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
@@ -144,8 +145,15 @@ $(MALLOCCOUNT): tests/common/malloccount.c | build
 build/workloads/%: tests/workloads/%.c | build/workloads
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread -o $@ $< -lm
 
-# allocleak without its symbol table (allocation sites of a stripped program).
+# allocleak without its symbol table (allocation sites of a stripped program),
+# and statically linked (malloc in the executable), with and without it.
 build/workloads/allocleak-stripped: build/workloads/allocleak
+	strip -o $@ $<
+
+build/workloads/allocleak-static: tests/workloads/allocleak.c | build/workloads
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread -static -o $@ $< -lm
+
+build/workloads/allocleak-static-stripped: build/workloads/allocleak-static
 	strip -o $@ $<
 
 # The kernel side of allocation sites (src/proc/bpf/allocsites.bpf.c, outside

@@ -30,6 +30,8 @@ leak from leak_site() among balanced churn from churn_site()).
 - test_not_root: as nobody (target also nobody's): "needs root", -EPERM,
   exit 1, no link left; test_no_pid: a pid that does not exist: -ESRCH;
 - test_stripped: a stripped executable is probed (its leak counted);
+- test_static: a statically linked one (malloc and mmap in the executable)
+  too; test_static_stripped: stripped, it cannot be: the -ENOENT line;
 - test_deleted_libc: a libc deleted after the program mapped it is probed
   (through /proc/PID/map_files: the process's own file, not a path's);
 - test_asan: the sanitizer build of allocdump once, clean;
@@ -62,6 +64,8 @@ DUMP = os.path.join(ROOT, "build", "tools", "allocdump")
 ASAN_DUMP = os.path.join(ROOT, "build", "asan", "tools", "allocdump")
 LEAK = os.path.join(ROOT, "build", "workloads", "allocleak")
 LEAK_STRIPPED = os.path.join(ROOT, "build", "workloads", "allocleak-stripped")
+LEAK_STATIC = os.path.join(ROOT, "build", "workloads", "allocleak-static")
+LEAK_STATIC_STRIPPED = os.path.join(ROOT, "build", "workloads", "allocleak-static-stripped")
 BLOCK = 4096
 CHURN_BATCH_MAX = 64 * 1016          # churn_site holds at most 64 blocks of <= 1015 B
 
@@ -159,12 +163,15 @@ def exe_symbols(path):
 
 def symbolise(pid, ip, syms, exe):
     """The function of exe at return address ip in process pid, or None."""
+    with open(exe, "rb") as f:
+        position_dependent = f.read(18)[16] == 2     # ET_EXEC: addresses are the symbols'
     with open("/proc/%d/maps" % pid) as f:
         for line in f:
             fields = line.split()
             lo, hi = (int(x, 16) for x in fields[0].split("-"))
             if lo <= ip < hi and len(fields) >= 6 and os.path.realpath(fields[5]) == os.path.realpath(exe):
-                vaddr = ip - 1 - lo + int(fields[2], 16)     # PIE: file offset = address
+                # PIE: file offset = address
+                vaddr = ip - 1 if position_dependent else ip - 1 - lo + int(fields[2], 16)
                 name = None
                 for addr, sym in syms:
                     if addr > vaddr:
@@ -272,12 +279,12 @@ def check_leak(extra_args, top_func, thread_func=None, exe=LEAK):
             assert abs(top["bytes"] - leaked) <= 0.05 * leaked, (top, leaked)
             assert top["count"] * BLOCK == top["bytes"], top
             assert reading["untracked_full"] == 0 and reading["stacks_lost"] == 0, reading
-            if exe == LEAK:
-                row, names = row_in(reading, w.p.pid, top_func)
+            if top_func:
+                row, names = row_in(reading, w.p.pid, top_func, exe)
                 assert row is top, ("the top stack is not %s's" % top_func, names, reading["rows"][:3])
                 if thread_func:
                     assert thread_func in names, names
-                churn, _ = row_in(reading, w.p.pid, "churn_site")
+                churn, _ = row_in(reading, w.p.pid, "churn_site", exe)
                 # Thousands of churn calls, at most one batch outstanding.
                 assert reading["allocs"] > 5000, reading["allocs"]
                 assert churn is None or churn["bytes"] <= CHURN_BATCH_MAX, churn
@@ -339,6 +346,25 @@ def test_thread():
 
 def test_stripped():
     check_leak([], None, exe=LEAK_STRIPPED)
+
+
+def test_static():
+    """A statically linked program: malloc and mmap in the executable itself
+    are probed, the leak found."""
+    reading = check_leak([], "leak_site", exe=LEAK_STATIC)
+    assert reading["allocs"] > 1000, reading
+
+
+def test_static_stripped():
+    w = workload(exe=LEAK_STATIC_STRIPPED)
+    try:
+        d = dump(w.p.pid, 1)
+        first = d.until(lambda o: isinstance(o, dict), 15, "allocdump's line")
+        assert first == {"attached": False, "error": -2,
+                         "why": "statically linked and stripped: no allocator symbol to probe"}, first
+        assert d.p.wait(10) == 1
+    finally:
+        w.stop()
 
 
 def test_deleted_libc():
@@ -577,7 +603,7 @@ def test_perf_fallback():
         del os.environ["MEMTOP_BPF_NO_MULTI"]
 
 
-TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_tables_full, test_oldest_sweeps_wrap, test_exit, test_exec,
+TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_static, test_static_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_tables_full, test_oldest_sweeps_wrap, test_exit, test_exec,
          test_not_root, test_no_pid, test_asan, test_perf_fallback]
 
 
@@ -590,8 +616,9 @@ def main():
         print("FAIL allocprobe: the probe tests need root (CAP_BPF and CAP_PERFMON); "
               "MEMTOP_SKIP_BPF=1 skips them")
         return 1
-    if not require([DUMP, ASAN_DUMP, LEAK, LEAK_STRIPPED],
-                   "build/tools/allocdump build/asan/tools/allocdump build/workloads/allocleak-stripped"):
+    if not require([DUMP, ASAN_DUMP, LEAK, LEAK_STRIPPED, LEAK_STATIC, LEAK_STATIC_STRIPPED],
+                   "build/tools/allocdump build/asan/tools/allocdump build/workloads/allocleak-stripped "
+                   "build/workloads/allocleak-static-stripped"):
         return 1
     passed, failed = run_tests(TESTS, lambda t: t(), sys.argv[1:])
     return finish("allocprobe", start, passed, failed)
