@@ -49,7 +49,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c)) \
               build/workloads/allocleak-stripped build/workloads/allocleak-static \
-              build/workloads/allocleak-static-stripped
+              build/workloads/allocleak-static-stripped build/workloads/allocleak-ownmalloc
 
 # What each set-up step needs: kind:name:debian-package, where kind is "cmd"
 # (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
@@ -155,6 +155,10 @@ build/workloads/allocleak-static: tests/workloads/allocleak.c | build/workloads
 
 build/workloads/allocleak-static-stripped: build/workloads/allocleak-static
 	strip -o $@ $<
+
+# allocleak with an allocator of its own (exported malloc: libc's is not called).
+build/workloads/allocleak-ownmalloc: tests/workloads/allocleak.c | build/workloads
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -DOWN_MALLOC -pthread -o $@ $< -lm
 
 # The kernel side of allocation sites (src/proc/bpf/allocsites.bpf.c, outside
 # SRCS): vmlinux.h from the running kernel's BTF, the BPF object, and the

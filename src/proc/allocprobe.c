@@ -358,9 +358,9 @@ static void add_site(struct sites *st, int ret, uint64_t off, uint64_t cookie)
 }
 
 /* The file offsets of the functions fns names in the ELF file path (its
- * .dynsym and .symtab; global and weak functions, "name" or "name@VERSION"),
- * 0 for one it does not define. 0 or -errno. */
-static int elf_offsets(const char *path, const struct fn_spec *fns, size_t n, uint64_t *off)
+ * .dynsym and, unless dynsym_only, .symtab; global and weak functions, "name"
+ * or "name@VERSION"), 0 for one it does not define. 0 or -errno. */
+static int elf_offsets(const char *path, const struct fn_spec *fns, size_t n, bool dynsym_only, uint64_t *off)
 {
 	Elf_Scn *scn = NULL;
 	int fd, err = 0;
@@ -382,7 +382,7 @@ static int elf_offsets(const char *path, const struct fn_spec *fns, size_t n, ui
 		Elf_Data *d;
 		size_t count;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) ||
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && (dynsym_only || sh.sh_type != SHT_SYMTAB)) ||
 		    !sh.sh_entsize || (d = elf_getdata(scn, NULL)) == NULL)
 			continue;
 		count = sh.sh_size / sh.sh_entsize;
@@ -423,7 +423,7 @@ out:
 static int collect_sites(struct sites *st, const struct fn_spec *fns, size_t n, const char **missing)
 {
 	uint64_t off[sizeof ALLOC_FNS / sizeof ALLOC_FNS[0]];
-	int err = elf_offsets(st->path, fns, n, off);
+	int err = elf_offsets(st->path, fns, n, false, off);
 
 	if (err)
 		return err;
@@ -520,10 +520,10 @@ static int load_skel(struct alloc_probe *p, const struct alloc_maps *maps, bool 
 	p->skel->rodata->target_tgid = (uint32_t)p->pid;
 	p->skel->rodata->sample_every = p->opt.sample_every;
 	p->skel->rodata->min_size = p->opt.min_size;
-	if (maps->use != ALLOC_LIB_NONE) {
-		p->skel->rodata->alloc_lo = maps->lib[maps->use].lo;
-		p->skel->rodata->alloc_hi = maps->lib[maps->use].hi;
-	}
+	// The allocator library's range; none for an executable's own malloc
+	// (lib[ALLOC_LIB_NONE] is empty): its range is the program's code too.
+	p->skel->rodata->alloc_lo = maps->lib[maps->use].lo;
+	p->skel->rodata->alloc_hi = maps->lib[maps->use].hi;
 	if (multi && (bpf_program__set_expected_attach_type(p->skel->progs.on_enter, BPF_TRACE_UPROBE_MULTI) ||
 		      bpf_program__set_expected_attach_type(p->skel->progs.on_return, BPF_TRACE_UPROBE_MULTI)))
 		return -EINVAL;
@@ -580,6 +580,7 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 	char path[64], lib_path[4200], exe_path[4200];
 	struct sites *sites;
 	const char *libname = "";
+	bool own = false;
 	uint64_t now_start = 0;
 	ssize_t n;
 	int err;
@@ -633,6 +634,18 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 	if (err || (maps.use == ALLOC_LIB_NONE && !maps.exe.path[0]))
 		return fail(p, -ESRCH, why, whylen, "process %d maps no file (a kernel thread, or gone)", pid);
 
+	// An executable that exports malloc and free of its own (tcmalloc or
+	// jemalloc linked in statically) comes first in symbol lookup: every
+	// call goes there, none to the libraries'.
+	if (maps.use != ALLOC_LIB_NONE) {
+		uint64_t off[2];
+
+		snprintf(lib_path, sizeof lib_path, "/proc/%d/exe", pid);
+		if (elf_offsets(lib_path, ALLOC_FNS, 2, true, off) == 0 && off[0] && off[1]) {
+			maps.use = ALLOC_LIB_NONE;
+			own = true;
+		}
+	}
 	// Through /proc/PID/root: the process's own files (a container's libc).
 	if (maps.use != ALLOC_LIB_NONE) {
 		lib_file(lib_path, sizeof lib_path, pid, &maps.lib[maps.use]);
@@ -650,6 +663,8 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 
 		if (maps.use != ALLOC_LIB_NONE)
 			snprintf(raw, sizeof raw, "%s (%s)", NAMES[maps.use], libname);
+		else if (own)
+			snprintf(raw, sizeof raw, "malloc in the executable (%.200s)", base_name(maps.exe.path));
 		else
 			snprintf(raw, sizeof raw, "malloc in the executable (statically linked)");
 		text_sanitize(raw, strlen(raw), p->allocator, sizeof p->allocator);
@@ -669,14 +684,14 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 		err = collect_sites(&sites[0], ALLOC_FNS, sizeof ALLOC_FNS / sizeof ALLOC_FNS[0], &missing);
 		if (!err)
 			err = collect_sites(map_st, MAP_FNS, sizeof MAP_FNS / sizeof MAP_FNS[0], &missing);
-		if (err == -ENOENT && missing && maps.use == ALLOC_LIB_NONE) {
+		if (err == -ENOENT && missing && maps.use == ALLOC_LIB_NONE && !own) {
 			free(sites);
 			return fail(p, -ENOENT, why, whylen, "statically linked and stripped: no allocator symbol to probe");
 		}
 		if (err == -ENOENT && missing) {
 			free(sites);
 			return fail(p, -ENOENT, why, whylen, "no %s in %s: no allocator to probe", missing,
-				    maps.lib[maps.use].path);
+				    own ? maps.exe.path : maps.lib[maps.use].path);
 		}
 		if (err) {
 			free(sites);

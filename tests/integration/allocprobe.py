@@ -31,7 +31,8 @@ leak from leak_site() among balanced churn from churn_site()).
   exit 1, no link left; test_no_pid: a pid that does not exist: -ESRCH;
 - test_stripped: a stripped executable is probed (its leak counted);
 - test_static: a statically linked one (malloc and mmap in the executable)
-  too; test_static_stripped: stripped, it cannot be: the -ENOENT line;
+  too; test_own_malloc: a dynamic one exporting its own malloc (libc's
+  never called) too; test_static_stripped: the -ENOENT line;
 - test_deleted_libc: a libc deleted after the program mapped it is probed
   (through /proc/PID/map_files: the process's own file, not a path's);
 - test_asan: the sanitizer build of allocdump once, clean;
@@ -65,6 +66,7 @@ ASAN_DUMP = os.path.join(ROOT, "build", "asan", "tools", "allocdump")
 LEAK = os.path.join(ROOT, "build", "workloads", "allocleak")
 LEAK_STRIPPED = os.path.join(ROOT, "build", "workloads", "allocleak-stripped")
 LEAK_STATIC = os.path.join(ROOT, "build", "workloads", "allocleak-static")
+LEAK_OWN = os.path.join(ROOT, "build", "workloads", "allocleak-ownmalloc")
 LEAK_STATIC_STRIPPED = os.path.join(ROOT, "build", "workloads", "allocleak-static-stripped")
 BLOCK = 4096
 CHURN_BATCH_MAX = 64 * 1016          # churn_site holds at most 64 blocks of <= 1015 B
@@ -262,14 +264,15 @@ def uprobe_events():
         return None     # no tracefs mounted: the probes are perf-PMU ones, never listed there
 
 
-def check_leak(extra_args, top_func, thread_func=None, exe=LEAK):
+def check_leak(extra_args, top_func, thread_func=None, exe=LEAK, allocator="glibc malloc (libc.so.6)"):
     with tempfile.TemporaryDirectory() as tmp:
         stats = os.path.join(tmp, "stats")
         w = workload("--wait-usr1", "--stats", stats, "--rate", "131072", *extra_args, exe=exe)
         d = None
         try:
             d = dump(w.p.pid, 20, "--interval", "0.25")
-            attached(d)
+            first = attached(d)
+            assert first["allocator"] == allocator, first
             os.kill(w.p.pid, signal.SIGUSR1)
             time.sleep(2.0)
             leaked, reading = leaked_then_reading(w, d, stats)
@@ -351,8 +354,15 @@ def test_stripped():
 def test_static():
     """A statically linked program: malloc and mmap in the executable itself
     are probed, the leak found."""
-    reading = check_leak([], "leak_site", exe=LEAK_STATIC)
+    reading = check_leak([], "leak_site", exe=LEAK_STATIC, allocator="malloc in the executable (statically linked)")
     assert reading["allocs"] > 1000, reading
+
+
+def test_own_malloc():
+    """A dynamically linked program exporting a malloc of its own (as one
+    linking tcmalloc statically does): libc's is never called; the
+    executable's is probed, the leak found."""
+    check_leak([], "leak_site", exe=LEAK_OWN, allocator="malloc in the executable (allocleak-ownmalloc)")
 
 
 def test_static_stripped():
@@ -603,7 +613,7 @@ def test_perf_fallback():
         del os.environ["MEMTOP_BPF_NO_MULTI"]
 
 
-TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_static, test_static_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_tables_full, test_oldest_sweeps_wrap, test_exit, test_exec,
+TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_static, test_own_malloc, test_static_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_tables_full, test_oldest_sweeps_wrap, test_exit, test_exec,
          test_not_root, test_no_pid, test_asan, test_perf_fallback]
 
 
@@ -616,9 +626,9 @@ def main():
         print("FAIL allocprobe: the probe tests need root (CAP_BPF and CAP_PERFMON); "
               "MEMTOP_SKIP_BPF=1 skips them")
         return 1
-    if not require([DUMP, ASAN_DUMP, LEAK, LEAK_STRIPPED, LEAK_STATIC, LEAK_STATIC_STRIPPED],
+    if not require([DUMP, ASAN_DUMP, LEAK, LEAK_STRIPPED, LEAK_STATIC, LEAK_STATIC_STRIPPED, LEAK_OWN],
                    "build/tools/allocdump build/asan/tools/allocdump build/workloads/allocleak-stripped "
-                   "build/workloads/allocleak-static-stripped"):
+                   "build/workloads/allocleak-static-stripped build/workloads/allocleak-ownmalloc"):
         return 1
     passed, failed = run_tests(TESTS, lambda t: t(), sys.argv[1:])
     return finish("allocprobe", start, passed, failed)

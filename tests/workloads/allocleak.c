@@ -44,6 +44,85 @@
 
 #define BLOCK 4096
 
+#ifdef OWN_MALLOC
+/* Built as allocleak-ownmalloc: a small allocator of the program's own
+ * (16-byte size classes up to 8 KiB, free lists, a bump arena), whose
+ * exported malloc, free, calloc and realloc interpose libc's, as a program
+ * linking tcmalloc or jemalloc statically does. */
+#define ARENA_BYTES ((size_t)1 << 30)
+#define CLASSES 513
+static char *arena, *bump;
+static void *free_lists[CLASSES];
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void *malloc(size_t n)
+{
+	size_t c = (n + 15) / 16 + 1;       // 16-byte units, the header's one included
+	char *p;
+
+	if (c >= CLASSES) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_lock(&arena_lock);
+	if (!arena) {
+		arena = bump = mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				    -1, 0);
+		if (arena == MAP_FAILED)
+			abort();
+	}
+	if (free_lists[c]) {
+		p = free_lists[c];
+		free_lists[c] = *(void **)p;
+	} else {
+		if (bump + c * 16 > arena + ARENA_BYTES)
+			abort();
+		p = bump;
+		bump += c * 16;
+	}
+	pthread_mutex_unlock(&arena_lock);
+	*(size_t *)p = c;
+	return p + 16;
+}
+
+void free(void *q)
+{
+	char *p = (char *)q - 16;
+
+	if (!q)
+		return;
+	pthread_mutex_lock(&arena_lock);
+	*(void **)p = free_lists[*(size_t *)p];
+	free_lists[*(size_t *)p] = p;
+	pthread_mutex_unlock(&arena_lock);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = malloc(n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *realloc(void *q, size_t n)
+{
+	void *p = malloc(n);
+
+	if (p && q) {
+		size_t old = (*(size_t *)((char *)q - 16) - 1) * 16;
+
+		memcpy(p, q, old < n ? old : n);
+		free(q);
+	}
+	return p;
+}
+#endif
+
 static double rate = 65536;
 static const char *stats_path;
 static int stats_fd = -1;
