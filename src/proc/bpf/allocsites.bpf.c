@@ -58,6 +58,7 @@ struct pending {
 	__u64 size;
 	__u64 arg;          // realloc: the old pointer; posix_memalign: memptr
 	__u64 sp;           // the stack pointer at the entry
+	__u64 ktime;        // and when
 	__u32 kind;
 	__u32 track;        // 0: only realloc's free half matters
 };
@@ -115,32 +116,33 @@ static __always_inline bool ours(void)
 	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
 }
 
-/* One allocation call starts: count it; store its arguments when it is to be
- * tracked (at least min_size, and the sampled one in sample_every). */
-/* The thread's pending call that is still running around the stack pointer
- * sp: a call deeper than sp's frame (nested inside it) only; an entry whose
- * return was never seen (the probes attached between its entry and its
- * return) lies above, and is stale. */
-static __always_inline struct pending *outer_call(__u32 tid, __u64 sp)
+/* The thread's pending call that a call entering at stack pointer sp runs
+ * inside (the allocator calling mmap or malloc itself), or NULL. A pending
+ * entry whose return was never seen (a longjmp out of the allocator) is
+ * stale: the new call is not below it, or it is more than a second old. */
+static __always_inline struct pending *outer_call(__u32 tid, __u64 sp, __u64 now)
 {
 	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
 
-	return pp && sp < pp->sp ? pp : NULL;
+	return pp && sp < pp->sp && now - pp->ktime < 1000000000ULL ? pp : NULL;
 }
 
+/* One allocation call starts: count it; store its arguments when it is to be
+ * tracked (at least min_size, and the sampled one in sample_every). */
 static __always_inline int enter(struct pt_regs *ctx, __u64 size, __u64 arg, __u32 kind)
 {
 	struct counters *c = cnt();
 	struct pending p = { .size = size, .arg = arg, .kind = kind, .track = 1 };
 	__u32 tid, one = 1;
 
+	// Inside another allocator call of this thread: the outer call is the
+	// one counted.
+	tid = (__u32)bpf_get_current_pid_tgid();
+	p.ktime = bpf_ktime_get_ns();
+	if (outer_call(tid, PT_REGS_SP(ctx), p.ktime))
+		return 0;
 	if (c)
 		c->allocs++;
-	// Inside another allocator call of this thread (glibc's realloc(NULL, n)
-	// calls malloc): the outer call is the one counted.
-	tid = (__u32)bpf_get_current_pid_tgid();
-	if (outer_call(tid, PT_REGS_SP(ctx)))
-		return 0;
 	p.sp = PT_REGS_SP(ctx);
 	if (size < min_size || size == 0) {
 		p.track = 0;
@@ -282,7 +284,7 @@ static __always_inline int on_mmap(struct pt_regs *ctx, __u64 len, __u64 flags)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 ra = 0;
 
-	if (outer_call(tid, PT_REGS_SP(ctx)))
+	if (outer_call(tid, PT_REGS_SP(ctx), bpf_ktime_get_ns()))
 		return 0;           // the allocator's own mmap
 	if (!(flags & 0x20 /* MAP_ANONYMOUS */))
 		return 0;
