@@ -144,6 +144,12 @@ const char *alloc_probe_allocator(const struct alloc_probe *p)
 	return "";
 }
 
+const char *alloc_probe_mechanism(const struct alloc_probe *p)
+{
+	(void)p;
+	return "";
+}
+
 void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out)
 {
 	(void)p;
@@ -195,6 +201,15 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* How the probes attach, the best first (each kernel takes what it has). */
+enum mode {
+	MODE_PERF,              // one perf-event uprobe a function and direction
+	MODE_MULTI,             // uprobe_multi links, entry and return (6.6)
+	MODE_SESSION,           // uprobe session links: no return probe for an untracked call (6.10)
+};
+
+static const char *const MODE_NAMES[] = { "perf-event uprobes", "uprobe_multi links", "uprobe sessions" };
+
 /* The kernel side's values (allocsites.bpf.c). */
 struct bpf_live {
 	uint64_t size;
@@ -221,9 +236,9 @@ struct alloc_probe {
 	struct allocsites_bpf *skel;
 	struct bpf_link *links[40];       // perf-event uprobes and the tracepoints
 	size_t nlinks;
-	int mfds[4];                      // uprobe_multi links
+	int mfds[4];                      // uprobe_multi or session links
 	size_t nmfds;
-	bool multi;
+	enum mode mode;
 	int pid;
 	uint64_t start_ticks;
 	struct alloc_options opt;
@@ -445,6 +460,10 @@ static int collect_sites(struct sites *st, const struct fn_spec *fns, size_t n, 
 #ifndef BPF_TRACE_UPROBE_MULTI
 #define BPF_TRACE_UPROBE_MULTI 48
 #endif
+#ifndef BPF_TRACE_UPROBE_SESSION
+#define BPF_TRACE_UPROBE_SESSION 57
+#endif
+
 
 /* bpf(BPF_LINK_CREATE) for a uprobe_multi link (Linux 6.6; libbpf 1.1 has
  * no call for it): union bpf_attr's link_create, as far as uprobe_multi. */
@@ -454,14 +473,14 @@ struct multi_attr {
 	uint32_t cnt, multi_flags, pid, pad;
 };
 
-static int link_multi(int prog_fd, int pid, const struct sites *st, int ret)
+static int link_multi(int prog_fd, int pid, const struct sites *st, int ret, uint32_t attach_type)
 {
 	struct multi_attr a;
 	long fd;
 
 	memset(&a, 0, sizeof a);
 	a.prog_fd = (uint32_t)prog_fd;
-	a.attach_type = BPF_TRACE_UPROBE_MULTI;
+	a.attach_type = attach_type;
 	a.path = (uint64_t)(uintptr_t)st->path;
 	a.offsets = (uint64_t)(uintptr_t)st->off[ret];
 	a.cookies = (uint64_t)(uintptr_t)st->cookie[ret];
@@ -472,19 +491,31 @@ static int link_multi(int prog_fd, int pid, const struct sites *st, int ret)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-/* Attaches every site: one uprobe_multi link per file and direction, or,
- * multi false, one perf-event uprobe per site. 0 or -errno. */
-static int attach_sites(struct alloc_probe *p, const struct sites *st, bool multi)
+/* Attaches every site: one session link per file; one uprobe_multi link per
+ * file and direction; or one perf-event uprobe per site. 0 or -errno. */
+static int attach_sites(struct alloc_probe *p, const struct sites *st, enum mode mode)
 {
 	struct bpf_program *progs[2] = { p->skel->progs.on_enter, p->skel->progs.on_return };
 
+	if (mode == MODE_SESSION) {
+		// Every function's entry (the program skips the return where it
+		// does not matter).
+		int fd = st->n[0] ? link_multi(bpf_program__fd(p->skel->progs.on_session), p->pid, st, 0,
+					       BPF_TRACE_UPROBE_SESSION) : 0;
+
+		if (fd < 0)
+			return fd;
+		if (st->n[0])
+			p->mfds[p->nmfds++] = fd;
+		return 0;
+	}
 	// The return probes first: a call that enters while the entry probes
 	// go on finds its return probed.
 	for (int ret = 1; ret >= 0; ret--) {
 		if (!st->n[ret])
 			continue;
-		if (multi) {
-			int fd = link_multi(bpf_program__fd(progs[ret]), p->pid, st, ret);
+		if (mode == MODE_MULTI) {
+			int fd = link_multi(bpf_program__fd(progs[ret]), p->pid, st, ret, BPF_TRACE_UPROBE_MULTI);
 
 			if (fd < 0)
 				return fd;
@@ -507,9 +538,10 @@ static int attach_sites(struct alloc_probe *p, const struct sites *st, bool mult
 	return 0;
 }
 
-/* Opens and loads the BPF program for a session, its programs made for
- * uprobe_multi links or not. 0 or -errno. */
-static int load_skel(struct alloc_probe *p, const struct alloc_maps *maps, bool multi)
+/* Opens and loads the BPF programs for a way of attaching: on_session for
+ * session links, else on_enter and on_return, made for uprobe_multi links or
+ * not. 0 or -errno. */
+static int load_skel(struct alloc_probe *p, const struct alloc_maps *maps, enum mode mode)
 {
 	int err;
 
@@ -524,8 +556,14 @@ static int load_skel(struct alloc_probe *p, const struct alloc_maps *maps, bool 
 	// (lib[ALLOC_LIB_NONE] is empty): its range is the program's code too.
 	p->skel->rodata->alloc_lo = maps->lib[maps->use].lo;
 	p->skel->rodata->alloc_hi = maps->lib[maps->use].hi;
-	if (multi && (bpf_program__set_expected_attach_type(p->skel->progs.on_enter, BPF_TRACE_UPROBE_MULTI) ||
-		      bpf_program__set_expected_attach_type(p->skel->progs.on_return, BPF_TRACE_UPROBE_MULTI)))
+	if (mode == MODE_SESSION ?
+	    bpf_program__set_autoload(p->skel->progs.on_enter, false) ||
+	    bpf_program__set_autoload(p->skel->progs.on_return, false) ||
+	    bpf_program__set_expected_attach_type(p->skel->progs.on_session, BPF_TRACE_UPROBE_SESSION) :
+	    bpf_program__set_autoload(p->skel->progs.on_session, false) ||
+	    (mode == MODE_MULTI &&
+	     (bpf_program__set_expected_attach_type(p->skel->progs.on_enter, BPF_TRACE_UPROBE_MULTI) ||
+	      bpf_program__set_expected_attach_type(p->skel->progs.on_return, BPF_TRACE_UPROBE_MULTI))))
 		return -EINVAL;
 	if (bpf_map__set_max_entries(p->skel->maps.live, p->opt.max_live) ||
 	    bpf_map__set_max_entries(p->skel->maps.stacks, p->opt.max_stacks) ||
@@ -700,20 +738,23 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 		}
 	}
 
-	// Everything or nothing. uprobe_multi links (one per file and
-	// direction: the kernel removes them in ~0.1 s, not ~0.1 s a probe);
-	// a kernel without them (before 6.6): one perf-event uprobe a site.
+	// Everything or nothing. Session links where the kernel has them
+	// (6.10: an untracked call costs no return probe), else uprobe_multi
+	// links (6.6: one per file and direction; the kernel removes them in
+	// ~0.1 s, not ~0.1 s a probe), else one perf-event uprobe a site.
+	// MEMTOP_BPF_NO_SESSION=1 and MEMTOP_BPF_NO_MULTI=1 start lower (the
+	// tests take every way).
 	libbpf_set_print(keep_libbpf_warning);
-	// MEMTOP_BPF_NO_MULTI=1 takes the older kernels' way (the tests do).
-	for (int multi = getenv("MEMTOP_BPF_NO_MULTI") ? 0 : 1; multi >= 0; multi--) {
-		err = load_skel(p, &maps, multi);
+	for (int mode = getenv("MEMTOP_BPF_NO_MULTI") ? MODE_PERF : getenv("MEMTOP_BPF_NO_SESSION") ? MODE_MULTI :
+			MODE_SESSION; mode >= MODE_PERF; mode--) {
+		err = load_skel(p, &maps, (enum mode)mode);
 		if (!err) {
-			err = attach_sites(p, &sites[0], multi);
+			err = attach_sites(p, &sites[0], (enum mode)mode);
 			if (!err)
-				err = attach_sites(p, &sites[1], multi);
+				err = attach_sites(p, &sites[1], (enum mode)mode);
 		}
 		if (!err) {
-			p->multi = multi;
+			p->mode = (enum mode)mode;
 			break;
 		}
 		unload(p);
@@ -771,6 +812,11 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 const char *alloc_probe_allocator(const struct alloc_probe *p)
 {
 	return p ? p->allocator : "";
+}
+
+const char *alloc_probe_mechanism(const struct alloc_probe *p)
+{
+	return p ? MODE_NAMES[p->mode] : "";
 }
 
 void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out)

@@ -8,9 +8,10 @@
  * /proc/PID/root so a container's own libc is probed, and attaches every
  * probe for that pid only; any failure detaches what was attached and says
  * why in one line. Probes are bpf links held by file descriptors: they go
- * when memtop closes them, exits, or is killed. uprobe_multi links where the
- * kernel has them (6.6: detaching takes ~0.1 s), else one perf-event uprobe
- * a function (detaching takes ~2 s); MEMTOP_BPF_NO_MULTI=1 forces the latter.
+ * when memtop closes them, exits, or is killed. Uprobe session links where
+ * the kernel has them (6.10), else uprobe_multi links (6.6: detaching takes
+ * ~0.1 s), else one perf-event uprobe a function (detaching takes ~2 s);
+ * MEMTOP_BPF_NO_SESSION=1 and MEMTOP_BPF_NO_MULTI=1 skip the first, both.
  * docs/alloc-sites.md has the details and the costs.
  *
  * Built without BPF (make NO_BPF=1), alloc_probe_built() is false and
@@ -57,6 +58,11 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 
 /* The allocator attached to, for the screen ("glibc malloc (libc.so.6)"). */
 const char *alloc_probe_allocator(const struct alloc_probe *p);
+
+/* How the probes are attached: "uprobe sessions" (Linux 6.10: a call left
+ * untracked costs no return probe), "uprobe_multi links" (6.6) or
+ * "perf-event uprobes" (older; detaching takes ~2 s). */
+const char *alloc_probe_mechanism(const struct alloc_probe *p);
 
 /* The limits in force (opt's, defaults filled in). */
 void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out);

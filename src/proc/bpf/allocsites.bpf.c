@@ -128,7 +128,8 @@ static __always_inline struct pending *outer_call(__u32 tid, __u64 sp, __u64 now
 }
 
 /* One allocation call starts: count it; store its arguments when it is to be
- * tracked (at least min_size, and the sampled one in sample_every). */
+ * tracked (at least min_size, and the sampled one in sample_every). 1 when
+ * they were stored (its return matters), else 0. */
 static __always_inline int enter(struct pt_regs *ctx, __u64 size, __u64 arg, __u32 kind)
 {
 	struct counters *c = cnt();
@@ -155,8 +156,7 @@ static __always_inline int enter(struct pt_regs *ctx, __u64 size, __u64 arg, __u
 	}
 	if (!p.track && (kind != K_REALLOC || !arg))
 		return 0;           // nothing stored: the return probe exits at once
-	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
-	return 0;
+	return bpf_map_update_elem(&pending, &tid, &p, BPF_ANY) == 0;
 }
 
 static __always_inline struct total *total_of(__s32 stack)
@@ -308,9 +308,8 @@ static __always_inline int on_free(__u64 ptr)
 	return 0;
 }
 
-/* Every entry probe: the cookie says which function. */
-SEC("uprobe")
-int on_enter(struct pt_regs *ctx)
+/* An entry: the cookie says which function. 1 when its return matters. */
+static __always_inline int dispatch(struct pt_regs *ctx)
 {
 	__u64 fn = bpf_get_attach_cookie(ctx);
 
@@ -339,11 +338,37 @@ int on_enter(struct pt_regs *ctx)
 	return 0;
 }
 
+/* Every entry probe (perf-event uprobes and uprobe_multi links). A program
+ * of these returns 0: a perf-event one's non-zero return would write a
+ * sample nobody reads. */
+SEC("uprobe")
+int on_enter(struct pt_regs *ctx)
+{
+	dispatch(ctx);
+	return 0;
+}
+
 /* Every return probe: the pending entry says what the call was. */
 SEC("uretprobe")
 int on_return(struct pt_regs *ctx)
 {
 	return leave(ctx, PT_REGS_RC(ctx));
+}
+
+/* Kernel 6.18's uprobe sessions: one program at the entry and, when the
+ * entry returned 0, at the return; a call left untracked returns 1 and
+ * costs no return probe at all. Loaded only for a session link (weak: a
+ * kernel without the kfunc loads the others). */
+extern bool bpf_session_is_return(void) __ksym __weak;
+
+SEC("uprobe")
+int on_session(struct pt_regs *ctx)
+{
+	if (bpf_session_is_return()) {
+		leave(ctx, PT_REGS_RC(ctx));
+		return 0;
+	}
+	return dispatch(ctx) ? 0 : 1;
 }
 
 /* The process exited (its group leader) or exec'd: the reading says so. */
