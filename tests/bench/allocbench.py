@@ -5,7 +5,8 @@
 1. a malloc/free-bound loop (build/workloads/allocleak --bare: 64-byte
    malloc + free pairs), bare and with the probes attached by
    build/tools/allocdump: full tracking, every 64th call sampled, and
-   --min-size 4096 (nothing of the loop tracked); throughput (pairs/s, the
+   --min-size 4096 (nothing of the loop tracked), with uprobe sessions
+   and without (uprobe_multi links: every return probed); throughput (pairs/s, the
    median of the rounds while attached) and slowdown. Then the same with
    WORK_NS (default 2000) of computing per pair, a program that does real
    work around each allocation;
@@ -41,15 +42,16 @@ def rates(w, n):
     return out
 
 
-def loop_rate(work_ns, probe_args):
+def loop_rate(work_ns, probe_args, env=None):
     """Median pairs/s of the bare loop, unprobed (probe_args None) or with
-    allocdump attached with probe_args."""
+    allocdump attached with probe_args (in env: MEMTOP_BPF_NO_SESSION=1)."""
     w = workload("--bare", "5000000", "--rounds", "0", "--work", str(work_ns))
     try:
         rates(w, 2)
         if probe_args is None:
             return statistics.median(rates(w, 8))
-        d = Proc([DUMP, str(w.p.pid), "3", "--interval", "1"] + probe_args)
+        d = Proc([DUMP, str(w.p.pid), "3", "--interval", "1"] + probe_args,
+                 env=dict(os.environ, **(env or {})))
         try:
             attached(d)
             w.drain()
@@ -127,21 +129,26 @@ def main():
     start = time.monotonic()
     with open("/proc/loadavg") as f:
         print("load average before the run: %s" % " ".join(f.read().split()[:3]))
-    configs = [("bare (no probes)", None), ("full tracking", []), ("sampled, every 64th", ["--every", "64"]),
-               ("min-size 4096 (none of it tracked)", ["--min-size", "4096"])]
-    print("== malloc/free loop, 64-byte pairs (pairs/s, slowdown)")
+    no_session = {"MEMTOP_BPF_NO_SESSION": "1"}
+    configs = [("bare (no probes)", None, None), ("full tracking", [], None),
+               ("sampled, every 64th", ["--every", "64"], None),
+               ("min-size 4096 (none of it tracked)", ["--min-size", "4096"], None),
+               ("full tracking, no sessions", [], no_session),
+               ("sampled, every 64th, no sessions", ["--every", "64"], no_session),
+               ("min-size 4096, no sessions", ["--min-size", "4096"], no_session)]
+    print("== malloc/free loop, 64-byte pairs (pairs/s, slowdown); uprobe sessions unless said")
     print("%-36s %16s %10s   %16s %10s" % ("", "pure loop", "", "+%d ns work" % work_ns, ""))
     base = {}
     overhead = None
-    for name, args in configs:
+    for name, args, env in configs:
         row = []
         for wn in (0, work_ns):
-            r = loop_rate(wn, args)
+            r = loop_rate(wn, args, env)
             if args is None:
                 base[wn] = r
             row.append(r)
         print("%-36s %16.0f %9.1fx   %16.0f %9.1fx" % (name, row[0], base[0] / row[0], row[1], base[work_ns] / row[1]))
-        if args == []:
+        if args == [] and env is None:
             overhead = 1 / row[0] - 1 / base[0]
         sys.stdout.flush()
     print("full tracking costs %.1f us a malloc/free pair: a thread doubles its time at %.0f pairs/s "
