@@ -27,7 +27,7 @@ PKGS       := ncursesw libproc2 sqlite3
 # say they are not built in). Switching between the two: make clean first.
 NO_BPF     ?=
 ifeq ($(NO_BPF),)
-PKGS       += libbpf
+PKGS       += libbpf libelf
 endif
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # -pthread: the metrics endpoint's server runs in a thread (src/export/httpd.h).
@@ -48,7 +48,8 @@ SAN_LIB    := $(LIB_SRCS:src/%.c=build/asan/%.o) build/asan/builtin_themes.o
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 WORKLOADS  := $(patsubst tests/workloads/%.c,build/workloads/%,$(wildcard tests/workloads/*.c)) \
-              build/workloads/allocleak-stripped
+              build/workloads/allocleak-stripped build/workloads/allocleak-static \
+              build/workloads/allocleak-static-stripped build/workloads/allocleak-ownmalloc
 
 # What each set-up step needs: kind:name:debian-package, where kind is "cmd"
 # (a command on PATH), "pc" (a pkg-config module), "py" (a python3 module) or
@@ -59,7 +60,7 @@ BUILD_NEEDS := cmd:cc:gcc cmd:pkg-config:pkg-config pc:ncursesw:libncurses-dev p
 # file's private libraries); clang compiles the BPF program, bpftool makes
 # vmlinux.h and the skeleton.
 ifeq ($(NO_BPF),)
-BUILD_NEEDS += pc:libbpf:libbpf-dev cmd:bpftool:bpftool cmd:clang:clang
+BUILD_NEEDS += pc:libbpf:libbpf-dev pc:libelf:libelf-dev cmd:bpftool:bpftool cmd:clang:clang
 endif
 # clang and its libFuzzer runtime (a package clang only recommends) for the
 # fuzz smoke run; valgrind for the leak check of the release build; groff and
@@ -163,9 +164,20 @@ $(MALLOCCOUNT): tests/common/malloccount.c | build
 build/workloads/%: tests/workloads/%.c | build/workloads
 	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread -o $@ $< -lm
 
-# allocleak without its symbol table (allocation sites of a stripped program).
+# allocleak without its symbol table (allocation sites of a stripped program),
+# and statically linked (malloc in the executable), with and without it.
 build/workloads/allocleak-stripped: build/workloads/allocleak
 	strip -o $@ $<
+
+build/workloads/allocleak-static: tests/workloads/allocleak.c | build/workloads
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -pthread -static -o $@ $< -lm
+
+build/workloads/allocleak-static-stripped: build/workloads/allocleak-static
+	strip -o $@ $<
+
+# allocleak with an allocator of its own (exported malloc: libc's is not called).
+build/workloads/allocleak-ownmalloc: tests/workloads/allocleak.c | build/workloads
+	$(CC) $(WARNINGS) $(WERROR) -O1 -g -fno-omit-frame-pointer -D_GNU_SOURCE -DOWN_MALLOC -pthread -o $@ $< -lm
 
 # The kernel side of allocation sites (src/proc/bpf/allocsites.bpf.c, outside
 # SRCS): vmlinux.h from the running kernel's BTF, the BPF object, and the
@@ -333,6 +345,7 @@ bench: memtop build/tools/genrec build/bench/readcost build/bench/leakreplay bui
 	@$(MAKE) --no-print-directory bench-replay
 	@$(MAKE) --no-print-directory bench-cgroups
 	@$(MAKE) --no-print-directory bench-metrics
+	@$(MAKE) --no-print-directory bench-alloc
 
 include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk

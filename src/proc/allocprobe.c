@@ -15,15 +15,6 @@
 
 #include "util/text.h"
 
-/* The base name of a mapped path ("/usr/lib/x86_64-linux-gnu/libc.so.6" ->
- * "libc.so.6"). */
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 static bool starts(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -42,15 +33,17 @@ static enum alloc_lib lib_kind(const char *base)
 	return ALLOC_LIB_NONE;
 }
 
-static void keep_range(struct alloc_lib_map *m, const char *path, size_t plen, uint64_t lo, uint64_t hi)
+static void keep_range(struct alloc_lib_map *m, const char *path, size_t plen, bool deleted, uint64_t lo,
+		       uint64_t hi)
 {
 	if (!m->path[0]) {
 		if (plen >= sizeof m->path)
 			return;     // too long to name: not kept
 		memcpy(m->path, path, plen);
 		m->path[plen] = '\0';
-		m->lo = lo;
-		m->hi = hi;
+		m->lo = m->first_lo = lo;
+		m->hi = m->first_hi = hi;
+		m->deleted = deleted;
 		return;
 	}
 	if (strlen(m->path) != plen || memcmp(m->path, path, plen) != 0)
@@ -74,6 +67,7 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 		char head[128];
 		size_t hlen = (size_t)(eol - p) < sizeof head - 1 ? (size_t)(eol - p) : sizeof head - 1;
 		int fields = 0;
+		bool deleted;
 
 		// "lo-hi perms offset dev inode   path": the numbers fit in the head.
 		memcpy(head, p, hlen);
@@ -91,6 +85,14 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 		path = q;
 		if (fields < 5 || path >= eol || *path != '/')
 			continue;
+		{
+			static const char DELETED[] = " (deleted)";
+			size_t dl = sizeof DELETED - 1;
+
+			deleted = (size_t)(eol - path) > dl && memcmp(eol - dl, DELETED, dl) == 0;
+			if (deleted)
+				eol -= dl;
+		}
 		slash = eol;
 		while (slash > path && slash[-1] != '/')
 			slash--;
@@ -104,9 +106,9 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 			memcpy(base, slash, blen);
 			base[blen] = '\0';
 			k = lib_kind(base);
-			keep_range(&out->exe, path, (size_t)(eol - path), lo, hi);
+			keep_range(&out->exe, path, (size_t)(eol - path), deleted, lo, hi);
 			if (k != ALLOC_LIB_NONE)
-				keep_range(&out->lib[k], path, (size_t)(eol - path), lo, hi);
+				keep_range(&out->lib[k], path, (size_t)(eol - path), deleted, lo, hi);
 		}
 	}
 	if (out->lib[ALLOC_LIB_JEMALLOC].path[0])
@@ -142,6 +144,12 @@ const char *alloc_probe_allocator(const struct alloc_probe *p)
 	return "";
 }
 
+const char *alloc_probe_mechanism(const struct alloc_probe *p)
+{
+	(void)p;
+	return "";
+}
+
 void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out)
 {
 	(void)p;
@@ -168,17 +176,39 @@ void alloc_probe_detach(struct alloc_probe *p)
 #else  /* MEMTOP_BPF */
 
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #include "allocsites.skel.h"
 #include "proc/procfs.h"
 #include "proc/procparse.h"
+
+/* The base name of a mapped path ("/usr/lib/x86_64-linux-gnu/libc.so.6" ->
+ * "libc.so.6"). */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* How the probes attach, the best first (each kernel takes what it has). */
+enum mode {
+	MODE_PERF,              // one perf-event uprobe a function and direction
+	MODE_MULTI,             // uprobe_multi links, entry and return (6.6)
+	MODE_SESSION,           // uprobe session links: no return probe for an untracked call (6.10)
+};
+
+static const char *const MODE_NAMES[] = { "perf-event uprobes", "uprobe_multi links", "uprobe sessions" };
 
 /* The kernel side's values (allocsites.bpf.c). */
 struct bpf_live {
@@ -204,8 +234,11 @@ struct bpf_counters {
 
 struct alloc_probe {
 	struct allocsites_bpf *skel;
-	struct bpf_link *links[40];
+	struct bpf_link *links[40];       // perf-event uprobes and the tracepoints
 	size_t nlinks;
+	int mfds[4];                      // uprobe_multi or session links
+	size_t nmfds;
+	enum mode mode;
 	int pid;
 	uint64_t start_ticks;
 	struct alloc_options opt;
@@ -293,75 +326,279 @@ static int load_failure(struct alloc_probe *p, int err, const char *what, char *
 		    libbpf_last);
 }
 
-/* The probes: function, entry program, return program (NULL: none), and
- * whether attaching may not fail. */
-struct probe_spec {
-	const char *func;
-	int on;                 // 0: the allocator; 1: libc's (mmap) or the executable's
-	bool must;
+/* Which function a probe sits on, its attach cookie: as allocsites.bpf.c's
+ * enum fn. */
+enum { FN_MALLOC = 1, FN_CALLOC, FN_REALLOC, FN_MEMALIGN, FN_POSIX_MEMALIGN, FN_FREE, FN_MMAP, FN_MUNMAP };
+
+struct fn_spec {
+	const char *name;
+	uint64_t cookie;
+	bool ret;               // a return probe too
+	bool must;              // attaching fails without it
 };
 
-static struct bpf_program *enter_prog(struct allocsites_bpf *s, const char *f)
+static const struct fn_spec ALLOC_FNS[] = {
+	{ "malloc", FN_MALLOC, true, true }, { "free", FN_FREE, false, true },
+	{ "calloc", FN_CALLOC, true, false }, { "realloc", FN_REALLOC, true, false },
+	{ "posix_memalign", FN_POSIX_MEMALIGN, true, false }, { "aligned_alloc", FN_MEMALIGN, true, false },
+	{ "memalign", FN_MEMALIGN, true, false }, { "valloc", FN_MALLOC, true, false },
+	{ "pvalloc", FN_MALLOC, true, false },
+	// jemalloc's own API (not defined elsewhere: skipped there)
+	{ "mallocx", FN_MALLOC, true, false }, { "rallocx", FN_REALLOC, true, false },
+	{ "dallocx", FN_FREE, false, false }, { "sdallocx", FN_FREE, false, false },
+};
+static const struct fn_spec MAP_FNS[] = {
+	{ "mmap", FN_MMAP, true, false }, { "munmap", FN_MUNMAP, false, false },
+};
+
+#define MAX_SITES 16
+
+/* The probe sites of one file: entry and return offsets with their cookies,
+ * each offset once (glibc's aligned_alloc is memalign: one probe). */
+struct sites {
+	char path[4200];
+	uint64_t off[2][MAX_SITES], cookie[2][MAX_SITES];
+	size_t n[2];
+};
+
+static void add_site(struct sites *st, int ret, uint64_t off, uint64_t cookie)
 {
-	if (!strcmp(f, "malloc") || !strcmp(f, "valloc") || !strcmp(f, "pvalloc") || !strcmp(f, "mallocx"))
-		return s->progs.malloc_enter;
-	if (!strcmp(f, "calloc"))
-		return s->progs.calloc_enter;
-	if (!strcmp(f, "realloc") || !strcmp(f, "rallocx"))
-		return s->progs.realloc_enter;
-	if (!strcmp(f, "aligned_alloc") || !strcmp(f, "memalign"))
-		return s->progs.memalign_enter;
-	if (!strcmp(f, "posix_memalign"))
-		return s->progs.posix_memalign_enter;
-	if (!strcmp(f, "mmap"))
-		return s->progs.mmap_enter;
-	if (!strcmp(f, "munmap"))
-		return s->progs.munmap_enter;
-	return s->progs.free_enter;     // free, dallocx, sdallocx
+	for (size_t i = 0; i < st->n[ret]; i++)
+		if (st->off[ret][i] == off)
+			return;
+	if (st->n[ret] < MAX_SITES) {
+		st->off[ret][st->n[ret]] = off;
+		st->cookie[ret][st->n[ret]++] = cookie;
+	}
 }
 
-static struct bpf_program *exit_prog(struct allocsites_bpf *s, const char *f)
+/* The file offsets of the functions fns names in the ELF file path (its
+ * .dynsym and, unless dynsym_only, .symtab; global and weak functions, "name"
+ * or "name@VERSION"), 0 for one it does not define. 0 or -errno. */
+static int elf_offsets(const char *path, const struct fn_spec *fns, size_t n, bool dynsym_only, uint64_t *off)
 {
-	if (!strcmp(f, "free") || !strcmp(f, "dallocx") || !strcmp(f, "sdallocx") || !strcmp(f, "munmap"))
-		return NULL;
-	if (!strcmp(f, "posix_memalign"))
-		return s->progs.memalign_exit;
-	return s->progs.alloc_exit;
-}
+	Elf_Scn *scn = NULL;
+	int fd, err = 0;
+	Elf *e;
 
-/* Attaches func's probes in path. 0, 1 when path does not define func (and
- * must is false), or -errno. */
-static int attach_func(struct alloc_probe *p, const char *path, const char *func, bool must)
-{
-	struct bpf_program *progs[2] = { enter_prog(p->skel, func), exit_prog(p->skel, func) };
+	memset(off, 0, n * sizeof *off);
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	while ((scn = elf_nextscn(e, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t count;
 
-	for (int i = 0; i < 2; i++) {
-		LIBBPF_OPTS(bpf_uprobe_opts, o, .func_name = func, .retprobe = i == 1);
-		struct bpf_link *l;
-
-		if (!progs[i])
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_DYNSYM && (dynsym_only || sh.sh_type != SHT_SYMTAB)) ||
+		    !sh.sh_entsize || (d = elf_getdata(scn, NULL)) == NULL)
 			continue;
-		if (p->nlinks >= sizeof p->links / sizeof p->links[0])
-			return -E2BIG;
-		libbpf_last[0] = '\0';
-		l = bpf_program__attach_uprobe_opts(progs[i], p->pid, path, 0, &o);
-		if (!l) {
-			int err = errno ? -errno : -EINVAL;
+		count = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; i < count; i++) {
+			GElf_Sym sym;
+			GElf_Shdr tsh;
+			const char *name;
+			size_t len;
 
-			if (err == -ENOENT && !must && i == 0)
-				return 1;
-			return err;
+			if (!gelf_getsym(d, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+			    GELF_ST_BIND(sym.st_info) == STB_LOCAL || sym.st_shndx == SHN_UNDEF ||
+			    sym.st_shndx >= SHN_LORESERVE || !sym.st_value)
+				continue;
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (!name)
+				continue;
+			len = strcspn(name, "@");
+			for (size_t k = 0; k < n; k++) {
+				Elf_Scn *ts;
+
+				if (off[k] || strlen(fns[k].name) != len || strncmp(name, fns[k].name, len) != 0)
+					continue;
+				ts = elf_getscn(e, sym.st_shndx);
+				if (ts && gelf_getshdr(ts, &tsh) && sym.st_value >= tsh.sh_addr)
+					off[k] = sym.st_value - tsh.sh_addr + tsh.sh_offset;
+			}
 		}
-		p->links[p->nlinks++] = l;
+	}
+out:
+	if (e)
+		elf_end(e);
+	close(fd);
+	return err;
+}
+
+/* Adds the functions of fns that path defines to st; -ENOENT with *missing
+ * set when one that must be there is not. */
+static int collect_sites(struct sites *st, const struct fn_spec *fns, size_t n, const char **missing)
+{
+	uint64_t off[sizeof ALLOC_FNS / sizeof ALLOC_FNS[0]];
+	int err = elf_offsets(st->path, fns, n, false, off);
+
+	if (err)
+		return err;
+	for (size_t k = 0; k < n; k++) {
+		if (!off[k]) {
+			if (fns[k].must) {
+				*missing = fns[k].name;
+				return -ENOENT;
+			}
+			continue;
+		}
+		add_site(st, 0, off[k], fns[k].cookie);
+		if (fns[k].ret)
+			add_site(st, 1, off[k], fns[k].cookie);
 	}
 	return 0;
 }
 
-static const char *const ALLOC_FUNCS[] = {
-	"malloc", "free", "calloc", "realloc", "posix_memalign", "aligned_alloc", "memalign",
-	"valloc", "pvalloc",
+#ifndef BPF_TRACE_UPROBE_MULTI
+#define BPF_TRACE_UPROBE_MULTI 48
+#endif
+#ifndef BPF_TRACE_UPROBE_SESSION
+#define BPF_TRACE_UPROBE_SESSION 57
+#endif
+
+
+/* bpf(BPF_LINK_CREATE) for a uprobe_multi link (Linux 6.6; libbpf 1.1 has
+ * no call for it): union bpf_attr's link_create, as far as uprobe_multi. */
+struct multi_attr {
+	uint32_t prog_fd, target_fd, attach_type, flags;
+	uint64_t path, offsets, ref_ctr_offsets, cookies;
+	uint32_t cnt, multi_flags, pid, pad;
 };
-static const char *const JEMALLOC_EXTRA[] = { "mallocx", "rallocx", "dallocx", "sdallocx" };
+
+static int link_multi(int prog_fd, int pid, const struct sites *st, int ret, uint32_t attach_type)
+{
+	struct multi_attr a;
+	long fd;
+
+	memset(&a, 0, sizeof a);
+	a.prog_fd = (uint32_t)prog_fd;
+	a.attach_type = attach_type;
+	a.path = (uint64_t)(uintptr_t)st->path;
+	a.offsets = (uint64_t)(uintptr_t)st->off[ret];
+	a.cookies = (uint64_t)(uintptr_t)st->cookie[ret];
+	a.cnt = (uint32_t)st->n[ret];
+	a.multi_flags = ret ? 1u /* BPF_F_UPROBE_MULTI_RETURN */ : 0;
+	a.pid = (uint32_t)pid;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &a, sizeof a);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* Attaches every site: one session link per file; one uprobe_multi link per
+ * file and direction; or one perf-event uprobe per site. 0 or -errno. */
+static int attach_sites(struct alloc_probe *p, const struct sites *st, enum mode mode)
+{
+	struct bpf_program *progs[2] = { p->skel->progs.on_enter, p->skel->progs.on_return };
+
+	if (mode == MODE_SESSION) {
+		// Every function's entry (the program skips the return where it
+		// does not matter).
+		int fd = st->n[0] ? link_multi(bpf_program__fd(p->skel->progs.on_session), p->pid, st, 0,
+					       BPF_TRACE_UPROBE_SESSION) : 0;
+
+		if (fd < 0)
+			return fd;
+		if (st->n[0])
+			p->mfds[p->nmfds++] = fd;
+		return 0;
+	}
+	// The return probes first: a call that enters while the entry probes
+	// go on finds its return probed.
+	for (int ret = 1; ret >= 0; ret--) {
+		if (!st->n[ret])
+			continue;
+		if (mode == MODE_MULTI) {
+			int fd = link_multi(bpf_program__fd(progs[ret]), p->pid, st, ret, BPF_TRACE_UPROBE_MULTI);
+
+			if (fd < 0)
+				return fd;
+			p->mfds[p->nmfds++] = fd;
+			continue;
+		}
+		for (size_t i = 0; i < st->n[ret]; i++) {
+			LIBBPF_OPTS(bpf_uprobe_opts, o, .retprobe = ret == 1, .bpf_cookie = st->cookie[ret][i]);
+			struct bpf_link *l;
+
+			if (p->nlinks >= sizeof p->links / sizeof p->links[0])
+				return -E2BIG;
+			libbpf_last[0] = '\0';
+			l = bpf_program__attach_uprobe_opts(progs[ret], p->pid, st->path, (size_t)st->off[ret][i], &o);
+			if (!l)
+				return errno ? -errno : -EINVAL;
+			p->links[p->nlinks++] = l;
+		}
+	}
+	return 0;
+}
+
+/* Opens and loads the BPF programs for a way of attaching: on_session for
+ * session links, else on_enter and on_return, made for uprobe_multi links or
+ * not. 0 or -errno. */
+static int load_skel(struct alloc_probe *p, const struct alloc_maps *maps, enum mode mode)
+{
+	int err;
+
+	libbpf_last[0] = '\0';
+	p->skel = allocsites_bpf__open();
+	if (!p->skel)
+		return errno ? -errno : -EINVAL;
+	p->skel->rodata->target_tgid = (uint32_t)p->pid;
+	p->skel->rodata->sample_every = p->opt.sample_every;
+	p->skel->rodata->min_size = p->opt.min_size;
+	// The allocator library's range; none for an executable's own malloc
+	// (lib[ALLOC_LIB_NONE] is empty): its range is the program's code too.
+	p->skel->rodata->alloc_lo = maps->lib[maps->use].lo;
+	p->skel->rodata->alloc_hi = maps->lib[maps->use].hi;
+	if (mode == MODE_SESSION ?
+	    bpf_program__set_autoload(p->skel->progs.on_enter, false) ||
+	    bpf_program__set_autoload(p->skel->progs.on_return, false) ||
+	    bpf_program__set_expected_attach_type(p->skel->progs.on_session, BPF_TRACE_UPROBE_SESSION) :
+	    bpf_program__set_autoload(p->skel->progs.on_session, false) ||
+	    (mode == MODE_MULTI &&
+	     (bpf_program__set_expected_attach_type(p->skel->progs.on_enter, BPF_TRACE_UPROBE_MULTI) ||
+	      bpf_program__set_expected_attach_type(p->skel->progs.on_return, BPF_TRACE_UPROBE_MULTI))))
+		return -EINVAL;
+	if (bpf_map__set_max_entries(p->skel->maps.live, p->opt.max_live) ||
+	    bpf_map__set_max_entries(p->skel->maps.stacks, p->opt.max_stacks) ||
+	    bpf_map__set_value_size(p->skel->maps.stacks, ALLOC_STACK_MAX * sizeof(uint64_t)) ||
+	    bpf_map__set_max_entries(p->skel->maps.totals, p->nslots))
+		return -EINVAL;
+	err = allocsites_bpf__load(p->skel);
+	return err;
+}
+
+/* Removes what attach_sites attached and unloads the program. */
+static void unload(struct alloc_probe *p)
+{
+	for (size_t i = p->nlinks; i > 0; i--)
+		bpf_link__destroy(p->links[i - 1]);
+	p->nlinks = 0;
+	for (size_t i = 0; i < p->nmfds; i++)
+		close(p->mfds[i]);
+	p->nmfds = 0;
+	allocsites_bpf__destroy(p->skel);
+	p->skel = NULL;
+}
+
+/* The file to probe for a mapped library: through /proc/PID/root (the
+ * process's own root, a container's), or, when it was deleted after being
+ * mapped (upgraded under the program), its /proc/PID/map_files entry, which
+ * still names the mapped inode. */
+static void lib_file(char *out, size_t cap, int pid, const struct alloc_lib_map *m)
+{
+	if (m->deleted)
+		snprintf(out, cap, "/proc/%d/map_files/%llx-%llx", pid, (unsigned long long)m->first_lo,
+			 (unsigned long long)m->first_hi);
+	else
+		snprintf(out, cap, "/proc/%d/root%s", pid, m->path);
+}
 
 static uint32_t round_pow2(uint32_t v)
 {
@@ -379,7 +616,9 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 	struct alloc_maps maps;
 	struct procfs_buf mb = { 0 };
 	char path[64], lib_path[4200], exe_path[4200];
+	struct sites *sites;
 	const char *libname = "";
+	bool own = false;
 	uint64_t now_start = 0;
 	ssize_t n;
 	int err;
@@ -433,15 +672,27 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 	if (err || (maps.use == ALLOC_LIB_NONE && !maps.exe.path[0]))
 		return fail(p, -ESRCH, why, whylen, "process %d maps no file (a kernel thread, or gone)", pid);
 
+	// An executable that exports malloc and free of its own (tcmalloc or
+	// jemalloc linked in statically) comes first in symbol lookup: every
+	// call goes there, none to the libraries'.
+	if (maps.use != ALLOC_LIB_NONE) {
+		uint64_t off[2];
+
+		snprintf(lib_path, sizeof lib_path, "/proc/%d/exe", pid);
+		if (elf_offsets(lib_path, ALLOC_FNS, 2, true, off) == 0 && off[0] && off[1]) {
+			maps.use = ALLOC_LIB_NONE;
+			own = true;
+		}
+	}
 	// Through /proc/PID/root: the process's own files (a container's libc).
 	if (maps.use != ALLOC_LIB_NONE) {
-		snprintf(lib_path, sizeof lib_path, "/proc/%d/root%s", pid, maps.lib[maps.use].path);
+		lib_file(lib_path, sizeof lib_path, pid, &maps.lib[maps.use]);
 		libname = base_name(maps.lib[maps.use].path);
 	} else {
 		snprintf(lib_path, sizeof lib_path, "/proc/%d/exe", pid);
 	}
 	if (maps.lib[ALLOC_LIB_GLIBC].path[0])
-		snprintf(exe_path, sizeof exe_path, "/proc/%d/root%s", pid, maps.lib[ALLOC_LIB_GLIBC].path);
+		lib_file(exe_path, sizeof exe_path, pid, &maps.lib[ALLOC_LIB_GLIBC]);
 	else
 		snprintf(exe_path, sizeof exe_path, "/proc/%d/exe", pid);
 	{
@@ -450,60 +701,71 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 
 		if (maps.use != ALLOC_LIB_NONE)
 			snprintf(raw, sizeof raw, "%s (%s)", NAMES[maps.use], libname);
+		else if (own)
+			snprintf(raw, sizeof raw, "malloc in the executable (%.200s)", base_name(maps.exe.path));
 		else
 			snprintf(raw, sizeof raw, "malloc in the executable (statically linked)");
 		text_sanitize(raw, strlen(raw), p->allocator, sizeof p->allocator);
 	}
 
+	// The sites: the allocator's functions, mmap and munmap in libc (or in
+	// the static executable); one list when they are the same file.
+	sites = calloc(2, sizeof *sites);
+	if (!sites)
+		return fail(p, -ENOMEM, why, whylen, "out of memory");
+	snprintf(sites[0].path, sizeof sites[0].path, "%s", lib_path);
+	snprintf(sites[1].path, sizeof sites[1].path, "%s", exe_path);
+	{
+		const char *missing = NULL;
+		struct sites *map_st = strcmp(lib_path, exe_path) == 0 ? &sites[0] : &sites[1];
+
+		err = collect_sites(&sites[0], ALLOC_FNS, sizeof ALLOC_FNS / sizeof ALLOC_FNS[0], &missing);
+		if (!err)
+			err = collect_sites(map_st, MAP_FNS, sizeof MAP_FNS / sizeof MAP_FNS[0], &missing);
+		if (err == -ENOENT && missing && maps.use == ALLOC_LIB_NONE && !own) {
+			free(sites);
+			return fail(p, -ENOENT, why, whylen, "statically linked and stripped: no allocator symbol to probe");
+		}
+		if (err == -ENOENT && missing) {
+			free(sites);
+			return fail(p, -ENOENT, why, whylen, "no %s in %s: no allocator to probe", missing,
+				    own ? maps.exe.path : maps.lib[maps.use].path);
+		}
+		if (err) {
+			free(sites);
+			return fail(p, err == -EACCES ? -EPERM : err, why, whylen, "reading %s: %s", sites[0].path,
+				    err == -EACCES ? "needs root (CAP_BPF and CAP_PERFMON)" : strerror(-err));
+		}
+	}
+
+	// Everything or nothing. Session links where the kernel has them
+	// (6.10: an untracked call costs no return probe), else uprobe_multi
+	// links (6.6: one per file and direction; the kernel removes them in
+	// ~0.1 s, not ~0.1 s a probe), else one perf-event uprobe a site.
+	// MEMTOP_BPF_NO_SESSION=1 and MEMTOP_BPF_NO_MULTI=1 start lower (the
+	// tests take every way).
 	libbpf_set_print(keep_libbpf_warning);
-	libbpf_last[0] = '\0';
-	p->skel = allocsites_bpf__open();
-	if (!p->skel)
-		return load_failure(p, errno ? -errno : -EINVAL, "opening the BPF program", why, whylen);
-	p->skel->rodata->target_tgid = (uint32_t)pid;
-	p->skel->rodata->sample_every = p->opt.sample_every;
-	p->skel->rodata->min_size = p->opt.min_size;
-	if (maps.use != ALLOC_LIB_NONE) {
-		p->skel->rodata->alloc_lo = maps.lib[maps.use].lo;
-		p->skel->rodata->alloc_hi = maps.lib[maps.use].hi;
+	for (int mode = getenv("MEMTOP_BPF_NO_MULTI") ? MODE_PERF : getenv("MEMTOP_BPF_NO_SESSION") ? MODE_MULTI :
+			MODE_SESSION; mode >= MODE_PERF; mode--) {
+		err = load_skel(p, &maps, (enum mode)mode);
+		if (!err) {
+			err = attach_sites(p, &sites[0], (enum mode)mode);
+			if (!err)
+				err = attach_sites(p, &sites[1], (enum mode)mode);
+		}
+		if (!err) {
+			p->mode = (enum mode)mode;
+			break;
+		}
+		unload(p);
+		if (err == -EPERM || err == -EACCES || err == -ESRCH || err == -ENOMEM)
+			break;      // the other way fails the same
 	}
-	if (bpf_map__set_max_entries(p->skel->maps.live, p->opt.max_live) ||
-	    bpf_map__set_max_entries(p->skel->maps.stacks, p->opt.max_stacks) ||
-	    bpf_map__set_value_size(p->skel->maps.stacks, ALLOC_STACK_MAX * sizeof(uint64_t)) ||
-	    bpf_map__set_max_entries(p->skel->maps.totals, p->nslots))
-		return load_failure(p, -EINVAL, "sizing the BPF maps", why, whylen);
-	err = allocsites_bpf__load(p->skel);
+	free(sites);
+	if (err == -ESRCH)
+		return fail(p, -ESRCH, why, whylen, "process %d is gone", pid);
 	if (err)
-		return load_failure(p, err, "loading the BPF program", why, whylen);
-
-	// Everything or nothing: malloc and free must attach, the rest where defined.
-	for (size_t i = 0; i < sizeof ALLOC_FUNCS / sizeof ALLOC_FUNCS[0]; i++) {
-		const char *f = ALLOC_FUNCS[i];
-		bool must = i < 2;
-
-		err = attach_func(p, lib_path, f, must);
-		if (err < 0) {
-			if (err == -ENOENT && must && maps.use == ALLOC_LIB_NONE)
-				return fail(p, -ENOENT, why, whylen,
-					    "statically linked and stripped: no allocator symbol to probe");
-			if (err == -ENOENT && must)
-				return fail(p, -ENOENT, why, whylen, "no %s in %s: no allocator to probe", f,
-					    maps.use != ALLOC_LIB_NONE ? maps.lib[maps.use].path : "the executable");
-			return load_failure(p, err, f, why, whylen);
-		}
-	}
-	if (maps.use == ALLOC_LIB_JEMALLOC)
-		for (size_t i = 0; i < sizeof JEMALLOC_EXTRA / sizeof JEMALLOC_EXTRA[0]; i++) {
-			err = attach_func(p, lib_path, JEMALLOC_EXTRA[i], false);
-			if (err < 0)
-				return load_failure(p, err, JEMALLOC_EXTRA[i], why, whylen);
-		}
-	// mmap and munmap are libc's (or the static executable's).
-	for (int i = 0; i < 2; i++) {
-		err = attach_func(p, exe_path, i ? "munmap" : "mmap", false);
-		if (err < 0)
-			return load_failure(p, err, i ? "munmap" : "mmap", why, whylen);
-	}
+		return load_failure(p, err, "attaching the probes", why, whylen);
 	{
 		struct bpf_program *tps[2] = { p->skel->progs.on_exit, p->skel->progs.on_exec };
 
@@ -550,6 +812,11 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 const char *alloc_probe_allocator(const struct alloc_probe *p)
 {
 	return p ? p->allocator : "";
+}
+
+const char *alloc_probe_mechanism(const struct alloc_probe *p)
+{
+	return p ? MODE_NAMES[p->mode] : "";
 }
 
 void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out)
@@ -713,11 +980,9 @@ void alloc_probe_detach(struct alloc_probe *p)
 {
 	if (!p)
 		return;
-	for (size_t i = p->nlinks; i > 0; i--)
-		bpf_link__destroy(p->links[i - 1]);
 	if (p->totals)
 		munmap((void *)p->totals, p->totals_len);
-	allocsites_bpf__destroy(p->skel);
+	unload(p);
 	free(p->percpu);
 	free(p->oldest_cur);
 	free(p->oldest_prev);

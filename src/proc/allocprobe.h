@@ -8,7 +8,11 @@
  * /proc/PID/root so a container's own libc is probed, and attaches every
  * probe for that pid only; any failure detaches what was attached and says
  * why in one line. Probes are bpf links held by file descriptors: they go
- * when memtop closes them, exits, or is killed.
+ * when memtop closes them, exits, or is killed. Uprobe session links where
+ * the kernel has them (6.10), else uprobe_multi links (6.6: detaching takes
+ * ~0.1 s), else one perf-event uprobe a function (detaching takes ~2 s);
+ * MEMTOP_BPF_NO_SESSION=1 and MEMTOP_BPF_NO_MULTI=1 skip the first, both.
+ * docs/alloc-sites.md has the details and the costs.
  *
  * Built without BPF (make NO_BPF=1), alloc_probe_built() is false and
  * alloc_probe_attach fails with -ENOTSUP and a line that says so.
@@ -55,6 +59,11 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 /* The allocator attached to, for the screen ("glibc malloc (libc.so.6)"). */
 const char *alloc_probe_allocator(const struct alloc_probe *p);
 
+/* How the probes are attached: "uprobe sessions" (Linux 6.10: a call left
+ * untracked costs no return probe), "uprobe_multi links" (6.6) or
+ * "perf-event uprobes" (older; detaching takes ~2 s). */
+const char *alloc_probe_mechanism(const struct alloc_probe *p);
+
 /* The limits in force (opt's, defaults filled in). */
 void alloc_probe_limits(const struct alloc_probe *p, struct alloc_options *out);
 
@@ -73,12 +82,17 @@ void alloc_probe_detach(struct alloc_probe *p);
  * library is known by its file name: libjemalloc.so*, libtcmalloc*.so*,
  * libc.so.6 (or libc-*.so). jemalloc, then tcmalloc, then glibc is used;
  * none: the executable's own malloc (a static program). A path (raw, not
- * sanitised) that does not fit is not kept; lo..hi spans all its mappings. */
+ * sanitised) that does not fit is not kept; lo..hi spans all its mappings,
+ * first_lo..first_hi is its first one (its /proc/PID/map_files entry). A
+ * file deleted since it was mapped (" (deleted)", a library upgraded under
+ * a running program) has deleted set and the suffix cut from path. */
 enum alloc_lib { ALLOC_LIB_NONE, ALLOC_LIB_GLIBC, ALLOC_LIB_JEMALLOC, ALLOC_LIB_TCMALLOC, ALLOC_LIB_N };
 
 struct alloc_lib_map {
 	char path[4096];            // "" when not mapped
 	uint64_t lo, hi;
+	uint64_t first_lo, first_hi;
+	bool deleted;
 };
 
 struct alloc_maps {

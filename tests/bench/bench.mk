@@ -6,7 +6,7 @@
 # PEERS_ARGS="--baseline build/old/22ec4bd/memtop" measures that build too, in
 # the same run (docs/performance.md).
 
-.PHONY: bench-peers bench-detail bench-same bench-record bench-replay bench-cgroups bench-metrics
+.PHONY: bench-peers bench-detail bench-same bench-record bench-replay bench-cgroups bench-metrics bench-alloc
 
 build/bench/idlers: tests/bench/idlers.c | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -o $@ $<
@@ -62,3 +62,10 @@ build/bench/metricsbench: tests/bench/metricsbench.c src/export/metrics.c src/ex
 bench-metrics: memtop build/bench/idlers build/bench/metricsbench
 	build/bench/metricsbench 2000 500
 	python3 tests/bench/scrapecost.py $(SCRAPE_ARGS)
+
+# The allocation-sites probes (issue 22), as root: a malloc/free loop bare,
+# fully tracked, sampled every 64th and with --min-size 4096, pure and with
+# ALLOC_WORK_NS (default 2000) of work per pair; alloc_probe_read at 0, 10 K
+# and 1 M outstanding allocations; the maps' kernel memory (docs/alloc-sites.md).
+bench-alloc: build/tools/allocdump build/workloads/allocleak
+	python3 tests/bench/allocbench.py --work-ns $${ALLOC_WORK_NS:-2000}

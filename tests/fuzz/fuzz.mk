@@ -23,7 +23,7 @@ FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,u
 
 FUZZ_TARGETS += psi smaps statm maps stat cgroup vmstat cgfiles mountinfo text scan theme rc timeexpr cgname http kmsg sysfacts
 FUZZ_TARGETS += slabinfo sysvipc tmpfs
-FUZZ_TARGETS += elfsym mapsline
+FUZZ_TARGETS += elfsym mapsline allocmaps
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
 FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
@@ -41,6 +41,8 @@ FUZZ_SRCS_text      := src/util/text.c
 FUZZ_SRCS_elfsym    := src/proc/elfsym.c src/util/text.c
 FUZZ_SRCS_mapsline  := src/proc/mapsline.c src/util/scan.c
 FUZZ_SRCS_scan      := src/util/scan.c
+# Built without MEMTOP_BPF: the maps parser and the not-built stubs.
+FUZZ_SRCS_allocmaps := src/proc/allocprobe.c src/util/text.c
 FUZZ_SRCS_timeexpr  := src/util/timeexpr.c
 FUZZ_SRCS_cgname    := src/util/cgname.c src/util/text.c
 FUZZ_SRCS_http      := src/export/httpd_parse.c
@@ -70,6 +72,8 @@ FUZZ_OPTS_http      := -max_len=9000 -dict=tests/fuzz/http.dict
 
 # An ELF file: the seeds are 0.7 to 5 KB (tests/fuzz/corpus/elfsym).
 FUZZ_OPTS_elfsym    := -max_len=16384
+# A process's maps: a few dozen lines, long paths among them.
+FUZZ_OPTS_allocmaps := -max_len=16384
 
 # Small /proc and /sys files: a sysctl, consoles, swaps, meminfo.
 FUZZ_OPTS_sysfacts  := -max_len=4096

@@ -7,7 +7,7 @@
  *         [--linger 1]
  *
  * Attaches to PID (as it is now: its start time), prints
- *   {"attached": true, "pid": P, "allocator": "...", "sample_every": N,
+ *   {"attached": true, "pid": P, "allocator": "...", "mechanism": "...", "sample_every": N,
  *    "min_size": B, "max_live": N, "max_stacks": N, "t": MONO}
  * or {"attached": false, "error": -ERRNO, "why": "..."} and exits 1; then
  * reads every --interval seconds (default 0.5) for SECONDS, each reading a
@@ -130,6 +130,8 @@ int main(int argc, char **argv)
 	alloc_probe_limits(p, &opt);
 	printf("{\"attached\": true, \"pid\": %d, \"allocator\": ", pid);
 	put_json_str(alloc_probe_allocator(p));
+	printf(", \"mechanism\": ");
+	put_json_str(alloc_probe_mechanism(p));
 	printf(", \"sample_every\": %u, \"min_size\": %llu, \"max_live\": %u, \"max_stacks\": %u, \"t\": %.6f}\n",
 	       opt.sample_every, (unsigned long long)opt.min_size, opt.max_live, opt.max_stacks, mono());
 	fflush(stdout);

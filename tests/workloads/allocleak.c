@@ -8,7 +8,7 @@
  * with frame pointers (the probe walks stacks by them), and stripped as
  * build/workloads/allocleak-stripped.
  *
- *   allocleak [--rate B] [--wait-usr1] [--stats FILE] [--leak-thread]
+ *   allocleak [--rate B] [--wait-usr1] [--stats FILE] [--leak-thread] [--api all]
  *             [--exit-after S] [--exec-after S] [--hold N]
  *             [--bare N [--rounds K]] [--work NS]
  *
@@ -17,15 +17,20 @@
  * --stats FILE   after every leaked block, FILE holds "BYTES BLOCKS\n":
  *                leaked so far (read it while the process is stopped)
  * --leak-thread  leak from a second thread (churn stays in the first)
+ * --api all      each block from the next of malloc, calloc, realloc(NULL),
+ *                memalign, aligned_alloc, valloc, posix_memalign, mmap and
+ *                realloc of a half block, each called from leak_NAME()
  * --exit-after S / --exec-after S   exit, or exec /bin/sleep 60, after S s
- * --hold N       allocate N 32-byte blocks from hold_site() at once after
- *                the start signal (or at once), keep them, print "held N"
+ * --hold N       allocate N 32-byte blocks from hold_site() after the start
+ *                signal (or at once): one, a second's pause, the rest; keep
+ *                them, print "held N"
  * --bare N       no leak: a loop of N malloc/free pairs (each with --work NS
  *                of computing per pair, default 0; cut short at 0.25 s), then
  *                "pairs/s R"; K rounds (default 1; 0: forever), then exit
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -33,10 +38,90 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BLOCK 4096
+
+#ifdef OWN_MALLOC
+/* Built as allocleak-ownmalloc: a small allocator of the program's own
+ * (16-byte size classes up to 8 KiB, free lists, a bump arena), whose
+ * exported malloc, free, calloc and realloc interpose libc's, as a program
+ * linking tcmalloc or jemalloc statically does. */
+#define ARENA_BYTES ((size_t)1 << 30)
+#define CLASSES 513
+static char *arena, *bump;
+static void *free_lists[CLASSES];
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void *malloc(size_t n)
+{
+	size_t c = (n + 15) / 16 + 1;       // 16-byte units, the header's one included
+	char *p;
+
+	if (c >= CLASSES) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	pthread_mutex_lock(&arena_lock);
+	if (!arena) {
+		arena = bump = mmap(NULL, ARENA_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				    -1, 0);
+		if (arena == MAP_FAILED)
+			abort();
+	}
+	if (free_lists[c]) {
+		p = free_lists[c];
+		free_lists[c] = *(void **)p;
+	} else {
+		if (bump + c * 16 > arena + ARENA_BYTES)
+			abort();
+		p = bump;
+		bump += c * 16;
+	}
+	pthread_mutex_unlock(&arena_lock);
+	*(size_t *)p = c;
+	return p + 16;
+}
+
+void free(void *q)
+{
+	char *p = (char *)q - 16;
+
+	if (!q)
+		return;
+	pthread_mutex_lock(&arena_lock);
+	*(void **)p = free_lists[*(size_t *)p];
+	free_lists[*(size_t *)p] = p;
+	pthread_mutex_unlock(&arena_lock);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	p = malloc(n * size);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *realloc(void *q, size_t n)
+{
+	void *p = malloc(n);
+
+	if (p && q) {
+		size_t old = (*(size_t *)((char *)q - 16) - 1) * 16;
+
+		memcpy(p, q, old < n ? old : n);
+		free(q);
+	}
+	return p;
+}
+#endif
 
 static double rate = 65536;
 static const char *stats_path;
@@ -66,17 +151,63 @@ static void write_stats(void)
 
 	if (stats_fd < 0)
 		return;
-	n = snprintf(line, sizeof line, "%llu %llu\n", (unsigned long long)atomic_load(&leaked_bytes),
+	// One write of a fixed width over the last: a reader never finds it
+	// empty or cut (the process is stopped between two writes, not in one).
+	n = snprintf(line, sizeof line, "%20llu %20llu\n", (unsigned long long)atomic_load(&leaked_bytes),
 		     (unsigned long long)atomic_load(&leaked_blocks));
-	if (ftruncate(stats_fd, 0) != 0 || pwrite(stats_fd, line, (size_t)n, 0) != n) {
+	if (pwrite(stats_fd, line, (size_t)n, 0) != n) {
 		perror("allocleak: stats");
 		exit(1);
 	}
 }
 
+/* --api all: each block from another allocator function, each from a
+ * function of its own (its own stack). */
+static int api_all;
+
+__attribute__((noinline)) static void *leak_malloc(void) { return malloc(BLOCK); }
+__attribute__((noinline)) static void *leak_calloc(void) { return calloc(BLOCK / 16, 16); }
+__attribute__((noinline)) static void *leak_realloc(void)
+{
+	void *volatile none = NULL;     // else the compiler calls malloc
+
+	return realloc(none, BLOCK);
+}
+__attribute__((noinline)) static void *leak_memalign(void) { return memalign(64, BLOCK); }
+__attribute__((noinline)) static void *leak_aligned_alloc(void) { return aligned_alloc(64, BLOCK); }
+__attribute__((noinline)) static void *leak_valloc(void) { return valloc(BLOCK); }
+__attribute__((noinline)) static void *leak_posix_memalign(void)
+{
+	void *p = NULL;
+
+	return posix_memalign(&p, 64, BLOCK) == 0 ? p : NULL;
+}
+__attribute__((noinline)) static void *leak_mmap(void)
+{
+	void *p = mmap(NULL, BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+/* A block grown with realloc from half its size: the first block freed by
+ * the realloc, the second one outstanding. */
+__attribute__((noinline)) static void *leak_regrow(void)
+{
+	char *p = malloc(BLOCK / 2);
+
+	if (p)
+		memset(p, 1, BLOCK / 2);
+	return p ? realloc(p, BLOCK) : NULL;
+}
+
+static void *(*const APIS[])(void) = {
+	leak_malloc, leak_calloc, leak_realloc, leak_memalign, leak_aligned_alloc, leak_valloc,
+	leak_posix_memalign, leak_mmap, leak_regrow,
+};
+
 __attribute__((noinline)) static void leak_site(void)
 {
-	char *p = malloc(BLOCK);
+	static unsigned turn;
+	char *p = api_all ? APIS[turn++ % (sizeof APIS / sizeof APIS[0])]() : malloc(BLOCK);
 
 	if (!p) {
 		perror("allocleak: malloc");
@@ -108,9 +239,15 @@ __attribute__((noinline)) static void churn_site(unsigned n)
 		free(held[k]);
 }
 
+static void sleep_s(double s);
+
+/* n blocks of 32 bytes kept: the first one, a second's pause, the rest
+ * (the oldest is a second older than all the others). */
 __attribute__((noinline)) static void hold_site(long n)
 {
 	for (long i = 0; i < n; i++) {
+		if (i == 1)
+			sleep_s(1.0);
 		void *p = malloc(32);
 
 		if (!p) {
@@ -202,7 +339,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (!strcmp(a, "--wait-usr1")) {
+		if (v && !strcmp(a, "--api") && !strcmp(v, "all")) {
+			api_all = 1, i++;
+		} else if (!strcmp(a, "--wait-usr1")) {
 			started = 0;
 		} else if (!strcmp(a, "--leak-thread")) {
 			leak_thread = 1;

@@ -14,6 +14,13 @@
  * - pending: per thread, an allocator call's arguments until it returns;
  * - counters: per CPU, calls seen, tracked, lost, and the exit/exec flags.
  *
+ * Two programs do the probing: on_enter at every probed function's entry and
+ * on_return at its return, the attach cookie saying which function (enum fn);
+ * allocprobe.c attaches them with uprobe_multi links, or one perf-event
+ * uprobe a function on kernels without those. A call's pending entry keeps
+ * the stack pointer, which tells a call nested in it (glibc's own mmap inside
+ * malloc) or a stale entry (its return never seen) from it.
+ *
  * Not part of the userspace layers (tests/docs/check_layers.py skips *.bpf.c).
  */
 #include "vmlinux.h"
@@ -50,6 +57,8 @@ enum kind { K_ALLOC = 0, K_REALLOC = 1, K_MEMALIGN = 2, K_MMAP = 3 };
 struct pending {
 	__u64 size;
 	__u64 arg;          // realloc: the old pointer; posix_memalign: memptr
+	__u64 sp;           // the stack pointer at the entry
+	__u64 ktime;        // and when
 	__u32 kind;
 	__u32 track;        // 0: only realloc's free half matters
 };
@@ -107,18 +116,35 @@ static __always_inline bool ours(void)
 	return (bpf_get_current_pid_tgid() >> 32) == target_tgid;
 }
 
+/* The thread's pending call that a call entering at stack pointer sp runs
+ * inside (the allocator calling mmap or malloc itself), or NULL. A pending
+ * entry whose return was never seen (a longjmp out of the allocator) is
+ * stale: the new call is not below it, or it is more than a second old. */
+static __always_inline struct pending *outer_call(__u32 tid, __u64 sp, __u64 now)
+{
+	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
+
+	return pp && sp < pp->sp && now - pp->ktime < 1000000000ULL ? pp : NULL;
+}
+
 /* One allocation call starts: count it; store its arguments when it is to be
- * tracked (at least min_size, and the sampled one in sample_every). */
-static __always_inline int enter(__u64 size, __u64 arg, __u32 kind)
+ * tracked (at least min_size, and the sampled one in sample_every). 1 when
+ * they were stored (its return matters), else 0. */
+static __always_inline int enter(struct pt_regs *ctx, __u64 size, __u64 arg, __u32 kind)
 {
 	struct counters *c = cnt();
 	struct pending p = { .size = size, .arg = arg, .kind = kind, .track = 1 };
 	__u32 tid, one = 1;
 
-	if (!ours())
+	// Inside another allocator call of this thread: the outer call is the
+	// one counted.
+	tid = (__u32)bpf_get_current_pid_tgid();
+	p.ktime = bpf_ktime_get_ns();
+	if (outer_call(tid, PT_REGS_SP(ctx), p.ktime))
 		return 0;
 	if (c)
 		c->allocs++;
+	p.sp = PT_REGS_SP(ctx);
 	if (size < min_size || size == 0) {
 		p.track = 0;
 	} else if (sample_every > 1) {
@@ -130,9 +156,7 @@ static __always_inline int enter(__u64 size, __u64 arg, __u32 kind)
 	}
 	if (!p.track && (kind != K_REALLOC || !arg))
 		return 0;           // nothing stored: the return probe exits at once
-	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&pending, &tid, &p, BPF_ANY);
-	return 0;
+	return bpf_map_update_elem(&pending, &tid, &p, BPF_ANY) == 0;
 }
 
 static __always_inline struct total *total_of(__s32 stack)
@@ -188,14 +212,16 @@ static __always_inline void track(void *ctx, __u64 addr, __u64 size, struct coun
 }
 
 /* An allocation call returns ret (a pointer; posix_memalign: 0 on success). */
-static __always_inline int leave(void *ctx, __u64 ret)
+static __always_inline int leave(struct pt_regs *ctx, __u64 ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *pp = bpf_map_lookup_elem(&pending, &tid);
 	struct counters *c;
 	struct pending p;
 
-	if (!pp)
+	// At the return the stack pointer is above the entry's (the return
+	// address popped): a call nested in the pending one returns below it.
+	if (!pp || PT_REGS_SP(ctx) <= pp->sp)
 		return 0;
 	p = *pp;
 	bpf_map_delete_elem(&pending, &tid);
@@ -210,7 +236,8 @@ static __always_inline int leave(void *ctx, __u64 ret)
 	} else if (p.kind == K_MEMALIGN) {
 		__u64 addr = 0;
 
-		if (ret != 0 || !p.arg || bpf_probe_read_user(&addr, sizeof(addr), (void *)p.arg) != 0)
+		// posix_memalign returns an int: 0 on success.
+		if ((int)ret != 0 || !p.arg || bpf_probe_read_user(&addr, sizeof(addr), (void *)p.arg) != 0)
 			return 0;
 		ret = addr;
 	} else if (p.kind == K_MMAP) {
@@ -223,14 +250,19 @@ static __always_inline int leave(void *ctx, __u64 ret)
 	return 0;
 }
 
-SEC("uprobe")
-int BPF_KPROBE(malloc_enter, __u64 size)
-{
-	return enter(size, 0, K_ALLOC);
-}
+/* Which function a probe sits on: its attach cookie (allocprobe.c's table). */
+enum fn {
+	FN_MALLOC = 1,      // malloc, valloc, pvalloc, mallocx (size)
+	FN_CALLOC,          // calloc (n, size)
+	FN_REALLOC,         // realloc, rallocx (ptr, size)
+	FN_MEMALIGN,        // aligned_alloc, memalign (align, size)
+	FN_POSIX_MEMALIGN,  // posix_memalign (memptr, align, size)
+	FN_FREE,            // free, dallocx, sdallocx (ptr)
+	FN_MMAP,            // mmap (addr, len, prot, flags, fd, off)
+	FN_MUNMAP,          // munmap (addr, len)
+};
 
-SEC("uprobe")
-int BPF_KPROBE(calloc_enter, __u64 n, __u64 size)
+static __always_inline int on_calloc(struct pt_regs *ctx, __u64 n, __u64 size)
 {
 	__u64 bytes = 0, lim;
 
@@ -241,67 +273,33 @@ int BPF_KPROBE(calloc_enter, __u64 n, __u64 size)
 		if (n <= lim)
 			bytes = n * size;       // else it overflows: calloc fails (0: not tracked)
 	}
-	return enter(bytes, 0, K_ALLOC);
+	return enter(ctx, bytes, 0, K_ALLOC);
 }
 
-SEC("uprobe")
-int BPF_KPROBE(realloc_enter, __u64 ptr, __u64 size)
-{
-	return enter(size, ptr, K_REALLOC);
-}
-
-/* aligned_alloc(align, size), memalign(align, size). */
-SEC("uprobe")
-int BPF_KPROBE(memalign_enter, __u64 align, __u64 size)
-{
-	return enter(size, 0, K_ALLOC);
-}
-
-/* posix_memalign(memptr, align, size): the pointer is in *memptr at the return. */
-SEC("uprobe")
-int BPF_KPROBE(posix_memalign_enter, __u64 memptr, __u64 align, __u64 size)
-{
-	return enter(size, memptr, K_MEMALIGN);
-}
-
-/* mmap(addr, len, prot, flags, fd, off): anonymous mappings only, and only
- * the program's own: not one the allocator makes inside a call of the same
- * thread (a pending entry, or the return address inside the allocator). */
-SEC("uprobe")
-int BPF_KPROBE(mmap_enter, __u64 addr, __u64 len, __u64 prot, __u64 flags)
+/* mmap: anonymous mappings only, and only the program's own: not one the
+ * allocator makes inside a call of the same thread (a pending entry, or the
+ * return address inside the allocator). */
+static __always_inline int on_mmap(struct pt_regs *ctx, __u64 len, __u64 flags)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 ra = 0;
 
-	if (!ours() || !(flags & 0x20 /* MAP_ANONYMOUS */))
-		return 0;
-	if (bpf_map_lookup_elem(&pending, &tid))
+	if (outer_call(tid, PT_REGS_SP(ctx), bpf_ktime_get_ns()))
+		return 0;           // the allocator's own mmap
+	if (!(flags & 0x20 /* MAP_ANONYMOUS */))
 		return 0;
 	if (alloc_hi && bpf_probe_read_user(&ra, sizeof(ra), (void *)PT_REGS_SP(ctx)) == 0 &&
 	    ra >= alloc_lo && ra < alloc_hi)
 		return 0;
-	return enter(len, 0, K_MMAP);
+	return enter(ctx, len, 0, K_MMAP);
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(alloc_exit, __u64 ret)
-{
-	return leave(ctx, ret);
-}
-
-SEC("uretprobe")
-int BPF_KRETPROBE(memalign_exit, int ret)
-{
-	return leave(ctx, (__u64)(__s64)ret);
-}
-
-/* free(ptr), and jemalloc's dallocx/sdallocx: one lookup, one delete. */
-SEC("uprobe")
-int BPF_KPROBE(free_enter, __u64 ptr)
+/* free: one lookup, one delete. */
+static __always_inline int on_free(__u64 ptr)
 {
 	struct counters *c;
 
-	if (!ptr || !ours())
+	if (!ptr)
 		return 0;
 	c = cnt();
 	if (c)
@@ -310,14 +308,67 @@ int BPF_KPROBE(free_enter, __u64 ptr)
 	return 0;
 }
 
-/* munmap(addr, len): an exact match of a tracked mapping only. */
-SEC("uprobe")
-int BPF_KPROBE(munmap_enter, __u64 addr)
+/* An entry: the cookie says which function. 1 when its return matters. */
+static __always_inline int dispatch(struct pt_regs *ctx)
 {
-	if (!addr || !ours())
+	__u64 fn = bpf_get_attach_cookie(ctx);
+
+	if (!ours())
 		return 0;
-	forget(addr);
+	switch (fn) {
+	case FN_MALLOC:
+		return enter(ctx, PT_REGS_PARM1(ctx), 0, K_ALLOC);
+	case FN_CALLOC:
+		return on_calloc(ctx, PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx));
+	case FN_REALLOC:
+		return enter(ctx, PT_REGS_PARM2(ctx), PT_REGS_PARM1(ctx), K_REALLOC);
+	case FN_MEMALIGN:
+		return enter(ctx, PT_REGS_PARM2(ctx), 0, K_ALLOC);
+	case FN_POSIX_MEMALIGN:
+		return enter(ctx, PT_REGS_PARM3(ctx), PT_REGS_PARM1(ctx), K_MEMALIGN);
+	case FN_FREE:
+		return on_free(PT_REGS_PARM1(ctx));
+	case FN_MMAP:
+		return on_mmap(ctx, PT_REGS_PARM2(ctx), PT_REGS_PARM4(ctx));
+	case FN_MUNMAP:
+		if (PT_REGS_PARM1(ctx))
+			forget(PT_REGS_PARM1(ctx));
+		return 0;
+	}
 	return 0;
+}
+
+/* Every entry probe (perf-event uprobes and uprobe_multi links). A program
+ * of these returns 0: a perf-event one's non-zero return would write a
+ * sample nobody reads. */
+SEC("uprobe")
+int on_enter(struct pt_regs *ctx)
+{
+	dispatch(ctx);
+	return 0;
+}
+
+/* Every return probe: the pending entry says what the call was. */
+SEC("uretprobe")
+int on_return(struct pt_regs *ctx)
+{
+	return leave(ctx, PT_REGS_RC(ctx));
+}
+
+/* Kernel 6.18's uprobe sessions: one program at the entry and, when the
+ * entry returned 0, at the return; a call left untracked returns 1 and
+ * costs no return probe at all. Loaded only for a session link (weak: a
+ * kernel without the kfunc loads the others). */
+extern bool bpf_session_is_return(void) __ksym __weak;
+
+SEC("uprobe")
+int on_session(struct pt_regs *ctx)
+{
+	if (bpf_session_is_return()) {
+		leave(ctx, PT_REGS_RC(ctx));
+		return 0;
+	}
+	return dispatch(ctx) ? 0 : 1;
 }
 
 /* The process exited (its group leader) or exec'd: the reading says so. */
