@@ -68,8 +68,12 @@ struct counters {
 	__u64 exited, execed;
 };
 
+// Not preallocated: a million entries would hold ~96 MiB of kernel memory
+// from the attach on, for a target that may keep a few thousand; entries
+// are allocated as allocations are tracked, and max_entries still bounds them.
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 1 << 20);
 	__type(key, __u64);
 	__type(value, struct live_val);
