@@ -28,6 +28,9 @@ PKGS       := ncursesw libproc2 sqlite3
 NO_BPF     ?=
 ifeq ($(NO_BPF),)
 PKGS       += libbpf libelf
+else
+# The suites then know the probes are not built in (tests/common/suite.py).
+export MEMTOP_SKIP_BPF := 1
 endif
 PKG_CFLAGS  = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # -pthread: the metrics endpoint's server runs in a thread (src/export/httpd.h).

@@ -80,3 +80,11 @@ def run_for_binaries(label, tests, only, root):
         p, f = run_tests(tests, lambda test: test(binary), only)
         passed, failed = passed + p, failed + f
     return finish(label, start, passed, failed)
+
+
+def bpf_expected():
+    """Whether the allocation-sites probes must work here: yes, unless
+    MEMTOP_SKIP_BPF=1 says otherwise (make NO_BPF=1 sets it; a user who is
+    not root may). A suite that finds them not working where expected fails
+    instead of skipping."""
+    return os.environ.get("MEMTOP_SKIP_BPF") != "1"

@@ -34,12 +34,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import tmuxserver  # noqa: E402
 import workload  # noqa: E402
 from workload import vm_rss_kb  # noqa: E402
-from suite import require, tmux_suite  # noqa: E402
+from suite import bpf_expected, require, tmux_suite  # noqa: E402
 MEMTOP = os.path.join(ROOT, "memtop")
 HOLD = os.path.join(ROOT, "build", "workloads", "hold")
 LEAKER = os.path.join(ROOT, "build", "workloads", "leaker")
 MAPPER = os.path.join(ROOT, "build", "workloads", "mapper")
 MANYMAPS = os.path.join(ROOT, "build", "workloads", "manymaps")
+ALLOCLEAK = os.path.join(ROOT, "build", "workloads", "allocleak")
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 LEAK_WAIT = 90.0            # the detector's fast tier flags a steady leak in ~40 s
 WAIT = 10.0                 # seconds any expected screen may take to appear
@@ -1202,6 +1203,7 @@ def test_alloc_sites_screen(tmux):
         s = p.wait("a: the allocation-sites screen", opened)
         if s[3].startswith("Not attached: "):
             reason = s[3][len("Not attached: "):].strip()
+            assert not bpf_expected(), "the probes did not attach: " + reason
             assert reason, show(s)
             assert not any("BYTES" in line for line in s), "a table without a session:\n" + show(s)
             print("  (not attached: %s)" % reason)
@@ -1240,6 +1242,7 @@ def test_alloc_sites_options_and_limit(tmux):
         s = p.wait("a: the allocation-sites screen", lambda s: s[0].startswith(title)
                    and (s[3].startswith("Not attached: ") or "racking" in s[1]))
         if s[3].startswith("Not attached: "):
+            assert not bpf_expected(), "the probes did not attach: " + s[3]
             print("  (not attached: %s)" % s[3][len("Not attached: "):].strip())
         else:
             assert re.search(r"racking 1 in 8 allocations (>=|\u2265) 1K: estimates", s[1]), show(s)
@@ -1253,6 +1256,67 @@ def test_alloc_sites_options_and_limit(tmux):
         p.wait("a: the screen again, attached again", lambda s: s[0].startswith(title)
                and not s[3].startswith("Ended"))
         p.keys("F10")                     # quits from the screen: detaches on the way out
+        check_restored(p)
+
+
+def bpf_links_held(pid):
+    """The BPF link ids process pid holds open (its fdinfo)."""
+    links = set()
+    fddir = "/proc/%d/fdinfo" % pid
+    for fd in os.listdir(fddir):
+        try:
+            with open(os.path.join(fddir, fd)) as f:
+                for line in f:
+                    if line.startswith("link_id:"):
+                        links.add(int(line.split(":", 1)[1]))
+        except OSError:
+            continue
+    return links
+
+
+def kernel_links():
+    out = subprocess.run(["bpftool", "-j", "link", "list"], capture_output=True, text=True, check=True).stdout
+    return {e["id"] for e in json.loads(out or "[]")}
+
+
+def test_alloc_sites_live_leak(tmux):
+    """As root, with the probes built: a on a process leaking 64 KiB/s from
+    leak_site() among malloc/free churn shows leak_site's stack on top,
+    flagged (the process list's leak mark), its bytes growing, its stack
+    below; memtop holds BPF links while attached and none after a, and the
+    kernel lists none of them a moment later; the target runs on."""
+    if not bpf_expected():
+        print("  (skipped, MEMTOP_SKIP_BPF=1)")
+        return
+    with workload.Workload([ALLOCLEAK], registry=CHILDREN, timeout=WAIT) as w, \
+            Session(tmux, ("-d", "0.2", "-p", str(w.pid))) as p:
+        p.wait("the leaker", lambda s: has_frame(s) and [r[0] for r in rows(s)] == [w.pid])
+        p.keys("Enter")
+        p.wait("its detail view", lambda s: is_detail_of(s, w.pid))
+        p.keys("a")
+        title = "Allocation sites of %d " % w.pid
+        p.wait("a: attached", lambda s: s[0].startswith(title) and "racking every allocation" in s[1])
+        links = bpf_links_held(p.memtop_pid())
+        assert links, "memtop holds no BPF link while attached"
+        assert links <= kernel_links(), (links, kernel_links())
+
+        def leak_on_top(s):
+            table = [i for i, line in enumerate(s) if line.startswith("  BYTES  COUNT OLDEST  GROWTH")]
+            return table and len(s) > table[0] + 1 and "leak_site+0x" in s[table[0] + 1] \
+                and "\u25b2" in s[table[0] + 1]
+        s = p.wait("leak_site on top, flagged", leak_on_top, timeout=LEAK_WAIT)
+        assert any(re.match(r"^> +0 leak_site\+0x[0-9a-f]+ +allocleak$", line) for line in s), show(s)
+        p.keys("a")
+        p.wait("a: back in the detail view", lambda s: is_detail_of(s, w.pid))
+        assert not bpf_links_held(p.memtop_pid()), "memtop still holds BPF links after the detach"
+        deadline = time.monotonic() + 3
+        while links & kernel_links() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not links & kernel_links(), "the kernel still lists links %r" % (links & kernel_links())
+        assert w.proc.poll() is None, "the target died"
+        p.keys("q")
+        p.wait("q: the list", lambda s: has_frame(s) and rows(s))
+        p.keys("q")
         check_restored(p)
 
 
@@ -2043,7 +2107,7 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
          test_hostile_name, test_delay, test_pause, test_leak_marker_growth_sort_and_suspects_only,
          test_not_a_terminal, test_detail_view, test_detail_exited, test_detail_zombie,
          test_detail_many_mappings_memory, test_alloc_sites_screen,
-         test_alloc_sites_options_and_limit, test_cgroup_column,
+         test_alloc_sites_options_and_limit, test_alloc_sites_live_leak, test_cgroup_column,
          test_pressure_trigger_wakes_before_the_tick,
          test_detail_permission_denied, test_theme_key_cycles_colours, test_theme_mono_has_no_colour,
          test_no_color_env_has_no_colour, test_broken_theme_reports_once_and_falls_back,
@@ -2059,7 +2123,7 @@ TESTS = [test_header_meters_and_psi, test_header_psi_missing, test_sort_keys, te
 
 
 def main():
-    if not require((MEMTOP, HOLD, LEAKER, MAPPER, MANYMAPS), "memtop build/workloads/hold build/workloads/leaker build/workloads/mapper build/workloads/manymaps"):
+    if not require((MEMTOP, HOLD, LEAKER, MAPPER, MANYMAPS, ALLOCLEAK), "memtop build/workloads/hold build/workloads/leaker build/workloads/mapper build/workloads/manymaps build/workloads/allocleak"):
         return 1
     return tmux_suite("e2e", TESTS, CHILDREN, Tmux)
 
