@@ -29,7 +29,8 @@ A round of keys goes to one memtop, then the other: every sort order (the
 sort keys, < and >, the F6 pick list, I), selection moves and pages, the
 CGROUP column, the theme, the leak filter and a typed filter, pause, the
 detail view of the leaker (every mapping sort, grouping, moves, a few
-refreshes in it), the help screen, the cgroup and memory views, the OOM
+refreshes in it) and its allocation-sites screen (a session as root: the
+scaled memtop's time limit ends it), the help screen, the cgroup and memory views, the OOM
 screen and the checkup panel, and a
 terminal resize. After every step
 both memtops must be alive (pane alive, process not a zombie or stopped)
@@ -215,6 +216,18 @@ class Soak:
             p.keys(key)
             self.settle(memtops, "%s, detail key %s" % (where, key), 0.2)
         self.settle(memtops, where + ", detail view", 1.0)
+        # Its allocation sites (as root with the probes: a session, which
+        # the scaled memtop's time limit ends within seconds; else the line
+        # why not): moves, the stack pane, a few readings, a to detach.
+        p.keys("a")
+        p.wait("%s: the allocation-sites screen" % where,
+               lambda s: bool(s) and s[0].startswith("Allocation sites of %d " % leaker_pid))
+        for key in ("Down", "End", "Enter", "Home"):
+            p.keys(key)
+            self.settle(memtops, "%s, allocation sites key %s" % (where, key), 0.2)
+        self.settle(memtops, where + ", allocation sites", 1.0)
+        p.keys("a")
+        p.wait("%s: back from the allocation sites" % where, lambda s: is_detail_of(s, leaker_pid))
         p.keys("Escape")
         p.wait("%s: back to the list" % where, has_frame)
         p.keys("Escape")           # clears the filter
