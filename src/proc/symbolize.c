@@ -226,15 +226,17 @@ static int parse_fd(int fd, struct elfsym *e, const uint32_t *crc, const struct 
 	return rc;
 }
 
-// Opens and parses dirfd/path (dirfd AT_FDCWD for a path of ours). 0 or -errno.
-static int parse_at(int dirfd, const char *path, struct elfsym *e, const uint32_t *crc)
+// Opens dirfd/path (dirfd AT_FDCWD for a path of ours) and parses it as
+// parse_fd does. 0, or -errno (of the open: -ENOENT when it is not there).
+static int parse_path(int dirfd, const char *path, struct elfsym *e, const uint32_t *crc,
+		      const struct symfile *same, bool dev_too)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int rc;
 
 	if (fd < 0)
 		return -errno;
-	rc = parse_fd(fd, e, crc, NULL, false);
+	rc = parse_fd(fd, e, crc, same, dev_too);
 	close(fd);
 	return rc;
 }
@@ -252,7 +254,7 @@ static bool debug_by_build_id(const struct symbolizer *s, struct symfile *f)
 	for (size_t i = 1; i < e->build_id_len; i++)
 		n += snprintf(path + n, sizeof path - (size_t)n, "%02x", e->build_id[i]);
 	snprintf(path + n, sizeof path - (size_t)n, ".debug");
-	if (parse_at(AT_FDCWD, path, &f->ld->dbg, NULL) != 0)
+	if (parse_path(AT_FDCWD, path, &f->ld->dbg, NULL, NULL, false) != 0)
 		return false;
 	if (f->ld->dbg.table == ELFSYM_SYMTAB && f->ld->dbg.build_id_len == e->build_id_len &&
 	    memcmp(f->ld->dbg.build_id, e->build_id, e->build_id_len) == 0)
@@ -286,7 +288,7 @@ static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const c
 				     i < 2 ? "root" : i == 4 ? s->debug_root : "", dirlen, file_path,
 				     sub[i], link) >= sizeof path)
 			continue;
-		rc = parse_at(dirfd, path, &f->ld->dbg, &f->ld->elf.debuglink_crc);
+		rc = parse_path(dirfd, path, &f->ld->dbg, &f->ld->elf.debuglink_crc, NULL, false);
 		if (i < 2)
 			found[i] = rc != -ENOENT;
 		if (rc != 0)
@@ -298,20 +300,6 @@ static bool debug_by_link(const struct symbolizer *s, struct symfile *f, const c
 	return false;
 }
 
-// Opens dirfd/path and parses it as parse_fd does; -ENOENT when it cannot be
-// opened.
-static int parse_path(int dirfd, const char *path, struct elfsym *e, const struct symfile *same,
-		      bool dev_too)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int rc;
-
-	if (fd < 0)
-		return -ENOENT;
-	rc = parse_fd(fd, e, NULL, same, dev_too);
-	close(fd);
-	return rc;
-}
 
 // Reads f (first seen in mapping m): through map_files (any mount
 // namespace, deleted files; root only), else the process's root, else (it
@@ -328,12 +316,12 @@ static void file_load(struct symbolizer *s, struct symfile *f, const struct symm
 		return;
 	if (s->procfd >= 0) {
 		snprintf(rel, sizeof rel, "map_files/%" PRIx64 "-%" PRIx64, m->start, m->end);
-		rc = parse_path(s->procfd, rel, &f->ld->elf, NULL, false);
+		rc = parse_path(s->procfd, rel, &f->ld->elf, NULL, NULL, false);
 		if (rc != 0 && !m->deleted && (size_t)snprintf(rel, sizeof rel, "root%s", m->path) < sizeof rel)
-			rc = parse_path(s->procfd, rel, &f->ld->elf, f, false);
+			rc = parse_path(s->procfd, rel, &f->ld->elf, NULL, f, false);
 	}
 	if (rc != 0 && !m->deleted)
-		rc = parse_path(AT_FDCWD, m->path, &f->ld->elf, f, true);
+		rc = parse_path(AT_FDCWD, m->path, &f->ld->elf, NULL, f, true);
 	if (rc != 0) {
 		free(f->ld);            // elfsym_parse left it empty
 		f->ld = NULL;
