@@ -86,7 +86,7 @@ SHOT_PY     := $(firstword $(wildcard /usr/bin/python3) python3)
 SHOT_NEEDS  := cmd:tmux:tmux cmd:python3:python3 py:PIL:python3-pil file:/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core \
                cmd:chromium:chromium
 
-.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration integration-serial integration-beside integration-prometheus e2e hostile stress docs screenshots \
+.PHONY: all run check bench install uninstall clean deps-build deps-check unit integration integration-serial integration-beside integration-prometheus e2e hostile hostile-names hostile-cgroups hostile-http stress docs screenshots \
 	soak soak-check layers unit-check
 
 all: memtop
@@ -228,19 +228,21 @@ CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 # metrics suites mostly wait on loopback and on clocks of their own: check
 # runs them (integration-beside) beside the unit tests, the other
 # integration suites and the screen's e2e tests (which mostly wait on leak
-# verdicts of their own), then prints their output. The suites that load
-# the machine or time it closely (hostile, stress, soak) run alone after.
+# verdicts of their own), then prints their output; the hostile-names and
+# hostile-cgroup suites follow them there (that lane ends earlier). The
+# suites that load the machine or time it closely (hostile's HTTP abuse
+# with its gap bound, stress, soak) run alone after.
 check: deps-check
 	@$(MAKE) --no-print-directory -j$(CHECK_JOBS) WERROR=-Werror all build/asan/memtop $(UNIT_BINS) $(WORKLOADS) \
 		$(MALLOCCOUNT) build/stress/churn build/tools/genrec build/tools/kmsgdump build/tools/allocdump \
 		build/asan/tools/allocdump fuzz-build
 	@$(MAKE) --no-print-directory layers
-	@$(MAKE) --no-print-directory integration-beside > build/check-beside.log 2>&1 & pid=$$!; \
+	@$(MAKE) --no-print-directory integration-beside hostile-names hostile-cgroups > build/check-beside.log 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null' INT TERM; \
 	$(MAKE) --no-print-directory unit integration-serial e2e; rc=$$?; \
-	wait $$pid; crc=$$?; echo "make integration-beside (beside them)"; \
+	wait $$pid; crc=$$?; echo "make integration-beside hostile-names hostile-cgroups (beside them)"; \
 	cat build/check-beside.log; [ $$rc -eq 0 ] && [ $$crc -eq 0 ]
-	@$(MAKE) --no-print-directory hostile stress soak-check docs unit-check fuzz-smoke
+	@$(MAKE) --no-print-directory hostile-http stress soak-check docs unit-check fuzz-smoke
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -280,9 +282,15 @@ e2e: memtop $(WORKLOADS)
 # Hostile names, command lines, mapping paths and cgroup names: escaped on the
 # screen and in every format; then real cgroups that churn, move, nest 50
 # deep and vanish under the cgroup table (the release and sanitizer builds).
-hostile: memtop build/asan/memtop $(WORKLOADS)
+hostile: hostile-names hostile-cgroups hostile-http
+
+hostile-names: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/hostile/run.py
+
+hostile-cgroups: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/hostile/cgroups.py
+
+hostile-http: memtop build/asan/memtop $(WORKLOADS)
 	python3 tests/hostile/http.py
 
 # A minute of process churn (hostile names among them) under the screen and

@@ -2,7 +2,7 @@
 #
 # Included from the Makefile (which defines WARNINGS, WERROR and DEFS):
 #   make fuzz        runs every target for FUZZ_SECONDS (default 60) each
-#   make fuzz-smoke  runs every target for FUZZ_SMOKE_SECONDS (default 3)
+#   make fuzz-smoke  runs every target for FUZZ_SMOKE_SECONDS (default 2)
 #                    each, FUZZ_JOBS (default: the cores) at a time, and
 #                    fails when one crashes (part of make check)
 # Both print one line per target: executions run and crashes found. A crash
@@ -17,7 +17,7 @@
 
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
-FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_SMOKE_SECONDS ?= 2
 FUZZ_FLAGS         := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined
 
