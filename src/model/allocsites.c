@@ -6,9 +6,12 @@
 #include "model/allocsites.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/text.h"
 
 // The fast test (see allocsites.h): a stack's own last FAST_LEN readings,
 // judged from FAST_N_MIN of them, counting for FAST_SPAN_S after its
@@ -446,4 +449,18 @@ void allocsites_free(struct allocsites *a)
 	}
 	free(a->rows);
 	memset(a, 0, sizeof *a);
+}
+
+void allocsites_frame_text(const struct alloc_frame *f, bool full_path, char *out, size_t cap)
+{
+	const char *file = f->file ? f->file : "[unknown]";
+
+	if (!full_path)
+		file = text_base_name(file);
+	if (f->func && !f->ip)
+		snprintf(out, cap, "%s", f->func);
+	else if (f->func)
+		snprintf(out, cap, "%s+0x%" PRIx64 " (%s)", f->func, f->offset, file);
+	else
+		snprintf(out, cap, "%s+0x%" PRIx64, file, f->offset);
 }

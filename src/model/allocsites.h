@@ -100,4 +100,10 @@ bool allocsites_over_limit(const struct allocsites *a, double t);
 void allocsites_end(struct allocsites *a, const char *why);
 void allocsites_free(struct allocsites *a);
 
+/* One frame on a line, as the screen's table and batch mode write it:
+ * "func+0x1a (file)"; without a symbol "file+0x1a2b" (the file offset, as
+ * addr2line -e FILE takes it); the lost stack's frame (no address) by its
+ * name alone. file is the base name unless full_path. */
+void allocsites_frame_text(const struct alloc_frame *f, bool full_path, char *out, size_t cap);
+
 #endif

@@ -23,46 +23,6 @@ static void on_stop_signal(int sig)
 	stop_requested = 1;
 }
 
-// A size in bytes for the table: "512B", else text_human_kb's "1.5M".
-static char *human_bytes(uint64_t bytes, char *out, size_t cap)
-{
-	if (bytes < 1024) {
-		snprintf(out, cap, "%" PRIu64 "B", bytes);
-		return out;
-	}
-	return text_human_kb(bytes / 1024, out, cap);
-}
-
-// A signed change in bytes: "+512B", "-3K", "0".
-static char *human_delta(int64_t bytes, char *out, size_t cap)
-{
-	if (bytes != 0 && bytes > -1024 && bytes < 1024) {
-		snprintf(out, cap, "%+" PRId64 "B", bytes);
-		return out;
-	}
-	return text_human_delta_kb(bytes / 1024, out, cap);
-}
-
-// The last path component of a file name.
-static const char *base_name(const char *file)
-{
-	const char *slash = file ? strrchr(file, '/') : NULL;
-
-	return slash ? slash + 1 : file ? file : "";
-}
-
-// One frame as the table and CSV write it: "func+0x12 (libc.so.6)", or
-// "0x1a2b (prog)" without a symbol.
-static void frame_text(const struct alloc_frame *fr, bool full_path, char *out, size_t cap)
-{
-	const char *file = full_path ? (fr->file ? fr->file : "") : base_name(fr->file);
-
-	if (fr->func)
-		snprintf(out, cap, "%s+0x%" PRIx64 " (%s)", fr->func, fr->offset, file);
-	else
-		snprintf(out, cap, "0x%" PRIx64 " (%s)", fr->offset, file);
-}
-
 static const char *state_name(enum allocsites_state s)
 {
 	switch (s) {
@@ -94,7 +54,7 @@ void allocrun_table(FILE *f, const struct allocsites *a)
 
 	tracking_text(l, track, sizeof track);
 	fprintf(f, "memtop --alloc-sites %d: %zu stacks, %s in %" PRIu64 " allocations outstanding, "
-		"after %.1f s (%s)\n", a->pid, a->nsites, human_bytes(a->total_bytes, total, sizeof total),
+		"after %.1f s (%s)\n", a->pid, a->nsites, text_human_bytes(a->total_bytes, total, sizeof total),
 		a->total_count, a->t - a->attached_t, state_name(a->state));
 	fprintf(f, "allocator: %s; %s%s\n", l->allocator[0] ? l->allocator : "unknown", track,
 		l->exe_stripped ? "; the executable is stripped: its frames are file offsets" : "");
@@ -114,14 +74,14 @@ void allocrun_table(FILE *f, const struct allocsites *a)
 			snprintf(age, sizeof age, "%.0fs", r->oldest_age_s);
 		else
 			snprintf(age, sizeof age, "-");
-		human_delta((int64_t)r->rate_bytes_s, rate, sizeof rate);
-		fprintf(f, "%8s %9" PRIu64 " %8s %8s %10s %-7s ", human_bytes(r->bytes, bytes, sizeof bytes),
-			r->count, age, human_delta(r->growth_bytes, growth, sizeof growth),
+		text_human_delta_bytes((int64_t)r->rate_bytes_s, rate, sizeof rate);
+		fprintf(f, "%8s %9" PRIu64 " %8s %8s %10s %-7s ", text_human_bytes(r->bytes, bytes, sizeof bytes),
+			r->count, age, text_human_delta_bytes(r->growth_bytes, growth, sizeof growth),
 			r->judged ? rate : "-", r->suspect ? "LEAK?" : r->judged ? "no" : "-");
 		for (uint32_t k = 0; st && k < st->depth && k < TABLE_FRAMES; k++) {
 			char fr[512];
 
-			frame_text(&st->frames[k], false, fr, sizeof fr);
+			allocsites_frame_text(&st->frames[k], false, fr, sizeof fr);
 			fprintf(f, "%s%s", k ? " < " : "", fr);
 		}
 		if (!st || !st->depth)
@@ -206,7 +166,7 @@ void allocrun_csv(FILE *f, const struct allocsites *a)
 		for (uint32_t k = 0; st && k < st->depth && len < sizeof stack; k++) {
 			char fr[512];
 
-			frame_text(&st->frames[k], true, fr, sizeof fr);
+			allocsites_frame_text(&st->frames[k], true, fr, sizeof fr);
 			len += (size_t)snprintf(stack + len, sizeof stack - len, "%s%s", k ? " < " : "", fr);
 		}
 		output_csv_field(f, stack);
@@ -278,7 +238,7 @@ static size_t report_suspects(const struct allocsites *a)
 			continue;
 		n++;
 		if (r->stack && r->stack->depth)
-			frame_text(&r->stack->frames[0], false, where, sizeof where);
+			allocsites_frame_text(&r->stack->frames[0], false, where, sizeof where);
 		fprintf(stderr, "memtop: leak suspected: allocation site %s (stack %" PRId32 ") of process %d "
 			"growing %+.1f KiB/min, %" PRIu64 " bytes outstanding, confidence %.0f%%\n", where,
 			r->stack ? r->stack->id : -1, a->pid, r->rate_bytes_s * 60 / 1024, r->bytes, r->score * 100);

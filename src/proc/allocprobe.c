@@ -192,15 +192,6 @@ void alloc_probe_detach(struct alloc_probe *p)
 #include "proc/procfs.h"
 #include "proc/procparse.h"
 
-/* The base name of a mapped path ("/usr/lib/x86_64-linux-gnu/libc.so.6" ->
- * "libc.so.6"). */
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* How the probes attach, the best first (each kernel takes what it has). */
 enum mode {
 	MODE_PERF,              // one perf-event uprobe a function and direction
@@ -687,7 +678,7 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 	// Through /proc/PID/root: the process's own files (a container's libc).
 	if (maps.use != ALLOC_LIB_NONE) {
 		lib_file(lib_path, sizeof lib_path, pid, &maps.lib[maps.use]);
-		libname = base_name(maps.lib[maps.use].path);
+		libname = text_base_name(maps.lib[maps.use].path);
 	} else {
 		snprintf(lib_path, sizeof lib_path, "/proc/%d/exe", pid);
 	}
@@ -702,7 +693,7 @@ int alloc_probe_attach(struct alloc_probe **out, int pid, uint64_t start_ticks,
 		if (maps.use != ALLOC_LIB_NONE)
 			snprintf(raw, sizeof raw, "%s (%s)", NAMES[maps.use], libname);
 		else if (own)
-			snprintf(raw, sizeof raw, "malloc in the executable (%.200s)", base_name(maps.exe.path));
+			snprintf(raw, sizeof raw, "malloc in the executable (%.200s)", text_base_name(maps.exe.path));
 		else
 			snprintf(raw, sizeof raw, "malloc in the executable (statically linked)");
 		text_sanitize(raw, strlen(raw), p->allocator, sizeof p->allocator);

@@ -30,17 +30,9 @@ static const char *const wrapper_funcs[] = { "xmalloc", "xcalloc", "xrealloc", "
 					     "g_try_malloc0", "g_strdup", "g_memdup", "g_memdup2",
 					     "g_slice_alloc", "g_slice_alloc0" };
 
-// The last part of a path.
-static const char *base_name(const char *path)
-{
-	const char *s = path ? strrchr(path, '/') : NULL;
-
-	return s ? s + 1 : path ? path : "";
-}
-
 static bool is_wrapper(const struct alloc_frame *f)
 {
-	const char *file = base_name(f->file);
+	const char *file = text_base_name(f->file);
 
 	for (size_t i = 0; i < sizeof wrapper_libs / sizeof *wrapper_libs; i++)
 		if (strncmp(file, wrapper_libs[i], strlen(wrapper_libs[i])) == 0)
@@ -66,47 +58,17 @@ const struct alloc_frame *alloc_screen_site(const struct alloc_stack *st)
 	return &st->frames[0];
 }
 
-// "func+0x1a (file)", or "file+0x1a" without a symbol; the file's base name
-// when short, the path when full.
-static void format_frame(const struct alloc_frame *f, bool full, char *buf, size_t cap)
+// A frame of the stack pane: "func+0x1a  /path/of/file", or
+// "/path/of/file+0x1a" without a symbol.
+static void pane_frame(const struct alloc_frame *f, char *buf, size_t cap)
 {
-	const char *file = f->file ? f->file : "[unknown]";
-
-	if (!full)
-		file = base_name(file);
-	if (f->func && full)
-		snprintf(buf, cap, "%s+0x%" PRIx64 "  %s", f->func, f->offset, file);
-	else if (f->func)
-		snprintf(buf, cap, "%s+0x%" PRIx64 " (%s)", f->func, f->offset, file);
+	if (f->func && f->ip)
+		snprintf(buf, cap, "%s+0x%" PRIx64 "  %s", f->func, f->offset, f->file ? f->file : "[unknown]");
 	else
-		snprintf(buf, cap, "%s+0x%" PRIx64, file, f->offset);
+		allocsites_frame_text(f, true, buf, cap);
 }
 
 /* ---- numbers ------------------------------------------------------------ */
-
-// "812B", "1.5K", "23M": bytes with a binary unit.
-static char *human_bytes(uint64_t b, char *buf, size_t cap)
-{
-	if (b < 1000)
-		snprintf(buf, cap, "%" PRIu64 "B", b);
-	else
-		text_human_kb(b / 1024 + (b % 1024 >= 512), buf, cap);
-	return buf;
-}
-
-// "+812B", "-1.5K", "0".
-static char *human_delta(int64_t d, char *buf, size_t cap)
-{
-	uint64_t m = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
-	char mag[16];
-
-	if (d == 0) {
-		snprintf(buf, cap, "0");
-		return buf;
-	}
-	snprintf(buf, cap, "%c%s", d < 0 ? '-' : '+', human_bytes(m, mag, sizeof mag));
-	return buf;
-}
 
 // "999", "12.3k", "4.5M": a count in at most 6 characters.
 static char *human_count(uint64_t n, char *buf, size_t cap)
@@ -169,9 +131,9 @@ static char *human_rate(const struct allocsite_row *r, char *buf, size_t cap)
 	if (isnan(r->rate_bytes_s))
 		snprintf(buf, cap, "-");
 	else if (fabs(r->rate_bytes_s) >= 1024.0)
-		snprintf(buf, cap, "%s/s", human_delta(clamp_i64(r->rate_bytes_s), mag, sizeof mag));
+		snprintf(buf, cap, "%s/s", text_human_delta_bytes(clamp_i64(r->rate_bytes_s), mag, sizeof mag));
 	else
-		snprintf(buf, cap, "%s/min", human_delta(clamp_i64(r->rate_bytes_s * 60.0), mag, sizeof mag));
+		snprintf(buf, cap, "%s/min", text_human_delta_bytes(clamp_i64(r->rate_bytes_s * 60.0), mag, sizeof mag));
 	return buf;
 }
 
@@ -300,7 +262,7 @@ static void draw_counts(const struct alloc_screen *v, const struct screen_ctx *c
 	if (a->state == ALLOCSITES_FAILED || a->state == ALLOCSITES_OFF)
 		return;                           // nothing was tracked
 	if (s->min_size)
-		snprintf(min, sizeof min, " %s %s", c->ui->utf8 ? "\u2265" : ">=", human_bytes(s->min_size, b1, sizeof b1));
+		snprintf(min, sizeof min, " %s %s", c->ui->utf8 ? "\u2265" : ">=", text_human_bytes(s->min_size, b1, sizeof b1));
 	if (allocator_on_line1(v, c))
 		snprintf(pre, sizeof pre, "%s: ", s->allocator);
 	if (s->sample_every > 1)
@@ -310,7 +272,7 @@ static void draw_counts(const struct alloc_screen *v, const struct screen_ctx *c
 		snprintf(buf, sizeof buf, "%s%cracking every allocation%s", pre, pre[0] ? 't' : 'T', min);
 	view_put(c->ui, 1, 0, COLS, buf, A_NORMAL);
 	snprintf(buf, sizeof buf, "Outstanding %s in %s allocations over %zu stacks;  seen: %s allocs, %s frees",
-		 human_bytes(a->total_bytes, b2, sizeof b2), human_count(a->total_count, b3, sizeof b3), a->nsites,
+		 text_human_bytes(a->total_bytes, b2, sizeof b2), human_count(a->total_count, b3, sizeof b3), a->nsites,
 		 human_count(s->allocs, b4, sizeof b4), human_count(s->frees, b5, sizeof b5));
 	view_put(c->ui, 2, 0, COLS, buf, A_NORMAL);
 }
@@ -368,7 +330,7 @@ static void draw_row(const struct screen_ctx *c, int y, const struct allocsite_r
 	if (r->suspect)
 		snprintf(leak, sizeof leak, "%s%.0f%%", c->ui->utf8 ? "\u25b2" : "^", r->score * 100);
 	if (f)
-		format_frame(f, false, site, sizeof site);
+		allocsites_frame_text(f, false, site, sizeof site);
 	else
 		snprintf(site, sizeof site, "%s", r->stack || c->mon->alloc.state == ALLOCSITES_ON ?
 			 "(no stack: lost)" : "(detached)");
@@ -376,9 +338,9 @@ static void draw_row(const struct screen_ctx *c, int y, const struct allocsite_r
 		attrset(attr);
 		mvhline(y, 0, ' ', COLS);
 	}
-	snprintf(buf, sizeof buf, "%7.7s %6.6s %6.6s %7.7s %10.10s ", human_bytes(r->bytes, b, sizeof b),
+	snprintf(buf, sizeof buf, "%7.7s %6.6s %6.6s %7.7s %10.10s ", text_human_bytes(r->bytes, b, sizeof b),
 		 human_count(r->count, n, sizeof n), human_age(r->oldest_age_s, age, sizeof age),
-		 human_delta(r->growth_bytes, g, sizeof g), human_rate(r, rate, sizeof rate));
+		 text_human_delta_bytes(r->growth_bytes, g, sizeof g), human_rate(r, rate, sizeof rate));
 	view_put(c->ui, y, 0, COLS, buf, attr);
 	view_put(c->ui, y, SITE_X - 6, 5, leak, selected ? attr : r->suspect ? ui_attr(c->ui, ROLE_LEAK) : attr);
 	view_put(c->ui, y, SITE_X, COLS - SITE_X, site, attr);
@@ -406,7 +368,7 @@ static void draw_stack(const struct alloc_screen *v, const struct screen_ctx *c,
 	for (uint32_t i = 0; i < r->stack->depth && i < ALLOC_STACK_MAX && (int)i < rows - 1; i++) {
 		const struct alloc_frame *f = &r->stack->frames[i];
 
-		format_frame(f, true, buf, sizeof buf);
+		pane_frame(f, buf, sizeof buf);
 		snprintf(line, sizeof line, "%c %2" PRIu32 " %s", f == site ? '>' : ' ', i, buf);
 		view_put(c->ui, y + (int)i, 0, COLS, line, f == site ? A_BOLD : A_NORMAL);
 	}

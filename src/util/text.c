@@ -171,6 +171,35 @@ char *text_human_delta_kb(int64_t kb, char *out, size_t cap)
 	return out;
 }
 
+char *text_human_bytes(uint64_t bytes, char *out, size_t cap)
+{
+	if (bytes < 1024) {
+		snprintf(out, cap, "%" PRIu64 "B", bytes);
+		return out;
+	}
+	return text_human_kb(bytes / 1024 + (bytes % 1024 >= 512), out, cap);
+}
+
+char *text_human_delta_bytes(int64_t bytes, char *out, size_t cap)
+{
+	uint64_t m = bytes < 0 ? (uint64_t)0 - (uint64_t)bytes : (uint64_t)bytes;
+	char mag[16];
+
+	if (bytes == 0) {
+		snprintf(out, cap, "0");
+		return out;
+	}
+	snprintf(out, cap, "%c%s", bytes < 0 ? '-' : '+', text_human_bytes(m, mag, sizeof mag));
+	return out;
+}
+
+const char *text_base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path ? path : "";
+}
+
 int text_fit(const char *s, int cols, bool utf8, char *out, size_t cap)
 {
 	size_t consumed;

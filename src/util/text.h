@@ -30,6 +30,15 @@ char *text_human_kb(uint64_t kb, char *out, size_t cap);
  * "0"). Returns out. */
 char *text_human_delta_kb(int64_t kb, char *out, size_t cap);
 
+/* A size in bytes: "812B" under 1 KiB, else as text_human_kb of the nearest
+ * KiB ("1.5K", "23M"). Returns out. */
+char *text_human_bytes(uint64_t bytes, char *out, size_t cap);
+/* As text_human_bytes for a signed change ("+812B", "-1.5K", "0"). */
+char *text_human_delta_bytes(int64_t bytes, char *out, size_t cap);
+
+/* The last component of a path ("" for NULL). */
+const char *text_base_name(const char *path);
+
 /* Copies the longest prefix of s (sanitised, valid UTF-8) that fits in cols
  * terminal columns into out. With utf8 false (a non-UTF-8 locale) every
  * non-ASCII character becomes '?'; with utf8 true, characters without a

@@ -86,10 +86,10 @@ static void test_table(void **st)
 	ASSERT_HAS(t, "SUSPECT");
 	// The suspect first, its top three frames, the rest elided.
 	ASSERT_HAS(t, "    3.0M        30       2s    +1.0M");
-	ASSERT_HAS(t, "LEAK?   make_\"node\", v2+0x10 (libtree.so.1) < 0x1f20 (app) < main+0x4 (app) < ...\n");
-	ASSERT_HAS(t, "    3.0M        30       2s    +1.0M      +409K LEAK?   ");
+	ASSERT_HAS(t, "LEAK?   make_\"node\", v2+0x10 (libtree.so.1) < app+0x1f20 < main+0x4 (app) < ...\n");
+	ASSERT_HAS(t, "    3.0M        30       2s    +1.0M      +410K LEAK?   ");
 	ASSERT_HAS(t, "    700B        10        -        0          0 no      ");
-	ASSERT_HAS(t, "[stack lost]+0x0 ([unknown])\n");
+	ASSERT_HAS(t, "[stack lost]\n");
 	assert_true(strstr(t, "LEAK?") < strstr(t, "700B"));
 	free(t);
 	allocsites_free(&a);
@@ -133,10 +133,10 @@ static void test_csv(void **st)
 	t = capture(allocrun_csv, &a);
 	ASSERT_HAS(t, "stack_id,bytes,count,oldest_age_s,growth_bytes,rate_bytes_s,judged,suspect,score,stack\n");
 	ASSERT_HAS(t, "\n5,3145728,30,2.500,1048576,");
-	ASSERT_HAS(t, ",1,1,0.75,\"make_\"\"node\"\", v2+0x10 (/usr/lib/libtree.so.1) < 0x1f20 (/opt/app/bin/app) < "
+	ASSERT_HAS(t, ",1,1,0.75,\"make_\"\"node\"\", v2+0x10 (/usr/lib/libtree.so.1) < /opt/app/bin/app+0x1f20 < "
 		   "main+0x4 (/opt/app/bin/app) < main+0x4 (/opt/app/bin/app) < main+0x4 (/opt/app/bin/app)\"\n");
 	ASSERT_HAS(t, "\n-1,700,10,,0,");
-	ASSERT_HAS(t, "\"[stack lost]+0x0 ([unknown])\"\n");
+	ASSERT_HAS(t, "\"[stack lost]\"\n");
 	free(t);
 	allocsites_free(&a);
 }

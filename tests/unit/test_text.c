@@ -492,6 +492,36 @@ static void test_human_delta_kb(void **state)
 	}
 }
 
+/* ---- sizes in bytes, base names ---- */
+
+static void test_human_bytes(void **state)
+{
+	static const struct { uint64_t b; const char *want; } sizes[] = {
+		{ 0, "0B" }, { 812, "812B" }, { 1023, "1023B" }, { 1024, "1K" },
+		{ 1535, "1K" }, { 1536, "2K" }, { 512 * 1024 - 1, "512K" },
+		{ 3 * 1024 * 1024, "3.0M" }, { UINT64_MAX, "16E" },
+	};
+	static const struct { int64_t b; const char *want; } deltas[] = {
+		{ 0, "0" }, { 1, "+1B" }, { -1023, "-1023B" }, { 1024 * 410 - 300, "+410K" },
+		{ -1536, "-2K" }, { INT64_MIN, "-8.0E" },
+	};
+	char out[16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		assert_ptr_equal(text_human_bytes(sizes[i].b, out, sizeof out), out);
+		assert_string_equal(out, sizes[i].want);
+	}
+	for (size_t i = 0; i < sizeof deltas / sizeof deltas[0]; i++) {
+		assert_ptr_equal(text_human_delta_bytes(deltas[i].b, out, sizeof out), out);
+		assert_string_equal(out, deltas[i].want);
+	}
+	assert_string_equal(text_base_name("/usr/lib/x86_64-linux-gnu/libc.so.6"), "libc.so.6");
+	assert_string_equal(text_base_name("app"), "app");
+	assert_string_equal(text_base_name("/dir/"), "");
+	assert_string_equal(text_base_name(NULL), "");
+}
+
 /* ---- text_fit: display columns, not bytes ---- */
 
 // text_fit's UTF-8 widths come from the locale; C.UTF-8 ships with glibc.
@@ -701,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_human_kb_width_sweep),
 		cmocka_unit_test(test_human_kb_respects_cap),
 		cmocka_unit_test(test_human_delta_kb),
+		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_fit_ascii_cuts_at_columns),
 		cmocka_unit_test(test_fit_wide_characters_count_two),
 		cmocka_unit_test(test_fit_ascii_mode_replaces_non_ascii),
