@@ -412,6 +412,33 @@ def bare_rates(w, n):
     return rates
 
 
+def test_killed_leaves_nothing():
+    """A tool killed while attached (SIGKILL: no detach of its own) leaves no
+    probe: its links and programs are file descriptors, which the kernel
+    closes as it dies. The target runs on."""
+    w = workload()
+    d = dump(w.p.pid, 60, "--interval", "0.25")
+    try:
+        attached(d)
+        d.until(lambda o: isinstance(o, dict) and "rows" in o, 10, "a reading")
+        held = probes_of(d.p.pid)
+        ids = ({e["id"] for k, e in held if k == "link"}, {e["id"] for k, e in held if k == "prog"})
+        assert ids[0] and ids[1], "bpftool does not show allocdump's probes: %r" % held
+        d.p.kill()
+        d.p.wait()
+        deadline = time.monotonic() + 3
+        while True:
+            left = probes_of(d.p.pid, ids)
+            if not left or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert not left, "left 3 s after the kill: %r" % left
+        assert w.p.poll() is None, "the target died with the tool"
+    finally:
+        d.stop()
+        w.stop()
+
+
 def test_detach_clean():
     events_before = uprobe_events()
     w = workload("--bare", "5000000", "--rounds", "0")
@@ -637,7 +664,7 @@ def test_perf_fallback():
         del os.environ["MEMTOP_BPF_NO_MULTI"]
 
 
-TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_static, test_own_malloc, test_static_stripped, test_deleted_libc, test_detach_clean, test_sampling, test_tables_full, test_oldest_sweeps_wrap, test_exit, test_exec,
+TESTS = [test_leak_top, test_apis, test_thread, test_stripped, test_static, test_own_malloc, test_static_stripped, test_deleted_libc, test_detach_clean, test_killed_leaves_nothing, test_sampling, test_tables_full, test_oldest_sweeps_wrap, test_exit, test_exec,
          test_not_root, test_no_pid, test_asan, test_multi_fallback, test_perf_fallback]
 
 
