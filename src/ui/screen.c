@@ -88,6 +88,30 @@ struct action screen_act_quit(void *state, const struct screen_ctx *c)
 	return action_of(ACTION_QUIT);
 }
 
+struct action screen_act_back(void *state, const struct screen_ctx *c)
+{
+	(void)state, (void)c;
+	return action_of(ACTION_BACK);
+}
+
+void screen_draw_footer(const struct screen *s, const struct screen_ctx *c)
+{
+	bool replay = screen_replay(c);
+	int x = 0, y = LINES - 1;
+
+	for (size_t i = 0; i < s->nbindings && x < COLS; i++) {
+		const struct binding *b = &s->bindings[i];
+		char key[16];
+
+		if (!b->footer || !binding_in_mode(b, replay))
+			continue;
+		snprintf(key, sizeof key, "%.*s", (int)strcspn(b->label, " "), b->label);
+		x += view_put(c->ui, y, x, COLS - x, key, ui_attr(c->ui, ROLE_FOOTER_KEY));
+		x += view_put(c->ui, y, x, COLS - x, b->footer, ui_attr(c->ui, ROLE_FOOTER_TEXT));
+		x += view_put(c->ui, y, x, COLS - x, " ", A_NORMAL);
+	}
+}
+
 struct action screen_act_sample_prev(void *state, const struct screen_ctx *c)
 {
 	(void)state, (void)c;

@@ -120,6 +120,9 @@ bool binding_in_mode(const struct binding *b, bool replay);
 /* Runs the binding of ch for the mode in s's table, if any; ACTION_NONE
  * otherwise. */
 struct action screen_bound_key(const struct screen *s, void *state, const struct screen_ctx *c, int ch);
+/* Draws s's footer on the last line from its key table: each binding with
+ * a footer text for the mode, as its first key and that text. */
+void screen_draw_footer(const struct screen *s, const struct screen_ctx *c);
 /* Shorthands for a key's result. */
 static inline struct action action_of(enum action_kind kind)
 {
@@ -129,8 +132,10 @@ struct action action_message(const char *fmt, ...) __attribute__((format(printf,
 /* Moves in a replay (ACTION_MOVE): how with its argument; a time move that
  * finds no other sample goes nudge samples on. */
 struct action action_move(enum source_move how, double arg, int nudge);
-/* Bindings more than one screen has: quit, and a replay's [ and ]. */
+/* Bindings more than one screen has: quit, back (to the screen before),
+ * and a replay's [ and ] (help: screen_act_help, ui/view_help.h). */
 struct action screen_act_quit(void *state, const struct screen_ctx *c);
+struct action screen_act_back(void *state, const struct screen_ctx *c);
 struct action screen_act_sample_prev(void *state, const struct screen_ctx *c);
 struct action screen_act_sample_next(void *state, const struct screen_ctx *c);
 /* A move by time from the sample shown (the replay's { and }): kept within

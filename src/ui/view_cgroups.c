@@ -488,19 +488,13 @@ static struct action act_filter(void *st, const struct screen_ctx *c)
 	return NONE;
 }
 
-static struct action act_back(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_of(ACTION_BACK);
-}
-
 // Esc clears the filter and the leaks-only limit; with neither, it returns.
 static struct action act_escape(void *st, const struct screen_ctx *c)
 {
 	struct cgroup_screen *v = st;
 
 	if (!v->filter[0] && !v->suspects_only)
-		return act_back(st, c);
+		return screen_act_back(st, c);
 	v->filter[0] = '\0';
 	v->suspects_only = false;
 	cgroup_screen_rebuild(v, &c->mon->cgroups);
@@ -523,20 +517,14 @@ static struct action act_processes(void *st, const struct screen_ctx *c)
 	return a;
 }
 
-static struct action act_help(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_help };
-}
-
 // q returns here (it quits on the list only), as in the detail view.
 static const struct binding bindings[] = {
-	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", act_back, "Back", BIND_BOTH },
-	{ { 'S', KEY_LEFT }, NULL, NULL, act_back, NULL, BIND_BOTH },
+	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", screen_act_back, "Back", BIND_BOTH },
+	{ { 'S', KEY_LEFT }, NULL, NULL, screen_act_back, NULL, BIND_BOTH },
 	{ { KEY_ESC }, "Esc", "clear the filter and Leaks only; without them, back to the process list",
 	  act_escape, NULL, BIND_BOTH },
 	{ { KEY_F(10) }, "F10", "quit", screen_act_quit, NULL, BIND_BOTH },
-	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
+	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", screen_act_help, "Help", BIND_BOTH },
 	{ { '\r', '\n', KEY_ENTER }, "Enter", "the selected cgroup's processes: the process list limited "
 	  "to them (Esc there shows all again)", act_processes, "Procs", BIND_BOTH },
 	{ { KEY_UP }, "Up", "select the previous cgroup", act_up, NULL, BIND_BOTH },
@@ -637,25 +625,6 @@ static void draw_status(const struct screen_ctx *c, const struct cgroup_screen *
 		view_put(c->ui, y, x + 2, COLS - x - 2, c->message, ui_attr(c->ui, ROLE_MESSAGE));
 }
 
-// The footer: the keys that have a footer text, for the mode.
-static void draw_footer(const struct screen_ctx *c)
-{
-	bool replay = screen_replay(c);
-	int x = 0, y = LINES - 1;
-
-	for (size_t i = 0; i < NBINDINGS && x < COLS; i++) {
-		const struct binding *b = &bindings[i];
-		char key[16];
-
-		if (!b->footer || !binding_in_mode(b, replay))
-			continue;
-		snprintf(key, sizeof key, "%.*s", (int)strcspn(b->label, " "), b->label);
-		x += view_put(c->ui, y, x, COLS - x, key, ui_attr(c->ui, ROLE_FOOTER_KEY));
-		x += view_put(c->ui, y, x, COLS - x, b->footer, ui_attr(c->ui, ROLE_FOOTER_TEXT));
-		x += view_put(c->ui, y, x, COLS - x, " ", A_NORMAL);
-	}
-}
-
 static void cgroups_draw(void *st, const struct screen_ctx *c)
 {
 	struct cgroup_screen *v = st;
@@ -668,7 +637,7 @@ static void cgroups_draw(void *st, const struct screen_ctx *c)
 	if (v->prompt.kind != PROMPT_NONE)
 		prompt_draw(&v->prompt, c);
 	else
-		draw_footer(c);
+		screen_draw_footer(&screen_cgroups, c);
 }
 
 // Entering (from the list, or back from help) keeps the sort, filter and

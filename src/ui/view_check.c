@@ -181,12 +181,6 @@ static void check_draw(void *state, const struct screen_ctx *c)
 		 "Esc or q returns." : "R reads again; Esc or q returns.", ui_attr(c->ui, ROLE_PROMPT));
 }
 
-static struct action act_back(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_of(ACTION_BACK);
-}
-
 static struct action act_reread(void *st, const struct screen_ctx *c)
 {
 	check_read(st, c->mon);
@@ -212,7 +206,7 @@ static struct action act_home(void *st, const struct screen_ctx *c) { (void)c; r
 static struct action act_end(void *st, const struct screen_ctx *c) { (void)c; return check_scroll(st, 1L << 30); }
 
 static const struct binding bindings[] = {
-	{ { KEY_ESC, 'q', KEY_BACKSPACE, KEY_LEFT }, "Esc q", "back to the process list", act_back, "Back",
+	{ { KEY_ESC, 'q', KEY_BACKSPACE, KEY_LEFT }, "Esc q", "back to the process list", screen_act_back, "Back",
 	  BIND_BOTH },
 	{ { 'R' }, "R", "read the settings again and judge them", act_reread, "Again", BIND_BOTH },
 	{ { KEY_UP }, "Up", "scroll up", act_up, NULL, BIND_BOTH },

@@ -117,3 +117,9 @@ const struct screen screen_help = {
 	.draw = help_draw,
 	.key = help_key,
 };
+
+struct action screen_act_help(void *state, const struct screen_ctx *c)
+{
+	(void)state, (void)c;
+	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_help };
+}

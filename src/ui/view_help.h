@@ -7,5 +7,7 @@
 
 /* Opened with ACTION_OPEN: lists the keys of the screen it came from. */
 extern const struct screen screen_help;
+/* A binding that opens it (h ? F1 on the other screens). */
+struct action screen_act_help(void *state, const struct screen_ctx *c);
 
 #endif

@@ -68,12 +68,6 @@ static size_t page_rows(const struct screen_ctx *c)
 
 #define NONE action_of(ACTION_NONE)
 
-static struct action act_help(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_help };
-}
-
 static struct action move_by(void *st, long rows)
 {
 	listmodel_move(&((struct list_screen *)st)->list, rows);
@@ -359,7 +353,7 @@ static struct action act_write(void *st, const struct screen_ctx *c)
 // and nothing acts on a process (k only says so).
 static const struct binding bindings[] = {
 	{ { 'q', KEY_F(10) }, "q F10", "quit", screen_act_quit, "Quit", BIND_BOTH },
-	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
+	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", screen_act_help, "Help", BIND_BOTH },
 	{ { KEY_UP }, "Up", "select the previous process", act_up, NULL, BIND_BOTH },
 	{ { KEY_DOWN }, "Down", "select the next process", act_down, NULL, BIND_BOTH },
 	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL, BIND_BOTH },

@@ -186,7 +186,6 @@ static void draw_total(const struct screen_ctx *c, const struct layout *l, const
 		view_put(c->ui, y + 1, 0, COLS, note, ui_attr(c->ui, ROLE_DIM));
 }
 
-static void draw_footer(const struct screen_ctx *c);
 
 static void memory_draw(void *st, const struct screen_ctx *c)
 {
@@ -207,7 +206,7 @@ static void memory_draw(void *st, const struct screen_ctx *c)
 	for (size_t i = 0; i < count; i++)
 		draw_row(c->ui, &l, v->rows_y + (int)i, &v->rows[v->top + i], v->top + i == v->sel);
 	draw_total(c, &l, m, LINES - 3);
-	draw_footer(c);
+	screen_draw_footer(&screen_memory, c);
 }
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -227,24 +226,12 @@ static struct action act_pgdn(void *st, const struct screen_ctx *c) { (void)c; r
 static struct action act_home(void *st, const struct screen_ctx *c) { (void)c; return move_by(st, -(long)MEMMODEL_ROWS_MAX); }
 static struct action act_end(void *st, const struct screen_ctx *c) { (void)c; return move_by(st, (long)MEMMODEL_ROWS_MAX); }
 
-static struct action act_back(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_of(ACTION_BACK);
-}
-
-static struct action act_help(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_help };
-}
-
 // q returns here (it quits on the list only), as in the cgroup view.
 static const struct binding bindings[] = {
-	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", act_back, "Back", BIND_BOTH },
-	{ { 'm', KEY_LEFT, KEY_ESC }, "m Esc", "back to the process list", act_back, NULL, BIND_BOTH },
+	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", screen_act_back, "Back", BIND_BOTH },
+	{ { 'm', KEY_LEFT, KEY_ESC }, "m Esc", "back to the process list", screen_act_back, NULL, BIND_BOTH },
 	{ { KEY_F(10) }, "F10", "quit", screen_act_quit, NULL, BIND_BOTH },
-	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
+	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", screen_act_help, "Help", BIND_BOTH },
 	{ { KEY_UP }, "Up", "select the previous row", act_up, NULL, BIND_BOTH },
 	{ { KEY_DOWN }, "Down", "select the next row", act_down, NULL, BIND_BOTH },
 	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL, BIND_BOTH },
@@ -255,25 +242,6 @@ static const struct binding bindings[] = {
 	{ { ']' }, NULL, NULL, screen_act_sample_next, NULL, BIND_REPLAY },
 };
 #define NBINDINGS (sizeof bindings / sizeof bindings[0])
-
-// The footer: the keys that have a footer text, for the mode.
-static void draw_footer(const struct screen_ctx *c)
-{
-	bool replay = screen_replay(c);
-	int x = 0, y = LINES - 1;
-
-	for (size_t i = 0; i < NBINDINGS && x < COLS; i++) {
-		const struct binding *b = &bindings[i];
-		char key[16];
-
-		if (!b->footer || !binding_in_mode(b, replay))
-			continue;
-		snprintf(key, sizeof key, "%.*s", (int)strcspn(b->label, " "), b->label);
-		x += view_put(c->ui, y, x, COLS - x, key, ui_attr(c->ui, ROLE_FOOTER_KEY));
-		x += view_put(c->ui, y, x, COLS - x, b->footer, ui_attr(c->ui, ROLE_FOOTER_TEXT));
-		x += view_put(c->ui, y, x, COLS - x, " ", A_NORMAL);
-	}
-}
 
 static struct action memory_key(void *st, const struct screen_ctx *c, int ch)
 {

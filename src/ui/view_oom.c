@@ -235,18 +235,6 @@ static void oom_draw(void *state, const struct screen_ctx *c)
 		 ui_attr(c->ui, ROLE_PROMPT));
 }
 
-static struct action act_back(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return action_of(ACTION_BACK);
-}
-
-static struct action act_help(void *st, const struct screen_ctx *c)
-{
-	(void)st, (void)c;
-	return (struct action){ .kind = ACTION_OPEN, .screen = &screen_help };
-}
-
 // Moves the selection by d rows, within the list.
 static struct action move_sel(struct oom_screen *v, const struct screen_ctx *c, long d)
 {
@@ -270,10 +258,10 @@ static struct action act_home(void *st, const struct screen_ctx *c) { return mov
 static struct action act_end(void *st, const struct screen_ctx *c) { return move_sel(st, c, OOMLOG_MAX); }
 
 static const struct binding bindings[] = {
-	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", act_back, "Back", BIND_BOTH },
-	{ { 'o', KEY_ESC, KEY_LEFT }, "o Esc", "back to the process list", act_back, NULL, BIND_BOTH },
+	{ { 'q', KEY_BACKSPACE, 127, 8 }, "q Backspace", "back to the process list", screen_act_back, "Back", BIND_BOTH },
+	{ { 'o', KEY_ESC, KEY_LEFT }, "o Esc", "back to the process list", screen_act_back, NULL, BIND_BOTH },
 	{ { KEY_F(10) }, "F10", "quit", screen_act_quit, NULL, BIND_BOTH },
-	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", act_help, "Help", BIND_BOTH },
+	{ { 'h', '?', KEY_F(1) }, "h ? F1", "this help", screen_act_help, "Help", BIND_BOTH },
 	{ { KEY_UP }, "Up", "select the newer kill", act_up, NULL, BIND_BOTH },
 	{ { KEY_DOWN }, "Down", "select the older kill", act_down, NULL, BIND_BOTH },
 	{ { KEY_PPAGE, KEY_CTRL('b') }, "PgUp", "up one page", act_pgup, NULL, BIND_BOTH },
