@@ -391,8 +391,8 @@ build/bench/readcost: tests/bench/readcost.c | build/bench
 build/bench/leakreplay: tests/bench/leakreplay.c src/model/leak.c src/model/history.c src/model/leak.h src/model/history.h tests/common/shapes.h | build/bench
 	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/leakreplay.c src/model/leak.c src/model/history.c -lm
 
-build/bench/smapsbench: tests/bench/smapsbench.c src/proc/smaps.c src/proc/smaps.h src/util/scan.c src/util/scan.h | build/bench
-	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/smapsbench.c src/proc/smaps.c src/util/scan.c
+build/bench/smapsbench: tests/bench/smapsbench.c src/proc/smaps.c src/proc/smaps.h src/proc/mapsline.c src/proc/mapsline.h src/util/scan.c src/util/scan.h | build/bench
+	$(CC) $(WARNINGS) $(WERROR) -O2 -g -D_GNU_SOURCE -Isrc -o $@ tests/bench/smapsbench.c src/proc/smaps.c src/proc/mapsline.c src/util/scan.c
 
 # The recorder's unit names the installed binary: it is made from its
 # template, @BINDIR@ replaced, and installed but not enabled.

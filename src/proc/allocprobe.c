@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proc/mapsline.h"
 #include "util/text.h"
 
 static bool starts(const char *s, const char *prefix)
@@ -62,53 +63,28 @@ int alloc_probe_find_allocator(const char *maps, size_t len, struct alloc_maps *
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
-		const char *q = p, *path, *slash;
-		unsigned long long lo, hi, inode;
-		char head[128];
-		size_t hlen = (size_t)(eol - p) < sizeof head - 1 ? (size_t)(eol - p) : sizeof head - 1;
-		int fields = 0;
+		struct mapsline ml;
+		char path[sizeof out->exe.path];
+		size_t plen;
 		bool deleted;
 
-		// "lo-hi perms offset dev inode   path": the numbers fit in the head.
-		memcpy(head, p, hlen);
-		head[hlen] = '\0';
+		if (!mapsline_parse(p, eol, &ml) || !mapsline_is_file(&ml) || ml.end == ml.start ||
+		    ml.path_len >= sizeof path) {
+			p = nl ? nl + 1 : end;
+			continue;       // anonymous, malformed, or too long to name: not kept
+		}
 		p = nl ? nl + 1 : end;
-		if (sscanf(head, "%llx-%llx %*s %*x %*x:%*x %llu", &lo, &hi, &inode) != 3 || inode == 0 || hi <= lo)
-			continue;
-		while (q < eol && fields < 5) {         // the path follows five fields
-			while (q < eol && *q != ' ')
-				q++;
-			while (q < eol && *q == ' ')
-				q++;
-			fields++;
-		}
-		path = q;
-		if (fields < 5 || path >= eol || *path != '/')
-			continue;
+		// The path as the kernel spells it, " (deleted)" cut: a name with a
+		// newline in it ("\\012") is not a library memtop looks for.
+		deleted = mapsline_deleted(&ml, &plen);
+		memcpy(path, ml.path, plen);
+		path[plen] = '\0';
 		{
-			static const char DELETED[] = " (deleted)";
-			size_t dl = sizeof DELETED - 1;
+			enum alloc_lib k = lib_kind(text_base_name(path));
 
-			deleted = (size_t)(eol - path) > dl && memcmp(eol - dl, DELETED, dl) == 0;
-			if (deleted)
-				eol -= dl;
-		}
-		slash = eol;
-		while (slash > path && slash[-1] != '/')
-			slash--;
-		{
-			char base[256];
-			size_t blen = (size_t)(eol - slash);
-			enum alloc_lib k;
-
-			if (blen >= sizeof base)
-				continue;
-			memcpy(base, slash, blen);
-			base[blen] = '\0';
-			k = lib_kind(base);
-			keep_range(&out->exe, path, (size_t)(eol - path), deleted, lo, hi);
+			keep_range(&out->exe, path, plen, deleted, ml.start, ml.end);
 			if (k != ALLOC_LIB_NONE)
-				keep_range(&out->lib[k], path, (size_t)(eol - path), deleted, lo, hi);
+				keep_range(&out->lib[k], path, plen, deleted, ml.start, ml.end);
 		}
 	}
 	if (out->lib[ALLOC_LIB_JEMALLOC].path[0])

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proc/mapsline.h"
 #include "util/scan.h"
 
 // What a field line's value means to the parser.
@@ -114,14 +115,6 @@ static void smaps_index_keys(struct smaps_stream *st)
 	}
 }
 
-// Skips one or more spaces; returns NULL when there is none.
-static const char *smaps_skip_sep(const char *p, const char *eol)
-{
-	const char *q = scan_skip_spaces(p, eol);
-
-	return q == p ? NULL : q;
-}
-
 // True when [p, e) is all hex digits.
 static bool smaps_all_hex(const char *p, const char *e)
 {
@@ -131,42 +124,20 @@ static bool smaps_all_hex(const char *p, const char *e)
 	return true;
 }
 
-// True when the four bytes at p are a permission field such as "r-xp".
-static bool smaps_perms_ok(const char *p)
-{
-	return (p[0] == 'r' || p[0] == '-') && (p[1] == 'w' || p[1] == '-') &&
-	       (p[2] == 'x' || p[2] == '-') && (p[3] == 'p' || p[3] == 's');
-}
-
-// Parses "start-end perms offset major:minor inode" from [p, eol) into *m;
-// returns the start of the name (eol when there is none) or NULL.
+// Parses a header line [p, eol) (proc/mapsline.h) into *m; returns the start
+// of the name (eol when there is none) or NULL.
 static const char *smaps_parse_header(const char *p, const char *eol, struct smaps_map *m)
 {
-	uint64_t major, minor;
+	struct mapsline ml;
 
-	p = scan_hex_u64(p, eol, &m->start);
-	if (!p || p == eol || *p != '-')
+	if (!mapsline_parse(p, eol, &ml))
 		return NULL;
-	p = scan_hex_u64(p + 1, eol, &m->end);
-	if (!p || m->end < m->start || !(p = smaps_skip_sep(p, eol)))
-		return NULL;
-	if (eol - p < 5 || !smaps_perms_ok(p))
-		return NULL;
-	memcpy(m->perms, p, 4);
-	m->perms[4] = '\0';
-	if (!(p = smaps_skip_sep(p + 4, eol)) || !(p = scan_hex_u64(p, eol, &m->offset)))
-		return NULL;
-	if (!(p = smaps_skip_sep(p, eol)) || !(p = scan_hex_u64(p, eol, &major)))
-		return NULL;
-	if (p == eol || *p != ':' || !(p = scan_hex_u64(p + 1, eol, &minor)))
-		return NULL;
-	if (!(p = smaps_skip_sep(p, eol)) || !(p = scan_u64(p, eol, &m->inode)))
-		return NULL;
-	if (p < eol && *p != ' ' && *p != '\t')
-		return NULL;
-	// The kernel pads to a column before the name, and leaves a trailing
-	// space when there is no name: the name is everything after the gap.
-	return scan_skip_spaces(p, eol);
+	m->start = ml.start;
+	m->end = ml.end;
+	memcpy(m->perms, ml.perms, sizeof m->perms);
+	m->offset = ml.offset;
+	m->inode = ml.inode;
+	return ml.path;
 }
 
 // The table entry for the key [k, k + len), or NULL for a key not stored.

@@ -26,7 +26,7 @@ FUZZ_TARGETS += slabinfo sysvipc tmpfs
 FUZZ_TARGETS += elfsym mapsline allocmaps
 
 FUZZ_SRCS_psi       := src/proc/psi.c src/util/scan.c
-FUZZ_SRCS_smaps     := src/proc/smaps.c src/util/scan.c src/model/maptable.c src/util/text.c
+FUZZ_SRCS_smaps     := src/proc/smaps.c src/proc/mapsline.c src/util/scan.c src/model/maptable.c src/util/text.c
 FUZZ_SRCS_statm     := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_maps      := src/proc/procparse.c src/util/scan.c
 FUZZ_SRCS_stat      := src/proc/procparse.c src/util/scan.c
@@ -42,7 +42,7 @@ FUZZ_SRCS_elfsym    := src/proc/elfsym.c src/util/text.c
 FUZZ_SRCS_mapsline  := src/proc/mapsline.c src/util/scan.c
 FUZZ_SRCS_scan      := src/util/scan.c
 # Built without MEMTOP_BPF: the maps parser and the not-built stubs.
-FUZZ_SRCS_allocmaps := src/proc/allocprobe.c src/util/text.c
+FUZZ_SRCS_allocmaps := src/proc/allocprobe.c src/proc/mapsline.c src/util/scan.c src/util/text.c
 FUZZ_SRCS_timeexpr  := src/util/timeexpr.c
 FUZZ_SRCS_cgname    := src/util/cgname.c src/util/text.c
 FUZZ_SRCS_http      := src/export/httpd_parse.c

@@ -1,5 +1,6 @@
 /* fuzz_mapsline.c — mapsline_parse and mapsline_path (mapsline.c), the
- * symboliser's /proc/PID/maps lines, on every line of arbitrary bytes. */
+ * /proc/PID/maps lines of smaps, the symboliser and the allocation probes,
+ * on every line of arbitrary bytes. */
 #include "fuzz.h"
 #include "proc/mapsline.h"
 
@@ -14,7 +15,8 @@ static void check_line(const char *p, const char *end)
 
 	if (!mapsline_parse(p, end, &m))
 		return;
-	FUZZ_CHECK(m.start < m.end);
+	FUZZ_CHECK(m.start <= m.end);
+	FUZZ_CHECK(strlen(m.perms) == 4 && m.exec == (m.perms[2] == 'x'));
 	FUZZ_CHECK(m.path >= p && m.path <= end && m.path_len == (size_t)(end - m.path));
 	FUZZ_CHECK(!mapsline_is_file(&m) || (m.inode != 0 && m.path[0] == '/'));
 	n = mapsline_path(&m, out, sizeof out, &deleted);
