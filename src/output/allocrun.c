@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,14 +13,6 @@
 #include "util/text.h"
 
 #define TABLE_FRAMES 3          // frames of a stack the table shows
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
 
 static const char *state_name(enum allocsites_state s)
 {
@@ -175,18 +166,6 @@ void allocrun_csv(FILE *f, const struct allocsites *a)
 	fflush(f);
 }
 
-// SIGINT and SIGTERM end the run early (after the current reading).
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -201,7 +180,7 @@ static void sleep_until(double t)
 	struct timespec ts = { .tv_sec = (time_t)floor_i64(t) };
 
 	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	while (!stop_requested && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+	while (!batch_stopping() && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
 
@@ -211,7 +190,7 @@ static int watch(struct monitor *m, const struct options *opts)
 {
 	double start = mono_now(), end = start + opts->alloc_duration_s, next = start;
 
-	while (!stop_requested && m->alloc.state == ALLOCSITES_ON) {
+	while (!batch_stopping() && m->alloc.state == ALLOCSITES_ON) {
 		int rc;
 
 		next += opts->interval_s;
@@ -258,7 +237,7 @@ int allocrun_main(const struct options *opts)
 		fprintf(stderr, "memtop: %s\n", err);
 		return 1;
 	}
-	install_signals();
+	batch_catch_signals(false);      // they end the run early, after the current reading
 	if (monitor_alloc_start(&m, pid, 0, &opts->alloc, 0) < 0) {
 		fprintf(stderr, "memtop: %s\n", m.alloc.why);
 		monitor_close(&m);
@@ -272,7 +251,7 @@ int allocrun_main(const struct options *opts)
 	} else if (m.alloc.state == ALLOCSITES_ENDED) {
 		fprintf(stderr, "memtop: allocation sites of %d: %s before the end of the run\n", pid, m.alloc.why);
 	} else {
-		monitor_alloc_stop(&m, stop_requested ? "interrupted: detached" : "detached at the end of the run");
+		monitor_alloc_stop(&m, batch_stopping() ? "interrupted: detached" : "detached at the end of the run");
 	}
 	errno = 0;              // a write error is named by the write's errno
 	if (opts->format == FORMAT_JSON)

@@ -35,7 +35,7 @@ static void on_hangup(int sig)
 // loop ends after a complete tick, so no half-written line (or recording
 // transaction) is left behind. A recorder also takes SIGHUP: reopen the file
 // (it was rotated) before the next tick.
-static void install_signals(bool recording)
+void batch_catch_signals(bool recording)
 {
 	struct sigaction sa;
 
@@ -48,6 +48,11 @@ static void install_signals(bool recording)
 		sa.sa_handler = on_hangup;
 		sigaction(SIGHUP, &sa, NULL);
 	}
+}
+
+bool batch_stopping(void)
+{
+	return stop_requested;
 }
 
 // Adds seconds to a timespec.
@@ -247,7 +252,7 @@ int batch_run(const struct options *opts, struct run_sources *src, struct export
 		recorder_close(rec);
 		return 1;
 	}
-	install_signals(rec != NULL);
+	batch_catch_signals(rec != NULL);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	for (unsigned long tick = 0; !stop_requested; tick++) {
 		struct output_tick out = { .snap = &m.snap, .table = &m.table,

@@ -12,6 +12,8 @@
 #ifndef MEMTOP_BATCH_H
 #define MEMTOP_BATCH_H
 
+#include <stdbool.h>
+
 #include "conf/cli.h"
 #include "output/sources.h"
 
@@ -23,5 +25,13 @@
  * metrics endpoint, --listen) when it is not NULL. */
 struct exporter;
 int batch_run(const struct options *opts, struct run_sources *src, struct exporter *exp);
+
+/* SIGINT and SIGTERM (and, recording, SIGHUP: reopen the file) set flags
+ * instead of ending memtop, so that a loop of batch mode (or
+ * --alloc-sites, output/allocrun.h) ends after the step it is in; an
+ * absolute sleep on the monotonic clock is cut short. batch_stopping: one
+ * of them came. */
+void batch_catch_signals(bool recording);
+bool batch_stopping(void);
 
 #endif
