@@ -50,7 +50,7 @@ static void oom_tick(void *state, const struct screen_ctx *c)
 	oom_follow(state, &c->mon->oom);
 }
 
-// "2 min", "3 h 05 min": how long ago, coarse.
+// "42s", "12m", "5h", "3d": how long ago, coarse (a narrow column).
 static void format_ago(double s, char *buf, size_t cap)
 {
 	if (s < 0)
