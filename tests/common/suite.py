@@ -1,6 +1,7 @@
 """The loop every Python test suite shares: run the tests named on the
 command line (default: all), one line each ("ok   NAME (N s)" or "FAIL NAME"
 with the traceback), and count."""
+import json
 import os
 import sys
 import time
@@ -88,3 +89,18 @@ def bpf_expected():
     not root may). A suite that finds them not working where expected fails
     instead of skipping."""
     return os.environ.get("MEMTOP_SKIP_BPF") != "1"
+
+
+def read_json_lines(path):
+    """A file of JSON Lines that a batch run wrote: every line must parse,
+    except a last one cut short by the SIGTERM that ended the run."""
+    with open(path, "rb") as f:
+        lines = f.read().decode("utf-8").splitlines()
+    ticks = []
+    for i, line in enumerate(lines):
+        try:
+            ticks.append(json.loads(line))
+        except ValueError:
+            if i < len(lines) - 1:
+                raise AssertionError("%s:%d is not JSON: %r" % (path, i + 1, line[:200]))
+    return ticks

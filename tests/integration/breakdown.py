@@ -24,7 +24,6 @@ failed; without root it says so and skips (exit 0).
 
     python3 tests/integration/breakdown.py [TEST_NAME...]     (as root)
 """
-import json
 import os
 import signal
 import subprocess
@@ -34,7 +33,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
-from suite import SAN_ENV, finish, require, run_tests  # noqa: E402
+from suite import SAN_ENV, finish, read_json_lines, require, run_tests  # noqa: E402
 from workload import Workload  # noqa: E402
 
 SHMFILL = os.path.join(ROOT, "build", "workloads", "shmfill")
@@ -89,20 +88,6 @@ def slabinfo():
     return sizes
 
 
-def parse_lines(path):
-    """JSON Lines; a last line cut short by the SIGTERM is left out."""
-    with open(path, "rb") as f:
-        lines = f.read().decode("utf-8").splitlines()
-    ticks = []
-    for i, line in enumerate(lines):
-        try:
-            ticks.append(json.loads(line))
-        except ValueError:
-            if i < len(lines) - 1:
-                raise AssertionError("%s:%d is not JSON: %r" % (path, i + 1, line[:200]))
-    return ticks
-
-
 def first_flag(ticks, pred):
     """Seconds from the first tick to the first whose breakdown has a
     suspected row matching pred, and that row; (None, None) if none."""
@@ -144,7 +129,7 @@ class Scene:
         """Whether every run has flagged all three."""
         for b, (proc, out) in self.runs.items():
             try:
-                ticks = parse_lines(out)
+                ticks = read_json_lines(out)
             except (AssertionError, UnicodeDecodeError):
                 return False
             if not ticks or not all(first_flag(ticks, p)[0] is not None for p in self.preds()):
@@ -217,7 +202,7 @@ class Scene:
 
     def ticks(self, binary):
         assert self.error is None, self.error
-        ticks = parse_lines(self.runs[binary][1])
+        ticks = read_json_lines(self.runs[binary][1])
         assert ticks, "%s printed nothing: %s" % (binary, open(self.runs[binary][1] + ".err").read()[:600])
         return ticks
 

@@ -36,7 +36,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "common"))
 import cgroup  # noqa: E402
-from suite import SAN_ENV, finish, require, run_tests  # noqa: E402
+from suite import SAN_ENV, finish, read_json_lines, require, run_tests  # noqa: E402
 from workload import Workload  # noqa: E402
 
 PREFORK = os.path.join(ROOT, "build", "workloads", "prefork")
@@ -64,21 +64,6 @@ def slope(points):
     my = sum(y for _, y in points) / n
     den = sum((t - mt) ** 2 for t, _ in points)
     return sum((t - mt) * (y - my) for t, y in points) / den if den else 0.0
-
-
-def parse_lines(path):
-    """A file of JSON Lines: every line must parse, except a last one cut
-    short by the SIGTERM that ended the run."""
-    with open(path, "rb") as f:
-        lines = f.read().decode("utf-8").splitlines()
-    ticks = []
-    for i, line in enumerate(lines):
-        try:
-            ticks.append(json.loads(line))
-        except ValueError:
-            if i < len(lines) - 1:
-                raise AssertionError("%s:%d is not JSON: %r" % (path, i + 1, line[:200]))
-    return ticks
 
 
 class Run:
@@ -114,7 +99,7 @@ class Run:
         """Its tick lines (parsed once it has ended); fails with its stderr
         when it printed none."""
         if self._ticks is None or self.rc is None:
-            self._ticks = parse_lines(self.out_path)
+            self._ticks = read_json_lines(self.out_path)
         ticks = self._ticks
         assert ticks, "%s printed nothing (exit %s): %s" % (
             " ".join(self.args), self.rc, self.stderr()[:600])
